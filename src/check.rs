@@ -1,0 +1,75 @@
+//! The checker: a pure function of (rules, draft, channel) → report.
+
+use std::path::Path;
+
+use serde::Serialize;
+
+use crate::diagnostic::Diagnostic;
+use crate::draft::{Draft, Format};
+use crate::engine::{Engine, Options, TriageResult};
+use crate::finding::{Finding, Verdict};
+use crate::lower::{self, Compiled, Overrides, RuleFile};
+use crate::suppress::{self, Suppressed};
+
+/// Compiled rules and the options to check with.
+#[derive(Debug, Clone)]
+pub struct Checker {
+    /// The engine.
+    pub engine: Engine,
+    /// The channel and other options.
+    pub options: Options,
+}
+
+/// Everything a check of one draft says.
+#[derive(Debug, Clone, Serialize)]
+pub struct Report {
+    /// The findings, sorted by position.
+    pub findings: Vec<Finding>,
+    /// Findings removed by suppressions, with their reasons.
+    pub suppressed: Vec<Suppressed>,
+    /// The conversation's triage, when the rules have a triage block.
+    pub triage: Option<TriageResult>,
+    /// What should happen to the draft.
+    pub verdict: Verdict,
+}
+
+impl Checker {
+    /// Compiles rule files; errors (and warnings) come back when any is an error.
+    pub fn from_files(files: &[RuleFile], overrides: &Overrides) -> Result<(Checker, Vec<Diagnostic>), Vec<Diagnostic>> {
+        let Compiled { rules, diagnostics } = lower::compile(files, overrides, &crate::builtin::read_list);
+        if diagnostics.iter().any(|d| d.severity == crate::diagnostic::Severity::Error) {
+            return Err(diagnostics);
+        }
+        Ok((Checker { engine: Engine::new(rules), options: Options::default() }, diagnostics))
+    }
+
+    /// Compiles one rule file's text.
+    pub fn from_source(path: &str, text: &str) -> Result<Checker, Vec<Diagnostic>> {
+        let file = RuleFile { path: path.into(), text: text.into() };
+        Checker::from_files(&[file], &Overrides::default()).map(|(c, _)| c)
+    }
+
+    /// The built-in pack with these overrides.
+    pub fn builtin(overrides: &Overrides) -> Result<Checker, Vec<Diagnostic>> {
+        Checker::from_files(&crate::builtin::rule_files(), overrides).map(|(c, _)| c)
+    }
+
+    /// Checks a parsed draft on the checker's channel.
+    pub fn check(&self, draft: &Draft) -> Report {
+        self.check_on(draft, &self.options)
+    }
+
+    /// Checks a parsed draft with other options.
+    pub fn check_on(&self, draft: &Draft, options: &Options) -> Report {
+        let (mut findings, triage) = self.engine.check(draft, options);
+        let suppressed = suppress::apply(&draft.text, &mut findings, self.engine.rules());
+        let verdict = Verdict::of(&findings, triage.as_ref().and_then(|t| t.priority));
+        Report { findings, suppressed, triage, verdict }
+    }
+}
+
+/// Parses `text` (format from `path`, else sniffed) and checks it.
+pub fn check_text(checker: &Checker, text: &str, path: Option<&Path>) -> Report {
+    let draft = Draft::new(text.to_string(), Format::detect(path, text));
+    checker.check(&draft)
+}

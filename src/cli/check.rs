@@ -1,0 +1,215 @@
+//! `tenet check`: walk the inputs, check each draft in parallel, print in input order.
+
+use std::io::{self, IsTerminal, Read, Write};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
+
+use anyhow::Result;
+use rayon::prelude::*;
+use tenet::draft::{Draft, Format};
+use tenet::engine::Options;
+use tenet::output::{self, FileResult, Note, OutputFormat};
+use tenet::rules::Level;
+
+use super::{Checkers, Loaded, Outcome, RuleOptions};
+
+/// What `tenet check` was asked to do.
+pub struct Request {
+    pub paths: Vec<PathBuf>,
+    pub format: OutputFormat,
+    pub fail_on: Option<Level>,
+    pub channel: Option<String>,
+    pub stdin_filename: Option<PathBuf>,
+    pub rules: RuleOptions,
+}
+
+/// One draft to check.
+enum Input {
+    Stdin,
+    File(PathBuf),
+}
+
+/// Extensions of drafts found by walking a folder; files with no extension are sniffed.
+const DRAFT_EXTENSIONS: &[&str] = &["md", "markdown", "mdx", "mkd", "txt", "text", "eml", "email"];
+
+pub fn run(req: Request) -> Result<Outcome> {
+    let mut paths = req.paths.clone();
+    if paths.is_empty() {
+        paths.push(if io::stdin().is_terminal() { PathBuf::from(".") } else { PathBuf::from("-") });
+    }
+    let mut notes = Vec::new();
+    let inputs = collect(&paths, &mut notes);
+
+    // Rules first, once per configuration: a broken rule file stops the run before any output.
+    let mut checkers = Checkers::default();
+    let mut jobs: Vec<(Input, Arc<Loaded>)> = Vec::with_capacity(inputs.len());
+    for input in inputs {
+        let near = match &input {
+            Input::Stdin => req.stdin_filename.clone().unwrap_or_else(|| PathBuf::from("stdin")),
+            Input::File(p) => p.clone(),
+        };
+        let loaded = match checkers.for_path(&req.rules, &near) {
+            Ok(l) => l,
+            Err(e) => {
+                eprintln!("tenet: {e:#}");
+                return Ok(Outcome::Error);
+            }
+        };
+        jobs.push((input, loaded));
+    }
+
+    let stdout = io::stdout();
+    let color = stdout.is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
+    let progress = io::stderr().is_terminal() && jobs.len() > 200 && req.format == OutputFormat::Human;
+    let done = AtomicUsize::new(0);
+    let total = jobs.len();
+    let results: Vec<(Result<FileResult, Note>, Level)> = jobs
+        .par_iter()
+        .map(|(input, loaded)| {
+            let fail_on = req.fail_on.or(loaded.setup.config.fail_on).unwrap_or(Level::Error);
+            let r = (check_one(input, loaded, &req), fail_on);
+            let n = done.fetch_add(1, Ordering::Relaxed) + 1;
+            if progress && n % 250 == 0 {
+                eprint!("\rchecked {n}/{total} files");
+            }
+            r
+        })
+        .collect();
+    if progress {
+        eprint!("\r{:40}\r", "");
+    }
+
+    let mut out = io::BufWriter::new(stdout.lock());
+    let mut checked = Vec::with_capacity(results.len());
+    let mut failed = false;
+    for (r, fail_on) in results {
+        match r {
+            Ok(file) => {
+                output::print_file(req.format, &file, color, &mut out)?;
+                failed |= file.report.findings.iter().any(|f| f.level >= fail_on);
+                checked.push(file);
+            }
+            Err(note) => notes.push(note),
+        }
+    }
+    if req.format == OutputFormat::Human {
+        out.flush()?;
+        for note in &notes {
+            eprintln!("tenet: {}: {}", note.path.display(), note.message);
+        }
+    }
+    output::print_end(req.format, &checked, &notes, color, &mut out)?;
+    out.flush()?;
+
+    Ok(if failed { Outcome::Findings } else { Outcome::Clean })
+}
+
+/// Expands folders into the drafts inside them, in a stable order.
+fn collect(paths: &[PathBuf], notes: &mut Vec<Note>) -> Vec<Input> {
+    let mut inputs = Vec::new();
+    for path in paths {
+        if path.as_os_str() == "-" {
+            inputs.push(Input::Stdin);
+            continue;
+        }
+        match std::fs::metadata(path) {
+            Err(e) => notes.push(Note { path: path.clone(), message: format!("cannot read: {}", io_message(&e)) }),
+            Ok(meta) if meta.is_dir() => {
+                let walker = walkdir::WalkDir::new(path)
+                    .follow_links(false)
+                    .sort_by_file_name()
+                    .into_iter()
+                    .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'));
+                for entry in walker {
+                    match entry {
+                        Ok(e) if e.file_type().is_file() && is_draft_name(e.path()) => {
+                            inputs.push(Input::File(e.into_path()))
+                        }
+                        Ok(_) => {}
+                        Err(e) => {
+                            let p = e.path().map(Path::to_path_buf).unwrap_or_else(|| path.clone());
+                            let message = match e.io_error() {
+                                Some(io) => format!("cannot read: {}", io_message(io)),
+                                None => e.to_string(),
+                            };
+                            notes.push(Note { path: p, message });
+                        }
+                    }
+                }
+            }
+            Ok(_) => inputs.push(Input::File(path.clone())),
+        }
+    }
+    inputs
+}
+
+fn is_draft_name(path: &Path) -> bool {
+    match path.extension().and_then(|e| e.to_str()) {
+        None | Some("") => true,
+        Some(ext) => DRAFT_EXTENSIONS.contains(&ext.to_ascii_lowercase().as_str()),
+    }
+}
+
+fn io_message(e: &io::Error) -> String {
+    match e.kind() {
+        io::ErrorKind::PermissionDenied => "permission denied".into(),
+        io::ErrorKind::NotFound => "no such file or folder".into(),
+        _ => e.to_string(),
+    }
+}
+
+fn check_one(input: &Input, loaded: &Loaded, req: &Request) -> Result<FileResult, Note> {
+    let (path, bytes) = match input {
+        Input::Stdin => {
+            let mut buf = Vec::new();
+            let name = req.stdin_filename.clone().unwrap_or_else(|| PathBuf::from("<stdin>"));
+            io::stdin()
+                .lock()
+                .read_to_end(&mut buf)
+                .map_err(|e| Note { path: name.clone(), message: format!("cannot read: {e}") })?;
+            (name, buf)
+        }
+        Input::File(p) => {
+            let bytes = std::fs::read(p).map_err(|e| Note { path: p.clone(), message: format!("cannot read: {}", io_message(&e)) })?;
+            (p.clone(), bytes)
+        }
+    };
+    if bytes[..bytes.len().min(8192)].contains(&0) {
+        return Err(Note { path, message: "binary file, skipped".into() });
+    }
+    let text = decode(bytes);
+    let format = Format::detect(Some(&path), &text);
+    let dir = loaded.setup.config_dir.clone().unwrap_or_default();
+    let channel = req
+        .channel
+        .clone()
+        .or_else(|| loaded.setup.config.channel_for(&dir, &absolute(&path)))
+        .unwrap_or_else(|| loaded.checker.options.channel.clone());
+    let draft = Draft::new(text, format);
+    let report = loaded.checker.check_on(&draft, &Options { channel: channel.clone() });
+    Ok(FileResult { path, text: draft.text, format, channel, report })
+}
+
+fn absolute(path: &Path) -> PathBuf {
+    std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf())
+}
+
+/// UTF-8 when valid, else Windows-1252 (what old mail and Office text usually is).
+pub fn decode(bytes: Vec<u8>) -> String {
+    match String::from_utf8(bytes) {
+        Ok(s) => s,
+        Err(e) => e.into_bytes().iter().map(|&b| cp1252(b)).collect(),
+    }
+}
+
+fn cp1252(b: u8) -> char {
+    const HIGH: [char; 32] = [
+        '€', '\u{81}', '‚', 'ƒ', '„', '…', '†', '‡', 'ˆ', '‰', 'Š', '‹', 'Œ', '\u{8d}', 'Ž', '\u{8f}', '\u{90}', '‘', '’',
+        '“', '”', '•', '–', '—', '˜', '™', 'š', '›', 'œ', '\u{9d}', 'ž', 'Ÿ',
+    ];
+    match b {
+        0x80..=0x9f => HIGH[(b - 0x80) as usize],
+        _ => b as char,
+    }
+}

@@ -1,0 +1,243 @@
+//! A draft and what the checker needs to know about its structure: scopes (code,
+//! quotes, links, headers…) with exact byte ranges, and its words.
+
+mod email;
+mod markdown;
+mod tokens;
+
+use std::ops::Range;
+
+pub use tokens::is_emoji;
+
+/// How a draft is written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Format {
+    /// CommonMark, with front matter.
+    Markdown,
+    /// Plain text.
+    Text,
+    /// An RFC 822 message: headers, body, quoted replies, signature.
+    Email,
+}
+
+impl Format {
+    /// Picks the format from a file name, then from the content.
+    pub fn detect(path: Option<&std::path::Path>, text: &str) -> Format {
+        let ext = path
+            .and_then(|p| p.extension())
+            .and_then(|e| e.to_str())
+            .map(|e| e.to_ascii_lowercase());
+        match ext.as_deref() {
+            Some("md" | "markdown" | "mdx" | "mkd") => Format::Markdown,
+            Some("eml" | "email" | "msg") => Format::Email,
+            _ if email::looks_like_email(text) => Format::Email,
+            _ => Format::Text,
+        }
+    }
+
+    /// The format's name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Format::Markdown => "markdown",
+            Format::Text => "text",
+            Format::Email => "email",
+        }
+    }
+}
+
+/// A kind of region in a draft that rules may look into or not.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[repr(u16)]
+pub enum Scope {
+    /// Code blocks and code spans.
+    Code = 1 << 0,
+    /// Block quotes and quoted replies.
+    Quote = 1 << 1,
+    /// The text of a link.
+    Link = 1 << 2,
+    /// A URL, bare or as a link's destination.
+    Url = 1 << 3,
+    /// A heading.
+    Heading = 1 << 4,
+    /// A #hashtag.
+    Hashtag = 1 << 5,
+    /// An @mention.
+    Mention = 1 << 6,
+    /// An email signature.
+    Signature = 1 << 7,
+    /// Email headers.
+    Header = 1 << 8,
+    /// Front matter.
+    FrontMatter = 1 << 9,
+    /// Comments, including Tenet's own suppression comments.
+    Comment = 1 << 10,
+}
+
+impl Scope {
+    /// Every scope, with its name in the rule language.
+    pub const ALL: [(Scope, &'static str); 11] = [
+        (Scope::Code, "code"),
+        (Scope::Quote, "quote"),
+        (Scope::Link, "link"),
+        (Scope::Url, "url"),
+        (Scope::Heading, "heading"),
+        (Scope::Hashtag, "hashtag"),
+        (Scope::Mention, "mention"),
+        (Scope::Signature, "signature"),
+        (Scope::Header, "header"),
+        (Scope::FrontMatter, "frontmatter"),
+        (Scope::Comment, "comment"),
+    ];
+
+    /// Parses a scope name.
+    pub fn parse(name: &str) -> Option<Scope> {
+        Scope::ALL.iter().find(|(_, n)| *n == name).map(|(s, _)| *s)
+    }
+
+    /// The scope's name.
+    pub fn name(self) -> &'static str {
+        Scope::ALL.iter().find(|(s, _)| *s == self).map_or("?", |(_, n)| n)
+    }
+}
+
+/// A set of scopes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub struct ScopeSet(pub u16);
+
+impl ScopeSet {
+    /// No scope.
+    pub const EMPTY: ScopeSet = ScopeSet(0);
+
+    /// The set of these scopes.
+    pub fn of(scopes: &[Scope]) -> ScopeSet {
+        ScopeSet(scopes.iter().fold(0, |acc, s| acc | *s as u16))
+    }
+
+    /// Whether `scope` is in the set.
+    pub fn contains(self, scope: Scope) -> bool {
+        self.0 & scope as u16 != 0
+    }
+
+    /// Whether the sets share a scope.
+    pub fn intersects(self, other: ScopeSet) -> bool {
+        self.0 & other.0 != 0
+    }
+
+    /// Both sets together.
+    pub fn union(self, other: ScopeSet) -> ScopeSet {
+        ScopeSet(self.0 | other.0)
+    }
+
+    /// This set without `other`.
+    pub fn without(self, other: ScopeSet) -> ScopeSet {
+        ScopeSet(self.0 & !other.0)
+    }
+
+    /// The names of the scopes in the set.
+    pub fn names(self) -> Vec<&'static str> {
+        Scope::ALL.iter().filter(|(s, _)| self.contains(*s)).map(|(_, n)| *n).collect()
+    }
+}
+
+/// A draft, parsed: its text, its scopes and its words.
+#[derive(Debug, Clone)]
+pub struct Draft {
+    /// The text, as given.
+    pub text: String,
+    /// How it is written.
+    pub format: Format,
+    /// Every scope region, sorted by start.
+    pub regions: Vec<(Range<usize>, Scope)>,
+    /// The byte ranges of its words, in order.
+    pub words: Vec<Range<usize>>,
+    /// Where the body starts (after headers and front matter).
+    pub body_start: usize,
+}
+
+impl Draft {
+    /// Parses `text` as `format`.
+    pub fn new(text: String, format: Format) -> Draft {
+        let mut regions = match format {
+            Format::Markdown => markdown::regions(&text),
+            Format::Email => email::regions(&text),
+            Format::Text => email::plain_regions(&text, 0),
+        };
+        tokens::inline_regions(&text, &mut regions);
+        tokens::suppression_lines(&text, &mut regions);
+        regions.sort_by_key(|(r, s)| (r.start, std::cmp::Reverse(r.end), *s as u16));
+        regions.dedup();
+        let words = tokens::words(&text);
+        let body_start = regions
+            .iter()
+            .filter(|(r, s)| matches!(s, Scope::Header | Scope::FrontMatter) && r.start == 0)
+            .map(|(r, _)| r.end)
+            .max()
+            .unwrap_or(0);
+        Draft { text, format, regions, words, body_start }
+    }
+
+    /// The scopes that contain byte `offset`.
+    pub fn scopes_at(&self, offset: usize) -> ScopeSet {
+        let mut set = 0u16;
+        // Regions are sorted by start; only those starting at or before `offset` can hold it.
+        let upto = self.regions.partition_point(|(r, _)| r.start <= offset);
+        for (r, s) in &self.regions[..upto] {
+            if offset < r.end {
+                set |= *s as u16;
+            }
+        }
+        ScopeSet(set)
+    }
+
+    /// The byte range of the first line of the body, where document findings point.
+    pub fn document_span(&self) -> Range<usize> {
+        let text = &self.text[self.body_start..];
+        let skip = text.len() - text.trim_start().len();
+        let start = self.body_start + skip;
+        let end = self.text[start..].find('\n').map_or(self.text.len(), |i| start + i);
+        let end = if end > start && self.text.as_bytes()[end - 1] == b'\r' { end - 1 } else { end };
+        start..end
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn scope_texts(d: &Draft, scope: Scope) -> Vec<&str> {
+        d.regions.iter().filter(|(_, s)| *s == scope).map(|(r, _)| &d.text[r.clone()]).collect()
+    }
+
+    #[test]
+    fn markdown_scopes_are_byte_exact() {
+        let text = "---\ntitle: x\n---\n# Head\n\nSee [the docs](https://ex.com/a) and `code`.\n\n> quoted\n\n```\nblock\n```\n";
+        let d = Draft::new(text.to_string(), Format::Markdown);
+        assert_eq!(scope_texts(&d, Scope::Heading), ["# Head\n"]);
+        assert_eq!(scope_texts(&d, Scope::Link), ["the docs"]);
+        assert_eq!(scope_texts(&d, Scope::Url), ["https://ex.com/a"]);
+        assert_eq!(scope_texts(&d, Scope::Code), ["`code`", "```\nblock\n```\n"]);
+        assert_eq!(scope_texts(&d, Scope::Quote), ["> quoted\n"]);
+        assert_eq!(scope_texts(&d, Scope::FrontMatter), ["---\ntitle: x\n---\n"]);
+        assert_eq!(d.body_start, 17);
+    }
+
+    #[test]
+    fn email_headers_quotes_and_signature() {
+        let text = "From: a@b.com\nSubject: hi\n\nHello there\n> old text\n-- \nJane\n555-1234\n";
+        let d = Draft::new(text.to_string(), Format::detect(None, text));
+        assert_eq!(d.format, Format::Email);
+        assert_eq!(scope_texts(&d, Scope::Header), ["From: a@b.com\nSubject: hi\n"]);
+        assert_eq!(scope_texts(&d, Scope::Quote), ["> old text\n"]);
+        assert_eq!(scope_texts(&d, Scope::Signature), ["-- \nJane\n555-1234\n"]);
+    }
+
+    #[test]
+    fn hashtags_mentions_and_urls_in_any_format() {
+        let text = "Loving it #blessed @acme see https://x.io/p?q=1. mail me@x.com #1";
+        let d = Draft::new(text.to_string(), Format::Text);
+        assert_eq!(scope_texts(&d, Scope::Hashtag), ["#blessed"]);
+        assert_eq!(scope_texts(&d, Scope::Mention), ["@acme"]);
+        assert_eq!(scope_texts(&d, Scope::Url), ["https://x.io/p?q=1"]);
+    }
+}

@@ -1,0 +1,349 @@
+//! The matching engine: every term of every rule in one Aho-Corasick automaton,
+//! every regex behind one multi-pattern prefilter, conditions evaluated from hits.
+
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::ops::Range;
+use std::sync::Arc;
+
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use regex_automata::meta;
+
+use crate::draft::{Draft, ScopeSet};
+use crate::finding::{self, Finding};
+use crate::fold::{fold, is_whole_word, Folded};
+use crate::metrics::Metrics;
+use crate::rules::*;
+
+/// A pattern set's match: where, and which of its patterns matched.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Hit {
+    /// Byte range in the draft.
+    pub span: Range<usize>,
+    /// Index into the matcher's patterns.
+    pub pattern: usize,
+}
+
+/// Where an automaton pattern is used.
+#[derive(Debug, Clone, Copy)]
+struct Use {
+    matcher: u32,
+    pattern: u32,
+    partial: bool,
+}
+
+/// Compiled rules, ready to check any number of drafts (from any number of threads).
+#[derive(Debug, Clone)]
+pub struct Engine {
+    rules: Arc<RuleSet>,
+    /// Caseless terms, folded, searched in the folded draft.
+    caseless: Option<AhoCorasick>,
+    caseless_uses: Vec<Vec<Use>>,
+    /// `case` terms, searched in the draft as written.
+    exact: Option<AhoCorasick>,
+    exact_uses: Vec<Vec<Use>>,
+    /// All regexes at once, to learn which ones match at all.
+    regex_set: Option<meta::Regex>,
+    /// For each regex of `regex_set`: its matcher and pattern.
+    regex_uses: Vec<(MatcherId, usize)>,
+}
+
+/// How to check a draft.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// The channel the draft is for (`external`, `internal`, …).
+    pub channel: String,
+}
+
+impl Default for Options {
+    fn default() -> Options {
+        Options { channel: "external".to_string() }
+    }
+}
+
+/// The triage of a conversation.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct TriageResult {
+    /// Its class (support, criticism, idea…), if any step matched.
+    pub category: Option<String>,
+    /// 1 (urgent) to 3, if any step matched.
+    pub priority: Option<u8>,
+}
+
+impl Engine {
+    /// Builds the automata for a rule set.
+    pub fn new(rules: RuleSet) -> Engine {
+        let mut caseless_ids: HashMap<String, usize> = HashMap::new();
+        let mut caseless_pats: Vec<String> = Vec::new();
+        let mut caseless_uses: Vec<Vec<Use>> = Vec::new();
+        let mut exact_ids: HashMap<String, usize> = HashMap::new();
+        let mut exact_pats: Vec<String> = Vec::new();
+        let mut exact_uses: Vec<Vec<Use>> = Vec::new();
+        let mut regex_sources = Vec::new();
+        let mut regex_uses = Vec::new();
+        for (m, matcher) in rules.matchers.iter().enumerate() {
+            for (p, pattern) in matcher.patterns.iter().enumerate() {
+                match pattern {
+                    Pattern::Term(t) => {
+                        let (key, ids, pats, uses) = if t.case {
+                            (t.text.clone(), &mut exact_ids, &mut exact_pats, &mut exact_uses)
+                        } else {
+                            (fold(&t.text), &mut caseless_ids, &mut caseless_pats, &mut caseless_uses)
+                        };
+                        let id = *ids.entry(key.clone()).or_insert_with(|| {
+                            pats.push(key);
+                            uses.push(Vec::new());
+                            pats.len() - 1
+                        });
+                        uses[id].push(Use { matcher: m as u32, pattern: p as u32, partial: t.partial });
+                    }
+                    Pattern::Regex(r) => {
+                        regex_sources.push(r.source.clone());
+                        regex_uses.push((m, p));
+                    }
+                }
+            }
+        }
+        let automaton = |pats: &[String]| {
+            (!pats.is_empty()).then(|| {
+                AhoCorasickBuilder::new()
+                    .match_kind(MatchKind::Standard)
+                    .build(pats)
+                    .expect("term automaton: sizes are far below the limits")
+            })
+        };
+        let regex_set = (!regex_sources.is_empty()).then(|| {
+            meta::Regex::builder()
+                .configure(meta::Config::new().match_kind(regex_automata::MatchKind::All))
+                .build_many(&regex_sources)
+                .expect("each regex compiled alone, so together they compile")
+        });
+        Engine {
+            caseless: automaton(&caseless_pats),
+            caseless_uses,
+            exact: automaton(&exact_pats),
+            exact_uses,
+            regex_set,
+            regex_uses,
+            rules: Arc::new(rules),
+        }
+    }
+
+    /// The rules this engine checks.
+    pub fn rules(&self) -> &RuleSet {
+        &self.rules
+    }
+
+    /// Every hit of every matcher in `draft`, each list sorted by position.
+    pub fn hits(&self, draft: &Draft) -> Vec<Vec<Hit>> {
+        let text = draft.text.as_str();
+        let mut hits: Vec<Vec<Hit>> = vec![Vec::new(); self.rules.matchers.len()];
+        let mut push = |uses: &[Use], start: usize, end: usize| {
+            for u in uses {
+                if u.partial || is_whole_word(text, start, end) {
+                    hits[u.matcher as usize].push(Hit { span: start..end, pattern: u.pattern as usize });
+                }
+            }
+        };
+        if let Some(ac) = &self.caseless {
+            let folded = Folded::new(text);
+            for m in ac.find_overlapping_iter(folded.text.as_str()) {
+                let (Some(start), Some(end)) = (folded.to_original(m.start()), folded.to_original(m.end())) else {
+                    continue;
+                };
+                if start < end {
+                    push(&self.caseless_uses[m.pattern().as_usize()], start, end);
+                }
+            }
+        }
+        if let Some(ac) = &self.exact {
+            for m in ac.find_overlapping_iter(text) {
+                push(&self.exact_uses[m.pattern().as_usize()], m.start(), m.end());
+            }
+        }
+        if let Some(set) = &self.regex_set {
+            let mut matched = regex_automata::PatternSet::new(set.pattern_len());
+            set.which_overlapping_matches(&regex_automata::Input::new(text), &mut matched);
+            for pid in matched.iter() {
+                let (m, p) = self.regex_uses[pid.as_usize()];
+                let Pattern::Regex(r) = &self.rules.matchers[m].patterns[p] else { continue };
+                for found in r.regex.find_iter(text) {
+                    if !found.is_empty() {
+                        hits[m].push(Hit { span: found.range(), pattern: p });
+                    }
+                }
+            }
+        }
+        for (m, list) in hits.iter_mut().enumerate() {
+            if let Some(v) = self.rules.matchers[m].validator {
+                list.retain(|h| v.check(&text[h.span.clone()]));
+            }
+            list.sort_by_key(|h| (h.span.start, h.span.end, h.pattern));
+            list.dedup();
+        }
+        hits
+    }
+
+    /// Checks a draft: findings sorted by position, and its triage.
+    pub fn check(&self, draft: &Draft, options: &Options) -> (Vec<Finding>, Option<TriageResult>) {
+        let hits = self.hits(draft);
+        let cx = Cx { draft, hits: &hits, options, visible: RefCell::default(), metrics: RefCell::default() };
+        let mut findings = Vec::new();
+        for rule in &self.rules.rules {
+            cx.rule(rule, &mut findings);
+        }
+        findings.sort_by(|a, b| a.span.start.cmp(&b.span.start).then(a.span.end.cmp(&b.span.end)).then(a.rule.cmp(&b.rule)));
+        let triage = (!self.rules.triage.is_empty()).then(|| cx.triage(&self.rules.triage));
+        (findings, triage)
+    }
+}
+
+/// Picks, from hits sorted by start, the leftmost-longest ones that do not overlap.
+pub fn select(hits: impl IntoIterator<Item = Hit>) -> Vec<Hit> {
+    let mut sorted: Vec<Hit> = hits.into_iter().collect();
+    sorted.sort_by(|a, b| a.span.start.cmp(&b.span.start).then(b.span.end.cmp(&a.span.end)).then(a.pattern.cmp(&b.pattern)));
+    let mut out: Vec<Hit> = Vec::new();
+    for h in sorted {
+        if out.last().is_none_or(|last| h.span.start >= last.span.end) {
+            out.push(h);
+        }
+    }
+    out
+}
+
+/// The state of one check: hits, and what has been derived from them so far.
+struct Cx<'a> {
+    draft: &'a Draft,
+    hits: &'a [Vec<Hit>],
+    options: &'a Options,
+    /// Hits of a matcher outside hidden scopes, by (matcher, hidden).
+    visible: RefCell<HashMap<(MatcherId, ScopeSet), Arc<Vec<Hit>>>>,
+    metrics: RefCell<HashMap<ScopeSet, Metrics>>,
+}
+
+impl Cx<'_> {
+    fn visible(&self, matcher: MatcherId, hidden: ScopeSet) -> Arc<Vec<Hit>> {
+        if let Some(v) = self.visible.borrow().get(&(matcher, hidden)) {
+            return v.clone();
+        }
+        let v: Vec<Hit> = self.hits[matcher]
+            .iter()
+            .filter(|h| !self.draft.scopes_at(h.span.start).intersects(hidden))
+            .cloned()
+            .collect();
+        let v = Arc::new(v);
+        self.visible.borrow_mut().insert((matcher, hidden), v.clone());
+        v
+    }
+
+    fn metric(&self, metric: Metric, hidden: ScopeSet) -> f64 {
+        if let Metric::Count(m) = metric {
+            return select(self.visible(m, hidden).iter().cloned()).len() as f64;
+        }
+        self.metrics.borrow_mut().entry(hidden).or_insert_with(|| Metrics::measure(self.draft, hidden)).get(metric)
+    }
+
+    fn rule(&self, rule: &Rule, out: &mut Vec<Finding>) {
+        let cap = if rule.once { Some(1) } else { rule.limit };
+        let mut reported = 0;
+        let spans: Vec<Option<Hit>> = match rule.find {
+            Some(m) => select(self.visible(m, rule.hidden).iter().cloned()).into_iter().map(Some).collect(),
+            None => vec![None],
+        };
+        for hit in spans {
+            if cap.is_some_and(|c| reported >= c) {
+                break;
+            }
+            let span = hit.as_ref().map(|h| h.span.clone());
+            let mut evidence = Vec::new();
+            if let Some(c) = &rule.condition {
+                if !self.eval(c, rule.hidden, span.as_ref(), None, &mut evidence) {
+                    continue;
+                }
+            }
+            let mut level = rule.level;
+            for (l, c) in &rule.escalate {
+                if self.eval(c, rule.hidden, span.as_ref(), None, &mut evidence) {
+                    level = level.max(*l);
+                }
+            }
+            evidence.sort_by_key(|r| (r.start, r.end));
+            evidence.dedup();
+            let pattern = hit.as_ref().map_or(0, |h| h.pattern);
+            out.push(finding::build(rule, self.draft, span, pattern, level, evidence));
+            reported += 1;
+        }
+    }
+
+    fn eval(
+        &self,
+        c: &Cond,
+        hidden: ScopeSet,
+        at: Option<&Range<usize>>,
+        category: Option<&str>,
+        evidence: &mut Vec<Range<usize>>,
+    ) -> bool {
+        match c {
+            Cond::And(cs) => cs.iter().all(|c| self.eval(c, hidden, at, category, evidence)),
+            Cond::Or(cs) => cs.iter().any(|c| self.eval(c, hidden, at, category, evidence)),
+            Cond::Not(c) => !self.eval(c, hidden, at, category, evidence),
+            Cond::Near { matcher, distance, unit } => {
+                let Some(at) = at else { return false };
+                let before = evidence.len();
+                for e in self.visible(*matcher, hidden).iter() {
+                    if e.span.start < at.end && at.start < e.span.end {
+                        continue;
+                    }
+                    if within(self.draft, at, &e.span, *distance, *unit) {
+                        evidence.push(e.span.clone());
+                    }
+                }
+                evidence.len() > before
+            }
+            Cond::Has(m) => !self.visible(*m, hidden).is_empty(),
+            Cond::In(set) => at.is_some_and(|at| self.draft.scopes_at(at.start).intersects(*set)),
+            Cond::Channel(name) => self.options.channel.eq_ignore_ascii_case(name),
+            Cond::Category(name) => category == Some(name.as_str()),
+            Cond::Compare { metric, op, value } => op.holds(self.metric(*metric, hidden), *value),
+        }
+    }
+
+    fn triage(&self, triage: &Triage) -> TriageResult {
+        let hidden = crate::lower::default_hidden("triage");
+        let mut sink = Vec::new();
+        let category = triage
+            .categories
+            .iter()
+            .find(|(_, c)| c.as_ref().is_none_or(|c| self.eval(c, hidden, None, None, &mut sink)))
+            .map(|(name, _)| name.clone());
+        let priority = triage
+            .priorities
+            .iter()
+            .find(|(_, c)| c.as_ref().is_none_or(|c| self.eval(c, hidden, None, category.as_deref(), &mut sink)))
+            .map(|(p, _)| *p);
+        TriageResult { category, priority }
+    }
+}
+
+/// Whether two spans that do not overlap are at most `distance` words or characters apart.
+pub fn within(draft: &Draft, a: &Range<usize>, b: &Range<usize>, distance: usize, unit: Unit) -> bool {
+    let (gap_start, gap_end) = if b.start >= a.end { (a.end, b.start) } else { (b.end, a.start) };
+    match unit {
+        Unit::Chars => {
+            let bytes = gap_end - gap_start;
+            // A character is one to four bytes: decide without counting where possible.
+            if bytes <= distance {
+                true
+            } else if bytes > distance.saturating_mul(4) {
+                false
+            } else {
+                draft.text[gap_start..gap_end].chars().count() <= distance
+            }
+        }
+        Unit::Words => {
+            let first = draft.words.partition_point(|w| w.start < gap_start);
+            let last = draft.words.partition_point(|w| w.end <= gap_end);
+            last.saturating_sub(first) <= distance
+        }
+    }
+}

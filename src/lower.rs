@@ -1,0 +1,737 @@
+//! Parsed files → a checked [`RuleSet`], with every error of every file.
+
+use std::collections::HashMap;
+use std::io;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use crate::ast::{self, ExampleKind, Guard, PatternKind};
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::draft::{Scope, ScopeSet};
+use crate::rules::*;
+
+/// One rule file's text and where it came from.
+#[derive(Debug, Clone)]
+pub struct RuleFile {
+    /// Its path, as shown in messages.
+    pub path: PathBuf,
+    /// Its text.
+    pub text: Arc<str>,
+}
+
+/// Parameter and list values that replace those written in the rule files.
+///
+/// Keys are a plain name (`company`, applying to every guideline that declares it)
+/// or `guideline.name` (one guideline only, taking precedence).
+#[derive(Debug, Clone, Default)]
+pub struct Overrides {
+    /// Parameter values.
+    pub params: HashMap<String, String>,
+    /// List contents.
+    pub lists: HashMap<String, Vec<String>>,
+}
+
+/// Reads a list file named by a rule file.
+pub type ReadList<'a> = &'a dyn Fn(&Path) -> io::Result<String>;
+
+/// The result of compiling rule files: the rules, and every problem found.
+#[derive(Debug, Clone, Default)]
+pub struct Compiled {
+    /// The rules (incomplete when there are errors).
+    pub rules: RuleSet,
+    /// Errors and warnings, in file order.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl Compiled {
+    /// Whether any diagnostic is an error.
+    pub fn has_errors(&self) -> bool {
+        self.diagnostics.iter().any(|d| d.severity == Severity::Error)
+    }
+}
+
+/// Compiles rule files into one rule set.
+pub fn compile(files: &[RuleFile], overrides: &Overrides, read_list: ReadList) -> Compiled {
+    let mut cx = Lowerer { set: RuleSet::default(), diagnostics: Vec::new(), matcher_keys: HashMap::new() };
+    let mut seen_rules: HashMap<String, (PathBuf, usize)> = HashMap::new();
+    for file in files {
+        let parsed = crate::syntax::parse(&file.text);
+        let mut fx = FileCx { file, cx: &mut cx };
+        for (span, message) in parsed.errors {
+            fx.error(span, message);
+        }
+        for g in &parsed.guidelines {
+            fx.guideline(g, overrides, read_list, &mut seen_rules);
+        }
+        for t in &parsed.triage {
+            fx.triage(t, overrides, read_list);
+        }
+    }
+    let Lowerer { set, mut diagnostics, .. } = cx;
+    diagnostics.sort_by(|a, b| a.path.cmp(&b.path).then(a.span.start.cmp(&b.span.start)));
+    Compiled { rules: set, diagnostics }
+}
+
+struct Lowerer {
+    set: RuleSet,
+    diagnostics: Vec<Diagnostic>,
+    matcher_keys: HashMap<String, MatcherId>,
+}
+
+struct FileCx<'a> {
+    file: &'a RuleFile,
+    cx: &'a mut Lowerer,
+}
+
+/// Names visible inside one guideline or triage block.
+struct Names {
+    params: HashMap<String, String>,
+    lists: HashMap<String, Vec<String>>,
+}
+
+/// Where a condition stands, which decides what it may say.
+#[derive(Clone, Copy, PartialEq)]
+enum CondPlace {
+    /// In a rule with a `find`.
+    SpanRule,
+    /// In a rule without one.
+    DocumentRule,
+    /// In a triage block.
+    Triage,
+}
+
+impl FileCx<'_> {
+    fn diag(&mut self, severity: Severity, span: ast::Span, message: impl Into<String>) {
+        self.cx.diagnostics.push(Diagnostic {
+            severity,
+            path: self.file.path.clone(),
+            source: self.file.text.clone(),
+            span,
+            message: message.into(),
+        });
+    }
+
+    fn error(&mut self, span: ast::Span, message: impl Into<String>) {
+        self.diag(Severity::Error, span, message)
+    }
+
+    fn names(
+        &mut self,
+        scope: Option<&str>,
+        params: &[ast::Param],
+        lists: &[ast::List],
+        overrides: &Overrides,
+        read_list: ReadList,
+    ) -> Names {
+        let mut names = Names { params: HashMap::new(), lists: HashMap::new() };
+        let mut declared: HashMap<String, ast::Span> = HashMap::new();
+        for p in params {
+            if let Some(prev) = declared.insert(p.name.value.clone(), p.name.span.clone()) {
+                let line = self.line_of(prev.start);
+                self.error(p.name.span.clone(), format!("`{}` is declared twice (first on line {line})", p.name.value));
+            }
+            let qualified = scope.map(|s| format!("{s}.{}", p.name.value));
+            let value = qualified
+                .and_then(|q| overrides.params.get(&q))
+                .or_else(|| overrides.params.get(&p.name.value))
+                .cloned()
+                .unwrap_or_else(|| p.value.clone());
+            names.params.insert(p.name.value.clone(), value);
+        }
+        for l in lists {
+            if let Some(prev) = declared.insert(l.name.value.clone(), l.name.span.clone()) {
+                let line = self.line_of(prev.start);
+                self.error(l.name.span.clone(), format!("`{}` is declared twice (first on line {line})", l.name.value));
+            }
+            let qualified = scope.map(|s| format!("{s}.{}", l.name.value));
+            let overridden = qualified
+                .as_ref()
+                .and_then(|q| overrides.lists.get(q))
+                .or_else(|| overrides.lists.get(&l.name.value));
+            let terms = match (overridden, &l.source) {
+                (Some(terms), _) => terms.clone(),
+                (None, ast::ListSource::Inline(terms)) => terms.iter().map(|t| t.value.clone()).collect(),
+                (None, ast::ListSource::File(path)) => {
+                    let base = self.file.path.parent().unwrap_or(Path::new(""));
+                    let full = base.join(&path.value);
+                    match read_list(&full) {
+                        Ok(text) => list_file_terms(&text),
+                        Err(e) => {
+                            self.error(path.span.clone(), format!("cannot read list file `{}`: {e}", full.display()));
+                            Vec::new()
+                        }
+                    }
+                }
+            };
+            names.lists.insert(l.name.value.clone(), terms);
+        }
+        names
+    }
+
+    fn line_of(&self, offset: usize) -> u32 {
+        crate::line_index::LineIndex::new(&self.file.text).position(&self.file.text, offset).line
+    }
+
+    fn guideline(
+        &mut self,
+        g: &ast::Guideline,
+        overrides: &Overrides,
+        read_list: ReadList,
+        seen: &mut HashMap<String, (PathBuf, usize)>,
+    ) {
+        let names = self.names(Some(&g.id.value), &g.params, &g.lists, overrides, read_list);
+        let link = g.link.as_ref().map(|l| self.template(&l.value, &names, l.span.clone(), false).render("", None));
+        if !self.cx.set.guidelines.iter().any(|info| info.id == g.id.value) {
+            self.cx.set.guidelines.push(GuidelineInfo {
+                id: g.id.value.clone(),
+                title: g.title.clone(),
+                doc: g.doc.clone(),
+                link: link.clone(),
+            });
+        }
+        for r in &g.rules {
+            let id = format!("{}.{}", g.id.value, r.id.value);
+            if let Some((path, offset)) = seen.get(&id) {
+                let at = if *path == self.file.path {
+                    format!("line {}", self.line_of(*offset))
+                } else {
+                    path.display().to_string()
+                };
+                self.error(r.id.span.clone(), format!("duplicate rule id `{id}` (first defined at {at})"));
+                continue;
+            }
+            seen.insert(id.clone(), (self.file.path.clone(), r.id.span.start));
+            if let Some(rule) = self.rule(&g.id.value, id, r, &names, link.clone()) {
+                self.cx.set.rules.push(rule);
+            }
+        }
+    }
+
+    fn rule(&mut self, category: &str, id: String, r: &ast::Rule, names: &Names, link: Option<String>) -> Option<Rule> {
+        let errors_before = self.error_count();
+        let place = if r.finds.is_empty() && !r.fixes.iter().any(|f| matches!(f.value, ast::FixClause::Replace { .. })) {
+            CondPlace::DocumentRule
+        } else {
+            CondPlace::SpanRule
+        };
+
+        // What to find: every `find` clause and every `replace` term, in one pattern set.
+        let mut patterns = Vec::new();
+        let mut validator = None;
+        for f in &r.finds {
+            patterns.extend(self.patterns(&f.patterns, names));
+            if let Some(v) = &f.validator {
+                match Validator::parse(&v.value) {
+                    Some(parsed) if validator.is_none() => validator = Some(parsed),
+                    Some(_) => self.error(v.span.clone(), "a rule takes one validator"),
+                    None => self.error(
+                        v.span.clone(),
+                        format!("unknown validator `{}`; known: {}", v.value, Validator::NAMES.join(", ")),
+                    ),
+                }
+            }
+        }
+        let mut replacements: Vec<(usize, Vec<Template>)> = Vec::new();
+        let mut fix = None;
+        for f in &r.fixes {
+            if fix.is_some() && !matches!(f.value, ast::FixClause::Replace { .. }) {
+                self.error(f.span.clone(), "a rule offers one kind of fix; this one already has one");
+                continue;
+            }
+            match &f.value {
+                ast::FixClause::Replace { from, to, safe } => {
+                    if matches!(fix, Some(FixSpec { kind: FixKind::Replace(_), .. }) | None) {
+                        let index = patterns.len();
+                        if from.trim().is_empty() {
+                            self.error(f.span.clone(), "this term can never match: it is empty");
+                        }
+                        patterns.push(Pattern::Term(Term { text: from.clone(), case: false, partial: false }));
+                        let to = to.iter().map(|t| self.template(t, names, f.span.clone(), false)).collect();
+                        replacements.push((index, to));
+                        fix = Some(FixSpec { kind: FixKind::Replace(Vec::new()), safe: *safe });
+                    } else {
+                        self.error(f.span.clone(), "`replace` cannot be combined with another kind of fix");
+                    }
+                }
+                ast::FixClause::Suggest { with, safe } => {
+                    let with = with.iter().map(|t| self.template(t, names, f.span.clone(), false)).collect();
+                    fix = Some(FixSpec { kind: FixKind::Suggest(with), safe: *safe });
+                }
+                ast::FixClause::Append { text, safe } => {
+                    let t = self.template(text, names, f.span.clone(), false);
+                    fix = Some(FixSpec { kind: FixKind::Append(t), safe: *safe });
+                }
+                ast::FixClause::Delete { safe } => {
+                    if place == CondPlace::DocumentRule {
+                        self.error(f.span.clone(), "`delete` removes a match, and a document rule has none");
+                    }
+                    fix = Some(FixSpec { kind: FixKind::Delete, safe: *safe });
+                }
+            }
+        }
+        if let Some(FixSpec { kind: FixKind::Replace(table), .. }) = &mut fix {
+            table.resize(patterns.len(), Vec::new());
+            for (i, to) in replacements {
+                table[i] = to;
+            }
+        }
+        let find = (place == CondPlace::SpanRule).then(|| self.matcher(patterns, validator));
+
+        let mut hidden = default_hidden(category);
+        let mut when = Vec::new();
+        for c in &r.when {
+            if let Some(c) = self.cond(c, names, place) {
+                hidden = hidden.without(positive_scopes(&c, true));
+                when.push(c);
+            }
+        }
+        for c in &r.unless {
+            if let Some(c) = self.cond(c, names, place) {
+                hidden = hidden.without(positive_scopes(&c, false));
+                when.push(Cond::Not(Box::new(c)));
+            }
+        }
+        let condition = match when.len() {
+            0 => None,
+            1 => when.pop(),
+            _ => Some(Cond::And(when)),
+        };
+        let mut escalate = Vec::new();
+        for (level, c) in &r.escalate {
+            if let Some(c) = self.cond(c, names, place) {
+                escalate.push((level.value, c));
+            }
+        }
+
+        let message = match &r.message {
+            Some(m) => self.template(&m.value, names, m.span.clone(), true),
+            None => {
+                self.error(r.id.span.clone(), format!("rule `{id}` has no `message`: say what is wrong and what to do"));
+                Template::default()
+            }
+        };
+        if r.redact && message.shows_match() {
+            if let Some(m) = &r.message {
+                self.error(m.span.clone(), "a `redact` rule must not show `{match}` in its message");
+            }
+        }
+        let limit = match &r.limit {
+            Some(l) if l.value == 0 => {
+                self.error(l.span.clone(), "`limit 0` would report nothing; remove the rule or raise the limit");
+                None
+            }
+            Some(l) => Some(l.value as usize),
+            None => None,
+        };
+
+        let rule_link = r.link.as_ref().map(|l| self.template(&l.value, names, l.span.clone(), false).render("", None));
+        let examples = self.examples(r, names, place);
+        if !r.examples.iter().any(|e| e.kind == ExampleKind::Bad) {
+            self.diag(Severity::Warning, r.id.span.clone(), format!("rule `{id}` has no `bad` example"));
+        }
+
+        if self.error_count() > errors_before {
+            return None;
+        }
+        Some(Rule {
+            id,
+            category: category.to_string(),
+            level: r.level.as_ref().map_or(Level::Warning, |l| l.value),
+            doc: r.doc.clone(),
+            find,
+            condition,
+            escalate,
+            message,
+            link: rule_link.or(link),
+            fix,
+            once: r.once,
+            limit,
+            redact: r.redact,
+            review: r.review,
+            hidden,
+            examples,
+            origin: Origin { path: self.file.path.clone(), source: self.file.text.clone(), span: r.span.clone() },
+        })
+    }
+
+    fn error_count(&self) -> usize {
+        self.cx.diagnostics.iter().filter(|d| d.severity == Severity::Error).count()
+    }
+
+    fn examples(&mut self, r: &ast::Rule, names: &Names, place: CondPlace) -> Vec<Example> {
+        let mut out = Vec::new();
+        for e in &r.examples {
+            let (text, spans) = match e.kind {
+                ExampleKind::Bad => match bracketed(&e.text) {
+                    Ok(parsed) => parsed,
+                    Err(message) => {
+                        self.error(e.span.clone(), message);
+                        continue;
+                    }
+                },
+                _ => (unescape_brackets(&e.text), Vec::new()),
+            };
+            if e.kind == ExampleKind::Bad && place == CondPlace::SpanRule && spans.is_empty() {
+                self.error(e.span.clone(), "mark the span this rule must report with [brackets]");
+            }
+            if e.kind == ExampleKind::Bad && place == CondPlace::DocumentRule && !spans.is_empty() {
+                self.error(e.span.clone(), "a document rule reports no span: remove the [brackets]");
+            }
+            if e.kind == ExampleKind::Fixed && r.fixes.is_empty() {
+                self.error(e.span.clone(), "a `fixed` example needs a fix (`suggest`, `replace`, `append` or `delete`)");
+            }
+            let mut with = HashMap::new();
+            for (name, values) in &e.with {
+                if !names.lists.contains_key(&name.value) && !names.params.contains_key(&name.value) {
+                    self.error(name.span.clone(), format!("unknown list or parameter `{}`", name.value));
+                }
+                with.insert(name.value.clone(), values.clone());
+            }
+            out.push(Example {
+                kind: e.kind,
+                text,
+                spans,
+                expected: e.expected.as_deref().map(unescape_brackets),
+                channel: e.channel.clone(),
+                with,
+                span: e.span.clone(),
+            });
+        }
+        out
+    }
+
+    fn template(&mut self, text: &str, names: &Names, span: ast::Span, allow_match: bool) -> Template {
+        let mut parts = Vec::new();
+        let mut literal = String::new();
+        let mut rest = text;
+        while let Some(open) = rest.find(['{', '}']) {
+            literal.push_str(&rest[..open]);
+            let ch = rest.as_bytes()[open];
+            if rest[open..].starts_with("{{") || rest[open..].starts_with("}}") {
+                literal.push(ch as char);
+                rest = &rest[open + 2..];
+                continue;
+            }
+            if ch == b'}' {
+                self.error(span.clone(), "unmatched `}` in text; write `}}` for a literal brace");
+                return Template::default();
+            }
+            let Some(close) = rest[open..].find('}') else {
+                self.error(span.clone(), "unclosed `{` in text; write `{{` for a literal brace");
+                return Template::default();
+            };
+            let name = &rest[open + 1..open + close];
+            match name {
+                "match" if allow_match => {
+                    parts.push(TemplatePart::Text(std::mem::take(&mut literal)));
+                    parts.push(TemplatePart::Match);
+                }
+                "suggestion" if allow_match => {
+                    parts.push(TemplatePart::Text(std::mem::take(&mut literal)));
+                    parts.push(TemplatePart::Suggestion);
+                }
+                _ => match names.params.get(name) {
+                    Some(v) => literal.push_str(v),
+                    None => {
+                        let known: Vec<&str> = names.params.keys().map(String::as_str).collect();
+                        self.error(
+                            span.clone(),
+                            format!(
+                                "unknown parameter `{{{name}}}`; known here: {}",
+                                if allow_match {
+                                    ["match", "suggestion"].iter().copied().chain(known).collect::<Vec<_>>().join(", ")
+                                } else {
+                                    known.join(", ")
+                                }
+                            ),
+                        );
+                    }
+                },
+            }
+            rest = &rest[open + close + 1..];
+        }
+        literal.push_str(rest);
+        parts.push(TemplatePart::Text(literal));
+        parts.retain(|p| !matches!(p, TemplatePart::Text(t) if t.is_empty()));
+        Template { parts }
+    }
+
+    fn patterns(&mut self, written: &[ast::Pattern], names: &Names) -> Vec<Pattern> {
+        let mut out = Vec::new();
+        for p in written {
+            match &p.kind {
+                PatternKind::Term(t) => {
+                    if t.trim().is_empty() {
+                        self.error(p.span.clone(), "this term can never match: it is empty");
+                        continue;
+                    }
+                    out.push(Pattern::Term(Term { text: t.clone(), case: p.case, partial: p.partial }));
+                }
+                PatternKind::Name(name) => {
+                    let terms: Vec<String> = match (names.lists.get(name), names.params.get(name)) {
+                        (Some(list), _) => list.clone(),
+                        (None, Some(value)) => vec![value.clone()],
+                        (None, None) => {
+                            let mut known: Vec<&str> =
+                                names.lists.keys().chain(names.params.keys()).map(String::as_str).collect();
+                            known.sort();
+                            let hint = if known.is_empty() {
+                                "declare it with `list NAME = …` or `param NAME = …`".to_string()
+                            } else {
+                                format!("known here: {}", known.join(", "))
+                            };
+                            self.error(p.span.clone(), format!("unknown list or parameter `{name}`; {hint}"));
+                            continue;
+                        }
+                    };
+                    // Empty entries come from parameters nobody has set: they match nothing.
+                    out.extend(
+                        terms
+                            .into_iter()
+                            .filter(|t| !t.trim().is_empty())
+                            .map(|text| Pattern::Term(Term { text, case: p.case, partial: p.partial })),
+                    );
+                }
+                PatternKind::Regex { source, flags } => {
+                    if p.case || p.partial {
+                        self.error(p.span.clone(), "`case` and `partial` apply to terms; use regex flags instead");
+                    }
+                    if let Some(r) = self.regex(source, flags, p.span.clone()) {
+                        out.push(Pattern::Regex(r));
+                    }
+                }
+            }
+        }
+        out
+    }
+
+    fn regex(&mut self, source: &str, flags: &str, span: ast::Span) -> Option<RegexPattern> {
+        let body_start = span.start + 1;
+        if let Some(bad) = flags.chars().find(|c| !"imsx".contains(*c)) {
+            let at = span.start + 2 + source.len();
+            self.error(at..at + flags.len(), format!("unknown regex flag `{bad}`; known: i, m, s, x"));
+            return None;
+        }
+        let full = if flags.is_empty() { source.to_string() } else { format!("(?{flags}){source}") };
+        let prefix = full.len() - source.len();
+        if let Err(e) = regex_syntax::Parser::new().parse(&full) {
+            let (kind, offset) = match &e {
+                regex_syntax::Error::Parse(e) => (e.kind().to_string(), e.span().start.offset),
+                regex_syntax::Error::Translate(e) => (e.kind().to_string(), e.span().start.offset),
+                _ => (e.to_string(), 0),
+            };
+            let at = body_start + offset.saturating_sub(prefix).min(source.len());
+            let hint = if kind.contains("look-around") {
+                "; Tenet regexes have no look-around: match the text itself and rule out context with `unless near …`"
+            } else {
+                ""
+            };
+            self.error(at..at + 1, format!("invalid regex: {kind}{hint}"));
+            return None;
+        }
+        match regex::RegexBuilder::new(&full).size_limit(64 << 20).build() {
+            Ok(regex) => {
+                if regex.is_match("") {
+                    self.error(span, "this regex matches empty text, so its findings would be empty; require at least one character");
+                    return None;
+                }
+                Some(RegexPattern { source: full, regex })
+            }
+            Err(e) => {
+                self.error(span, format!("invalid regex: {e}"));
+                None
+            }
+        }
+    }
+
+    fn matcher(&mut self, patterns: Vec<Pattern>, validator: Option<Validator>) -> MatcherId {
+        let key = format!("{:?}|{validator:?}", patterns.iter().map(pattern_key).collect::<Vec<_>>());
+        if let Some(&id) = self.cx.matcher_keys.get(&key) {
+            return id;
+        }
+        let id = self.cx.set.matchers.len();
+        self.cx.set.matchers.push(Matcher { patterns, validator });
+        self.cx.matcher_keys.insert(key, id);
+        id
+    }
+
+    fn cond(&mut self, c: &ast::Cond, names: &Names, place: CondPlace) -> Option<Cond> {
+        Some(match c {
+            ast::Cond::Or(cs) => Cond::Or(self.conds(cs, names, place)?),
+            ast::Cond::And(cs) => Cond::And(self.conds(cs, names, place)?),
+            ast::Cond::Not(c) => Cond::Not(Box::new(self.cond(c, names, place)?)),
+            ast::Cond::Near { patterns, distance, unit, span } => {
+                if place != CondPlace::SpanRule {
+                    self.error(
+                        span.clone(),
+                        "`near` needs a match to measure from, and this has no `find`; use `has` for the whole draft",
+                    );
+                    return None;
+                }
+                let p = self.patterns(patterns, names);
+                Cond::Near { matcher: self.matcher(p, None), distance: *distance as usize, unit: *unit }
+            }
+            ast::Cond::Has(patterns) => {
+                let p = self.patterns(patterns, names);
+                Cond::Has(self.matcher(p, None))
+            }
+            ast::Cond::In(scope) => {
+                if place != CondPlace::SpanRule {
+                    self.error(scope.span.clone(), "`in` asks where a match stands, and this has no `find`");
+                    return None;
+                }
+                match Scope::parse(&scope.value) {
+                    Some(s) => Cond::In(ScopeSet::of(&[s])),
+                    None => {
+                        let known: Vec<&str> = Scope::ALL.iter().map(|(_, n)| *n).collect();
+                        self.error(
+                            scope.span.clone(),
+                            format!("unknown scope `{}`; known: {}", scope.value, known.join(", ")),
+                        );
+                        return None;
+                    }
+                }
+            }
+            ast::Cond::Channel(name) => Cond::Channel(name.clone()),
+            ast::Cond::Category(name) => {
+                if place != CondPlace::Triage {
+                    self.error(name.span.clone(), "`category` is for triage blocks");
+                    return None;
+                }
+                Cond::Category(name.value.clone())
+            }
+            ast::Cond::Compare { metric, op, value } => {
+                let metric = match metric {
+                    ast::Metric::Count(patterns) => {
+                        let p = self.patterns(patterns, names);
+                        Metric::Count(self.matcher(p, None))
+                    }
+                    ast::Metric::Named(name) => match Metric::parse(&name.value) {
+                        Some(m) => m,
+                        None => {
+                            self.error(
+                                name.span.clone(),
+                                format!(
+                                    "unknown metric `{}`; known: {}, count(…)",
+                                    name.value,
+                                    Metric::NAMES.join(", ")
+                                ),
+                            );
+                            return None;
+                        }
+                    },
+                };
+                Cond::Compare { metric, op: *op, value: *value }
+            }
+        })
+    }
+
+    fn conds(&mut self, cs: &[ast::Cond], names: &Names, place: CondPlace) -> Option<Vec<Cond>> {
+        let out: Vec<Option<Cond>> = cs.iter().map(|c| self.cond(c, names, place)).collect();
+        out.into_iter().collect()
+    }
+
+    fn triage(&mut self, t: &ast::Triage, overrides: &Overrides, read_list: ReadList) {
+        let names = self.names(None, &t.params, &t.lists, overrides, read_list);
+        for (name, guard) in &t.categories {
+            let cond = self.guard(guard, &names);
+            self.cx.set.triage.categories.push((name.value.clone(), cond));
+        }
+        for (n, guard) in &t.priorities {
+            if !(1..=3).contains(&n.value) {
+                self.error(n.span.clone(), "priority is 1 (urgent), 2 (semi-urgent) or 3 (not urgent)");
+                continue;
+            }
+            let cond = self.guard(guard, &names);
+            self.cx.set.triage.priorities.push((n.value as u8, cond));
+        }
+    }
+
+    fn guard(&mut self, guard: &Guard, names: &Names) -> Option<Cond> {
+        match guard {
+            Guard::Otherwise => None,
+            Guard::When(c) => Some(self.cond(c, names, CondPlace::Triage).unwrap_or(Cond::Or(Vec::new()))),
+        }
+    }
+}
+
+/// The scopes a category does not look into unless a rule asks with `in`.
+pub fn default_hidden(category: &str) -> ScopeSet {
+    let always = [Scope::Header, Scope::FrontMatter, Scope::Comment];
+    let extra: &[Scope] = match category {
+        "confidentiality" => &[],
+        "copyright" => &[Scope::Code, Scope::Url],
+        "disclosure" => &[Scope::Code, Scope::Url, Scope::Quote],
+        _ => &[Scope::Code, Scope::Url, Scope::Quote, Scope::Signature],
+    };
+    ScopeSet::of(&always).union(ScopeSet::of(extra))
+}
+
+/// The scopes a condition asks for positively (`in code`, not `not in code`).
+fn positive_scopes(c: &Cond, positive: bool) -> ScopeSet {
+    match c {
+        Cond::In(s) if positive => *s,
+        Cond::And(cs) | Cond::Or(cs) => {
+            cs.iter().fold(ScopeSet::EMPTY, |acc, c| acc.union(positive_scopes(c, positive)))
+        }
+        Cond::Not(c) => positive_scopes(c, !positive),
+        _ => ScopeSet::EMPTY,
+    }
+}
+
+fn pattern_key(p: &Pattern) -> String {
+    match p {
+        Pattern::Term(t) => format!("t{}{}{}", u8::from(t.case), u8::from(t.partial), t.text),
+        Pattern::Regex(r) => format!("r{}", r.source),
+    }
+}
+
+/// The terms of a list file: one per line, blank lines and `#` comments skipped.
+pub fn list_file_terms(text: &str) -> Vec<String> {
+    text.lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+        .map(str::to_string)
+        .collect()
+}
+
+/// Splits a `bad` example into its text and its `[bracketed]` spans.
+fn bracketed(written: &str) -> Result<(String, Vec<std::ops::Range<usize>>), String> {
+    let mut text = String::with_capacity(written.len());
+    let mut spans = Vec::new();
+    let mut open: Option<usize> = None;
+    let mut chars = written.chars();
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' => match chars.next() {
+                Some(n @ ('[' | ']')) => text.push(n),
+                Some(n) => {
+                    text.push('\\');
+                    text.push(n);
+                }
+                None => text.push('\\'),
+            },
+            '[' if open.is_some() => return Err("brackets in an example do not nest; write `\\[` for a literal one".into()),
+            '[' => open = Some(text.len()),
+            ']' => match open.take() {
+                Some(s) => spans.push(s..text.len()),
+                None => return Err("`]` without `[` in an example; write `\\]` for a literal one".into()),
+            },
+            c => text.push(c),
+        }
+    }
+    if open.is_some() {
+        return Err("`[` is never closed in this example; write `\\[` for a literal one".into());
+    }
+    Ok((text, spans))
+}
+
+fn unescape_brackets(s: &str) -> String {
+    s.replace("\\[", "[").replace("\\]", "]")
+}
+
+/// A quick way to compile one file's text, for tests and examples.
+pub fn compile_str(path: &str, text: &str) -> Compiled {
+    let file = RuleFile { path: PathBuf::from(path), text: Arc::from(text) };
+    compile(&[file], &Overrides::default(), &|p: &Path| std::fs::read_to_string(p))
+}

@@ -1,0 +1,164 @@
+//! Document metrics (`words`, `caps`, `links`…) over the part of a draft a rule sees.
+
+use std::ops::Range;
+
+use crate::draft::{is_emoji, Draft, Scope, ScopeSet};
+use crate::rules::Metric;
+
+/// Every named metric of a draft as seen through one set of hidden scopes.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct Metrics {
+    words: f64,
+    sentences: f64,
+    links: f64,
+    hashtags: f64,
+    mentions: f64,
+    emoji: f64,
+    caps: f64,
+    exclamations: f64,
+    chars: f64,
+    lines: f64,
+    quoted: f64,
+}
+
+/// Scopes that are counted by metrics even when a rule does not match inside them.
+const COUNTED: ScopeSet = ScopeSet(Scope::Url as u16 | Scope::Hashtag as u16 | Scope::Mention as u16 | Scope::Link as u16);
+/// Scopes whose text is not made of words.
+const NOT_WORDS: ScopeSet = ScopeSet(Scope::Url as u16 | Scope::Hashtag as u16 | Scope::Mention as u16);
+
+impl Metrics {
+    /// Measures `draft` without the `hidden` scopes.
+    pub fn measure(draft: &Draft, hidden: ScopeSet) -> Metrics {
+        let hidden = hidden.without(COUNTED);
+        let text = &draft.text;
+        let mut m = Metrics::default();
+        let (mut letters, mut upper) = (0usize, 0usize);
+        for w in &draft.words {
+            let scopes = draft.scopes_at(w.start);
+            if scopes.contains(Scope::Quote) && !scopes.intersects(ScopeSet::of(&[Scope::Header, Scope::Comment])) {
+                m.quoted += 1.0;
+            }
+            if scopes.intersects(hidden.union(NOT_WORDS)) {
+                continue;
+            }
+            m.words += 1.0;
+            let word = &text[w.clone()];
+            let (l, u) = word.chars().filter(|c| c.is_alphabetic()).fold((0, 0), |(l, u), c| (l + 1, u + usize::from(c.is_uppercase())));
+            if l >= 2 {
+                letters += l;
+                upper += u;
+            }
+        }
+        m.caps = if letters == 0 { 0.0 } else { upper as f64 / letters as f64 };
+        for (r, s) in &draft.regions {
+            if draft.scopes_at(r.start).intersects(hidden) {
+                continue;
+            }
+            match s {
+                Scope::Url => m.links += 1.0,
+                Scope::Hashtag => m.hashtags += 1.0,
+                Scope::Mention => m.mentions += 1.0,
+                _ => {}
+            }
+        }
+        for range in visible_ranges(draft, hidden) {
+            let part = &text[range];
+            let mut prev_word = false;
+            let mut in_terminator = false;
+            let mut zwj = false;
+            for c in part.chars() {
+                if c == '!' {
+                    m.exclamations += 1.0;
+                }
+                if !c.is_whitespace() {
+                    m.chars += 1.0;
+                }
+                if is_emoji(c) && !zwj && !(0x1F3FB..=0x1F3FF).contains(&(c as u32)) {
+                    m.emoji += 1.0;
+                }
+                zwj = c == '\u{200D}';
+                let terminator = matches!(c, '.' | '!' | '?' | '…');
+                if terminator && prev_word && !in_terminator {
+                    m.sentences += 1.0;
+                }
+                in_terminator = terminator && (prev_word || in_terminator);
+                if !terminator {
+                    prev_word = crate::fold::is_word_char(c) || (prev_word && !c.is_whitespace());
+                }
+            }
+            if prev_word {
+                // Text after the last full stop is a sentence too.
+                m.sentences += 1.0;
+            }
+            m.lines += part.lines().filter(|l| !l.trim().is_empty()).count() as f64;
+        }
+        m
+    }
+
+    /// The value of a named metric (`Count` is measured from hits, not here).
+    pub fn get(&self, metric: Metric) -> f64 {
+        match metric {
+            Metric::Words => self.words,
+            Metric::Sentences => self.sentences,
+            Metric::Links => self.links,
+            Metric::Hashtags => self.hashtags,
+            Metric::Mentions => self.mentions,
+            Metric::Emoji => self.emoji,
+            Metric::Caps => self.caps,
+            Metric::Exclamations => self.exclamations,
+            Metric::Chars => self.chars,
+            Metric::Lines => self.lines,
+            Metric::Quoted => self.quoted,
+            Metric::Count(_) => 0.0,
+        }
+    }
+}
+
+/// The byte ranges of `draft` outside every hidden region, in order.
+pub fn visible_ranges(draft: &Draft, hidden: ScopeSet) -> Vec<Range<usize>> {
+    let mut out = Vec::new();
+    let mut at = 0;
+    let mut hidden_regions: Vec<&Range<usize>> =
+        draft.regions.iter().filter(|(_, s)| hidden.contains(*s)).map(|(r, _)| r).collect();
+    hidden_regions.sort_by_key(|r| r.start);
+    for r in hidden_regions {
+        if r.start > at {
+            out.push(at..r.start);
+        }
+        at = at.max(r.end);
+    }
+    if at < draft.text.len() {
+        out.push(at..draft.text.len());
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::draft::Format;
+
+    fn measure(text: &str) -> Metrics {
+        let d = Draft::new(text.to_string(), Format::Markdown);
+        Metrics::measure(&d, crate::lower::default_hidden("add-value"))
+    }
+
+    #[test]
+    fn counts_what_a_reader_sees() {
+        let m = measure("GREAT NEWS!!! Our launch is live. See https://x.io #launch #win @team 🎉🎉 👍🏽\n\n```\ncode words here\n```\n");
+        assert_eq!(m.words, 6.0);
+        assert_eq!(m.sentences, 3.0);
+        assert_eq!(m.exclamations, 3.0);
+        assert_eq!(m.links, 1.0);
+        assert_eq!(m.hashtags, 2.0);
+        assert_eq!(m.mentions, 1.0);
+        assert_eq!(m.emoji, 3.0);
+        assert!(m.caps > 0.3 && m.caps < 0.6, "{}", m.caps);
+    }
+
+    #[test]
+    fn quoted_words_are_counted_apart() {
+        let m = measure("> one two three\n\nmine\n");
+        assert_eq!((m.words, m.quoted), (1.0, 3.0));
+    }
+}
