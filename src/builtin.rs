@@ -16,7 +16,10 @@ pub fn rule_files() -> Vec<RuleFile> {
     FILES
         .iter()
         .filter(|(path, _)| path.ends_with(".tenet"))
-        .map(|(path, text)| RuleFile { path: Path::new(PREFIX).join(path), text: Arc::from(*text) })
+        .map(|(path, text)| RuleFile {
+            path: Path::new(PREFIX).join(path),
+            text: Arc::from(*text),
+        })
         .collect()
 }
 

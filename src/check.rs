@@ -35,17 +35,33 @@ pub struct Report {
 
 impl Checker {
     /// Compiles rule files; errors (and warnings) come back when any is an error.
-    pub fn from_files(files: &[RuleFile], overrides: &Overrides) -> Result<(Checker, Vec<Diagnostic>), Vec<Diagnostic>> {
-        let Compiled { rules, diagnostics } = lower::compile(files, overrides, &crate::builtin::read_list);
-        if diagnostics.iter().any(|d| d.severity == crate::diagnostic::Severity::Error) {
+    pub fn from_files(
+        files: &[RuleFile],
+        overrides: &Overrides,
+    ) -> Result<(Checker, Vec<Diagnostic>), Vec<Diagnostic>> {
+        let Compiled { rules, diagnostics } =
+            lower::compile(files, overrides, &crate::builtin::read_list);
+        if diagnostics
+            .iter()
+            .any(|d| d.severity == crate::diagnostic::Severity::Error)
+        {
             return Err(diagnostics);
         }
-        Ok((Checker { engine: Engine::new(rules), options: Options::default() }, diagnostics))
+        Ok((
+            Checker {
+                engine: Engine::new(rules),
+                options: Options::default(),
+            },
+            diagnostics,
+        ))
     }
 
     /// Compiles one rule file's text.
     pub fn from_source(path: &str, text: &str) -> Result<Checker, Vec<Diagnostic>> {
-        let file = RuleFile { path: path.into(), text: text.into() };
+        let file = RuleFile {
+            path: path.into(),
+            text: text.into(),
+        };
         Checker::from_files(&[file], &Overrides::default()).map(|(c, _)| c)
     }
 
@@ -64,7 +80,12 @@ impl Checker {
         let (mut findings, triage) = self.engine.check(draft, options);
         let suppressed = suppress::apply(&draft.text, &mut findings, self.engine.rules());
         let verdict = Verdict::of(&findings, triage.as_ref().and_then(|t| t.priority));
-        Report { findings, suppressed, triage, verdict }
+        Report {
+            findings,
+            suppressed,
+            triage,
+            verdict,
+        }
     }
 }
 

@@ -68,7 +68,10 @@ pub enum LevelSetting {
 impl Config {
     /// Reads and checks a config file.
     pub fn load(path: &Path) -> Result<Config, ConfigError> {
-        let err = |message: String| ConfigError { path: path.to_path_buf(), message };
+        let err = |message: String| ConfigError {
+            path: path.to_path_buf(),
+            message,
+        };
         let text = std::fs::read_to_string(path).map_err(|e| err(format!("cannot read: {e}")))?;
         Config::parse(&text).map_err(err)
     }
@@ -87,7 +90,9 @@ impl Config {
         })?;
         for (id, value) in &config.levels {
             if config_level(value).is_none() {
-                return Err(format!("[levels] {id} = {value:?}: expected off, error, warning, info or hint"));
+                return Err(format!(
+                    "[levels] {id} = {value:?}: expected off, error, warning, info or hint"
+                ));
             }
         }
         for pattern in config.channels.keys() {
@@ -98,10 +103,21 @@ impl Config {
 
     /// The `tenet.toml` nearest to `start` (a file or folder), walking up.
     pub fn discover(start: &Path) -> Option<PathBuf> {
-        let start = if start.is_dir() { start.to_path_buf() } else { start.parent()?.to_path_buf() };
-        let start = if start.as_os_str().is_empty() { PathBuf::from(".") } else { start };
+        let start = if start.is_dir() {
+            start.to_path_buf()
+        } else {
+            start.parent()?.to_path_buf()
+        };
+        let start = if start.as_os_str().is_empty() {
+            PathBuf::from(".")
+        } else {
+            start
+        };
         let absolute = std::fs::canonicalize(&start).unwrap_or(start);
-        absolute.ancestors().map(|dir| dir.join(FILE_NAME)).find(|p| p.is_file())
+        absolute
+            .ancestors()
+            .map(|dir| dir.join(FILE_NAME))
+            .find(|p| p.is_file())
     }
 
     /// Parameter and list overrides for the rule compiler.
@@ -114,7 +130,10 @@ impl Config {
 
     /// The level setting for a rule: its own id first, then its guideline's.
     pub fn level_for(&self, rule_id: &str, category: &str) -> Option<LevelSetting> {
-        self.levels.get(rule_id).or_else(|| self.levels.get(category)).and_then(|v| config_level(v))
+        self.levels
+            .get(rule_id)
+            .or_else(|| self.levels.get(category))
+            .and_then(|v| config_level(v))
     }
 
     /// The channel for a file checked under this config (found in `dir`).
@@ -161,15 +180,28 @@ codenames = ["Falcon", "Bluebird"]
         )
         .unwrap();
         assert_eq!(c.fail_on, Some(Level::Warning));
-        assert_eq!(c.level_for("add-value.shouting", "add-value"), Some(LevelSetting::Off));
-        assert_eq!(c.channel_for(Path::new("/x"), Path::new("/x/blog/a.md")).as_deref(), Some("external"));
-        assert_eq!(c.channel_for(Path::new("/x"), Path::new("/x/notes/a.md")).as_deref(), Some("internal"));
+        assert_eq!(
+            c.level_for("add-value.shouting", "add-value"),
+            Some(LevelSetting::Off)
+        );
+        assert_eq!(
+            c.channel_for(Path::new("/x"), Path::new("/x/blog/a.md"))
+                .as_deref(),
+            Some("external")
+        );
+        assert_eq!(
+            c.channel_for(Path::new("/x"), Path::new("/x/notes/a.md"))
+                .as_deref(),
+            Some("internal")
+        );
     }
 
     #[test]
     fn unknown_keys_and_levels_are_errors_with_a_position() {
         let e = Config::parse("colour = 1\n").unwrap_err();
         assert!(e.starts_with("1:1:"), "{e}");
-        assert!(Config::parse("[levels]\nx = \"loud\"\n").unwrap_err().contains("expected off"));
+        assert!(Config::parse("[levels]\nx = \"loud\"\n")
+            .unwrap_err()
+            .contains("expected off"));
     }
 }

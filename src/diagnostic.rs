@@ -48,12 +48,22 @@ impl Diagnostic {
             Severity::Warning => "warning",
         };
         let mut out = String::new();
-        let _ = writeln!(out, "{}:{}:{}: {kind}: {}", self.path.display(), start.line, start.column, self.message);
+        let _ = writeln!(
+            out,
+            "{}:{}:{}: {kind}: {}",
+            self.path.display(),
+            start.line,
+            start.column,
+            self.message
+        );
         let gutter = start.line.to_string().len();
         let _ = writeln!(out, "{:gutter$} |", "");
         let _ = writeln!(out, "{} | {}", start.line, text.replace('\t', " "));
         let span_end = self.span.end.clamp(self.span.start, line.end);
-        let width = self.source[self.span.start.min(line.end)..span_end].chars().count().max(1);
+        let width = self.source[self.span.start.min(line.end)..span_end]
+            .chars()
+            .count()
+            .max(1);
         let _ = writeln!(
             out,
             "{:gutter$} | {}{}",

@@ -57,7 +57,9 @@ pub struct Options {
 
 impl Default for Options {
     fn default() -> Options {
-        Options { channel: "external".to_string() }
+        Options {
+            channel: "external".to_string(),
+        }
     }
 }
 
@@ -86,16 +88,30 @@ impl Engine {
                 match pattern {
                     Pattern::Term(t) => {
                         let (key, ids, pats, uses) = if t.case {
-                            (t.text.clone(), &mut exact_ids, &mut exact_pats, &mut exact_uses)
+                            (
+                                t.text.clone(),
+                                &mut exact_ids,
+                                &mut exact_pats,
+                                &mut exact_uses,
+                            )
                         } else {
-                            (fold(&t.text), &mut caseless_ids, &mut caseless_pats, &mut caseless_uses)
+                            (
+                                fold(&t.text),
+                                &mut caseless_ids,
+                                &mut caseless_pats,
+                                &mut caseless_uses,
+                            )
                         };
                         let id = *ids.entry(key.clone()).or_insert_with(|| {
                             pats.push(key);
                             uses.push(Vec::new());
                             pats.len() - 1
                         });
-                        uses[id].push(Use { matcher: m as u32, pattern: p as u32, partial: t.partial });
+                        uses[id].push(Use {
+                            matcher: m as u32,
+                            pattern: p as u32,
+                            partial: t.partial,
+                        });
                     }
                     Pattern::Regex(r) => {
                         regex_sources.push(r.source.clone());
@@ -141,14 +157,19 @@ impl Engine {
         let mut push = |uses: &[Use], start: usize, end: usize| {
             for u in uses {
                 if u.partial || is_whole_word(text, start, end) {
-                    hits[u.matcher as usize].push(Hit { span: start..end, pattern: u.pattern as usize });
+                    hits[u.matcher as usize].push(Hit {
+                        span: start..end,
+                        pattern: u.pattern as usize,
+                    });
                 }
             }
         };
         if let Some(ac) = &self.caseless {
             let folded = Folded::new(text);
             for m in ac.find_overlapping_iter(folded.text.as_str()) {
-                let (Some(start), Some(end)) = (folded.to_original(m.start()), folded.to_original(m.end())) else {
+                let (Some(start), Some(end)) =
+                    (folded.to_original(m.start()), folded.to_original(m.end()))
+                else {
                     continue;
                 };
                 if start < end {
@@ -166,10 +187,15 @@ impl Engine {
             set.which_overlapping_matches(&regex_automata::Input::new(text), &mut matched);
             for pid in matched.iter() {
                 let (m, p) = self.regex_uses[pid.as_usize()];
-                let Pattern::Regex(r) = &self.rules.matchers[m].patterns[p] else { continue };
+                let Pattern::Regex(r) = &self.rules.matchers[m].patterns[p] else {
+                    continue;
+                };
                 for found in r.regex.find_iter(text) {
                     if !found.is_empty() {
-                        hits[m].push(Hit { span: found.range(), pattern: p });
+                        hits[m].push(Hit {
+                            span: found.range(),
+                            pattern: p,
+                        });
                     }
                 }
             }
@@ -187,12 +213,24 @@ impl Engine {
     /// Checks a draft: findings sorted by position, and its triage.
     pub fn check(&self, draft: &Draft, options: &Options) -> (Vec<Finding>, Option<TriageResult>) {
         let hits = self.hits(draft);
-        let cx = Cx { draft, hits: &hits, options, visible: RefCell::default(), metrics: RefCell::default() };
+        let cx = Cx {
+            draft,
+            hits: &hits,
+            options,
+            visible: RefCell::default(),
+            metrics: RefCell::default(),
+        };
         let mut findings = Vec::new();
         for rule in &self.rules.rules {
             cx.rule(rule, &mut findings);
         }
-        findings.sort_by(|a, b| a.span.start.cmp(&b.span.start).then(a.span.end.cmp(&b.span.end)).then(a.rule.cmp(&b.rule)));
+        findings.sort_by(|a, b| {
+            a.span
+                .start
+                .cmp(&b.span.start)
+                .then(a.span.end.cmp(&b.span.end))
+                .then(a.rule.cmp(&b.rule))
+        });
         let triage = (!self.rules.triage.is_empty()).then(|| cx.triage(&self.rules.triage));
         (findings, triage)
     }
@@ -201,7 +239,13 @@ impl Engine {
 /// Picks, from hits sorted by start, the leftmost-longest ones that do not overlap.
 pub fn select(hits: impl IntoIterator<Item = Hit>) -> Vec<Hit> {
     let mut sorted: Vec<Hit> = hits.into_iter().collect();
-    sorted.sort_by(|a, b| a.span.start.cmp(&b.span.start).then(b.span.end.cmp(&a.span.end)).then(a.pattern.cmp(&b.pattern)));
+    sorted.sort_by(|a, b| {
+        a.span
+            .start
+            .cmp(&b.span.start)
+            .then(b.span.end.cmp(&a.span.end))
+            .then(a.pattern.cmp(&b.pattern))
+    });
     let mut out: Vec<Hit> = Vec::new();
     for h in sorted {
         if out.last().is_none_or(|last| h.span.start >= last.span.end) {
@@ -232,7 +276,9 @@ impl Cx<'_> {
             .cloned()
             .collect();
         let v = Arc::new(v);
-        self.visible.borrow_mut().insert((matcher, hidden), v.clone());
+        self.visible
+            .borrow_mut()
+            .insert((matcher, hidden), v.clone());
         v
     }
 
@@ -240,14 +286,21 @@ impl Cx<'_> {
         if let Metric::Count(m) = metric {
             return select(self.visible(m, hidden).iter().cloned()).len() as f64;
         }
-        self.metrics.borrow_mut().entry(hidden).or_insert_with(|| Metrics::measure(self.draft, hidden)).get(metric)
+        self.metrics
+            .borrow_mut()
+            .entry(hidden)
+            .or_insert_with(|| Metrics::measure(self.draft, hidden))
+            .get(metric)
     }
 
     fn rule(&self, rule: &Rule, out: &mut Vec<Finding>) {
         let cap = if rule.once { Some(1) } else { rule.limit };
         let mut reported = 0;
         let spans: Vec<Option<Hit>> = match rule.find {
-            Some(m) => select(self.visible(m, rule.hidden).iter().cloned()).into_iter().map(Some).collect(),
+            Some(m) => select(self.visible(m, rule.hidden).iter().cloned())
+                .into_iter()
+                .map(Some)
+                .collect(),
             None => vec![None],
         };
         for hit in spans {
@@ -270,7 +323,9 @@ impl Cx<'_> {
             evidence.sort_by_key(|r| (r.start, r.end));
             evidence.dedup();
             let pattern = hit.as_ref().map_or(0, |h| h.pattern);
-            out.push(finding::build(rule, self.draft, span, pattern, level, evidence));
+            out.push(finding::build(
+                rule, self.draft, span, pattern, level, evidence,
+            ));
             reported += 1;
         }
     }
@@ -284,10 +339,18 @@ impl Cx<'_> {
         evidence: &mut Vec<Range<usize>>,
     ) -> bool {
         match c {
-            Cond::And(cs) => cs.iter().all(|c| self.eval(c, hidden, at, category, evidence)),
-            Cond::Or(cs) => cs.iter().any(|c| self.eval(c, hidden, at, category, evidence)),
+            Cond::And(cs) => cs
+                .iter()
+                .all(|c| self.eval(c, hidden, at, category, evidence)),
+            Cond::Or(cs) => cs
+                .iter()
+                .any(|c| self.eval(c, hidden, at, category, evidence)),
             Cond::Not(c) => !self.eval(c, hidden, at, category, evidence),
-            Cond::Near { matcher, distance, unit } => {
+            Cond::Near {
+                matcher,
+                distance,
+                unit,
+            } => {
                 let Some(at) = at else { return false };
                 let before = evidence.len();
                 for e in self.visible(*matcher, hidden).iter() {
@@ -314,20 +377,36 @@ impl Cx<'_> {
         let category = triage
             .categories
             .iter()
-            .find(|(_, c)| c.as_ref().is_none_or(|c| self.eval(c, hidden, None, None, &mut sink)))
+            .find(|(_, c)| {
+                c.as_ref()
+                    .is_none_or(|c| self.eval(c, hidden, None, None, &mut sink))
+            })
             .map(|(name, _)| name.clone());
         let priority = triage
             .priorities
             .iter()
-            .find(|(_, c)| c.as_ref().is_none_or(|c| self.eval(c, hidden, None, category.as_deref(), &mut sink)))
+            .find(|(_, c)| {
+                c.as_ref()
+                    .is_none_or(|c| self.eval(c, hidden, None, category.as_deref(), &mut sink))
+            })
             .map(|(p, _)| *p);
         TriageResult { category, priority }
     }
 }
 
 /// Whether two spans that do not overlap are at most `distance` words or characters apart.
-pub fn within(draft: &Draft, a: &Range<usize>, b: &Range<usize>, distance: usize, unit: Unit) -> bool {
-    let (gap_start, gap_end) = if b.start >= a.end { (a.end, b.start) } else { (b.end, a.start) };
+pub fn within(
+    draft: &Draft,
+    a: &Range<usize>,
+    b: &Range<usize>,
+    distance: usize,
+    unit: Unit,
+) -> bool {
+    let (gap_start, gap_end) = if b.start >= a.end {
+        (a.end, b.start)
+    } else {
+        (b.end, a.start)
+    };
     match unit {
         Unit::Chars => {
             let bytes = gap_end - gap_start;

@@ -60,7 +60,10 @@ fn with_values(rule: &Rule, example: &Example, overrides: &Overrides) -> Result<
         local.params.insert(key.clone(), values.join(", "));
         local.lists.insert(key, values.clone());
     }
-    let file = RuleFile { path: rule.origin.path.clone(), text: rule.origin.source.clone() };
+    let file = RuleFile {
+        path: rule.origin.path.clone(),
+        text: rule.origin.source.clone(),
+    };
     let compiled = lower::compile(&[file], &local, &crate::builtin::read_list);
     let Some(again) = compiled.rules.rules.iter().find(|r| r.id == rule.id) else {
         return Err("the rule does not compile with the example's values".into());
@@ -70,15 +73,27 @@ fn with_values(rule: &Rule, example: &Example, overrides: &Overrides) -> Result<
 }
 
 fn run_one(engine: &Engine, rule: &Rule, example: &Example) -> Result<(), String> {
-    let draft = Draft::new(example.text.clone(), Format::detect(Some(Path::new("example.md")), &example.text));
-    let options = Options { channel: example.channel.clone().unwrap_or_else(|| Options::default().channel) };
+    let draft = Draft::new(
+        example.text.clone(),
+        Format::detect(Some(Path::new("example.md")), &example.text),
+    );
+    let options = Options {
+        channel: example
+            .channel
+            .clone()
+            .unwrap_or_else(|| Options::default().channel),
+    };
     let (findings, _) = engine.check(&draft, &options);
     let mine: Vec<&Finding> = findings.iter().filter(|f| f.rule == rule.id).collect();
     let show = |spans: &[std::ops::Range<usize>]| -> String {
         if spans.is_empty() {
             return "nothing".into();
         }
-        spans.iter().map(|s| format!("[{}]", &example.text[s.clone()])).collect::<Vec<_>>().join(", ")
+        spans
+            .iter()
+            .map(|s| format!("[{}]", &example.text[s.clone()]))
+            .collect::<Vec<_>>()
+            .join(", ")
     };
     match example.kind {
         ExampleKind::Bad if rule.find.is_none() => {
@@ -89,18 +104,32 @@ fn run_one(engine: &Engine, rule: &Rule, example: &Example) -> Result<(), String
         ExampleKind::Bad => {
             let got: Vec<_> = mine.iter().map(|f| f.span.clone()).collect();
             if got != example.spans {
-                return Err(format!("the `bad` example should report {}, but reported {}", show(&example.spans), show(&got)));
+                return Err(format!(
+                    "the `bad` example should report {}, but reported {}",
+                    show(&example.spans),
+                    show(&got)
+                ));
             }
         }
         ExampleKind::Good => {
             if !mine.is_empty() {
                 let got: Vec<_> = mine.iter().map(|f| f.span.clone()).collect();
-                let what = if rule.find.is_none() { "a finding".to_string() } else { show(&got) };
-                return Err(format!("the `good` example should report nothing, but reported {what}"));
+                let what = if rule.find.is_none() {
+                    "a finding".to_string()
+                } else {
+                    show(&got)
+                };
+                return Err(format!(
+                    "the `good` example should report nothing, but reported {what}"
+                ));
             }
         }
         ExampleKind::Fixed => {
-            let edits: Vec<_> = mine.iter().filter_map(|f| f.fix.as_ref()).flat_map(|f| f.edits.clone()).collect();
+            let edits: Vec<_> = mine
+                .iter()
+                .filter_map(|f| f.fix.as_ref())
+                .flat_map(|f| f.edits.clone())
+                .collect();
             let fixed = apply_edits(&example.text, &edits);
             let expected = example.expected.as_deref().unwrap_or_default();
             if fixed != expected {

@@ -107,9 +107,15 @@ pub fn build(
 ) -> Finding {
     let document = span.is_none();
     let span = span.unwrap_or_else(|| draft.document_span());
-    let matched = if document { "" } else { &draft.text[span.clone()] };
+    let matched = if document {
+        ""
+    } else {
+        &draft.text[span.clone()]
+    };
     let render_all = |ts: &[Template]| -> Vec<String> {
-        ts.iter().map(|t| match_case(matched, &t.render(matched, None))).collect()
+        ts.iter()
+            .map(|t| match_case(matched, &t.render(matched, None)))
+            .collect()
     };
     let (suggestions, fix) = match rule.fix.as_ref() {
         None => (Vec::new(), None),
@@ -117,13 +123,23 @@ pub fn build(
             let (suggestions, edits, title) = match &spec.kind {
                 FixKind::Suggest(ts) => {
                     let s = render_all(ts);
-                    let edit = s.first().map(|t| vec![Edit { span: span.clone(), text: t.clone() }]);
+                    let edit = s.first().map(|t| {
+                        vec![Edit {
+                            span: span.clone(),
+                            text: t.clone(),
+                        }]
+                    });
                     let title = s.first().map(|t| format!("Replace with “{t}”"));
                     (s, edit, title)
                 }
                 FixKind::Replace(table) => {
                     let s = render_all(table.get(pattern).map_or(&[][..], Vec::as_slice));
-                    let edit = s.first().map(|t| vec![Edit { span: span.clone(), text: t.clone() }]);
+                    let edit = s.first().map(|t| {
+                        vec![Edit {
+                            span: span.clone(),
+                            text: t.clone(),
+                        }]
+                    });
                     let title = s.first().map(|t| format!("Replace with “{t}”"));
                     (s, edit, title)
                 }
@@ -131,7 +147,11 @@ pub fn build(
                     let text = t.render(matched, None);
                     let at = draft.text.len();
                     let insert = if !draft.text.trim_end().contains('\n') {
-                        let sep = if draft.text.ends_with([' ', '\n']) || draft.text.is_empty() { "" } else { " " };
+                        let sep = if draft.text.ends_with([' ', '\n']) || draft.text.is_empty() {
+                            ""
+                        } else {
+                            " "
+                        };
                         format!("{sep}{text}")
                     } else if draft.text.ends_with('\n') {
                         format!("{text}\n")
@@ -139,24 +159,46 @@ pub fn build(
                         format!("\n{text}")
                     };
                     let title = format!("Add “{text}”");
-                    (Vec::new(), Some(vec![Edit { span: at..at, text: insert }]), Some(title))
+                    (
+                        Vec::new(),
+                        Some(vec![Edit {
+                            span: at..at,
+                            text: insert,
+                        }]),
+                        Some(title),
+                    )
                 }
                 FixKind::Delete => {
                     let mut del = span.clone();
                     let before_space = draft.text[..del.start].ends_with(' ');
                     let after = draft.text[del.end..].chars().next();
-                    if before_space && after.is_none_or(|c| c == ' ' || c == '\n' || c.is_ascii_punctuation()) {
+                    if before_space
+                        && after.is_none_or(|c| c == ' ' || c == '\n' || c.is_ascii_punctuation())
+                    {
                         del.start -= 1;
                     }
-                    (Vec::new(), Some(vec![Edit { span: del, text: String::new() }]), Some("Remove it".to_string()))
+                    (
+                        Vec::new(),
+                        Some(vec![Edit {
+                            span: del,
+                            text: String::new(),
+                        }]),
+                        Some("Remove it".to_string()),
+                    )
                 }
             };
-            let fix = edits.map(|edits| Fix { edits, safe: spec.safe, title: title.unwrap_or_default() });
+            let fix = edits.map(|edits| Fix {
+                edits,
+                safe: spec.safe,
+                title: title.unwrap_or_default(),
+            });
             (suggestions, fix)
         }
     };
     let shown = if rule.redact { "[redacted]" } else { matched };
-    let message = rule.message.render(shown, suggestions.first().map(String::as_str));
+    let message = rule
+        .message
+        .render(shown, suggestions.first().map(String::as_str));
     Finding {
         rule: rule.id.clone(),
         category: rule.category.clone(),
@@ -181,7 +223,9 @@ fn match_case(original: &str, replacement: &str) -> String {
     }
     let mut chars = replacement.chars();
     match (original.chars().next(), chars.next()) {
-        (Some(o), Some(r)) if o.is_uppercase() && r.is_lowercase() => r.to_uppercase().chain(chars).collect(),
+        (Some(o), Some(r)) if o.is_uppercase() && r.is_lowercase() => {
+            r.to_uppercase().chain(chars).collect()
+        }
         _ => replacement.to_string(),
     }
 }

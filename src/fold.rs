@@ -40,8 +40,13 @@ pub fn is_whole_word(text: &str, start: usize, end: usize) -> bool {
     let (Some(first), Some(last)) = (span.chars().next(), span.chars().next_back()) else {
         return false;
     };
-    let before_ok = !is_word_char(first) || text[..start].chars().next_back().is_none_or(|c| !is_word_char(c));
-    let after_ok = !is_word_char(last) || text[end..].chars().next().is_none_or(|c| !is_word_char(c));
+    let before_ok = !is_word_char(first)
+        || text[..start]
+            .chars()
+            .next_back()
+            .is_none_or(|c| !is_word_char(c));
+    let after_ok =
+        !is_word_char(last) || text[end..].chars().next().is_none_or(|c| !is_word_char(c));
     before_ok && after_ok
 }
 
@@ -61,7 +66,10 @@ impl Folded {
     /// Folds `original`.
     pub fn new(original: &str) -> Folded {
         if original.is_ascii() {
-            return Folded { text: original.to_ascii_lowercase(), irregular: Vec::new() };
+            return Folded {
+                text: original.to_ascii_lowercase(),
+                irregular: Vec::new(),
+            };
         }
         let mut text = String::with_capacity(original.len());
         let mut irregular = Vec::new();
@@ -109,7 +117,10 @@ mod tests {
         let end = f.to_original(pos + "équipe".len()).unwrap();
         assert_eq!(&original[start..end], "ÉQUIPE");
         let k = f.text.find("key").unwrap();
-        assert_eq!(&original[f.to_original(k).unwrap()..f.to_original(k + 3).unwrap()], "\u{212A}ey");
+        assert_eq!(
+            &original[f.to_original(k).unwrap()..f.to_original(k + 3).unwrap()],
+            "\u{212A}ey"
+        );
         // Inside the folded form of 'İ' there is no original offset.
         assert_eq!(f.to_original(1), None);
     }

@@ -46,17 +46,28 @@ pub struct Compiled {
 impl Compiled {
     /// Whether any diagnostic is an error.
     pub fn has_errors(&self) -> bool {
-        self.diagnostics.iter().any(|d| d.severity == Severity::Error)
+        self.diagnostics
+            .iter()
+            .any(|d| d.severity == Severity::Error)
     }
 }
 
 /// Compiles rule files into one rule set.
 pub fn compile(files: &[RuleFile], overrides: &Overrides, read_list: ReadList) -> Compiled {
-    let mut cx = Lowerer { set: RuleSet::default(), diagnostics: Vec::new(), matcher_keys: HashMap::new() };
+    let mut cx = Lowerer {
+        set: RuleSet::default(),
+        diagnostics: Vec::new(),
+        matcher_keys: HashMap::new(),
+    };
     let mut seen_rules: HashMap<String, (PathBuf, usize)> = HashMap::new();
     for file in files {
         let parsed = crate::syntax::parse(&file.text);
-        let mut fx = FileCx { file, cx: &mut cx };
+        let syntax_errors: Vec<ast::Span> = parsed.errors.iter().map(|(s, _)| s.clone()).collect();
+        let mut fx = FileCx {
+            file,
+            cx: &mut cx,
+            syntax_errors,
+        };
         for (span, message) in parsed.errors {
             fx.error(span, message);
         }
@@ -67,9 +78,16 @@ pub fn compile(files: &[RuleFile], overrides: &Overrides, read_list: ReadList) -
             fx.triage(t, overrides, read_list);
         }
     }
-    let Lowerer { set, mut diagnostics, .. } = cx;
+    let Lowerer {
+        set,
+        mut diagnostics,
+        ..
+    } = cx;
     diagnostics.sort_by(|a, b| a.path.cmp(&b.path).then(a.span.start.cmp(&b.span.start)));
-    Compiled { rules: set, diagnostics }
+    Compiled {
+        rules: set,
+        diagnostics,
+    }
 }
 
 struct Lowerer {
@@ -81,6 +99,9 @@ struct Lowerer {
 struct FileCx<'a> {
     file: &'a RuleFile,
     cx: &'a mut Lowerer,
+    /// Where the parser gave up on a line: rules holding one are not checked
+    /// further, so one mistake is reported once.
+    syntax_errors: Vec<ast::Span>,
 }
 
 /// Names visible inside one guideline or triage block.
@@ -123,12 +144,21 @@ impl FileCx<'_> {
         overrides: &Overrides,
         read_list: ReadList,
     ) -> Names {
-        let mut names = Names { params: HashMap::new(), lists: HashMap::new() };
+        let mut names = Names {
+            params: HashMap::new(),
+            lists: HashMap::new(),
+        };
         let mut declared: HashMap<String, ast::Span> = HashMap::new();
         for p in params {
             if let Some(prev) = declared.insert(p.name.value.clone(), p.name.span.clone()) {
                 let line = self.line_of(prev.start);
-                self.error(p.name.span.clone(), format!("`{}` is declared twice (first on line {line})", p.name.value));
+                self.error(
+                    p.name.span.clone(),
+                    format!(
+                        "`{}` is declared twice (first on line {line})",
+                        p.name.value
+                    ),
+                );
             }
             let qualified = scope.map(|s| format!("{s}.{}", p.name.value));
             let value = qualified
@@ -141,7 +171,13 @@ impl FileCx<'_> {
         for l in lists {
             if let Some(prev) = declared.insert(l.name.value.clone(), l.name.span.clone()) {
                 let line = self.line_of(prev.start);
-                self.error(l.name.span.clone(), format!("`{}` is declared twice (first on line {line})", l.name.value));
+                self.error(
+                    l.name.span.clone(),
+                    format!(
+                        "`{}` is declared twice (first on line {line})",
+                        l.name.value
+                    ),
+                );
             }
             let qualified = scope.map(|s| format!("{s}.{}", l.name.value));
             let overridden = qualified
@@ -150,14 +186,19 @@ impl FileCx<'_> {
                 .or_else(|| overrides.lists.get(&l.name.value));
             let terms = match (overridden, &l.source) {
                 (Some(terms), _) => terms.clone(),
-                (None, ast::ListSource::Inline(terms)) => terms.iter().map(|t| t.value.clone()).collect(),
+                (None, ast::ListSource::Inline(terms)) => {
+                    terms.iter().map(|t| t.value.clone()).collect()
+                }
                 (None, ast::ListSource::File(path)) => {
                     let base = self.file.path.parent().unwrap_or(Path::new(""));
                     let full = base.join(&path.value);
                     match read_list(&full) {
                         Ok(text) => list_file_terms(&text),
                         Err(e) => {
-                            self.error(path.span.clone(), format!("cannot read list file `{}`: {e}", full.display()));
+                            self.error(
+                                path.span.clone(),
+                                format!("cannot read list file `{}`: {e}", full.display()),
+                            );
                             Vec::new()
                         }
                     }
@@ -169,7 +210,9 @@ impl FileCx<'_> {
     }
 
     fn line_of(&self, offset: usize) -> u32 {
-        crate::line_index::LineIndex::new(&self.file.text).position(&self.file.text, offset).line
+        crate::line_index::LineIndex::new(&self.file.text)
+            .position(&self.file.text, offset)
+            .line
     }
 
     fn guideline(
@@ -180,8 +223,17 @@ impl FileCx<'_> {
         seen: &mut HashMap<String, (PathBuf, usize)>,
     ) {
         let names = self.names(Some(&g.id.value), &g.params, &g.lists, overrides, read_list);
-        let link = g.link.as_ref().map(|l| self.template(&l.value, &names, l.span.clone(), false).render("", None));
-        if !self.cx.set.guidelines.iter().any(|info| info.id == g.id.value) {
+        let link = g.link.as_ref().map(|l| {
+            self.template(&l.value, &names, l.span.clone(), false)
+                .render("", None)
+        });
+        if !self
+            .cx
+            .set
+            .guidelines
+            .iter()
+            .any(|info| info.id == g.id.value)
+        {
             self.cx.set.guidelines.push(GuidelineInfo {
                 id: g.id.value.clone(),
                 title: g.title.clone(),
@@ -197,19 +249,37 @@ impl FileCx<'_> {
                 } else {
                     path.display().to_string()
                 };
-                self.error(r.id.span.clone(), format!("duplicate rule id `{id}` (first defined at {at})"));
+                self.error(
+                    r.id.span.clone(),
+                    format!("duplicate rule id `{id}` (first defined at {at})"),
+                );
                 continue;
             }
             seen.insert(id.clone(), (self.file.path.clone(), r.id.span.start));
+            if self.syntax_errors.iter().any(|e| r.span.contains(&e.start)) {
+                continue;
+            }
             if let Some(rule) = self.rule(&g.id.value, id, r, &names, link.clone()) {
                 self.cx.set.rules.push(rule);
             }
         }
     }
 
-    fn rule(&mut self, category: &str, id: String, r: &ast::Rule, names: &Names, link: Option<String>) -> Option<Rule> {
+    fn rule(
+        &mut self,
+        category: &str,
+        id: String,
+        r: &ast::Rule,
+        names: &Names,
+        link: Option<String>,
+    ) -> Option<Rule> {
         let errors_before = self.error_count();
-        let place = if r.finds.is_empty() && !r.fixes.iter().any(|f| matches!(f.value, ast::FixClause::Replace { .. })) {
+        let place = if r.finds.is_empty()
+            && !r
+                .fixes
+                .iter()
+                .any(|f| matches!(f.value, ast::FixClause::Replace { .. }))
+        {
             CondPlace::DocumentRule
         } else {
             CondPlace::SpanRule
@@ -226,7 +296,11 @@ impl FileCx<'_> {
                     Some(_) => self.error(v.span.clone(), "a rule takes one validator"),
                     None => self.error(
                         v.span.clone(),
-                        format!("unknown validator `{}`; known: {}", v.value, Validator::NAMES.join(", ")),
+                        format!(
+                            "unknown validator `{}`; known: {}",
+                            v.value,
+                            Validator::NAMES.join(", ")
+                        ),
                     ),
                 }
             }
@@ -235,41 +309,82 @@ impl FileCx<'_> {
         let mut fix = None;
         for f in &r.fixes {
             if fix.is_some() && !matches!(f.value, ast::FixClause::Replace { .. }) {
-                self.error(f.span.clone(), "a rule offers one kind of fix; this one already has one");
+                self.error(
+                    f.span.clone(),
+                    "a rule offers one kind of fix; this one already has one",
+                );
                 continue;
             }
             match &f.value {
                 ast::FixClause::Replace { from, to, safe } => {
-                    if matches!(fix, Some(FixSpec { kind: FixKind::Replace(_), .. }) | None) {
+                    if matches!(
+                        fix,
+                        Some(FixSpec {
+                            kind: FixKind::Replace(_),
+                            ..
+                        }) | None
+                    ) {
                         let index = patterns.len();
                         if from.trim().is_empty() {
                             self.error(f.span.clone(), "this term can never match: it is empty");
                         }
-                        patterns.push(Pattern::Term(Term { text: from.clone(), case: false, partial: false }));
-                        let to = to.iter().map(|t| self.template(t, names, f.span.clone(), false)).collect();
+                        patterns.push(Pattern::Term(Term {
+                            text: from.clone(),
+                            case: false,
+                            partial: false,
+                        }));
+                        let to = to
+                            .iter()
+                            .map(|t| self.template(t, names, f.span.clone(), false))
+                            .collect();
                         replacements.push((index, to));
-                        fix = Some(FixSpec { kind: FixKind::Replace(Vec::new()), safe: *safe });
+                        fix = Some(FixSpec {
+                            kind: FixKind::Replace(Vec::new()),
+                            safe: *safe,
+                        });
                     } else {
-                        self.error(f.span.clone(), "`replace` cannot be combined with another kind of fix");
+                        self.error(
+                            f.span.clone(),
+                            "`replace` cannot be combined with another kind of fix",
+                        );
                     }
                 }
                 ast::FixClause::Suggest { with, safe } => {
-                    let with = with.iter().map(|t| self.template(t, names, f.span.clone(), false)).collect();
-                    fix = Some(FixSpec { kind: FixKind::Suggest(with), safe: *safe });
+                    let with = with
+                        .iter()
+                        .map(|t| self.template(t, names, f.span.clone(), false))
+                        .collect();
+                    fix = Some(FixSpec {
+                        kind: FixKind::Suggest(with),
+                        safe: *safe,
+                    });
                 }
                 ast::FixClause::Append { text, safe } => {
                     let t = self.template(text, names, f.span.clone(), false);
-                    fix = Some(FixSpec { kind: FixKind::Append(t), safe: *safe });
+                    fix = Some(FixSpec {
+                        kind: FixKind::Append(t),
+                        safe: *safe,
+                    });
                 }
                 ast::FixClause::Delete { safe } => {
                     if place == CondPlace::DocumentRule {
-                        self.error(f.span.clone(), "`delete` removes a match, and a document rule has none");
+                        self.error(
+                            f.span.clone(),
+                            "`delete` removes a match, and a document rule has none",
+                        );
                     }
-                    fix = Some(FixSpec { kind: FixKind::Delete, safe: *safe });
+                    fix = Some(FixSpec {
+                        kind: FixKind::Delete,
+                        safe: *safe,
+                    });
                 }
             }
         }
-        if let Some(FixSpec { kind: FixKind::Replace(table), .. }) = &mut fix {
+        if let Some(FixSpec {
+            kind: FixKind::Replace(table),
+            ..
+        }) = &mut fix
+        {
             table.resize(patterns.len(), Vec::new());
             for (i, to) in replacements {
                 table[i] = to;
@@ -306,28 +421,44 @@ impl FileCx<'_> {
         let message = match &r.message {
             Some(m) => self.template(&m.value, names, m.span.clone(), true),
             None => {
-                self.error(r.id.span.clone(), format!("rule `{id}` has no `message`: say what is wrong and what to do"));
+                self.error(
+                    r.id.span.clone(),
+                    format!("rule `{id}` has no `message`: say what is wrong and what to do"),
+                );
                 Template::default()
             }
         };
         if r.redact && message.shows_match() {
             if let Some(m) = &r.message {
-                self.error(m.span.clone(), "a `redact` rule must not show `{match}` in its message");
+                self.error(
+                    m.span.clone(),
+                    "a `redact` rule must not show `{match}` in its message",
+                );
             }
         }
         let limit = match &r.limit {
             Some(l) if l.value == 0 => {
-                self.error(l.span.clone(), "`limit 0` would report nothing; remove the rule or raise the limit");
+                self.error(
+                    l.span.clone(),
+                    "`limit 0` would report nothing; remove the rule or raise the limit",
+                );
                 None
             }
             Some(l) => Some(l.value as usize),
             None => None,
         };
 
-        let rule_link = r.link.as_ref().map(|l| self.template(&l.value, names, l.span.clone(), false).render("", None));
+        let rule_link = r.link.as_ref().map(|l| {
+            self.template(&l.value, names, l.span.clone(), false)
+                .render("", None)
+        });
         let examples = self.examples(r, names, place);
         if !r.examples.iter().any(|e| e.kind == ExampleKind::Bad) {
-            self.diag(Severity::Warning, r.id.span.clone(), format!("rule `{id}` has no `bad` example"));
+            self.diag(
+                Severity::Warning,
+                r.id.span.clone(),
+                format!("rule `{id}` has no `bad` example"),
+            );
         }
 
         if self.error_count() > errors_before {
@@ -350,12 +481,20 @@ impl FileCx<'_> {
             review: r.review,
             hidden,
             examples,
-            origin: Origin { path: self.file.path.clone(), source: self.file.text.clone(), span: r.span.clone() },
+            origin: Origin {
+                path: self.file.path.clone(),
+                source: self.file.text.clone(),
+                span: r.span.clone(),
+            },
         })
     }
 
     fn error_count(&self) -> usize {
-        self.cx.diagnostics.iter().filter(|d| d.severity == Severity::Error).count()
+        self.cx
+            .diagnostics
+            .iter()
+            .filter(|d| d.severity == Severity::Error)
+            .count()
     }
 
     fn examples(&mut self, r: &ast::Rule, names: &Names, place: CondPlace) -> Vec<Example> {
@@ -372,18 +511,31 @@ impl FileCx<'_> {
                 _ => (unescape_brackets(&e.text), Vec::new()),
             };
             if e.kind == ExampleKind::Bad && place == CondPlace::SpanRule && spans.is_empty() {
-                self.error(e.span.clone(), "mark the span this rule must report with [brackets]");
+                self.error(
+                    e.span.clone(),
+                    "mark the span this rule must report with [brackets]",
+                );
             }
             if e.kind == ExampleKind::Bad && place == CondPlace::DocumentRule && !spans.is_empty() {
-                self.error(e.span.clone(), "a document rule reports no span: remove the [brackets]");
+                self.error(
+                    e.span.clone(),
+                    "a document rule reports no span: remove the [brackets]",
+                );
             }
             if e.kind == ExampleKind::Fixed && r.fixes.is_empty() {
-                self.error(e.span.clone(), "a `fixed` example needs a fix (`suggest`, `replace`, `append` or `delete`)");
+                self.error(
+                    e.span.clone(),
+                    "a `fixed` example needs a fix (`suggest`, `replace`, `append` or `delete`)",
+                );
             }
             let mut with = HashMap::new();
             for (name, values) in &e.with {
-                if !names.lists.contains_key(&name.value) && !names.params.contains_key(&name.value) {
-                    self.error(name.span.clone(), format!("unknown list or parameter `{}`", name.value));
+                if !names.lists.contains_key(&name.value) && !names.params.contains_key(&name.value)
+                {
+                    self.error(
+                        name.span.clone(),
+                        format!("unknown list or parameter `{}`", name.value),
+                    );
                 }
                 with.insert(name.value.clone(), values.clone());
             }
@@ -400,7 +552,13 @@ impl FileCx<'_> {
         out
     }
 
-    fn template(&mut self, text: &str, names: &Names, span: ast::Span, allow_match: bool) -> Template {
+    fn template(
+        &mut self,
+        text: &str,
+        names: &Names,
+        span: ast::Span,
+        allow_match: bool,
+    ) -> Template {
         let mut parts = Vec::new();
         let mut literal = String::new();
         let mut rest = text;
@@ -413,11 +571,17 @@ impl FileCx<'_> {
                 continue;
             }
             if ch == b'}' {
-                self.error(span.clone(), "unmatched `}` in text; write `}}` for a literal brace");
+                self.error(
+                    span.clone(),
+                    "unmatched `}` in text; write `}}` for a literal brace",
+                );
                 return Template::default();
             }
             let Some(close) = rest[open..].find('}') else {
-                self.error(span.clone(), "unclosed `{` in text; write `{{` for a literal brace");
+                self.error(
+                    span.clone(),
+                    "unclosed `{` in text; write `{{` for a literal brace",
+                );
                 return Template::default();
             };
             let name = &rest[open + 1..open + close];
@@ -439,7 +603,12 @@ impl FileCx<'_> {
                             format!(
                                 "unknown parameter `{{{name}}}`; known here: {}",
                                 if allow_match {
-                                    ["match", "suggestion"].iter().copied().chain(known).collect::<Vec<_>>().join(", ")
+                                    ["match", "suggestion"]
+                                        .iter()
+                                        .copied()
+                                        .chain(known)
+                                        .collect::<Vec<_>>()
+                                        .join(", ")
                                 } else {
                                     known.join(", ")
                                 }
@@ -465,22 +634,33 @@ impl FileCx<'_> {
                         self.error(p.span.clone(), "this term can never match: it is empty");
                         continue;
                     }
-                    out.push(Pattern::Term(Term { text: t.clone(), case: p.case, partial: p.partial }));
+                    out.push(Pattern::Term(Term {
+                        text: t.clone(),
+                        case: p.case,
+                        partial: p.partial,
+                    }));
                 }
                 PatternKind::Name(name) => {
                     let terms: Vec<String> = match (names.lists.get(name), names.params.get(name)) {
                         (Some(list), _) => list.clone(),
                         (None, Some(value)) => vec![value.clone()],
                         (None, None) => {
-                            let mut known: Vec<&str> =
-                                names.lists.keys().chain(names.params.keys()).map(String::as_str).collect();
+                            let mut known: Vec<&str> = names
+                                .lists
+                                .keys()
+                                .chain(names.params.keys())
+                                .map(String::as_str)
+                                .collect();
                             known.sort();
                             let hint = if known.is_empty() {
                                 "declare it with `list NAME = …` or `param NAME = …`".to_string()
                             } else {
                                 format!("known here: {}", known.join(", "))
                             };
-                            self.error(p.span.clone(), format!("unknown list or parameter `{name}`; {hint}"));
+                            self.error(
+                                p.span.clone(),
+                                format!("unknown list or parameter `{name}`; {hint}"),
+                            );
                             continue;
                         }
                     };
@@ -489,12 +669,21 @@ impl FileCx<'_> {
                         terms
                             .into_iter()
                             .filter(|t| !t.trim().is_empty())
-                            .map(|text| Pattern::Term(Term { text, case: p.case, partial: p.partial })),
+                            .map(|text| {
+                                Pattern::Term(Term {
+                                    text,
+                                    case: p.case,
+                                    partial: p.partial,
+                                })
+                            }),
                     );
                 }
                 PatternKind::Regex { source, flags } => {
                     if p.case || p.partial {
-                        self.error(p.span.clone(), "`case` and `partial` apply to terms; use regex flags instead");
+                        self.error(
+                            p.span.clone(),
+                            "`case` and `partial` apply to terms; use regex flags instead",
+                        );
                     }
                     if let Some(r) = self.regex(source, flags, p.span.clone()) {
                         out.push(Pattern::Regex(r));
@@ -509,10 +698,17 @@ impl FileCx<'_> {
         let body_start = span.start + 1;
         if let Some(bad) = flags.chars().find(|c| !"imsx".contains(*c)) {
             let at = span.start + 2 + source.len();
-            self.error(at..at + flags.len(), format!("unknown regex flag `{bad}`; known: i, m, s, x"));
+            self.error(
+                at..at + flags.len(),
+                format!("unknown regex flag `{bad}`; known: i, m, s, x"),
+            );
             return None;
         }
-        let full = if flags.is_empty() { source.to_string() } else { format!("(?{flags}){source}") };
+        let full = if flags.is_empty() {
+            source.to_string()
+        } else {
+            format!("(?{flags}){source}")
+        };
         let prefix = full.len() - source.len();
         if let Err(e) = regex_syntax::Parser::new().parse(&full) {
             let (kind, offset) = match &e {
@@ -535,7 +731,10 @@ impl FileCx<'_> {
                     self.error(span, "this regex matches empty text, so its findings would be empty; require at least one character");
                     return None;
                 }
-                Some(RegexPattern { source: full, regex })
+                Some(RegexPattern {
+                    source: full,
+                    regex,
+                })
             }
             Err(e) => {
                 self.error(span, format!("invalid regex: {e}"));
@@ -545,12 +744,18 @@ impl FileCx<'_> {
     }
 
     fn matcher(&mut self, patterns: Vec<Pattern>, validator: Option<Validator>) -> MatcherId {
-        let key = format!("{:?}|{validator:?}", patterns.iter().map(pattern_key).collect::<Vec<_>>());
+        let key = format!(
+            "{:?}|{validator:?}",
+            patterns.iter().map(pattern_key).collect::<Vec<_>>()
+        );
         if let Some(&id) = self.cx.matcher_keys.get(&key) {
             return id;
         }
         let id = self.cx.set.matchers.len();
-        self.cx.set.matchers.push(Matcher { patterns, validator });
+        self.cx.set.matchers.push(Matcher {
+            patterns,
+            validator,
+        });
         self.cx.matcher_keys.insert(key, id);
         id
     }
@@ -560,7 +765,12 @@ impl FileCx<'_> {
             ast::Cond::Or(cs) => Cond::Or(self.conds(cs, names, place)?),
             ast::Cond::And(cs) => Cond::And(self.conds(cs, names, place)?),
             ast::Cond::Not(c) => Cond::Not(Box::new(self.cond(c, names, place)?)),
-            ast::Cond::Near { patterns, distance, unit, span } => {
+            ast::Cond::Near {
+                patterns,
+                distance,
+                unit,
+                span,
+            } => {
                 if place != CondPlace::SpanRule {
                     self.error(
                         span.clone(),
@@ -569,7 +779,11 @@ impl FileCx<'_> {
                     return None;
                 }
                 let p = self.patterns(patterns, names);
-                Cond::Near { matcher: self.matcher(p, None), distance: *distance as usize, unit: *unit }
+                Cond::Near {
+                    matcher: self.matcher(p, None),
+                    distance: *distance as usize,
+                    unit: *unit,
+                }
             }
             ast::Cond::Has(patterns) => {
                 let p = self.patterns(patterns, names);
@@ -577,7 +791,10 @@ impl FileCx<'_> {
             }
             ast::Cond::In(scope) => {
                 if place != CondPlace::SpanRule {
-                    self.error(scope.span.clone(), "`in` asks where a match stands, and this has no `find`");
+                    self.error(
+                        scope.span.clone(),
+                        "`in` asks where a match stands, and this has no `find`",
+                    );
                     return None;
                 }
                 match Scope::parse(&scope.value) {
@@ -586,7 +803,11 @@ impl FileCx<'_> {
                         let known: Vec<&str> = Scope::ALL.iter().map(|(_, n)| *n).collect();
                         self.error(
                             scope.span.clone(),
-                            format!("unknown scope `{}`; known: {}", scope.value, known.join(", ")),
+                            format!(
+                                "unknown scope `{}`; known: {}",
+                                scope.value,
+                                known.join(", ")
+                            ),
                         );
                         return None;
                     }
@@ -621,7 +842,11 @@ impl FileCx<'_> {
                         }
                     },
                 };
-                Cond::Compare { metric, op: *op, value: *value }
+                Cond::Compare {
+                    metric,
+                    op: *op,
+                    value: *value,
+                }
             }
         })
     }
@@ -635,11 +860,18 @@ impl FileCx<'_> {
         let names = self.names(None, &t.params, &t.lists, overrides, read_list);
         for (name, guard) in &t.categories {
             let cond = self.guard(guard, &names);
-            self.cx.set.triage.categories.push((name.value.clone(), cond));
+            self.cx
+                .set
+                .triage
+                .categories
+                .push((name.value.clone(), cond));
         }
         for (n, guard) in &t.priorities {
             if !(1..=3).contains(&n.value) {
-                self.error(n.span.clone(), "priority is 1 (urgent), 2 (semi-urgent) or 3 (not urgent)");
+                self.error(
+                    n.span.clone(),
+                    "priority is 1 (urgent), 2 (semi-urgent) or 3 (not urgent)",
+                );
                 continue;
             }
             let cond = self.guard(guard, &names);
@@ -650,7 +882,10 @@ impl FileCx<'_> {
     fn guard(&mut self, guard: &Guard, names: &Names) -> Option<Cond> {
         match guard {
             Guard::Otherwise => None,
-            Guard::When(c) => Some(self.cond(c, names, CondPlace::Triage).unwrap_or(Cond::Or(Vec::new()))),
+            Guard::When(c) => Some(
+                self.cond(c, names, CondPlace::Triage)
+                    .unwrap_or(Cond::Or(Vec::new())),
+            ),
         }
     }
 }
@@ -671,9 +906,9 @@ pub fn default_hidden(category: &str) -> ScopeSet {
 fn positive_scopes(c: &Cond, positive: bool) -> ScopeSet {
     match c {
         Cond::In(s) if positive => *s,
-        Cond::And(cs) | Cond::Or(cs) => {
-            cs.iter().fold(ScopeSet::EMPTY, |acc, c| acc.union(positive_scopes(c, positive)))
-        }
+        Cond::And(cs) | Cond::Or(cs) => cs.iter().fold(ScopeSet::EMPTY, |acc, c| {
+            acc.union(positive_scopes(c, positive))
+        }),
         Cond::Not(c) => positive_scopes(c, !positive),
         _ => ScopeSet::EMPTY,
     }
@@ -711,11 +946,19 @@ fn bracketed(written: &str) -> Result<(String, Vec<std::ops::Range<usize>>), Str
                 }
                 None => text.push('\\'),
             },
-            '[' if open.is_some() => return Err("brackets in an example do not nest; write `\\[` for a literal one".into()),
+            '[' if open.is_some() => {
+                return Err(
+                    "brackets in an example do not nest; write `\\[` for a literal one".into(),
+                )
+            }
             '[' => open = Some(text.len()),
             ']' => match open.take() {
                 Some(s) => spans.push(s..text.len()),
-                None => return Err("`]` without `[` in an example; write `\\]` for a literal one".into()),
+                None => {
+                    return Err(
+                        "`]` without `[` in an example; write `\\]` for a literal one".into(),
+                    )
+                }
             },
             c => text.push(c),
         }
@@ -732,6 +975,11 @@ fn unescape_brackets(s: &str) -> String {
 
 /// A quick way to compile one file's text, for tests and examples.
 pub fn compile_str(path: &str, text: &str) -> Compiled {
-    let file = RuleFile { path: PathBuf::from(path), text: Arc::from(text) };
-    compile(&[file], &Overrides::default(), &|p: &Path| std::fs::read_to_string(p))
+    let file = RuleFile {
+        path: PathBuf::from(path),
+        text: Arc::from(text),
+    };
+    compile(&[file], &Overrides::default(), &|p: &Path| {
+        std::fs::read_to_string(p)
+    })
 }

@@ -122,9 +122,13 @@ fn main() -> ExitCode {
             stdin_filename: args.stdin_filename,
             rules: args.rules.into(),
         }),
-        Command::Rules(RulesCommand::Test { paths, rules }) => cli::rules::test(paths, rules.into()),
+        Command::Rules(RulesCommand::Test { paths, rules }) => {
+            cli::rules::test(paths, rules.into())
+        }
         Command::Rules(RulesCommand::List { rules }) => cli::rules::list(rules.into()),
-        Command::Rules(RulesCommand::Explain { id, rules }) => cli::rules::explain(&id, rules.into()),
+        Command::Rules(RulesCommand::Explain { id, rules }) => {
+            cli::rules::explain(&id, rules.into())
+        }
         Command::Config { path, rules } => cli::rules::config(&path, rules.into()),
         Command::Moderate(args) => cli::moderate::run(args.channel, args.rules.into()),
     };
@@ -139,6 +143,10 @@ fn main() -> ExitCode {
 
 impl From<RuleArgs> for cli::RuleOptions {
     fn from(a: RuleArgs) -> cli::RuleOptions {
-        cli::RuleOptions { rules: a.rules, no_default_rules: a.no_default_rules, config: a.config }
+        cli::RuleOptions {
+            rules: a.rules,
+            no_default_rules: a.no_default_rules,
+            config: a.config,
+        }
     }
 }

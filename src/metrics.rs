@@ -22,9 +22,12 @@ pub struct Metrics {
 }
 
 /// Scopes that are counted by metrics even when a rule does not match inside them.
-const COUNTED: ScopeSet = ScopeSet(Scope::Url as u16 | Scope::Hashtag as u16 | Scope::Mention as u16 | Scope::Link as u16);
+const COUNTED: ScopeSet = ScopeSet(
+    Scope::Url as u16 | Scope::Hashtag as u16 | Scope::Mention as u16 | Scope::Link as u16,
+);
 /// Scopes whose text is not made of words.
-const NOT_WORDS: ScopeSet = ScopeSet(Scope::Url as u16 | Scope::Hashtag as u16 | Scope::Mention as u16);
+const NOT_WORDS: ScopeSet =
+    ScopeSet(Scope::Url as u16 | Scope::Hashtag as u16 | Scope::Mention as u16);
 
 impl Metrics {
     /// Measures `draft` without the `hidden` scopes.
@@ -35,7 +38,9 @@ impl Metrics {
         let (mut letters, mut upper) = (0usize, 0usize);
         for w in &draft.words {
             let scopes = draft.scopes_at(w.start);
-            if scopes.contains(Scope::Quote) && !scopes.intersects(ScopeSet::of(&[Scope::Header, Scope::Comment])) {
+            if scopes.contains(Scope::Quote)
+                && !scopes.intersects(ScopeSet::of(&[Scope::Header, Scope::Comment]))
+            {
                 m.quoted += 1.0;
             }
             if scopes.intersects(hidden.union(NOT_WORDS)) {
@@ -43,13 +48,22 @@ impl Metrics {
             }
             m.words += 1.0;
             let word = &text[w.clone()];
-            let (l, u) = word.chars().filter(|c| c.is_alphabetic()).fold((0, 0), |(l, u), c| (l + 1, u + usize::from(c.is_uppercase())));
+            let (l, u) = word
+                .chars()
+                .filter(|c| c.is_alphabetic())
+                .fold((0, 0), |(l, u), c| {
+                    (l + 1, u + usize::from(c.is_uppercase()))
+                });
             if l >= 2 {
                 letters += l;
                 upper += u;
             }
         }
-        m.caps = if letters == 0 { 0.0 } else { upper as f64 / letters as f64 };
+        m.caps = if letters == 0 {
+            0.0
+        } else {
+            upper as f64 / letters as f64
+        };
         for (r, s) in &draft.regions {
             if draft.scopes_at(r.start).intersects(hidden) {
                 continue;
@@ -118,8 +132,12 @@ impl Metrics {
 pub fn visible_ranges(draft: &Draft, hidden: ScopeSet) -> Vec<Range<usize>> {
     let mut out = Vec::new();
     let mut at = 0;
-    let mut hidden_regions: Vec<&Range<usize>> =
-        draft.regions.iter().filter(|(_, s)| hidden.contains(*s)).map(|(r, _)| r).collect();
+    let mut hidden_regions: Vec<&Range<usize>> = draft
+        .regions
+        .iter()
+        .filter(|(_, s)| hidden.contains(*s))
+        .map(|(r, _)| r)
+        .collect();
     hidden_regions.sort_by_key(|r| r.start);
     for r in hidden_regions {
         if r.start > at {

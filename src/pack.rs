@@ -54,7 +54,13 @@ impl Setup {
         let configured: Vec<PathBuf> = match &self.config.rules {
             Some(names) => names
                 .iter()
-                .map(|n| if n == crate::builtin::PREFIX { PathBuf::from(n) } else { base.join(n) })
+                .map(|n| {
+                    if n == crate::builtin::PREFIX {
+                        PathBuf::from(n)
+                    } else {
+                        base.join(n)
+                    }
+                })
                 .collect(),
             None => vec![PathBuf::from(crate::builtin::PREFIX)],
         };
@@ -73,13 +79,20 @@ impl Setup {
                 files.extend(crate::builtin::rule_files());
                 continue;
             }
-            let err = |message: String| LoadError::Pack { path: pack.clone(), message };
-            let meta = std::fs::metadata(&pack).map_err(|e| err(format!("cannot read rule pack: {e}")))?;
+            let err = |message: String| LoadError::Pack {
+                path: pack.clone(),
+                message,
+            };
+            let meta =
+                std::fs::metadata(&pack).map_err(|e| err(format!("cannot read rule pack: {e}")))?;
             let paths: Vec<PathBuf> = if meta.is_dir() {
                 let mut found: Vec<PathBuf> = walkdir::WalkDir::new(&pack)
                     .into_iter()
                     .filter_map(Result::ok)
-                    .filter(|e| e.file_type().is_file() && e.path().extension().is_some_and(|x| x == "tenet"))
+                    .filter(|e| {
+                        e.file_type().is_file()
+                            && e.path().extension().is_some_and(|x| x == "tenet")
+                    })
                     .map(|e| e.into_path())
                     .collect();
                 found.sort();
@@ -88,9 +101,14 @@ impl Setup {
                 vec![pack.clone()]
             };
             for path in paths {
-                let text = std::fs::read_to_string(&path)
-                    .map_err(|e| LoadError::Pack { path: path.clone(), message: format!("cannot read: {e}") })?;
-                files.push(RuleFile { path, text: Arc::from(text) });
+                let text = std::fs::read_to_string(&path).map_err(|e| LoadError::Pack {
+                    path: path.clone(),
+                    message: format!("cannot read: {e}"),
+                })?;
+                files.push(RuleFile {
+                    path,
+                    text: Arc::from(text),
+                });
             }
         }
         Ok(files)
@@ -101,20 +119,36 @@ impl Setup {
     pub fn checker(&self) -> Result<(Checker, Vec<Diagnostic>), LoadError> {
         let files = self.rule_files()?;
         let compiled = lower::compile(&files, &self.config.overrides(), &crate::builtin::read_list);
-        if compiled.diagnostics.iter().any(|d| d.severity == Severity::Error) {
+        if compiled
+            .diagnostics
+            .iter()
+            .any(|d| d.severity == Severity::Error)
+        {
             return Err(LoadError::Rules(compiled.diagnostics));
         }
         let mut rules = compiled.rules;
-        rules.rules.retain_mut(|r| match self.config.level_for(&r.id, &r.category) {
-            Some(LevelSetting::Off) => false,
-            Some(LevelSetting::Level(l)) => {
-                r.level = l;
-                r.escalate.clear();
-                true
-            }
-            None => true,
-        });
-        let channel = self.config.channel.clone().unwrap_or_else(|| Options::default().channel);
-        Ok((Checker { engine: Engine::new(rules), options: Options { channel } }, compiled.diagnostics))
+        rules
+            .rules
+            .retain_mut(|r| match self.config.level_for(&r.id, &r.category) {
+                Some(LevelSetting::Off) => false,
+                Some(LevelSetting::Level(l)) => {
+                    r.level = l;
+                    r.escalate.clear();
+                    true
+                }
+                None => true,
+            });
+        let channel = self
+            .config
+            .channel
+            .clone()
+            .unwrap_or_else(|| Options::default().channel);
+        Ok((
+            Checker {
+                engine: Engine::new(rules),
+                options: Options { channel },
+            },
+            compiled.diagnostics,
+        ))
     }
 }

@@ -19,7 +19,10 @@ pub fn check(rules: &RuleSet, draft: &Draft, options: &Options) -> Vec<Finding> 
     for rule in &rules.rules {
         let cap = if rule.once { Some(1) } else { rule.limit };
         let candidates: Vec<Option<Hit>> = match rule.find {
-            Some(m) => leftmost_longest(visible_hits(rules, m, draft, rule.hidden)).into_iter().map(Some).collect(),
+            Some(m) => leftmost_longest(visible_hits(rules, m, draft, rule.hidden))
+                .into_iter()
+                .map(Some)
+                .collect(),
             None => vec![None],
         };
         let mut reported = 0;
@@ -29,16 +32,31 @@ pub fn check(rules: &RuleSet, draft: &Draft, options: &Options) -> Vec<Finding> 
             }
             let span = hit.as_ref().map(|h| h.span.clone());
             let mut evidence = Vec::new();
-            let ok = rule
-                .condition
-                .as_ref()
-                .is_none_or(|c| holds(rules, c, draft, options, rule.hidden, span.as_ref(), &mut evidence));
+            let ok = rule.condition.as_ref().is_none_or(|c| {
+                holds(
+                    rules,
+                    c,
+                    draft,
+                    options,
+                    rule.hidden,
+                    span.as_ref(),
+                    &mut evidence,
+                )
+            });
             if !ok {
                 continue;
             }
             let mut level = rule.level;
             for (l, c) in &rule.escalate {
-                if holds(rules, c, draft, options, rule.hidden, span.as_ref(), &mut evidence) {
+                if holds(
+                    rules,
+                    c,
+                    draft,
+                    options,
+                    rule.hidden,
+                    span.as_ref(),
+                    &mut evidence,
+                ) {
                     level = level.max(*l);
                 }
             }
@@ -49,7 +67,13 @@ pub fn check(rules: &RuleSet, draft: &Draft, options: &Options) -> Vec<Finding> 
             reported += 1;
         }
     }
-    out.sort_by(|a, b| a.span.start.cmp(&b.span.start).then(a.span.end.cmp(&b.span.end)).then(a.rule.cmp(&b.rule)));
+    out.sort_by(|a, b| {
+        a.span
+            .start
+            .cmp(&b.span.start)
+            .then(a.span.end.cmp(&b.span.end))
+            .then(a.rule.cmp(&b.rule))
+    });
     out
 }
 
@@ -63,7 +87,10 @@ pub fn hits(rules: &RuleSet, matcher: MatcherId, text: &str) -> Vec<Hit> {
                 for (start, _) in text.char_indices() {
                     if let Some(end) = term_at(text, start, t) {
                         if t.partial || is_whole_word(text, start, end) {
-                            out.push(Hit { span: start..end, pattern: p });
+                            out.push(Hit {
+                                span: start..end,
+                                pattern: p,
+                            });
                         }
                     }
                 }
@@ -71,7 +98,10 @@ pub fn hits(rules: &RuleSet, matcher: MatcherId, text: &str) -> Vec<Hit> {
             Pattern::Regex(r) => {
                 for found in r.regex.find_iter(text) {
                     if !found.is_empty() {
-                        out.push(Hit { span: found.range(), pattern: p });
+                        out.push(Hit {
+                            span: found.range(),
+                            pattern: p,
+                        });
                     }
                 }
             }
@@ -86,7 +116,9 @@ pub fn hits(rules: &RuleSet, matcher: MatcherId, text: &str) -> Vec<Hit> {
 /// Where term `t` ends if it matches at `start`.
 fn term_at(text: &str, start: usize, t: &Term) -> Option<usize> {
     if t.case {
-        return text[start..].starts_with(&t.text).then(|| start + t.text.len());
+        return text[start..]
+            .starts_with(&t.text)
+            .then(|| start + t.text.len());
     }
     let want = fold(&t.text);
     let mut got = String::new();
@@ -103,11 +135,17 @@ fn term_at(text: &str, start: usize, t: &Term) -> Option<usize> {
 }
 
 fn in_any(draft: &Draft, offset: usize, set: ScopeSet) -> bool {
-    draft.regions.iter().any(|(r, s)| set.contains(*s) && r.start <= offset && offset < r.end)
+    draft
+        .regions
+        .iter()
+        .any(|(r, s)| set.contains(*s) && r.start <= offset && offset < r.end)
 }
 
 fn visible_hits(rules: &RuleSet, matcher: MatcherId, draft: &Draft, hidden: ScopeSet) -> Vec<Hit> {
-    hits(rules, matcher, &draft.text).into_iter().filter(|h| !in_any(draft, h.span.start, hidden)).collect()
+    hits(rules, matcher, &draft.text)
+        .into_iter()
+        .filter(|h| !in_any(draft, h.span.start, hidden))
+        .collect()
 }
 
 fn leftmost_longest(mut hits: Vec<Hit>) -> Vec<Hit> {
@@ -115,10 +153,13 @@ fn leftmost_longest(mut hits: Vec<Hit>) -> Vec<Hit> {
     let mut pos = 0;
     loop {
         // The leftmost hit at or after `pos`, the longest of those, the first pattern of those.
-        let best = hits
-            .iter()
-            .filter(|h| h.span.start >= pos)
-            .min_by(|a, b| a.span.start.cmp(&b.span.start).then(b.span.end.cmp(&a.span.end)).then(a.pattern.cmp(&b.pattern)));
+        let best = hits.iter().filter(|h| h.span.start >= pos).min_by(|a, b| {
+            a.span
+                .start
+                .cmp(&b.span.start)
+                .then(b.span.end.cmp(&a.span.end))
+                .then(a.pattern.cmp(&b.pattern))
+        });
         let Some(best) = best.cloned() else { break };
         pos = best.span.end;
         hits.retain(|h| h.span.start >= pos);
@@ -137,10 +178,18 @@ fn holds(
     evidence: &mut Vec<Range<usize>>,
 ) -> bool {
     match c {
-        Cond::And(cs) => cs.iter().all(|c| holds(rules, c, draft, options, hidden, at, evidence)),
-        Cond::Or(cs) => cs.iter().any(|c| holds(rules, c, draft, options, hidden, at, evidence)),
+        Cond::And(cs) => cs
+            .iter()
+            .all(|c| holds(rules, c, draft, options, hidden, at, evidence)),
+        Cond::Or(cs) => cs
+            .iter()
+            .any(|c| holds(rules, c, draft, options, hidden, at, evidence)),
         Cond::Not(c) => !holds(rules, c, draft, options, hidden, at, evidence),
-        Cond::Near { matcher, distance, unit } => {
+        Cond::Near {
+            matcher,
+            distance,
+            unit,
+        } => {
             let Some(at) = at else { return false };
             let mut found = false;
             for e in visible_hits(rules, *matcher, draft, hidden) {
@@ -148,10 +197,18 @@ fn holds(
                 if overlaps {
                     continue;
                 }
-                let gap = if e.span.start >= at.end { at.end..e.span.start } else { e.span.end..at.start };
+                let gap = if e.span.start >= at.end {
+                    at.end..e.span.start
+                } else {
+                    e.span.end..at.start
+                };
                 let apart = match unit {
                     Unit::Chars => draft.text[gap].chars().count(),
-                    Unit::Words => draft.words.iter().filter(|w| w.start >= gap.start && w.end <= gap.end).count(),
+                    Unit::Words => draft
+                        .words
+                        .iter()
+                        .filter(|w| w.start >= gap.start && w.end <= gap.end)
+                        .count(),
                 };
                 if apart <= *distance {
                     evidence.push(e.span.clone());
@@ -166,7 +223,9 @@ fn holds(
         Cond::Category(_) => false,
         Cond::Compare { metric, op, value } => {
             let v = match metric {
-                Metric::Count(m) => leftmost_longest(visible_hits(rules, *m, draft, hidden)).len() as f64,
+                Metric::Count(m) => {
+                    leftmost_longest(visible_hits(rules, *m, draft, hidden)).len() as f64
+                }
                 named => Metrics::measure(draft, hidden).get(*named),
             };
             op.holds(v, *value)

@@ -232,7 +232,16 @@ pub enum Metric {
 impl Metric {
     /// The names usable in conditions.
     pub const NAMES: &'static [&'static str] = &[
-        "words", "sentences", "links", "hashtags", "mentions", "emoji", "caps", "exclamations", "chars", "lines",
+        "words",
+        "sentences",
+        "links",
+        "hashtags",
+        "mentions",
+        "emoji",
+        "caps",
+        "exclamations",
+        "chars",
+        "lines",
         "quoted",
     ];
 

@@ -58,21 +58,39 @@ pub fn parse(text: &str) -> Vec<Suppression> {
     for (i, line) in lines.iter().enumerate() {
         let line_span = at..at + line.trim_end().len();
         at += line.len();
-        let Some((directive, args)) = directive(line) else { continue };
+        let Some((directive, args)) = directive(line) else {
+            continue;
+        };
         let (ids, reason) = match args.split_once(':') {
-            Some((ids, reason)) => (ids, Some(reason.trim().to_string()).filter(|r| !r.is_empty())),
+            Some((ids, reason)) => (
+                ids,
+                Some(reason.trim().to_string()).filter(|r| !r.is_empty()),
+            ),
             None => (args, None),
         };
-        let ids: Vec<String> =
-            ids.split(|c: char| c == ',' || c.is_whitespace()).filter(|s| !s.is_empty()).map(str::to_string).collect();
+        let ids: Vec<String> = ids
+            .split(|c: char| c == ',' || c.is_whitespace())
+            .filter(|s| !s.is_empty())
+            .map(str::to_string)
+            .collect();
         match directive {
             Directive::NextLine => {
                 let next = lines.get(i + 1).map_or(at..at, |l| at..at + l.len());
-                out.push(Suppression { span: line_span, ids, reason, covers: next });
+                out.push(Suppression {
+                    span: line_span,
+                    ids,
+                    reason,
+                    covers: next,
+                });
             }
             Directive::Disable => {
                 open.push(out.len());
-                out.push(Suppression { span: line_span.clone(), ids, reason, covers: line_span.end..text.len() });
+                out.push(Suppression {
+                    span: line_span.clone(),
+                    ids,
+                    reason,
+                    covers: line_span.end..text.len(),
+                });
             }
             Directive::Enable => {
                 // Closes the open blocks it names (all of them when it names none).
@@ -106,14 +124,23 @@ fn directive(line: &str) -> Option<(Directive, &str)> {
         return None;
     };
     // `tenet-disabled` is not a directive.
-    if rest.chars().next().is_some_and(|c| !c.is_whitespace() && c != ':') {
+    if rest
+        .chars()
+        .next()
+        .is_some_and(|c| !c.is_whitespace() && c != ':')
+    {
         return None;
     }
     Some((d, rest.trim()))
 }
 
 fn names(id: &str, finding: &Finding) -> bool {
-    id == "all" || id == finding.rule || finding.rule.strip_prefix(id).is_some_and(|rest| rest.starts_with('.'))
+    id == "all"
+        || id == finding.rule
+        || finding
+            .rule
+            .strip_prefix(id)
+            .is_some_and(|rest| rest.starts_with('.'))
 }
 
 /// Removes suppressed findings; returns what was suppressed, and adds findings about
@@ -128,7 +155,8 @@ pub fn apply(text: &str, findings: &mut Vec<Finding>, rules: &RuleSet) -> Vec<Su
     let mut suppressed = Vec::new();
     findings.retain(|f| {
         for (i, s) in directives.iter().enumerate() {
-            let covered = s.covers.contains(&f.span.start) || (s.covers.is_empty() && s.covers.start == f.span.start);
+            let covered = s.covers.contains(&f.span.start)
+                || (s.covers.is_empty() && s.covers.start == f.span.start);
             if !covered || !(s.ids.is_empty() || s.ids.iter().any(|id| names(id, f))) {
                 continue;
             }
@@ -137,7 +165,11 @@ pub fn apply(text: &str, findings: &mut Vec<Finding>, rules: &RuleSet) -> Vec<Su
                 needs_reason.push((i, f.rule.clone()));
                 continue;
             }
-            suppressed.push(Suppressed { finding: f.clone(), reason: s.reason.clone(), directive: s.span.clone() });
+            suppressed.push(Suppressed {
+                finding: f.clone(),
+                reason: s.reason.clone(),
+                directive: s.span.clone(),
+            });
             return false;
         }
         true
@@ -148,12 +180,20 @@ pub fn apply(text: &str, findings: &mut Vec<Finding>, rules: &RuleSet) -> Vec<Su
             || rules.guidelines.iter().any(|g| g.id == id)
     };
     for (i, s) in directives.iter().enumerate() {
-        let unknown: Vec<&str> = s.ids.iter().map(String::as_str).filter(|id| !known(id)).collect();
+        let unknown: Vec<&str> = s
+            .ids
+            .iter()
+            .map(String::as_str)
+            .filter(|id| !known(id))
+            .collect();
         if !unknown.is_empty() {
             findings.push(meta(
                 "tenet.unknown-rule",
                 s.span.clone(),
-                format!("No rule or guideline is named `{}`; check the id (`tenet rules list`).", unknown.join("`, `")),
+                format!(
+                    "No rule or guideline is named `{}`; check the id (`tenet rules list`).",
+                    unknown.join("`, `")
+                ),
                 text,
             ));
         } else if !used[i] {
@@ -175,14 +215,29 @@ pub fn apply(text: &str, findings: &mut Vec<Finding>, rules: &RuleSet) -> Vec<Su
             text,
         ));
     }
-    findings.sort_by(|a, b| a.span.start.cmp(&b.span.start).then(a.span.end.cmp(&b.span.end)).then(a.rule.cmp(&b.rule)));
+    findings.sort_by(|a, b| {
+        a.span
+            .start
+            .cmp(&b.span.start)
+            .then(a.span.end.cmp(&b.span.end))
+            .then(a.rule.cmp(&b.rule))
+    });
     suppressed
 }
 
 fn meta(rule: &str, span: Range<usize>, message: String, text: &str) -> Finding {
     let fix = (rule != "tenet.suppression-needs-reason").then(|| {
-        let end = text[span.end..].find('\n').map_or(text.len(), |i| span.end + i + 1);
-        Fix { edits: vec![Edit { span: span.start..end, text: String::new() }], safe: false, title: "Remove the suppression".into() }
+        let end = text[span.end..]
+            .find('\n')
+            .map_or(text.len(), |i| span.end + i + 1);
+        Fix {
+            edits: vec![Edit {
+                span: span.start..end,
+                text: String::new(),
+            }],
+            safe: false,
+            title: "Remove the suppression".into(),
+        }
     });
     Finding {
         rule: rule.to_string(),

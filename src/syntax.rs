@@ -20,11 +20,18 @@ pub fn parse(source: &str) -> File {
             let root = pairs.next().expect("the file rule always yields one pair");
             for item in root.into_inner() {
                 match item.as_rule() {
-                    Rule::guideline => file.guidelines.push(guideline(item, source, &mut file.errors)),
-                    Rule::triage => file.triage.push(triage(item, &mut file.errors)),
-                    Rule::stray_brace => file
-                        .errors
-                        .push((span(&item), "unmatched `}`".to_string())),
+                    Rule::guideline => {
+                        check_closed(&item, &mut file.errors);
+                        file.guidelines
+                            .push(guideline(item, source, &mut file.errors))
+                    }
+                    Rule::triage => {
+                        check_closed(&item, &mut file.errors);
+                        file.triage.push(triage(item, &mut file.errors))
+                    }
+                    Rule::stray_brace => {
+                        file.errors.push((span(&item), "unmatched `}`".to_string()))
+                    }
                     Rule::junk => file.errors.push(junk_error(&item, TOP_LEVEL)),
                     _ => {}
                 }
@@ -43,7 +50,9 @@ pub fn parse(source: &str) -> File {
                         format!("unexpected end of file; expected {}", expected(positives))
                     }
                 }
-                ErrorVariant::ParsingError { positives, .. } => format!("expected {}", expected(positives)),
+                ErrorVariant::ParsingError { positives, .. } => {
+                    format!("expected {}", expected(positives))
+                }
                 ErrorVariant::CustomError { message } => message.clone(),
             };
             // An unclosed block is the usual cause: point at the end of the text.
@@ -54,11 +63,33 @@ pub fn parse(source: &str) -> File {
     file
 }
 
+/// A block whose `close` matched the end of the file instead of `}`.
+fn check_closed(pair: &P, errors: &mut Vec<(Span, String)>) {
+    let unclosed = pair
+        .clone()
+        .into_inner()
+        .any(|p| p.as_rule() == Rule::close && p.as_str().is_empty())
+        || pair.clone().into_inner().any(|p| {
+            matches!(p.as_rule(), Rule::rule | Rule::rule_bad_header)
+                && p.clone()
+                    .into_inner()
+                    .any(|c| c.as_rule() == Rule::close && c.as_str().is_empty())
+        });
+    if unclosed {
+        let start = pair.as_span().start();
+        let brace = pair.as_str().find('{').map_or(start, |i| start + i);
+        errors.push((
+            brace..brace + 1,
+            "this `{` is never closed; add `}` at the end of the block".to_string(),
+        ));
+    }
+}
+
 const TOP_LEVEL: &[&str] = &["guideline", "triage"];
 const GUIDELINE_ITEMS: &[&str] = &["rule", "param", "list", "link"];
 const CLAUSES: &[&str] = &[
-    "find", "when", "unless", "escalate", "level", "message", "link", "suggest", "replace", "append", "delete",
-    "once", "limit", "redact", "review", "bad", "good", "fixed",
+    "find", "when", "unless", "escalate", "level", "message", "link", "suggest", "replace",
+    "append", "delete", "once", "limit", "redact", "review", "bad", "good", "fixed",
 ];
 const TRIAGE_ITEMS: &[&str] = &["category", "priority", "param", "list"];
 
@@ -67,6 +98,12 @@ const TRIAGE_ITEMS: &[&str] = &["category", "priority", "param", "list"];
 fn junk_error(pair: &P, allowed: &[&str]) -> (Span, String) {
     let text = pair.as_str();
     let start = pair.as_span().start();
+    if let Some(open) = unclosed_quote(text) {
+        return (
+            start + open..start + open + 1,
+            "this string is never closed; add `\"` before the end of the line".into(),
+        );
+    }
     let word: String = text
         .chars()
         .take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
@@ -116,19 +153,45 @@ fn junk_error(pair: &P, allowed: &[&str]) -> (Span, String) {
                 let rest = text[end..].trim_start();
                 let at = start + text.len() - rest.len();
                 let shown: String = rest.chars().take(30).collect();
-                return (at..at + rest.len(), format!("unexpected `{shown}` after `{word}`"));
+                return (
+                    at..at + rest.len(),
+                    format!("unexpected `{shown}` after `{word}`"),
+                );
             }
         }
     }
     let shown: String = text.trim_end().chars().take(30).collect();
     let what = if word.is_empty() {
         format!("unexpected `{shown}`")
-    } else if allowed == CLAUSES && (TOP_LEVEL.contains(&word.as_str()) || word == "param" || word == "list") {
+    } else if allowed == CLAUSES
+        && (TOP_LEVEL.contains(&word.as_str()) || word == "param" || word == "list")
+    {
         format!("`{word}` cannot stand inside a rule")
     } else {
         format!("unknown keyword `{word}`")
     };
-    (start..start + text.trim_end().len(), format!("{what}; expected one of {}", allowed.join(", ")))
+    (
+        start..start + text.trim_end().len(),
+        format!("{what}; expected one of {}", allowed.join(", ")),
+    )
+}
+
+/// The offset of a `"` that opens a string the line never closes.
+fn unclosed_quote(line: &str) -> Option<usize> {
+    let mut open = None;
+    let mut escaped = false;
+    for (i, c) in line.char_indices() {
+        match c {
+            '\\' if open.is_some() && !escaped => {
+                escaped = true;
+                continue;
+            }
+            '"' if !escaped => open = if open.is_some() { None } else { Some(i) },
+            _ => {}
+        }
+        escaped = false;
+    }
+    open
 }
 
 fn expected(rules: &[Rule]) -> String {
@@ -180,7 +243,10 @@ fn span(pair: &P) -> Span {
 }
 
 fn spanned_ident(pair: P) -> Spanned<String> {
-    Spanned { value: pair.as_str().to_string(), span: span(&pair) }
+    Spanned {
+        value: pair.as_str().to_string(),
+        span: span(&pair),
+    }
 }
 
 /// The `##` lines directly above `offset`, joined.
@@ -236,7 +302,10 @@ fn string(pair: P) -> String {
 
 fn spanned_string(pair: P) -> Spanned<String> {
     let span = span(&pair);
-    Spanned { value: string(pair), span }
+    Spanned {
+        value: string(pair),
+        span,
+    }
 }
 
 fn int(pair: &P) -> u64 {
@@ -295,7 +364,9 @@ fn list(pair: P) -> List {
     let name = spanned_ident(inner.next().expect("grammar: list name"));
     let src = inner.next().expect("grammar: list source");
     let source = match src.as_rule() {
-        Rule::list_file => ListSource::File(spanned_string(src.into_inner().next().expect("grammar: path"))),
+        Rule::list_file => ListSource::File(spanned_string(
+            src.into_inner().next().expect("grammar: path"),
+        )),
         _ => ListSource::Inline(src.into_inner().map(spanned_string).collect()),
     };
     List { name, source }
@@ -305,7 +376,10 @@ fn rule(pair: P, source: &str, errors: &mut Vec<(Span, String)>) -> Rule_ {
     let doc = doc_above(source, pair.as_span().start());
     let whole = span(&pair);
     let mut r = Rule_ {
-        id: Spanned { value: String::new(), span: whole.start..whole.start },
+        id: Spanned {
+            value: String::new(),
+            span: whole.start..whole.start,
+        },
         doc,
         level: None,
         finds: vec![],
@@ -327,10 +401,18 @@ fn rule(pair: P, source: &str, errors: &mut Vec<(Span, String)>) -> Rule_ {
         match item.as_rule() {
             Rule::ident => r.id = spanned_ident(item),
             Rule::header_junk => {}
-            Rule::level => r.level = Some(Spanned { value: level(&item), span: item_span }),
+            Rule::level => {
+                r.level = Some(Spanned {
+                    value: level(&item),
+                    span: item_span,
+                })
+            }
             Rule::level_clause => {
                 let l = item.into_inner().next().expect("grammar: level");
-                r.level = Some(Spanned { value: level(&l), span: span(&l) });
+                r.level = Some(Spanned {
+                    value: level(&l),
+                    span: span(&l),
+                });
             }
             Rule::find => {
                 let mut patterns = vec![];
@@ -342,40 +424,64 @@ fn rule(pair: P, source: &str, errors: &mut Vec<(Span, String)>) -> Rule_ {
                         _ => {}
                     }
                 }
-                r.finds.push(Find { patterns, validator });
+                r.finds.push(Find {
+                    patterns,
+                    validator,
+                });
             }
             Rule::when => r.when.push(cond(first(item))),
             Rule::unless => r.unless.push(cond(first(item))),
             Rule::escalate => {
                 let mut inner = item.into_inner();
                 let l = inner.next().expect("grammar: level");
-                let lv = Spanned { value: level(&l), span: span(&l) };
-                r.escalate.push((lv, cond(inner.next().expect("grammar: cond"))));
+                let lv = Spanned {
+                    value: level(&l),
+                    span: span(&l),
+                };
+                r.escalate
+                    .push((lv, cond(inner.next().expect("grammar: cond"))));
             }
             Rule::message => r.message = Some(spanned_string(first(item))),
             Rule::link => r.link = Some(spanned_string(first(item))),
             Rule::suggest => {
                 let (alts, safe) = alternatives_and_safe(item.into_inner());
-                r.fixes.push(Spanned { value: FixClause::Suggest { with: alts, safe }, span: item_span });
+                r.fixes.push(Spanned {
+                    value: FixClause::Suggest { with: alts, safe },
+                    span: item_span,
+                });
             }
             Rule::replace => {
                 let mut inner = item.into_inner();
                 let from = string(inner.next().expect("grammar: from"));
                 let (to, safe) = alternatives_and_safe(inner);
-                r.fixes.push(Spanned { value: FixClause::Replace { from, to, safe }, span: item_span });
+                r.fixes.push(Spanned {
+                    value: FixClause::Replace { from, to, safe },
+                    span: item_span,
+                });
             }
             Rule::append => {
                 let mut inner = item.into_inner();
                 let text = string(inner.next().expect("grammar: text"));
                 let safe = inner.next().is_some();
-                r.fixes.push(Spanned { value: FixClause::Append { text, safe }, span: item_span });
+                r.fixes.push(Spanned {
+                    value: FixClause::Append { text, safe },
+                    span: item_span,
+                });
             }
             Rule::delete => {
                 let safe = item.into_inner().next().is_some();
-                r.fixes.push(Spanned { value: FixClause::Delete { safe }, span: item_span });
+                r.fixes.push(Spanned {
+                    value: FixClause::Delete { safe },
+                    span: item_span,
+                });
             }
             Rule::once => r.once = true,
-            Rule::limit => r.limit = Some(Spanned { value: int(&first(item)), span: item_span }),
+            Rule::limit => {
+                r.limit = Some(Spanned {
+                    value: int(&first(item)),
+                    span: item_span,
+                })
+            }
             Rule::redact => r.redact = true,
             Rule::review => r.review = true,
             Rule::bad | Rule::good | Rule::fixed => r.examples.push(example(item)),
@@ -390,7 +496,9 @@ fn rule(pair: P, source: &str, errors: &mut Vec<(Span, String)>) -> Rule_ {
 use crate::ast::Rule as Rule_;
 
 fn first(pair: P) -> P {
-    pair.into_inner().next().expect("grammar: clause has an argument")
+    pair.into_inner()
+        .next()
+        .expect("grammar: clause has an argument")
 }
 
 fn level(pair: &P) -> Level {
@@ -412,7 +520,14 @@ fn example(pair: P) -> Example {
         _ => ExampleKind::Fixed,
     };
     let whole = span(&pair);
-    let mut ex = Example { kind, text: String::new(), expected: None, channel: None, with: vec![], span: whole };
+    let mut ex = Example {
+        kind,
+        text: String::new(),
+        expected: None,
+        channel: None,
+        with: vec![],
+        span: whole,
+    };
     let mut strings = 0;
     for item in pair.into_inner() {
         match item.as_rule() {
@@ -429,7 +544,9 @@ fn example(pair: P) -> Example {
                 let name = spanned_ident(inner.next().expect("grammar: option name"));
                 match inner.next() {
                     None => ex.channel = Some(name.value),
-                    Some(values) => ex.with.push((name, values.into_inner().map(string).collect())),
+                    Some(values) => ex
+                        .with
+                        .push((name, values.into_inner().map(string).collect())),
                 }
             }
             _ => {}
@@ -447,13 +564,18 @@ fn triage(pair: P, errors: &mut Vec<(Span, String)>) -> Triage {
             Rule::t_category => {
                 let mut inner = item.into_inner();
                 let name = spanned_ident(inner.next().expect("grammar: category name"));
-                t.categories.push((name, guard(inner.next().expect("grammar: guard"))));
+                t.categories
+                    .push((name, guard(inner.next().expect("grammar: guard"))));
             }
             Rule::t_priority => {
                 let mut inner = item.into_inner();
                 let n = inner.next().expect("grammar: priority");
-                let value = Spanned { value: int(&n), span: span(&n) };
-                t.priorities.push((value, guard(inner.next().expect("grammar: guard"))));
+                let value = Spanned {
+                    value: int(&n),
+                    span: span(&n),
+                };
+                t.priorities
+                    .push((value, guard(inner.next().expect("grammar: guard"))));
             }
             Rule::junk => errors.push(junk_error(&item, TRIAGE_ITEMS)),
             _ => {}
@@ -487,7 +609,12 @@ fn pattern(pair: P) -> Pattern {
         }
         _ => PatternKind::Name(head.as_str().to_string()),
     };
-    let mut p = Pattern { kind, case: false, partial: false, span: whole };
+    let mut p = Pattern {
+        kind,
+        case: false,
+        partial: false,
+        span: whole,
+    };
     for flag in inner {
         match flag.as_str() {
             "case" => p.case = true,
@@ -500,7 +627,11 @@ fn pattern(pair: P) -> Pattern {
 fn cond(pair: P) -> Cond {
     match pair.as_rule() {
         Rule::cond => {
-            let mut parts: Vec<Cond> = pair.into_inner().filter(|p| p.as_rule() != Rule::or_kw).map(cond).collect();
+            let mut parts: Vec<Cond> = pair
+                .into_inner()
+                .filter(|p| p.as_rule() != Rule::or_kw)
+                .map(cond)
+                .collect();
             if parts.len() == 1 {
                 parts.pop().expect("one part")
             } else {
@@ -508,7 +639,11 @@ fn cond(pair: P) -> Cond {
             }
         }
         Rule::conj => {
-            let mut parts: Vec<Cond> = pair.into_inner().filter(|p| p.as_rule() != Rule::and_kw).map(cond).collect();
+            let mut parts: Vec<Cond> = pair
+                .into_inner()
+                .filter(|p| p.as_rule() != Rule::and_kw)
+                .map(cond)
+                .collect();
             if parts.len() == 1 {
                 parts.pop().expect("one part")
             } else {
@@ -540,17 +675,29 @@ fn cond(pair: P) -> Cond {
                 Some(false) => Unit::Chars,
                 _ => Unit::Words,
             };
-            Cond::Near { patterns, distance, unit, span: whole }
+            Cond::Near {
+                patterns,
+                distance,
+                unit,
+                span: whole,
+            }
         }
         Rule::has => Cond::Has(pattern_list(first(pair))),
-        Rule::in_scope => Cond::In(spanned_ident(pair.into_inner().nth(1).expect("grammar: scope name"))),
+        Rule::in_scope => Cond::In(spanned_ident(
+            pair.into_inner().nth(1).expect("grammar: scope name"),
+        )),
         Rule::channel_is => Cond::Channel(first(pair).as_str().to_string()),
         Rule::category_is => Cond::Category(spanned_ident(first(pair))),
         Rule::compare => {
             let mut inner = pair.into_inner();
             let m = inner.next().expect("grammar: metric");
             let op = inner.next().expect("grammar: op");
-            let value = inner.next().expect("grammar: number").as_str().parse().unwrap_or(0.0);
+            let value = inner
+                .next()
+                .expect("grammar: number")
+                .as_str()
+                .parse()
+                .unwrap_or(0.0);
             let inner_m = m.into_inner().next().expect("grammar: metric kind");
             let metric = match inner_m.as_rule() {
                 Rule::count => Metric::Count(pattern_list(first(inner_m))),

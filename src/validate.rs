@@ -3,7 +3,11 @@
 /// Luhn mod 10 over the digits of `text` (spaces and dashes ignored); 12 to 19 digits.
 pub fn luhn(text: &str) -> bool {
     let digits: Vec<u32> = text.chars().filter_map(|c| c.to_digit(10)).collect();
-    if !(12..=19).contains(&digits.len()) || text.chars().any(|c| !(c.is_ascii_digit() || c == ' ' || c == '-')) {
+    if !(12..=19).contains(&digits.len())
+        || text
+            .chars()
+            .any(|c| !(c.is_ascii_digit() || c == ' ' || c == '-'))
+    {
         return false;
     }
     // All one digit ("0000 0000 0000 0000") passes the sum but is never a card.
@@ -14,7 +18,17 @@ pub fn luhn(text: &str) -> bool {
         .iter()
         .rev()
         .enumerate()
-        .map(|(i, &d)| if i % 2 == 1 { if d * 2 > 9 { d * 2 - 9 } else { d * 2 } } else { d })
+        .map(|(i, &d)| {
+            if i % 2 == 1 {
+                if d * 2 > 9 {
+                    d * 2 - 9
+                } else {
+                    d * 2
+                }
+            } else {
+                d
+            }
+        })
         .sum();
     sum % 10 == 0
 }
@@ -37,7 +51,11 @@ pub fn iban(text: &str) -> bool {
             Some(v) => v,
             None => return false,
         };
-        rem = if v >= 10 { (rem * 100 + v) % 97 } else { (rem * 10 + v) % 97 };
+        rem = if v >= 10 {
+            (rem * 100 + v) % 97
+        } else {
+            (rem * 10 + v) % 97
+        };
     }
     rem == 1
 }

@@ -31,12 +31,18 @@ enum Input {
 }
 
 /// Extensions of drafts found by walking a folder; files with no extension are sniffed.
-const DRAFT_EXTENSIONS: &[&str] = &["md", "markdown", "mdx", "mkd", "txt", "text", "eml", "email"];
+const DRAFT_EXTENSIONS: &[&str] = &[
+    "md", "markdown", "mdx", "mkd", "txt", "text", "eml", "email",
+];
 
 pub fn run(req: Request) -> Result<Outcome> {
     let mut paths = req.paths.clone();
     if paths.is_empty() {
-        paths.push(if io::stdin().is_terminal() { PathBuf::from(".") } else { PathBuf::from("-") });
+        paths.push(if io::stdin().is_terminal() {
+            PathBuf::from(".")
+        } else {
+            PathBuf::from("-")
+        });
     }
     let mut notes = Vec::new();
     let inputs = collect(&paths, &mut notes);
@@ -46,7 +52,10 @@ pub fn run(req: Request) -> Result<Outcome> {
     let mut jobs: Vec<(Input, Arc<Loaded>)> = Vec::with_capacity(inputs.len());
     for input in inputs {
         let near = match &input {
-            Input::Stdin => req.stdin_filename.clone().unwrap_or_else(|| PathBuf::from("stdin")),
+            Input::Stdin => req
+                .stdin_filename
+                .clone()
+                .unwrap_or_else(|| PathBuf::from("stdin")),
             Input::File(p) => p.clone(),
         };
         let loaded = match checkers.for_path(&req.rules, &near) {
@@ -61,13 +70,17 @@ pub fn run(req: Request) -> Result<Outcome> {
 
     let stdout = io::stdout();
     let color = stdout.is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
-    let progress = io::stderr().is_terminal() && jobs.len() > 200 && req.format == OutputFormat::Human;
+    let progress =
+        io::stderr().is_terminal() && jobs.len() > 200 && req.format == OutputFormat::Human;
     let done = AtomicUsize::new(0);
     let total = jobs.len();
     let results: Vec<(Result<FileResult, Note>, Level)> = jobs
         .par_iter()
         .map(|(input, loaded)| {
-            let fail_on = req.fail_on.or(loaded.setup.config.fail_on).unwrap_or(Level::Error);
+            let fail_on = req
+                .fail_on
+                .or(loaded.setup.config.fail_on)
+                .unwrap_or(Level::Error);
             let r = (check_one(input, loaded, &req), fail_on);
             let n = done.fetch_add(1, Ordering::Relaxed) + 1;
             if progress && n % 250 == 0 {
@@ -102,7 +115,11 @@ pub fn run(req: Request) -> Result<Outcome> {
     output::print_end(req.format, &checked, &notes, color, &mut out)?;
     out.flush()?;
 
-    Ok(if failed { Outcome::Findings } else { Outcome::Clean })
+    Ok(if failed {
+        Outcome::Findings
+    } else {
+        Outcome::Clean
+    })
 }
 
 /// Expands folders into the drafts inside them, in a stable order.
@@ -114,13 +131,18 @@ fn collect(paths: &[PathBuf], notes: &mut Vec<Note>) -> Vec<Input> {
             continue;
         }
         match std::fs::metadata(path) {
-            Err(e) => notes.push(Note { path: path.clone(), message: format!("cannot read: {}", io_message(&e)) }),
+            Err(e) => notes.push(Note {
+                path: path.clone(),
+                message: format!("cannot read: {}", io_message(&e)),
+            }),
             Ok(meta) if meta.is_dir() => {
                 let walker = walkdir::WalkDir::new(path)
                     .follow_links(false)
                     .sort_by_file_name()
                     .into_iter()
-                    .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'));
+                    .filter_entry(|e| {
+                        e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.')
+                    });
                 for entry in walker {
                     match entry {
                         Ok(e) if e.file_type().is_file() && is_draft_name(e.path()) => {
@@ -128,7 +150,10 @@ fn collect(paths: &[PathBuf], notes: &mut Vec<Note>) -> Vec<Input> {
                         }
                         Ok(_) => {}
                         Err(e) => {
-                            let p = e.path().map(Path::to_path_buf).unwrap_or_else(|| path.clone());
+                            let p = e
+                                .path()
+                                .map(Path::to_path_buf)
+                                .unwrap_or_else(|| path.clone());
                             let message = match e.io_error() {
                                 Some(io) => format!("cannot read: {}", io_message(io)),
                                 None => e.to_string(),
@@ -163,20 +188,29 @@ fn check_one(input: &Input, loaded: &Loaded, req: &Request) -> Result<FileResult
     let (path, bytes) = match input {
         Input::Stdin => {
             let mut buf = Vec::new();
-            let name = req.stdin_filename.clone().unwrap_or_else(|| PathBuf::from("<stdin>"));
-            io::stdin()
-                .lock()
-                .read_to_end(&mut buf)
-                .map_err(|e| Note { path: name.clone(), message: format!("cannot read: {e}") })?;
+            let name = req
+                .stdin_filename
+                .clone()
+                .unwrap_or_else(|| PathBuf::from("<stdin>"));
+            io::stdin().lock().read_to_end(&mut buf).map_err(|e| Note {
+                path: name.clone(),
+                message: format!("cannot read: {e}"),
+            })?;
             (name, buf)
         }
         Input::File(p) => {
-            let bytes = std::fs::read(p).map_err(|e| Note { path: p.clone(), message: format!("cannot read: {}", io_message(&e)) })?;
+            let bytes = std::fs::read(p).map_err(|e| Note {
+                path: p.clone(),
+                message: format!("cannot read: {}", io_message(&e)),
+            })?;
             (p.clone(), bytes)
         }
     };
     if bytes[..bytes.len().min(8192)].contains(&0) {
-        return Err(Note { path, message: "binary file, skipped".into() });
+        return Err(Note {
+            path,
+            message: "binary file, skipped".into(),
+        });
     }
     let text = decode(bytes);
     let format = Format::detect(Some(&path), &text);
@@ -187,8 +221,19 @@ fn check_one(input: &Input, loaded: &Loaded, req: &Request) -> Result<FileResult
         .or_else(|| loaded.setup.config.channel_for(&dir, &absolute(&path)))
         .unwrap_or_else(|| loaded.checker.options.channel.clone());
     let draft = Draft::new(text, format);
-    let report = loaded.checker.check_on(&draft, &Options { channel: channel.clone() });
-    Ok(FileResult { path, text: draft.text, format, channel, report })
+    let report = loaded.checker.check_on(
+        &draft,
+        &Options {
+            channel: channel.clone(),
+        },
+    );
+    Ok(FileResult {
+        path,
+        text: draft.text,
+        format,
+        channel,
+        report,
+    })
 }
 
 fn absolute(path: &Path) -> PathBuf {
@@ -205,8 +250,9 @@ pub fn decode(bytes: Vec<u8>) -> String {
 
 fn cp1252(b: u8) -> char {
     const HIGH: [char; 32] = [
-        '€', '\u{81}', '‚', 'ƒ', '„', '…', '†', '‡', 'ˆ', '‰', 'Š', '‹', 'Œ', '\u{8d}', 'Ž', '\u{8f}', '\u{90}', '‘', '’',
-        '“', '”', '•', '–', '—', '˜', '™', 'š', '›', 'œ', '\u{9d}', 'ž', 'Ÿ',
+        '€', '\u{81}', '‚', 'ƒ', '„', '…', '†', '‡', 'ˆ', '‰', 'Š', '‹', 'Œ', '\u{8d}', 'Ž',
+        '\u{8f}', '\u{90}', '‘', '’', '“', '”', '•', '–', '—', '˜', '™', 'š', '›', 'œ', '\u{9d}',
+        'ž', 'Ÿ',
     ];
     match b {
         0x80..=0x9f => HIGH[(b - 0x80) as usize],

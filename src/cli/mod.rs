@@ -50,7 +50,10 @@ impl RuleOptions {
         };
         Ok(Setup {
             config,
-            config_dir: path.as_ref().and_then(|p| p.parent()).map(Path::to_path_buf),
+            config_dir: path
+                .as_ref()
+                .and_then(|p| p.parent())
+                .map(Path::to_path_buf),
             extra_rules: self.rules.clone(),
             no_default_rules: self.no_default_rules,
         })
@@ -109,9 +112,15 @@ pub fn load(setup: Setup) -> Result<Loaded> {
             Ok(Loaded { checker, setup })
         }
         Err(LoadError::Rules(diagnostics)) => {
-            let errors = diagnostics.iter().filter(|d| d.severity == tenet::diagnostic::Severity::Error).count();
+            let errors = diagnostics
+                .iter()
+                .filter(|d| d.severity == tenet::diagnostic::Severity::Error)
+                .count();
             eprint!("{}", render_all(&diagnostics));
-            Err(anyhow::anyhow!("{errors} error{} in rule files", if errors == 1 { "" } else { "s" }))
+            Err(anyhow::anyhow!(
+                "{errors} error{} in rule files",
+                if errors == 1 { "" } else { "s" }
+            ))
         }
         Err(e) => Err(e).context("loading rules"),
     }

@@ -39,7 +39,11 @@ pub fn test(paths: Vec<PathBuf>, options: RuleOptions) -> Result<Outcome> {
         outcome.run - failed,
         failed
     );
-    Ok(if failed == 0 { Outcome::Clean } else { Outcome::Findings })
+    Ok(if failed == 0 {
+        Outcome::Clean
+    } else {
+        Outcome::Findings
+    })
 }
 
 pub fn list(options: RuleOptions) -> Result<Outcome> {
@@ -61,7 +65,13 @@ pub fn explain(id: &str, options: RuleOptions) -> Result<Outcome> {
         let close: Vec<&str> = set
             .rules
             .iter()
-            .filter(|r| r.id.contains(id) || id.split('.').next_back().is_some_and(|tail| r.id.ends_with(tail)))
+            .filter(|r| {
+                r.id.contains(id)
+                    || id
+                        .split('.')
+                        .next_back()
+                        .is_some_and(|tail| r.id.ends_with(tail))
+            })
             .map(|r| r.id.as_str())
             .collect();
         if close.is_empty() {
@@ -75,7 +85,12 @@ pub fn explain(id: &str, options: RuleOptions) -> Result<Outcome> {
 
 /// A rule's documentation as `tenet rules explain` prints it.
 pub fn explanation(rule: &Rule) -> String {
-    let mut out = format!("{} ({}, {})\n\n", rule.id, rule.category, rule.level.as_str());
+    let mut out = format!(
+        "{} ({}, {})\n\n",
+        rule.id,
+        rule.category,
+        rule.level.as_str()
+    );
     if !rule.doc.is_empty() {
         out.push_str(&rule.doc);
         out.push_str("\n\n");
@@ -83,15 +98,23 @@ pub fn explanation(rule: &Rule) -> String {
     if let Some(link) = &rule.link {
         out.push_str(&format!("See: {link}\n"));
     }
-    let traits: Vec<&str> = [(rule.redact, "redacts what it finds"), (rule.review, "holds drafts for review"), (rule.once, "reports once per draft")]
-        .iter()
-        .filter(|(on, _)| *on)
-        .map(|(_, t)| *t)
-        .collect();
+    let traits: Vec<&str> = [
+        (rule.redact, "redacts what it finds"),
+        (rule.review, "holds drafts for review"),
+        (rule.once, "reports once per draft"),
+    ]
+    .iter()
+    .filter(|(on, _)| *on)
+    .map(|(_, t)| *t)
+    .collect();
     if !traits.is_empty() {
         out.push_str(&format!("This rule {}.\n", traits.join(", ")));
     }
-    let line = |e: &tenet::rules::Example| tenet::line_index::LineIndex::new(&rule.origin.source).position(&rule.origin.source, e.span.start).line;
+    let line = |e: &tenet::rules::Example| {
+        tenet::line_index::LineIndex::new(&rule.origin.source)
+            .position(&rule.origin.source, e.span.start)
+            .line
+    };
     let mut examples = String::new();
     for e in &rule.examples {
         let kind = match e.kind {
@@ -106,7 +129,10 @@ pub fn explanation(rule: &Rule) -> String {
         examples.push_str(&format!("  {kind}  {shown}  (line {})\n", line(e)));
     }
     if !examples.is_empty() {
-        out.push_str(&format!("\nExamples ({}):\n{examples}", rule.origin.path.display()));
+        out.push_str(&format!(
+            "\nExamples ({}):\n{examples}",
+            rule.origin.path.display()
+        ));
     }
     out
 }
@@ -118,11 +144,22 @@ pub fn config(path: &Path, options: RuleOptions) -> Result<Outcome> {
         None => println!("# no tenet.toml found from {}: defaults", path.display()),
     }
     let mut effective = setup.config.clone();
-    effective.rules = Some(setup.packs().iter().map(|p| p.display().to_string()).collect());
+    effective.rules = Some(
+        setup
+            .packs()
+            .iter()
+            .map(|p| p.display().to_string())
+            .collect(),
+    );
     effective.fail_on.get_or_insert(tenet::rules::Level::Error);
-    effective.channel.get_or_insert_with(|| tenet::engine::Options::default().channel);
+    effective
+        .channel
+        .get_or_insert_with(|| tenet::engine::Options::default().channel);
     print!("{}", toml::to_string(&effective)?);
     let loaded = load(setup)?;
-    println!("# {} rules loaded", loaded.checker.engine.rules().rules.len());
+    println!(
+        "# {} rules loaded",
+        loaded.checker.engine.rules().rules.len()
+    );
     Ok(Outcome::Clean)
 }

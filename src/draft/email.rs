@@ -4,7 +4,16 @@ use std::ops::Range;
 
 use super::Scope;
 
-const HEADER_NAMES: &[&str] = &["from", "to", "subject", "date", "message-id", "cc", "reply-to", "mime-version"];
+const HEADER_NAMES: &[&str] = &[
+    "from",
+    "to",
+    "subject",
+    "date",
+    "message-id",
+    "cc",
+    "reply-to",
+    "mime-version",
+];
 
 /// Whether `text` opens with RFC 822 headers that name a sender, recipient or subject.
 pub(super) fn looks_like_email(text: &str) -> bool {

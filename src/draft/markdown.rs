@@ -19,12 +19,13 @@ pub(super) fn regions(text: &str) -> Vec<(Range<usize>, Scope)> {
             Event::Start(Tag::BlockQuote(_)) => out.push((range, Scope::Quote)),
             Event::Start(Tag::Heading { .. }) => out.push((range, Scope::Heading)),
             Event::Start(Tag::MetadataBlock(_)) => out.push((range, Scope::FrontMatter)),
-            Event::Html(html) | Event::InlineHtml(html) if html.trim_start().starts_with("<!--") => {
+            Event::Html(html) | Event::InlineHtml(html)
+                if html.trim_start().starts_with("<!--") =>
+            {
                 out.push((range, Scope::Comment))
             }
-            Event::Start(Tag::Link { link_type, .. }) | Event::Start(Tag::Image { link_type, .. }) => {
-                link(text, range, link_type, &mut out)
-            }
+            Event::Start(Tag::Link { link_type, .. })
+            | Event::Start(Tag::Image { link_type, .. }) => link(text, range, link_type, &mut out),
             _ => {}
         }
     }
@@ -32,7 +33,12 @@ pub(super) fn regions(text: &str) -> Vec<(Range<usize>, Scope)> {
 }
 
 /// Splits a link into its text and its destination.
-fn link(text: &str, range: Range<usize>, link_type: LinkType, out: &mut Vec<(Range<usize>, Scope)>) {
+fn link(
+    text: &str,
+    range: Range<usize>,
+    link_type: LinkType,
+    out: &mut Vec<(Range<usize>, Scope)>,
+) {
     let src = &text[range.clone()];
     match link_type {
         LinkType::Autolink | LinkType::Email => {

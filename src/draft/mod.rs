@@ -97,7 +97,10 @@ impl Scope {
 
     /// The scope's name.
     pub fn name(self) -> &'static str {
-        Scope::ALL.iter().find(|(s, _)| *s == self).map_or("?", |(_, n)| n)
+        Scope::ALL
+            .iter()
+            .find(|(s, _)| *s == self)
+            .map_or("?", |(_, n)| n)
     }
 }
 
@@ -136,7 +139,11 @@ impl ScopeSet {
 
     /// The names of the scopes in the set.
     pub fn names(self) -> Vec<&'static str> {
-        Scope::ALL.iter().filter(|(s, _)| self.contains(*s)).map(|(_, n)| *n).collect()
+        Scope::ALL
+            .iter()
+            .filter(|(s, _)| self.contains(*s))
+            .map(|(_, n)| *n)
+            .collect()
     }
 }
 
@@ -174,7 +181,13 @@ impl Draft {
             .map(|(r, _)| r.end)
             .max()
             .unwrap_or(0);
-        Draft { text, format, regions, words, body_start }
+        Draft {
+            text,
+            format,
+            regions,
+            words,
+            body_start,
+        }
     }
 
     /// The scopes that contain byte `offset`.
@@ -195,8 +208,14 @@ impl Draft {
         let text = &self.text[self.body_start..];
         let skip = text.len() - text.trim_start().len();
         let start = self.body_start + skip;
-        let end = self.text[start..].find('\n').map_or(self.text.len(), |i| start + i);
-        let end = if end > start && self.text.as_bytes()[end - 1] == b'\r' { end - 1 } else { end };
+        let end = self.text[start..]
+            .find('\n')
+            .map_or(self.text.len(), |i| start + i);
+        let end = if end > start && self.text.as_bytes()[end - 1] == b'\r' {
+            end - 1
+        } else {
+            end
+        };
         start..end
     }
 }
@@ -206,7 +225,11 @@ mod tests {
     use super::*;
 
     fn scope_texts(d: &Draft, scope: Scope) -> Vec<&str> {
-        d.regions.iter().filter(|(_, s)| *s == scope).map(|(r, _)| &d.text[r.clone()]).collect()
+        d.regions
+            .iter()
+            .filter(|(_, s)| *s == scope)
+            .map(|(r, _)| &d.text[r.clone()])
+            .collect()
     }
 
     #[test]
@@ -216,9 +239,15 @@ mod tests {
         assert_eq!(scope_texts(&d, Scope::Heading), ["# Head\n"]);
         assert_eq!(scope_texts(&d, Scope::Link), ["the docs"]);
         assert_eq!(scope_texts(&d, Scope::Url), ["https://ex.com/a"]);
-        assert_eq!(scope_texts(&d, Scope::Code), ["`code`", "```\nblock\n```\n"]);
+        assert_eq!(
+            scope_texts(&d, Scope::Code),
+            ["`code`", "```\nblock\n```\n"]
+        );
         assert_eq!(scope_texts(&d, Scope::Quote), ["> quoted\n"]);
-        assert_eq!(scope_texts(&d, Scope::FrontMatter), ["---\ntitle: x\n---\n"]);
+        assert_eq!(
+            scope_texts(&d, Scope::FrontMatter),
+            ["---\ntitle: x\n---\n"]
+        );
         assert_eq!(d.body_start, 17);
     }
 
@@ -227,7 +256,10 @@ mod tests {
         let text = "From: a@b.com\nSubject: hi\n\nHello there\n> old text\n-- \nJane\n555-1234\n";
         let d = Draft::new(text.to_string(), Format::detect(None, text));
         assert_eq!(d.format, Format::Email);
-        assert_eq!(scope_texts(&d, Scope::Header), ["From: a@b.com\nSubject: hi\n"]);
+        assert_eq!(
+            scope_texts(&d, Scope::Header),
+            ["From: a@b.com\nSubject: hi\n"]
+        );
         assert_eq!(scope_texts(&d, Scope::Quote), ["> old text\n"]);
         assert_eq!(scope_texts(&d, Scope::Signature), ["-- \nJane\n555-1234\n"]);
     }

@@ -18,7 +18,8 @@ pub(super) fn words(text: &str) -> Vec<Range<usize>> {
             continue;
         }
         if let Some(s) = start {
-            let joins = matches!(c, '\'' | '’') && chars.peek().is_some_and(|&(_, n)| is_word_char(n));
+            let joins =
+                matches!(c, '\'' | '’') && chars.peek().is_some_and(|&(_, n)| is_word_char(n));
             if !joins {
                 out.push(s..i);
                 start = None;
@@ -53,7 +54,11 @@ pub(super) fn inline_regions(text: &str, out: &mut Vec<(Range<usize>, Scope)>) {
             let body = rest[..len].trim_end_matches('.');
             let has_letter = body.chars().any(char::is_alphabetic);
             if !body.is_empty() && has_letter {
-                let scope = if b == b'#' { Scope::Hashtag } else { Scope::Mention };
+                let scope = if b == b'#' {
+                    Scope::Hashtag
+                } else {
+                    Scope::Mention
+                };
                 out.push((i..i + 1 + body.len(), scope));
                 i += 1 + body.len();
                 continue;
@@ -62,7 +67,10 @@ pub(super) fn inline_regions(text: &str, out: &mut Vec<(Range<usize>, Scope)>) {
         if boundary && b != b'#' && b != b'@' {
             let rest = &text[i..];
             let head = rest.get(..8).unwrap_or(rest).to_ascii_lowercase();
-            if head.starts_with("http://") || head.starts_with("https://") || head.starts_with("www.") {
+            if head.starts_with("http://")
+                || head.starts_with("https://")
+                || head.starts_with("www.")
+            {
                 let len = url_len(rest);
                 if len > 7 {
                     out.push((i..i + len, Scope::Url));
@@ -78,13 +86,21 @@ pub(super) fn inline_regions(text: &str, out: &mut Vec<(Range<usize>, Scope)>) {
 /// The length of the URL at the start of `s`, without trailing punctuation.
 fn url_len(s: &str) -> usize {
     let end = s
-        .find(|c: char| c.is_whitespace() || matches!(c, '<' | '>' | '"' | '`' | '\u{201c}' | '\u{201d}'))
+        .find(|c: char| {
+            c.is_whitespace() || matches!(c, '<' | '>' | '"' | '`' | '\u{201c}' | '\u{201d}')
+        })
         .unwrap_or(s.len());
     let mut url = &s[..end];
     loop {
-        let Some(last) = url.chars().next_back() else { break };
+        let Some(last) = url.chars().next_back() else {
+            break;
+        };
         let unbalanced_paren = last == ')' && url.matches('(').count() < url.matches(')').count();
-        if matches!(last, '.' | ',' | ';' | ':' | '!' | '?' | '\'' | ']' | '}' | '*' | '_') || unbalanced_paren {
+        if matches!(
+            last,
+            '.' | ',' | ';' | ':' | '!' | '?' | '\'' | ']' | '}' | '*' | '_'
+        ) || unbalanced_paren
+        {
             url = &url[..url.len() - last.len_utf8()];
         } else {
             break;
@@ -97,7 +113,10 @@ fn url_len(s: &str) -> usize {
 pub(super) fn suppression_lines(text: &str, out: &mut Vec<(Range<usize>, Scope)>) {
     let mut at = 0;
     for line in text.split_inclusive('\n') {
-        let t = line.trim_start().trim_start_matches(['#', '/', ';', '-', '%']).trim_start();
+        let t = line
+            .trim_start()
+            .trim_start_matches(['#', '/', ';', '-', '%'])
+            .trim_start();
         if t.starts_with("tenet-disable") || t.starts_with("tenet-enable") {
             out.push((at..at + line.trim_end().len(), Scope::Comment));
         }

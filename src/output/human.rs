@@ -48,21 +48,45 @@ pub(super) fn file(result: &FileResult, color: bool, out: &mut dyn Write) -> io:
         let caret_end = f.span.end.clamp(caret_start, line.end);
         if f.redacted {
             // Never print personal data: mask the match on the line.
-            let masked: String = text[caret_start..caret_end].chars().map(|c| if c.is_whitespace() { c } else { '*' }).collect();
-            shown = format!("{}{}{}", &text[line.start..caret_start], masked, &text[caret_end..line.end]);
+            let masked: String = text[caret_start..caret_end]
+                .chars()
+                .map(|c| if c.is_whitespace() { c } else { '*' })
+                .collect();
+            shown = format!(
+                "{}{}{}",
+                &text[line.start..caret_start],
+                masked,
+                &text[caret_end..line.end]
+            );
         }
         let gutter = start.line.to_string().len();
         let bar = paint.wrap("1;34", "|");
         writeln!(out, "{:gutter$} {bar}", "")?;
-        writeln!(out, "{} {bar} {}", paint.wrap("1;34", &start.line.to_string()), shown.replace('\t', " "))?;
+        writeln!(
+            out,
+            "{} {bar} {}",
+            paint.wrap("1;34", &start.line.to_string()),
+            shown.replace('\t', " ")
+        )?;
         if !f.document {
             let pad = " ".repeat(text[line.start..caret_start].chars().count());
             let width = text[caret_start..caret_end].chars().count().max(1);
-            let carets = paint.wrap(if f.level == Level::Error { "1;31" } else { "1;33" }, &"^".repeat(width));
+            let carets = paint.wrap(
+                if f.level == Level::Error {
+                    "1;31"
+                } else {
+                    "1;33"
+                },
+                &"^".repeat(width),
+            );
             writeln!(out, "{:gutter$} {bar} {pad}{carets}", "")?;
         }
         if let Some(s) = f.suggestions.first() {
-            let more = if f.suggestions.len() > 1 { format!(" (or {})", f.suggestions[1..].join(", ")) } else { String::new() };
+            let more = if f.suggestions.len() > 1 {
+                format!(" (or {})", f.suggestions[1..].join(", "))
+            } else {
+                String::new()
+            };
             writeln!(out, "{:gutter$} = suggestion: {s}{more}", "")?;
         } else if let Some(fix) = &f.fix {
             writeln!(out, "{:gutter$} = fix: {}", "", fix.title)?;
@@ -77,14 +101,24 @@ pub(super) fn file(result: &FileResult, color: bool, out: &mut dyn Write) -> io:
 
 pub(super) fn summary(s: &Summary, color: bool, out: &mut dyn Write) -> io::Result<()> {
     let paint = Paint(color);
-    let plural = |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
+    let plural =
+        |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
     let mut parts = Vec::new();
-    for (n, one, many) in [(s.errors, "error", "errors"), (s.warnings, "warning", "warnings"), (s.infos, "info", "infos"), (s.hints, "hint", "hints")] {
+    for (n, one, many) in [
+        (s.errors, "error", "errors"),
+        (s.warnings, "warning", "warnings"),
+        (s.infos, "info", "infos"),
+        (s.hints, "hint", "hints"),
+    ] {
         if n > 0 {
             parts.push(plural(n, one, many));
         }
     }
-    let counts = if parts.is_empty() { String::new() } else { format!(" ({})", parts.join(", ")) };
+    let counts = if parts.is_empty() {
+        String::new()
+    } else {
+        format!(" ({})", parts.join(", "))
+    };
     let mut line = format!(
         "{}{} in {} of {}",
         plural(s.findings, "finding", "findings"),

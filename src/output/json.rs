@@ -130,7 +130,13 @@ fn key(text: &str, f: &Finding) -> String {
 fn fingerprint(text: &str, f: &Finding, occurrence: usize) -> String {
     // FNV-1a, 64 bits: stable across versions and platforms, unlike std's hasher.
     let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
-    for part in [f.rule.as_bytes(), &[0], key(text, f).as_bytes(), &[0], occurrence.to_string().as_bytes()] {
+    for part in [
+        f.rule.as_bytes(),
+        &[0],
+        key(text, f).as_bytes(),
+        &[0],
+        occurrence.to_string().as_bytes(),
+    ] {
         for &b in part {
             hash ^= u64::from(b);
             hash = hash.wrapping_mul(0x0100_0000_01b3);

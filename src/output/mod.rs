@@ -82,7 +82,11 @@ pub struct Summary {
 impl Summary {
     /// Counts `results` and `notes`.
     pub fn of(results: &[FileResult], notes: &[Note]) -> Summary {
-        let mut s = Summary { files: results.len(), skipped: notes.len(), ..Summary::default() };
+        let mut s = Summary {
+            files: results.len(),
+            skipped: notes.len(),
+            ..Summary::default()
+        };
         for r in results {
             if !r.report.findings.is_empty() {
                 s.files_with_findings += 1;
@@ -103,7 +107,12 @@ impl Summary {
 }
 
 /// Prints one file's results as soon as they are ready (formats that stream).
-pub fn print_file(format: OutputFormat, result: &FileResult, color: bool, out: &mut dyn Write) -> io::Result<()> {
+pub fn print_file(
+    format: OutputFormat,
+    result: &FileResult,
+    color: bool,
+    out: &mut dyn Write,
+) -> io::Result<()> {
     match format {
         OutputFormat::Human => human::file(result, color, out),
         OutputFormat::Jsonl => {

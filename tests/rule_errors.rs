@@ -1,0 +1,80 @@
+//! Every broken rule file in `tests/fixtures/broken/` reports its errors exactly:
+//! path, line, column, the source line, a caret and a message. Snapshots hold the text.
+
+use std::path::Path;
+
+use tenet::diagnostic::{render_all, Severity};
+use tenet::lower::compile_str;
+
+#[test]
+fn broken_rule_files_report_every_error_with_a_caret() {
+    let dir = Path::new("tests/fixtures/broken");
+    let mut names: Vec<_> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    names.sort();
+    assert!(
+        names.len() >= 15,
+        "expected at least 15 broken fixtures, found {}",
+        names.len()
+    );
+    for path in names {
+        let text = std::fs::read_to_string(&path).unwrap();
+        let shown = path.display().to_string().replace('\\', "/");
+        let compiled = compile_str(&shown, &text);
+        assert!(
+            compiled
+                .diagnostics
+                .iter()
+                .any(|d| d.severity == Severity::Error),
+            "{shown} compiled without an error"
+        );
+        let name = path.file_stem().unwrap().to_string_lossy().to_string();
+        insta::assert_snapshot!(name, render_all(&compiled.diagnostics));
+    }
+}
+
+#[test]
+fn three_errors_in_one_file_are_all_reported() {
+    let text = std::fs::read_to_string("tests/fixtures/broken/17-three-errors.tenet").unwrap();
+    let compiled = compile_str("three.tenet", &text);
+    let errors: Vec<(u32, u32)> = compiled
+        .diagnostics
+        .iter()
+        .filter(|d| d.severity == Severity::Error)
+        .map(|d| d.line_col())
+        .collect();
+    assert_eq!(errors, vec![(4, 10), (9, 23), (13, 8)]);
+}
+
+#[test]
+fn a_rule_without_a_bad_example_is_a_warning_not_an_error() {
+    let compiled = compile_str(
+        "w.tenet",
+        "guideline add-value {\n  rule lol hint {\n    find \"lol\"\n    message \"Say more.\"\n  }\n}\n",
+    );
+    assert!(!compiled.has_errors());
+    let rendered = render_all(&compiled.diagnostics);
+    assert!(
+        rendered.starts_with("w.tenet:2:8: warning: rule `add-value.lol` has no `bad` example"),
+        "{rendered}"
+    );
+}
+
+#[test]
+fn garbage_never_panics() {
+    for text in [
+        "",
+        "}",
+        "{{{{",
+        "guideline",
+        "guideline x { rule",
+        "rule x {}",
+        "triage { priority }",
+        "\u{0}\u{1}",
+        "guideline g { rule r { find /(/ when near within } }",
+    ] {
+        let _ = compile_str("g.tenet", text);
+    }
+}
