@@ -255,13 +255,16 @@ pub fn select(hits: impl IntoIterator<Item = Hit>) -> Vec<Hit> {
     out
 }
 
+/// A matcher's hits outside some hidden scopes, shared between the conditions that ask.
+type VisibleHits = Arc<Vec<Hit>>;
+
 /// The state of one check: hits, and what has been derived from them so far.
 struct Cx<'a> {
     draft: &'a Draft,
     hits: &'a [Vec<Hit>],
     options: &'a Options,
     /// Hits of a matcher outside hidden scopes, by (matcher, hidden).
-    visible: RefCell<HashMap<(MatcherId, ScopeSet), Arc<Vec<Hit>>>>,
+    visible: RefCell<HashMap<(MatcherId, ScopeSet), VisibleHits>>,
     metrics: RefCell<HashMap<ScopeSet, Metrics>>,
 }
 

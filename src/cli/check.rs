@@ -45,7 +45,10 @@ pub fn run(req: Request) -> Result<Outcome> {
         });
     }
     let mut notes = Vec::new();
-    let inputs = collect(&paths, &mut notes);
+    // A path named on the command line that does not exist is a usage error (exit 2),
+    // but the other paths are still checked.
+    let mut missing = false;
+    let inputs = collect(&paths, &mut notes, &mut missing);
 
     // Rules first, once per configuration: a broken rule file stops the run before any output.
     let mut checkers = Checkers::default();
@@ -115,7 +118,9 @@ pub fn run(req: Request) -> Result<Outcome> {
     output::print_end(req.format, &checked, &notes, color, &mut out)?;
     out.flush()?;
 
-    Ok(if failed {
+    Ok(if missing {
+        Outcome::Error
+    } else if failed {
         Outcome::Findings
     } else {
         Outcome::Clean
@@ -123,7 +128,7 @@ pub fn run(req: Request) -> Result<Outcome> {
 }
 
 /// Expands folders into the drafts inside them, in a stable order.
-fn collect(paths: &[PathBuf], notes: &mut Vec<Note>) -> Vec<Input> {
+fn collect(paths: &[PathBuf], notes: &mut Vec<Note>, missing: &mut bool) -> Vec<Input> {
     let mut inputs = Vec::new();
     for path in paths {
         if path.as_os_str() == "-" {
@@ -131,10 +136,13 @@ fn collect(paths: &[PathBuf], notes: &mut Vec<Note>) -> Vec<Input> {
             continue;
         }
         match std::fs::metadata(path) {
-            Err(e) => notes.push(Note {
-                path: path.clone(),
-                message: format!("cannot read: {}", io_message(&e)),
-            }),
+            Err(e) => {
+                *missing = true;
+                notes.push(Note {
+                    path: path.clone(),
+                    message: format!("cannot read: {}", io_message(&e)),
+                });
+            }
             Ok(meta) if meta.is_dir() => {
                 let walker = walkdir::WalkDir::new(path)
                     .follow_links(false)
@@ -147,6 +155,17 @@ fn collect(paths: &[PathBuf], notes: &mut Vec<Note>) -> Vec<Input> {
                     match entry {
                         Ok(e) if e.file_type().is_file() && is_draft_name(e.path()) => {
                             inputs.push(Input::File(e.into_path()))
+                        }
+                        // Links to files are checked; links to folders are not followed (no loops).
+                        Ok(e) if e.file_type().is_symlink() && is_draft_name(e.path()) => {
+                            match std::fs::metadata(e.path()) {
+                                Ok(m) if m.is_file() => inputs.push(Input::File(e.into_path())),
+                                Ok(_) => {}
+                                Err(err) => notes.push(Note {
+                                    path: e.into_path(),
+                                    message: format!("cannot read: {}", io_message(&err)),
+                                }),
+                            }
                         }
                         Ok(_) => {}
                         Err(e) => {

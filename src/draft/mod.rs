@@ -239,16 +239,10 @@ mod tests {
         assert_eq!(scope_texts(&d, Scope::Heading), ["# Head\n"]);
         assert_eq!(scope_texts(&d, Scope::Link), ["the docs"]);
         assert_eq!(scope_texts(&d, Scope::Url), ["https://ex.com/a"]);
-        assert_eq!(
-            scope_texts(&d, Scope::Code),
-            ["`code`", "```\nblock\n```\n"]
-        );
+        assert_eq!(scope_texts(&d, Scope::Code), ["`code`", "```\nblock\n```"]);
         assert_eq!(scope_texts(&d, Scope::Quote), ["> quoted\n"]);
-        assert_eq!(
-            scope_texts(&d, Scope::FrontMatter),
-            ["---\ntitle: x\n---\n"]
-        );
-        assert_eq!(d.body_start, 17);
+        assert_eq!(scope_texts(&d, Scope::FrontMatter), ["---\ntitle: x\n---"]);
+        assert_eq!(d.body_start, 16);
     }
 
     #[test]

@@ -91,20 +91,16 @@ fn url_len(s: &str) -> usize {
         })
         .unwrap_or(s.len());
     let mut url = &s[..end];
-    loop {
-        let Some(last) = url.chars().next_back() else {
-            break;
-        };
+    while let Some(last) = url.chars().next_back() {
         let unbalanced_paren = last == ')' && url.matches('(').count() < url.matches(')').count();
-        if matches!(
+        if !(matches!(
             last,
             '.' | ',' | ';' | ':' | '!' | '?' | '\'' | ']' | '}' | '*' | '_'
-        ) || unbalanced_paren
+        ) || unbalanced_paren)
         {
-            url = &url[..url.len() - last.len_utf8()];
-        } else {
             break;
         }
+        url = &url[..url.len() - last.len_utf8()];
     }
     url.len()
 }

@@ -1,6 +1,7 @@
 //! `path:line:col: level[rule] message`, the source line with a caret, a summary line.
 
 use std::io::{self, Write};
+use std::ops::Range;
 
 use super::{FileResult, Summary};
 use crate::rules::Level;
@@ -30,6 +31,14 @@ pub(super) fn file(result: &FileResult, color: bool, out: &mut dyn Write) -> io:
     let paint = Paint(color);
     let index = result.index();
     let text = &result.text;
+    // Personal data never reaches the terminal, whichever finding shows its line.
+    let redacted: Vec<Range<usize>> = result
+        .report
+        .findings
+        .iter()
+        .filter(|f| f.redacted)
+        .map(|f| f.span.clone())
+        .collect();
     for f in &result.report.findings {
         let start = index.position(text, f.span.start);
         let header = format!("{}:{}:{}:", result.path.display(), start.line, start.column);
@@ -43,22 +52,9 @@ pub(super) fn file(result: &FileResult, color: bool, out: &mut dyn Write) -> io:
         )?;
         let line_no = start.line as usize - 1;
         let line = index.line_range(text, line_no);
-        let mut shown = text[line.clone()].to_string();
         let caret_start = f.span.start.clamp(line.start, line.end);
         let caret_end = f.span.end.clamp(caret_start, line.end);
-        if f.redacted {
-            // Never print personal data: mask the match on the line.
-            let masked: String = text[caret_start..caret_end]
-                .chars()
-                .map(|c| if c.is_whitespace() { c } else { '*' })
-                .collect();
-            shown = format!(
-                "{}{}{}",
-                &text[line.start..caret_start],
-                masked,
-                &text[caret_end..line.end]
-            );
-        }
+        let shown = masked_line(text, line.clone(), &redacted);
         let gutter = start.line.to_string().len();
         let bar = paint.wrap("1;34", "|");
         writeln!(out, "{:gutter$} {bar}", "")?;
@@ -97,6 +93,17 @@ pub(super) fn file(result: &FileResult, color: bool, out: &mut dyn Write) -> io:
         writeln!(out)?;
     }
     Ok(())
+}
+
+/// The line with every redacted span on it replaced by `*` (white space kept).
+fn masked_line(text: &str, line: Range<usize>, redacted: &[Range<usize>]) -> String {
+    let mut out = String::with_capacity(line.len());
+    for (i, c) in text[line.clone()].char_indices() {
+        let at = line.start + i;
+        let hidden = redacted.iter().any(|r| r.start <= at && at < r.end);
+        out.push(if hidden && !c.is_whitespace() { '*' } else { c });
+    }
+    out
 }
 
 pub(super) fn summary(s: &Summary, color: bool, out: &mut dyn Write) -> io::Result<()> {

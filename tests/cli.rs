@@ -1,0 +1,317 @@
+//! The command line as a user meets it: exit codes, stdout, stderr.
+
+use std::io::Write;
+use std::path::Path;
+use std::process::{Command, Stdio};
+
+struct Run {
+    code: i32,
+    stdout: String,
+    stderr: String,
+}
+
+fn tenet_in(dir: &Path, args: &[&str], stdin: Option<&str>) -> Run {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_tenet"))
+        .args(args)
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the tenet binary runs");
+    let mut input = child.stdin.take().unwrap();
+    if let Some(text) = stdin {
+        input.write_all(text.as_bytes()).unwrap();
+    }
+    drop(input);
+    let out = child.wait_with_output().unwrap();
+    Run {
+        code: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    }
+}
+
+fn tenet(args: &[&str], stdin: Option<&str>) -> Run {
+    tenet_in(Path::new(env!("CARGO_MANIFEST_DIR")), args, stdin)
+}
+
+fn json(run: &Run) -> serde_json::Value {
+    serde_json::from_str(&run.stdout).unwrap_or_else(|e| panic!("not JSON ({e}):\n{}", run.stdout))
+}
+
+#[test]
+fn check_examples_finds_all_four_categories_and_fails() {
+    let run = tenet(&["check", "--format", "json", "examples/"], None);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    let doc = json(&run);
+    let mut categories: Vec<String> = doc["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|f| {
+            f["findings"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|x| x["category"].as_str().unwrap().to_string())
+        })
+        .collect();
+    categories.sort();
+    categories.dedup();
+    for c in ["add-value", "confidentiality", "copyright", "disclosure"] {
+        assert!(
+            categories.iter().any(|x| x == c),
+            "no {c} finding in {categories:?}"
+        );
+    }
+}
+
+#[test]
+fn human_output_shows_the_line_and_a_caret_and_masks_redacted_text() {
+    let run = tenet(&["check", "tests/fixtures/drafts/post.md"], None);
+    assert_eq!(run.code, 1);
+    insta::assert_snapshot!("human_post", run.stdout);
+    assert!(!run.stdout.contains("4111"), "card number printed");
+    assert!(!run.stdout.contains("\x1b["), "colour with NO_COLOR");
+}
+
+#[test]
+fn json_output_is_versioned_and_complete() {
+    let run = tenet(
+        &["check", "--format", "json", "tests/fixtures/drafts/post.md"],
+        None,
+    );
+    insta::assert_snapshot!("json_post", run.stdout);
+    let doc = json(&run);
+    assert_eq!(doc["version"], 1);
+    let f = &doc["files"][0]["findings"][0];
+    for key in [
+        "rule",
+        "category",
+        "level",
+        "message",
+        "span",
+        "start",
+        "end",
+        "suggestions",
+        "fix",
+        "fingerprint",
+        "redacted",
+    ] {
+        assert!(!f[key].is_null() || key == "fix", "missing {key}");
+    }
+    assert!(f["start"]["utf16"].is_number() && f["start"]["column"].is_number());
+    let card = doc["files"][0]["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["rule"] == "confidentiality.payment-card")
+        .unwrap();
+    assert_eq!(card["match"], serde_json::Value::Null);
+    assert_eq!(card["level"], "error");
+}
+
+#[test]
+fn stdin_with_a_file_name_and_fail_on() {
+    let run = tenet(
+        &["check", "--stdin-filename", "post.md", "-"],
+        Some("Thanks guys\n"),
+    );
+    assert_eq!(run.code, 0, "a hint does not fail by default");
+    assert!(
+        run.stdout
+            .starts_with("post.md:1:8: hint[add-value.inclusive-greeting]"),
+        "{}",
+        run.stdout
+    );
+    let run = tenet(&["check", "--fail-on", "hint", "-"], Some("Thanks guys\n"));
+    assert_eq!(run.code, 1);
+    let run = tenet(&["check", "-"], Some("All good here, nothing to see.\n"));
+    assert_eq!(run.code, 0);
+    assert!(
+        run.stdout.contains("0 findings in 0 of 1 file"),
+        "{}",
+        run.stdout
+    );
+}
+
+#[test]
+fn folders_with_binary_and_unreadable_files_are_checked_to_the_end() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("a.md"), "Between you and me, it slipped.\n").unwrap();
+    std::fs::write(dir.path().join("image.txt"), b"\x89PNG\x00\x00\x01binary").unwrap();
+    std::fs::write(dir.path().join("z.md"), "Thanks guys!!!\n").unwrap();
+    #[cfg(unix)]
+    std::os::unix::fs::symlink(dir.path().join("gone.md"), dir.path().join("broken.md")).unwrap();
+    std::fs::write(dir.path().join("locked.md"), "secret").unwrap();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(
+            dir.path().join("locked.md"),
+            std::fs::Permissions::from_mode(0o000),
+        )
+        .unwrap();
+    }
+    let run = tenet_in(dir.path(), &["check", "."], None);
+    assert!(
+        run.stderr.contains("image.txt: binary file, skipped"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr
+            .contains("broken.md: cannot read: no such file or folder"),
+        "{}",
+        run.stderr
+    );
+    assert!(run.stdout.contains("./a.md:1:1"), "{}", run.stdout);
+    assert!(run.stdout.contains("./z.md:1:"), "{}", run.stdout);
+    assert_eq!(run.code, 0, "warnings only");
+    let run = tenet_in(dir.path(), &["check", "--format", "json", "."], None);
+    assert!(json(&run)["notes"].as_array().unwrap().len() >= 2);
+}
+
+#[test]
+fn a_missing_path_is_reported_and_the_rest_still_checked() {
+    let run = tenet(
+        &["check", "no-such-file.md", "examples/short-replies.txt"],
+        None,
+    );
+    assert_eq!(run.code, 2);
+    assert!(run.stderr.contains("no-such-file.md: cannot read"));
+    assert!(run.stdout.contains("add-value.empty-reaction"));
+}
+
+#[test]
+fn a_rule_file_with_three_errors_reports_all_three_and_exits_2() {
+    let run = tenet(
+        &[
+            "check",
+            "--no-default-rules",
+            "--rules",
+            "tests/fixtures/broken/17-three-errors.tenet",
+            "examples/",
+        ],
+        None,
+    );
+    assert_eq!(run.code, 2);
+    assert!(run.stdout.is_empty());
+    let located: Vec<&str> = run
+        .stderr
+        .lines()
+        .filter(|l| l.starts_with("tests/fixtures/broken/17-three-errors.tenet:"))
+        .collect();
+    assert_eq!(located.len(), 3, "{}", run.stderr);
+    assert!(located[0].starts_with("tests/fixtures/broken/17-three-errors.tenet:4:10: error:"));
+    assert!(run.stderr.contains("^^^"));
+}
+
+#[test]
+fn rules_test_passes_on_the_pack_and_names_a_broken_example() {
+    let run = tenet(&["rules", "test", "rules/"], None);
+    assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
+    assert!(run.stdout.contains(", 0 failed"));
+
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("team.tenet");
+    std::fs::write(
+        &file,
+        "guideline add-value {\n  rule lol hint {\n    find \"lol\"\n    message \"Say more.\"\n    bad \"that was [funny] lol\"\n    good \"lol\"\n  }\n}\n",
+    )
+    .unwrap();
+    let run = tenet_in(dir.path(), &["rules", "test", "team.tenet"], None);
+    assert_eq!(run.code, 1);
+    insta::assert_snapshot!("rules_test_failure", run.stdout);
+}
+
+#[test]
+fn configuration_is_discovered_and_printed() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("tenet.toml"),
+        "fail-on = \"warning\"\n[lists]\ncodenames = [\"Bluebird\"]\n[levels]\n\"add-value.inclusive-greeting\" = \"off\"\n",
+    )
+    .unwrap();
+    std::fs::create_dir(dir.path().join("drafts")).unwrap();
+    std::fs::write(
+        dir.path().join("drafts/post.md"),
+        "Bluebird ships soon, guys.\n",
+    )
+    .unwrap();
+    let run = tenet_in(dir.path(), &["check", "drafts"], None);
+    assert_eq!(run.code, 1);
+    assert!(
+        run.stdout.contains("confidentiality.codename"),
+        "{}",
+        run.stdout
+    );
+    assert!(!run.stdout.contains("inclusive-greeting"));
+    let run = tenet_in(&dir.path().join("drafts"), &["config"], None);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stdout.contains("codenames = [\"Bluebird\"]"),
+        "{}",
+        run.stdout
+    );
+    assert!(run.stdout.contains("fail-on = \"warning\""));
+
+    std::fs::write(dir.path().join("tenet.toml"), "colour = true\n").unwrap();
+    let run = tenet_in(dir.path(), &["check", "drafts"], None);
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr
+            .contains("tenet.toml: 1:1: unknown field `colour`"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn rules_list_and_explain() {
+    let run = tenet(&["rules", "list"], None);
+    assert_eq!(run.code, 0);
+    assert!(run.stdout.lines().count() > 30);
+    let run = tenet(&["rules", "explain", "confidentiality.payment-card"], None);
+    assert_eq!(run.code, 0);
+    assert!(run.stdout.contains("Luhn"));
+    assert!(run.stdout.contains("See: https://"));
+    let run = tenet(&["rules", "explain", "payment-card"], None);
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr
+            .contains("did you mean confidentiality.payment-card"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    assert_eq!(tenet(&["check", "--format", "xml", "-"], Some("")).code, 2);
+    assert_eq!(tenet(&["frobnicate"], None).code, 2);
+}
+
+#[test]
+fn moderate_answers_every_line() {
+    let input = "{\"id\": 1, \"text\": \"Card 4111 1111 1111 1111 visa\"}\nnot json\n{\"id\": \"b\", \"text\": \"worst airline ever, outage again\", \"channel\": \"external\"}\n{\"id\": 3, \"text\": \"Lovely day.\"}\n";
+    let run = tenet(&["moderate"], Some(input));
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let lines: Vec<serde_json::Value> = run
+        .stdout
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines.len(), 4);
+    assert_eq!(lines[0]["verdict"], "block");
+    assert!(!run.stdout.contains("4111"), "no PII echoed");
+    assert!(lines[1]["error"]
+        .as_str()
+        .unwrap()
+        .starts_with("cannot read this line"));
+    assert_eq!(lines[2]["verdict"], "review");
+    assert_eq!(lines[2]["triage"]["category"], "criticism");
+    assert_eq!(lines[3]["verdict"], "allow");
+}

@@ -1,0 +1,278 @@
+//! The fast engine must agree with the slow reference evaluator: same findings,
+//! same spans, same levels and messages, on generated rules and drafts aimed at
+//! what is easy to get wrong (folding that changes byte lengths, word boundaries
+//! next to emoji and combining marks, overlapping terms of different rules, scopes).
+//!
+//! Cases: `TENET_DIFF_CASES` (default 1,000).
+
+use proptest::prelude::*;
+use tenet::draft::{Draft, Format};
+use tenet::engine::{Engine, Options};
+use tenet::lower::compile_str;
+
+const TERMS: &[&str] = &[
+    "ab",
+    "abc",
+    "b c",
+    "bc",
+    "café",
+    "cafe\u{301}",
+    "équipe",
+    "σας",
+    "😀",
+    "foo bar",
+    "foo",
+    "#tag",
+    "k",
+    "ss",
+    "ß",
+    "i\u{307}x",
+    "straße",
+    "don't",
+    "a_b",
+    "+1",
+    "x@y.com",
+    "ÉQUIPE",
+    "\u{212A}ey",
+];
+const WORDS: &[&str] = &[
+    "ab",
+    "abc",
+    "AB",
+    "Abc",
+    "b",
+    "c",
+    "bc",
+    "b c",
+    "café",
+    "CAFÉ",
+    "cafe\u{301}",
+    "ÉQUIPE",
+    "équipe",
+    "équipes",
+    "İx",
+    "ΣΑΣ",
+    "σας",
+    "😀",
+    "😀ab",
+    "ab😀",
+    "👍🏽",
+    "foo",
+    "FOO",
+    "bar",
+    "foo bar",
+    "4111 1111 1111 1111",
+    "x@y.com",
+    "#tag",
+    "#tagged",
+    "@user",
+    "https://a.io/ab",
+    "`code ab`",
+    "**ab**",
+    "K",
+    "\u{212A}ey",
+    "key",
+    "ß",
+    "STRASSE",
+    "straße",
+    "a_b",
+    "don't",
+    "DON'T",
+    "+1",
+    "123",
+    "ab-c",
+    "_ab",
+    "ab_",
+];
+const SEPARATORS: &[&str] = &[
+    " ",
+    " ",
+    " ",
+    "",
+    "\n",
+    "\n\n> ",
+    "\n\n```\n",
+    "\n```\n",
+    ", ",
+    ". ",
+    "! ",
+    "\n# ",
+];
+const REGEXES: &[&str] = &[
+    "/\\d+/",
+    "/[a-z]+c/i",
+    "/fo+/",
+    "/b\\s?c/",
+    "/\\bab\\b/i",
+    "/\\d{4}(?: \\d{4}){3}/",
+];
+const CATEGORIES: &[&str] = &["confidentiality", "copyright", "add-value", "disclosure"];
+const SCOPES: &[&str] = &[
+    "code", "quote", "hashtag", "heading", "url", "mention", "link",
+];
+
+fn term() -> impl Strategy<Value = String> {
+    (
+        prop::sample::select(TERMS),
+        prop::bool::weighted(0.2),
+        prop::bool::weighted(0.2),
+    )
+        .prop_map(|(t, case, partial)| {
+            let mut s = format!("{t:?}");
+            if case {
+                s.push_str(" case");
+            }
+            if partial {
+                s.push_str(" partial");
+            }
+            s
+        })
+}
+
+fn pattern() -> impl Strategy<Value = String> {
+    prop_oneof![4 => term(), 1 => prop::sample::select(REGEXES).prop_map(str::to_string)]
+}
+
+fn patterns() -> impl Strategy<Value = String> {
+    prop::collection::vec(pattern(), 1..4).prop_map(|p| p.join(", "))
+}
+
+fn atom(span_rule: bool) -> BoxedStrategy<String> {
+    let mut options: Vec<BoxedStrategy<String>> = vec![
+        patterns().prop_map(|p| format!("has {p}")).boxed(),
+        (0..12u32).prop_map(|n| format!("words > {n}")).boxed(),
+        (patterns(), 0..3u32)
+            .prop_map(|(p, n)| format!("count({p}) >= {n}"))
+            .boxed(),
+        prop::sample::select(&["external", "internal"][..])
+            .prop_map(|c| format!("channel is {c}"))
+            .boxed(),
+    ];
+    if span_rule {
+        options.push(
+            (patterns(), 0..8u32, prop::bool::ANY)
+                .prop_map(|(p, n, w)| {
+                    format!("near {p} within {n} {}", if w { "words" } else { "chars" })
+                })
+                .boxed(),
+        );
+        options.push(
+            prop::sample::select(SCOPES)
+                .prop_map(|s| format!("in {s}"))
+                .boxed(),
+        );
+    }
+    prop::strategy::Union::new(options).boxed()
+}
+
+fn cond(span_rule: bool) -> impl Strategy<Value = String> {
+    atom(span_rule).prop_recursive(2, 6, 2, move |inner| {
+        prop_oneof![
+            (inner.clone(), inner.clone()).prop_map(|(a, b)| format!("({a} and {b})")),
+            (inner.clone(), inner.clone()).prop_map(|(a, b)| format!("({a} or {b})")),
+            inner.prop_map(|a| format!("not {a}")),
+        ]
+    })
+}
+
+fn rule(i: usize) -> impl Strategy<Value = String> {
+    let span_rule = prop::bool::weighted(0.85);
+    span_rule.prop_flat_map(move |span_rule| {
+        (
+            prop::sample::select(CATEGORIES),
+            patterns(),
+            prop::option::weighted(0.6, cond(span_rule)),
+            prop::option::weighted(0.3, cond(span_rule)),
+            prop::option::weighted(0.2, cond(span_rule)),
+            prop_oneof![4 => Just(""), 1 => Just("once"), 1 => Just("limit 2")],
+        )
+            .prop_map(move |(category, find, when, unless, escalate, cap)| {
+                let mut body = String::new();
+                if span_rule {
+                    body.push_str(&format!("find {find}\n"));
+                }
+                if let Some(w) = when {
+                    body.push_str(&format!("when {w}\n"));
+                }
+                if let Some(u) = unless {
+                    body.push_str(&format!("unless {u}\n"));
+                }
+                if let Some(e) = escalate {
+                    body.push_str(&format!("escalate error when {e}\n"));
+                }
+                body.push_str(cap);
+                let message = if span_rule { "Found {match}." } else { "Document." };
+                format!("guideline {category} {{\n rule r{i} warning {{\n{body}\nmessage {message:?}\n }}\n}}\n")
+            })
+    })
+}
+
+fn rules() -> impl Strategy<Value = String> {
+    (1..6usize)
+        .prop_flat_map(|n| (0..n).map(rule).collect::<Vec<_>>())
+        .prop_map(|r| r.join("\n"))
+}
+
+fn draft() -> impl Strategy<Value = (String, Format)> {
+    let body = prop::collection::vec(
+        (
+            prop::sample::select(WORDS),
+            prop::sample::select(SEPARATORS),
+        ),
+        0..40,
+    )
+    .prop_map(|parts| {
+        parts
+            .into_iter()
+            .map(|(w, s)| format!("{w}{s}"))
+            .collect::<String>()
+    });
+    let format = prop::sample::select(&[Format::Markdown, Format::Text, Format::Email][..]);
+    (body, format).prop_map(|(body, format)| match format {
+        Format::Email => (
+            format!("From: a@b.com\nSubject: ab foo\n\n{body}\n-- \nJane ab 😀\n"),
+            format,
+        ),
+        _ => (body, format),
+    })
+}
+
+fn cases() -> u32 {
+    std::env::var("TENET_DIFF_CASES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(1000)
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: cases(), max_shrink_iters: 2000, ..ProptestConfig::default() })]
+
+    #[test]
+    fn engine_agrees_with_reference(source in rules(), (text, format) in draft(), external in prop::bool::ANY) {
+        let compiled = compile_str("generated.tenet", &source);
+        prop_assert!(!compiled.has_errors(), "generated rules do not compile:\n{}\n{}", source, tenet::diagnostic::render_all(&compiled.diagnostics));
+        let options = Options { channel: if external { "external".into() } else { "internal".into() } };
+        let draft = Draft::new(text, format);
+        let engine = Engine::new(compiled.rules.clone());
+        let (fast, _) = engine.check(&draft, &options);
+        let slow = tenet::reference::check(&compiled.rules, &draft, &options);
+        prop_assert_eq!(fast, slow, "rules:\n{}\ndraft: {:?}", source, draft.text);
+    }
+}
+
+/// A fixed case that once disagreed would go here, named after what broke.
+#[test]
+fn folding_that_grows_a_character_does_not_shift_later_matches() {
+    let compiled = compile_str(
+        "t.tenet",
+        "guideline add-value {\n rule r warning {\n find \"équipe\", \"key\"\n message \"{match}\"\n }\n}\n",
+    );
+    let draft = Draft::new("İİ ÉQUIPE \u{212A}EY".to_string(), Format::Text);
+    let (fast, _) = Engine::new(compiled.rules.clone()).check(&draft, &Options::default());
+    let spans: Vec<&str> = fast.iter().map(|f| &draft.text[f.span.clone()]).collect();
+    assert_eq!(spans, ["ÉQUIPE", "\u{212A}EY"]);
+    assert_eq!(
+        fast,
+        tenet::reference::check(&compiled.rules, &draft, &Options::default())
+    );
+}

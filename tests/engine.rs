@@ -1,0 +1,385 @@
+//! What the rule language means, checked through one helper: rules and a draft in,
+//! `rule level «match»` lines out.
+
+use tenet::check::Checker;
+use tenet::draft::{Draft, Format};
+use tenet::engine::Options;
+use tenet::finding::apply_edits;
+
+fn checker(rules: &str) -> Checker {
+    match Checker::from_source("test.tenet", rules) {
+        Ok(c) => c,
+        Err(d) => panic!(
+            "rules do not compile:\n{}",
+            tenet::diagnostic::render_all(&d)
+        ),
+    }
+}
+
+/// Checks `draft` (Markdown) on the external channel and describes each finding.
+fn check(rules: &str, draft: &str) -> Vec<String> {
+    check_on(rules, draft, Format::Markdown, "external")
+}
+
+fn check_on(rules: &str, draft: &str, format: Format, channel: &str) -> Vec<String> {
+    let c = checker(rules);
+    let d = Draft::new(draft.to_string(), format);
+    let report = c.check_on(
+        &d,
+        &Options {
+            channel: channel.into(),
+        },
+    );
+    report
+        .findings
+        .iter()
+        .map(|f| {
+            let shown = if f.document {
+                "(document)".to_string()
+            } else {
+                format!("«{}»", &draft[f.span.clone()])
+            };
+            format!("{} {} {shown}", f.rule, f.level.as_str())
+        })
+        .collect()
+}
+
+fn one_rule(category: &str, body: &str) -> String {
+    format!(
+        "guideline {category} {{\n rule r warning {{\n{body}\n message \"m {{match}}\"\n }}\n}}\n"
+    )
+}
+
+#[test]
+fn terms_are_whole_words_and_caseless_in_any_script() {
+    let rules = one_rule("confidentiality", r#"find "équipe", "falcon""#);
+    assert_eq!(
+        check(&rules, "L'ÉQUIPE a Falcon, falconry"),
+        [
+            "confidentiality.r warning «ÉQUIPE»",
+            "confidentiality.r warning «Falcon»"
+        ]
+    );
+}
+
+#[test]
+fn case_and_partial_opt_out() {
+    let rules = one_rule("confidentiality", r#"find "Falcon" case, "corp" partial"#);
+    assert_eq!(
+        check(&rules, "falcon Falcon megacorporation"),
+        [
+            "confidentiality.r warning «Falcon»",
+            "confidentiality.r warning «corp»"
+        ]
+    );
+}
+
+#[test]
+fn overlapping_terms_of_different_rules_each_report() {
+    let rules = r#"guideline confidentiality {
+      rule a warning { find "project falcon" message "a" }
+      rule b error { find "falcon" message "b" }
+      rule c info { find "falcon" message "c" }
+    }"#;
+    assert_eq!(
+        check(rules, "Project Falcon"),
+        [
+            "confidentiality.a warning «Project Falcon»",
+            "confidentiality.b error «Falcon»",
+            "confidentiality.c info «Falcon»"
+        ]
+    );
+}
+
+#[test]
+fn within_one_rule_the_longest_leftmost_match_wins() {
+    let rules = one_rule("confidentiality", r#"find "falcon", "project falcon""#);
+    assert_eq!(
+        check(&rules, "Project Falcon and falcon"),
+        [
+            "confidentiality.r warning «Project Falcon»",
+            "confidentiality.r warning «falcon»"
+        ]
+    );
+}
+
+#[test]
+fn near_counts_words_or_chars_between() {
+    let rules = one_rule(
+        "confidentiality",
+        r#"find /\d{4}/
+      when near "card" within 2 words"#,
+    );
+    assert_eq!(
+        check(&rules, "card one two 1234 and card x y z 5678"),
+        ["confidentiality.r warning «1234»"]
+    );
+    let rules = one_rule(
+        "confidentiality",
+        r#"find /\d{4}/
+      when near "card" within 2 chars"#,
+    );
+    assert_eq!(
+        check(&rules, "card: 1234, card   5678"),
+        ["confidentiality.r warning «1234»"]
+    );
+}
+
+#[test]
+fn style_rules_skip_code_and_urls_but_confidentiality_looks_inside() {
+    let draft = "See `falcon` and https://x.io/falcon and falcon.";
+    assert_eq!(
+        check(&one_rule("add-value", r#"find "falcon""#), draft),
+        ["add-value.r warning «falcon»"]
+    );
+    assert_eq!(
+        check(&one_rule("confidentiality", r#"find "falcon""#), draft).len(),
+        3
+    );
+    // Asking for a scope opens it.
+    assert_eq!(
+        check(
+            &one_rule("add-value", "find \"falcon\"\nwhen in code"),
+            draft
+        ),
+        ["add-value.r warning «falcon»"]
+    );
+}
+
+#[test]
+fn scopes_from_markdown_email_and_every_format() {
+    let rules = one_rule(
+        "confidentiality",
+        "find \"ab\"\nwhen in quote or in hashtag or in signature",
+    );
+    assert_eq!(
+        check_on(&rules, "ab\n> ab\n#ab", Format::Markdown, "external").len(),
+        2
+    );
+    let email = "From: x@y.z\nSubject: ab\n\nab here\n> ab there\n-- \nab sig\n";
+    assert_eq!(
+        check_on(&rules, email, Format::Email, "external"),
+        [
+            "confidentiality.r warning «ab»",
+            "confidentiality.r warning «ab»"
+        ]
+    );
+}
+
+#[test]
+fn document_rules_use_metrics_and_report_once() {
+    let rules = one_rule("add-value", "when caps > 0.7 and words >= 3");
+    assert_eq!(
+        check(&rules, "THIS IS LOUD"),
+        ["add-value.r warning (document)"]
+    );
+    assert!(check(&rules, "This is calm").is_empty());
+    let rules = one_rule("add-value", "when count(\"lol\") >= 2");
+    assert_eq!(
+        check(&rules, "lol ok lol"),
+        ["add-value.r warning (document)"]
+    );
+}
+
+#[test]
+fn escalation_raises_the_level_when_evidence_is_present() {
+    let rules = one_rule(
+        "confidentiality",
+        "find /\\d{4}/\nescalate error when near \"visa\" within 3 words",
+    );
+    assert_eq!(
+        check(&rules, "1234 and visa 5678"),
+        [
+            "confidentiality.r error «1234»",
+            "confidentiality.r error «5678»"
+        ]
+    );
+    assert_eq!(
+        check(&rules, "1234 x y z w 5678"),
+        [
+            "confidentiality.r warning «1234»",
+            "confidentiality.r warning «5678»"
+        ]
+    );
+}
+
+#[test]
+fn once_and_limit_cap_findings() {
+    assert_eq!(
+        check(&one_rule("add-value", "find \"a\"\nonce"), "a a a").len(),
+        1
+    );
+    assert_eq!(
+        check(&one_rule("add-value", "find \"a\"\nlimit 2"), "a a a").len(),
+        2
+    );
+}
+
+#[test]
+fn channel_conditions() {
+    let rules = one_rule("disclosure", "find \"acme\"\nwhen channel is external");
+    assert_eq!(check_on(&rules, "acme", Format::Text, "external").len(), 1);
+    assert!(check_on(&rules, "acme", Format::Text, "internal").is_empty());
+}
+
+#[test]
+fn validators_keep_only_real_numbers() {
+    let rules = one_rule(
+        "confidentiality",
+        r"find /\b\d(?:[ -]?\d){11,18}\b/ valid luhn",
+    );
+    assert_eq!(
+        check(&rules, "4111 1111 1111 1111 and 4111 1111 1111 1112").len(),
+        1
+    );
+}
+
+#[test]
+fn redacted_findings_never_carry_the_text() {
+    let rules = "guideline confidentiality { rule r warning { find /\\d{3}-\\d{4}/ redact message \"A phone number.\" } }";
+    let c = checker(rules);
+    let report = tenet::check_text(&c, "call 555-1234", None);
+    assert!(report.findings[0].redacted);
+    assert!(!report.findings[0].message.contains("555"));
+}
+
+#[test]
+fn fixes_keep_the_case_and_apply_cleanly_after_emoji() {
+    let rules = r#"guideline add-value { rule g hint { replace "guys" -> "everyone" | "folks" safe message "try {suggestion}" } }"#;
+    let c = checker(rules);
+    let text = "😀 Guys, thanks GUYS";
+    let report = tenet::check_text(&c, text, None);
+    assert_eq!(report.findings[0].message, "try Everyone");
+    let edits: Vec<_> = report
+        .findings
+        .iter()
+        .flat_map(|f| f.fix.clone().unwrap().edits)
+        .collect();
+    assert_eq!(apply_edits(text, &edits), "😀 Everyone, thanks EVERYONE");
+}
+
+#[test]
+fn triage_classifies_and_rates() {
+    let rules = r#"triage {
+      category support when has "help"
+      category criticism when has "worst"
+      priority 1 when has "outage"
+      priority 2 when category criticism
+      priority 3 otherwise
+    }"#;
+    let c = checker(rules);
+    let t = |s: &str| {
+        let r = tenet::check_text(&c, s, None);
+        (
+            r.triage.clone().unwrap().category,
+            r.triage.unwrap().priority,
+            r.verdict.as_str(),
+        )
+    };
+    assert_eq!(
+        t("worst airline"),
+        (Some("criticism".into()), Some(2), "allow")
+    );
+    assert_eq!(
+        t("help, outage!"),
+        (Some("support".into()), Some(1), "review")
+    );
+    assert_eq!(t("nice flight"), (None, Some(3), "allow"));
+}
+
+#[test]
+fn suppressions_need_reasons_for_errors_and_report_when_unused() {
+    let rules = r#"guideline confidentiality {
+      rule code error { find "falcon" message "code name" }
+      rule soft warning { find "bluebird" message "maybe" }
+    }"#;
+    let draft = "<!-- tenet-disable-next-line confidentiality.code: approved, ticket 7 -->\nfalcon\n\
+<!-- tenet-disable-next-line confidentiality.code -->\nfalcon\n\
+tenet-disable confidentiality.soft\nbluebird bluebird\ntenet-enable confidentiality.soft\nbluebird\n\
+<!-- tenet-disable-next-line add-value -->\nnothing here\n";
+    let c = checker(rules);
+    let report = tenet::check_text(&c, draft, Some(std::path::Path::new("d.md")));
+    let rules_hit: Vec<&str> = report.findings.iter().map(|f| f.rule.as_str()).collect();
+    assert_eq!(
+        rules_hit,
+        [
+            "tenet.suppression-needs-reason",
+            "confidentiality.code",
+            "confidentiality.soft",
+            "tenet.unknown-rule"
+        ]
+    );
+    assert_eq!(report.suppressed.len(), 3);
+    assert_eq!(
+        report.suppressed[0].reason.as_deref(),
+        Some("approved, ticket 7")
+    );
+}
+
+#[test]
+fn unused_suppression_is_reported() {
+    let rules = one_rule("add-value", "find \"lol\"");
+    assert_eq!(
+        check(
+            &rules,
+            "<!-- tenet-disable-next-line add-value.r: fine -->\nhello\n"
+        ),
+        ["tenet.unused-suppression warning «<!-- tenet-disable-next-line add-value.r: fine -->»"]
+    );
+}
+
+#[test]
+fn fingerprints_ignore_line_numbers() {
+    let c = checker(&one_rule("add-value", "find \"lol\""));
+    let prints = |text: &str| {
+        let r = tenet::check_text(&c, text, None);
+        tenet::output::fingerprints(text, &r.findings)
+    };
+    assert_eq!(prints("lol and lol"), prints("new line\n\nlol and\nlol"));
+    let p = prints("lol lol");
+    assert_ne!(p[0], p[1]);
+}
+
+#[test]
+fn builtin_pack_compiles_without_warnings_and_covers_the_four_categories() {
+    let files = tenet::builtin::rule_files();
+    let compiled = tenet::lower::compile(&files, &Default::default(), &tenet::builtin::read_list);
+    assert!(
+        compiled.diagnostics.is_empty(),
+        "{}",
+        tenet::diagnostic::render_all(&compiled.diagnostics)
+    );
+    let rules = &compiled.rules.rules;
+    assert!(rules.len() >= 30, "{} rules", rules.len());
+    for category in ["confidentiality", "copyright", "add-value", "disclosure"] {
+        assert!(
+            rules.iter().any(|r| r.category == category),
+            "no {category} rule"
+        );
+    }
+    assert!(!compiled.rules.triage.is_empty());
+    for r in rules {
+        assert!(!r.doc.is_empty(), "{} has no explanation", r.id);
+        assert!(r.link.is_some(), "{} has no link", r.id);
+        assert!(
+            r.examples
+                .iter()
+                .any(|e| e.kind == tenet::ast::ExampleKind::Good),
+            "{} has no good example",
+            r.id
+        );
+    }
+}
+
+#[test]
+fn builtin_pack_examples_all_pass() {
+    let files = tenet::builtin::rule_files();
+    let compiled = tenet::lower::compile(&files, &Default::default(), &tenet::builtin::read_list);
+    let outcome = tenet::examples::run(&compiled.rules, &Default::default());
+    assert!(outcome.run >= 60, "only {} examples", outcome.run);
+    assert!(
+        outcome.failures.is_empty(),
+        "{}",
+        tenet::diagnostic::render_all(&outcome.failures)
+    );
+}
