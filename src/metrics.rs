@@ -35,7 +35,7 @@ impl Metrics {
         let hidden = hidden.without(COUNTED);
         let text = &draft.text;
         let mut m = Metrics::default();
-        let (mut letters, mut upper) = (0usize, 0usize);
+        let (mut cased_words, mut capital_words) = (0usize, 0usize);
         for w in &draft.words {
             let scopes = draft.scopes_at(w.start);
             if scopes.contains(Scope::Quote)
@@ -55,14 +55,14 @@ impl Metrics {
                     (l + 1, u + usize::from(c.is_uppercase()))
                 });
             if l >= 2 {
-                letters += l;
-                upper += u;
+                cased_words += 1;
+                capital_words += usize::from(u == l);
             }
         }
-        m.caps = if letters == 0 {
+        m.caps = if cased_words == 0 {
             0.0
         } else {
-            upper as f64 / letters as f64
+            capital_words as f64 / cased_words as f64
         };
         for (r, s) in &draft.regions {
             if draft.scopes_at(r.start).intersects(hidden) {
@@ -171,7 +171,7 @@ mod tests {
         assert_eq!(m.hashtags, 2.0);
         assert_eq!(m.mentions, 1.0);
         assert_eq!(m.emoji, 3.0);
-        assert!(m.caps > 0.3 && m.caps < 0.6, "{}", m.caps);
+        assert!((m.caps - 2.0 / 7.0).abs() < 1e-9, "{}", m.caps);
     }
 
     #[test]

@@ -215,7 +215,7 @@ pub enum Metric {
     Mentions,
     /// Emoji.
     Emoji,
-    /// Share of capital letters among letters, 0 to 1.
+    /// Share of words (of two letters or more) written in capitals, 0 to 1.
     Caps,
     /// Exclamation marks.
     Exclamations,
