@@ -256,7 +256,13 @@ pub fn select(hits: impl IntoIterator<Item = Hit>) -> Vec<Hit> {
 }
 
 /// A matcher's hits outside some hidden scopes, shared between the conditions that ask.
-type VisibleHits = Arc<Vec<Hit>>;
+type VisibleHits = Arc<Visible>;
+
+/// Hits sorted by start, and the longest one's length (to bound window searches).
+struct Visible {
+    hits: Vec<Hit>,
+    longest: usize,
+}
 
 /// The state of one check: hits, and what has been derived from them so far.
 struct Cx<'a> {
@@ -269,16 +275,17 @@ struct Cx<'a> {
 }
 
 impl Cx<'_> {
-    fn visible(&self, matcher: MatcherId, hidden: ScopeSet) -> Arc<Vec<Hit>> {
+    fn visible(&self, matcher: MatcherId, hidden: ScopeSet) -> VisibleHits {
         if let Some(v) = self.visible.borrow().get(&(matcher, hidden)) {
             return v.clone();
         }
-        let v: Vec<Hit> = self.hits[matcher]
+        let hits: Vec<Hit> = self.hits[matcher]
             .iter()
             .filter(|h| !self.draft.scopes_at(h.span.start).intersects(hidden))
             .cloned()
             .collect();
-        let v = Arc::new(v);
+        let longest = hits.iter().map(|h| h.span.len()).max().unwrap_or(0);
+        let v = Arc::new(Visible { hits, longest });
         self.visible
             .borrow_mut()
             .insert((matcher, hidden), v.clone());
@@ -287,7 +294,7 @@ impl Cx<'_> {
 
     fn metric(&self, metric: Metric, hidden: ScopeSet) -> f64 {
         if let Metric::Count(m) = metric {
-            return select(self.visible(m, hidden).iter().cloned()).len() as f64;
+            return select(self.visible(m, hidden).hits.iter().cloned()).len() as f64;
         }
         self.metrics
             .borrow_mut()
@@ -300,7 +307,7 @@ impl Cx<'_> {
         let cap = if rule.once { Some(1) } else { rule.limit };
         let mut reported = 0;
         let spans: Vec<Option<Hit>> = match rule.find {
-            Some(m) => select(self.visible(m, rule.hidden).iter().cloned())
+            Some(m) => select(self.visible(m, rule.hidden).hits.iter().cloned())
                 .into_iter()
                 .map(Some)
                 .collect(),
@@ -356,7 +363,14 @@ impl Cx<'_> {
             } => {
                 let Some(at) = at else { return false };
                 let before = evidence.len();
-                for e in self.visible(*matcher, hidden).iter() {
+                let visible = self.visible(*matcher, hidden);
+                let hits = &visible.hits;
+                // Only evidence inside the window can be near enough: find it by binary search.
+                let (lo, hi) = window(self.draft, at, *distance, *unit);
+                let first =
+                    hits.partition_point(|h| h.span.start < lo.saturating_sub(visible.longest));
+                let last = hits.partition_point(|h| h.span.start < hi);
+                for e in &hits[first..last.max(first)] {
                     if e.span.start < at.end && at.start < e.span.end {
                         continue;
                     }
@@ -366,7 +380,7 @@ impl Cx<'_> {
                 }
                 evidence.len() > before
             }
-            Cond::Has(m) => !self.visible(*m, hidden).is_empty(),
+            Cond::Has(m) => !self.visible(*m, hidden).hits.is_empty(),
             Cond::In(set) => at.is_some_and(|at| self.draft.scopes_at(at.start).intersects(*set)),
             Cond::Channel(name) => self.options.channel.eq_ignore_ascii_case(name),
             Cond::Category(name) => category == Some(name.as_str()),
@@ -394,6 +408,33 @@ impl Cx<'_> {
             })
             .map(|(p, _)| *p);
         TriageResult { category, priority }
+    }
+}
+
+/// Bytes outside which no evidence can be within `distance` of `at`: evidence must
+/// end after the first and start before the second.
+fn window(draft: &Draft, at: &Range<usize>, distance: usize, unit: Unit) -> (usize, usize) {
+    match unit {
+        Unit::Chars => {
+            let reach = distance.saturating_mul(4);
+            (
+                at.start.saturating_sub(reach),
+                at.end.saturating_add(reach).saturating_add(1),
+            )
+        }
+        Unit::Words => {
+            // `distance + 1` whole words between them is too far.
+            let ending_before = draft.words.partition_point(|w| w.end <= at.start);
+            let lo = ending_before
+                .checked_sub(distance + 1)
+                .map_or(0, |i| draft.words[i].start);
+            let starting_after = draft.words.partition_point(|w| w.start < at.end);
+            let hi = draft
+                .words
+                .get(starting_after + distance)
+                .map_or(usize::MAX, |w| w.end);
+            (lo, hi)
+        }
     }
 }
 

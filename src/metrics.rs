@@ -36,14 +36,18 @@ impl Metrics {
         let text = &draft.text;
         let mut m = Metrics::default();
         let (mut cased_words, mut capital_words) = (0usize, 0usize);
+        // Words come in order, so one sweep over each set of ranges answers "is it inside".
+        let mut quote = Sweep::new(merged(draft, ScopeSet::of(&[Scope::Quote])));
+        let mut not_quote = Sweep::new(merged(
+            draft,
+            ScopeSet::of(&[Scope::Header, Scope::Comment]),
+        ));
+        let mut skipped = Sweep::new(merged(draft, hidden.union(NOT_WORDS)));
         for w in &draft.words {
-            let scopes = draft.scopes_at(w.start);
-            if scopes.contains(Scope::Quote)
-                && !scopes.intersects(ScopeSet::of(&[Scope::Header, Scope::Comment]))
-            {
+            if quote.holds(w.start) && !not_quote.holds(w.start) {
                 m.quoted += 1.0;
             }
-            if scopes.intersects(hidden.union(NOT_WORDS)) {
+            if skipped.holds(w.start) {
                 continue;
             }
             m.words += 1.0;
@@ -128,18 +132,45 @@ impl Metrics {
     }
 }
 
+/// The regions of the given scopes, merged into sorted ranges that do not overlap.
+fn merged(draft: &Draft, scopes: ScopeSet) -> Vec<Range<usize>> {
+    let mut out: Vec<Range<usize>> = Vec::new();
+    // Regions are sorted by start.
+    for (r, _) in draft.regions.iter().filter(|(_, s)| scopes.contains(*s)) {
+        match out.last_mut() {
+            Some(last) if r.start <= last.end => last.end = last.end.max(r.end),
+            _ => out.push(r.clone()),
+        }
+    }
+    out
+}
+
+/// Answers "is this offset inside one of the ranges" for offsets that never decrease.
+struct Sweep {
+    ranges: Vec<Range<usize>>,
+    next: usize,
+}
+
+impl Sweep {
+    fn new(ranges: Vec<Range<usize>>) -> Sweep {
+        Sweep { ranges, next: 0 }
+    }
+
+    fn holds(&mut self, offset: usize) -> bool {
+        while self.ranges.get(self.next).is_some_and(|r| r.end <= offset) {
+            self.next += 1;
+        }
+        self.ranges
+            .get(self.next)
+            .is_some_and(|r| r.start <= offset)
+    }
+}
+
 /// The byte ranges of `draft` outside every hidden region, in order.
 pub fn visible_ranges(draft: &Draft, hidden: ScopeSet) -> Vec<Range<usize>> {
     let mut out = Vec::new();
     let mut at = 0;
-    let mut hidden_regions: Vec<&Range<usize>> = draft
-        .regions
-        .iter()
-        .filter(|(_, s)| hidden.contains(*s))
-        .map(|(r, _)| r)
-        .collect();
-    hidden_regions.sort_by_key(|r| r.start);
-    for r in hidden_regions {
+    for r in merged(draft, hidden) {
         if r.start > at {
             out.push(at..r.start);
         }

@@ -160,6 +160,9 @@ pub struct Draft {
     pub words: Vec<Range<usize>>,
     /// Where the body starts (after headers and front matter).
     pub body_start: usize,
+    /// For each scope kind (in [`Scope::ALL`] order), its regions merged and sorted,
+    /// so that "which scopes hold this offset" is a binary search per kind.
+    by_kind: Vec<Vec<Range<usize>>>,
 }
 
 impl Draft {
@@ -181,23 +184,38 @@ impl Draft {
             .map(|(r, _)| r.end)
             .max()
             .unwrap_or(0);
+        let by_kind = Scope::ALL
+            .iter()
+            .map(|(kind, _)| {
+                let mut merged: Vec<Range<usize>> = Vec::new();
+                for (r, _) in regions.iter().filter(|(_, s)| s == kind) {
+                    match merged.last_mut() {
+                        Some(last) if r.start <= last.end => last.end = last.end.max(r.end),
+                        _ => merged.push(r.clone()),
+                    }
+                }
+                merged
+            })
+            .collect();
         Draft {
             text,
             format,
             regions,
             words,
             body_start,
+            by_kind,
         }
     }
 
     /// The scopes that contain byte `offset`.
     pub fn scopes_at(&self, offset: usize) -> ScopeSet {
         let mut set = 0u16;
-        // Regions are sorted by start; only those starting at or before `offset` can hold it.
-        let upto = self.regions.partition_point(|(r, _)| r.start <= offset);
-        for (r, s) in &self.regions[..upto] {
-            if offset < r.end {
-                set |= *s as u16;
+        for ((kind, _), ranges) in Scope::ALL.iter().zip(&self.by_kind) {
+            // Merged ranges do not overlap: only the last one starting at or before
+            // `offset` can hold it.
+            let i = ranges.partition_point(|r| r.start <= offset);
+            if i > 0 && offset < ranges[i - 1].end {
+                set |= *kind as u16;
             }
         }
         ScopeSet(set)

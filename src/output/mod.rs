@@ -23,6 +23,8 @@ pub enum OutputFormat {
     Json,
     /// One JSON object per checked file, one per line.
     Jsonl,
+    /// `path:N` for each file with findings, like `grep -c`.
+    Count,
 }
 
 /// One checked draft and what was found.
@@ -119,6 +121,10 @@ pub fn print_file(
             serde_json::to_writer(&mut *out, &json::file(result))?;
             writeln!(out)
         }
+        OutputFormat::Count => match result.report.findings.len() {
+            0 => Ok(()),
+            n => writeln!(out, "{}:{n}", result.path.display()),
+        },
         OutputFormat::Json => Ok(()),
     }
 }
@@ -138,6 +144,6 @@ pub fn print_end(
             serde_json::to_writer_pretty(&mut *out, &json::document(results, notes, &summary))?;
             writeln!(out)
         }
-        OutputFormat::Jsonl => Ok(()),
+        OutputFormat::Jsonl | OutputFormat::Count => Ok(()),
     }
 }

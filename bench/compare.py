@@ -1,0 +1,92 @@
+#!/usr/bin/env python3
+"""Time whole commands: Tenet against ripgrep on the same inputs, in one run.
+
+    bench/compare.py DATA_DIR TENET RG [--runs 5]
+
+DATA_DIR comes from bench/prepare.py. Each command runs once to warm the cache,
+then --runs times; the table gives the median wall time, the peak memory of the
+slowest run, and ratios against the reference named in each section.
+"""
+import argparse, os, statistics, subprocess, time
+
+
+def measure(cmd, runs, stdin_text=None, cwd=None):
+    times, peaks = [], []
+    for i in range(runs + 1):
+        start = time.perf_counter()
+        proc = subprocess.Popen(cmd, cwd=cwd, stdin=subprocess.PIPE if stdin_text is not None else subprocess.DEVNULL,
+                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        if stdin_text is not None:
+            proc.stdin.write(stdin_text.encode())
+            proc.stdin.close()
+        _, status, usage = os.wait4(proc.pid, 0)
+        elapsed = time.perf_counter() - start
+        code = os.waitstatus_to_exitcode(status)
+        if code not in (0, 1):
+            raise SystemExit(f"{' '.join(cmd)} exited with {code}")
+        if i > 0:
+            times.append(elapsed)
+            peaks.append(usage.ru_maxrss / 1024)
+    return statistics.median(times), max(peaks)
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("data")
+    ap.add_argument("tenet")
+    ap.add_argument("rg", nargs="?")
+    ap.add_argument("--runs", type=int, default=5)
+    a = ap.parse_args()
+    d = a.data
+    big = os.path.join(d, "enron-drafts.txt")
+    drafts = os.path.join(d, "drafts")
+    t = lambda *args: [a.tenet, "check", *args]
+    rows = []
+
+    def row(section, label, cmd, ref=None, **kw):
+        med, peak = measure(cmd, a.runs, **kw)
+        rows.append((section, label, med, peak, ref))
+        return med
+
+    sec = "18 MB file (10,000 Enron drafts in one file), 5,000 terms"
+    rg_f = rg_i = None
+    if a.rg:
+        rg_f = row(sec, "`rg -c -F -f terms.txt` (case-sensitive)", [a.rg, "-c", "-F", "-f", f"{d}/terms-5000.txt", big])
+        rg_i = row(sec, "`rg -c -i -F -f terms.txt`", [a.rg, "-c", "-i", "-F", "-f", f"{d}/terms-5000.txt", big])
+    row(sec, "tenet, built-in pack + 5,000 terms, `--format count`", t("--format", "count", "--rules", f"{d}/terms-5000.tenet", big), ref=("rg -F", rg_f, "rg -i", rg_i))
+    row(sec, "tenet, built-in pack + 5,000 terms, `--format json`", t("--format", "json", "--rules", f"{d}/terms-5000.tenet", big), ref=("rg -F", rg_f, "rg -i", rg_i))
+
+    sec = "10,000 small files (the same drafts), 5,000 terms"
+    rg_dir = None
+    if a.rg:
+        rg_dir = row(sec, "`rg -c -F -f terms.txt`", [a.rg, "-c", "-F", "-f", f"{d}/terms-5000.txt", drafts])
+    row(sec, "tenet, built-in pack + 5,000 terms, `--format count`", t("--format", "count", "--rules", f"{d}/terms-5000.tenet", drafts), ref=("rg -F", rg_dir, None, None))
+
+    sec = "18 MB file, built-in pack + N terms (`--format count`)"
+    base = None
+    for n in (100, 1000, 10000, 100000):
+        med = row(sec, f"tenet, {n:,} terms", t("--format", "count", "--rules", f"{d}/terms-{n}.tenet", big), ref=("100 terms", base, None, None))
+        base = base or med
+
+    sec = "start-up: a one-line draft on stdin, built-in pack"
+    row(sec, "`echo … | tenet check -`", t("-"), stdin_text="Thanks guys, the launch went great!\n")
+
+    current = None
+    for section, label, med, peak, ref in rows:
+        if section != current:
+            print(f"\n**{section}**\n")
+            print("| command | median wall | peak memory | ratio |")
+            print("|---|---:|---:|---|")
+            current = section
+        ratio = ""
+        if ref:
+            parts = []
+            for name, value in ((ref[0], ref[1]), (ref[2], ref[3])):
+                if name and value:
+                    parts.append(f"{med / value:.2f}× {name}")
+            ratio = ", ".join(parts)
+        print(f"| {label} | {med * 1000:.0f} ms | {peak:.0f} MB | {ratio} |")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,92 @@
+//! `cargo bench`: checking drafts and compiling large lists.
+//!
+//! Inputs come from `../shared/corpora` through `bench/prepare.py`, into
+//! `target/bench-data` (or `TENET_BENCH_DIR` when set).
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::Arc;
+
+use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
+use tenet::check::Checker;
+use tenet::draft::{Draft, Format};
+use tenet::lower::{self, Overrides, RuleFile};
+
+fn data_dir() -> PathBuf {
+    if let Some(dir) = std::env::var_os("TENET_BENCH_DIR") {
+        return PathBuf::from(dir);
+    }
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/bench-data");
+    if !dir.join("terms-100000.txt").exists() {
+        let status = Command::new("python3")
+            .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("bench/prepare.py"))
+            .arg(&dir)
+            .status()
+            .expect("python3 runs bench/prepare.py");
+        assert!(status.success(), "bench/prepare.py failed");
+    }
+    dir
+}
+
+/// The built-in pack plus a rule that finds every term of `terms-N.txt`.
+fn checker(dir: &Path, terms: usize) -> Checker {
+    let mut files = tenet::builtin::rule_files();
+    let path = dir.join(format!("terms-{terms}.tenet"));
+    files.push(RuleFile {
+        text: Arc::from(std::fs::read_to_string(&path).unwrap()),
+        path,
+    });
+    Checker::from_files(&files, &Overrides::default())
+        .map(|(c, _)| c)
+        .unwrap_or_else(|_| panic!("rules compile"))
+}
+
+fn check(c: &mut Criterion) {
+    let dir = data_dir();
+    let checker = checker(&dir, 5000);
+    let mut group = c.benchmark_group("check");
+    let small = std::fs::read_to_string(dir.join("draft-10k.md")).unwrap();
+    let big = std::fs::read_to_string(dir.join("enron-drafts.txt")).unwrap();
+    let cut = big[..1 << 20].rfind('\n').unwrap();
+    let mb = big[..cut].to_string();
+    for (name, text) in [
+        ("10KB draft, builtin + 5000 terms", &small),
+        ("1MB file, builtin + 5000 terms", &mb),
+    ] {
+        group.throughput(Throughput::Bytes(text.len() as u64));
+        group.bench_function(name, |b| {
+            b.iter(|| {
+                let draft = Draft::new(text.clone(), Format::Markdown);
+                checker.check(&draft).findings.len()
+            })
+        });
+    }
+    group.finish();
+}
+
+fn compile(c: &mut Criterion) {
+    let dir = data_dir();
+    let mut group = c.benchmark_group("compile");
+    group.sample_size(10);
+    for terms in [1000, 10_000, 100_000] {
+        let path = dir.join(format!("terms-{terms}.tenet"));
+        let file = RuleFile {
+            text: Arc::from(std::fs::read_to_string(&path).unwrap()),
+            path,
+        };
+        group.bench_with_input(BenchmarkId::new("terms", terms), &file, |b, file| {
+            b.iter(|| {
+                let compiled = lower::compile(
+                    std::slice::from_ref(file),
+                    &Overrides::default(),
+                    &tenet::builtin::read_list,
+                );
+                tenet::engine::Engine::new(compiled.rules)
+            })
+        });
+    }
+    group.finish();
+}
+
+criterion_group!(benches, check, compile);
+criterion_main!(benches);
