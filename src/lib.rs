@@ -35,6 +35,7 @@ pub mod finding;
 pub mod fold;
 pub mod line_index;
 pub mod lower;
+pub mod lsp;
 pub mod metrics;
 pub mod output;
 pub mod pack;

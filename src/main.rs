@@ -32,6 +32,8 @@ enum Command {
         #[command(flatten)]
         rules: RuleArgs,
     },
+    /// Run the language server on standard input and output.
+    Lsp,
     /// Read JSON lines ({"id","text","channel"}) and write one verdict line for each.
     Moderate(ModerateArgs),
 }
@@ -130,6 +132,7 @@ fn main() -> ExitCode {
             cli::rules::explain(&id, rules.into())
         }
         Command::Config { path, rules } => cli::rules::config(&path, rules.into()),
+        Command::Lsp => tenet::lsp::run_stdio().map(|()| cli::Outcome::Clean),
         Command::Moderate(args) => cli::moderate::run(args.channel, args.rules.into()),
     };
     match result {

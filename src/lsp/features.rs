@@ -1,0 +1,391 @@
+//! Code actions, hover, and diagnostics for rule files and `tenet.toml`.
+
+use std::collections::HashMap;
+use std::path::Path;
+use std::sync::Arc;
+
+use lsp_types::{
+    CodeAction, CodeActionKind, CodeActionOrCommand, CodeActionParams, Diagnostic,
+    DiagnosticSeverity, Hover, HoverContents, MarkupContent, MarkupKind, NumberOrString, Position,
+    TextEdit, Uri, WorkspaceEdit,
+};
+
+use super::convert::{self, Encoding, Text};
+use crate::diagnostic::Severity;
+use crate::draft::Format;
+use crate::finding::{Edit, Finding};
+use crate::lower::{self, Overrides, RuleFile};
+use crate::rules::RuleSet;
+
+/// The kind of the "fix all safe findings" action.
+pub static FIX_ALL: CodeActionKind = CodeActionKind::new("source.fixAll.tenet");
+
+fn edit(uri: &Uri, edits: Vec<TextEdit>) -> WorkspaceEdit {
+    WorkspaceEdit {
+        changes: Some(HashMap::from([(uri.clone(), edits)])),
+        ..Default::default()
+    }
+}
+
+fn wanted(p: &CodeActionParams, kind: &CodeActionKind) -> bool {
+    match &p.context.only {
+        None => true,
+        Some(only) => only.iter().any(|k| kind.as_str().starts_with(k.as_str())),
+    }
+}
+
+/// Quick fixes for the findings under the requested range, and "fix all safe findings".
+pub fn code_actions(
+    uri: &Uri,
+    source: &str,
+    format: Format,
+    findings: &[Finding],
+    p: &CodeActionParams,
+    encoding: Encoding,
+) -> Vec<CodeActionOrCommand> {
+    let text = Text::new(source, encoding);
+    let start = text.offset(p.range.start).unwrap_or_else(|o| o);
+    let end = text.offset(p.range.end).unwrap_or_else(|o| o);
+    let mut actions = Vec::new();
+    if wanted(p, &CodeActionKind::QUICKFIX) {
+        for f in findings
+            .iter()
+            .filter(|f| f.span.start <= end && start <= f.span.end)
+        {
+            let diagnostic = convert::diagnostic(&text, uri, f);
+            let quickfix = |title: String, edits: &[Edit], preferred: bool| {
+                CodeActionOrCommand::CodeAction(CodeAction {
+                    title,
+                    kind: Some(CodeActionKind::QUICKFIX),
+                    diagnostics: Some(vec![diagnostic.clone()]),
+                    edit: Some(edit(
+                        uri,
+                        edits.iter().map(|e| convert::text_edit(&text, e)).collect(),
+                    )),
+                    is_preferred: preferred.then_some(true),
+                    ..Default::default()
+                })
+            };
+            if !f.suggestions.is_empty() {
+                for s in &f.suggestions {
+                    let e = Edit {
+                        span: f.span.clone(),
+                        text: s.clone(),
+                    };
+                    actions.push(quickfix(
+                        format!("Replace with “{s}”"),
+                        &[e],
+                        f.suggestions.len() == 1,
+                    ));
+                }
+            } else if let Some(fix) = &f.fix {
+                actions.push(quickfix(fix.title.clone(), &fix.edits, true));
+            }
+            if !f.rule.starts_with("tenet.") {
+                let e = suppression(source, format, f);
+                actions.push(quickfix(
+                    format!("Suppress {} here, with a reason", f.rule),
+                    &[e],
+                    false,
+                ));
+            }
+        }
+    }
+    let safe: Vec<Edit> = non_overlapping(
+        findings
+            .iter()
+            .filter_map(|f| f.fix.as_ref())
+            .filter(|fx| fx.safe)
+            .flat_map(|fx| fx.edits.clone()),
+    );
+    if !safe.is_empty() {
+        let title = format!("Fix all safe Tenet findings ({})", safe.len());
+        for kind in [FIX_ALL.clone(), CodeActionKind::QUICKFIX] {
+            if wanted(p, &kind) && !(kind == CodeActionKind::QUICKFIX && actions.is_empty()) {
+                actions.push(CodeActionOrCommand::CodeAction(CodeAction {
+                    title: title.clone(),
+                    kind: Some(kind),
+                    edit: Some(edit(
+                        uri,
+                        safe.iter().map(|e| convert::text_edit(&text, e)).collect(),
+                    )),
+                    ..Default::default()
+                }));
+            }
+        }
+    }
+    actions
+}
+
+fn non_overlapping(edits: impl Iterator<Item = Edit>) -> Vec<Edit> {
+    let mut all: Vec<Edit> = edits.collect();
+    all.sort_by_key(|e| (e.span.start, e.span.end));
+    let mut out: Vec<Edit> = Vec::new();
+    for e in all {
+        if out.last().is_none_or(|last| {
+            e.span.start >= last.span.end && !(e.span.is_empty() && last.span == e.span)
+        }) {
+            out.push(e);
+        }
+    }
+    out
+}
+
+/// A line above the finding's line that suppresses it, in the draft's own syntax.
+fn suppression(source: &str, format: Format, f: &Finding) -> Edit {
+    let line_start = source[..f.span.start].rfind('\n').map_or(0, |i| i + 1);
+    let indent: String = source[line_start..]
+        .chars()
+        .take_while(|c| *c == ' ' || *c == '\t')
+        .collect();
+    let eol = if source.contains("\r\n") {
+        "\r\n"
+    } else {
+        "\n"
+    };
+    let directive = format!("tenet-disable-next-line {}: reason", f.rule);
+    let line = match format {
+        Format::Markdown => format!("{indent}<!-- {directive} -->{eol}"),
+        _ => format!("{indent}{directive}{eol}"),
+    };
+    Edit {
+        span: line_start..line_start,
+        text: line,
+    }
+}
+
+/// The finding under the cursor, explained.
+pub fn draft_hover(
+    source: &str,
+    findings: &[Finding],
+    rules: &RuleSet,
+    position: Position,
+    encoding: Encoding,
+) -> Option<Hover> {
+    let text = Text::new(source, encoding);
+    let at = text.offset(position).ok()?;
+    let here: Vec<&Finding> = findings
+        .iter()
+        .filter(|f| f.span.start <= at && at <= f.span.end)
+        .collect();
+    if here.is_empty() {
+        return None;
+    }
+    let mut out = String::new();
+    for f in here {
+        let rule = rules.rules.iter().find(|r| r.id == f.rule);
+        let guideline = rules.guidelines.iter().find(|g| g.id == f.category);
+        out.push_str(&format!("**{}** · {}", f.rule, f.level.as_str()));
+        if let Some(title) = guideline.and_then(|g| g.title.as_deref()) {
+            out.push_str(&format!(" · {title}"));
+        }
+        out.push_str(&format!("\n\n{}\n\n", f.message));
+        if let Some(doc) = rule.map(|r| r.doc.as_str()).filter(|d| !d.is_empty()) {
+            out.push_str(doc);
+            out.push_str("\n\n");
+        }
+        let why = if f.document {
+            "Why: the draft as a whole meets this rule's conditions.".to_string()
+        } else if f.redacted {
+            "Why: it matched text that is kept hidden (personal data).".to_string()
+        } else {
+            format!("Why: it matched “{}”", &source[f.span.clone()])
+        };
+        out.push_str(&why);
+        if !f.evidence.is_empty() {
+            let evidence: Vec<String> = f
+                .evidence
+                .iter()
+                .map(|e| format!("“{}”", &source[e.clone()]))
+                .collect();
+            out.push_str(&format!(", near {}", evidence.join(", ")));
+        }
+        out.push_str(".\n\n");
+        if let Some(link) = &f.link {
+            out.push_str(&format!("[Read the guideline]({link})\n\n"));
+        }
+        out.push_str("---\n\n");
+    }
+    Some(Hover {
+        contents: HoverContents::Markup(MarkupContent {
+            kind: MarkupKind::Markdown,
+            value: out.trim_end_matches("---\n\n").trim_end().to_string(),
+        }),
+        range: None,
+    })
+}
+
+/// Diagnostics for a rule file: every compile error and warning, then failing examples.
+pub fn rule_file_diagnostics(
+    source: &str,
+    path: &Path,
+    overrides: &Overrides,
+    encoding: Encoding,
+) -> Vec<Diagnostic> {
+    let file = RuleFile {
+        path: path.to_path_buf(),
+        text: Arc::from(source),
+    };
+    let compiled = lower::compile(
+        std::slice::from_ref(&file),
+        overrides,
+        &crate::builtin::read_list,
+    );
+    let text = Text::new(source, encoding);
+    let mut out: Vec<Diagnostic> = compiled
+        .diagnostics
+        .iter()
+        .map(|d| Diagnostic {
+            range: text.range(&d.span),
+            severity: Some(match d.severity {
+                Severity::Error => DiagnosticSeverity::ERROR,
+                Severity::Warning => DiagnosticSeverity::WARNING,
+            }),
+            source: Some("tenet".into()),
+            message: d.message.clone(),
+            ..Default::default()
+        })
+        .collect();
+    if !compiled.has_errors() {
+        let outcome = crate::examples::run(&compiled.rules, overrides);
+        out.extend(outcome.failures.iter().map(|d| Diagnostic {
+            range: text.range(&d.span),
+            severity: Some(DiagnosticSeverity::ERROR),
+            code: Some(NumberOrString::String("example".into())),
+            source: Some("tenet".into()),
+            message: d.message.clone(),
+            ..Default::default()
+        }));
+    }
+    out
+}
+
+/// Diagnostics for `tenet.toml`.
+pub fn config_diagnostics(source: &str, encoding: Encoding) -> Vec<Diagnostic> {
+    let Err(message) = crate::config::Config::parse(source) else {
+        return Vec::new();
+    };
+    // Messages start with `line:col: ` when the parser knows where.
+    let mut parts = message.splitn(3, ':');
+    let (line, col, rest) = (parts.next(), parts.next(), parts.next());
+    let text = Text::new(source, encoding);
+    let (range, message) = match (
+        line.and_then(|l| l.parse::<u32>().ok()),
+        col.and_then(|c| c.trim().parse::<u32>().ok()),
+        rest,
+    ) {
+        (Some(l), Some(c), Some(rest)) => {
+            let start = text.index.line_start(l as usize - 1).unwrap_or(0);
+            let offset = source[start..]
+                .char_indices()
+                .nth(c as usize - 1)
+                .map_or(start, |(i, _)| start + i);
+            let end = source[offset..]
+                .find('\n')
+                .map_or(source.len(), |i| offset + i);
+            (text.range(&(offset..end)), rest.trim().to_string())
+        }
+        _ => (lsp_types::Range::default(), message.clone()),
+    };
+    vec![Diagnostic {
+        range,
+        severity: Some(DiagnosticSeverity::ERROR),
+        source: Some("tenet".into()),
+        message,
+        ..Default::default()
+    }]
+}
+
+/// What each keyword of the rule language does, for hover in `.tenet` files.
+const KEYWORDS: &[(&str, &str)] = &[
+    ("guideline", "`guideline ID \"title\" { … }`: one guideline; its id is its category."),
+    ("rule", "`rule ID LEVEL { … }`: a rule; its id is `guideline.ID`. LEVEL is error, warning (default), info or hint."),
+    ("find", "`find P, …`: what produces findings: \"terms\" (whole words, any case), list or parameter names, /regexes/. `valid luhn|iban|ssn` keeps matches that pass a checksum."),
+    ("when", "`when C`: the finding needs C: `near P within N words|chars`, `has P`, `in SCOPE`, `channel is NAME`, metrics such as `words > 3`, with and/or/not."),
+    ("unless", "`unless C`: no finding when C holds."),
+    ("escalate", "`escalate LEVEL when C`: raise the level when C holds."),
+    ("near", "`near P within N words|chars`: evidence close to the match."),
+    ("has", "`has P`: P appears anywhere the rule looks."),
+    ("in", "`in SCOPE`: the match lies in code, quote, link, url, heading, hashtag, mention, signature, header, frontmatter or comment."),
+    ("message", "`message \"…\"`: what is wrong and what to do; `{match}`, `{suggestion}` and parameters are filled in."),
+    ("suggest", "`suggest \"a\" | \"b\" [safe]`: replacements for the match."),
+    ("replace", "`replace \"from\" -> \"to\" | … [safe]`: a term and its replacements."),
+    ("append", "`append \"text\" [safe]`: add text at the end of the draft."),
+    ("delete", "`delete [safe]`: remove the match."),
+    ("once", "`once`: report only the first finding."),
+    ("limit", "`limit N`: report at most N findings."),
+    ("redact", "`redact`: never show the matched text."),
+    ("review", "`review`: findings hold the draft for human review."),
+    ("bad", "`bad \"… [span] …\"`: must report exactly the bracketed spans."),
+    ("good", "`good \"…\"`: must report nothing for this rule."),
+    ("fixed", "`fixed \"before\" -> \"after\"`: applying the fixes gives `after`."),
+    ("list", "`list NAME = \"a\", \"b\"` or `list NAME = file \"path\"`: terms, overridable in tenet.toml."),
+    ("param", "`param NAME = \"value\"`: a value for messages and finds, overridable in tenet.toml."),
+    ("triage", "`triage { category … when …; priority N when … }`: classify a conversation and rate it; the first line that holds wins."),
+];
+
+/// Hover in a rule file: keywords, and rule or guideline ids in their headers.
+pub fn rule_file_hover(
+    source: &str,
+    path: &Path,
+    position: Position,
+    encoding: Encoding,
+) -> Option<Hover> {
+    let text = Text::new(source, encoding);
+    let at = text.offset(position).ok()?;
+    let is_word = |c: char| c.is_ascii_alphanumeric() || c == '-' || c == '_';
+    let start = source[..at]
+        .rfind(|c: char| !is_word(c))
+        .map_or(0, |i| i + 1);
+    let end = source[at..]
+        .find(|c: char| !is_word(c))
+        .map_or(source.len(), |i| at + i);
+    let word = &source[start..end];
+    let markdown = |value: String| Hover {
+        contents: HoverContents::Markup(MarkupContent {
+            kind: MarkupKind::Markdown,
+            value,
+        }),
+        range: Some(text.range(&(start..end))),
+    };
+    let before = source[..start].trim_end();
+    if before.ends_with("rule") || before.ends_with("guideline") {
+        let compiled = lower::compile(
+            &[RuleFile {
+                path: path.to_path_buf(),
+                text: Arc::from(source),
+            }],
+            &Overrides::default(),
+            &crate::builtin::read_list,
+        );
+        if before.ends_with("guideline") {
+            let g = compiled.rules.guidelines.iter().find(|g| g.id == word)?;
+            return Some(markdown(format!(
+                "**{}** {}\n\n{}",
+                g.id,
+                g.title.clone().unwrap_or_default(),
+                g.doc
+            )));
+        }
+        let rule = compiled
+            .rules
+            .rules
+            .iter()
+            .find(|r| r.id.rsplit('.').next() == Some(word))?;
+        let link = rule
+            .link
+            .as_deref()
+            .map(|l| format!("\n\n[{l}]({l})"))
+            .unwrap_or_default();
+        return Some(markdown(format!(
+            "**{}** · {}\n\n{}{link}",
+            rule.id,
+            rule.level.as_str(),
+            rule.doc
+        )));
+    }
+    KEYWORDS
+        .iter()
+        .find(|(k, _)| *k == word)
+        .map(|(_, doc)| markdown(doc.to_string()))
+}

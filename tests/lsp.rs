@@ -1,0 +1,683 @@
+//! The language server over an in-memory connection, as an editor would drive it.
+
+use std::thread;
+use std::time::{Duration, Instant};
+
+use lsp_server::{Connection, Message, Notification, Request, RequestId, Response};
+use serde_json::{json, Value};
+
+struct Client {
+    conn: Connection,
+    next_id: i32,
+    server: Option<thread::JoinHandle<bool>>,
+    /// Messages received while waiting for something else.
+    backlog: Vec<Message>,
+}
+
+impl Client {
+    fn start(init_options: Value) -> Client {
+        Client::start_with(
+            init_options,
+            json!({ "general": { "positionEncodings": ["utf-16"] } }),
+        )
+    }
+
+    fn start_with(init_options: Value, capabilities: Value) -> Client {
+        let (server, client) = Connection::memory();
+        let handle = thread::spawn(move || tenet::lsp::run(server).expect("server runs"));
+        let mut c = Client {
+            conn: client,
+            next_id: 0,
+            server: Some(handle),
+            backlog: Vec::new(),
+        };
+        let result = c.request(
+            "initialize",
+            json!({ "capabilities": capabilities, "initializationOptions": init_options }),
+        );
+        assert!(result["capabilities"]["hoverProvider"].as_bool().unwrap());
+        c.notify("initialized", json!({}));
+        c
+    }
+
+    fn send(&self, msg: Message) {
+        self.conn.sender.send(msg).unwrap();
+    }
+
+    fn notify(&self, method: &str, params: Value) {
+        self.send(Notification::new(method.to_string(), params).into());
+    }
+
+    fn request_raw(&mut self, method: &str, params: Value) -> Response {
+        self.next_id += 1;
+        let id = RequestId::from(self.next_id);
+        self.send(Request::new(id.clone(), method.to_string(), params).into());
+        let deadline = Instant::now() + Duration::from_secs(10);
+        loop {
+            let msg = self
+                .conn
+                .receiver
+                .recv_timeout(deadline - Instant::now())
+                .expect("a response in time");
+            match msg {
+                Message::Response(r) if r.id == id => return r,
+                other => self.backlog.push(other),
+            }
+        }
+    }
+
+    fn request(&mut self, method: &str, params: Value) -> Value {
+        let r = self.request_raw(method, params);
+        assert!(r.error.is_none(), "{method} failed: {:?}", r.error);
+        r.result.unwrap_or(Value::Null)
+    }
+
+    /// The next diagnostics published for `uri`.
+    fn diagnostics(&mut self, uri: &str) -> Value {
+        if let Some(i) = self.backlog.iter().position(|m| is_diagnostics_for(m, uri)) {
+            return params(self.backlog.remove(i));
+        }
+        let deadline = Instant::now() + Duration::from_secs(10);
+        loop {
+            let msg = self
+                .conn
+                .receiver
+                .recv_timeout(deadline.saturating_duration_since(Instant::now()))
+                .expect("diagnostics in time");
+            if is_diagnostics_for(&msg, uri) {
+                return params(msg);
+            }
+            self.backlog.push(msg);
+        }
+    }
+
+    fn open(&mut self, uri: &str, language: &str, text: &str) -> Value {
+        self.notify("textDocument/didOpen", json!({ "textDocument": { "uri": uri, "languageId": language, "version": 1, "text": text } }));
+        self.diagnostics(uri)
+    }
+
+    fn shutdown(mut self) -> bool {
+        self.request("shutdown", Value::Null);
+        self.notify("exit", Value::Null);
+        self.server.take().unwrap().join().unwrap()
+    }
+}
+
+fn is_diagnostics_for(m: &Message, uri: &str) -> bool {
+    matches!(m, Message::Notification(n) if n.method == "textDocument/publishDiagnostics" && n.params["uri"] == uri)
+}
+
+fn params(m: Message) -> Value {
+    match m {
+        Message::Notification(n) => n.params,
+        _ => unreachable!(),
+    }
+}
+
+fn codes(diags: &Value) -> Vec<String> {
+    diags["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["code"].as_str().unwrap_or("").to_string())
+        .collect()
+}
+
+/// Applies LSP text edits (UTF-16 positions) to a text, as an editor does.
+fn apply(text: &str, edits: &[Value]) -> String {
+    let offset = |pos: &Value| -> usize {
+        let (line, ch) = (
+            pos["line"].as_u64().unwrap() as usize,
+            pos["character"].as_u64().unwrap() as usize,
+        );
+        let start: usize = text.split_inclusive('\n').take(line).map(str::len).sum();
+        let mut units = 0;
+        for (i, c) in text[start..].char_indices() {
+            if units >= ch {
+                return start + i;
+            }
+            units += c.len_utf16();
+        }
+        text.len()
+    };
+    let mut edits: Vec<(usize, usize, String)> = edits
+        .iter()
+        .map(|e| {
+            (
+                offset(&e["range"]["start"]),
+                offset(&e["range"]["end"]),
+                e["newText"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    edits.sort_by_key(|e| std::cmp::Reverse(e.0));
+    let mut out = text.to_string();
+    for (s, e, t) in edits {
+        out.replace_range(s..e, &t);
+    }
+    out
+}
+
+const DRAFT: &str = "file:///tmp/tenet-lsp-test/draft.md";
+const NO_DEBOUNCE: fn() -> Value = || json!({ "tenet": { "debounceMs": 0 } });
+
+#[test]
+fn open_change_and_diagnose_a_draft() {
+    let mut c = Client::start(NO_DEBOUNCE());
+    let d = c.open(DRAFT, "markdown", "Hello team.\n");
+    assert!(d["diagnostics"].as_array().unwrap().is_empty());
+    assert_eq!(d["version"], 1);
+
+    // Type a card number at the end of line 1, incrementally.
+    c.notify(
+        "textDocument/didChange",
+        json!({ "textDocument": { "uri": DRAFT, "version": 2 },
+                "contentChanges": [{ "range": { "start": { "line": 0, "character": 11 }, "end": { "line": 0, "character": 11 } },
+                                     "text": " Card 4111 1111 1111 1111, visa." }] }),
+    );
+    let d = c.diagnostics(DRAFT);
+    assert_eq!(d["version"], 2);
+    let diag = &d["diagnostics"][0];
+    assert_eq!(diag["code"], "confidentiality.payment-card");
+    assert_eq!(diag["severity"], 1);
+    assert_eq!(diag["source"], "tenet");
+    assert_eq!(
+        diag["range"]["start"],
+        json!({ "line": 0, "character": 17 })
+    );
+    assert!(diag["codeDescription"]["href"]
+        .as_str()
+        .unwrap()
+        .starts_with("https://"));
+    assert!(diag["relatedInformation"][0]["message"]
+        .as_str()
+        .unwrap()
+        .starts_with("evidence"));
+    assert!(!diag["message"].as_str().unwrap().contains("4111"));
+    assert!(c.shutdown());
+}
+
+#[test]
+fn utf8_positions_when_the_client_offers_them() {
+    let mut c = Client::start_with(
+        NO_DEBOUNCE(),
+        json!({ "general": { "positionEncodings": ["utf-8", "utf-16"] } }),
+    );
+    let d = c.open(DRAFT, "markdown", "😀 Thanks guys\n");
+    assert_eq!(
+        d["diagnostics"][0]["range"]["start"],
+        json!({ "line": 0, "character": 12 })
+    );
+    c.shutdown();
+    let mut c = Client::start(NO_DEBOUNCE());
+    let d = c.open(DRAFT, "markdown", "😀 Thanks guys\n");
+    assert_eq!(
+        d["diagnostics"][0]["range"]["start"],
+        json!({ "line": 0, "character": 10 })
+    );
+    c.shutdown();
+}
+
+#[test]
+fn code_actions_apply_exactly_after_emoji_and_crlf() {
+    let mut c = Client::start(NO_DEBOUNCE());
+    let text = "🎉👍🏽 Great work!\r\nThanks guys, see you 😀 guys\r\n";
+    let d = c.open(DRAFT, "markdown", text);
+    assert_eq!(
+        codes(&d),
+        [
+            "add-value.inclusive-greeting",
+            "add-value.inclusive-greeting"
+        ]
+    );
+    let range = d["diagnostics"][0]["range"].clone();
+    let actions = c.request("textDocument/codeAction", json!({ "textDocument": { "uri": DRAFT }, "range": range, "context": { "diagnostics": [] } }));
+    let titles: Vec<&str> = actions
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["title"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        titles[..3],
+        [
+            "Replace with “everyone”",
+            "Replace with “folks”",
+            "Replace with “all”"
+        ]
+    );
+    assert!(titles.contains(&"Suppress add-value.inclusive-greeting here, with a reason"));
+    let first = &actions[0]["edit"]["changes"][DRAFT];
+    assert_eq!(
+        apply(text, first.as_array().unwrap()),
+        "🎉👍🏽 Great work!\r\nThanks everyone, see you 😀 guys\r\n"
+    );
+    let suppress = actions
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["title"].as_str().unwrap().starts_with("Suppress"))
+        .unwrap();
+    assert_eq!(
+        apply(text, suppress["edit"]["changes"][DRAFT].as_array().unwrap()),
+        "🎉👍🏽 Great work!\r\n<!-- tenet-disable-next-line add-value.inclusive-greeting: reason -->\r\nThanks guys, see you 😀 guys\r\n"
+    );
+    c.shutdown();
+}
+
+#[test]
+fn insertion_fix_and_fix_all_safe() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("tenet.toml"),
+        "[params]\ncompany = \"Acme\"\n[lists]\nproducts = [\"WidgetPro\"]\n",
+    )
+    .unwrap();
+    let uri = tenet::lsp::path_to_uri(&dir.path().join("post.md"))
+        .unwrap()
+        .as_str()
+        .to_string();
+    let mut c = Client::start(NO_DEBOUNCE());
+    let text = "Loving the WidgetPro 😀!!! Really!!!";
+    let d = c.open(&uri, "markdown", text);
+    assert_eq!(
+        codes(&d),
+        [
+            "disclosure.product-mention",
+            "add-value.exclamations",
+            "add-value.exclamations"
+        ]
+    );
+    let range = d["diagnostics"][0]["range"].clone();
+    let actions = c.request(
+        "textDocument/codeAction",
+        json!({ "textDocument": { "uri": uri }, "range": range, "context": { "diagnostics": [] } }),
+    );
+    let add = actions
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["title"] == "Add “Disclosure: I work at Acme.”")
+        .unwrap();
+    assert_eq!(
+        apply(text, add["edit"]["changes"][&uri].as_array().unwrap()),
+        format!("{text} Disclosure: I work at Acme.")
+    );
+    let all = c.request(
+        "textDocument/codeAction",
+        json!({ "textDocument": { "uri": uri }, "range": range, "context": { "diagnostics": [], "only": ["source.fixAll"] } }),
+    );
+    assert_eq!(all.as_array().unwrap().len(), 1);
+    assert_eq!(
+        apply(text, all[0]["edit"]["changes"][&uri].as_array().unwrap()),
+        "Loving the WidgetPro 😀! Really!"
+    );
+    c.shutdown();
+}
+
+#[test]
+fn hover_explains_the_finding() {
+    let mut c = Client::start(NO_DEBOUNCE());
+    c.open(DRAFT, "markdown", "Card 4111 1111 1111 1111, visa.\n");
+    let hover = c.request(
+        "textDocument/hover",
+        json!({ "textDocument": { "uri": DRAFT }, "position": { "line": 0, "character": 8 } }),
+    );
+    let text = hover["contents"]["value"].as_str().unwrap();
+    assert!(text.contains("**confidentiality.payment-card** · error · Protect confidential and private information"), "{text}");
+    assert!(text.contains("Luhn"));
+    assert!(text.contains("near “visa”"));
+    assert!(text.contains("[Read the guideline](https://"));
+    assert!(!text.contains("4111"));
+    let none = c.request(
+        "textDocument/hover",
+        json!({ "textDocument": { "uri": DRAFT }, "position": { "line": 0, "character": 1 } }),
+    );
+    assert!(none.is_null());
+    c.shutdown();
+}
+
+#[test]
+fn rule_files_get_errors_failing_examples_and_hover() {
+    let mut c = Client::start(NO_DEBOUNCE());
+    let uri = "file:///tmp/tenet-lsp-test/team.tenet";
+    let text = "guideline add-value {\n  rule lol hint {\n    find lolz\n    message \"Say more.\"\n  }\n  ## Explain yourself.\n  rule meh hint {\n    find \"meh\"\n    message \"Say more.\"\n    bad \"that was [funny]\"\n  }\n}\n";
+    let d = c.open(uri, "tenet", text);
+    let diags = d["diagnostics"].as_array().unwrap();
+    let messages: Vec<&str> = diags
+        .iter()
+        .map(|d| d["message"].as_str().unwrap())
+        .collect();
+    let unknown = diags.iter().find(|d| {
+        d["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("unknown list or parameter `lolz`")
+    });
+    assert_eq!(
+        unknown.expect("the unknown list is reported")["range"]["start"],
+        json!({ "line": 2, "character": 9 }),
+        "{messages:?}"
+    );
+    assert_eq!(unknown.unwrap()["severity"], 1);
+    c.notify(
+        "textDocument/didChange",
+        json!({ "textDocument": { "uri": uri, "version": 2 }, "contentChanges": [{ "text": text.replace("find lolz", "find \"lol\"") }] }),
+    );
+    let d = c.diagnostics(uri);
+    let messages: Vec<&str> = d["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["message"].as_str().unwrap())
+        .collect();
+    assert!(
+        messages.iter().any(|m| m.contains(
+            "`add-value.meh`: the `bad` example should report [funny], but reported nothing"
+        )),
+        "{messages:?}"
+    );
+    assert!(messages.iter().any(|m| m.contains("has no `bad` example")));
+    let hover = c.request(
+        "textDocument/hover",
+        json!({ "textDocument": { "uri": uri }, "position": { "line": 6, "character": 8 } }),
+    );
+    assert!(hover["contents"]["value"]
+        .as_str()
+        .unwrap()
+        .contains("Explain yourself."));
+    let hover = c.request(
+        "textDocument/hover",
+        json!({ "textDocument": { "uri": uri }, "position": { "line": 2, "character": 5 } }),
+    );
+    assert!(hover["contents"]["value"]
+        .as_str()
+        .unwrap()
+        .starts_with("`find P, …`"));
+    c.shutdown();
+}
+
+#[test]
+fn rules_reload_on_save_and_keep_the_last_good_ones() {
+    let dir = tempfile::tempdir().unwrap();
+    let rules = dir.path().join("team.tenet");
+    let write = |find: &str| {
+        std::fs::write(&rules, format!("guideline add-value {{\n rule word hint {{\n  find {find}\n  message \"No.\"\n  bad \"[{}]\"\n }}\n}}\n", find.trim_matches('"'))).unwrap()
+    };
+    write("\"alpha\"");
+    let rules_uri = tenet::lsp::path_to_uri(&rules)
+        .unwrap()
+        .as_str()
+        .to_string();
+    let mut c = Client::start(
+        json!({ "tenet": { "debounceMs": 0, "rules": [rules.to_string_lossy()], "noDefaultRules": true } }),
+    );
+    let d = c.open(DRAFT, "markdown", "alpha beta");
+    assert_eq!(codes(&d), ["add-value.word"]);
+
+    write("\"beta\"");
+    c.notify("textDocument/didOpen", json!({ "textDocument": { "uri": rules_uri, "languageId": "tenet", "version": 1, "text": std::fs::read_to_string(&rules).unwrap() } }));
+    c.diagnostics(&rules_uri);
+    c.notify(
+        "textDocument/didSave",
+        json!({ "textDocument": { "uri": rules_uri } }),
+    );
+    let d = c.diagnostics(DRAFT);
+    assert_eq!(
+        d["diagnostics"][0]["range"]["start"]["character"], 6,
+        "re-checked with the new rules"
+    );
+
+    // Broken rules: the last good ones stay, and the user is told.
+    write("gamma-list");
+    c.notify(
+        "workspace/didChangeWatchedFiles",
+        json!({ "changes": [{ "uri": rules_uri, "type": 2 }] }),
+    );
+    let d = c.diagnostics(DRAFT);
+    assert_eq!(d["diagnostics"][0]["range"]["start"]["character"], 6);
+    let told = c.backlog.iter().any(|m| matches!(m, Message::Notification(n) if n.method == "window/showMessage" && n.params["message"].as_str().unwrap().contains("last good rules")));
+    assert!(told, "no showMessage about keeping the last good rules");
+    c.shutdown();
+}
+
+#[test]
+fn configuration_changes_apply_and_null_means_defaults() {
+    let mut c = Client::start(NO_DEBOUNCE());
+    c.open(DRAFT, "markdown", "The new WidgetPro is great.");
+    c.notify(
+        "workspace/didChangeConfiguration",
+        json!({ "settings": { "tenet": { "debounceMs": 0, "channel": "internal" } } }),
+    );
+    let d = c.diagnostics(DRAFT);
+    assert!(codes(&d).is_empty());
+    c.notify(
+        "workspace/didChangeConfiguration",
+        json!({ "settings": null }),
+    );
+    c.diagnostics(DRAFT);
+    c.shutdown();
+}
+
+#[test]
+fn garbage_is_survived() {
+    let mut c = Client::start(NO_DEBOUNCE());
+    let r = c.request_raw("textDocument/frobnicate", json!({}));
+    assert_eq!(
+        r.error.unwrap().code,
+        lsp_server::ErrorCode::MethodNotFound as i32
+    );
+    let r = c.request_raw("textDocument/hover", json!({ "nonsense": true }));
+    assert_eq!(
+        r.error.unwrap().code,
+        lsp_server::ErrorCode::InvalidParams as i32
+    );
+    c.notify("textDocument/didChange", json!({ "textDocument": { "uri": "file:///nowhere.md", "version": 3 }, "contentChanges": [{ "text": "x" }] }));
+    c.notify("textDocument/didOpen", json!({ "textDocument": 42 }));
+    let r = c.request_raw("tenet/panic", json!({}));
+    assert_eq!(
+        r.error.unwrap().code,
+        lsp_server::ErrorCode::InternalError as i32
+    );
+    // An edit far outside the text is clamped.
+    c.open(DRAFT, "markdown", "Hi");
+    c.notify(
+        "textDocument/didChange",
+        json!({ "textDocument": { "uri": DRAFT, "version": 2 }, "contentChanges": [{ "range": { "start": { "line": 40, "character": 3 }, "end": { "line": 99, "character": 0 } }, "text": " guys" }] }),
+    );
+    assert_eq!(
+        codes(&c.diagnostics(DRAFT)),
+        ["add-value.inclusive-greeting"]
+    );
+    // A document over the size limit gets one informational diagnostic.
+    c.notify(
+        "workspace/didChangeConfiguration",
+        json!({ "settings": { "tenet": { "debounceMs": 0, "maxBytes": 3 } } }),
+    );
+    let d = c.diagnostics(DRAFT);
+    assert_eq!(d["diagnostics"].as_array().unwrap().len(), 1);
+    assert_eq!(d["diagnostics"][0]["severity"], 3);
+    assert!(c.shutdown());
+}
+
+#[test]
+fn cancelled_requests_are_answered_as_cancelled() {
+    let mut c = Client::start(NO_DEBOUNCE());
+    c.open(DRAFT, "markdown", "Hi");
+    // The cancel arrives before the request is read: it is answered as cancelled.
+    c.notify("$/cancelRequest", json!({ "id": c.next_id + 1 }));
+    let r = c.request_raw(
+        "textDocument/hover",
+        json!({ "textDocument": { "uri": DRAFT }, "position": { "line": 0, "character": 0 } }),
+    );
+    assert_eq!(
+        r.error.unwrap().code,
+        lsp_server::ErrorCode::RequestCanceled as i32
+    );
+    c.shutdown();
+}
+
+#[test]
+fn exit_without_shutdown_is_not_clean() {
+    let mut c = Client::start(NO_DEBOUNCE());
+    c.notify("exit", Value::Null);
+    assert!(!c.server.take().unwrap().join().unwrap());
+}
+
+#[test]
+fn debounce_publishes_once_after_a_burst() {
+    let mut c = Client::start(json!({ "tenet": { "debounceMs": 150 } }));
+    c.open(DRAFT, "markdown", "x");
+    let started = Instant::now();
+    for (i, ch) in " guys".chars().enumerate() {
+        c.notify(
+            "textDocument/didChange",
+            json!({ "textDocument": { "uri": DRAFT, "version": 2 + i },
+                    "contentChanges": [{ "range": { "start": { "line": 0, "character": 1 + i }, "end": { "line": 0, "character": 1 + i } }, "text": ch.to_string() }] }),
+        );
+    }
+    let d = c.diagnostics(DRAFT);
+    assert!(started.elapsed() >= Duration::from_millis(150));
+    assert_eq!(
+        d["version"], 6,
+        "one publication for the whole burst, at the last version"
+    );
+    assert_eq!(codes(&d), ["add-value.inclusive-greeting"]);
+    c.shutdown();
+}
+
+/// 1,000 random or mutated messages and edits: every request is answered, and the
+/// server still serves diagnostics at the end.
+#[test]
+fn fuzzed_messages_never_stop_the_server() {
+    let mut c = Client::start(NO_DEBOUNCE());
+    c.open(DRAFT, "markdown", "Start 😀\n");
+    c.backlog.clear();
+    let mut seed: u64 = 0x9e37_79b9_7f4a_7c15;
+    let mut rand = move |n: u64| {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        seed % n.max(1)
+    };
+    let methods = [
+        "textDocument/didChange",
+        "textDocument/hover",
+        "textDocument/codeAction",
+        "textDocument/didOpen",
+        "textDocument/didClose",
+        "textDocument/didSave",
+        "workspace/didChangeConfiguration",
+        "$/cancelRequest",
+        "textDocument/completion",
+        "bogus",
+        "",
+    ];
+    let values = [
+        json!(null),
+        json!(1),
+        json!("x"),
+        json!([]),
+        json!({}),
+        json!({ "uri": DRAFT }),
+        json!(-5),
+        json!(1e300),
+    ];
+    let mut requests = 0;
+    for i in 0..1000 {
+        let method = methods[rand(methods.len() as u64) as usize];
+        let params = match rand(4) {
+            0 => values[rand(values.len() as u64) as usize].clone(),
+            1 => {
+                let inserted = [
+                    "",
+                    "a",
+                    "😀",
+                    "guys ",
+                    "\r\n",
+                    "4111 1111 1111 1111 visa",
+                    "é\u{301}",
+                ][rand(7) as usize];
+                json!({ "textDocument": { "uri": DRAFT, "version": i }, "contentChanges": [{
+                    "range": { "start": { "line": rand(5), "character": rand(40) }, "end": { "line": rand(5), "character": rand(40) } },
+                    "text": inserted }] })
+            }
+            2 => {
+                json!({ "textDocument": { "uri": DRAFT }, "position": { "line": rand(6), "character": rand(60) },
+                         "range": { "start": { "line": rand(3), "character": rand(9) }, "end": { "line": rand(3), "character": rand(90) } },
+                         "context": { "diagnostics": [] } })
+            }
+            _ => {
+                json!({ "textDocument": { "uri": DRAFT, "languageId": "markdown", "version": i, "text": "guys 😀".repeat(rand(4) as usize) }, "settings": { "tenet": { "debounceMs": 0 } } })
+            }
+        };
+        if rand(2) == 0 {
+            requests += 1;
+            let r = c.request_raw(method, params);
+            assert!(r.result.is_some() || r.error.is_some());
+        } else {
+            c.notify(method, params);
+        }
+    }
+    assert!(requests > 300);
+    let alive = c.request_raw(
+        "textDocument/hover",
+        json!({ "textDocument": { "uri": DRAFT }, "position": { "line": 0, "character": 0 } }),
+    );
+    assert!(alive.result.is_some() || alive.error.is_some());
+    c.notify(
+        "workspace/didChangeConfiguration",
+        json!({ "settings": { "tenet": { "debounceMs": 0 } } }),
+    );
+    c.backlog.clear();
+    let d = c.open(DRAFT, "markdown", "Still here, guys");
+    assert_eq!(codes(&d), ["add-value.inclusive-greeting"]);
+    assert!(c.shutdown());
+}
+
+/// The binary over real standard input and output, with a malformed frame in the middle.
+#[test]
+fn the_binary_serves_over_stdio() {
+    use std::io::{BufRead, BufReader, Read, Write};
+    use std::process::{Command, Stdio};
+    let mut child = Command::new(env!("CARGO_BIN_EXE_tenet"))
+        .arg("lsp")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    let mut stdout = BufReader::new(child.stdout.take().unwrap());
+    let frame = |body: &str| format!("Content-Length: {}\r\n\r\n{body}", body.len());
+    let mut send = |body: String| stdin.write_all(frame(&body).as_bytes()).unwrap();
+    send(json!({ "jsonrpc": "2.0", "id": 1, "method": "initialize", "params": { "capabilities": {}, "initializationOptions": { "debounceMs": 0 } } }).to_string());
+    send("{ this is not json".to_string());
+    send(json!({ "jsonrpc": "2.0", "method": "textDocument/didOpen", "params": { "textDocument": { "uri": DRAFT, "languageId": "markdown", "version": 1, "text": "Thanks guys" } } }).to_string());
+    send(json!({ "jsonrpc": "2.0", "id": 2, "method": "shutdown" }).to_string());
+    send(json!({ "jsonrpc": "2.0", "method": "exit" }).to_string());
+    let mut seen = Vec::new();
+    loop {
+        let mut header = String::new();
+        if stdout.read_line(&mut header).unwrap() == 0 {
+            break;
+        }
+        let len: usize = header
+            .trim()
+            .trim_start_matches("Content-Length: ")
+            .parse()
+            .unwrap();
+        let mut blank = String::new();
+        stdout.read_line(&mut blank).unwrap();
+        let mut body = vec![0; len];
+        stdout.read_exact(&mut body).unwrap();
+        seen.push(serde_json::from_slice::<Value>(&body).unwrap());
+    }
+    let status = child.wait().unwrap();
+    assert!(status.success(), "exit code {status:?}");
+    assert!(seen
+        .iter()
+        .any(|m| m["method"] == "textDocument/publishDiagnostics"
+            && m["params"]["diagnostics"][0]["code"] == "add-value.inclusive-greeting"));
+    assert!(seen.iter().any(|m| m["id"] == 2));
+}
