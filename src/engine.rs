@@ -6,14 +6,16 @@ use std::collections::HashMap;
 use std::ops::Range;
 use std::sync::Arc;
 
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
-use regex_automata::meta;
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
 
 use crate::draft::{Draft, ScopeSet};
 use crate::finding::{self, Finding};
 use crate::fold::{fold, is_whole_word, Folded};
-use crate::metrics::Metrics;
+use crate::metrics::{Group, Metrics};
 use crate::rules::*;
+
+/// Term lists up to this many bytes get a full DFA (fast, larger); longer ones an NFA.
+const DFA_BYTES: usize = 256 << 10;
 
 /// A pattern set's match: where, and which of its patterns matched.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -42,10 +44,24 @@ pub struct Engine {
     /// `case` terms, searched in the draft as written.
     exact: Option<AhoCorasick>,
     exact_uses: Vec<Vec<Use>>,
-    /// All regexes at once, to learn which ones match at all.
-    regex_set: Option<meta::Regex>,
-    /// For each regex of `regex_set`: its matcher and pattern.
-    regex_uses: Vec<(MatcherId, usize)>,
+    /// Each distinct regex, with the (matcher, pattern) pairs that use it.
+    regexes: Vec<RegexEntry>,
+    /// The prefix literals of every regex that has them: a regex whose literals are
+    /// all absent from a draft is neither compiled nor run.
+    literals: Option<AhoCorasick>,
+    /// For each literal of `literals`, the regexes (indexes into `regexes`) it starts.
+    literal_owners: Vec<Vec<usize>>,
+}
+
+/// A regex and where it is used.
+#[derive(Debug, Clone)]
+struct RegexEntry {
+    /// The first use, whose pattern holds the (lazily) compiled regex.
+    owner: (MatcherId, usize),
+    /// Every use.
+    uses: Vec<(MatcherId, usize)>,
+    /// Whether it has prefix literals in `literals`; if not, it always runs.
+    prefiltered: bool,
 }
 
 /// How to check a draft.
@@ -81,8 +97,8 @@ impl Engine {
         let mut exact_ids: HashMap<String, usize> = HashMap::new();
         let mut exact_pats: Vec<String> = Vec::new();
         let mut exact_uses: Vec<Vec<Use>> = Vec::new();
-        let mut regex_sources = Vec::new();
-        let mut regex_uses = Vec::new();
+        let mut regexes: Vec<RegexEntry> = Vec::new();
+        let mut regex_ids: HashMap<String, usize> = HashMap::new();
         for (m, matcher) in rules.matchers.iter().enumerate() {
             for (p, pattern) in matcher.patterns.iter().enumerate() {
                 match pattern {
@@ -114,33 +130,57 @@ impl Engine {
                         });
                     }
                     Pattern::Regex(r) => {
-                        regex_sources.push(r.source.clone());
-                        regex_uses.push((m, p));
+                        let id = *regex_ids.entry(r.source.clone()).or_insert_with(|| {
+                            regexes.push(RegexEntry { owner: (m, p), uses: Vec::new(), prefiltered: r.prefixes.is_some() });
+                            regexes.len() - 1
+                        });
+                        regexes[id].uses.push((m, p));
                     }
                 }
             }
         }
         let automaton = |pats: &[String]| {
             (!pats.is_empty()).then(|| {
+                // A full DFA is the fastest to search; past some size its memory is not
+                // worth it and the contiguous NFA does the job.
+                let bytes: usize = pats.iter().map(String::len).sum();
+                let kind = if bytes <= DFA_BYTES { Some(AhoCorasickKind::DFA) } else { None };
                 AhoCorasickBuilder::new()
                     .match_kind(MatchKind::Standard)
+                    .kind(kind)
                     .build(pats)
                     .expect("term automaton: sizes are far below the limits")
             })
         };
-        let regex_set = (!regex_sources.is_empty()).then(|| {
-            meta::Regex::builder()
-                .configure(meta::Config::new().match_kind(regex_automata::MatchKind::All))
-                .build_many(&regex_sources)
-                .expect("each regex compiled alone, so together they compile")
+        let mut literal_ids: HashMap<Vec<u8>, usize> = HashMap::new();
+        let mut literal_pats: Vec<Vec<u8>> = Vec::new();
+        let mut literal_owners: Vec<Vec<usize>> = Vec::new();
+        for (id, entry) in regexes.iter().enumerate() {
+            let (m, p) = entry.owner;
+            let Pattern::Regex(r) = &rules.matchers[m].patterns[p] else { continue };
+            for lit in r.prefixes.iter().flatten() {
+                let l = *literal_ids.entry(lit.clone()).or_insert_with(|| {
+                    literal_pats.push(lit.clone());
+                    literal_owners.push(Vec::new());
+                    literal_pats.len() - 1
+                });
+                literal_owners[l].push(id);
+            }
+        }
+        let literals = (!literal_pats.is_empty()).then(|| {
+            AhoCorasickBuilder::new()
+                .match_kind(MatchKind::Standard)
+                .build(&literal_pats)
+                .expect("literal automaton: sizes are far below the limits")
         });
         Engine {
             caseless: automaton(&caseless_pats),
             caseless_uses,
             exact: automaton(&exact_pats),
             exact_uses,
-            regex_set,
-            regex_uses,
+            regexes,
+            literals,
+            literal_owners,
             rules: Arc::new(rules),
         }
     }
@@ -182,24 +222,7 @@ impl Engine {
                 push(&self.exact_uses[m.pattern().as_usize()], m.start(), m.end());
             }
         }
-        if let Some(set) = &self.regex_set {
-            let mut matched = regex_automata::PatternSet::new(set.pattern_len());
-            set.which_overlapping_matches(&regex_automata::Input::new(text), &mut matched);
-            for pid in matched.iter() {
-                let (m, p) = self.regex_uses[pid.as_usize()];
-                let Pattern::Regex(r) = &self.rules.matchers[m].patterns[p] else {
-                    continue;
-                };
-                for found in r.regex.find_iter(text) {
-                    if !found.is_empty() {
-                        hits[m].push(Hit {
-                            span: found.range(),
-                            pattern: p,
-                        });
-                    }
-                }
-            }
-        }
+        self.regex_hits(text, &mut hits);
         for (m, list) in hits.iter_mut().enumerate() {
             if let Some(v) = self.rules.matchers[m].validator {
                 list.retain(|h| v.check(&text[h.span.clone()]));
@@ -208,6 +231,40 @@ impl Engine {
             list.dedup();
         }
         hits
+    }
+
+    /// Finds every regex's matches (leftmost-first, not overlapping, like `find_iter`).
+    /// A regex with prefix literals runs only when one of them occurs in the draft:
+    /// one scan of the literal automaton answers that for all of them, and stops as
+    /// soon as every such regex is known to be needed.
+    fn regex_hits(&self, text: &str, hits: &mut [Vec<Hit>]) {
+        if self.regexes.is_empty() {
+            return;
+        }
+        let mut needed: Vec<bool> = self.regexes.iter().map(|e| !e.prefiltered).collect();
+        let mut missing = needed.iter().filter(|n| !**n).count();
+        if let Some(ac) = &self.literals {
+            for m in ac.find_overlapping_iter(text) {
+                for &r in &self.literal_owners[m.pattern().as_usize()] {
+                    if !needed[r] {
+                        needed[r] = true;
+                        missing -= 1;
+                    }
+                }
+                if missing == 0 {
+                    break;
+                }
+            }
+        }
+        for (entry, _) in self.regexes.iter().zip(&needed).filter(|(_, n)| **n) {
+            let (m, p) = entry.owner;
+            let Pattern::Regex(r) = &self.rules.matchers[m].patterns[p] else { continue };
+            let Some(re) = r.regex() else { continue };
+            let found: Vec<Range<usize>> = re.find_iter(text).filter(|m| !m.is_empty()).map(|m| m.range()).collect();
+            for &(m, p) in &entry.uses {
+                hits[m].extend(found.iter().map(|span| Hit { span: span.clone(), pattern: p }));
+            }
+        }
     }
 
     /// Checks a draft: findings sorted by position, and its triage.
@@ -271,7 +328,8 @@ struct Cx<'a> {
     options: &'a Options,
     /// Hits of a matcher outside hidden scopes, by (matcher, hidden).
     visible: RefCell<HashMap<(MatcherId, ScopeSet), VisibleHits>>,
-    metrics: RefCell<HashMap<ScopeSet, Metrics>>,
+    /// Metrics by hidden scopes, each group measured when first asked for.
+    metrics: RefCell<HashMap<ScopeSet, (Metrics, Vec<Group>)>>,
 }
 
 impl Cx<'_> {
@@ -296,11 +354,14 @@ impl Cx<'_> {
         if let Metric::Count(m) = metric {
             return select(self.visible(m, hidden).hits.iter().cloned()).len() as f64;
         }
-        self.metrics
-            .borrow_mut()
-            .entry(hidden)
-            .or_insert_with(|| Metrics::measure(self.draft, hidden))
-            .get(metric)
+        let mut cache = self.metrics.borrow_mut();
+        let (metrics, measured) = cache.entry(hidden).or_default();
+        let group = Group::of(metric);
+        if !measured.contains(&group) {
+            metrics.measure_group(self.draft, hidden, group);
+            measured.push(group);
+        }
+        metrics.get(metric)
     }
 
     fn rule(&self, rule: &Rule, out: &mut Vec<Finding>) {

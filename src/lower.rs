@@ -710,37 +710,31 @@ impl FileCx<'_> {
             format!("(?{flags}){source}")
         };
         let prefix = full.len() - source.len();
-        if let Err(e) = regex_syntax::Parser::new().parse(&full) {
-            let (kind, offset) = match &e {
-                regex_syntax::Error::Parse(e) => (e.kind().to_string(), e.span().start.offset),
-                regex_syntax::Error::Translate(e) => (e.kind().to_string(), e.span().start.offset),
-                _ => (e.to_string(), 0),
-            };
-            let at = body_start + offset.saturating_sub(prefix).min(source.len());
-            let hint = if kind.contains("look-around") {
-                "; Tenet regexes have no look-around: match the text itself and rule out context with `unless near …`"
-            } else {
-                ""
-            };
-            self.error(at..at + 1, format!("invalid regex: {kind}{hint}"));
+        let hir = match regex_syntax::Parser::new().parse(&full) {
+            Ok(hir) => hir,
+            Err(e) => {
+                let (kind, offset) = match &e {
+                    regex_syntax::Error::Parse(e) => (e.kind().to_string(), e.span().start.offset),
+                    regex_syntax::Error::Translate(e) => (e.kind().to_string(), e.span().start.offset),
+                    _ => (e.to_string(), 0),
+                };
+                let at = body_start + offset.saturating_sub(prefix).min(source.len());
+                let hint = if kind.contains("look-around") {
+                    "; Tenet regexes have no look-around: match the text itself and rule out context with `unless near …`"
+                } else {
+                    ""
+                };
+                self.error(at..at + 1, format!("invalid regex: {kind}{hint}"));
+                return None;
+            }
+        };
+        if hir.properties().minimum_len() == Some(0) {
+            self.error(span, "this regex matches empty text, so its findings would be empty; require at least one character");
             return None;
         }
-        match regex::RegexBuilder::new(&full).size_limit(64 << 20).build() {
-            Ok(regex) => {
-                if regex.is_match("") {
-                    self.error(span, "this regex matches empty text, so its findings would be empty; require at least one character");
-                    return None;
-                }
-                Some(RegexPattern {
-                    source: full,
-                    regex,
-                })
-            }
-            Err(e) => {
-                self.error(span, format!("invalid regex: {e}"));
-                None
-            }
-        }
+        // Compiling is left to the first draft that needs the regex: most drafts
+        // never contain the literal a regex must start with.
+        Some(RegexPattern::new(full, prefix_literals(&hir)))
     }
 
     fn matcher(&mut self, patterns: Vec<Pattern>, validator: Option<Validator>) -> MatcherId {
@@ -919,6 +913,15 @@ fn pattern_key(p: &Pattern) -> String {
         Pattern::Term(t) => format!("t{}{}{}", u8::from(t.case), u8::from(t.partial), t.text),
         Pattern::Regex(r) => format!("r{}", r.source),
     }
+}
+
+/// Literals one of which every match of the regex starts with, when there are few
+/// enough to be worth searching for; `None` when any text could start a match.
+fn prefix_literals(hir: &regex_syntax::hir::Hir) -> Option<Vec<Vec<u8>>> {
+    let seq = regex_syntax::hir::literal::Extractor::new().extract(hir);
+    let literals = seq.literals()?;
+    let useful = !literals.is_empty() && literals.len() <= 256 && literals.iter().all(|l| !l.as_bytes().is_empty());
+    useful.then(|| literals.iter().map(|l| l.as_bytes().to_vec()).collect())
 }
 
 /// The terms of a list file: one per line, blank lines and `#` comments skipped.

@@ -29,12 +29,51 @@ const COUNTED: ScopeSet = ScopeSet(
 const NOT_WORDS: ScopeSet =
     ScopeSet(Scope::Url as u16 | Scope::Hashtag as u16 | Scope::Mention as u16);
 
+/// Metrics that are measured together, in one pass of their own.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Group {
+    /// `words`, `caps`, `quoted`: a pass over the words.
+    Words,
+    /// `links`, `hashtags`, `mentions`: a pass over the regions.
+    Regions,
+    /// `sentences`, `exclamations`, `chars`, `lines`, `emoji`: a pass over the characters.
+    Chars,
+}
+
+impl Group {
+    /// The group a named metric belongs to.
+    pub fn of(metric: Metric) -> Group {
+        match metric {
+            Metric::Words | Metric::Caps | Metric::Quoted | Metric::Count(_) => Group::Words,
+            Metric::Links | Metric::Hashtags | Metric::Mentions => Group::Regions,
+            Metric::Sentences | Metric::Exclamations | Metric::Chars | Metric::Lines | Metric::Emoji => Group::Chars,
+        }
+    }
+}
+
 impl Metrics {
-    /// Measures `draft` without the `hidden` scopes.
+    /// Measures every metric of `draft` without the `hidden` scopes.
     pub fn measure(draft: &Draft, hidden: ScopeSet) -> Metrics {
-        let hidden = hidden.without(COUNTED);
-        let text = &draft.text;
         let mut m = Metrics::default();
+        for group in [Group::Words, Group::Regions, Group::Chars] {
+            m.measure_group(draft, hidden, group);
+        }
+        m
+    }
+
+    /// Measures one group of metrics (the others keep their values).
+    pub fn measure_group(&mut self, draft: &Draft, hidden: ScopeSet, group: Group) {
+        let hidden = hidden.without(COUNTED);
+        match group {
+            Group::Words => self.words_pass(draft, hidden),
+            Group::Regions => self.regions_pass(draft, hidden),
+            Group::Chars => self.chars_pass(draft, hidden),
+        }
+    }
+
+    fn words_pass(&mut self, draft: &Draft, hidden: ScopeSet) {
+        let text = &draft.text;
+        let m = self;
         let (mut cased_words, mut capital_words) = (0usize, 0usize);
         // Words come in order, so one sweep over each set of ranges answers "is it inside".
         let mut quote = Sweep::new(merged(draft, ScopeSet::of(&[Scope::Quote])));
@@ -68,6 +107,10 @@ impl Metrics {
         } else {
             capital_words as f64 / cased_words as f64
         };
+    }
+
+    fn regions_pass(&mut self, draft: &Draft, hidden: ScopeSet) {
+        let m = self;
         for (r, s) in &draft.regions {
             if draft.scopes_at(r.start).intersects(hidden) {
                 continue;
@@ -79,19 +122,37 @@ impl Metrics {
                 _ => {}
             }
         }
+    }
+
+    fn chars_pass(&mut self, draft: &Draft, hidden: ScopeSet) {
+        let (text, m) = (&draft.text, self);
         for range in visible_ranges(draft, hidden) {
             let part = &text[range];
-            let mut prev_word = false;
-            let mut in_terminator = false;
-            let mut zwj = false;
-            for c in part.chars() {
+            let bytes = part.as_bytes();
+            let (mut prev_word, mut in_terminator, mut zwj, mut line_has_text) = (false, false, false, false);
+            let mut i = 0;
+            while i < bytes.len() {
+                // ASCII is most text: decode a character only where one starts above it.
+                let (c, len) = if bytes[i] < 0x80 {
+                    (bytes[i] as char, 1)
+                } else {
+                    let c = part[i..].chars().next().unwrap_or('\u{FFFD}');
+                    (c, c.len_utf8())
+                };
+                i += len;
+                let space = c.is_whitespace();
+                if c == '\n' {
+                    m.lines += f64::from(u8::from(line_has_text));
+                    line_has_text = false;
+                }
+                if !space {
+                    m.chars += 1.0;
+                    line_has_text = true;
+                }
                 if c == '!' {
                     m.exclamations += 1.0;
                 }
-                if !c.is_whitespace() {
-                    m.chars += 1.0;
-                }
-                if is_emoji(c) && !zwj && !(0x1F3FB..=0x1F3FF).contains(&(c as u32)) {
+                if len > 1 && is_emoji(c) && !zwj && !(0x1F3FB..=0x1F3FF).contains(&(c as u32)) {
                     m.emoji += 1.0;
                 }
                 zwj = c == '\u{200D}';
@@ -101,16 +162,15 @@ impl Metrics {
                 }
                 in_terminator = terminator && (prev_word || in_terminator);
                 if !terminator {
-                    prev_word = crate::fold::is_word_char(c) || (prev_word && !c.is_whitespace());
+                    prev_word = crate::fold::is_word_char(c) || (prev_word && !space);
                 }
             }
             if prev_word {
                 // Text after the last full stop is a sentence too.
                 m.sentences += 1.0;
             }
-            m.lines += part.lines().filter(|l| !l.trim().is_empty()).count() as f64;
+            m.lines += f64::from(u8::from(line_has_text));
         }
-        m
     }
 
     /// The value of a named metric (`Count` is measured from hits, not here).

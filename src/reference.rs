@@ -96,7 +96,9 @@ pub fn hits(rules: &RuleSet, matcher: MatcherId, text: &str) -> Vec<Hit> {
                 }
             }
             Pattern::Regex(r) => {
-                for found in r.regex.find_iter(text) {
+                // Compiled here, from the source, with the regex crate: independent of the engine.
+                let Ok(re) = regex::Regex::new(&r.source) else { continue };
+                for found in re.find_iter(text) {
                     if !found.is_empty() {
                         out.push(Hit {
                             span: found.range(),

@@ -69,13 +69,31 @@ pub struct Term {
     pub partial: bool,
 }
 
-/// A compiled regular expression.
+/// A checked regular expression, compiled on first use.
 #[derive(Debug, Clone)]
 pub struct RegexPattern {
     /// The expression with its flags applied inline (`(?i)…`).
     pub source: String,
-    /// The compiled expression.
-    pub regex: regex::Regex,
+    /// Literals one of which starts every match (`None`: no such small set).
+    pub prefixes: Option<Vec<Vec<u8>>>,
+    compiled: std::sync::OnceLock<Option<regex_automata::meta::Regex>>,
+}
+
+impl RegexPattern {
+    /// A regex that has been parsed and checked, not yet compiled.
+    pub fn new(source: String, prefixes: Option<Vec<Vec<u8>>>) -> RegexPattern {
+        RegexPattern { source, prefixes, compiled: std::sync::OnceLock::new() }
+    }
+
+    /// The compiled regex (`None` only if it exceeds the size limits).
+    pub fn regex(&self) -> Option<&regex_automata::meta::Regex> {
+        self.compiled
+            .get_or_init(|| {
+                let config = regex_automata::meta::Config::new().nfa_size_limit(Some(64 << 20));
+                regex_automata::meta::Regex::builder().configure(config).build(&self.source).ok()
+            })
+            .as_ref()
+    }
 }
 
 /// A checksum that keeps only real identifiers among look-alikes.
