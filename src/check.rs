@@ -77,8 +77,30 @@ impl Checker {
 
     /// Checks a parsed draft with other options.
     pub fn check_on(&self, draft: &Draft, options: &Options) -> Report {
-        let (mut findings, triage) = self.engine.check(draft, options);
-        let suppressed = suppress::apply(&draft.text, &mut findings, self.engine.rules());
+        let (findings, triage) = self.engine.check(draft, options);
+        self.report(&draft.text, findings, triage)
+    }
+
+    /// Parses and checks a text (parsing and searching side by side): the fastest
+    /// way to check a large draft.
+    pub fn check_text_on(
+        &self,
+        text: String,
+        format: Format,
+        options: &Options,
+    ) -> (Draft, Report) {
+        let (draft, findings, triage) = self.engine.check_text(text, format, options);
+        let report = self.report(&draft.text, findings, triage);
+        (draft, report)
+    }
+
+    fn report(
+        &self,
+        text: &str,
+        mut findings: Vec<Finding>,
+        triage: Option<TriageResult>,
+    ) -> Report {
+        let suppressed = suppress::apply(text, &mut findings, self.engine.rules());
         let verdict = Verdict::of(&findings, triage.as_ref().and_then(|t| t.priority));
         Report {
             findings,

@@ -8,11 +8,12 @@ use std::sync::Arc;
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
 
-use crate::draft::{Draft, ScopeSet};
+use crate::draft::{Draft, Format, ScopeSet, Structure};
 use crate::finding::{self, Finding};
 use crate::fold::{fold, is_whole_word, Folded};
 use crate::metrics::{Group, Metrics};
 use crate::rules::*;
+use rayon::prelude::*;
 
 /// Term lists up to this many bytes get a full DFA (fast, larger); longer ones an NFA.
 const DFA_BYTES: usize = 256 << 10;
@@ -131,7 +132,11 @@ impl Engine {
                     }
                     Pattern::Regex(r) => {
                         let id = *regex_ids.entry(r.source.clone()).or_insert_with(|| {
-                            regexes.push(RegexEntry { owner: (m, p), uses: Vec::new(), prefiltered: r.prefixes.is_some() });
+                            regexes.push(RegexEntry {
+                                owner: (m, p),
+                                uses: Vec::new(),
+                                prefiltered: r.prefixes.is_some(),
+                            });
                             regexes.len() - 1
                         });
                         regexes[id].uses.push((m, p));
@@ -144,7 +149,11 @@ impl Engine {
                 // A full DFA is the fastest to search; past some size its memory is not
                 // worth it and the contiguous NFA does the job.
                 let bytes: usize = pats.iter().map(String::len).sum();
-                let kind = if bytes <= DFA_BYTES { Some(AhoCorasickKind::DFA) } else { None };
+                let kind = if bytes <= DFA_BYTES {
+                    Some(AhoCorasickKind::DFA)
+                } else {
+                    None
+                };
                 AhoCorasickBuilder::new()
                     .match_kind(MatchKind::Standard)
                     .kind(kind)
@@ -157,7 +166,9 @@ impl Engine {
         let mut literal_owners: Vec<Vec<usize>> = Vec::new();
         for (id, entry) in regexes.iter().enumerate() {
             let (m, p) = entry.owner;
-            let Pattern::Regex(r) = &rules.matchers[m].patterns[p] else { continue };
+            let Pattern::Regex(r) = &rules.matchers[m].patterns[p] else {
+                continue;
+            };
             for lit in r.prefixes.iter().flatten() {
                 let l = *literal_ids.entry(lit.clone()).or_insert_with(|| {
                     literal_pats.push(lit.clone());
@@ -190,9 +201,25 @@ impl Engine {
         &self.rules
     }
 
-    /// Every hit of every matcher in `draft`, each list sorted by position.
-    pub fn hits(&self, draft: &Draft) -> Vec<Vec<Hit>> {
-        let text = draft.text.as_str();
+    /// Every hit of every matcher in `text`, each list sorted by position. Terms and
+    /// regexes are searched side by side.
+    pub fn hits(&self, text: &str) -> Vec<Vec<Hit>> {
+        let (mut hits, regex_hits) = rayon::join(|| self.term_hits(text), || self.regex_hits(text));
+        for (list, more) in hits.iter_mut().zip(regex_hits) {
+            list.extend(more);
+        }
+        for (m, list) in hits.iter_mut().enumerate() {
+            if let Some(v) = self.rules.matchers[m].validator {
+                list.retain(|h| v.check(&text[h.span.clone()]));
+            }
+            list.sort_by_key(|h| (h.span.start, h.span.end, h.pattern));
+            list.dedup();
+        }
+        hits
+    }
+
+    /// The hits of every term: caseless ones in the folded text, `case` ones as written.
+    fn term_hits(&self, text: &str) -> Vec<Vec<Hit>> {
         let mut hits: Vec<Vec<Hit>> = vec![Vec::new(); self.rules.matchers.len()];
         let mut push = |uses: &[Use], start: usize, end: usize| {
             for u in uses {
@@ -222,14 +249,6 @@ impl Engine {
                 push(&self.exact_uses[m.pattern().as_usize()], m.start(), m.end());
             }
         }
-        self.regex_hits(text, &mut hits);
-        for (m, list) in hits.iter_mut().enumerate() {
-            if let Some(v) = self.rules.matchers[m].validator {
-                list.retain(|h| v.check(&text[h.span.clone()]));
-            }
-            list.sort_by_key(|h| (h.span.start, h.span.end, h.pattern));
-            list.dedup();
-        }
         hits
     }
 
@@ -237,9 +256,10 @@ impl Engine {
     /// A regex with prefix literals runs only when one of them occurs in the draft:
     /// one scan of the literal automaton answers that for all of them, and stops as
     /// soon as every such regex is known to be needed.
-    fn regex_hits(&self, text: &str, hits: &mut [Vec<Hit>]) {
+    fn regex_hits(&self, text: &str) -> Vec<Vec<Hit>> {
+        let mut hits: Vec<Vec<Hit>> = vec![Vec::new(); self.rules.matchers.len()];
         if self.regexes.is_empty() {
-            return;
+            return hits;
         }
         let mut needed: Vec<bool> = self.regexes.iter().map(|e| !e.prefiltered).collect();
         let mut missing = needed.iter().filter(|n| !**n).count();
@@ -256,23 +276,69 @@ impl Engine {
                 }
             }
         }
-        for (entry, _) in self.regexes.iter().zip(&needed).filter(|(_, n)| **n) {
-            let (m, p) = entry.owner;
-            let Pattern::Regex(r) = &self.rules.matchers[m].patterns[p] else { continue };
-            let Some(re) = r.regex() else { continue };
-            let found: Vec<Range<usize>> = re.find_iter(text).filter(|m| !m.is_empty()).map(|m| m.range()).collect();
+        let run: Vec<&RegexEntry> = self
+            .regexes
+            .iter()
+            .zip(&needed)
+            .filter(|(_, n)| **n)
+            .map(|(e, _)| e)
+            .collect();
+        let found: Vec<Vec<Range<usize>>> = run
+            .par_iter()
+            .map(|entry| {
+                let (m, p) = entry.owner;
+                let Pattern::Regex(r) = &self.rules.matchers[m].patterns[p] else {
+                    return Vec::new();
+                };
+                let Some(re) = r.regex() else {
+                    return Vec::new();
+                };
+                re.find_iter(text)
+                    .filter(|m| !m.is_empty())
+                    .map(|m| m.range())
+                    .collect()
+            })
+            .collect();
+        for (entry, found) in run.iter().zip(found) {
             for &(m, p) in &entry.uses {
-                hits[m].extend(found.iter().map(|span| Hit { span: span.clone(), pattern: p }));
+                hits[m].extend(found.iter().map(|span| Hit {
+                    span: span.clone(),
+                    pattern: p,
+                }));
             }
         }
+        hits
     }
 
     /// Checks a draft: findings sorted by position, and its triage.
     pub fn check(&self, draft: &Draft, options: &Options) -> (Vec<Finding>, Option<TriageResult>) {
-        let hits = self.hits(draft);
+        let hits = self.hits(&draft.text);
+        self.evaluate(draft, &hits, options)
+    }
+
+    /// Parses and checks a text, parsing and searching it side by side.
+    pub fn check_text(
+        &self,
+        text: String,
+        format: Format,
+        options: &Options,
+    ) -> (Draft, Vec<Finding>, Option<TriageResult>) {
+        let (structure, hits) = rayon::join(|| Structure::of(&text, format), || self.hits(&text));
+        let draft = Draft::with_structure(text, format, structure);
+        let (findings, triage) = self.evaluate(&draft, &hits, options);
+        (draft, findings, triage)
+    }
+
+    /// Findings and triage from a draft and its hits.
+    fn evaluate(
+        &self,
+        draft: &Draft,
+        hits: &[Vec<Hit>],
+        options: &Options,
+    ) -> (Vec<Finding>, Option<TriageResult>) {
         let cx = Cx {
             draft,
-            hits: &hits,
+            hits,
             options,
             visible: RefCell::default(),
             metrics: RefCell::default(),

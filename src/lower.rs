@@ -715,7 +715,9 @@ impl FileCx<'_> {
             Err(e) => {
                 let (kind, offset) = match &e {
                     regex_syntax::Error::Parse(e) => (e.kind().to_string(), e.span().start.offset),
-                    regex_syntax::Error::Translate(e) => (e.kind().to_string(), e.span().start.offset),
+                    regex_syntax::Error::Translate(e) => {
+                        (e.kind().to_string(), e.span().start.offset)
+                    }
                     _ => (e.to_string(), 0),
                 };
                 let at = body_start + offset.saturating_sub(prefix).min(source.len());
@@ -920,7 +922,9 @@ fn pattern_key(p: &Pattern) -> String {
 fn prefix_literals(hir: &regex_syntax::hir::Hir) -> Option<Vec<Vec<u8>>> {
     let seq = regex_syntax::hir::literal::Extractor::new().extract(hir);
     let literals = seq.literals()?;
-    let useful = !literals.is_empty() && literals.len() <= 256 && literals.iter().all(|l| !l.as_bytes().is_empty());
+    let useful = !literals.is_empty()
+        && literals.len() <= 256
+        && literals.iter().all(|l| !l.as_bytes().is_empty());
     useful.then(|| literals.iter().map(|l| l.as_bytes().to_vec()).collect())
 }
 

@@ -46,7 +46,11 @@ impl Group {
         match metric {
             Metric::Words | Metric::Caps | Metric::Quoted | Metric::Count(_) => Group::Words,
             Metric::Links | Metric::Hashtags | Metric::Mentions => Group::Regions,
-            Metric::Sentences | Metric::Exclamations | Metric::Chars | Metric::Lines | Metric::Emoji => Group::Chars,
+            Metric::Sentences
+            | Metric::Exclamations
+            | Metric::Chars
+            | Metric::Lines
+            | Metric::Emoji => Group::Chars,
         }
     }
 }
@@ -129,7 +133,8 @@ impl Metrics {
         for range in visible_ranges(draft, hidden) {
             let part = &text[range];
             let bytes = part.as_bytes();
-            let (mut prev_word, mut in_terminator, mut zwj, mut line_has_text) = (false, false, false, false);
+            let (mut prev_word, mut in_terminator, mut zwj, mut line_has_text) =
+                (false, false, false, false);
             let mut i = 0;
             while i < bytes.len() {
                 // ASCII is most text: decode a character only where one starts above it.

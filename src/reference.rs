@@ -97,7 +97,9 @@ pub fn hits(rules: &RuleSet, matcher: MatcherId, text: &str) -> Vec<Hit> {
             }
             Pattern::Regex(r) => {
                 // Compiled here, from the source, with the regex crate: independent of the engine.
-                let Ok(re) = regex::Regex::new(&r.source) else { continue };
+                let Ok(re) = regex::Regex::new(&r.source) else {
+                    continue;
+                };
                 for found in re.find_iter(text) {
                     if !found.is_empty() {
                         out.push(Hit {

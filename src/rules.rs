@@ -82,7 +82,11 @@ pub struct RegexPattern {
 impl RegexPattern {
     /// A regex that has been parsed and checked, not yet compiled.
     pub fn new(source: String, prefixes: Option<Vec<Vec<u8>>>) -> RegexPattern {
-        RegexPattern { source, prefixes, compiled: std::sync::OnceLock::new() }
+        RegexPattern {
+            source,
+            prefixes,
+            compiled: std::sync::OnceLock::new(),
+        }
     }
 
     /// The compiled regex (`None` only if it exceeds the size limits).
@@ -90,7 +94,10 @@ impl RegexPattern {
         self.compiled
             .get_or_init(|| {
                 let config = regex_automata::meta::Config::new().nfa_size_limit(Some(64 << 20));
-                regex_automata::meta::Regex::builder().configure(config).build(&self.source).ok()
+                regex_automata::meta::Regex::builder()
+                    .configure(config)
+                    .build(&self.source)
+                    .ok()
             })
             .as_ref()
     }

@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use anyhow::Result;
 use rayon::prelude::*;
-use tenet::draft::{Draft, Format};
+use tenet::draft::Format;
 use tenet::engine::Options;
 use tenet::output::{self, FileResult, Note, OutputFormat};
 use tenet::rules::Level;
@@ -239,13 +239,10 @@ fn check_one(input: &Input, loaded: &Loaded, req: &Request) -> Result<FileResult
         .clone()
         .or_else(|| loaded.setup.config.channel_for(&dir, &absolute(&path)))
         .unwrap_or_else(|| loaded.checker.options.channel.clone());
-    let draft = Draft::new(text, format);
-    let report = loaded.checker.check_on(
-        &draft,
-        &Options {
-            channel: channel.clone(),
-        },
-    );
+    let options = Options {
+        channel: channel.clone(),
+    };
+    let (draft, report) = loaded.checker.check_text_on(text, format, &options);
     Ok(FileResult {
         path,
         text: draft.text,

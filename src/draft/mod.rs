@@ -165,19 +165,29 @@ pub struct Draft {
     by_kind: Vec<Vec<Range<usize>>>,
 }
 
-impl Draft {
+/// What parsing finds in a text: its scopes and words. Separate from [`Draft`] so
+/// that it can be worked out while the same text is being searched.
+#[derive(Debug, Clone)]
+pub struct Structure {
+    regions: Vec<(Range<usize>, Scope)>,
+    words: Vec<Range<usize>>,
+    body_start: usize,
+    by_kind: Vec<Vec<Range<usize>>>,
+}
+
+impl Structure {
     /// Parses `text` as `format`.
-    pub fn new(text: String, format: Format) -> Draft {
+    pub fn of(text: &str, format: Format) -> Structure {
         let mut regions = match format {
-            Format::Markdown => markdown::regions(&text),
-            Format::Email => email::regions(&text),
-            Format::Text => email::plain_regions(&text, 0),
+            Format::Markdown => markdown::regions(text),
+            Format::Email => email::regions(text),
+            Format::Text => email::plain_regions(text, 0),
         };
-        tokens::inline_regions(&text, &mut regions);
-        tokens::suppression_lines(&text, &mut regions);
+        tokens::inline_regions(text, &mut regions);
+        tokens::suppression_lines(text, &mut regions);
         regions.sort_by_key(|(r, s)| (r.start, std::cmp::Reverse(r.end), *s as u16));
         regions.dedup();
-        let words = tokens::words(&text);
+        let words = tokens::words(text);
         let body_start = regions
             .iter()
             .filter(|(r, s)| matches!(s, Scope::Header | Scope::FrontMatter) && r.start == 0)
@@ -197,13 +207,31 @@ impl Draft {
                 merged
             })
             .collect();
-        Draft {
-            text,
-            format,
+        Structure {
             regions,
             words,
             body_start,
             by_kind,
+        }
+    }
+}
+
+impl Draft {
+    /// Parses `text` as `format`.
+    pub fn new(text: String, format: Format) -> Draft {
+        let structure = Structure::of(&text, format);
+        Draft::with_structure(text, format, structure)
+    }
+
+    /// Puts a text and its structure (from [`Structure::of`] on that text) together.
+    pub fn with_structure(text: String, format: Format, s: Structure) -> Draft {
+        Draft {
+            text,
+            format,
+            regions: s.regions,
+            words: s.words,
+            body_start: s.body_start,
+            by_kind: s.by_kind,
         }
     }
 
