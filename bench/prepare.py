@@ -10,6 +10,9 @@ OUT/draft-10k.md                 a 10 KB slice of it, cut at a line end
 OUT/terms-N.txt                  N distinct terms (N = 100, 1000, 5000, 10000, 100000):
                                  words and word pairs of the corpus, frequent and rare mixed
 OUT/terms-N.tenet                a rule file whose one rule finds the terms of terms-N.txt
+OUT/names-N.txt, names-N.tenet   N terms like an organisation's list of names: 50 word pairs
+                                 of the corpus plus N - 50 made-up names that never occur,
+                                 so the findings stay the same whatever N is
 """
 import email, email.policy, os, random, re, sys, tarfile
 
@@ -71,6 +74,28 @@ def main():
             f.write(
                 "guideline confidentiality {\n"
                 f"  list names = file \"terms-{n}.txt\"\n"
+                "  rule listed warning {\n"
+                "    find names\n"
+                "    message \"“{match}” is on the organisation's list.\"\n"
+                "  }\n"
+                "}\n"
+            )
+    syllables = ["zor", "vex", "qua", "lin", "dra", "mok", "tir", "pel", "uvo", "sar", "kyn", "bel", "ith", "gro"]
+    made_up = set()
+    while len(made_up) < 100000:
+        first = "".join(rng.choice(syllables) for _ in range(rng.randint(2, 3))).capitalize()
+        last = "".join(rng.choice(syllables) for _ in range(rng.randint(2, 4))).capitalize()
+        made_up.add(f"{first} {last}")
+    made_up = sorted(made_up)
+    rng.shuffle(made_up)
+    for n in (100, 1000, 10000, 100000):
+        terms = pairs[:50] + made_up[: n - 50]
+        with open(os.path.join(out, f"names-{n}.txt"), "w", encoding="utf-8") as f:
+            f.write("\n".join(terms) + "\n")
+        with open(os.path.join(out, f"names-{n}.tenet"), "w", encoding="utf-8") as f:
+            f.write(
+                "guideline confidentiality {\n"
+                f"  list names = file \"names-{n}.txt\"\n"
                 "  rule listed warning {\n"
                 "    find names\n"
                 "    message \"“{match}” is on the organisation's list.\"\n"

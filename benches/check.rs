@@ -28,10 +28,10 @@ fn data_dir() -> PathBuf {
     dir
 }
 
-/// The built-in pack plus a rule that finds every term of `terms-N.txt`.
-fn checker(dir: &Path, terms: usize) -> Checker {
+/// The built-in pack plus a rule that finds every term of `LIST-N.txt`.
+fn checker(dir: &Path, list: &str, terms: usize) -> Checker {
     let mut files = tenet::builtin::rule_files();
-    let path = dir.join(format!("terms-{terms}.tenet"));
+    let path = dir.join(format!("{list}-{terms}.tenet"));
     files.push(RuleFile {
         text: Arc::from(std::fs::read_to_string(&path).unwrap()),
         path,
@@ -43,7 +43,7 @@ fn checker(dir: &Path, terms: usize) -> Checker {
 
 fn check(c: &mut Criterion) {
     let dir = data_dir();
-    let checker = checker(&dir, 5000);
+    let checker = checker(&dir, "terms", 5000);
     let mut group = c.benchmark_group("check");
     let small = std::fs::read_to_string(dir.join("draft-10k.md")).unwrap();
     let big = std::fs::read_to_string(dir.join("enron-drafts.txt")).unwrap();
@@ -60,6 +60,34 @@ fn check(c: &mut Criterion) {
                 checker.check(&draft).findings.len()
             })
         });
+    }
+    group.finish();
+}
+
+/// Check time (rules already compiled) of a 1 MB file as the list grows from 100 to
+/// 100,000 names, of which the same 50 occur.
+fn scale(c: &mut Criterion) {
+    let dir = data_dir();
+    let big = std::fs::read_to_string(dir.join("enron-drafts.txt")).unwrap();
+    let cut = big[..1 << 20].rfind('\n').unwrap();
+    let mb = big[..cut].to_string();
+    let mut group = c.benchmark_group("scale");
+    group.sample_size(20);
+    group.throughput(Throughput::Bytes(mb.len() as u64));
+    for names in [100, 100_000] {
+        let checker = checker(&dir, "names", names);
+        group.bench_with_input(
+            BenchmarkId::new("1MB file, built-in pack + names", names),
+            &mb,
+            |b, text| {
+                b.iter(|| {
+                    checker
+                        .check(&Draft::new(text.clone(), Format::Markdown))
+                        .findings
+                        .len()
+                })
+            },
+        );
     }
     group.finish();
 }
@@ -88,5 +116,5 @@ fn compile(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, check, compile);
+criterion_group!(benches, check, scale, compile);
 criterion_main!(benches);
