@@ -347,13 +347,7 @@ impl Engine {
         for rule in &self.rules.rules {
             cx.rule(rule, &mut findings);
         }
-        findings.sort_by(|a, b| {
-            a.span
-                .start
-                .cmp(&b.span.start)
-                .then(a.span.end.cmp(&b.span.end))
-                .then(a.rule.cmp(&b.rule))
-        });
+        crate::finding::sort(&mut findings);
         let triage = (!self.rules.triage.is_empty()).then(|| cx.triage(&self.rules.triage));
         (findings, triage)
     }

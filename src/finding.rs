@@ -121,19 +121,15 @@ pub fn build(
         None => (Vec::new(), None),
         Some(spec) => {
             let (suggestions, edits, title) = match &spec.kind {
-                FixKind::Suggest(ts) => {
-                    let s = render_all(ts);
-                    let edit = s.first().map(|t| {
-                        vec![Edit {
-                            span: span.clone(),
-                            text: t.clone(),
-                        }]
-                    });
-                    let title = s.first().map(|t| format!("Replace with “{t}”"));
-                    (s, edit, title)
-                }
-                FixKind::Replace(table) => {
-                    let s = render_all(table.get(pattern).map_or(&[][..], Vec::as_slice));
+                FixKind::Suggest(_) | FixKind::Replace(_) => {
+                    let templates = match &spec.kind {
+                        FixKind::Suggest(ts) => ts.as_slice(),
+                        FixKind::Replace(table) => {
+                            table.get(pattern).map_or(&[][..], Vec::as_slice)
+                        }
+                        _ => &[][..],
+                    };
+                    let s = render_all(templates);
                     let edit = s.first().map(|t| {
                         vec![Edit {
                             span: span.clone(),
@@ -228,6 +224,13 @@ fn match_case(original: &str, replacement: &str) -> String {
         }
         _ => replacement.to_string(),
     }
+}
+
+/// Puts findings in the order every output shows them: by position, then rule id.
+pub fn sort(findings: &mut [Finding]) {
+    findings.sort_by(|a, b| {
+        (a.span.start, a.span.end, &a.rule).cmp(&(b.span.start, b.span.end, &b.rule))
+    });
 }
 
 /// Applies edits to a text. Edits that overlap an earlier one are skipped.

@@ -67,13 +67,7 @@ pub fn check(rules: &RuleSet, draft: &Draft, options: &Options) -> Vec<Finding> 
             reported += 1;
         }
     }
-    out.sort_by(|a, b| {
-        a.span
-            .start
-            .cmp(&b.span.start)
-            .then(a.span.end.cmp(&b.span.end))
-            .then(a.rule.cmp(&b.rule))
-    });
+    crate::finding::sort(&mut out);
     out
 }
 

@@ -215,13 +215,7 @@ pub fn apply(text: &str, findings: &mut Vec<Finding>, rules: &RuleSet) -> Vec<Su
             text,
         ));
     }
-    findings.sort_by(|a, b| {
-        a.span
-            .start
-            .cmp(&b.span.start)
-            .then(a.span.end.cmp(&b.span.end))
-            .then(a.rule.cmp(&b.rule))
-    });
+    crate::finding::sort(findings);
     suppressed
 }
 
