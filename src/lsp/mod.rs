@@ -7,13 +7,14 @@
 
 mod convert;
 mod features;
+mod settings;
 mod transport;
 
 use std::collections::{HashMap, HashSet};
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use crossbeam_channel::RecvTimeoutError;
 use lsp_server::{Connection, ErrorCode, Message, Notification, Request, RequestId, Response};
@@ -35,74 +36,7 @@ use crate::engine::Options;
 use crate::pack::{LoadError, Setup};
 
 pub use convert::{path_to_uri, uri_to_path, Encoding};
-
-/// What the editor can set (`initializationOptions`, or the `tenet` section of
-/// `workspace/didChangeConfiguration`).
-#[derive(Debug, Clone, PartialEq)]
-pub struct Settings {
-    /// Rule files or folders used besides the configured ones.
-    pub rules: Vec<PathBuf>,
-    /// Leave out the built-in pack.
-    pub no_default_rules: bool,
-    /// The channel drafts are for, unless `tenet.toml` says otherwise.
-    pub channel: Option<String>,
-    /// How long to wait after a change before checking.
-    pub debounce: Duration,
-    /// Language ids checked besides markdown, plaintext and email.
-    pub languages: Vec<String>,
-    /// Larger documents are not checked while editing.
-    pub max_bytes: usize,
-}
-
-impl Default for Settings {
-    fn default() -> Settings {
-        Settings {
-            rules: Vec::new(),
-            no_default_rules: false,
-            channel: None,
-            debounce: Duration::from_millis(100),
-            languages: Vec::new(),
-            max_bytes: 2 << 20,
-        }
-    }
-}
-
-impl Settings {
-    /// Reads settings from JSON: `{"tenet": {…}}` or `{…}`; `null` means defaults.
-    pub fn from_json(value: &Value) -> Settings {
-        let v = value.get("tenet").unwrap_or(value);
-        let mut s = Settings::default();
-        if let Some(rules) = v.get("rules").and_then(Value::as_array) {
-            s.rules = rules
-                .iter()
-                .filter_map(Value::as_str)
-                .map(PathBuf::from)
-                .collect();
-        }
-        if let Some(b) = v.get("noDefaultRules").and_then(Value::as_bool) {
-            s.no_default_rules = b;
-        }
-        s.channel = v
-            .get("channel")
-            .and_then(Value::as_str)
-            .filter(|c| !c.is_empty())
-            .map(str::to_string);
-        if let Some(ms) = v.get("debounceMs").and_then(Value::as_u64) {
-            s.debounce = Duration::from_millis(ms);
-        }
-        if let Some(langs) = v.get("languages").and_then(Value::as_array) {
-            s.languages = langs
-                .iter()
-                .filter_map(Value::as_str)
-                .map(str::to_string)
-                .collect();
-        }
-        if let Some(n) = v.get("maxBytes").and_then(Value::as_u64) {
-            s.max_bytes = n as usize;
-        }
-        s
-    }
-}
+pub use settings::Settings;
 
 /// What an open document is to the server.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
