@@ -683,3 +683,50 @@ fn the_binary_serves_over_stdio() {
             && m["params"]["diagnostics"][0]["code"] == "add-value.inclusive-greeting"));
     assert!(seen.iter().any(|m| m["id"] == 2));
 }
+
+#[test]
+fn tenet_toml_gets_diagnostics_with_a_position() {
+    let mut c = Client::start(NO_DEBOUNCE());
+    let uri = "file:///tmp/tenet-lsp-test/tenet.toml";
+    let d = c.open(uri, "toml", "fail-on = \"warning\"\ncolour = true\n");
+    let diag = &d["diagnostics"][0];
+    assert_eq!(diag["range"]["start"], json!({ "line": 1, "character": 0 }));
+    assert!(
+        diag["message"]
+            .as_str()
+            .unwrap()
+            .contains("unknown field `colour`"),
+        "{diag}"
+    );
+    c.notify(
+        "textDocument/didChange",
+        json!({ "textDocument": { "uri": uri, "version": 2 }, "contentChanges": [{ "text": "fail-on = \"warning\"\n" }] }),
+    );
+    assert!(c.diagnostics(uri)["diagnostics"]
+        .as_array()
+        .unwrap()
+        .is_empty());
+    c.shutdown();
+}
+
+#[test]
+fn the_binary_exits_with_1_without_shutdown() {
+    use std::io::Write;
+    use std::process::{Command, Stdio};
+    let mut child = Command::new(env!("CARGO_BIN_EXE_tenet"))
+        .arg("lsp")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    for body in [
+        json!({ "jsonrpc": "2.0", "id": 1, "method": "initialize", "params": { "capabilities": {} } }).to_string(),
+        json!({ "jsonrpc": "2.0", "method": "exit" }).to_string(),
+    ] {
+        write!(stdin, "Content-Length: {}\r\n\r\n{body}", body.len()).unwrap();
+    }
+    drop(stdin);
+    assert_eq!(child.wait().unwrap().code(), Some(1));
+}
