@@ -89,13 +89,19 @@ pub(super) fn plain_regions(text: &str, from: usize) -> Vec<(Range<usize>, Scope
     while at < text.len() {
         let end = text[at..].find('\n').map_or(text.len(), |i| at + i + 1);
         let line = text[at..end].trim_end_matches(['\n', '\r']);
-        let lower = line.trim().to_ascii_lowercase();
+        let trimmed = line.trim();
         if line == "-- " || line == "--" && end == text.len() {
             out.extend(quote_start.take().map(|s| (s..at, Scope::Quote)));
             out.push((at..text.len(), Scope::Signature));
             return out;
         }
-        if FORWARD_MARKERS.iter().any(|m| lower.starts_with(m)) {
+        let forwarded = FORWARD_MARKERS.iter().any(|m| {
+            trimmed
+                .as_bytes()
+                .get(..m.len())
+                .is_some_and(|head| head.eq_ignore_ascii_case(m.as_bytes()))
+        });
+        if forwarded {
             out.extend(quote_start.take().map(|s| (s..at, Scope::Quote)));
             out.push((at..text.len(), Scope::Quote));
             return out;

@@ -2,6 +2,9 @@
 //! Tenet's own suppression lines.
 
 use std::ops::Range;
+use std::sync::OnceLock;
+
+use aho_corasick::AhoCorasick;
 
 use super::Scope;
 use crate::fold::is_word_char;
@@ -9,22 +12,33 @@ use crate::fold::is_word_char;
 /// The byte ranges of the words of `text`: runs of word characters, joined across
 /// an apostrophe (`don't` is one word).
 pub(super) fn words(text: &str) -> Vec<Range<usize>> {
-    let mut out = Vec::new();
+    let bytes = text.as_bytes();
+    // The character at `i` and its length; ASCII without decoding.
+    let char_at = |i: usize| -> (char, usize) {
+        if bytes[i] < 0x80 {
+            (bytes[i] as char, 1)
+        } else {
+            let c = text[i..].chars().next().unwrap_or('\u{FFFD}');
+            (c, c.len_utf8())
+        }
+    };
+    let mut out = Vec::with_capacity(text.len() / 6);
     let mut start: Option<usize> = None;
-    let mut chars = text.char_indices().peekable();
-    while let Some((i, c)) = chars.next() {
+    let mut i = 0;
+    while i < bytes.len() {
+        let (c, len) = char_at(i);
         if is_word_char(c) {
             start.get_or_insert(i);
-            continue;
-        }
-        if let Some(s) = start {
+        } else if let Some(s) = start {
+            let next = i + len;
             let joins =
-                matches!(c, '\'' | '’') && chars.peek().is_some_and(|&(_, n)| is_word_char(n));
+                matches!(c, '\'' | '’') && next < bytes.len() && is_word_char(char_at(next).0);
             if !joins {
                 out.push(s..i);
                 start = None;
             }
         }
+        i += len;
     }
     if let Some(s) = start {
         out.push(s..text.len());
@@ -32,54 +46,74 @@ pub(super) fn words(text: &str) -> Vec<Range<usize>> {
     out
 }
 
+/// Where a hashtag, mention or URL may start: `#`, `@`, `://` (after `http` or
+/// `https`) and `www.`, found by one SIMD-accelerated search instead of a loop over
+/// every byte.
+fn starts_automaton() -> &'static AhoCorasick {
+    static AUTOMATON: OnceLock<AhoCorasick> = OnceLock::new();
+    AUTOMATON.get_or_init(|| {
+        AhoCorasick::builder()
+            .ascii_case_insensitive(true)
+            .build(["#", "@", "://", "www."])
+            .expect("four short patterns build")
+    })
+}
+
 /// Hashtags, @mentions and bare URLs, wherever they stand.
 pub(super) fn inline_regions(text: &str, out: &mut Vec<(Range<usize>, Scope)>) {
     let bytes = text.as_bytes();
     let prev_char = |i: usize| text[..i].chars().next_back();
-    let mut i = 0;
-    while i < bytes.len() {
-        let b = bytes[i];
-        if !matches!(b, b'#' | b'@' | b'h' | b'w' | b'H' | b'W') {
-            i += 1;
+    let is = |at: usize, word: &str| {
+        bytes
+            .get(at..at + word.len())
+            .is_some_and(|h| h.eq_ignore_ascii_case(word.as_bytes()))
+    };
+    let mut candidates: Vec<usize> = Vec::new();
+    for m in starts_automaton().find_iter(text) {
+        let at = m.start();
+        match bytes[at] {
+            b':' if at >= 5 && is(at - 5, "https") => candidates.push(at - 5),
+            b':' if at >= 4 && is(at - 4, "http") => candidates.push(at - 4),
+            b':' => {}
+            _ => candidates.push(at),
+        }
+    }
+    candidates.sort_unstable();
+    // Regions do not nest: a start inside the last region found is skipped.
+    let mut cursor = 0;
+    for i in candidates {
+        if i < cursor {
             continue;
         }
+        let b = bytes[i];
         // `b` is ASCII, so `i` is a character boundary.
         let boundary = prev_char(i).is_none_or(|c| !is_word_char(c) && c != '&' && c != '/');
-        if (b == b'#' || b == b'@') && boundary {
+        if !boundary {
+            continue;
+        }
+        if b == b'#' || b == b'@' {
             let rest = &text[i + 1..];
             let len = rest
                 .char_indices()
                 .find(|&(_, c)| !(is_word_char(c) || (b == b'@' && c == '.')))
                 .map_or(rest.len(), |(j, _)| j);
             let body = rest[..len].trim_end_matches('.');
-            let has_letter = body.chars().any(char::is_alphabetic);
-            if !body.is_empty() && has_letter {
+            if !body.is_empty() && body.chars().any(char::is_alphabetic) {
                 let scope = if b == b'#' {
                     Scope::Hashtag
                 } else {
                     Scope::Mention
                 };
                 out.push((i..i + 1 + body.len(), scope));
-                i += 1 + body.len();
-                continue;
+                cursor = i + 1 + body.len();
+            }
+        } else if is(i, "http://") || is(i, "https://") || is(i, "www.") {
+            let len = url_len(&text[i..]);
+            if len > 7 {
+                out.push((i..i + len, Scope::Url));
+                cursor = i + len;
             }
         }
-        if boundary && b != b'#' && b != b'@' {
-            let rest = &text[i..];
-            let head = rest.get(..8).unwrap_or(rest).to_ascii_lowercase();
-            if head.starts_with("http://")
-                || head.starts_with("https://")
-                || head.starts_with("www.")
-            {
-                let len = url_len(rest);
-                if len > 7 {
-                    out.push((i..i + len, Scope::Url));
-                    i += len;
-                    continue;
-                }
-            }
-        }
-        i += 1;
     }
 }
 
