@@ -27,6 +27,20 @@ def decode(raw: bytes) -> str:
         return raw.decode("cp1252", errors="replace")
 
 
+def write_rule(out, name):
+    """A rule file whose one rule finds every term of NAME.txt."""
+    with open(os.path.join(out, f"{name}.tenet"), "w", encoding="utf-8") as f:
+        f.write(
+            "guideline confidentiality {\n"
+            f"  list names = file \"{name}.txt\"\n"
+            "  rule listed warning {\n"
+            "    find names\n"
+            "    message \"“{match}” is on the organisation's list.\"\n"
+            "  }\n"
+            "}\n"
+        )
+
+
 def main():
     out = sys.argv[1]
     os.makedirs(os.path.join(out, "drafts"), exist_ok=True)
@@ -70,16 +84,7 @@ def main():
         terms = (vocab[: n // 2] + pairs[: n - n // 2]) if n // 2 <= len(vocab) else pool[:n]
         with open(os.path.join(out, f"terms-{n}.txt"), "w", encoding="utf-8") as f:
             f.write("\n".join(terms) + "\n")
-        with open(os.path.join(out, f"terms-{n}.tenet"), "w", encoding="utf-8") as f:
-            f.write(
-                "guideline confidentiality {\n"
-                f"  list names = file \"terms-{n}.txt\"\n"
-                "  rule listed warning {\n"
-                "    find names\n"
-                "    message \"“{match}” is on the organisation's list.\"\n"
-                "  }\n"
-                "}\n"
-            )
+        write_rule(out, f"terms-{n}")
     syllables = ["zor", "vex", "qua", "lin", "dra", "mok", "tir", "pel", "uvo", "sar", "kyn", "bel", "ith", "gro"]
     made_up = set()
     while len(made_up) < 100000:
@@ -92,16 +97,7 @@ def main():
         terms = pairs[:50] + made_up[: n - 50]
         with open(os.path.join(out, f"names-{n}.txt"), "w", encoding="utf-8") as f:
             f.write("\n".join(terms) + "\n")
-        with open(os.path.join(out, f"names-{n}.tenet"), "w", encoding="utf-8") as f:
-            f.write(
-                "guideline confidentiality {\n"
-                f"  list names = file \"names-{n}.txt\"\n"
-                "  rule listed warning {\n"
-                "    find names\n"
-                "    message \"“{match}” is on the organisation's list.\"\n"
-                "  }\n"
-                "}\n"
-            )
+        write_rule(out, f"names-{n}")
     print(f"{len(drafts)} drafts, {len(big):,} bytes, {len(vocab):,} words, {len(pairs):,} pairs")
 
 

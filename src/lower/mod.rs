@@ -154,16 +154,7 @@ impl FileCx<'_> {
         };
         let mut declared: HashMap<String, ast::Span> = HashMap::new();
         for p in params {
-            if let Some(prev) = declared.insert(p.name.value.clone(), p.name.span.clone()) {
-                let line = self.line_of(prev.start);
-                self.error(
-                    p.name.span.clone(),
-                    format!(
-                        "`{}` is declared twice (first on line {line})",
-                        p.name.value
-                    ),
-                );
-            }
+            self.declare(&mut declared, &p.name);
             let qualified = scope.map(|s| format!("{s}.{}", p.name.value));
             let value = qualified
                 .and_then(|q| overrides.params.get(&q))
@@ -173,16 +164,7 @@ impl FileCx<'_> {
             names.params.insert(p.name.value.clone(), value);
         }
         for l in lists {
-            if let Some(prev) = declared.insert(l.name.value.clone(), l.name.span.clone()) {
-                let line = self.line_of(prev.start);
-                self.error(
-                    l.name.span.clone(),
-                    format!(
-                        "`{}` is declared twice (first on line {line})",
-                        l.name.value
-                    ),
-                );
-            }
+            self.declare(&mut declared, &l.name);
             let qualified = scope.map(|s| format!("{s}.{}", l.name.value));
             let overridden = qualified
                 .as_ref()
@@ -211,6 +193,17 @@ impl FileCx<'_> {
             names.lists.insert(l.name.value.clone(), terms);
         }
         names
+    }
+
+    /// Records a parameter or list name; a second declaration of it is an error.
+    fn declare(&mut self, declared: &mut HashMap<String, ast::Span>, name: &ast::Spanned<String>) {
+        if let Some(prev) = declared.insert(name.value.clone(), name.span.clone()) {
+            let line = self.line_of(prev.start);
+            self.error(
+                name.span.clone(),
+                format!("`{}` is declared twice (first on line {line})", name.value),
+            );
+        }
     }
 
     fn line_of(&self, offset: usize) -> u32 {
