@@ -68,6 +68,8 @@ struct Server {
     documents: HashMap<Uri, Document>,
     /// Checkers by the `tenet.toml` that governs them (`None`: no file).
     rules: HashMap<Option<PathBuf>, Rules>,
+    /// The `tenet.toml` governing each folder seen, found once.
+    config_paths: HashMap<PathBuf, Option<PathBuf>>,
     cancelled: HashSet<RequestId>,
     shutdown_requested: bool,
     next_request: i32,
@@ -147,6 +149,7 @@ pub fn run(connection: Connection) -> anyhow::Result<bool> {
         settings,
         documents: HashMap::new(),
         rules: HashMap::new(),
+        config_paths: HashMap::new(),
         cancelled: HashSet::new(),
         shutdown_requested: false,
         next_request: 0,
@@ -529,9 +532,19 @@ impl Server {
         }
     }
 
-    /// The rules for a document at `path`, compiled on first use.
-    fn rules_for(&mut self, path: Option<&Path>) -> Option<Arc<Checker>> {
-        let config_path = path.and_then(Config::discover);
+    /// The `tenet.toml` that governs a document at `path`, looked up once per folder.
+    fn config_path(&mut self, path: Option<&Path>) -> Option<PathBuf> {
+        let dir = path?.parent()?.to_path_buf();
+        if let Some(found) = self.config_paths.get(&dir) {
+            return found.clone();
+        }
+        let found = Config::discover(&dir);
+        self.config_paths.insert(dir, found.clone());
+        found
+    }
+
+    /// The rules for documents governed by `config_path`, compiled on first use.
+    fn rules_for(&mut self, config_path: Option<PathBuf>) -> Option<Arc<Checker>> {
         if let Some(r) = self.rules.get(&config_path) {
             return Some(r.checker.clone());
         }
@@ -578,6 +591,8 @@ impl Server {
 
     /// Recompiles every configuration's rules; keeps the last good ones on errors.
     fn reload(&mut self) {
+        // A tenet.toml may have appeared or gone.
+        self.config_paths.clear();
         let keys: Vec<Option<PathBuf>> = self.rules.keys().cloned().collect();
         for key in keys {
             match self.setup(key.as_deref()).and_then(|s| {
@@ -634,7 +649,8 @@ impl Server {
     /// Checks a draft; the report and the checker come back for code actions and hover.
     fn report(&mut self, uri: &Uri) -> Option<(crate::check::Report, Arc<Checker>)> {
         let path = uri_to_path(uri);
-        let checker = self.rules_for(path.as_deref())?;
+        let key = self.config_path(path.as_deref());
+        let checker = self.rules_for(key.clone())?;
         let doc = self.documents.get(uri)?;
         let Kind::Draft(format) = doc.kind else {
             return None;
@@ -646,33 +662,22 @@ impl Server {
             Some(p) if format == Format::Text => Format::detect(Some(p), &doc.text),
             _ => format,
         };
-        let config_dir = self
-            .rules
-            .get(&path.as_deref().and_then(Config::discover))
-            .and_then(|r| r.setup.config_dir.clone());
-        let channel = self.channel_for(path.as_deref(), config_dir.as_deref(), &checker);
+        // The editor's channel wins; then the configuration's `[channels]` for this path.
+        let by_path = match (
+            &self.settings.channel,
+            self.rules.get(&key),
+            path.as_deref(),
+        ) {
+            (None, Some(r), Some(p)) => r
+                .setup
+                .config_dir
+                .as_deref()
+                .and_then(|dir| r.setup.config.channel_for(dir, p)),
+            _ => None,
+        };
+        let channel = by_path.unwrap_or_else(|| checker.options.channel.clone());
         let draft = Draft::new(doc.text.clone(), format);
         Some((checker.check_on(&draft, &Options { channel }), checker))
-    }
-
-    fn channel_for(
-        &self,
-        path: Option<&Path>,
-        config_dir: Option<&Path>,
-        checker: &Checker,
-    ) -> String {
-        if let Some(c) = &self.settings.channel {
-            return c.clone();
-        }
-        let config = path
-            .and_then(Config::discover)
-            .and_then(|p| self.rules.get(&Some(p)).map(|r| r.setup.config.clone()));
-        match (config, path, config_dir) {
-            (Some(config), Some(path), Some(dir)) => config
-                .channel_for(dir, path)
-                .unwrap_or_else(|| checker.options.channel.clone()),
-            _ => checker.options.channel.clone(),
-        }
     }
 
     fn draft_diagnostics(&mut self, uri: &Uri, _format: Format) -> Vec<Diagnostic> {
