@@ -15,6 +15,23 @@ use crate::metrics::{Group, Metrics};
 use crate::rules::*;
 use rayon::prelude::*;
 
+/// Drafts this large are worked on with several cores; smaller ones on one, where
+/// waking another thread would cost more than it saves (and jitter in the editor).
+const PARALLEL_BYTES: usize = 256 << 10;
+
+/// Runs two jobs, side by side for a large draft.
+fn both<A: Send, B: Send>(
+    len: usize,
+    a: impl FnOnce() -> A + Send,
+    b: impl FnOnce() -> B + Send,
+) -> (A, B) {
+    if len >= PARALLEL_BYTES {
+        rayon::join(a, b)
+    } else {
+        (a(), b())
+    }
+}
+
 /// Term lists up to this many bytes get a full DFA (fast, larger); longer ones an NFA.
 const DFA_BYTES: usize = 256 << 10;
 
@@ -204,7 +221,11 @@ impl Engine {
     /// Every hit of every matcher in `text`, each list sorted by position. Terms and
     /// regexes are searched side by side.
     pub fn hits(&self, text: &str) -> Vec<Vec<Hit>> {
-        let (mut hits, regex_hits) = rayon::join(|| self.term_hits(text), || self.regex_hits(text));
+        let (mut hits, regex_hits) = both(
+            text.len(),
+            || self.term_hits(text),
+            || self.regex_hits(text),
+        );
         for (list, more) in hits.iter_mut().zip(regex_hits) {
             list.extend(more);
         }
@@ -283,22 +304,24 @@ impl Engine {
             .filter(|(_, n)| **n)
             .map(|(e, _)| e)
             .collect();
-        let found: Vec<Vec<Range<usize>>> = run
-            .par_iter()
-            .map(|entry| {
-                let (m, p) = entry.owner;
-                let Pattern::Regex(r) = &self.rules.matchers[m].patterns[p] else {
-                    return Vec::new();
-                };
-                let Some(re) = r.regex() else {
-                    return Vec::new();
-                };
-                re.find_iter(text)
-                    .filter(|m| !m.is_empty())
-                    .map(|m| m.range())
-                    .collect()
-            })
-            .collect();
+        let find = |entry: &&RegexEntry| -> Vec<Range<usize>> {
+            let (m, p) = entry.owner;
+            let Pattern::Regex(r) = &self.rules.matchers[m].patterns[p] else {
+                return Vec::new();
+            };
+            let Some(re) = r.regex() else {
+                return Vec::new();
+            };
+            re.find_iter(text)
+                .filter(|m| !m.is_empty())
+                .map(|m| m.range())
+                .collect()
+        };
+        let found: Vec<Vec<Range<usize>>> = if text.len() >= PARALLEL_BYTES {
+            run.par_iter().map(find).collect()
+        } else {
+            run.iter().map(find).collect()
+        };
         for (entry, found) in run.iter().zip(found) {
             for &(m, p) in &entry.uses {
                 hits[m].extend(found.iter().map(|span| Hit {
@@ -323,7 +346,11 @@ impl Engine {
         format: Format,
         options: &Options,
     ) -> (Draft, Vec<Finding>, Option<TriageResult>) {
-        let (structure, hits) = rayon::join(|| Structure::of(&text, format), || self.hits(&text));
+        let (structure, hits) = both(
+            text.len(),
+            || Structure::of(&text, format),
+            || self.hits(&text),
+        );
         let draft = Draft::with_structure(text, format, structure);
         let (findings, triage) = self.evaluate(&draft, &hits, options);
         (draft, findings, triage)
