@@ -12,7 +12,7 @@ to read for precision.
 --save writes every finding (path, rule, span) in a stable order, so two engine
 versions can be compared with `diff`.
 """
-import argparse, collections, csv, io, json, os, random, subprocess, sys, tarfile, tempfile
+import argparse, collections, csv, io, json, os, random, shutil, subprocess, sys, tarfile, tempfile
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 SHARED = os.path.join(HERE, "..", "..", "shared", "corpora")
@@ -125,7 +125,8 @@ def main():
         with open(args.save, "w") as f:
             for row in sorted(saved):
                 f.write("\t".join(map(str, row)) + "\n")
-    print(f"(posts written: {n_posts}; temporary folder: {tmp})")
+    print(f"({n_posts} posts checked)")
+    shutil.rmtree(tmp, ignore_errors=True)
 
 
 if __name__ == "__main__":
