@@ -1,7 +1,7 @@
 //! The built-in rule pack, embedded from `rules/` at build time.
 
 use std::io;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::Arc;
 
 use crate::lower::RuleFile;
@@ -34,9 +34,4 @@ pub fn read_list(path: &Path) -> io::Result<String> {
             .ok_or_else(|| io::Error::new(io::ErrorKind::NotFound, "not in the built-in pack"));
     }
     std::fs::read_to_string(path)
-}
-
-/// Whether a path names a built-in file.
-pub fn is_builtin(path: &Path) -> bool {
-    path.starts_with(PREFIX) && !PathBuf::from(PREFIX).join(path).exists()
 }

@@ -50,16 +50,6 @@ impl LineIndex {
         self.starts.get(line).copied()
     }
 
-    /// How many lines the text has.
-    pub fn len(&self) -> usize {
-        self.starts.len()
-    }
-
-    /// Always false: a text has at least one (maybe empty) line.
-    pub fn is_empty(&self) -> bool {
-        false
-    }
-
     /// The position of `offset` (clamped to the text and to a character boundary).
     pub fn position(&self, text: &str, offset: usize) -> Position {
         let mut offset = offset.min(text.len());
