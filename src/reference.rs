@@ -32,7 +32,7 @@ pub fn check(rules: &RuleSet, draft: &Draft, options: &Options) -> Vec<Finding> 
             }
             let span = hit.as_ref().map(|h| h.span.clone());
             let mut evidence = Vec::new();
-            let ok = rule.condition.as_ref().is_none_or(|c| {
+            let mut check = |c: &Cond| {
                 holds(
                     rules,
                     c,
@@ -42,21 +42,13 @@ pub fn check(rules: &RuleSet, draft: &Draft, options: &Options) -> Vec<Finding> 
                     span.as_ref(),
                     &mut evidence,
                 )
-            });
-            if !ok {
+            };
+            if !rule.condition.as_ref().is_none_or(&mut check) {
                 continue;
             }
             let mut level = rule.level;
             for (l, c) in &rule.escalate {
-                if holds(
-                    rules,
-                    c,
-                    draft,
-                    options,
-                    rule.hidden,
-                    span.as_ref(),
-                    &mut evidence,
-                ) {
+                if check(c) {
                     level = level.max(*l);
                 }
             }
