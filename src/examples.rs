@@ -9,7 +9,7 @@ use crate::draft::{Draft, Format};
 use crate::engine::{Engine, Options};
 use crate::finding::{apply_edits, Finding};
 use crate::lower::{self, Overrides, RuleFile};
-use crate::rules::{Example, Rule, RuleSet};
+use crate::rules::{Example, Rule};
 
 /// What running the examples found.
 #[derive(Debug, Default)]
@@ -22,9 +22,9 @@ pub struct Outcome {
     pub failures: Vec<Diagnostic>,
 }
 
-/// Runs every example of every rule in `rules` (compiled with `overrides`).
-pub fn run(rules: &RuleSet, overrides: &Overrides) -> Outcome {
-    let engine = Engine::new(rules.clone());
+/// Runs every example of every rule `engine` checks (its rules compiled with `overrides`).
+pub fn run(engine: &Engine, overrides: &Overrides) -> Outcome {
+    let rules = engine.rules();
     let mut outcome = Outcome::default();
     for rule in &rules.rules {
         if rule.examples.is_empty() {
@@ -34,7 +34,7 @@ pub fn run(rules: &RuleSet, overrides: &Overrides) -> Outcome {
         for example in &rule.examples {
             outcome.run += 1;
             let result = if example.with.is_empty() {
-                run_one(&engine, rule, example)
+                run_one(engine, rule, example)
             } else {
                 with_values(rule, example, overrides)
             };

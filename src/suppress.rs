@@ -42,6 +42,9 @@ pub struct Suppressed {
     pub directive: Range<usize>,
 }
 
+/// What every directive starts with.
+pub const MARKER: &str = "tenet-";
+
 #[derive(Debug, PartialEq)]
 enum Directive {
     NextLine,
@@ -51,6 +54,10 @@ enum Directive {
 
 /// Finds every directive in `text`.
 pub fn parse(text: &str) -> Vec<Suppression> {
+    // Most drafts have none: one substring search instead of a pass over every line.
+    if !text.contains(MARKER) {
+        return Vec::new();
+    }
     let mut out: Vec<Suppression> = Vec::new();
     let mut open: Vec<usize> = Vec::new();
     let mut at = 0;

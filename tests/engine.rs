@@ -375,7 +375,10 @@ fn builtin_pack_compiles_without_warnings_and_covers_the_four_categories() {
 fn builtin_pack_examples_all_pass() {
     let files = tenet::builtin::rule_files();
     let compiled = tenet::lower::compile(&files, &Default::default(), &tenet::builtin::read_list);
-    let outcome = tenet::examples::run(&compiled.rules, &Default::default());
+    let outcome = tenet::examples::run(
+        &tenet::engine::Engine::new(compiled.rules),
+        &Default::default(),
+    );
     assert!(outcome.run >= 60, "only {} examples", outcome.run);
     assert!(
         outcome.failures.is_empty(),

@@ -237,7 +237,15 @@ fn check_one(input: &Input, loaded: &Loaded, req: &Request) -> Result<FileResult
     let channel = req
         .channel
         .clone()
-        .or_else(|| loaded.setup.config.channel_for(&dir, &absolute(&path)))
+        .or_else(|| {
+            let config = &loaded.setup.config;
+            // Path patterns need the absolute path; without them, no file system call.
+            if config.channels.is_empty() {
+                config.channel.clone()
+            } else {
+                config.channel_for(&dir, &absolute(&path))
+            }
+        })
         .unwrap_or_else(|| loaded.checker.options.channel.clone());
     let options = Options {
         channel: channel.clone(),

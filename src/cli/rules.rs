@@ -29,7 +29,7 @@ pub fn test(paths: Vec<PathBuf>, options: RuleOptions) -> Result<Outcome> {
             return Ok(Outcome::Error);
         }
     };
-    let outcome = examples::run(loaded.checker.engine.rules(), &overrides);
+    let outcome = examples::run(&loaded.checker.engine, &overrides);
     print!("{}", render_all(&outcome.failures));
     let failed = outcome.failures.len();
     println!(

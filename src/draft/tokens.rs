@@ -141,6 +141,9 @@ fn url_len(s: &str) -> usize {
 
 /// Lines that hold a plain-text suppression (`tenet-disable…`) are comments.
 pub(super) fn suppression_lines(text: &str, out: &mut Vec<(Range<usize>, Scope)>) {
+    if !text.contains(crate::suppress::MARKER) {
+        return;
+    }
     let mut at = 0;
     for line in text.split_inclusive('\n') {
         let t = line

@@ -247,7 +247,7 @@ pub fn rule_file_diagnostics(
         })
         .collect();
     if !compiled.has_errors() {
-        let outcome = crate::examples::run(&compiled.rules, overrides);
+        let outcome = crate::examples::run(&crate::engine::Engine::new(compiled.rules), overrides);
         out.extend(outcome.failures.iter().map(|d| Diagnostic {
             range: text.range(&d.span),
             severity: Some(DiagnosticSeverity::ERROR),

@@ -712,16 +712,21 @@ impl Server {
     }
 
     fn rule_file_diagnostics(&mut self, uri: &Uri) -> Vec<Diagnostic> {
+        let path = uri_to_path(uri).unwrap_or_else(|| PathBuf::from(uri.as_str()));
+        // The governing tenet.toml's values, found once per folder and read once per
+        // reload, not on every keystroke.
+        let key = self.config_path(Some(&path));
+        let overrides = match self.rules.get(&key) {
+            Some(r) => r.setup.config.overrides(),
+            None => key
+                .as_deref()
+                .and_then(|p| Config::load(p).ok())
+                .map(|c| c.overrides())
+                .unwrap_or_default(),
+        };
         let Some(doc) = self.documents.get(uri) else {
             return Vec::new();
         };
-        let path = uri_to_path(uri).unwrap_or_else(|| PathBuf::from(uri.as_str()));
-        let overrides = path
-            .parent()
-            .and_then(Config::discover)
-            .and_then(|p| Config::load(&p).ok())
-            .map(|c| c.overrides())
-            .unwrap_or_default();
         features::rule_file_diagnostics(&doc.text, &path, &overrides, self.encoding)
     }
 
