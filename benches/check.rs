@@ -8,9 +8,9 @@ use std::process::Command;
 use std::sync::Arc;
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
-use tenet::check::Checker;
 use tenet::draft::{Draft, Format};
-use tenet::lower::{self, Overrides, RuleFile};
+use tenet::engine::checker::Checker;
+use tenet::language::lower::{self, Overrides, RuleFile};
 
 fn data_dir() -> PathBuf {
     if let Some(dir) = std::env::var_os("TENET_BENCH_DIR") {
@@ -30,7 +30,7 @@ fn data_dir() -> PathBuf {
 
 /// The built-in pack plus a rule that finds every term of `LIST-N.txt`.
 fn checker(dir: &Path, list: &str, terms: usize) -> Checker {
-    let mut files = tenet::builtin::rule_files();
+    let mut files = tenet::language::builtin::rule_files();
     let path = dir.join(format!("{list}-{terms}.tenet"));
     files.push(RuleFile {
         text: Arc::from(std::fs::read_to_string(&path).unwrap()),
@@ -107,7 +107,7 @@ fn compile(c: &mut Criterion) {
                 let compiled = lower::compile(
                     std::slice::from_ref(file),
                     &Overrides::default(),
-                    &tenet::builtin::read_list,
+                    &tenet::language::builtin::read_list,
                 );
                 tenet::engine::Engine::new(compiled.rules)
             })

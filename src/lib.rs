@@ -22,28 +22,34 @@
 //! assert_eq!(report.findings[0].rule, "confidentiality.codename");
 //! assert_eq!(report.verdict.as_str(), "block");
 //! ```
+//!
+//! The modules are layers, listed from the bottom; each imports only from the
+//! layers above it in this list (`tests/architecture.rs` checks it):
+//!
+//! | layer | owns |
+//! |---|---|
+//! | [`text`] | caseless folding, word characters, byte offset → line and column |
+//! | [`validate`] | checksums and format checks of identifiers (cards, IBANs, SSNs…) |
+//! | [`draft`] | a draft's format, scopes, words and suppression directives |
+//! | [`language`] | grammar → syntax tree → checked rules, with every error located |
+//! | [`report`] | findings, fixes, suppressions, verdicts, and every output format |
+//! | [`engine`] | automata, hits, conditions: (rules, draft, channel) → report |
+//! | [`workspace`] | `tenet.toml` discovery and combination, rule packs, compiled-rule cache |
+//! | [`lsp`], [`moderation`] | front ends: the language server, verdicts for pipelines |
+//!
+//! `ARCHITECTURE.md` describes the data flow and the invariants.
 
-pub mod ast;
-pub mod builtin;
-pub mod check;
-pub mod config;
-pub mod diagnostic;
 pub mod draft;
 pub mod engine;
-pub mod examples;
-pub mod finding;
-pub mod fold;
-pub mod line_index;
-pub mod lower;
+pub mod language;
 pub mod lsp;
-pub mod metrics;
-pub mod output;
-pub mod pack;
-pub mod reference;
-pub mod rules;
-pub mod suppress;
-pub mod syntax;
+pub mod moderation;
+pub mod report;
+pub mod text;
 pub mod validate;
+pub mod workspace;
 
-pub use check::{check_text, Checker, Report};
-pub use finding::{Finding, Verdict};
+pub use engine::checker::{check_text, Checker};
+pub use report::finding::Finding;
+pub use report::{Report, Verdict};
+pub use workspace::Workspace;

@@ -5,9 +5,10 @@ mod cli;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+use clap::builder::TypedValueParser as _;
 use clap::{Args, Parser, Subcommand};
-use tenet::output::OutputFormat;
-use tenet::rules::Level;
+use tenet::language::rules::Level;
+use tenet::report::output::OutputFormat;
 
 /// Check drafts against your organisation's social computing guidelines.
 #[derive(Parser)]
@@ -56,7 +57,7 @@ struct CheckArgs {
     /// Files or folders to check; `-` reads standard input.
     paths: Vec<PathBuf>,
     /// Output format.
-    #[arg(long, value_enum, default_value_t = OutputFormat::Human)]
+    #[arg(long, default_value = "human", value_parser = format_parser())]
     format: OutputFormat,
     /// Exit with 1 when a finding is at or above this level (default: error, or the configuration's).
     #[arg(long, value_parser = parse_level)]
@@ -103,6 +104,12 @@ enum RulesCommand {
     },
 }
 
+fn format_parser() -> impl clap::builder::TypedValueParser<Value = OutputFormat> {
+    let names: Vec<&'static str> = OutputFormat::ALL.iter().map(|(n, _)| *n).collect();
+    clap::builder::PossibleValuesParser::new(names)
+        .map(|name| OutputFormat::parse(&name).unwrap_or(OutputFormat::Human))
+}
+
 fn parse_level(s: &str) -> Result<Level, String> {
     Level::parse(s).ok_or_else(|| format!("expected error, warning, info or hint, not {s:?}"))
 }
@@ -120,20 +127,27 @@ fn main() -> ExitCode {
             paths: args.paths,
             format: args.format,
             fail_on: args.fail_on,
-            channel: args.channel,
             stdin_filename: args.stdin_filename,
-            rules: args.rules.into(),
+            setup: args.rules.setup(args.channel),
         }),
         Command::Rules(RulesCommand::Test { paths, rules }) => {
-            cli::rules::test(paths, rules.into())
+            cli::rules::test(paths, rules.setup(None))
         }
-        Command::Rules(RulesCommand::List { rules }) => cli::rules::list(rules.into()),
+        Command::Rules(RulesCommand::List { rules }) => cli::rules::list(rules.setup(None)),
         Command::Rules(RulesCommand::Explain { id, rules }) => {
-            cli::rules::explain(&id, rules.into())
+            cli::rules::explain(&id, rules.setup(None))
         }
-        Command::Config { path, rules } => cli::rules::config(&path, rules.into()),
-        Command::Lsp => tenet::lsp::run_stdio().map(|()| cli::Outcome::Clean),
-        Command::Moderate(args) => cli::moderate::run(args.channel, args.rules.into()),
+        Command::Config { path, rules } => cli::rules::config(&path, rules.setup(None)),
+        Command::Lsp => match tenet::lsp::run_stdio() {
+            // `exit` without `shutdown` ends with 1, as the protocol asks.
+            Ok(clean) => Ok(if clean {
+                cli::Outcome::Clean
+            } else {
+                cli::Outcome::Findings
+            }),
+            Err(e) => Err(e.into()),
+        },
+        Command::Moderate(args) => cli::moderate::run(args.rules.setup(args.channel)),
     };
     match result {
         Ok(outcome) => ExitCode::from(outcome as u8),
@@ -144,12 +158,15 @@ fn main() -> ExitCode {
     }
 }
 
-impl From<RuleArgs> for cli::RuleOptions {
-    fn from(a: RuleArgs) -> cli::RuleOptions {
-        cli::RuleOptions {
-            rules: a.rules,
-            no_default_rules: a.no_default_rules,
-            config: a.config,
+impl RuleArgs {
+    /// The workspace setup these options (and a channel) ask for.
+    fn setup(self, channel: Option<String>) -> tenet::workspace::Setup {
+        tenet::workspace::Setup {
+            extra_rules: self.rules,
+            no_default_rules: self.no_default_rules,
+            config: self.config,
+            packs: None,
+            channel,
         }
     }
 }

@@ -263,7 +263,7 @@ fn configuration_is_discovered_and_printed() {
     assert_eq!(run.code, 2);
     assert!(
         run.stderr
-            .contains("tenet.toml: 1:1: unknown field `colour`"),
+            .contains("tenet.toml:1:1: error: unknown field `colour`"),
         "{}",
         run.stderr
     );

@@ -17,8 +17,12 @@ fn engine_agrees_with_reference_on_enron_mail() {
         eprintln!("note: {} is not here; skipping", path.display());
         return;
     };
-    let files = tenet::builtin::rule_files();
-    let compiled = tenet::lower::compile(&files, &Default::default(), &tenet::builtin::read_list);
+    let files = tenet::language::builtin::rule_files();
+    let compiled = tenet::language::lower::compile(
+        &files,
+        &Default::default(),
+        &tenet::language::builtin::read_list,
+    );
     let engine = Engine::new(compiled.rules.clone());
     let mut archive = tar::Archive::new(flate2::read::GzDecoder::new(file));
     let (mut checked, mut findings) = (0, 0);
@@ -38,7 +42,7 @@ fn engine_agrees_with_reference_on_enron_mail() {
                 channel: channel.into(),
             };
             let (fast, _) = engine.check(&draft, &options);
-            let slow = tenet::reference::check(&compiled.rules, &draft, &options);
+            let slow = tenet::engine::reference::check(&compiled.rules, &draft, &options);
             assert_eq!(fast, slow, "message {}", entry.path().unwrap().display());
             findings += fast.len();
         }

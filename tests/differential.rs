@@ -8,7 +8,7 @@
 use proptest::prelude::*;
 use tenet::draft::{Draft, Format};
 use tenet::engine::{Engine, Options};
-use tenet::lower::compile_str;
+use tenet::language::lower::compile_str;
 
 const TERMS: &[&str] = &[
     "ab",
@@ -107,6 +107,8 @@ const REGEXES: &[&str] = &[
     "/\\d{4}(?: \\d{4}){3}/",
 ];
 const CATEGORIES: &[&str] = &["confidentiality", "copyright", "add-value", "disclosure"];
+/// Scopes a generated guideline may `skip`.
+const SKIPPABLE: &[&str] = &["code", "url", "quote", "signature", "hashtag", "link"];
 const SCOPES: &[&str] = &[
     "code", "quote", "hashtag", "heading", "url", "mention", "link",
 ];
@@ -180,13 +182,14 @@ fn rule(i: usize) -> impl Strategy<Value = String> {
     span_rule.prop_flat_map(move |span_rule| {
         (
             prop::sample::select(CATEGORIES),
+            prop::sample::subsequence(SKIPPABLE, 0..=SKIPPABLE.len()),
             patterns(),
             prop::option::weighted(0.6, cond(span_rule)),
             prop::option::weighted(0.3, cond(span_rule)),
             prop::option::weighted(0.2, cond(span_rule)),
             prop_oneof![4 => Just(""), 1 => Just("once"), 1 => Just("limit 2")],
         )
-            .prop_map(move |(category, find, when, unless, escalate, cap)| {
+            .prop_map(move |(category, skip, find, when, unless, escalate, cap)| {
                 let mut body = String::new();
                 if span_rule {
                     body.push_str(&format!("find {find}\n"));
@@ -202,7 +205,12 @@ fn rule(i: usize) -> impl Strategy<Value = String> {
                 }
                 body.push_str(cap);
                 let message = if span_rule { "Found {match}." } else { "Document." };
-                format!("guideline {category} {{\n rule r{i} warning {{\n{body}\nmessage {message:?}\n }}\n}}\n")
+                let skip = if skip.is_empty() {
+                    String::new()
+                } else {
+                    format!(" skip {}\n", skip.join(", "))
+                };
+                format!("guideline {category} {{\n{skip} rule r{i} warning {{\n{body}\nmessage {message:?}\n }}\n}}\n")
             })
     })
 }
@@ -250,12 +258,12 @@ proptest! {
     #[test]
     fn engine_agrees_with_reference(source in rules(), (text, format) in draft(), external in prop::bool::ANY) {
         let compiled = compile_str("generated.tenet", &source);
-        prop_assert!(!compiled.has_errors(), "generated rules do not compile:\n{}\n{}", source, tenet::diagnostic::render_all(&compiled.diagnostics));
+        prop_assert!(!compiled.has_errors(), "generated rules do not compile:\n{}\n{}", source, tenet::language::diagnostic::render_all(&compiled.diagnostics));
         let options = Options { channel: if external { "external".into() } else { "internal".into() } };
         let draft = Draft::new(text, format);
         let engine = Engine::new(compiled.rules.clone());
         let (fast, _) = engine.check(&draft, &options);
-        let slow = tenet::reference::check(&compiled.rules, &draft, &options);
+        let slow = tenet::engine::reference::check(&compiled.rules, &draft, &options);
         prop_assert_eq!(fast, slow, "rules:\n{}\ndraft: {:?}", source, draft.text);
     }
 }
@@ -273,6 +281,6 @@ fn folding_that_grows_a_character_does_not_shift_later_matches() {
     assert_eq!(spans, ["ÉQUIPE", "\u{212A}EY"]);
     assert_eq!(
         fast,
-        tenet::reference::check(&compiled.rules, &draft, &Options::default())
+        tenet::engine::reference::check(&compiled.rules, &draft, &Options::default())
     );
 }

@@ -1,17 +1,17 @@
 //! What the rule language means, checked through one helper: rules and a draft in,
 //! `rule level «match»` lines out.
 
-use tenet::check::Checker;
 use tenet::draft::{Draft, Format};
+use tenet::engine::checker::Checker;
 use tenet::engine::Options;
-use tenet::finding::apply_edits;
+use tenet::report::finding::apply_edits;
 
 fn checker(rules: &str) -> Checker {
     match Checker::from_source("test.tenet", rules) {
         Ok(c) => c,
         Err(d) => panic!(
             "rules do not compile:\n{}",
-            tenet::diagnostic::render_all(&d)
+            tenet::language::diagnostic::render_all(&d)
         ),
     }
 }
@@ -126,24 +126,39 @@ fn near_counts_words_or_chars_between() {
 }
 
 #[test]
-fn style_rules_skip_code_and_urls_but_confidentiality_looks_inside() {
+fn a_guideline_says_which_scopes_it_skips_and_a_rule_can_ask_for_one() {
     let draft = "See `falcon` and https://x.io/falcon and falcon.";
+    let skipping = |category: &str, body: &str| {
+        format!(
+            "guideline {category} {{\n skip code, url\n rule r warning {{\n{body}\n message \"m {{match}}\"\n }}\n}}\n"
+        )
+    };
+    // Any guideline, an owner's own included, declares what its rules skip.
     assert_eq!(
-        check(&one_rule("add-value", r#"find "falcon""#), draft),
-        ["add-value.r warning «falcon»"]
+        check(&skipping("house-style", r#"find "falcon""#), draft),
+        ["house-style.r warning «falcon»"]
     );
+    // A guideline that skips nothing looks inside code and URLs, whatever its name.
     assert_eq!(
-        check(&one_rule("confidentiality", r#"find "falcon""#), draft).len(),
+        check(&one_rule("add-value", r#"find "falcon""#), draft).len(),
         3
     );
     // Asking for a scope opens it.
     assert_eq!(
         check(
-            &one_rule("add-value", "find \"falcon\"\nwhen in code"),
+            &skipping("house-style", "find \"falcon\"\nwhen in code"),
             draft
         ),
-        ["add-value.r warning «falcon»"]
+        ["house-style.r warning «falcon»"]
     );
+    // Unknown scope names are errors.
+    let compiled = tenet::language::lower::compile_str(
+        "t.tenet",
+        "guideline g {\n skip codez\n rule r { find \"x\"\n message \"m\"\n bad \"[x]\" }\n}\n",
+    );
+    assert!(compiled.diagnostics[0]
+        .message
+        .contains("unknown scope `codez`"));
 }
 
 #[test]
@@ -333,7 +348,7 @@ fn fingerprints_ignore_line_numbers() {
     let c = checker(&one_rule("add-value", "find \"lol\""));
     let prints = |text: &str| {
         let r = tenet::check_text(&c, text, None);
-        tenet::output::fingerprints(text, &r.findings)
+        tenet::report::output::fingerprints(text, &r.findings)
     };
     assert_eq!(prints("lol and lol"), prints("new line\n\nlol and\nlol"));
     let p = prints("lol lol");
@@ -342,12 +357,16 @@ fn fingerprints_ignore_line_numbers() {
 
 #[test]
 fn builtin_pack_compiles_without_warnings_and_covers_the_four_categories() {
-    let files = tenet::builtin::rule_files();
-    let compiled = tenet::lower::compile(&files, &Default::default(), &tenet::builtin::read_list);
+    let files = tenet::language::builtin::rule_files();
+    let compiled = tenet::language::lower::compile(
+        &files,
+        &Default::default(),
+        &tenet::language::builtin::read_list,
+    );
     assert!(
         compiled.diagnostics.is_empty(),
         "{}",
-        tenet::diagnostic::render_all(&compiled.diagnostics)
+        tenet::language::diagnostic::render_all(&compiled.diagnostics)
     );
     let rules = &compiled.rules.rules;
     assert!(rules.len() >= 30, "{} rules", rules.len());
@@ -364,7 +383,7 @@ fn builtin_pack_compiles_without_warnings_and_covers_the_four_categories() {
         assert!(
             r.examples
                 .iter()
-                .any(|e| e.kind == tenet::ast::ExampleKind::Good),
+                .any(|e| e.kind == tenet::language::ast::ExampleKind::Good),
             "{} has no good example",
             r.id
         );
@@ -373,9 +392,13 @@ fn builtin_pack_compiles_without_warnings_and_covers_the_four_categories() {
 
 #[test]
 fn builtin_pack_examples_all_pass() {
-    let files = tenet::builtin::rule_files();
-    let compiled = tenet::lower::compile(&files, &Default::default(), &tenet::builtin::read_list);
-    let outcome = tenet::examples::run(
+    let files = tenet::language::builtin::rule_files();
+    let compiled = tenet::language::lower::compile(
+        &files,
+        &Default::default(),
+        &tenet::language::builtin::read_list,
+    );
+    let outcome = tenet::engine::examples::run(
         &tenet::engine::Engine::new(compiled.rules),
         &Default::default(),
     );
@@ -383,6 +406,23 @@ fn builtin_pack_examples_all_pass() {
     assert!(
         outcome.failures.is_empty(),
         "{}",
-        tenet::diagnostic::render_all(&outcome.failures)
+        tenet::language::diagnostic::render_all(&outcome.failures)
     );
+}
+
+/// Regression: in an e-mail or plain-text draft, the reason written in an
+/// HTML-comment directive was read as draft text, so it could trigger the very
+/// rule it suppresses (the same draft as Markdown did not).
+#[test]
+fn html_comment_directive_reason_is_not_draft_text_in_email_and_text() {
+    let rules = one_rule("confidentiality", r#"find "falcon""#);
+    let draft =
+        "<!-- tenet-disable-next-line confidentiality.r: Falcon is public now -->\nFalcon ships\n";
+    for format in [Format::Markdown, Format::Text, Format::Email] {
+        assert_eq!(
+            check_on(&rules, draft, format, "external"),
+            Vec::<String>::new(),
+            "{format:?}"
+        );
+    }
 }

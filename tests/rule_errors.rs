@@ -3,8 +3,8 @@
 
 use std::path::Path;
 
-use tenet::diagnostic::{render_all, Severity};
-use tenet::lower::compile_str;
+use tenet::language::diagnostic::{render_all, Severity};
+use tenet::language::lower::compile_str;
 
 #[test]
 fn broken_rule_files_report_every_error_with_a_caret() {
@@ -77,4 +77,48 @@ fn garbage_never_panics() {
     ] {
         let _ = compile_str("g.tenet", text);
     }
+}
+
+/// Syntax errors, semantic errors and failing examples of one file come out of one
+/// `tenet rules test` run, not one kind per run.
+#[test]
+fn every_kind_of_error_is_reported_in_one_run() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("mixed.tenet");
+    std::fs::write(
+        &file,
+        r#"guideline g {
+  rule broken {
+    finde "x"
+    message "m"
+  }
+  rule silent {
+    find "y"
+  }
+  rule wrong {
+    find "z"
+    message "m"
+    bad "[q] z"
+  }
+}
+"#,
+    )
+    .unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_tenet"))
+        .args(["rules", "test"])
+        .arg(&file)
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(2), "{stdout}");
+    assert!(stdout.contains("unknown keyword `finde`"), "{stdout}");
+    assert!(
+        stdout.contains("rule `g.silent` has no `message`"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("`g.wrong`: the `bad` example should report [q]"),
+        "{stdout}"
+    );
 }

@@ -8,20 +8,19 @@ use std::sync::Arc;
 use anyhow::Result;
 use rayon::prelude::*;
 use tenet::draft::Format;
-use tenet::engine::Options;
-use tenet::output::{self, FileResult, Note, OutputFormat};
-use tenet::rules::Level;
+use tenet::language::rules::Level;
+use tenet::report::output::{self, FileResult, Note, OutputFormat};
+use tenet::workspace::{Rules, Setup, Workspace};
 
-use super::{Checkers, Loaded, Outcome, RuleOptions};
+use super::Outcome;
 
 /// What `tenet check` was asked to do.
 pub struct Request {
     pub paths: Vec<PathBuf>,
     pub format: OutputFormat,
     pub fail_on: Option<Level>,
-    pub channel: Option<String>,
     pub stdin_filename: Option<PathBuf>,
-    pub rules: RuleOptions,
+    pub setup: Setup,
 }
 
 /// One draft to check.
@@ -51,8 +50,9 @@ pub fn run(req: Request) -> Result<Outcome> {
     let inputs = collect(&paths, &mut notes, &mut missing);
 
     // Rules first, once per configuration: a broken rule file stops the run before any output.
-    let mut checkers = Checkers::default();
-    let mut jobs: Vec<(Input, Arc<Loaded>)> = Vec::with_capacity(inputs.len());
+    let workspace = Workspace::new(req.setup.clone());
+    let mut jobs: Vec<(Input, Arc<Rules>)> = Vec::with_capacity(inputs.len());
+    let mut warned: Vec<Arc<Rules>> = Vec::new();
     for input in inputs {
         let near = match &input {
             Input::Stdin => req
@@ -61,14 +61,21 @@ pub fn run(req: Request) -> Result<Outcome> {
                 .unwrap_or_else(|| PathBuf::from("stdin")),
             Input::File(p) => p.clone(),
         };
-        let loaded = match checkers.for_path(&req.rules, &near) {
-            Ok(l) => l,
+        let rules = match workspace.rules_for(&near) {
+            Ok(r) => r,
             Err(e) => {
-                eprintln!("tenet: {e:#}");
+                super::print_load_error(&e);
                 return Ok(Outcome::Error);
             }
         };
-        jobs.push((input, loaded));
+        if !rules.warnings.is_empty() && !warned.iter().any(|w| Arc::ptr_eq(w, &rules)) {
+            eprint!(
+                "{}",
+                tenet::language::diagnostic::render_all(&rules.warnings)
+            );
+            warned.push(rules.clone());
+        }
+        jobs.push((input, rules));
     }
 
     let stdout = io::stdout();
@@ -79,12 +86,9 @@ pub fn run(req: Request) -> Result<Outcome> {
     let total = jobs.len();
     let results: Vec<(Result<FileResult, Note>, Level)> = jobs
         .par_iter()
-        .map(|(input, loaded)| {
-            let fail_on = req
-                .fail_on
-                .or(loaded.setup.config.fail_on)
-                .unwrap_or(Level::Error);
-            let r = (check_one(input, loaded, &req), fail_on);
+        .map(|(input, rules)| {
+            let fail_on = req.fail_on.unwrap_or_else(|| rules.fail_on());
+            let r = (check_one(input, rules, &req), fail_on);
             let n = done.fetch_add(1, Ordering::Relaxed) + 1;
             if progress && n % 250 == 0 {
                 eprint!("\rchecked {n}/{total} files");
@@ -203,7 +207,7 @@ fn io_message(e: &io::Error) -> String {
     }
 }
 
-fn check_one(input: &Input, loaded: &Loaded, req: &Request) -> Result<FileResult, Note> {
+fn check_one(input: &Input, rules: &Rules, req: &Request) -> Result<FileResult, Note> {
     let (path, bytes) = match input {
         Input::Stdin => {
             let mut buf = Vec::new();
@@ -233,24 +237,8 @@ fn check_one(input: &Input, loaded: &Loaded, req: &Request) -> Result<FileResult
     }
     let text = decode(bytes);
     let format = Format::detect(Some(&path), &text);
-    let dir = loaded.setup.config_dir.clone().unwrap_or_default();
-    let channel = req
-        .channel
-        .clone()
-        .or_else(|| {
-            let config = &loaded.setup.config;
-            // Path patterns need the absolute path; without them, no file system call.
-            if config.channels.is_empty() {
-                config.channel.clone()
-            } else {
-                config.channel_for(&dir, &absolute(&path))
-            }
-        })
-        .unwrap_or_else(|| loaded.checker.options.channel.clone());
-    let options = Options {
-        channel: channel.clone(),
-    };
-    let (draft, report) = loaded.checker.check_text_on(text, format, &options);
+    let channel = rules.channel_for(Some(&path), req.setup.channel.as_deref());
+    let (draft, report) = rules.check(text, format, channel.clone());
     Ok(FileResult {
         path,
         text: draft.text,
@@ -258,10 +246,6 @@ fn check_one(input: &Input, loaded: &Loaded, req: &Request) -> Result<FileResult
         channel,
         report,
     })
-}
-
-fn absolute(path: &Path) -> PathBuf {
-    std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf())
 }
 
 /// UTF-8 when valid, else Windows-1252 (what old mail and Office text usually is).

@@ -3,52 +3,68 @@
 use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Result};
-use tenet::ast::ExampleKind;
-use tenet::diagnostic::render_all;
-use tenet::examples;
-use tenet::rules::Rule;
+use tenet::language::diagnostic::render_all;
+use tenet::language::explain;
+use tenet::workspace::{Setup, Workspace};
 
-use super::{load, Loaded, Outcome, RuleOptions};
+use super::Outcome;
 
-fn loaded(options: &RuleOptions) -> Result<Loaded> {
-    load(options.setup_for(Path::new("."))?)
+/// The rules as configured for the current folder.
+fn rules_here(setup: Setup) -> Option<std::sync::Arc<tenet::workspace::Rules>> {
+    super::rules_for(&Workspace::new(setup), Path::new("-"))
 }
 
-pub fn test(paths: Vec<PathBuf>, options: RuleOptions) -> Result<Outcome> {
-    let mut setup = options.setup_for(Path::new("."))?;
+pub fn test(paths: Vec<PathBuf>, mut setup: Setup) -> Result<Outcome> {
     if !paths.is_empty() {
         // Test just the named files, with the configuration's values.
-        setup.config.rules = Some(Vec::new());
+        setup.packs = Some(Vec::new());
         setup.extra_rules = paths;
     }
-    let overrides = setup.config.overrides();
-    let loaded = match load(setup) {
-        Ok(l) => l,
+    let run = match Workspace::new(setup).examples(Path::new("-")) {
+        Ok(run) => run,
         Err(e) => {
-            eprintln!("tenet: {e:#}");
+            super::print_load_error(&e);
             return Ok(Outcome::Error);
         }
     };
-    let outcome = examples::run(&loaded.checker.engine, &overrides);
+    // Rule-file problems and failing examples, in one run.
+    print!("{}", render_all(&run.diagnostics));
+    let outcome = &run.outcome;
     print!("{}", render_all(&outcome.failures));
     let failed = outcome.failures.len();
-    println!(
+    let errors = run
+        .diagnostics
+        .iter()
+        .filter(|d| d.severity == tenet::language::diagnostic::Severity::Error)
+        .count();
+    let mut summary = format!(
         "{} examples of {} rules: {} passed, {} failed",
         outcome.run,
         outcome.rules,
         outcome.run - failed,
         failed
     );
-    Ok(if failed == 0 {
-        Outcome::Clean
-    } else {
+    if errors > 0 {
+        summary.push_str(&format!(
+            "; {errors} error{} in rule files",
+            if errors == 1 { "" } else { "s" }
+        ));
+    }
+    println!("{summary}");
+    Ok(if run.has_errors() {
+        Outcome::Error
+    } else if failed > 0 {
         Outcome::Findings
+    } else {
+        Outcome::Clean
     })
 }
 
-pub fn list(options: RuleOptions) -> Result<Outcome> {
-    let loaded = loaded(&options)?;
-    let rules = &loaded.checker.engine.rules().rules;
+pub fn list(setup: Setup) -> Result<Outcome> {
+    let Some(rules) = rules_here(setup) else {
+        return Ok(Outcome::Error);
+    };
+    let rules = &rules.checker.engine.rules().rules;
     let width = rules.iter().map(|r| r.id.len()).max().unwrap_or(0);
     for r in rules {
         let summary = r.doc.lines().next().unwrap_or("");
@@ -58,9 +74,11 @@ pub fn list(options: RuleOptions) -> Result<Outcome> {
     Ok(Outcome::Clean)
 }
 
-pub fn explain(id: &str, options: RuleOptions) -> Result<Outcome> {
-    let loaded = loaded(&options)?;
-    let set = loaded.checker.engine.rules();
+pub fn explain(id: &str, setup: Setup) -> Result<Outcome> {
+    let Some(rules) = rules_here(setup) else {
+        return Ok(Outcome::Error);
+    };
+    let set = rules.checker.engine.rules();
     let Some(rule) = set.rules.iter().find(|r| r.id == id) else {
         let close: Vec<&str> = set
             .rules
@@ -79,87 +97,36 @@ pub fn explain(id: &str, options: RuleOptions) -> Result<Outcome> {
         }
         bail!("no rule `{id}`; did you mean {}?", close.join(", "));
     };
-    print!("{}", explanation(rule));
+    print!("{}", explain::text(rule));
     Ok(Outcome::Clean)
 }
 
-/// A rule's documentation as `tenet rules explain` prints it.
-pub fn explanation(rule: &Rule) -> String {
-    let mut out = format!(
-        "{} ({}, {})\n\n",
-        rule.id,
-        rule.category,
-        rule.level.as_str()
-    );
-    if !rule.doc.is_empty() {
-        out.push_str(&rule.doc);
-        out.push_str("\n\n");
-    }
-    if let Some(link) = &rule.link {
-        out.push_str(&format!("See: {link}\n"));
-    }
-    let traits: Vec<&str> = [
-        (rule.redact, "redacts what it finds"),
-        (rule.review, "holds drafts for review"),
-        (rule.once, "reports once per draft"),
-    ]
-    .iter()
-    .filter(|(on, _)| *on)
-    .map(|(_, t)| *t)
-    .collect();
-    if !traits.is_empty() {
-        out.push_str(&format!("This rule {}.\n", traits.join(", ")));
-    }
-    let line = |e: &tenet::rules::Example| {
-        tenet::line_index::LineIndex::new(&rule.origin.source)
-            .position(&rule.origin.source, e.span.start)
-            .line
+pub fn config(path: &Path, setup: Setup) -> Result<Outcome> {
+    let workspace = Workspace::new(setup);
+    // A folder's configuration is that of a file inside it.
+    let near = if path.is_dir() {
+        path.join("-")
+    } else {
+        path.to_path_buf()
     };
-    let mut examples = String::new();
-    for e in &rule.examples {
-        let kind = match e.kind {
-            ExampleKind::Bad => "bad ",
-            ExampleKind::Good => "good",
-            ExampleKind::Fixed => "fix ",
-        };
-        let shown = match &e.expected {
-            Some(after) => format!("{:?} -> {:?}", e.text, after),
-            None => format!("{:?}", e.text),
-        };
-        examples.push_str(&format!("  {kind}  {shown}  (line {})\n", line(e)));
+    let Some(rules) = super::rules_for(&workspace, &near) else {
+        return Ok(Outcome::Error);
+    };
+    if rules.config.is_empty() {
+        println!("# no tenet.toml found from {}: defaults", path.display());
     }
-    if !examples.is_empty() {
-        out.push_str(&format!(
-            "\nExamples ({}):\n{examples}",
-            rule.origin.path.display()
-        ));
+    for f in &rules.config.files {
+        println!("# configuration: {}", f.path.display());
     }
-    out
-}
-
-pub fn config(path: &Path, options: RuleOptions) -> Result<Outcome> {
-    let setup = options.setup_for(path)?;
-    match options.config_path(path) {
-        Some(p) => println!("# configuration: {}", p.display()),
-        None => println!("# no tenet.toml found from {}: defaults", path.display()),
-    }
-    let mut effective = setup.config.clone();
-    effective.rules = Some(
-        setup
-            .packs()
-            .iter()
-            .map(|p| p.display().to_string())
-            .collect(),
+    print!(
+        "{}",
+        rules
+            .config
+            .to_toml(&rules.packs, &rules.checker.options.channel)
     );
-    effective.fail_on.get_or_insert(tenet::rules::Level::Error);
-    effective
-        .channel
-        .get_or_insert_with(|| tenet::engine::Options::default().channel);
-    print!("{}", toml::to_string(&effective)?);
-    let loaded = load(setup)?;
     println!(
         "# {} rules loaded",
-        loaded.checker.engine.rules().rules.len()
+        rules.checker.engine.rules().rules.len()
     );
     Ok(Outcome::Clean)
 }

@@ -1,12 +1,19 @@
 //! A draft and what the checker needs to know about its structure: scopes (code,
-//! quotes, links, headers…) with exact byte ranges, and its words.
+//! quotes, links, headers…) with exact byte ranges, its words, and the suppression
+//! directives written in it.
+//!
+//! May import [`crate::text`] only.
 
+pub mod directive;
 mod email;
 mod markdown;
+mod scope;
 mod tokens;
 
 use std::ops::Range;
 
+pub use directive::Directive;
+pub use scope::{Scope, ScopeSet};
 pub use tokens::is_emoji;
 
 /// How a draft is written.
@@ -46,107 +53,6 @@ impl Format {
     }
 }
 
-/// A kind of region in a draft that rules may look into or not.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-#[repr(u16)]
-pub enum Scope {
-    /// Code blocks and code spans.
-    Code = 1 << 0,
-    /// Block quotes and quoted replies.
-    Quote = 1 << 1,
-    /// The text of a link.
-    Link = 1 << 2,
-    /// A URL, bare or as a link's destination.
-    Url = 1 << 3,
-    /// A heading.
-    Heading = 1 << 4,
-    /// A #hashtag.
-    Hashtag = 1 << 5,
-    /// An @mention.
-    Mention = 1 << 6,
-    /// An email signature.
-    Signature = 1 << 7,
-    /// Email headers.
-    Header = 1 << 8,
-    /// Front matter.
-    FrontMatter = 1 << 9,
-    /// Comments, including Tenet's own suppression comments.
-    Comment = 1 << 10,
-}
-
-impl Scope {
-    /// Every scope, with its name in the rule language.
-    pub const ALL: [(Scope, &'static str); 11] = [
-        (Scope::Code, "code"),
-        (Scope::Quote, "quote"),
-        (Scope::Link, "link"),
-        (Scope::Url, "url"),
-        (Scope::Heading, "heading"),
-        (Scope::Hashtag, "hashtag"),
-        (Scope::Mention, "mention"),
-        (Scope::Signature, "signature"),
-        (Scope::Header, "header"),
-        (Scope::FrontMatter, "frontmatter"),
-        (Scope::Comment, "comment"),
-    ];
-
-    /// Parses a scope name.
-    pub fn parse(name: &str) -> Option<Scope> {
-        Scope::ALL.iter().find(|(_, n)| *n == name).map(|(s, _)| *s)
-    }
-
-    /// The scope's name.
-    pub fn name(self) -> &'static str {
-        Scope::ALL
-            .iter()
-            .find(|(s, _)| *s == self)
-            .map_or("?", |(_, n)| n)
-    }
-}
-
-/// A set of scopes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
-pub struct ScopeSet(pub u16);
-
-impl ScopeSet {
-    /// No scope.
-    pub const EMPTY: ScopeSet = ScopeSet(0);
-
-    /// The set of these scopes.
-    pub fn of(scopes: &[Scope]) -> ScopeSet {
-        ScopeSet(scopes.iter().fold(0, |acc, s| acc | *s as u16))
-    }
-
-    /// Whether `scope` is in the set.
-    pub fn contains(self, scope: Scope) -> bool {
-        self.0 & scope as u16 != 0
-    }
-
-    /// Whether the sets share a scope.
-    pub fn intersects(self, other: ScopeSet) -> bool {
-        self.0 & other.0 != 0
-    }
-
-    /// Both sets together.
-    pub fn union(self, other: ScopeSet) -> ScopeSet {
-        ScopeSet(self.0 | other.0)
-    }
-
-    /// This set without `other`.
-    pub fn without(self, other: ScopeSet) -> ScopeSet {
-        ScopeSet(self.0 & !other.0)
-    }
-
-    /// The names of the scopes in the set.
-    pub fn names(self) -> Vec<&'static str> {
-        Scope::ALL
-            .iter()
-            .filter(|(s, _)| self.contains(*s))
-            .map(|(_, n)| *n)
-            .collect()
-    }
-}
-
 /// A draft, parsed: its text, its scopes and its words.
 #[derive(Debug, Clone)]
 pub struct Draft {
@@ -160,6 +66,8 @@ pub struct Draft {
     pub words: Vec<Range<usize>>,
     /// Where the body starts (after headers and front matter).
     pub body_start: usize,
+    /// The suppression directives written in it.
+    pub directives: Vec<Directive>,
     /// For each scope kind (in [`Scope::ALL`] order), its regions merged and sorted,
     /// so that "which scopes hold this offset" is a binary search per kind.
     by_kind: Vec<Vec<Range<usize>>>,
@@ -172,6 +80,7 @@ pub struct Structure {
     regions: Vec<(Range<usize>, Scope)>,
     words: Vec<Range<usize>>,
     body_start: usize,
+    directives: Vec<Directive>,
     by_kind: Vec<Vec<Range<usize>>>,
 }
 
@@ -184,7 +93,9 @@ impl Structure {
             Format::Text => email::plain_regions(text, 0),
         };
         tokens::inline_regions(text, &mut regions);
-        tokens::suppression_lines(text, &mut regions);
+        // A directive's line is a comment in every format: its reason is not draft text.
+        let directives = directive::parse(text);
+        regions.extend(directives.iter().map(|d| (d.span.clone(), Scope::Comment)));
         regions.sort_by_key(|(r, s)| (r.start, std::cmp::Reverse(r.end), *s as u16));
         regions.dedup();
         let words = tokens::words(text);
@@ -211,6 +122,7 @@ impl Structure {
             regions,
             words,
             body_start,
+            directives,
             by_kind,
         }
     }
@@ -231,6 +143,7 @@ impl Draft {
             regions: s.regions,
             words: s.words,
             body_start: s.body_start,
+            directives: s.directives,
             by_kind: s.by_kind,
         }
     }

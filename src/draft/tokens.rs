@@ -1,5 +1,4 @@
-//! What every format shares: words, hashtags, @mentions, URLs, emoji and
-//! Tenet's own suppression lines.
+//! What every format shares: words, hashtags, @mentions, URLs and emoji.
 
 use std::ops::Range;
 use std::sync::OnceLock;
@@ -7,7 +6,7 @@ use std::sync::OnceLock;
 use aho_corasick::AhoCorasick;
 
 use super::Scope;
-use crate::fold::is_word_char;
+use crate::text::fold::is_word_char;
 
 /// The byte ranges of the words of `text`: runs of word characters, joined across
 /// an apostrophe (`don't` is one word).
@@ -137,24 +136,6 @@ fn url_len(s: &str) -> usize {
         url = &url[..url.len() - last.len_utf8()];
     }
     url.len()
-}
-
-/// Lines that hold a plain-text suppression (`tenet-disable…`) are comments.
-pub(super) fn suppression_lines(text: &str, out: &mut Vec<(Range<usize>, Scope)>) {
-    if !text.contains(crate::suppress::MARKER) {
-        return;
-    }
-    let mut at = 0;
-    for line in text.split_inclusive('\n') {
-        let t = line
-            .trim_start()
-            .trim_start_matches(['#', '/', ';', '-', '%'])
-            .trim_start();
-        if t.starts_with("tenet-disable") || t.starts_with("tenet-enable") {
-            out.push((at..at + line.trim_end().len(), Scope::Comment));
-        }
-        at += line.len();
-    }
 }
 
 /// Whether `c` is an emoji (pictographs, symbols, dingbats, flags, keycaps).

@@ -10,9 +10,9 @@ use lsp_types::{
     NumberOrString, Position, TextEdit, Uri,
 };
 
-use crate::finding::{Edit, Finding};
-use crate::line_index::LineIndex;
-use crate::rules::Level;
+use crate::language::rules::Level;
+use crate::report::finding::{Edit, Finding};
+use crate::text::line_index::LineIndex;
 
 /// How the client counts columns.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -185,6 +185,24 @@ pub fn diagnostic(text: &Text, uri: &Uri, f: &Finding) -> Diagnostic {
         related_information: (!related.is_empty()).then_some(related),
         tags: None,
         data: None,
+    }
+}
+
+/// A problem in a rule file or `tenet.toml` as an editor diagnostic.
+pub fn rule_file_diagnostic(
+    text: &Text,
+    d: &crate::language::diagnostic::Diagnostic,
+) -> Diagnostic {
+    use crate::language::diagnostic::Severity;
+    Diagnostic {
+        range: text.range(&d.span),
+        severity: Some(match d.severity {
+            Severity::Error => DiagnosticSeverity::ERROR,
+            Severity::Warning => DiagnosticSeverity::WARNING,
+        }),
+        source: Some("tenet".into()),
+        message: d.message.clone(),
+        ..Default::default()
     }
 }
 

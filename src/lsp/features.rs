@@ -5,17 +5,17 @@ use std::path::Path;
 use std::sync::Arc;
 
 use lsp_types::{
-    CodeAction, CodeActionKind, CodeActionOrCommand, CodeActionParams, Diagnostic,
-    DiagnosticSeverity, Hover, HoverContents, MarkupContent, MarkupKind, NumberOrString, Position,
-    TextEdit, Uri, WorkspaceEdit,
+    CodeAction, CodeActionKind, CodeActionOrCommand, CodeActionParams, Diagnostic, Hover,
+    HoverContents, MarkupContent, MarkupKind, NumberOrString, Position, TextEdit, Uri,
+    WorkspaceEdit,
 };
 
 use super::convert::{self, Encoding, Text};
-use crate::diagnostic::Severity;
 use crate::draft::Format;
-use crate::finding::{Edit, Finding};
-use crate::lower::{self, Overrides, RuleFile};
-use crate::rules::RuleSet;
+use crate::language::explain;
+use crate::language::lower::{self, Overrides, RuleFile};
+use crate::language::rules::RuleSet;
+use crate::report::finding::{Edit, Finding};
 
 /// The kind of the "fix all safe findings" action.
 pub static FIX_ALL: CodeActionKind = CodeActionKind::new("source.fixAll.tenet");
@@ -175,13 +175,13 @@ pub fn draft_hover(
     for f in here {
         let rule = rules.rules.iter().find(|r| r.id == f.rule);
         let guideline = rules.guidelines.iter().find(|g| g.id == f.category);
-        out.push_str(&format!("**{}** · {}", f.rule, f.level.as_str()));
-        if let Some(title) = guideline.and_then(|g| g.title.as_deref()) {
-            out.push_str(&format!(" · {title}"));
+        match rule {
+            Some(rule) => out.push_str(&explain::markdown_heading(rule, f.level, guideline)),
+            None => out.push_str(&format!("**{}** · {}", f.rule, f.level.as_str())),
         }
         out.push_str(&format!("\n\n{}\n\n", f.message));
-        if let Some(doc) = rule.map(|r| r.doc.as_str()).filter(|d| !d.is_empty()) {
-            out.push_str(doc);
+        if let Some(body) = rule.map(explain::markdown_body).filter(|b| !b.is_empty()) {
+            out.push_str(&body);
             out.push_str("\n\n");
         }
         let why = if f.document {
@@ -229,71 +229,35 @@ pub fn rule_file_diagnostics(
     let compiled = lower::compile(
         std::slice::from_ref(&file),
         overrides,
-        &crate::builtin::read_list,
+        &crate::language::builtin::read_list,
     );
     let text = Text::new(source, encoding);
     let mut out: Vec<Diagnostic> = compiled
         .diagnostics
         .iter()
-        .map(|d| Diagnostic {
-            range: text.range(&d.span),
-            severity: Some(match d.severity {
-                Severity::Error => DiagnosticSeverity::ERROR,
-                Severity::Warning => DiagnosticSeverity::WARNING,
-            }),
-            source: Some("tenet".into()),
-            message: d.message.clone(),
-            ..Default::default()
-        })
+        .map(|d| convert::rule_file_diagnostic(&text, d))
         .collect();
-    if !compiled.has_errors() {
-        let outcome = crate::examples::run(&crate::engine::Engine::new(compiled.rules), overrides);
-        out.extend(outcome.failures.iter().map(|d| Diagnostic {
-            range: text.range(&d.span),
-            severity: Some(DiagnosticSeverity::ERROR),
-            code: Some(NumberOrString::String("example".into())),
-            source: Some("tenet".into()),
-            message: d.message.clone(),
-            ..Default::default()
-        }));
-    }
+    // Examples of the rules that compiled run even when others have errors, so
+    // every problem of the file shows at once.
+    let outcome =
+        crate::engine::examples::run(&crate::engine::Engine::new(compiled.rules), overrides);
+    out.extend(outcome.failures.iter().map(|d| Diagnostic {
+        code: Some(NumberOrString::String("example".into())),
+        ..convert::rule_file_diagnostic(&text, d)
+    }));
     out
 }
 
-/// Diagnostics for `tenet.toml`.
-pub fn config_diagnostics(source: &str, encoding: Encoding) -> Vec<Diagnostic> {
-    let Err(message) = crate::config::Config::parse(source) else {
+/// Diagnostics for `tenet.toml`: every problem, at its place.
+pub fn config_diagnostics(source: &str, path: &Path, encoding: Encoding) -> Vec<Diagnostic> {
+    let Err(problems) = crate::workspace::ConfigFile::parse(path, source) else {
         return Vec::new();
     };
-    // Messages start with `line:col: ` when the parser knows where.
-    let mut parts = message.splitn(3, ':');
-    let (line, col, rest) = (parts.next(), parts.next(), parts.next());
     let text = Text::new(source, encoding);
-    let (range, message) = match (
-        line.and_then(|l| l.parse::<u32>().ok()),
-        col.and_then(|c| c.trim().parse::<u32>().ok()),
-        rest,
-    ) {
-        (Some(l), Some(c), Some(rest)) => {
-            let start = text.index.line_start(l as usize - 1).unwrap_or(0);
-            let offset = source[start..]
-                .char_indices()
-                .nth(c as usize - 1)
-                .map_or(start, |(i, _)| start + i);
-            let end = source[offset..]
-                .find('\n')
-                .map_or(source.len(), |i| offset + i);
-            (text.range(&(offset..end)), rest.trim().to_string())
-        }
-        _ => (lsp_types::Range::default(), message.clone()),
-    };
-    vec![Diagnostic {
-        range,
-        severity: Some(DiagnosticSeverity::ERROR),
-        source: Some("tenet".into()),
-        message,
-        ..Default::default()
-    }]
+    problems
+        .iter()
+        .map(|d| convert::rule_file_diagnostic(&text, d))
+        .collect()
 }
 
 /// What each keyword of the rule language does, for hover in `.tenet` files.
@@ -319,6 +283,7 @@ const KEYWORDS: &[(&str, &str)] = &[
     ("bad", "`bad \"… [span] …\"`: must report exactly the bracketed spans."),
     ("good", "`good \"…\"`: must report nothing for this rule."),
     ("fixed", "`fixed \"before\" -> \"after\"`: applying the fixes gives `after`."),
+    ("skip", "`skip SCOPE, …`: in a guideline or triage block, the scopes its rules do not look into (code, quote, link, url, heading, hashtag, mention, signature) unless a rule asks with `in`. Headers, front matter and comments are always skipped."),
     ("list", "`list NAME = \"a\", \"b\"` or `list NAME = file \"path\"`: terms, overridable in tenet.toml."),
     ("param", "`param NAME = \"value\"`: a value for messages and finds, overridable in tenet.toml."),
     ("triage", "`triage { category … when …; priority N when … }`: classify a conversation and rate it; the first line that holds wins."),
@@ -356,7 +321,7 @@ pub fn rule_file_hover(
                 text: Arc::from(source),
             }],
             &Overrides::default(),
-            &crate::builtin::read_list,
+            &crate::language::builtin::read_list,
         );
         if before.ends_with("guideline") {
             let g = compiled.rules.guidelines.iter().find(|g| g.id == word)?;
@@ -372,16 +337,20 @@ pub fn rule_file_hover(
             .rules
             .iter()
             .find(|r| r.id.rsplit('.').next() == Some(word))?;
+        let guideline = compiled
+            .rules
+            .guidelines
+            .iter()
+            .find(|g| g.id == rule.category);
         let link = rule
             .link
             .as_deref()
             .map(|l| format!("\n\n[{l}]({l})"))
             .unwrap_or_default();
         return Some(markdown(format!(
-            "**{}** · {}\n\n{}{link}",
-            rule.id,
-            rule.level.as_str(),
-            rule.doc
+            "{}\n\n{}{link}",
+            explain::markdown_heading(rule, rule.level, guideline),
+            explain::markdown_body(rule)
         )));
     }
     KEYWORDS

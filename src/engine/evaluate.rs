@@ -1,0 +1,259 @@
+//! Conditions, document rules and triage, evaluated from a draft's hits.
+
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::ops::Range;
+use std::sync::Arc;
+
+use super::metrics::{Group, Metrics};
+use super::search::select;
+use super::{Engine, Hit, Options};
+use crate::draft::{Draft, ScopeSet};
+use crate::language::rules::*;
+use crate::report::finding::{self, Finding};
+use crate::report::TriageResult;
+
+impl Engine {
+    /// Findings and triage from a draft and its hits.
+    pub(super) fn evaluate(
+        &self,
+        draft: &Draft,
+        hits: &[Vec<Hit>],
+        options: &Options,
+    ) -> (Vec<Finding>, Option<TriageResult>) {
+        let cx = Cx {
+            draft,
+            hits,
+            options,
+            visible: RefCell::default(),
+            metrics: RefCell::default(),
+        };
+        let mut findings = Vec::new();
+        for rule in &self.rules.rules {
+            cx.rule(rule, &mut findings);
+        }
+        crate::report::finding::sort(&mut findings);
+        let triage = (!self.rules.triage.is_empty()).then(|| cx.triage(&self.rules.triage));
+        (findings, triage)
+    }
+}
+
+/// A matcher's hits outside some hidden scopes, shared between the conditions that ask.
+type VisibleHits = Arc<Visible>;
+
+/// Hits sorted by start, and the longest one's length (to bound window searches).
+struct Visible {
+    hits: Vec<Hit>,
+    longest: usize,
+}
+
+/// The state of one check: hits, and what has been derived from them so far.
+struct Cx<'a> {
+    draft: &'a Draft,
+    hits: &'a [Vec<Hit>],
+    options: &'a Options,
+    /// Hits of a matcher outside hidden scopes, by (matcher, hidden).
+    visible: RefCell<HashMap<(MatcherId, ScopeSet), VisibleHits>>,
+    /// Metrics by hidden scopes, each group measured when first asked for.
+    metrics: RefCell<HashMap<ScopeSet, (Metrics, Vec<Group>)>>,
+}
+
+impl Cx<'_> {
+    fn visible(&self, matcher: MatcherId, hidden: ScopeSet) -> VisibleHits {
+        if let Some(v) = self.visible.borrow().get(&(matcher, hidden)) {
+            return v.clone();
+        }
+        let hits: Vec<Hit> = self.hits[matcher]
+            .iter()
+            .filter(|h| !self.draft.scopes_at(h.span.start).intersects(hidden))
+            .cloned()
+            .collect();
+        let longest = hits.iter().map(|h| h.span.len()).max().unwrap_or(0);
+        let v = Arc::new(Visible { hits, longest });
+        self.visible
+            .borrow_mut()
+            .insert((matcher, hidden), v.clone());
+        v
+    }
+
+    fn metric(&self, metric: Metric, hidden: ScopeSet) -> f64 {
+        if let Metric::Count(m) = metric {
+            return select(self.visible(m, hidden).hits.iter().cloned()).len() as f64;
+        }
+        let mut cache = self.metrics.borrow_mut();
+        let (metrics, measured) = cache.entry(hidden).or_default();
+        let group = Group::of(metric);
+        if !measured.contains(&group) {
+            metrics.measure_group(self.draft, hidden, group);
+            measured.push(group);
+        }
+        metrics.get(metric)
+    }
+
+    fn rule(&self, rule: &Rule, out: &mut Vec<Finding>) {
+        let cap = if rule.once { Some(1) } else { rule.limit };
+        let mut reported = 0;
+        let spans: Vec<Option<Hit>> = match rule.find {
+            Some(m) => select(self.visible(m, rule.hidden).hits.iter().cloned())
+                .into_iter()
+                .map(Some)
+                .collect(),
+            None => vec![None],
+        };
+        for hit in spans {
+            if cap.is_some_and(|c| reported >= c) {
+                break;
+            }
+            let span = hit.as_ref().map(|h| h.span.clone());
+            let mut evidence = Vec::new();
+            if let Some(c) = &rule.condition {
+                if !self.eval(c, rule.hidden, span.as_ref(), None, &mut evidence) {
+                    continue;
+                }
+            }
+            let mut level = rule.level;
+            for (l, c) in &rule.escalate {
+                if self.eval(c, rule.hidden, span.as_ref(), None, &mut evidence) {
+                    level = level.max(*l);
+                }
+            }
+            evidence.sort_by_key(|r| (r.start, r.end));
+            evidence.dedup();
+            let pattern = hit.as_ref().map_or(0, |h| h.pattern);
+            out.push(finding::build(
+                rule, self.draft, span, pattern, level, evidence,
+            ));
+            reported += 1;
+        }
+    }
+
+    fn eval(
+        &self,
+        c: &Cond,
+        hidden: ScopeSet,
+        at: Option<&Range<usize>>,
+        category: Option<&str>,
+        evidence: &mut Vec<Range<usize>>,
+    ) -> bool {
+        match c {
+            Cond::And(cs) => cs
+                .iter()
+                .all(|c| self.eval(c, hidden, at, category, evidence)),
+            Cond::Or(cs) => cs
+                .iter()
+                .any(|c| self.eval(c, hidden, at, category, evidence)),
+            Cond::Not(c) => !self.eval(c, hidden, at, category, evidence),
+            Cond::Near {
+                matcher,
+                distance,
+                unit,
+            } => {
+                let Some(at) = at else { return false };
+                let before = evidence.len();
+                let visible = self.visible(*matcher, hidden);
+                let hits = &visible.hits;
+                // Only evidence inside the window can be near enough: find it by binary search.
+                let (lo, hi) = window(self.draft, at, *distance, *unit);
+                let first =
+                    hits.partition_point(|h| h.span.start < lo.saturating_sub(visible.longest));
+                let last = hits.partition_point(|h| h.span.start < hi);
+                for e in &hits[first..last.max(first)] {
+                    if e.span.start < at.end && at.start < e.span.end {
+                        continue;
+                    }
+                    if within(self.draft, at, &e.span, *distance, *unit) {
+                        evidence.push(e.span.clone());
+                    }
+                }
+                evidence.len() > before
+            }
+            Cond::Has(m) => !self.visible(*m, hidden).hits.is_empty(),
+            Cond::In(set) => at.is_some_and(|at| self.draft.scopes_at(at.start).intersects(*set)),
+            Cond::Channel(name) => self.options.channel.eq_ignore_ascii_case(name),
+            Cond::Category(name) => category == Some(name.as_str()),
+            Cond::Compare { metric, op, value } => op.holds(self.metric(*metric, hidden), *value),
+        }
+    }
+
+    fn triage(&self, triage: &Triage) -> TriageResult {
+        let hidden = triage.hidden;
+        let mut sink = Vec::new();
+        let category = triage
+            .categories
+            .iter()
+            .find(|(_, c)| {
+                c.as_ref()
+                    .is_none_or(|c| self.eval(c, hidden, None, None, &mut sink))
+            })
+            .map(|(name, _)| name.clone());
+        let priority = triage
+            .priorities
+            .iter()
+            .find(|(_, c)| {
+                c.as_ref()
+                    .is_none_or(|c| self.eval(c, hidden, None, category.as_deref(), &mut sink))
+            })
+            .map(|(p, _)| *p);
+        TriageResult { category, priority }
+    }
+}
+
+/// Bytes outside which no evidence can be within `distance` of `at`: evidence must
+/// end after the first and start before the second.
+fn window(draft: &Draft, at: &Range<usize>, distance: usize, unit: Unit) -> (usize, usize) {
+    match unit {
+        Unit::Chars => {
+            let reach = distance.saturating_mul(4);
+            (
+                at.start.saturating_sub(reach),
+                at.end.saturating_add(reach).saturating_add(1),
+            )
+        }
+        Unit::Words => {
+            // `distance + 1` whole words between them is too far.
+            let ending_before = draft.words.partition_point(|w| w.end <= at.start);
+            let lo = ending_before
+                .checked_sub(distance + 1)
+                .map_or(0, |i| draft.words[i].start);
+            let starting_after = draft.words.partition_point(|w| w.start < at.end);
+            let hi = draft
+                .words
+                .get(starting_after + distance)
+                .map_or(usize::MAX, |w| w.end);
+            (lo, hi)
+        }
+    }
+}
+
+/// Whether two spans that do not overlap are at most `distance` words or characters apart.
+pub fn within(
+    draft: &Draft,
+    a: &Range<usize>,
+    b: &Range<usize>,
+    distance: usize,
+    unit: Unit,
+) -> bool {
+    let (gap_start, gap_end) = if b.start >= a.end {
+        (a.end, b.start)
+    } else {
+        (b.end, a.start)
+    };
+    match unit {
+        Unit::Chars => {
+            let bytes = gap_end - gap_start;
+            // A character is one to four bytes: decide without counting where possible.
+            if bytes <= distance {
+                true
+            } else if bytes > distance.saturating_mul(4) {
+                false
+            } else {
+                draft.text[gap_start..gap_end].chars().count() <= distance
+            }
+        }
+        Unit::Words => {
+            let first = draft.words.partition_point(|w| w.start < gap_start);
+            let last = draft.words.partition_point(|w| w.end <= gap_end);
+            last.saturating_sub(first) <= distance
+        }
+    }
+}

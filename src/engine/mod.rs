@@ -1,0 +1,248 @@
+//! The engine: every term of every rule in one Aho-Corasick automaton, every regex
+//! behind one multi-pattern prefilter ([`search`]), conditions evaluated from the
+//! hits ([`evaluate`]), findings and triage out; the [`checker`] adds suppressions
+//! and the verdict. [`reference`] is the slow, plain evaluator the engine is tested
+//! against; [`examples`] runs rules' examples as tests.
+//!
+//! May import every layer below it: [`crate::report`], [`crate::language`],
+//! [`crate::draft`], [`crate::validate`], [`crate::text`].
+
+pub mod checker;
+mod evaluate;
+pub mod examples;
+pub mod metrics;
+pub mod reference;
+mod search;
+
+use std::collections::HashMap;
+use std::ops::Range;
+use std::sync::Arc;
+
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
+
+use crate::draft::{Draft, Format, Structure};
+use crate::language::rules::*;
+use crate::report::finding::Finding;
+use crate::report::TriageResult;
+use crate::text::fold::fold;
+
+pub use evaluate::within;
+pub use search::select;
+
+/// Drafts this large are worked on with several cores; smaller ones on one, where
+/// waking another thread would cost more than it saves (and jitter in the editor).
+const PARALLEL_BYTES: usize = 256 << 10;
+
+/// Runs two jobs, side by side for a large draft.
+fn both<A: Send, B: Send>(
+    len: usize,
+    a: impl FnOnce() -> A + Send,
+    b: impl FnOnce() -> B + Send,
+) -> (A, B) {
+    if len >= PARALLEL_BYTES {
+        rayon::join(a, b)
+    } else {
+        (a(), b())
+    }
+}
+
+/// Term lists up to this many bytes get a full DFA (fast, larger); longer ones an NFA.
+const DFA_BYTES: usize = 256 << 10;
+
+/// A pattern set's match: where, and which of its patterns matched.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Hit {
+    /// Byte range in the draft.
+    pub span: Range<usize>,
+    /// Index into the matcher's patterns.
+    pub pattern: usize,
+}
+
+/// Where an automaton pattern is used.
+#[derive(Debug, Clone, Copy)]
+struct Use {
+    matcher: u32,
+    pattern: u32,
+    partial: bool,
+}
+
+/// Compiled rules, ready to check any number of drafts (from any number of threads).
+#[derive(Debug, Clone)]
+pub struct Engine {
+    rules: Arc<RuleSet>,
+    /// Caseless terms, folded, searched in the folded draft.
+    caseless: Option<AhoCorasick>,
+    caseless_uses: Vec<Vec<Use>>,
+    /// `case` terms, searched in the draft as written.
+    exact: Option<AhoCorasick>,
+    exact_uses: Vec<Vec<Use>>,
+    /// Each distinct regex, with the (matcher, pattern) pairs that use it.
+    regexes: Vec<RegexEntry>,
+    /// The prefix literals of every regex that has them: a regex whose literals are
+    /// all absent from a draft is neither compiled nor run.
+    literals: Option<AhoCorasick>,
+    /// For each literal of `literals`, the regexes (indexes into `regexes`) it starts.
+    literal_owners: Vec<Vec<usize>>,
+}
+
+/// A regex and where it is used.
+#[derive(Debug, Clone)]
+struct RegexEntry {
+    /// The first use, whose pattern holds the (lazily) compiled regex.
+    owner: (MatcherId, usize),
+    /// Every use.
+    uses: Vec<(MatcherId, usize)>,
+    /// Whether it has prefix literals in `literals`; if not, it always runs.
+    prefiltered: bool,
+}
+
+/// How to check a draft.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// The channel the draft is for (`external`, `internal`, …).
+    pub channel: String,
+}
+
+impl Default for Options {
+    fn default() -> Options {
+        Options {
+            channel: "external".to_string(),
+        }
+    }
+}
+
+impl Engine {
+    /// Builds the automata for a rule set.
+    pub fn new(rules: RuleSet) -> Engine {
+        let mut caseless_ids: HashMap<String, usize> = HashMap::new();
+        let mut caseless_pats: Vec<String> = Vec::new();
+        let mut caseless_uses: Vec<Vec<Use>> = Vec::new();
+        let mut exact_ids: HashMap<String, usize> = HashMap::new();
+        let mut exact_pats: Vec<String> = Vec::new();
+        let mut exact_uses: Vec<Vec<Use>> = Vec::new();
+        let mut regexes: Vec<RegexEntry> = Vec::new();
+        let mut regex_ids: HashMap<String, usize> = HashMap::new();
+        for (m, matcher) in rules.matchers.iter().enumerate() {
+            for (p, pattern) in matcher.patterns.iter().enumerate() {
+                match pattern {
+                    Pattern::Term(t) => {
+                        let (key, ids, pats, uses) = if t.case {
+                            (
+                                t.text.clone(),
+                                &mut exact_ids,
+                                &mut exact_pats,
+                                &mut exact_uses,
+                            )
+                        } else {
+                            (
+                                fold(&t.text),
+                                &mut caseless_ids,
+                                &mut caseless_pats,
+                                &mut caseless_uses,
+                            )
+                        };
+                        let id = *ids.entry(key.clone()).or_insert_with(|| {
+                            pats.push(key);
+                            uses.push(Vec::new());
+                            pats.len() - 1
+                        });
+                        uses[id].push(Use {
+                            matcher: m as u32,
+                            pattern: p as u32,
+                            partial: t.partial,
+                        });
+                    }
+                    Pattern::Regex(r) => {
+                        let id = *regex_ids.entry(r.source.clone()).or_insert_with(|| {
+                            regexes.push(RegexEntry {
+                                owner: (m, p),
+                                uses: Vec::new(),
+                                prefiltered: r.prefixes.is_some(),
+                            });
+                            regexes.len() - 1
+                        });
+                        regexes[id].uses.push((m, p));
+                    }
+                }
+            }
+        }
+        let automaton = |pats: &[String]| {
+            (!pats.is_empty()).then(|| {
+                // A full DFA is the fastest to search; past some size its memory is not
+                // worth it and the contiguous NFA does the job.
+                let bytes: usize = pats.iter().map(String::len).sum();
+                let kind = if bytes <= DFA_BYTES {
+                    Some(AhoCorasickKind::DFA)
+                } else {
+                    None
+                };
+                AhoCorasickBuilder::new()
+                    .match_kind(MatchKind::Standard)
+                    .kind(kind)
+                    .build(pats)
+                    .expect("term automaton: sizes are far below the limits")
+            })
+        };
+        let mut literal_ids: HashMap<Vec<u8>, usize> = HashMap::new();
+        let mut literal_pats: Vec<Vec<u8>> = Vec::new();
+        let mut literal_owners: Vec<Vec<usize>> = Vec::new();
+        for (id, entry) in regexes.iter().enumerate() {
+            let (m, p) = entry.owner;
+            let Pattern::Regex(r) = &rules.matchers[m].patterns[p] else {
+                continue;
+            };
+            for lit in r.prefixes.iter().flatten() {
+                let l = *literal_ids.entry(lit.clone()).or_insert_with(|| {
+                    literal_pats.push(lit.clone());
+                    literal_owners.push(Vec::new());
+                    literal_pats.len() - 1
+                });
+                literal_owners[l].push(id);
+            }
+        }
+        let literals = (!literal_pats.is_empty()).then(|| {
+            AhoCorasickBuilder::new()
+                .match_kind(MatchKind::Standard)
+                .build(&literal_pats)
+                .expect("literal automaton: sizes are far below the limits")
+        });
+        Engine {
+            caseless: automaton(&caseless_pats),
+            caseless_uses,
+            exact: automaton(&exact_pats),
+            exact_uses,
+            regexes,
+            literals,
+            literal_owners,
+            rules: Arc::new(rules),
+        }
+    }
+
+    /// The rules this engine checks.
+    pub fn rules(&self) -> &RuleSet {
+        &self.rules
+    }
+
+    /// Checks a draft: findings sorted by position, and its triage.
+    pub fn check(&self, draft: &Draft, options: &Options) -> (Vec<Finding>, Option<TriageResult>) {
+        let hits = self.hits(&draft.text);
+        self.evaluate(draft, &hits, options)
+    }
+
+    /// Parses and checks a text, parsing and searching it side by side.
+    pub fn check_text(
+        &self,
+        text: String,
+        format: Format,
+        options: &Options,
+    ) -> (Draft, Vec<Finding>, Option<TriageResult>) {
+        let (structure, hits) = both(
+            text.len(),
+            || Structure::of(&text, format),
+            || self.hits(&text),
+        );
+        let draft = Draft::with_structure(text, format, structure);
+        let (findings, triage) = self.evaluate(&draft, &hits, options);
+        (draft, findings, triage)
+    }
+}

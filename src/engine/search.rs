@@ -1,0 +1,146 @@
+//! Finding every hit of every pattern set in a draft: terms in one automaton,
+//! regexes behind a literal prefilter.
+
+use std::ops::Range;
+
+use rayon::prelude::*;
+
+use super::{both, Engine, Hit, RegexEntry, Use, PARALLEL_BYTES};
+use crate::language::rules::*;
+use crate::text::fold::{is_whole_word, Folded};
+
+impl Engine {
+    /// Every hit of every matcher in `text`, each list sorted by position. Terms and
+    /// regexes are searched side by side.
+    pub fn hits(&self, text: &str) -> Vec<Vec<Hit>> {
+        let (mut hits, regex_hits) = both(
+            text.len(),
+            || self.term_hits(text),
+            || self.regex_hits(text),
+        );
+        for (list, more) in hits.iter_mut().zip(regex_hits) {
+            list.extend(more);
+        }
+        for (m, list) in hits.iter_mut().enumerate() {
+            if let Some(v) = self.rules.matchers[m].validator {
+                list.retain(|h| v.check(&text[h.span.clone()]));
+            }
+            list.sort_by_key(|h| (h.span.start, h.span.end, h.pattern));
+            list.dedup();
+        }
+        hits
+    }
+
+    /// The hits of every term: caseless ones in the folded text, `case` ones as written.
+    fn term_hits(&self, text: &str) -> Vec<Vec<Hit>> {
+        let mut hits: Vec<Vec<Hit>> = vec![Vec::new(); self.rules.matchers.len()];
+        let mut push = |uses: &[Use], start: usize, end: usize| {
+            for u in uses {
+                if u.partial || is_whole_word(text, start, end) {
+                    hits[u.matcher as usize].push(Hit {
+                        span: start..end,
+                        pattern: u.pattern as usize,
+                    });
+                }
+            }
+        };
+        if let Some(ac) = &self.caseless {
+            let folded = Folded::new(text);
+            for m in ac.find_overlapping_iter(folded.text.as_str()) {
+                let (Some(start), Some(end)) =
+                    (folded.to_original(m.start()), folded.to_original(m.end()))
+                else {
+                    continue;
+                };
+                if start < end {
+                    push(&self.caseless_uses[m.pattern().as_usize()], start, end);
+                }
+            }
+        }
+        if let Some(ac) = &self.exact {
+            for m in ac.find_overlapping_iter(text) {
+                push(&self.exact_uses[m.pattern().as_usize()], m.start(), m.end());
+            }
+        }
+        hits
+    }
+
+    /// Finds every regex's matches (leftmost-first, not overlapping, like `find_iter`).
+    /// A regex with prefix literals runs only when one of them occurs in the draft:
+    /// one scan of the literal automaton answers that for all of them, and stops as
+    /// soon as every such regex is known to be needed.
+    fn regex_hits(&self, text: &str) -> Vec<Vec<Hit>> {
+        let mut hits: Vec<Vec<Hit>> = vec![Vec::new(); self.rules.matchers.len()];
+        if self.regexes.is_empty() {
+            return hits;
+        }
+        let mut needed: Vec<bool> = self.regexes.iter().map(|e| !e.prefiltered).collect();
+        let mut missing = needed.iter().filter(|n| !**n).count();
+        if let Some(ac) = &self.literals {
+            for m in ac.find_overlapping_iter(text) {
+                for &r in &self.literal_owners[m.pattern().as_usize()] {
+                    if !needed[r] {
+                        needed[r] = true;
+                        missing -= 1;
+                    }
+                }
+                if missing == 0 {
+                    break;
+                }
+            }
+        }
+        let run: Vec<&RegexEntry> = self
+            .regexes
+            .iter()
+            .zip(&needed)
+            .filter(|(_, n)| **n)
+            .map(|(e, _)| e)
+            .collect();
+        let find = |entry: &&RegexEntry| -> Vec<Range<usize>> {
+            let (m, p) = entry.owner;
+            let Pattern::Regex(r) = &self.rules.matchers[m].patterns[p] else {
+                return Vec::new();
+            };
+            let Some(re) = r.regex() else {
+                return Vec::new();
+            };
+            re.find_iter(text)
+                .filter(|m| !m.is_empty())
+                .map(|m| m.range())
+                .collect()
+        };
+        let found: Vec<Vec<Range<usize>>> = if text.len() >= PARALLEL_BYTES {
+            run.par_iter().map(find).collect()
+        } else {
+            run.iter().map(find).collect()
+        };
+        for (entry, found) in run.iter().zip(found) {
+            for &(m, p) in &entry.uses {
+                hits[m].extend(found.iter().map(|span| Hit {
+                    span: span.clone(),
+                    pattern: p,
+                }));
+            }
+        }
+        hits
+    }
+}
+
+/// Picks, from hits sorted by start, the leftmost-longest ones that do not overlap.
+pub fn select(hits: impl IntoIterator<Item = Hit>) -> Vec<Hit> {
+    let mut sorted: Vec<Hit> = hits.into_iter().collect();
+    sorted.sort_by(|a, b| {
+        a.span
+            .start
+            .cmp(&b.span.start)
+            .then(b.span.end.cmp(&a.span.end))
+            .then(a.pattern.cmp(&b.pattern))
+    });
+    let mut out: Vec<Hit> = Vec::new();
+    for h in sorted {
+        if out.last().is_none_or(|last| h.span.start >= last.span.end) {
+            out.push(h);
+        }
+    }
+    out
+}

@@ -1,0 +1,137 @@
+//! Lowering conditions (`when`, `unless`, `escalate`) and triage blocks.
+
+use super::*;
+
+impl FileCx<'_> {
+    pub(super) fn cond(&mut self, c: &ast::Cond, names: &Names, place: CondPlace) -> Option<Cond> {
+        Some(match c {
+            ast::Cond::Or(cs) => Cond::Or(self.conds(cs, names, place)?),
+            ast::Cond::And(cs) => Cond::And(self.conds(cs, names, place)?),
+            ast::Cond::Not(c) => Cond::Not(Box::new(self.cond(c, names, place)?)),
+            ast::Cond::Near {
+                patterns,
+                distance,
+                unit,
+                span,
+            } => {
+                if place != CondPlace::SpanRule {
+                    self.error(
+                        span.clone(),
+                        "`near` needs a match to measure from, and this has no `find`; use `has` for the whole draft",
+                    );
+                    return None;
+                }
+                let p = self.patterns(patterns, names);
+                Cond::Near {
+                    matcher: self.matcher(p, None),
+                    distance: *distance as usize,
+                    unit: *unit,
+                }
+            }
+            ast::Cond::Has(patterns) => {
+                let p = self.patterns(patterns, names);
+                Cond::Has(self.matcher(p, None))
+            }
+            ast::Cond::In(scope) => {
+                if place != CondPlace::SpanRule {
+                    self.error(
+                        scope.span.clone(),
+                        "`in` asks where a match stands, and this has no `find`",
+                    );
+                    return None;
+                }
+                match Scope::parse(&scope.value) {
+                    Some(s) => Cond::In(ScopeSet::of(&[s])),
+                    None => {
+                        self.unknown_scope(scope);
+                        return None;
+                    }
+                }
+            }
+            ast::Cond::Channel(name) => {
+                self.cx.set.declared.channels.insert(name.clone());
+                Cond::Channel(name.clone())
+            }
+            ast::Cond::Category(name) => {
+                if place != CondPlace::Triage {
+                    self.error(name.span.clone(), "`category` is for triage blocks");
+                    return None;
+                }
+                Cond::Category(name.value.clone())
+            }
+            ast::Cond::Compare { metric, op, value } => {
+                let metric = match metric {
+                    ast::Metric::Count(patterns) => {
+                        let p = self.patterns(patterns, names);
+                        Metric::Count(self.matcher(p, None))
+                    }
+                    ast::Metric::Named(name) => match Metric::parse(&name.value) {
+                        Some(m) => m,
+                        None => {
+                            self.error(
+                                name.span.clone(),
+                                format!(
+                                    "unknown metric `{}`; known: {}, count(…)",
+                                    name.value,
+                                    Metric::NAMES.join(", ")
+                                ),
+                            );
+                            return None;
+                        }
+                    },
+                };
+                Cond::Compare {
+                    metric,
+                    op: *op,
+                    value: *value,
+                }
+            }
+        })
+    }
+
+    pub(super) fn conds(
+        &mut self,
+        cs: &[ast::Cond],
+        names: &Names,
+        place: CondPlace,
+    ) -> Option<Vec<Cond>> {
+        let out: Vec<Option<Cond>> = cs.iter().map(|c| self.cond(c, names, place)).collect();
+        out.into_iter().collect()
+    }
+
+    pub(super) fn triage(&mut self, t: &ast::Triage, overrides: &Overrides, read_list: ReadList) {
+        let names = self.names(None, &t.params, &t.lists, overrides, read_list);
+        let skip = self.scopes(&t.skip);
+        let triage = &mut self.cx.set.triage;
+        triage.hidden = ALWAYS_HIDDEN.union(triage.hidden).union(skip);
+        for (name, guard) in &t.categories {
+            let cond = self.guard(guard, &names);
+            self.cx
+                .set
+                .triage
+                .categories
+                .push((name.value.clone(), cond));
+        }
+        for (n, guard) in &t.priorities {
+            if !(1..=3).contains(&n.value) {
+                self.error(
+                    n.span.clone(),
+                    "priority is 1 (urgent), 2 (semi-urgent) or 3 (not urgent)",
+                );
+                continue;
+            }
+            let cond = self.guard(guard, &names);
+            self.cx.set.triage.priorities.push((n.value as u8, cond));
+        }
+    }
+
+    pub(super) fn guard(&mut self, guard: &Guard, names: &Names) -> Option<Cond> {
+        match guard {
+            Guard::Otherwise => None,
+            Guard::When(c) => Some(
+                self.cond(c, names, CondPlace::Triage)
+                    .unwrap_or(Cond::Or(Vec::new())),
+            ),
+        }
+    }
+}

@@ -1,0 +1,341 @@
+//! Parsed files → a checked [`RuleSet`], with every error of every file.
+
+use std::collections::HashMap;
+use std::io;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use crate::draft::{Scope, ScopeSet};
+use crate::language::ast::{self, ExampleKind, Guard, PatternKind};
+use crate::language::diagnostic::{Diagnostic, Severity};
+use crate::language::rules::*;
+
+mod conditions;
+mod examples;
+mod patterns;
+mod rule;
+
+/// One rule file's text and where it came from.
+#[derive(Debug, Clone)]
+pub struct RuleFile {
+    /// Its path, as shown in messages.
+    pub path: PathBuf,
+    /// Its text.
+    pub text: Arc<str>,
+}
+
+/// Parameter and list values that replace those written in the rule files.
+///
+/// Keys are a plain name (`company`, applying to every guideline that declares it)
+/// or `guideline.name` (one guideline only, taking precedence).
+#[derive(Debug, Clone, Default)]
+pub struct Overrides {
+    /// Parameter values.
+    pub params: HashMap<String, String>,
+    /// List contents.
+    pub lists: HashMap<String, Vec<String>>,
+}
+
+/// Reads a list file named by a rule file.
+pub type ReadList<'a> = &'a dyn Fn(&Path) -> io::Result<String>;
+
+/// The result of compiling rule files: the rules, and every problem found.
+#[derive(Debug, Clone, Default)]
+pub struct Compiled {
+    /// The rules (incomplete when there are errors).
+    pub rules: RuleSet,
+    /// Errors and warnings, in file order.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl Compiled {
+    /// Whether any diagnostic is an error.
+    pub fn has_errors(&self) -> bool {
+        self.diagnostics
+            .iter()
+            .any(|d| d.severity == Severity::Error)
+    }
+}
+
+/// Compiles rule files into one rule set.
+pub fn compile(files: &[RuleFile], overrides: &Overrides, read_list: ReadList) -> Compiled {
+    let mut cx = Lowerer {
+        set: RuleSet::default(),
+        diagnostics: Vec::new(),
+        matcher_keys: HashMap::new(),
+    };
+    let mut seen_rules: HashMap<String, (PathBuf, usize)> = HashMap::new();
+    for file in files {
+        let parsed = crate::language::syntax::parse(&file.text);
+        let syntax_errors: Vec<ast::Span> = parsed.errors.iter().map(|(s, _)| s.clone()).collect();
+        let mut fx = FileCx {
+            file,
+            cx: &mut cx,
+            syntax_errors,
+        };
+        for (span, message) in parsed.errors {
+            fx.error(span, message);
+        }
+        for g in &parsed.guidelines {
+            fx.guideline(g, overrides, read_list, &mut seen_rules);
+        }
+        for t in &parsed.triage {
+            fx.triage(t, overrides, read_list);
+        }
+    }
+    let Lowerer {
+        set,
+        mut diagnostics,
+        ..
+    } = cx;
+    diagnostics.sort_by(|a, b| a.path.cmp(&b.path).then(a.span.start.cmp(&b.span.start)));
+    Compiled {
+        rules: set,
+        diagnostics,
+    }
+}
+
+struct Lowerer {
+    set: RuleSet,
+    diagnostics: Vec<Diagnostic>,
+    matcher_keys: HashMap<String, MatcherId>,
+}
+
+struct FileCx<'a> {
+    file: &'a RuleFile,
+    cx: &'a mut Lowerer,
+    /// Where the parser gave up on a line: rules holding one are not checked
+    /// further, so one mistake is reported once.
+    syntax_errors: Vec<ast::Span>,
+}
+
+/// Names visible inside one guideline or triage block.
+struct Names {
+    params: HashMap<String, String>,
+    lists: HashMap<String, Vec<String>>,
+}
+
+/// Where a condition stands, which decides what it may say.
+#[derive(Clone, Copy, PartialEq)]
+enum CondPlace {
+    /// In a rule with a `find`.
+    SpanRule,
+    /// In a rule without one.
+    DocumentRule,
+    /// In a triage block.
+    Triage,
+}
+
+impl FileCx<'_> {
+    fn diag(&mut self, severity: Severity, span: ast::Span, message: impl Into<String>) {
+        self.cx.diagnostics.push(Diagnostic {
+            severity,
+            path: self.file.path.clone(),
+            source: self.file.text.clone(),
+            span,
+            message: message.into(),
+        });
+    }
+
+    fn error(&mut self, span: ast::Span, message: impl Into<String>) {
+        self.diag(Severity::Error, span, message)
+    }
+
+    fn names(
+        &mut self,
+        scope: Option<&str>,
+        params: &[ast::Param],
+        lists: &[ast::List],
+        overrides: &Overrides,
+        read_list: ReadList,
+    ) -> Names {
+        let mut names = Names {
+            params: HashMap::new(),
+            lists: HashMap::new(),
+        };
+        let mut declared: HashMap<String, ast::Span> = HashMap::new();
+        let names_of = |name: &str| {
+            std::iter::once(name.to_string()).chain(scope.map(|s| format!("{s}.{name}")))
+        };
+        for p in params {
+            self.declare(&mut declared, &p.name);
+            self.cx.set.declared.params.extend(names_of(&p.name.value));
+            let qualified = scope.map(|s| format!("{s}.{}", p.name.value));
+            let value = qualified
+                .and_then(|q| overrides.params.get(&q))
+                .or_else(|| overrides.params.get(&p.name.value))
+                .cloned()
+                .unwrap_or_else(|| p.value.clone());
+            names.params.insert(p.name.value.clone(), value);
+        }
+        for l in lists {
+            self.declare(&mut declared, &l.name);
+            self.cx.set.declared.lists.extend(names_of(&l.name.value));
+            let qualified = scope.map(|s| format!("{s}.{}", l.name.value));
+            let overridden = qualified
+                .as_ref()
+                .and_then(|q| overrides.lists.get(q))
+                .or_else(|| overrides.lists.get(&l.name.value));
+            let terms = match (overridden, &l.source) {
+                (Some(terms), _) => terms.clone(),
+                (None, ast::ListSource::Inline(terms)) => {
+                    terms.iter().map(|t| t.value.clone()).collect()
+                }
+                (None, ast::ListSource::File(path)) => {
+                    let base = self.file.path.parent().unwrap_or(Path::new(""));
+                    let full = base.join(&path.value);
+                    match read_list(&full) {
+                        Ok(text) => list_file_terms(&text),
+                        Err(e) => {
+                            self.error(
+                                path.span.clone(),
+                                format!("cannot read list file `{}`: {e}", full.display()),
+                            );
+                            Vec::new()
+                        }
+                    }
+                }
+            };
+            names.lists.insert(l.name.value.clone(), terms);
+        }
+        names
+    }
+
+    /// Records a parameter or list name; a second declaration of it is an error.
+    fn declare(&mut self, declared: &mut HashMap<String, ast::Span>, name: &ast::Spanned<String>) {
+        if let Some(prev) = declared.insert(name.value.clone(), name.span.clone()) {
+            let line = self.line_of(prev.start);
+            self.error(
+                name.span.clone(),
+                format!("`{}` is declared twice (first on line {line})", name.value),
+            );
+        }
+    }
+
+    fn line_of(&self, offset: usize) -> u32 {
+        crate::text::line_index::LineIndex::new(&self.file.text)
+            .position(&self.file.text, offset)
+            .line
+    }
+
+    fn guideline(
+        &mut self,
+        g: &ast::Guideline,
+        overrides: &Overrides,
+        read_list: ReadList,
+        seen: &mut HashMap<String, (PathBuf, usize)>,
+    ) {
+        let names = self.names(Some(&g.id.value), &g.params, &g.lists, overrides, read_list);
+        let hidden = ALWAYS_HIDDEN.union(self.scopes(&g.skip));
+        let link = g.link.as_ref().map(|l| {
+            self.template(&l.value, &names, l.span.clone(), false)
+                .render("", None)
+        });
+        if !self
+            .cx
+            .set
+            .guidelines
+            .iter()
+            .any(|info| info.id == g.id.value)
+        {
+            self.cx.set.guidelines.push(GuidelineInfo {
+                id: g.id.value.clone(),
+                title: g.title.clone(),
+                doc: g.doc.clone(),
+                link: link.clone(),
+                hidden,
+            });
+        }
+        for r in &g.rules {
+            let id = format!("{}.{}", g.id.value, r.id.value);
+            if let Some((path, offset)) = seen.get(&id) {
+                let at = if *path == self.file.path {
+                    format!("line {}", self.line_of(*offset))
+                } else {
+                    path.display().to_string()
+                };
+                self.error(
+                    r.id.span.clone(),
+                    format!("duplicate rule id `{id}` (first defined at {at})"),
+                );
+                continue;
+            }
+            seen.insert(id.clone(), (self.file.path.clone(), r.id.span.start));
+            if self.syntax_errors.iter().any(|e| r.span.contains(&e.start)) {
+                continue;
+            }
+            if let Some(rule) = self.rule(&g.id.value, id, r, &names, link.clone(), hidden) {
+                self.cx.set.rules.push(rule);
+            }
+        }
+    }
+
+    /// The scopes `skip` names; unknown names are errors.
+    fn scopes(&mut self, names: &[ast::Spanned<String>]) -> ScopeSet {
+        let mut set = ScopeSet::EMPTY;
+        for name in names {
+            match Scope::parse(&name.value) {
+                Some(s) => set = set.union(ScopeSet::of(&[s])),
+                None => self.unknown_scope(name),
+            }
+        }
+        set
+    }
+
+    pub(super) fn unknown_scope(&mut self, name: &ast::Spanned<String>) {
+        let known: Vec<&str> = Scope::ALL.iter().map(|(_, n)| *n).collect();
+        self.error(
+            name.span.clone(),
+            format!(
+                "unknown scope `{}`; known: {}",
+                name.value,
+                known.join(", ")
+            ),
+        );
+    }
+
+    fn error_count(&self) -> usize {
+        self.cx
+            .diagnostics
+            .iter()
+            .filter(|d| d.severity == Severity::Error)
+            .count()
+    }
+}
+
+/// The scopes no rule looks into unless it asks with `in`: they are not the text
+/// a reader sees (headers, front matter, comments and suppression directives).
+pub const ALWAYS_HIDDEN: ScopeSet =
+    ScopeSet(Scope::Header as u16 | Scope::FrontMatter as u16 | Scope::Comment as u16);
+
+/// The scopes a condition asks for positively (`in code`, not `not in code`).
+fn positive_scopes(c: &Cond, positive: bool) -> ScopeSet {
+    match c {
+        Cond::In(s) if positive => *s,
+        Cond::And(cs) | Cond::Or(cs) => cs.iter().fold(ScopeSet::EMPTY, |acc, c| {
+            acc.union(positive_scopes(c, positive))
+        }),
+        Cond::Not(c) => positive_scopes(c, !positive),
+        _ => ScopeSet::EMPTY,
+    }
+}
+
+/// The terms of a list file: one per line, blank lines and `#` comments skipped.
+pub fn list_file_terms(text: &str) -> Vec<String> {
+    text.lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+        .map(str::to_string)
+        .collect()
+}
+
+/// A quick way to compile one file's text, for tests and examples.
+pub fn compile_str(path: &str, text: &str) -> Compiled {
+    let file = RuleFile {
+        path: PathBuf::from(path),
+        text: Arc::from(text),
+    };
+    compile(&[file], &Overrides::default(), &|p: &Path| {
+        std::fs::read_to_string(p)
+    })
+}

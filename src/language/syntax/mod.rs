@@ -1,0 +1,552 @@
+//! Source text of a `.tenet` file → [`ast::File`]. The only module that sees pest.
+//! Building the tree is here; explaining a line that fits nowhere is in [`explain`].
+
+mod explain;
+
+use pest::error::{ErrorVariant, InputLocation};
+use pest::iterators::Pair;
+use pest::Parser as _;
+
+use crate::language::ast::*;
+use explain::{
+    check_closed, expected, junk_error, CLAUSES, GUIDELINE_ITEMS, TOP_LEVEL, TRIAGE_ITEMS,
+};
+
+#[derive(pest_derive::Parser)]
+#[grammar = "../grammar/tenet.pest"]
+struct TenetParser;
+
+type P<'a> = Pair<'a, Rule>;
+
+/// Parses a rule file. Never fails: syntax errors are collected in [`File::errors`].
+pub fn parse(source: &str) -> File {
+    let mut file = File::default();
+    match TenetParser::parse(Rule::file, source) {
+        Ok(mut pairs) => {
+            let root = pairs.next().expect("the file rule always yields one pair");
+            for item in root.into_inner() {
+                match item.as_rule() {
+                    Rule::guideline => {
+                        check_closed(&item, &mut file.errors);
+                        file.guidelines
+                            .push(guideline(item, source, &mut file.errors))
+                    }
+                    Rule::triage => {
+                        check_closed(&item, &mut file.errors);
+                        file.triage.push(triage(item, &mut file.errors))
+                    }
+                    Rule::stray_brace => {
+                        file.errors.push((span(&item), "unmatched `}`".to_string()))
+                    }
+                    Rule::junk => file.errors.push(junk_error(&item, TOP_LEVEL)),
+                    _ => {}
+                }
+            }
+        }
+        Err(err) => {
+            let at = match err.location {
+                InputLocation::Pos(p) => p,
+                InputLocation::Span((s, _)) => s,
+            };
+            let message = match &err.variant {
+                ErrorVariant::ParsingError { positives, .. } if at >= source.trim_end().len() => {
+                    if positives.is_empty() {
+                        "unexpected end of file".to_string()
+                    } else {
+                        format!("unexpected end of file; expected {}", expected(positives))
+                    }
+                }
+                ErrorVariant::ParsingError { positives, .. } => {
+                    format!("expected {}", expected(positives))
+                }
+                ErrorVariant::CustomError { message } => message.clone(),
+            };
+            // An unclosed block is the usual cause: point at the end of the text.
+            let at = at.min(source.len());
+            file.errors.push((at..at, message));
+        }
+    }
+    file
+}
+
+fn span(pair: &P) -> Span {
+    pair.as_span().start()..pair.as_span().end()
+}
+
+fn spanned_ident(pair: P) -> Spanned<String> {
+    Spanned {
+        value: pair.as_str().to_string(),
+        span: span(&pair),
+    }
+}
+
+/// The `##` lines directly above `offset`, joined.
+fn doc_above(source: &str, offset: usize) -> String {
+    let line_start = source[..offset].rfind('\n').map_or(0, |i| i + 1);
+    let mut lines = Vec::new();
+    for line in source[..line_start].lines().rev() {
+        let t = line.trim();
+        match t.strip_prefix("##") {
+            Some(rest) => lines.push(rest.strip_prefix(' ').unwrap_or(rest).trim_end()),
+            None => break,
+        }
+    }
+    lines.reverse();
+    lines.join("\n").trim().to_string()
+}
+
+/// Decodes a quoted string's body. `\[` and `\]` are kept for examples to read.
+pub fn unescape(body: &str) -> String {
+    let mut out = String::with_capacity(body.len());
+    let mut chars = body.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c != '\\' {
+            out.push(c);
+            continue;
+        }
+        match chars.next() {
+            Some('n') => out.push('\n'),
+            Some('t') => out.push('\t'),
+            Some('"') => out.push('"'),
+            Some('\\') => out.push('\\'),
+            Some('u') if chars.peek() == Some(&'{') => {
+                chars.next();
+                let hex: String = chars.by_ref().take_while(|c| *c != '}').collect();
+                match u32::from_str_radix(&hex, 16).ok().and_then(char::from_u32) {
+                    Some(ch) => out.push(ch),
+                    None => out.push('\u{FFFD}'),
+                }
+            }
+            Some(other) => {
+                out.push('\\');
+                out.push(other);
+            }
+            None => out.push('\\'),
+        }
+    }
+    out
+}
+
+fn string(pair: P) -> String {
+    unescape(pair.into_inner().next().map_or("", |b| b.as_str()))
+}
+
+fn spanned_string(pair: P) -> Spanned<String> {
+    let span = span(&pair);
+    Spanned {
+        value: string(pair),
+        span,
+    }
+}
+
+fn int(pair: &P) -> u64 {
+    pair.as_str().parse().unwrap_or(u64::MAX)
+}
+
+fn guideline(pair: P, source: &str, errors: &mut Vec<(Span, String)>) -> Guideline {
+    let doc = doc_above(source, pair.as_span().start());
+    let mut inner = pair.into_inner();
+    let id = spanned_ident(inner.next().expect("grammar: guideline id"));
+    let mut g = Guideline {
+        id,
+        title: None,
+        doc,
+        link: None,
+        skip: vec![],
+        params: vec![],
+        lists: vec![],
+        rules: vec![],
+    };
+    for item in inner {
+        match item.as_rule() {
+            Rule::string => g.title = Some(string(item)),
+            Rule::link => g.link = item.into_inner().next().map(spanned_string),
+            Rule::skip => g.skip.extend(item.into_inner().map(spanned_ident)),
+            Rule::param => g.params.push(param(item)),
+            Rule::list => g.lists.push(list(item)),
+            Rule::rule => g.rules.push(rule(item, source, errors)),
+            Rule::rule_bad_header => {
+                let header = item.clone().into_inner().next().expect("grammar: header");
+                let hs = span(&header);
+                errors.push((
+                    hs.clone(),
+                    format!(
+                        "a rule header is `rule ID [LEVEL] {{`; found `rule {}`",
+                        header.as_str().trim()
+                    ),
+                ));
+                // Still read the body, so its errors are reported too.
+                let _ = rule(item, source, errors);
+            }
+            Rule::junk => errors.push(junk_error(&item, GUIDELINE_ITEMS)),
+            _ => {}
+        }
+    }
+    g
+}
+
+fn param(pair: P) -> Param {
+    let mut inner = pair.into_inner();
+    let name = spanned_ident(inner.next().expect("grammar: param name"));
+    let value = inner.next().map(string).unwrap_or_default();
+    Param { name, value }
+}
+
+fn list(pair: P) -> List {
+    let mut inner = pair.into_inner();
+    let name = spanned_ident(inner.next().expect("grammar: list name"));
+    let src = inner.next().expect("grammar: list source");
+    let source = match src.as_rule() {
+        Rule::list_file => ListSource::File(spanned_string(
+            src.into_inner().next().expect("grammar: path"),
+        )),
+        _ => ListSource::Inline(src.into_inner().map(spanned_string).collect()),
+    };
+    List { name, source }
+}
+
+fn rule(pair: P, source: &str, errors: &mut Vec<(Span, String)>) -> Rule_ {
+    let doc = doc_above(source, pair.as_span().start());
+    let whole = span(&pair);
+    let mut r = Rule_ {
+        id: Spanned {
+            value: String::new(),
+            span: whole.start..whole.start,
+        },
+        doc,
+        level: None,
+        finds: vec![],
+        when: vec![],
+        unless: vec![],
+        escalate: vec![],
+        message: None,
+        link: None,
+        fixes: vec![],
+        once: false,
+        limit: None,
+        redact: false,
+        review: false,
+        examples: vec![],
+        span: whole,
+    };
+    for item in pair.into_inner() {
+        let item_span = span(&item);
+        match item.as_rule() {
+            Rule::ident => r.id = spanned_ident(item),
+            Rule::header_junk => {}
+            Rule::level => {
+                r.level = Some(Spanned {
+                    value: level(&item),
+                    span: item_span,
+                })
+            }
+            Rule::level_clause => {
+                let l = item.into_inner().next().expect("grammar: level");
+                r.level = Some(Spanned {
+                    value: level(&l),
+                    span: span(&l),
+                });
+            }
+            Rule::find => {
+                let mut patterns = vec![];
+                let mut validator = None;
+                for p in item.into_inner() {
+                    match p.as_rule() {
+                        Rule::pattern_list => patterns = pattern_list(p),
+                        Rule::validator => validator = p.into_inner().next().map(spanned_ident),
+                        _ => {}
+                    }
+                }
+                r.finds.push(Find {
+                    patterns,
+                    validator,
+                });
+            }
+            Rule::when => r.when.push(cond(first(item))),
+            Rule::unless => r.unless.push(cond(first(item))),
+            Rule::escalate => {
+                let mut inner = item.into_inner();
+                let l = inner.next().expect("grammar: level");
+                let lv = Spanned {
+                    value: level(&l),
+                    span: span(&l),
+                };
+                r.escalate
+                    .push((lv, cond(inner.next().expect("grammar: cond"))));
+            }
+            Rule::message => r.message = Some(spanned_string(first(item))),
+            Rule::link => r.link = Some(spanned_string(first(item))),
+            Rule::suggest => {
+                let (alts, safe) = alternatives_and_safe(item.into_inner());
+                r.fixes.push(Spanned {
+                    value: FixClause::Suggest { with: alts, safe },
+                    span: item_span,
+                });
+            }
+            Rule::replace => {
+                let mut inner = item.into_inner();
+                let from = string(inner.next().expect("grammar: from"));
+                let (to, safe) = alternatives_and_safe(inner);
+                r.fixes.push(Spanned {
+                    value: FixClause::Replace { from, to, safe },
+                    span: item_span,
+                });
+            }
+            Rule::append => {
+                let mut inner = item.into_inner();
+                let text = string(inner.next().expect("grammar: text"));
+                let safe = inner.next().is_some();
+                r.fixes.push(Spanned {
+                    value: FixClause::Append { text, safe },
+                    span: item_span,
+                });
+            }
+            Rule::delete => {
+                let safe = item.into_inner().next().is_some();
+                r.fixes.push(Spanned {
+                    value: FixClause::Delete { safe },
+                    span: item_span,
+                });
+            }
+            Rule::once => r.once = true,
+            Rule::limit => {
+                r.limit = Some(Spanned {
+                    value: int(&first(item)),
+                    span: item_span,
+                })
+            }
+            Rule::redact => r.redact = true,
+            Rule::review => r.review = true,
+            Rule::bad | Rule::good | Rule::fixed => r.examples.push(example(item)),
+            Rule::junk => errors.push(junk_error(&item, CLAUSES)),
+            _ => {}
+        }
+    }
+    r
+}
+
+// `Rule` is pest's name for grammar rules; ours is imported from `ast` under this alias.
+use crate::language::ast::Rule as Rule_;
+
+fn first(pair: P) -> P {
+    pair.into_inner()
+        .next()
+        .expect("grammar: clause has an argument")
+}
+
+fn level(pair: &P) -> Level {
+    Level::parse(pair.as_str()).unwrap_or(Level::Warning)
+}
+
+fn alternatives_and_safe<'a>(mut inner: impl Iterator<Item = P<'a>>) -> (Vec<String>, bool) {
+    let alts = inner
+        .next()
+        .map(|a| a.into_inner().map(string).collect())
+        .unwrap_or_default();
+    (alts, inner.next().is_some())
+}
+
+fn example(pair: P) -> Example {
+    let kind = match pair.as_rule() {
+        Rule::bad => ExampleKind::Bad,
+        Rule::good => ExampleKind::Good,
+        _ => ExampleKind::Fixed,
+    };
+    let whole = span(&pair);
+    let mut ex = Example {
+        kind,
+        text: String::new(),
+        expected: None,
+        channel: None,
+        with: vec![],
+        span: whole,
+    };
+    let mut strings = 0;
+    for item in pair.into_inner() {
+        match item.as_rule() {
+            Rule::string => {
+                if strings == 0 {
+                    ex.text = string(item);
+                } else {
+                    ex.expected = Some(string(item));
+                }
+                strings += 1;
+            }
+            Rule::example_option => {
+                let mut inner = item.into_inner();
+                let name = spanned_ident(inner.next().expect("grammar: option name"));
+                match inner.next() {
+                    None => ex.channel = Some(name.value),
+                    Some(values) => ex
+                        .with
+                        .push((name, values.into_inner().map(string).collect())),
+                }
+            }
+            _ => {}
+        }
+    }
+    ex
+}
+
+fn triage(pair: P, errors: &mut Vec<(Span, String)>) -> Triage {
+    let mut t = Triage::default();
+    for item in pair.into_inner() {
+        match item.as_rule() {
+            Rule::param => t.params.push(param(item)),
+            Rule::list => t.lists.push(list(item)),
+            Rule::skip => t.skip.extend(item.into_inner().map(spanned_ident)),
+            Rule::t_category => {
+                let mut inner = item.into_inner();
+                let name = spanned_ident(inner.next().expect("grammar: category name"));
+                t.categories
+                    .push((name, guard(inner.next().expect("grammar: guard"))));
+            }
+            Rule::t_priority => {
+                let mut inner = item.into_inner();
+                let n = inner.next().expect("grammar: priority");
+                let value = Spanned {
+                    value: int(&n),
+                    span: span(&n),
+                };
+                t.priorities
+                    .push((value, guard(inner.next().expect("grammar: guard"))));
+            }
+            Rule::junk => errors.push(junk_error(&item, TRIAGE_ITEMS)),
+            _ => {}
+        }
+    }
+    t
+}
+
+fn guard(pair: P) -> Guard {
+    match pair.into_inner().next() {
+        Some(c) if c.as_rule() == Rule::cond => Guard::When(cond(c)),
+        _ => Guard::Otherwise,
+    }
+}
+
+fn pattern_list(pair: P) -> Vec<Pattern> {
+    pair.into_inner().map(pattern).collect()
+}
+
+fn pattern(pair: P) -> Pattern {
+    let whole = span(&pair);
+    let mut inner = pair.into_inner();
+    let head = inner.next().expect("grammar: pattern");
+    let kind = match head.as_rule() {
+        Rule::string => PatternKind::Term(string(head)),
+        Rule::regex => {
+            let mut parts = head.into_inner();
+            let source = parts.next().map_or("", |p| p.as_str()).to_string();
+            let flags = parts.next().map_or("", |p| p.as_str()).to_string();
+            PatternKind::Regex { source, flags }
+        }
+        _ => PatternKind::Name(head.as_str().to_string()),
+    };
+    let mut p = Pattern {
+        kind,
+        case: false,
+        partial: false,
+        span: whole,
+    };
+    for flag in inner {
+        match flag.as_str() {
+            "case" => p.case = true,
+            _ => p.partial = true,
+        }
+    }
+    p
+}
+
+fn cond(pair: P) -> Cond {
+    match pair.as_rule() {
+        Rule::cond => {
+            let mut parts: Vec<Cond> = pair
+                .into_inner()
+                .filter(|p| p.as_rule() != Rule::or_kw)
+                .map(cond)
+                .collect();
+            if parts.len() == 1 {
+                parts.pop().expect("one part")
+            } else {
+                Cond::Or(parts)
+            }
+        }
+        Rule::conj => {
+            let mut parts: Vec<Cond> = pair
+                .into_inner()
+                .filter(|p| p.as_rule() != Rule::and_kw)
+                .map(cond)
+                .collect();
+            if parts.len() == 1 {
+                parts.pop().expect("one part")
+            } else {
+                Cond::And(parts)
+            }
+        }
+        Rule::negation => {
+            let mut nots = 0;
+            let mut atom = None;
+            for p in pair.into_inner() {
+                if p.as_rule() == Rule::not_kw {
+                    nots += 1;
+                } else {
+                    atom = Some(cond(p));
+                }
+            }
+            let mut c = atom.expect("grammar: negation has an atom");
+            for _ in 0..nots {
+                c = Cond::Not(Box::new(c));
+            }
+            c
+        }
+        Rule::near => {
+            let whole = span(&pair);
+            let mut inner = pair.into_inner();
+            let patterns = pattern_list(inner.next().expect("grammar: near patterns"));
+            let distance = int(&inner.next().expect("grammar: distance"));
+            let unit = match inner.next().map(|u| u.as_str().starts_with('w')) {
+                Some(false) => Unit::Chars,
+                _ => Unit::Words,
+            };
+            Cond::Near {
+                patterns,
+                distance,
+                unit,
+                span: whole,
+            }
+        }
+        Rule::has => Cond::Has(pattern_list(first(pair))),
+        Rule::in_scope => Cond::In(spanned_ident(
+            pair.into_inner().nth(1).expect("grammar: scope name"),
+        )),
+        Rule::channel_is => Cond::Channel(first(pair).as_str().to_string()),
+        Rule::category_is => Cond::Category(spanned_ident(first(pair))),
+        Rule::compare => {
+            let mut inner = pair.into_inner();
+            let m = inner.next().expect("grammar: metric");
+            let op = inner.next().expect("grammar: op");
+            let value = inner
+                .next()
+                .expect("grammar: number")
+                .as_str()
+                .parse()
+                .unwrap_or(0.0);
+            let inner_m = m.into_inner().next().expect("grammar: metric kind");
+            let metric = match inner_m.as_rule() {
+                Rule::count => Metric::Count(pattern_list(first(inner_m))),
+                _ => Metric::Named(spanned_ident(inner_m)),
+            };
+            let op = match op.as_str() {
+                "<" => CmpOp::Lt,
+                "<=" => CmpOp::Le,
+                ">" => CmpOp::Gt,
+                ">=" => CmpOp::Ge,
+                "!=" => CmpOp::Ne,
+                _ => CmpOp::Eq,
+            };
+            Cond::Compare { metric, op, value }
+        }
+        other => unreachable!("grammar: unexpected {other:?} in a condition"),
+    }
+}

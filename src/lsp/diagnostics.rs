@@ -1,0 +1,209 @@
+//! Checking open documents through the workspace: diagnostics for drafts, rule
+//! files and `tenet.toml`, reloading rules, and the reports code actions and hover
+//! read.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use lsp_types::notification;
+use lsp_types::{Diagnostic, DiagnosticSeverity, MessageType, PublishDiagnosticsParams, Uri};
+
+use super::convert::{self, uri_to_path};
+use super::documents::Kind;
+use super::features;
+use super::server::Server;
+use crate::draft::Format;
+use crate::report::Report;
+use crate::workspace::{LoadError, Rules};
+
+fn first_line(s: &str) -> &str {
+    s.lines().next().unwrap_or("")
+}
+
+impl Server {
+    /// Recompiles the rules of every configuration in use (keeping the last good
+    /// ones where the new ones fail) and checks every open document again.
+    pub(super) fn reload(&mut self) {
+        let errors = self.workspace.reload();
+        self.report_reload(errors);
+    }
+
+    /// Says which rules failed to reload, then checks every open document again.
+    pub(super) fn report_reload(&mut self, errors: Vec<LoadError>) {
+        for e in errors {
+            let text = e.to_string();
+            self.show(
+                MessageType::WARNING,
+                format!(
+                    "Tenet: the rules have errors, so the last good rules stay in use. {}",
+                    first_line(&text)
+                ),
+            );
+            self.log(MessageType::WARNING, text);
+        }
+        let uris: Vec<Uri> = self.documents.keys().cloned().collect();
+        for uri in uris {
+            self.guarded("a check after reloading", |s| s.publish(&uri));
+        }
+    }
+
+    pub(super) fn publish(&mut self, uri: &Uri) {
+        let Some(doc) = self.documents.get(uri) else {
+            return;
+        };
+        let (kind, version) = (doc.kind, doc.version);
+        let diagnostics = match kind {
+            Kind::Ignored => return,
+            Kind::Draft(_) => self.draft_diagnostics(uri),
+            Kind::RuleFile => self.rule_file_diagnostics(uri),
+            Kind::Config => self.config_diagnostics(uri),
+        };
+        self.notify::<notification::PublishDiagnostics>(PublishDiagnosticsParams {
+            uri: uri.clone(),
+            diagnostics,
+            version: Some(version),
+        });
+    }
+
+    /// The path the workspace looks up configuration for: the file's own, or the
+    /// current folder for documents that are not files.
+    fn path_of(uri: &Uri) -> PathBuf {
+        uri_to_path(uri).unwrap_or_else(|| PathBuf::from("untitled"))
+    }
+
+    /// The rules for a document, or `None` (said once to the user) when they fail.
+    fn rules(&mut self, path: &Path) -> Option<Arc<Rules>> {
+        match self.workspace.rules_for(path) {
+            Ok(r) => Some(r),
+            Err(e) => {
+                let text = e.to_string();
+                self.show(
+                    MessageType::ERROR,
+                    format!("Tenet cannot load its rules: {}", first_line(&text)),
+                );
+                self.log(MessageType::ERROR, text);
+                None
+            }
+        }
+    }
+
+    /// Checks a draft; the report and the rules come back for code actions and hover.
+    pub(super) fn report(&mut self, uri: &Uri) -> Option<(Report, Arc<Rules>)> {
+        let path = Self::path_of(uri);
+        let rules = self.rules(&path)?;
+        let doc = self.documents.get(uri)?;
+        let Kind::Draft(format) = doc.kind else {
+            return None;
+        };
+        if doc.text.len() > self.settings.max_bytes {
+            return None;
+        }
+        let file = uri_to_path(uri);
+        let format = match file.as_deref() {
+            Some(p) if format == Format::Text => Format::detect(Some(p), &doc.text),
+            _ => format,
+        };
+        let channel = rules.channel_for(file.as_deref(), self.settings.channel.as_deref());
+        let (_, report) = rules.check(doc.text.clone(), format, channel);
+        Some((report, rules))
+    }
+
+    fn draft_diagnostics(&mut self, uri: &Uri) -> Vec<Diagnostic> {
+        let encoding = self.encoding;
+        let Some(doc) = self.documents.get(uri) else {
+            return Vec::new();
+        };
+        if doc.text.len() > self.settings.max_bytes {
+            return vec![Diagnostic {
+                range: lsp_types::Range::default(),
+                severity: Some(DiagnosticSeverity::INFORMATION),
+                source: Some("tenet".into()),
+                message: format!(
+                    "This document is larger than {} KB, so Tenet does not check it while you type; run `tenet check` on it.",
+                    self.settings.max_bytes / 1024
+                ),
+                ..Default::default()
+            }];
+        }
+        let Some((report, _)) = self.report(uri) else {
+            return Vec::new();
+        };
+        let Some(doc) = self.documents.get(uri) else {
+            return Vec::new();
+        };
+        let text = convert::Text::new(&doc.text, encoding);
+        report
+            .findings
+            .iter()
+            .map(|f| convert::diagnostic(&text, uri, f))
+            .collect()
+    }
+
+    fn rule_file_diagnostics(&mut self, uri: &Uri) -> Vec<Diagnostic> {
+        let path = uri_to_path(uri).unwrap_or_else(|| PathBuf::from(uri.as_str()));
+        // The governing configuration's values: from the compiled rules when they
+        // load (read once per reload, not on every keystroke), else read directly.
+        let overrides = match self.workspace.rules_for(&path) {
+            Ok(r) => r.config.overrides(),
+            Err(_) => self
+                .workspace
+                .config_for(&path)
+                .map(|c| c.overrides())
+                .unwrap_or_default(),
+        };
+        let Some(doc) = self.documents.get(uri) else {
+            return Vec::new();
+        };
+        features::rule_file_diagnostics(&doc.text, &path, &overrides, self.encoding)
+    }
+
+    fn config_diagnostics(&mut self, uri: &Uri) -> Vec<Diagnostic> {
+        let path = Self::path_of(uri);
+        let Some(doc) = self.documents.get(uri) else {
+            return Vec::new();
+        };
+        features::config_diagnostics(&doc.text, &path, self.encoding)
+    }
+
+    pub(super) fn code_actions(
+        &mut self,
+        p: &lsp_types::CodeActionParams,
+    ) -> Vec<lsp_types::CodeActionOrCommand> {
+        let uri = &p.text_document.uri;
+        let Some((report, _)) = self.report(uri) else {
+            return Vec::new();
+        };
+        let Some(doc) = self.documents.get(uri) else {
+            return Vec::new();
+        };
+        let Kind::Draft(format) = doc.kind else {
+            return Vec::new();
+        };
+        features::code_actions(uri, &doc.text, format, &report.findings, p, self.encoding)
+    }
+
+    pub(super) fn hover(&mut self, p: &lsp_types::HoverParams) -> Option<lsp_types::Hover> {
+        let uri = &p.text_document_position_params.text_document.uri;
+        let position = p.text_document_position_params.position;
+        let kind = self.documents.get(uri)?.kind;
+        match kind {
+            Kind::Draft(_) => {
+                let (report, rules) = self.report(uri)?;
+                let doc = self.documents.get(uri)?;
+                features::draft_hover(
+                    &doc.text,
+                    &report.findings,
+                    rules.checker.engine.rules(),
+                    position,
+                    self.encoding,
+                )
+            }
+            Kind::RuleFile => {
+                let doc = self.documents.get(uri)?;
+                let path = uri_to_path(uri).unwrap_or_default();
+                features::rule_file_hover(&doc.text, &path, position, self.encoding)
+            }
+            _ => None,
+        }
+    }
+}

@@ -1,0 +1,343 @@
+//! The server's state and main loop: messages in, dispatch, debounced checks out.
+
+use std::collections::{HashMap, HashSet};
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::time::Instant;
+
+use crossbeam_channel::RecvTimeoutError;
+use lsp_server::{Connection, ErrorCode, Message, Notification, Request, RequestId, Response};
+use lsp_types::notification::Notification as _;
+use lsp_types::request::Request as _;
+use lsp_types::{notification, request, MessageType, PublishDiagnosticsParams, Uri};
+use serde_json::Value;
+
+use super::convert::Encoding;
+use super::documents::{Document, Kind};
+use super::settings::Settings;
+use crate::workspace::{Setup, Workspace};
+
+pub(super) struct Server {
+    sender: crossbeam_channel::Sender<Message>,
+    pub(super) encoding: Encoding,
+    pub(super) settings: Settings,
+    pub(super) documents: HashMap<Uri, Document>,
+    /// Configuration and compiled rules, shared with every other front end's logic.
+    pub(super) workspace: Workspace,
+    cancelled: HashSet<RequestId>,
+    shutdown_requested: bool,
+    next_request: i32,
+}
+
+/// The workspace setup the editor's settings ask for.
+fn setup(settings: &Settings) -> Setup {
+    Setup {
+        extra_rules: settings.rules.clone(),
+        no_default_rules: settings.no_default_rules,
+        channel: settings.channel.clone(),
+        ..Setup::default()
+    }
+}
+
+/// What a caught panic says.
+pub(super) fn panic_message(panic: &(dyn std::any::Any + Send)) -> String {
+    panic
+        .downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| panic.downcast_ref::<String>().cloned())
+        .unwrap_or_default()
+}
+
+impl Server {
+    pub(super) fn new(
+        sender: crossbeam_channel::Sender<Message>,
+        encoding: Encoding,
+        settings: Settings,
+    ) -> Server {
+        Server {
+            sender,
+            encoding,
+            workspace: Workspace::new(setup(&settings)),
+            settings,
+            documents: HashMap::new(),
+            cancelled: HashSet::new(),
+            shutdown_requested: false,
+            next_request: 0,
+        }
+    }
+
+    /// Serves until `exit` or the end of input; returns whether `shutdown` came first.
+    pub(super) fn main_loop(&mut self, connection: &Connection) -> bool {
+        loop {
+            let msg = match self.next_due() {
+                Some(at) => match connection
+                    .receiver
+                    .recv_timeout(at.saturating_duration_since(Instant::now()))
+                {
+                    Ok(msg) => Some(msg),
+                    Err(RecvTimeoutError::Timeout) => None,
+                    Err(RecvTimeoutError::Disconnected) => return false,
+                },
+                None => match connection.receiver.recv() {
+                    Ok(msg) => Some(msg),
+                    Err(_) => return false,
+                },
+            };
+            match msg {
+                Some(Message::Request(req)) => self.on_request(req),
+                Some(Message::Notification(n)) if n.method == notification::Exit::METHOD => {
+                    return self.shutdown_requested;
+                }
+                Some(Message::Notification(n)) => self.on_notification(n),
+                Some(Message::Response(_)) | None => {}
+            }
+            self.publish_due();
+        }
+    }
+
+    fn next_due(&self) -> Option<Instant> {
+        self.documents
+            .values()
+            .filter_map(|d| d.dirty_since)
+            .min()
+            .map(|t| t + self.settings.debounce)
+    }
+
+    /// Checks the documents whose debounce has passed, each inside `catch_unwind`.
+    fn publish_due(&mut self) {
+        let now = Instant::now();
+        let due: Vec<Uri> = self
+            .documents
+            .iter()
+            .filter(|(_, d)| {
+                d.dirty_since
+                    .is_some_and(|t| t + self.settings.debounce <= now)
+            })
+            .map(|(u, _)| u.clone())
+            .collect();
+        for uri in due {
+            if let Some(d) = self.documents.get_mut(&uri) {
+                d.dirty_since = None;
+            }
+            self.guarded("a debounced check", |s| s.publish(&uri));
+        }
+    }
+
+    /// Runs `f`; a panic inside is logged and the server goes on.
+    pub(super) fn guarded(&mut self, what: &str, f: impl FnOnce(&mut Server)) {
+        if let Err(panic) = catch_unwind(AssertUnwindSafe(|| f(self))) {
+            let message = panic_message(&*panic);
+            self.log(
+                MessageType::ERROR,
+                format!("internal error in {what}: {message}; the server goes on"),
+            );
+        }
+    }
+
+    pub(super) fn send(&self, msg: impl Into<Message>) {
+        // The client going away is noticed by the reader; nothing to do here.
+        let _ = self.sender.send(msg.into());
+    }
+
+    pub(super) fn notify<N: lsp_types::notification::Notification>(&self, params: N::Params) {
+        self.send(Notification::new(N::METHOD.to_string(), params));
+    }
+
+    pub(super) fn log(&self, typ: MessageType, message: impl Into<String>) {
+        let message = message.into();
+        eprintln!("tenet lsp: {message}");
+        self.notify::<notification::LogMessage>(lsp_types::LogMessageParams { typ, message });
+    }
+
+    pub(super) fn show(&self, typ: MessageType, message: impl Into<String>) {
+        self.notify::<notification::ShowMessage>(lsp_types::ShowMessageParams {
+            typ,
+            message: message.into(),
+        });
+    }
+
+    pub(super) fn register_watchers(&mut self) {
+        let options = lsp_types::DidChangeWatchedFilesRegistrationOptions {
+            watchers: ["**/*.tenet", "**/tenet.toml", "**/*.txt"]
+                .iter()
+                .map(|g| lsp_types::FileSystemWatcher {
+                    glob_pattern: lsp_types::GlobPattern::String(g.to_string()),
+                    kind: None,
+                })
+                .collect(),
+        };
+        let params = lsp_types::RegistrationParams {
+            registrations: vec![lsp_types::Registration {
+                id: "tenet-watch".into(),
+                method: notification::DidChangeWatchedFiles::METHOD.into(),
+                register_options: serde_json::to_value(options).ok(),
+            }],
+        };
+        self.next_request += 1;
+        let id = RequestId::from(format!("tenet-{}", self.next_request));
+        self.send(Request::new(
+            id,
+            request::RegisterCapability::METHOD.to_string(),
+            params,
+        ));
+    }
+
+    fn on_request(&mut self, req: Request) {
+        let id = req.id.clone();
+        if self.cancelled.remove(&id) {
+            self.send(Response::new_err(
+                id,
+                ErrorCode::RequestCanceled as i32,
+                "cancelled".into(),
+            ));
+            return;
+        }
+        if self.shutdown_requested && req.method != request::Shutdown::METHOD {
+            self.send(Response::new_err(
+                id,
+                ErrorCode::InvalidRequest as i32,
+                "shutting down".into(),
+            ));
+            return;
+        }
+        let method = req.method.clone();
+        let outcome = catch_unwind(AssertUnwindSafe(|| self.handle_request(req)));
+        let response = match outcome {
+            Ok(Ok(Some(value))) => Response::new_ok(id, value),
+            Ok(Ok(None)) => Response::new_ok(id, Value::Null),
+            Ok(Err((code, message))) => Response::new_err(id, code as i32, message),
+            Err(panic) => {
+                let what = panic_message(&*panic);
+                self.log(
+                    MessageType::ERROR,
+                    format!("internal error in {method}: {what}; the server goes on"),
+                );
+                Response::new_err(
+                    id,
+                    ErrorCode::InternalError as i32,
+                    format!("internal error: {what}"),
+                )
+            }
+        };
+        self.send(response);
+    }
+
+    fn handle_request(&mut self, req: Request) -> Result<Option<Value>, (ErrorCode, String)> {
+        match req.method.as_str() {
+            request::Shutdown::METHOD => {
+                self.shutdown_requested = true;
+                Ok(None)
+            }
+            request::CodeActionRequest::METHOD => {
+                let p: lsp_types::CodeActionParams = parse(req.params)?;
+                let actions = self.code_actions(&p);
+                Ok(Some(serde_json::to_value(actions).unwrap_or(Value::Null)))
+            }
+            request::HoverRequest::METHOD => {
+                let p: lsp_types::HoverParams = parse(req.params)?;
+                Ok(self.hover(&p).and_then(|h| serde_json::to_value(h).ok()))
+            }
+            // A request that panics on purpose, so tests can show the server survives one.
+            "tenet/panic"
+                if cfg!(debug_assertions) || std::env::var_os("TENET_LSP_TEST").is_some() =>
+            {
+                panic!("requested by tenet/panic")
+            }
+            other => Err((
+                ErrorCode::MethodNotFound,
+                format!("unknown request {other}"),
+            )),
+        }
+    }
+
+    fn on_notification(&mut self, n: Notification) {
+        let method = n.method.clone();
+        self.guarded(&method, |s| s.handle_notification(n));
+    }
+
+    fn handle_notification(&mut self, n: Notification) {
+        match n.method.as_str() {
+            notification::DidOpenTextDocument::METHOD => {
+                let Ok(p) =
+                    serde_json::from_value::<lsp_types::DidOpenTextDocumentParams>(n.params)
+                else {
+                    return self.log(MessageType::WARNING, "didOpen with unreadable parameters");
+                };
+                self.open(p.text_document);
+            }
+            notification::DidChangeTextDocument::METHOD => {
+                let Ok(p) =
+                    serde_json::from_value::<lsp_types::DidChangeTextDocumentParams>(n.params)
+                else {
+                    return self.log(MessageType::WARNING, "didChange with unreadable parameters");
+                };
+                self.change(p);
+            }
+            notification::DidCloseTextDocument::METHOD => {
+                if let Ok(p) =
+                    serde_json::from_value::<lsp_types::DidCloseTextDocumentParams>(n.params)
+                {
+                    self.documents.remove(&p.text_document.uri);
+                    self.notify::<notification::PublishDiagnostics>(PublishDiagnosticsParams {
+                        uri: p.text_document.uri,
+                        diagnostics: Vec::new(),
+                        version: None,
+                    });
+                }
+            }
+            notification::DidSaveTextDocument::METHOD => {
+                if let Ok(p) =
+                    serde_json::from_value::<lsp_types::DidSaveTextDocumentParams>(n.params)
+                {
+                    let kind = self.documents.get(&p.text_document.uri).map(|d| d.kind);
+                    if matches!(kind, Some(Kind::RuleFile | Kind::Config)) {
+                        self.reload();
+                    }
+                }
+            }
+            notification::DidChangeWatchedFiles::METHOD => {
+                if let Ok(p) =
+                    serde_json::from_value::<lsp_types::DidChangeWatchedFilesParams>(n.params)
+                {
+                    let relevant = p.changes.iter().any(|c| {
+                        let s = c.uri.as_str();
+                        s.ends_with(".tenet")
+                            || s.ends_with(crate::workspace::config::FILE_NAME)
+                            || s.ends_with(".txt")
+                    });
+                    if relevant {
+                        self.reload();
+                    }
+                }
+            }
+            notification::DidChangeConfiguration::METHOD => {
+                if let Ok(p) =
+                    serde_json::from_value::<lsp_types::DidChangeConfigurationParams>(n.params)
+                {
+                    let settings = match &p.settings {
+                        Value::Null => Settings::default(),
+                        v => Settings::from_json(v),
+                    };
+                    if settings != self.settings {
+                        let errors = self.workspace.set_setup(setup(&settings));
+                        self.settings = settings;
+                        self.report_reload(errors);
+                    }
+                }
+            }
+            notification::Cancel::METHOD => {
+                if let Ok(p) = serde_json::from_value::<lsp_types::CancelParams>(n.params) {
+                    let id = match p.id {
+                        lsp_types::NumberOrString::Number(n) => RequestId::from(n),
+                        lsp_types::NumberOrString::String(s) => RequestId::from(s),
+                    };
+                    self.cancelled.insert(id);
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+fn parse<T: serde::de::DeserializeOwned>(v: Value) -> Result<T, (ErrorCode, String)> {
+    serde_json::from_value(v).map_err(|e| (ErrorCode::InvalidParams, e.to_string()))
+}

@@ -1,0 +1,213 @@
+//! Findings and their fixes: what a rule reports at one place in a draft.
+
+use std::ops::Range;
+
+use serde::Serialize;
+
+use crate::draft::Draft;
+use crate::language::rules::{FixKind, Level, Rule, Template};
+
+/// One place where a draft goes against a rule.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Finding {
+    /// `guideline.rule`.
+    pub rule: String,
+    /// The guideline's category.
+    pub category: String,
+    /// The level after escalation.
+    pub level: Level,
+    /// What is wrong and what to do.
+    pub message: String,
+    /// Byte range in the draft (a document rule points at the first line of the body).
+    pub span: Range<usize>,
+    /// Whether the rule looks at the whole document rather than a match.
+    pub document: bool,
+    /// The matched text must never be shown (personal data).
+    pub redacted: bool,
+    /// Findings of this rule hold the draft for human review.
+    pub review: bool,
+    /// Replacements for the span, best first.
+    pub suggestions: Vec<String>,
+    /// A fix that can be applied.
+    pub fix: Option<Fix>,
+    /// Spans of the evidence a `near` condition found.
+    pub evidence: Vec<Range<usize>>,
+    /// The rule's link.
+    pub link: Option<String>,
+}
+
+/// Edits that fix a finding.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Fix {
+    /// The edits, in order, not overlapping.
+    pub edits: Vec<Edit>,
+    /// Whether it may be applied without a person reading it.
+    pub safe: bool,
+    /// What the fix does, for menus.
+    pub title: String,
+}
+
+/// Replace a byte range with text.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Edit {
+    /// The range replaced (empty for an insertion).
+    pub span: Range<usize>,
+    /// The new text.
+    pub text: String,
+}
+
+/// Makes the finding for `rule` at `span` (`None` for a document rule), so that every
+/// evaluator words messages and fixes alike.
+pub fn build(
+    rule: &Rule,
+    draft: &Draft,
+    span: Option<Range<usize>>,
+    pattern: usize,
+    level: Level,
+    evidence: Vec<Range<usize>>,
+) -> Finding {
+    let document = span.is_none();
+    let span = span.unwrap_or_else(|| draft.document_span());
+    let matched = if document {
+        ""
+    } else {
+        &draft.text[span.clone()]
+    };
+    let render_all = |ts: &[Template]| -> Vec<String> {
+        ts.iter()
+            .map(|t| match_case(matched, &t.render(matched, None)))
+            .collect()
+    };
+    let (suggestions, fix) = match rule.fix.as_ref() {
+        None => (Vec::new(), None),
+        Some(spec) => {
+            let (suggestions, edits, title) = match &spec.kind {
+                FixKind::Suggest(_) | FixKind::Replace(_) => {
+                    let templates = match &spec.kind {
+                        FixKind::Suggest(ts) => ts.as_slice(),
+                        FixKind::Replace(table) => {
+                            table.get(pattern).map_or(&[][..], Vec::as_slice)
+                        }
+                        _ => &[][..],
+                    };
+                    let s = render_all(templates);
+                    let edit = s.first().map(|t| {
+                        vec![Edit {
+                            span: span.clone(),
+                            text: t.clone(),
+                        }]
+                    });
+                    let title = s.first().map(|t| format!("Replace with “{t}”"));
+                    (s, edit, title)
+                }
+                FixKind::Append(t) => {
+                    let text = t.render(matched, None);
+                    let at = draft.text.len();
+                    let insert = if !draft.text.trim_end().contains('\n') {
+                        let sep = if draft.text.ends_with([' ', '\n']) || draft.text.is_empty() {
+                            ""
+                        } else {
+                            " "
+                        };
+                        format!("{sep}{text}")
+                    } else if draft.text.ends_with('\n') {
+                        format!("{text}\n")
+                    } else {
+                        format!("\n{text}")
+                    };
+                    let title = format!("Add “{text}”");
+                    (
+                        Vec::new(),
+                        Some(vec![Edit {
+                            span: at..at,
+                            text: insert,
+                        }]),
+                        Some(title),
+                    )
+                }
+                FixKind::Delete => {
+                    let mut del = span.clone();
+                    let before_space = draft.text[..del.start].ends_with(' ');
+                    let after = draft.text[del.end..].chars().next();
+                    if before_space
+                        && after.is_none_or(|c| c == ' ' || c == '\n' || c.is_ascii_punctuation())
+                    {
+                        del.start -= 1;
+                    }
+                    (
+                        Vec::new(),
+                        Some(vec![Edit {
+                            span: del,
+                            text: String::new(),
+                        }]),
+                        Some("Remove it".to_string()),
+                    )
+                }
+            };
+            let fix = edits.map(|edits| Fix {
+                edits,
+                safe: spec.safe,
+                title: title.unwrap_or_default(),
+            });
+            (suggestions, fix)
+        }
+    };
+    let shown = if rule.redact { "[redacted]" } else { matched };
+    let message = rule
+        .message
+        .render(shown, suggestions.first().map(String::as_str));
+    Finding {
+        rule: rule.id.clone(),
+        category: rule.category.clone(),
+        level,
+        message,
+        span,
+        document,
+        redacted: rule.redact,
+        review: rule.review,
+        suggestions,
+        fix,
+        evidence,
+        link: rule.link.clone(),
+    }
+}
+
+/// Gives a replacement the capitalisation of what it replaces (`Guys` → `Everyone`).
+fn match_case(original: &str, replacement: &str) -> String {
+    let letters: Vec<char> = original.chars().filter(|c| c.is_alphabetic()).collect();
+    if letters.len() > 1 && letters.iter().all(|c| c.is_uppercase()) {
+        return replacement.to_uppercase();
+    }
+    let mut chars = replacement.chars();
+    match (original.chars().next(), chars.next()) {
+        (Some(o), Some(r)) if o.is_uppercase() && r.is_lowercase() => {
+            r.to_uppercase().chain(chars).collect()
+        }
+        _ => replacement.to_string(),
+    }
+}
+
+/// Puts findings in the order every output shows them: by position, then rule id.
+pub fn sort(findings: &mut [Finding]) {
+    findings.sort_by(|a, b| {
+        (a.span.start, a.span.end, &a.rule).cmp(&(b.span.start, b.span.end, &b.rule))
+    });
+}
+
+/// Applies edits to a text. Edits that overlap an earlier one are skipped.
+pub fn apply_edits(text: &str, edits: &[Edit]) -> String {
+    let mut edits: Vec<&Edit> = edits.iter().collect();
+    edits.sort_by_key(|e| (e.span.start, e.span.end));
+    let mut out = String::with_capacity(text.len());
+    let mut at = 0;
+    for e in edits {
+        if e.span.start < at || e.span.end > text.len() {
+            continue;
+        }
+        out.push_str(&text[at..e.span.start]);
+        out.push_str(&e.text);
+        at = e.span.end;
+    }
+    out.push_str(&text[at..]);
+    out
+}

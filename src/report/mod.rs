@@ -1,0 +1,29 @@
+//! What a check says: [`finding`]s with their fixes, [`suppress`]ions applied to
+//! them, the [`verdict`] and triage, and every [`output`] format's wire shape.
+//!
+//! May import [`crate::text`], [`crate::draft`] and [`crate::language`]; it knows
+//! nothing of how findings are searched for.
+
+pub mod finding;
+pub mod output;
+pub mod suppress;
+pub mod verdict;
+
+use serde::Serialize;
+
+pub use finding::Finding;
+pub use suppress::Suppressed;
+pub use verdict::{TriageResult, Verdict};
+
+/// Everything a check of one draft says.
+#[derive(Debug, Clone, Serialize)]
+pub struct Report {
+    /// The findings, sorted by position.
+    pub findings: Vec<Finding>,
+    /// Findings removed by suppressions, with their reasons.
+    pub suppressed: Vec<Suppressed>,
+    /// The conversation's triage, when the rules have a triage block.
+    pub triage: Option<TriageResult>,
+    /// What should happen to the draft.
+    pub verdict: Verdict,
+}

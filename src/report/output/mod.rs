@@ -1,0 +1,168 @@
+//! Rendering check results. One file per format behind [`OutputFormat`]; only this
+//! module knows the formats' wire shapes.
+
+mod human;
+mod json;
+pub mod verdict;
+
+use std::io::{self, Write};
+use std::path::PathBuf;
+
+use crate::draft::Format;
+use crate::language::rules::Level;
+use crate::report::Report;
+use crate::text::line_index::LineIndex;
+
+pub use json::{fingerprints, JSON_VERSION};
+
+/// How results are printed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OutputFormat {
+    /// `path:line:col`, the line and a caret, a summary.
+    Human,
+    /// One versioned JSON object for the whole run.
+    Json,
+    /// One JSON object per checked file, one per line.
+    Jsonl,
+    /// `path:N` for each file with findings, like `grep -c`.
+    Count,
+}
+
+impl OutputFormat {
+    /// Every format, by the name the command line takes.
+    pub const ALL: &'static [(&'static str, OutputFormat)] = &[
+        ("human", OutputFormat::Human),
+        ("json", OutputFormat::Json),
+        ("jsonl", OutputFormat::Jsonl),
+        ("count", OutputFormat::Count),
+    ];
+
+    /// The format with this name.
+    pub fn parse(name: &str) -> Option<OutputFormat> {
+        OutputFormat::ALL
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map(|(_, f)| *f)
+    }
+}
+
+/// One checked draft and what was found.
+#[derive(Debug)]
+pub struct FileResult {
+    /// The path as given (`-` or `--stdin-filename` for standard input).
+    pub path: PathBuf,
+    /// The draft's text.
+    pub text: String,
+    /// How it was parsed.
+    pub format: Format,
+    /// Which channel it was checked for.
+    pub channel: String,
+    /// The report.
+    pub report: Report,
+}
+
+impl FileResult {
+    /// Line index of the text, built on demand.
+    pub fn index(&self) -> LineIndex {
+        LineIndex::new(&self.text)
+    }
+}
+
+/// A file that could not be checked, and why.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Note {
+    /// The file.
+    pub path: PathBuf,
+    /// What happened.
+    pub message: String,
+}
+
+/// Counts over a whole run.
+#[derive(Debug, Clone, Copy, Default, serde::Serialize)]
+pub struct Summary {
+    /// Files checked.
+    pub files: usize,
+    /// Files with at least one finding.
+    pub files_with_findings: usize,
+    /// All findings.
+    pub findings: usize,
+    /// Error-level findings.
+    pub errors: usize,
+    /// Warning-level findings.
+    pub warnings: usize,
+    /// Info-level findings.
+    pub infos: usize,
+    /// Hint-level findings.
+    pub hints: usize,
+    /// Findings removed by suppressions.
+    pub suppressed: usize,
+    /// Files that could not be checked.
+    pub skipped: usize,
+}
+
+impl Summary {
+    /// Counts `results` and `notes`.
+    pub fn of(results: &[FileResult], notes: &[Note]) -> Summary {
+        let mut s = Summary {
+            files: results.len(),
+            skipped: notes.len(),
+            ..Summary::default()
+        };
+        for r in results {
+            if !r.report.findings.is_empty() {
+                s.files_with_findings += 1;
+            }
+            s.suppressed += r.report.suppressed.len();
+            for f in &r.report.findings {
+                s.findings += 1;
+                match f.level {
+                    Level::Error => s.errors += 1,
+                    Level::Warning => s.warnings += 1,
+                    Level::Info => s.infos += 1,
+                    Level::Hint => s.hints += 1,
+                }
+            }
+        }
+        s
+    }
+}
+
+/// Prints one file's results as soon as they are ready (formats that stream).
+pub fn print_file(
+    format: OutputFormat,
+    result: &FileResult,
+    color: bool,
+    out: &mut dyn Write,
+) -> io::Result<()> {
+    match format {
+        OutputFormat::Human => human::file(result, color, out),
+        OutputFormat::Jsonl => {
+            serde_json::to_writer(&mut *out, &json::file(result))?;
+            writeln!(out)
+        }
+        OutputFormat::Count => match result.report.findings.len() {
+            0 => Ok(()),
+            n => writeln!(out, "{}:{n}", result.path.display()),
+        },
+        OutputFormat::Json => Ok(()),
+    }
+}
+
+/// Prints what comes after all files: the summary, or the whole JSON document.
+pub fn print_end(
+    format: OutputFormat,
+    results: &[FileResult],
+    notes: &[Note],
+    color: bool,
+    out: &mut dyn Write,
+) -> io::Result<()> {
+    let summary = Summary::of(results, notes);
+    match format {
+        OutputFormat::Human => human::summary(&summary, color, out),
+        OutputFormat::Json => {
+            serde_json::to_writer_pretty(&mut *out, &json::document(results, notes, &summary))?;
+            writeln!(out)
+        }
+        OutputFormat::Jsonl | OutputFormat::Count => Ok(()),
+    }
+}

@@ -1,0 +1,82 @@
+//! The verdict record pipelines read: one JSON object per moderated draft.
+//!
+//! ```json
+//! {"id": "post-17", "verdict": "block", "reasons": [{"rule": "…", "category": "…",
+//!  "level": "error", "message": "…", "span": {"start": 3, "end": 9}, "review": false}],
+//!  "triage": {"category": "support", "priority": 2}}
+//! ```
+
+use serde::Serialize;
+use serde_json::Value;
+
+use crate::report::finding::Finding;
+use crate::report::{Report, TriageResult, Verdict};
+
+/// A verdict on one draft, with the reasons for it.
+#[derive(Serialize)]
+pub struct VerdictRecord<'a> {
+    /// The draft's id as the caller gave it.
+    pub id: &'a Value,
+    /// What should happen to the draft.
+    pub verdict: Verdict,
+    /// Every finding, as a reason.
+    pub reasons: Reasons<'a>,
+    /// The conversation's triage.
+    pub triage: &'a Option<TriageResult>,
+}
+
+/// Findings as reasons (never the matched text).
+pub struct Reasons<'a>(&'a [Finding]);
+
+#[derive(Serialize)]
+struct Reason<'a> {
+    rule: &'a str,
+    category: &'a str,
+    level: crate::language::rules::Level,
+    message: &'a str,
+    span: Span,
+    review: bool,
+}
+
+#[derive(Serialize)]
+struct Span {
+    start: usize,
+    end: usize,
+}
+
+impl Serialize for Reasons<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq(self.0.iter().map(|f| Reason {
+            rule: &f.rule,
+            category: &f.category,
+            level: f.level,
+            message: &f.message,
+            span: Span {
+                start: f.span.start,
+                end: f.span.end,
+            },
+            review: f.review,
+        }))
+    }
+}
+
+impl<'a> VerdictRecord<'a> {
+    /// The record for a report on the draft `id`.
+    pub fn new(id: &'a Value, report: &'a Report) -> VerdictRecord<'a> {
+        VerdictRecord {
+            id,
+            verdict: report.verdict,
+            reasons: Reasons(&report.findings),
+            triage: &report.triage,
+        }
+    }
+}
+
+/// The record for a line or message that could not be moderated.
+#[derive(Serialize)]
+pub struct ErrorRecord<'a> {
+    /// The draft's id, when it could be read.
+    pub id: &'a Value,
+    /// What was wrong.
+    pub error: &'a str,
+}

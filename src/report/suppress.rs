@@ -1,0 +1,141 @@
+//! Suppressions applied to findings. The directives are parsed with the draft
+//! ([`crate::draft::directive`]).
+//!
+//! An id names a rule (`guideline.rule`) or a whole guideline; no id means every rule.
+//! Suppressing an error-level finding needs a reason; a suppression that suppresses
+//! nothing is reported.
+
+use std::ops::Range;
+
+use serde::Serialize;
+
+use crate::draft::Draft;
+use crate::language::rules::{Level, RuleSet};
+use crate::report::finding::{Edit, Finding, Fix};
+
+/// A finding a suppression removed, kept for audit.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Suppressed {
+    /// The finding.
+    pub finding: Finding,
+    /// The reason given.
+    pub reason: Option<String>,
+    /// The line of the directive that suppressed it.
+    pub directive: Range<usize>,
+}
+
+fn names(id: &str, finding: &Finding) -> bool {
+    id == "all"
+        || id == finding.rule
+        || finding
+            .rule
+            .strip_prefix(id)
+            .is_some_and(|rest| rest.starts_with('.'))
+}
+
+/// Removes suppressed findings; returns what was suppressed, and adds findings about
+/// suppressions that lack a reason, name no rule, or suppress nothing.
+pub fn apply(draft: &Draft, findings: &mut Vec<Finding>, rules: &RuleSet) -> Vec<Suppressed> {
+    let directives = &draft.directives;
+    let text = draft.text.as_str();
+    if directives.is_empty() {
+        return Vec::new();
+    }
+    let mut used = vec![false; directives.len()];
+    let mut needs_reason: Vec<(usize, String)> = Vec::new();
+    let mut suppressed = Vec::new();
+    findings.retain(|f| {
+        for (i, s) in directives.iter().enumerate() {
+            let covered = s.covers.contains(&f.span.start)
+                || (s.covers.is_empty() && s.covers.start == f.span.start);
+            if !covered || !(s.ids.is_empty() || s.ids.iter().any(|id| names(id, f))) {
+                continue;
+            }
+            used[i] = true;
+            if f.level == Level::Error && s.reason.is_none() {
+                needs_reason.push((i, f.rule.clone()));
+                continue;
+            }
+            suppressed.push(Suppressed {
+                finding: f.clone(),
+                reason: s.reason.clone(),
+                directive: s.span.clone(),
+            });
+            return false;
+        }
+        true
+    });
+    let known = |id: &str| {
+        id == "all"
+            || rules.rules.iter().any(|r| r.id == id || r.category == id)
+            || rules.guidelines.iter().any(|g| g.id == id)
+    };
+    for (i, s) in directives.iter().enumerate() {
+        let unknown: Vec<&str> = s
+            .ids
+            .iter()
+            .map(String::as_str)
+            .filter(|id| !known(id))
+            .collect();
+        if !unknown.is_empty() {
+            findings.push(meta(
+                "tenet.unknown-rule",
+                s.span.clone(),
+                format!(
+                    "No rule or guideline is named `{}`; check the id (`tenet rules list`).",
+                    unknown.join("`, `")
+                ),
+                text,
+            ));
+        } else if !used[i] {
+            findings.push(meta(
+                "tenet.unused-suppression",
+                s.span.clone(),
+                "This suppression suppresses nothing; remove it.".to_string(),
+                text,
+            ));
+        }
+    }
+    needs_reason.dedup();
+    for (i, rule) in needs_reason {
+        let s = &directives[i];
+        findings.push(meta(
+            "tenet.suppression-needs-reason",
+            s.span.clone(),
+            format!("`{rule}` is an error-level rule: suppressing it needs a reason, as in `tenet-disable-next-line {rule}: why`."),
+            text,
+        ));
+    }
+    crate::report::finding::sort(findings);
+    suppressed
+}
+
+fn meta(rule: &str, span: Range<usize>, message: String, text: &str) -> Finding {
+    let fix = (rule != "tenet.suppression-needs-reason").then(|| {
+        let end = text[span.end..]
+            .find('\n')
+            .map_or(text.len(), |i| span.end + i + 1);
+        Fix {
+            edits: vec![Edit {
+                span: span.start..end,
+                text: String::new(),
+            }],
+            safe: false,
+            title: "Remove the suppression".into(),
+        }
+    });
+    Finding {
+        rule: rule.to_string(),
+        category: "tenet".to_string(),
+        level: Level::Warning,
+        message,
+        span,
+        document: false,
+        redacted: false,
+        review: false,
+        suggestions: Vec::new(),
+        fix,
+        evidence: Vec::new(),
+        link: None,
+    }
+}

@@ -1,0 +1,112 @@
+//! Every name `tenet.toml` uses, checked against what the rules declare, so that a
+//! typo (`[lists] codename`) is an error at its place, with a suggestion, instead
+//! of a code name that is silently never found.
+
+use std::collections::BTreeSet;
+
+use super::config::Config;
+use crate::language::diagnostic::{Diagnostic, Severity};
+use crate::language::rules::RuleSet;
+
+/// Channels every pack understands, whether or not a rule names them.
+const KNOWN_CHANNELS: &[&str] = &["external", "internal"];
+
+/// Problems with the names `config` uses. With `lenient` (the packs were replaced
+/// on the command line) unknown names are warnings, not errors.
+pub fn check(config: &Config, rules: &RuleSet, lenient: bool) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    let severity = if lenient {
+        Severity::Warning
+    } else {
+        Severity::Error
+    };
+    let declared = &rules.declared;
+    for file in &config.files {
+        for (name, _) in &file.params {
+            if !declared.params.contains(&name.value) {
+                let message = unknown("parameter", &name.value, &declared.params, "[params]");
+                out.push(file.diagnostic(severity, name.span.clone(), message));
+            }
+        }
+        for (name, _) in &file.lists {
+            if !declared.lists.contains(&name.value) {
+                let message = unknown("list", &name.value, &declared.lists, "[lists]");
+                out.push(file.diagnostic(severity, name.span.clone(), message));
+            }
+        }
+        let ids: BTreeSet<String> = rules
+            .rules
+            .iter()
+            .map(|r| r.id.clone())
+            .chain(rules.guidelines.iter().map(|g| g.id.clone()))
+            .collect();
+        for (id, _) in &file.levels {
+            if !ids.contains(&id.value) {
+                let message = unknown("rule or guideline", &id.value, &ids, "[levels]");
+                out.push(file.diagnostic(severity, id.span.clone(), message));
+            }
+        }
+        let channels: BTreeSet<String> = declared
+            .channels
+            .iter()
+            .cloned()
+            .chain(KNOWN_CHANNELS.iter().map(|c| c.to_string()))
+            .collect();
+        let named = file
+            .channel
+            .iter()
+            .chain(file.channels.iter().map(|(_, c)| c));
+        for channel in named {
+            if !channels.contains(&channel.value) {
+                // A channel no rule names is legal (rules simply do not single it
+                // out), so it is a warning, with the near miss when there is one.
+                let message = match closest(&channel.value, &channels) {
+                    Some(near) => format!(
+                        "no rule names the channel `{}`; did you mean `{near}`?",
+                        channel.value
+                    ),
+                    None => format!(
+                        "no rule names the channel `{}`; rules treat it as neither external nor internal",
+                        channel.value
+                    ),
+                };
+                out.push(file.diagnostic(Severity::Warning, channel.span.clone(), message));
+            }
+        }
+    }
+    out
+}
+
+fn unknown(what: &str, name: &str, known: &BTreeSet<String>, table: &str) -> String {
+    match closest(name, known) {
+        Some(near) => format!("{table}: no {what} is named `{name}`; did you mean `{near}`?"),
+        None => format!(
+            "{table}: no {what} is named `{name}` in the rules in use (`tenet rules list` shows them)"
+        ),
+    }
+}
+
+/// The known name most like `name`, when one is close enough to be a typo.
+pub fn closest<'a>(name: &str, known: impl IntoIterator<Item = &'a String>) -> Option<&'a str> {
+    known
+        .into_iter()
+        .map(|k| (strsim::jaro_winkler(name, k), k))
+        .filter(|(score, _)| *score >= 0.8)
+        .max_by(|a, b| a.0.total_cmp(&b.0))
+        .map(|(_, k)| k.as_str())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn suggests_near_misses_only() {
+        let known: BTreeSet<String> = ["codenames", "customers", "products"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
+        assert_eq!(closest("codename", &known), Some("codenames"));
+        assert_eq!(closest("zebra", &known), None);
+    }
+}
