@@ -77,6 +77,10 @@ struct ModerateArgs {
     /// The channel for lines that name none.
     #[arg(long)]
     channel: Option<String>,
+    /// Report at most this many findings of one rule per draft (the verdict still
+    /// counts them all); the record says how many were left out.
+    #[arg(long, value_name = "N", default_value_t = 100)]
+    max_findings_per_rule: usize,
     #[command(flatten)]
     rules: RuleArgs,
 }
@@ -147,7 +151,10 @@ fn main() -> ExitCode {
             }),
             Err(e) => Err(e.into()),
         },
-        Command::Moderate(args) => cli::moderate::run(args.rules.setup(args.channel)),
+        Command::Moderate(args) => cli::moderate::run(tenet::workspace::Setup {
+            max_per_rule: Some(args.max_findings_per_rule.max(1)),
+            ..args.rules.setup(args.channel)
+        }),
     };
     match result {
         Ok(outcome) => ExitCode::from(outcome as u8),
@@ -167,6 +174,7 @@ impl RuleArgs {
             config: self.config,
             packs: None,
             channel,
+            max_per_rule: None,
         }
     }
 }

@@ -2,13 +2,14 @@
 //!
 //! In: `{"id": …, "text": "…", "channel": "external", "format": "markdown"}`
 //! (`channel` and `format` optional). Out: a [`VerdictRecord`], or an
-//! [`ErrorRecord`] for input that cannot be read, so the stream goes on.
+//! [`ErrorRecord`] for input that cannot be read, so the stream goes on. An error
+//! never echoes a value from the input (it could be a card number in the wrong
+//! field): it names the field and what was expected.
 //!
 //! A front end: may import [`crate::workspace`] and every layer below it.
 
 use std::path::Path;
 
-use serde::Deserialize;
 use serde_json::Value;
 
 use crate::draft::Format;
@@ -17,27 +18,117 @@ use crate::report::Report;
 use crate::workspace::{LoadError, Workspace};
 
 /// One draft to moderate.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Item {
-    /// The caller's id for it, echoed in the verdict.
-    #[serde(default)]
+    /// The caller's id for it, echoed in the verdict (`null` when absent).
     pub id: Value,
     /// Its text.
     pub text: String,
     /// The channel it is for (default: the configuration's).
     pub channel: Option<String>,
-    /// `markdown`, `text` or `email` (default: sniffed).
-    pub format: Option<String>,
+    /// Its format (default: sniffed).
+    pub format: Option<Format>,
+}
+
+/// An input that cannot be moderated: the id when it could be read, and why.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Rejected {
+    /// The id, when the input had a readable one.
+    pub id: Value,
+    /// What is wrong, without the input's values.
+    pub error: String,
 }
 
 /// The format a pipeline names.
-pub fn format_named(name: Option<&str>) -> Option<Format> {
-    match name? {
+pub fn format_named(name: &str) -> Option<Format> {
+    match name {
         "markdown" | "md" => Some(Format::Markdown),
         "email" | "eml" => Some(Format::Email),
         "text" | "plain" => Some(Format::Text),
         _ => None,
     }
+}
+
+/// The JSON type of a value, for error messages that must not show the value.
+fn kind(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
+    }
+}
+
+/// Reads one input: a JSON object with a string `text`.
+pub fn parse_item(json: &str) -> Result<Item, Rejected> {
+    let reject = |id: Value, error: String| Rejected { id, error };
+    let json = json.strip_prefix('\u{feff}').unwrap_or(json);
+    let value: Value = serde_json::from_str(json).map_err(|e| {
+        // serde_json's syntax errors say where, never what the value was.
+        reject(Value::Null, format!("not JSON: {e}"))
+    })?;
+    let Value::Object(mut fields) = value else {
+        return Err(reject(
+            Value::Null,
+            format!("expected a JSON object, found {}", kind(&value)),
+        ));
+    };
+    let id = match fields.remove("id") {
+        None => Value::Null,
+        Some(id @ (Value::String(_) | Value::Number(_) | Value::Null)) => id,
+        Some(other) => {
+            return Err(reject(
+                Value::Null,
+                format!("`id` must be a string or a number, not {}", kind(&other)),
+            ))
+        }
+    };
+    let text = match fields.remove("text") {
+        Some(Value::String(t)) => t,
+        Some(other) => {
+            return Err(reject(
+                id,
+                format!("`text` must be a string, not {}", kind(&other)),
+            ))
+        }
+        None => return Err(reject(id, "`text` is missing".into())),
+    };
+    let channel = match fields.remove("channel") {
+        None | Some(Value::Null) => None,
+        Some(Value::String(c)) => Some(c),
+        Some(other) => {
+            return Err(reject(
+                id,
+                format!("`channel` must be a string, not {}", kind(&other)),
+            ))
+        }
+    };
+    let format = match fields.remove("format") {
+        None | Some(Value::Null) => None,
+        Some(Value::String(f)) => match format_named(&f) {
+            Some(f) => Some(f),
+            None => {
+                return Err(reject(
+                    id,
+                    "`format` must be markdown, text or email".into(),
+                ))
+            }
+        },
+        Some(other) => {
+            return Err(reject(
+                id,
+                format!("`format` must be a string, not {}", kind(&other)),
+            ))
+        }
+    };
+    Ok(Item {
+        id,
+        text,
+        channel,
+        format,
+    })
 }
 
 /// Checks one item with the configuration that governs `near` (the folder the
@@ -48,9 +139,8 @@ pub fn moderate(
     item: Item,
     channel: Option<&str>,
 ) -> Result<Report, LoadError> {
-    let format = format_named(item.format.as_deref());
     let channel = item.channel.as_deref().or(channel);
-    let (_, report) = workspace.check(near, item.text, format, channel)?;
+    let (_, report) = workspace.check(near, item.text, item.format, channel)?;
     Ok(report)
 }
 
@@ -59,7 +149,29 @@ pub fn verdict_line(id: &Value, report: &Report) -> String {
     serde_json::to_string(&VerdictRecord::new(id, report)).unwrap_or_default()
 }
 
-/// The JSON line for an input that could not be moderated.
-pub fn error_line(id: &Value, error: &str) -> String {
-    serde_json::to_string(&ErrorRecord { id, error }).unwrap_or_default()
+/// The JSON line for an input that could not be moderated; `line` is its line
+/// number in a stream, when it came from one.
+pub fn error_line(rejected: &Rejected, line: Option<u64>) -> String {
+    serde_json::to_string(&ErrorRecord {
+        id: &rejected.id,
+        line,
+        error: &rejected.error,
+    })
+    .unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn errors_name_the_field_never_the_value() {
+        let e = parse_item(r#"{"id": 1, "text": 4539017494109883}"#).unwrap_err();
+        assert_eq!(e.id, Value::from(1));
+        assert!(!e.error.contains("4539"), "{}", e.error);
+        let e = parse_item(r#"{"id": "order-17"}"#).unwrap_err();
+        assert_eq!(e.id, Value::from("order-17"));
+        let item = parse_item("\u{feff}{\"text\": \"hi\", \"format\": \"md\"}").unwrap();
+        assert_eq!(item.format, Some(Format::Markdown));
+    }
 }

@@ -307,10 +307,8 @@ fn moderate_answers_every_line() {
     assert_eq!(lines.len(), 4);
     assert_eq!(lines[0]["verdict"], "block");
     assert!(!run.stdout.contains("4111"), "no PII echoed");
-    assert!(lines[1]["error"]
-        .as_str()
-        .unwrap()
-        .starts_with("cannot read this line"));
+    assert!(lines[1]["error"].as_str().unwrap().starts_with("not JSON"));
+    assert_eq!(lines[1]["line"], 2);
     assert_eq!(lines[2]["verdict"], "review");
     assert_eq!(lines[2]["triage"]["category"], "criticism");
     assert_eq!(lines[3]["verdict"], "allow");

@@ -38,10 +38,8 @@ fn engine_agrees_with_reference_on_enron_mail() {
         let text: String = text.chars().take(6000).collect();
         let draft = Draft::new(text, Format::detect(None, &bytes_as_str(&bytes)));
         for channel in ["external", "internal"] {
-            let options = Options {
-                channel: channel.into(),
-            };
-            let (fast, _) = engine.check(&draft, &options);
+            let options = Options::on(channel);
+            let fast = engine.check(&draft, &options).findings;
             let slow = tenet::engine::reference::check(&compiled.rules, &draft, &options);
             assert_eq!(fast, slow, "message {}", entry.path().unwrap().display());
             findings += fast.len();

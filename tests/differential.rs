@@ -108,7 +108,15 @@ const REGEXES: &[&str] = &[
 ];
 const CATEGORIES: &[&str] = &["confidentiality", "copyright", "add-value", "disclosure"];
 /// Scopes a generated guideline may `skip`.
-const SKIPPABLE: &[&str] = &["code", "url", "quote", "signature", "hashtag", "link"];
+const SKIPPABLE: &[&str] = &[
+    "code",
+    "url",
+    "quote",
+    "signature",
+    "hashtag",
+    "link",
+    "subject",
+];
 const SCOPES: &[&str] = &[
     "code", "quote", "hashtag", "heading", "url", "mention", "link",
 ];
@@ -188,8 +196,9 @@ fn rule(i: usize) -> impl Strategy<Value = String> {
             prop::option::weighted(0.3, cond(span_rule)),
             prop::option::weighted(0.2, cond(span_rule)),
             prop_oneof![4 => Just(""), 1 => Just("once"), 1 => Just("limit 2")],
+            prop::bool::weighted(0.25),
         )
-            .prop_map(move |(category, skip, find, when, unless, escalate, cap)| {
+            .prop_map(move |(category, skip, find, when, unless, escalate, cap, redact)| {
                 let mut body = String::new();
                 if span_rule {
                     body.push_str(&format!("find {find}\n"));
@@ -204,7 +213,18 @@ fn rule(i: usize) -> impl Strategy<Value = String> {
                     body.push_str(&format!("escalate error when {e}\n"));
                 }
                 body.push_str(cap);
-                let message = if span_rule { "Found {match}." } else { "Document." };
+                // A redacting rule hides its matches from every other rule's message.
+                let redact = redact && span_rule;
+                if redact {
+                    body.push_str("\nredact");
+                }
+                let message = if redact {
+                    "Redacted."
+                } else if span_rule {
+                    "Found {match}."
+                } else {
+                    "Document."
+                };
                 let skip = if skip.is_empty() {
                     String::new()
                 } else {
@@ -259,10 +279,10 @@ proptest! {
     fn engine_agrees_with_reference(source in rules(), (text, format) in draft(), external in prop::bool::ANY) {
         let compiled = compile_str("generated.tenet", &source);
         prop_assert!(!compiled.has_errors(), "generated rules do not compile:\n{}\n{}", source, tenet::language::diagnostic::render_all(&compiled.diagnostics));
-        let options = Options { channel: if external { "external".into() } else { "internal".into() } };
+        let options = Options::on(if external { "external" } else { "internal" });
         let draft = Draft::new(text, format);
         let engine = Engine::new(compiled.rules.clone());
-        let (fast, _) = engine.check(&draft, &options);
+        let fast = engine.check(&draft, &options).findings;
         let slow = tenet::engine::reference::check(&compiled.rules, &draft, &options);
         prop_assert_eq!(fast, slow, "rules:\n{}\ndraft: {:?}", source, draft.text);
     }
@@ -276,7 +296,9 @@ fn folding_that_grows_a_character_does_not_shift_later_matches() {
         "guideline add-value {\n rule r warning {\n find \"équipe\", \"key\"\n message \"{match}\"\n }\n}\n",
     );
     let draft = Draft::new("İİ ÉQUIPE \u{212A}EY".to_string(), Format::Text);
-    let (fast, _) = Engine::new(compiled.rules.clone()).check(&draft, &Options::default());
+    let fast = Engine::new(compiled.rules.clone())
+        .check(&draft, &Options::default())
+        .findings;
     let spans: Vec<&str> = fast.iter().map(|f| &draft.text[f.span.clone()]).collect();
     assert_eq!(spans, ["ÉQUIPE", "\u{212A}EY"]);
     assert_eq!(

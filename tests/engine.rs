@@ -24,12 +24,7 @@ fn check(rules: &str, draft: &str) -> Vec<String> {
 fn check_on(rules: &str, draft: &str, format: Format, channel: &str) -> Vec<String> {
     let c = checker(rules);
     let d = Draft::new(draft.to_string(), format);
-    let report = c.check_on(
-        &d,
-        &Options {
-            channel: channel.into(),
-        },
-    );
+    let report = c.check_on(&d, &Options::on(channel));
     report
         .findings
         .iter()

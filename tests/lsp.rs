@@ -730,3 +730,144 @@ fn the_binary_exits_with_1_without_shutdown() {
     drop(stdin);
     assert_eq!(child.wait().unwrap().code(), Some(1));
 }
+
+// ---- hostile input that once killed, hung or misled the server
+
+#[test]
+fn deeply_nested_rule_file_does_not_overflow_the_stack() {
+    let mut c = Client::start(NO_DEBOUNCE());
+    let deep = format!(
+        "guideline g {{\n rule r {{ find \"x\"\n when {}words > 0{}\n message \"m\"\n bad \"[x]\" }}\n}}\n",
+        "(".repeat(3100),
+        ")".repeat(3100)
+    );
+    let d = c.open("file:///tmp/tenet-lsp-test/deep.tenet", "tenet", &deep);
+    assert!(d["diagnostics"][0]["message"]
+        .as_str()
+        .unwrap()
+        .contains("nest more than"));
+    assert!(c.shutdown());
+}
+
+#[test]
+fn broken_crlf_rule_pack_does_not_kill_the_debounced_check() {
+    let dir = tempfile::tempdir().unwrap();
+    let pack = dir.path().join("broken.tenet");
+    std::fs::write(&pack, "guideline g\r\n").unwrap();
+    let mut c = Client::start(json!({ "tenet": { "debounceMs": 0, "rules": [pack] } }));
+    c.open(DRAFT, "markdown", "Thanks guys");
+    c.notify(
+        "textDocument/didChange",
+        json!({ "textDocument": { "uri": DRAFT, "version": 2 }, "contentChanges": [{ "text": "Thanks guys!" }] }),
+    );
+    c.diagnostics(DRAFT);
+    assert!(c.shutdown(), "the server ended on its own");
+}
+
+#[test]
+fn uri_with_a_non_ascii_authority_is_not_a_path_and_no_panic() {
+    let mut c = Client::start(NO_DEBOUNCE());
+    let uri = "file://localhost%C3%A9:/x.md";
+    c.open(uri, "markdown", "Thanks guys");
+    c.notify(
+        "textDocument/didChange",
+        json!({ "textDocument": { "uri": uri, "version": 2 }, "contentChanges": [{ "text": "Thanks guys." }] }),
+    );
+    let d = c.diagnostics(uri);
+    assert_eq!(codes(&d), ["add-value.inclusive-greeting"]);
+    assert!(c.shutdown());
+}
+
+#[test]
+fn list_file_that_is_stdin_does_not_hang_the_server() {
+    let mut c = Client::start(NO_DEBOUNCE());
+    let rules = "guideline g {\n list z = file \"/dev/stdin\"\n rule r { find z\n message \"m\"\n bad \"[x]\" }\n}\n";
+    let d = c.open("file:///tmp/tenet-lsp-test/stdin.tenet", "tenet", rules);
+    assert!(d["diagnostics"][0]["message"]
+        .as_str()
+        .unwrap()
+        .contains("not a regular file"));
+    c.open(DRAFT, "markdown", "Thanks guys");
+    let hover = c.request(
+        "textDocument/hover",
+        json!({ "textDocument": { "uri": DRAFT }, "position": { "line": 0, "character": 8 } }),
+    );
+    assert!(hover["contents"]["value"].is_string());
+    assert!(c.shutdown());
+}
+
+#[test]
+fn lone_carriage_returns_end_lines_as_the_client_counts_them() {
+    let mut c = Client::start(NO_DEBOUNCE());
+    let d = c.open(DRAFT, "markdown", "Hello\rThanks guys");
+    let range = &d["diagnostics"][0]["range"];
+    assert_eq!(range["start"], json!({ "line": 1, "character": 7 }));
+    assert_eq!(range["end"], json!({ "line": 1, "character": 11 }));
+    assert!(c.shutdown());
+}
+
+#[test]
+fn hover_after_a_non_ascii_character_in_a_rule_file_is_answered() {
+    let mut c = Client::start(NO_DEBOUNCE());
+    let uri = "file:///tmp/tenet-lsp-test/accent.tenet";
+    c.open(uri, "tenet", "éfind");
+    let r = c.request_raw(
+        "textDocument/hover",
+        json!({ "textDocument": { "uri": uri }, "position": { "line": 0, "character": 2 } }),
+    );
+    assert!(r.error.is_none(), "{:?}", r.error);
+    assert!(c.shutdown());
+}
+
+#[test]
+fn a_large_rule_file_is_compiled_off_the_main_loop() {
+    let mut c = Client::start(NO_DEBOUNCE());
+    let terms: Vec<String> = (0..40_000).map(|i| format!("\"t{i}\"")).collect();
+    let big = format!(
+        "guideline g {{\n list big = {}\n rule r hint {{ find big\n message \"m\"\n bad \"[t1]\" }}\n}}\n",
+        terms.join(", ")
+    );
+    let rule_uri = "file:///tmp/tenet-lsp-test/big.tenet";
+    c.notify(
+        "textDocument/didOpen",
+        json!({ "textDocument": { "uri": rule_uri, "languageId": "tenet", "version": 1, "text": big } }),
+    );
+    c.notify(
+        "textDocument/didOpen",
+        json!({ "textDocument": { "uri": DRAFT, "languageId": "markdown", "version": 1, "text": "Thanks guys" } }),
+    );
+    // The draft's hover is answered while the rule file is still compiling.
+    let hover = c.request(
+        "textDocument/hover",
+        json!({ "textDocument": { "uri": DRAFT }, "position": { "line": 0, "character": 8 } }),
+    );
+    assert!(hover["contents"]["value"].is_string());
+    assert!(
+        !c.backlog.iter().any(|m| is_diagnostics_for(m, rule_uri)),
+        "the rule file was compiled before the hover was answered"
+    );
+    let d = c.diagnostics(rule_uri);
+    assert_eq!(d["diagnostics"], json!([]));
+    assert!(c.shutdown());
+}
+
+#[test]
+fn evidence_that_is_another_rules_redacted_match_is_masked() {
+    let dir = tempfile::tempdir().unwrap();
+    let pack = dir.path().join("leaky.tenet");
+    std::fs::write(
+        &pack,
+        "guideline leaky {\n  rule ssn-word warning {\n    find \"ssn\"\n    when near /\\b[0-9]{3}-[0-9]{2}-[0-9]{4}\\b/ within 4 words\n    message \"You name an SSN.\"\n    bad \"My [SSN] is 536-22-8145.\"\n  }\n}\n",
+    )
+    .unwrap();
+    let mut c = Client::start(json!({ "tenet": { "debounceMs": 0, "rules": [pack] } }));
+    let d = c.open(DRAFT, "markdown", "My SSN is 536-22-8145.");
+    let hover = c.request(
+        "textDocument/hover",
+        json!({ "textDocument": { "uri": DRAFT }, "position": { "line": 0, "character": 4 } }),
+    );
+    for shown in [d.to_string(), hover.to_string()] {
+        assert!(!shown.contains("536-22"), "{shown}");
+    }
+    assert!(c.shutdown());
+}

@@ -111,11 +111,12 @@ fn every_kind_of_error_is_reported_in_one_run() {
         .output()
         .unwrap();
     let stdout = String::from_utf8_lossy(&out.stdout);
-    assert_eq!(out.status.code(), Some(2), "{stdout}");
-    assert!(stdout.contains("unknown keyword `finde`"), "{stdout}");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stdout}{stderr}");
+    assert!(stderr.contains("unknown keyword `finde`"), "{stderr}");
     assert!(
-        stdout.contains("rule `g.silent` has no `message`"),
-        "{stdout}"
+        stderr.contains("rule `g.silent` has no `message`"),
+        "{stderr}"
     );
     assert!(
         stdout.contains("`g.wrong`: the `bad` example should report [q]"),

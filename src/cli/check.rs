@@ -10,6 +10,7 @@ use rayon::prelude::*;
 use tenet::draft::Format;
 use tenet::language::rules::Level;
 use tenet::report::output::{self, FileResult, Note, OutputFormat};
+use tenet::text;
 use tenet::workspace::{Rules, Setup, Workspace};
 
 use super::Outcome;
@@ -116,7 +117,11 @@ pub fn run(req: Request) -> Result<Outcome> {
     if req.format == OutputFormat::Human {
         out.flush()?;
         for note in &notes {
-            eprintln!("tenet: {}: {}", note.path.display(), note.message);
+            eprintln!(
+                "tenet: {}: {}",
+                output::display_path(&note.path),
+                note.message
+            );
         }
     }
     output::print_end(req.format, &checked, &notes, color, &mut out)?;
@@ -199,6 +204,26 @@ fn is_draft_name(path: &Path) -> bool {
     }
 }
 
+/// The largest draft read.
+const MAX_DRAFT: u64 = 1 << 30;
+
+/// Reads a draft: its first 8 KiB decide whether it is binary (then nothing more is
+/// read and `None` comes back); at most [`MAX_DRAFT`] bytes are read in all.
+fn read_draft(mut reader: impl Read, expected: u64) -> io::Result<Option<Vec<u8>>> {
+    let mut head = Vec::with_capacity(8192);
+    (&mut reader).take(8192).read_to_end(&mut head)?;
+    if head.contains(&0) {
+        return Ok(None);
+    }
+    head.reserve(expected.saturating_sub(head.len() as u64) as usize);
+    let room = MAX_DRAFT - head.len() as u64;
+    reader.take(room + 1).read_to_end(&mut head)?;
+    if head.len() as u64 > MAX_DRAFT {
+        return Err(text::file::too_large(MAX_DRAFT));
+    }
+    Ok(Some(head))
+}
+
 fn io_message(e: &io::Error) -> String {
     match e.kind() {
         io::ErrorKind::PermissionDenied => "permission denied".into(),
@@ -210,31 +235,32 @@ fn io_message(e: &io::Error) -> String {
 fn check_one(input: &Input, rules: &Rules, req: &Request) -> Result<FileResult, Note> {
     let (path, bytes) = match input {
         Input::Stdin => {
-            let mut buf = Vec::new();
             let name = req
                 .stdin_filename
                 .clone()
                 .unwrap_or_else(|| PathBuf::from("<stdin>"));
-            io::stdin().lock().read_to_end(&mut buf).map_err(|e| Note {
+            let note = |e: io::Error| Note {
                 path: name.clone(),
-                message: format!("cannot read: {e}"),
-            })?;
-            (name, buf)
+                message: format!("cannot read: {}", io_message(&e)),
+            };
+            let bytes = read_draft(io::stdin().lock(), 0).map_err(note)?;
+            (name, bytes)
         }
         Input::File(p) => {
-            let bytes = std::fs::read(p).map_err(|e| Note {
+            let note = |e: io::Error| Note {
                 path: p.clone(),
                 message: format!("cannot read: {}", io_message(&e)),
-            })?;
-            (p.clone(), bytes)
+            };
+            let (file, len) = text::file::open_regular(p, MAX_DRAFT).map_err(note)?;
+            (p.clone(), read_draft(file, len).map_err(note)?)
         }
     };
-    if bytes[..bytes.len().min(8192)].contains(&0) {
+    let Some(bytes) = bytes else {
         return Err(Note {
             path,
             message: "binary file, skipped".into(),
         });
-    }
+    };
     let text = decode(bytes);
     let format = Format::detect(Some(&path), &text);
     let channel = rules.channel_for(Some(&path), req.setup.channel.as_deref());

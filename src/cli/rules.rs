@@ -27,8 +27,9 @@ pub fn test(paths: Vec<PathBuf>, mut setup: Setup) -> Result<Outcome> {
             return Ok(Outcome::Error);
         }
     };
-    // Rule-file problems and failing examples, in one run.
-    print!("{}", render_all(&run.diagnostics));
+    // Rule-file problems (on stderr, as every command prints them) and failing
+    // examples (the command's output), in one run.
+    eprint!("{}", render_all(&run.diagnostics));
     let outcome = &run.outcome;
     print!("{}", render_all(&outcome.failures));
     let failed = outcome.failures.len();

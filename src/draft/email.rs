@@ -63,9 +63,50 @@ pub(super) fn regions(text: &str) -> Vec<(Range<usize>, Scope)> {
     };
     let mut out = Vec::new();
     if header_end > 0 {
-        out.push((0..header_end, Scope::Header));
+        out.extend(header_regions(text, header_end));
     }
     out.extend(plain_regions(text, header_end));
+    out
+}
+
+/// The header block as `header` regions, except the `Subject:` value (with its
+/// folded continuation lines), which is a `subject` region: the author wrote it, and
+/// personal data in it is published like the body.
+fn header_regions(text: &str, end: usize) -> Vec<(Range<usize>, Scope)> {
+    let mut out = Vec::new();
+    let mut at = 0;
+    let mut header_from = 0;
+    while at < end {
+        let line_end = text[at..end].find('\n').map_or(end, |i| at + i + 1);
+        let line = &text[at..line_end];
+        let is_subject = line
+            .get(..8)
+            .is_some_and(|h| h.eq_ignore_ascii_case("subject:"));
+        if is_subject {
+            // The value runs on over continuation lines (starting with white space).
+            let mut value_end = line_end;
+            while value_end < end && text[value_end..].starts_with([' ', '\t']) {
+                value_end = text[value_end..end]
+                    .find('\n')
+                    .map_or(end, |i| value_end + i + 1);
+            }
+            let value_start = at + 8;
+            let value_stop = value_start + text[value_start..value_end].trim_end().len();
+            if value_start > header_from {
+                out.push((header_from..value_start, Scope::Header));
+            }
+            if value_stop > value_start {
+                out.push((value_start..value_stop, Scope::Subject));
+            }
+            header_from = value_stop;
+            at = value_end;
+            continue;
+        }
+        at = line_end;
+    }
+    if end > header_from {
+        out.push((header_from..end, Scope::Header));
+    }
     out
 }
 

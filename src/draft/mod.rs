@@ -99,12 +99,14 @@ impl Structure {
         regions.sort_by_key(|(r, s)| (r.start, std::cmp::Reverse(r.end), *s as u16));
         regions.dedup();
         let words = tokens::words(text);
-        let body_start = regions
-            .iter()
-            .filter(|(r, s)| matches!(s, Scope::Header | Scope::FrontMatter) && r.start == 0)
-            .map(|(r, _)| r.end)
-            .max()
-            .unwrap_or(0);
+        // The body starts after the header block (or front matter) that opens the text.
+        let mut body_start = 0;
+        for (r, s) in &regions {
+            let leading = matches!(s, Scope::Header | Scope::Subject | Scope::FrontMatter);
+            if leading && r.start <= body_start {
+                body_start = body_start.max(r.end);
+            }
+        }
         let by_kind = Scope::ALL
             .iter()
             .map(|(kind, _)| {
@@ -211,8 +213,10 @@ mod tests {
         assert_eq!(d.format, Format::Email);
         assert_eq!(
             scope_texts(&d, Scope::Header),
-            ["From: a@b.com\nSubject: hi\n"]
+            ["From: a@b.com\nSubject:", "\n"]
         );
+        assert_eq!(scope_texts(&d, Scope::Subject), [" hi"]);
+        assert_eq!(d.body_start, "From: a@b.com\nSubject: hi\n".len());
         assert_eq!(scope_texts(&d, Scope::Quote), ["> old text\n"]);
         assert_eq!(scope_texts(&d, Scope::Signature), ["-- \nJane\n555-1234\n"]);
     }

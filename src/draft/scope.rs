@@ -26,11 +26,13 @@ pub enum Scope {
     FrontMatter = 1 << 9,
     /// Comments, including Tenet's own suppression comments.
     Comment = 1 << 10,
+    /// The value of an email's `Subject:` header (not part of `header`).
+    Subject = 1 << 11,
 }
 
 impl Scope {
     /// Every scope, with its name in the rule language.
-    pub const ALL: [(Scope, &'static str); 11] = [
+    pub const ALL: [(Scope, &'static str); 12] = [
         (Scope::Code, "code"),
         (Scope::Quote, "quote"),
         (Scope::Link, "link"),
@@ -42,6 +44,7 @@ impl Scope {
         (Scope::Header, "header"),
         (Scope::FrontMatter, "frontmatter"),
         (Scope::Comment, "comment"),
+        (Scope::Subject, "subject"),
     ];
 
     /// Parses a scope name.

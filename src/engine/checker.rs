@@ -3,11 +3,10 @@
 use std::path::Path;
 
 use crate::draft::{Draft, Format};
-use crate::engine::{Engine, Options};
+use crate::engine::{Engine, Evaluation, Options};
 use crate::language::diagnostic::Diagnostic;
 use crate::language::lower::{self, Compiled, Overrides, RuleFile};
-use crate::report::finding::Finding;
-use crate::report::{suppress, Report, TriageResult, Verdict};
+use crate::report::{suppress, Report, Verdict};
 
 /// Compiled rules and the options to check with.
 #[derive(Debug, Clone)]
@@ -62,8 +61,7 @@ impl Checker {
 
     /// Checks a parsed draft with other options.
     pub fn check_on(&self, draft: &Draft, options: &Options) -> Report {
-        let (findings, triage) = self.engine.check(draft, options);
-        self.report(draft, findings, triage)
+        self.report(draft, self.engine.check(draft, options))
     }
 
     /// Parses and checks a text (parsing and searching side by side): the fastest
@@ -74,24 +72,27 @@ impl Checker {
         format: Format,
         options: &Options,
     ) -> (Draft, Report) {
-        let (draft, findings, triage) = self.engine.check_text(text, format, options);
-        let report = self.report(&draft, findings, triage);
+        let (draft, evaluation) = self.engine.check_text(text, format, options);
+        let report = self.report(&draft, evaluation);
         (draft, report)
     }
 
-    fn report(
-        &self,
-        draft: &Draft,
-        mut findings: Vec<Finding>,
-        triage: Option<TriageResult>,
-    ) -> Report {
-        let suppressed = suppress::apply(draft, &mut findings, self.engine.rules());
+    fn report(&self, draft: &Draft, evaluation: Evaluation) -> Report {
+        let Evaluation {
+            mut findings,
+            triage,
+            redactions,
+            truncated,
+        } = evaluation;
+        let suppressed = suppress::apply(draft, &mut findings, self.engine.rules(), &redactions);
         let verdict = Verdict::of(&findings, triage.as_ref().and_then(|t| t.priority));
         Report {
             findings,
             suppressed,
             triage,
             verdict,
+            redactions,
+            truncated,
         }
     }
 }

@@ -7,11 +7,11 @@ use std::sync::Arc;
 
 use super::metrics::{Group, Metrics};
 use super::search::select;
-use super::{Engine, Hit, Options};
+use super::{Engine, Evaluation, Hit, Options};
 use crate::draft::{Draft, ScopeSet};
 use crate::language::rules::*;
 use crate::report::finding::{self, Finding};
-use crate::report::TriageResult;
+use crate::report::{Redactions, TriageResult};
 
 impl Engine {
     /// Findings and triage from a draft and its hits.
@@ -20,22 +20,50 @@ impl Engine {
         draft: &Draft,
         hits: &[Vec<Hit>],
         options: &Options,
-    ) -> (Vec<Finding>, Option<TriageResult>) {
+    ) -> Evaluation {
+        let redactions = redactions(&self.rules, &draft.text, |m| {
+            hits[m].iter().map(|h| h.span.clone()).collect()
+        });
         let cx = Cx {
             draft,
             hits,
             options,
+            redactions: &redactions,
             visible: RefCell::default(),
             metrics: RefCell::default(),
         };
         let mut findings = Vec::new();
+        let mut truncated = 0;
         for rule in &self.rules.rules {
-            cx.rule(rule, &mut findings);
+            truncated += cx.rule(rule, &mut findings);
         }
         crate::report::finding::sort(&mut findings);
         let triage = (!self.rules.triage.is_empty()).then(|| cx.triage(&self.rules.triage));
-        (findings, triage)
+        Evaluation {
+            findings,
+            triage,
+            redactions,
+            truncated,
+        }
     }
+}
+
+/// Every span of `text` that a `redact` rule's `find` matches, whatever the scope
+/// and whatever its conditions, `limit` or `once` say: that text is never shown.
+pub fn redactions(
+    rules: &RuleSet,
+    text: &str,
+    hits_of: impl Fn(MatcherId) -> Vec<Range<usize>>,
+) -> Redactions {
+    let mut matchers: Vec<MatcherId> = rules
+        .rules
+        .iter()
+        .filter(|r| r.redact)
+        .filter_map(|r| r.find)
+        .collect();
+    matchers.sort_unstable();
+    matchers.dedup();
+    Redactions::new(text, matchers.into_iter().flat_map(hits_of))
 }
 
 /// A matcher's hits outside some hidden scopes, shared between the conditions that ask.
@@ -52,6 +80,7 @@ struct Cx<'a> {
     draft: &'a Draft,
     hits: &'a [Vec<Hit>],
     options: &'a Options,
+    redactions: &'a Redactions,
     /// Hits of a matcher outside hidden scopes, by (matcher, hidden).
     visible: RefCell<HashMap<(MatcherId, ScopeSet), VisibleHits>>,
     /// Metrics by hidden scopes, each group measured when first asked for.
@@ -90,9 +119,13 @@ impl Cx<'_> {
         metrics.get(metric)
     }
 
-    fn rule(&self, rule: &Rule, out: &mut Vec<Finding>) {
+    /// Evaluates one rule into `out`; returns how many findings the per-rule cap
+    /// left out.
+    fn rule(&self, rule: &Rule, out: &mut Vec<Finding>) -> usize {
         let cap = if rule.once { Some(1) } else { rule.limit };
         let mut reported = 0;
+        let mut truncated = 0;
+        let mut highest = None;
         let spans: Vec<Option<Hit>> = match rule.find {
             Some(m) => select(self.visible(m, rule.hidden).hits.iter().cloned())
                 .into_iter()
@@ -117,14 +150,28 @@ impl Cx<'_> {
                     level = level.max(*l);
                 }
             }
+            reported += 1;
+            // Past the cap, only a finding that raises the rule's level is kept.
+            let full = self.options.max_per_rule.is_some_and(|m| reported > m);
+            if full && highest.is_some_and(|h| level <= h) {
+                truncated += 1;
+                continue;
+            }
+            highest = highest.max(Some(level));
             evidence.sort_by_key(|r| (r.start, r.end));
             evidence.dedup();
             let pattern = hit.as_ref().map_or(0, |h| h.pattern);
             out.push(finding::build(
-                rule, self.draft, span, pattern, level, evidence,
+                rule,
+                self.draft,
+                span,
+                pattern,
+                level,
+                evidence,
+                self.redactions,
             ));
-            reported += 1;
         }
+        truncated
     }
 
     fn eval(

@@ -77,13 +77,11 @@ fn run_one(engine: &Engine, rule: &Rule, example: &Example) -> Result<(), String
         example.text.clone(),
         Format::detect(Some(Path::new("example.md")), &example.text),
     );
-    let options = Options {
-        channel: example
-            .channel
-            .clone()
-            .unwrap_or_else(|| Options::default().channel),
+    let options = match &example.channel {
+        Some(channel) => Options::on(channel.clone()),
+        None => Options::default(),
     };
-    let (findings, _) = engine.check(&draft, &options);
+    let findings = engine.check(&draft, &options).findings;
     let mine: Vec<&Finding> = findings.iter().filter(|f| f.rule == rule.id).collect();
     let show = |spans: &[std::ops::Range<usize>]| -> String {
         if spans.is_empty() {

@@ -8,7 +8,7 @@
 //! [`crate::draft`], [`crate::validate`], [`crate::text`].
 
 pub mod checker;
-mod evaluate;
+pub mod evaluate;
 pub mod examples;
 pub mod metrics;
 pub mod reference;
@@ -23,7 +23,7 @@ use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
 use crate::draft::{Draft, Format, Structure};
 use crate::language::rules::*;
 use crate::report::finding::Finding;
-use crate::report::TriageResult;
+use crate::report::{Redactions, TriageResult};
 use crate::text::fold::fold;
 
 pub use evaluate::within;
@@ -48,6 +48,48 @@ fn both<A: Send, B: Send>(
 
 /// Term lists up to this many bytes get a full DFA (fast, larger); longer ones an NFA.
 const DFA_BYTES: usize = 256 << 10;
+
+/// Builds the automaton for a set of terms; `uses` is indexed like `pats` and gains
+/// an empty entry for a padding pattern, if one is added.
+fn term_automaton(mut pats: Vec<String>, uses: &mut Vec<Vec<Use>>) -> Option<AhoCorasick> {
+    if pats.is_empty() {
+        return None;
+    }
+    // aho-corasick moves match states ahead of the others after building, and
+    // rewrites state ids by following the cycles those swaps make. When nearly every
+    // state is a match state (terms that are prefixes of each other: `t1`, `t10`,
+    // `t100`…), one non-match state travels the whole way and makes one long cycle,
+    // which costs O(states²) (40,000 such terms: 2.8 s). A first term of that many
+    // NUL bytes puts as many non-match states in front, which keeps every cycle
+    // short and the build linear; it has no uses, so it never reports anything.
+    let chained = prefix_chained(&pats);
+    if chained >= PAD_AT {
+        pats.insert(0, "\0".repeat(chained));
+        uses.insert(0, Vec::new());
+    }
+    // A full DFA is the fastest to search; past some size its memory is not worth
+    // it and the contiguous NFA does the job.
+    let bytes: usize = pats.iter().map(String::len).sum();
+    let kind = (bytes <= DFA_BYTES).then_some(AhoCorasickKind::DFA);
+    AhoCorasickBuilder::new()
+        .match_kind(MatchKind::Standard)
+        .kind(kind)
+        .build(&pats)
+        .ok()
+}
+
+/// Prefix-chained term sets at least this large get a padding term.
+const PAD_AT: usize = 512;
+
+/// How many terms are a proper prefix of another term.
+fn prefix_chained(pats: &[String]) -> usize {
+    let mut sorted: Vec<&str> = pats.iter().map(String::as_str).collect();
+    sorted.sort_unstable();
+    sorted
+        .windows(2)
+        .filter(|w| w[1].len() > w[0].len() && w[1].starts_with(w[0]))
+        .count()
+}
 
 /// A pattern set's match: where, and which of its patterns matched.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -101,14 +143,43 @@ struct RegexEntry {
 pub struct Options {
     /// The channel the draft is for (`external`, `internal`, …).
     pub channel: String,
+    /// Keep at most this many findings of one rule (pipelines facing untrusted
+    /// input set it, so one draft cannot take unbounded memory). A finding past the
+    /// cap is still kept when its level is higher than any kept, so the verdict
+    /// is the same as without the cap.
+    pub max_per_rule: Option<usize>,
 }
 
 impl Default for Options {
     fn default() -> Options {
         Options {
             channel: "external".to_string(),
+            max_per_rule: None,
         }
     }
+}
+
+impl Options {
+    /// The default options for a channel.
+    pub fn on(channel: impl Into<String>) -> Options {
+        Options {
+            channel: channel.into(),
+            ..Options::default()
+        }
+    }
+}
+
+/// What the engine finds in a draft.
+#[derive(Debug, Clone, Default)]
+pub struct Evaluation {
+    /// The findings, sorted by position.
+    pub findings: Vec<Finding>,
+    /// The triage, when the rules have a triage block.
+    pub triage: Option<TriageResult>,
+    /// Every span a `redact` rule matches.
+    pub redactions: Redactions,
+    /// Findings left out by [`Options::max_per_rule`].
+    pub truncated: usize,
 }
 
 impl Engine {
@@ -166,23 +237,6 @@ impl Engine {
                 }
             }
         }
-        let automaton = |pats: &[String]| {
-            (!pats.is_empty()).then(|| {
-                // A full DFA is the fastest to search; past some size its memory is not
-                // worth it and the contiguous NFA does the job.
-                let bytes: usize = pats.iter().map(String::len).sum();
-                let kind = if bytes <= DFA_BYTES {
-                    Some(AhoCorasickKind::DFA)
-                } else {
-                    None
-                };
-                AhoCorasickBuilder::new()
-                    .match_kind(MatchKind::Standard)
-                    .kind(kind)
-                    .build(pats)
-                    .expect("term automaton: sizes are far below the limits")
-            })
-        };
         let mut literal_ids: HashMap<Vec<u8>, usize> = HashMap::new();
         let mut literal_pats: Vec<Vec<u8>> = Vec::new();
         let mut literal_owners: Vec<Vec<usize>> = Vec::new();
@@ -207,9 +261,9 @@ impl Engine {
                 .expect("literal automaton: sizes are far below the limits")
         });
         Engine {
-            caseless: automaton(&caseless_pats),
+            caseless: term_automaton(caseless_pats, &mut caseless_uses),
             caseless_uses,
-            exact: automaton(&exact_pats),
+            exact: term_automaton(exact_pats, &mut exact_uses),
             exact_uses,
             regexes,
             literals,
@@ -223,8 +277,8 @@ impl Engine {
         &self.rules
     }
 
-    /// Checks a draft: findings sorted by position, and its triage.
-    pub fn check(&self, draft: &Draft, options: &Options) -> (Vec<Finding>, Option<TriageResult>) {
+    /// Checks a draft: findings sorted by position, its triage and redactions.
+    pub fn check(&self, draft: &Draft, options: &Options) -> Evaluation {
         let hits = self.hits(&draft.text);
         self.evaluate(draft, &hits, options)
     }
@@ -235,14 +289,14 @@ impl Engine {
         text: String,
         format: Format,
         options: &Options,
-    ) -> (Draft, Vec<Finding>, Option<TriageResult>) {
+    ) -> (Draft, Evaluation) {
         let (structure, hits) = both(
             text.len(),
             || Structure::of(&text, format),
             || self.hits(&text),
         );
         let draft = Draft::with_structure(text, format, structure);
-        let (findings, triage) = self.evaluate(&draft, &hits, options);
-        (draft, findings, triage)
+        let evaluation = self.evaluate(&draft, &hits, options);
+        (draft, evaluation)
     }
 }

@@ -15,6 +15,12 @@ use crate::text::fold::{fold, fold_char, is_whole_word};
 
 /// Checks `draft` against `rules` the slow way: findings sorted like the engine's.
 pub fn check(rules: &RuleSet, draft: &Draft, options: &Options) -> Vec<Finding> {
+    let redactions = super::evaluate::redactions(rules, &draft.text, |m| {
+        hits(rules, m, &draft.text)
+            .into_iter()
+            .map(|h| h.span)
+            .collect()
+    });
     let mut out = Vec::new();
     for rule in &rules.rules {
         let cap = if rule.once { Some(1) } else { rule.limit };
@@ -55,7 +61,15 @@ pub fn check(rules: &RuleSet, draft: &Draft, options: &Options) -> Vec<Finding> 
             evidence.sort_by_key(|r| (r.start, r.end));
             evidence.dedup();
             let pattern = hit.map_or(0, |h| h.pattern);
-            out.push(finding::build(rule, draft, span, pattern, level, evidence));
+            out.push(finding::build(
+                rule,
+                draft,
+                span,
+                pattern,
+                level,
+                evidence,
+                &redactions,
+            ));
             reported += 1;
         }
     }

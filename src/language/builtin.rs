@@ -33,5 +33,9 @@ pub fn read_list(path: &Path) -> io::Result<String> {
             .map(|(_, text)| text.to_string())
             .ok_or_else(|| io::Error::new(io::ErrorKind::NotFound, "not in the built-in pack"));
     }
-    std::fs::read_to_string(path)
+    // Never a FIFO or a device (a list named `/dev/stdin` would block forever).
+    crate::text::file::read_text(path, LIST_BYTES)
 }
+
+/// A list file larger than this is refused.
+const LIST_BYTES: u64 = 256 << 20;

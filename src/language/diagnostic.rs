@@ -4,7 +4,7 @@ use std::fmt::Write as _;
 use std::ops::Range;
 use std::path::PathBuf;
 
-use crate::text::line_index::LineIndex;
+use crate::text::line_index::{floor_char_boundary, LineIndex};
 
 /// How serious a rule-file problem is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -39,10 +39,17 @@ impl Diagnostic {
 
     /// Renders as `path:line:col: severity: message`, the source line and a caret.
     pub fn render(&self) -> String {
-        let index = LineIndex::new(&self.source);
-        let start = index.position(&self.source, self.span.start);
-        let line = index.line_range(&self.source, start.line as usize - 1);
-        let text = &self.source[line.clone()];
+        self.render_with(&LineIndex::new(&self.source))
+    }
+
+    /// Renders with the line index of its source (built once for many diagnostics).
+    /// Any span is shown safely: clamped to the text and to character boundaries.
+    pub fn render_with(&self, index: &LineIndex) -> String {
+        let source = &*self.source;
+        let start_offset = floor_char_boundary(source, self.span.start);
+        let start = index.position(source, start_offset);
+        let line = index.line_range(source, start.line as usize - 1);
+        let text = &source[line.clone()];
         let kind = match self.severity {
             Severity::Error => "error",
             Severity::Warning => "warning",
@@ -57,25 +64,39 @@ impl Diagnostic {
             self.message
         );
         let gutter = start.line.to_string().len();
+        let caret_start = start_offset.clamp(line.start, line.end);
+        let caret_end = floor_char_boundary(source, self.span.end).clamp(caret_start, line.end);
+        let pad = source[line.start..caret_start].chars().count();
+        let width = source[caret_start..caret_end].chars().count().max(1);
         let _ = writeln!(out, "{:gutter$} |", "");
         let _ = writeln!(out, "{} | {}", start.line, text.replace('\t', " "));
-        let span_end = self.span.end.clamp(self.span.start, line.end);
-        let width = self.source[self.span.start.min(line.end)..span_end]
-            .chars()
-            .count()
-            .max(1);
         let _ = writeln!(
             out,
             "{:gutter$} | {}{}",
             "",
-            " ".repeat(start.column as usize - 1),
+            " ".repeat(pad),
             "^".repeat(width)
         );
         out
     }
 }
 
-/// Renders diagnostics one after another, errors and warnings in source order.
+/// Renders diagnostics one after another, errors and warnings in source order; each
+/// file's lines are indexed once.
 pub fn render_all(diagnostics: &[Diagnostic]) -> String {
-    diagnostics.iter().map(|d| d.render() + "\n").collect()
+    let mut out = String::new();
+    let mut index: Option<(&std::sync::Arc<str>, LineIndex)> = None;
+    for d in diagnostics {
+        if !index
+            .as_ref()
+            .is_some_and(|(s, _)| std::sync::Arc::ptr_eq(s, &d.source))
+        {
+            index = Some((&d.source, LineIndex::new(&d.source)));
+        }
+        if let Some((_, idx)) = &index {
+            out.push_str(&d.render_with(idx));
+            out.push('\n');
+        }
+    }
+    out
 }

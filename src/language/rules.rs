@@ -84,6 +84,10 @@ pub struct Term {
     pub partial: bool,
 }
 
+/// How large a regex's compiled form may be, in bytes. Rule files are checked
+/// against it when they load, so a regex never silently fails to compile later.
+pub const REGEX_SIZE: usize = 64 << 20;
+
 /// A checked regular expression, compiled on first use.
 #[derive(Debug, Clone)]
 pub struct RegexPattern {
@@ -108,7 +112,7 @@ impl RegexPattern {
     pub fn regex(&self) -> Option<&regex_automata::meta::Regex> {
         self.compiled
             .get_or_init(|| {
-                let config = regex_automata::meta::Config::new().nfa_size_limit(Some(64 << 20));
+                let config = regex_automata::meta::Config::new().nfa_size_limit(Some(REGEX_SIZE));
                 regex_automata::meta::Regex::builder()
                     .configure(config)
                     .build(&self.source)

@@ -12,6 +12,7 @@ use lsp_types::{
 
 use crate::language::rules::Level;
 use crate::report::finding::{Edit, Finding};
+use crate::report::Redactions;
 use crate::text::line_index::LineIndex;
 
 /// How the client counts columns.
@@ -38,7 +39,8 @@ impl<'a> Text<'a> {
     pub fn new(text: &'a str, encoding: Encoding) -> Text<'a> {
         Text {
             text,
-            index: LineIndex::new(text),
+            // LSP ends a line at `\r\n`, `\n` and a lone `\r`.
+            index: LineIndex::with_lone_cr(text),
             encoding,
         }
     }
@@ -94,19 +96,25 @@ impl<'a> Text<'a> {
     }
 }
 
-/// The path of a `file:` URI.
+/// The path of a `file:` URI on this machine (`None` for other schemes and for
+/// files on other hosts).
 pub fn uri_to_path(uri: &Uri) -> Option<PathBuf> {
-    let s = uri.as_str();
-    let rest = s.strip_prefix("file://")?;
-    let rest = rest.strip_prefix("localhost").unwrap_or(rest);
-    let decoded = percent_decode(rest);
-    // `file:///C:/x` on Windows.
-    let decoded = if decoded.len() > 2 && decoded.as_bytes()[2] == b':' {
-        decoded[1..].to_string()
+    let rest = uri.as_str().strip_prefix("file://")?;
+    // The authority runs to the first `/`: empty or `localhost` is this machine.
+    let slash = rest.find('/')?;
+    let (authority, path) = rest.split_at(slash);
+    if !(authority.is_empty() || authority.eq_ignore_ascii_case("localhost")) {
+        return None;
+    }
+    let decoded = percent_decode(path);
+    // `file:///C:/x` on Windows: drop the slash before the drive letter.
+    let bytes = decoded.as_bytes();
+    let drive = bytes.len() > 2 && bytes[1].is_ascii_alphabetic() && bytes[2] == b':';
+    Some(PathBuf::from(if drive {
+        &decoded[1..]
     } else {
-        decoded
-    };
-    Some(PathBuf::from(decoded))
+        &decoded[..]
+    }))
 }
 
 /// The `file:` URI of a path.
@@ -154,8 +162,9 @@ pub fn severity(level: Level) -> DiagnosticSeverity {
     }
 }
 
-/// A finding as an editor diagnostic, with its evidence as related information.
-pub fn diagnostic(text: &Text, uri: &Uri, f: &Finding) -> Diagnostic {
+/// A finding as an editor diagnostic, with its evidence as related information
+/// (redacted text masked).
+pub fn diagnostic(text: &Text, uri: &Uri, f: &Finding, redactions: &Redactions) -> Diagnostic {
     let related: Vec<DiagnosticRelatedInformation> = f
         .evidence
         .iter()
@@ -167,7 +176,7 @@ pub fn diagnostic(text: &Text, uri: &Uri, f: &Finding) -> Diagnostic {
             message: if f.redacted {
                 "evidence".to_string()
             } else {
-                format!("evidence: “{}”", &text.text[e.clone()])
+                format!("evidence: “{}”", redactions.mask(text.text, e.clone()))
             },
         })
         .collect();
@@ -286,5 +295,12 @@ mod tests {
             uri_to_path(&uri).unwrap(),
             PathBuf::from("/tmp/my drafts/é.md")
         );
+        // Another host, or an authority that is not ASCII, is not a local path.
+        let other = Uri::from_str("file://localhost%C3%A9:/x.md").unwrap();
+        assert_eq!(uri_to_path(&other), None);
+        let local = Uri::from_str("file://localhost/tmp/x.md").unwrap();
+        assert_eq!(uri_to_path(&local).unwrap(), PathBuf::from("/tmp/x.md"));
+        let windows = Uri::from_str("file:///C:/x.md").unwrap();
+        assert_eq!(uri_to_path(&windows).unwrap(), PathBuf::from("C:/x.md"));
     }
 }

@@ -8,6 +8,7 @@ use std::sync::Arc;
 use lsp_types::notification;
 use lsp_types::{Diagnostic, DiagnosticSeverity, MessageType, PublishDiagnosticsParams, Uri};
 
+use super::compile;
 use super::convert::{self, uri_to_path};
 use super::documents::Kind;
 use super::features;
@@ -55,7 +56,8 @@ impl Server {
         let diagnostics = match kind {
             Kind::Ignored => return,
             Kind::Draft(_) => self.draft_diagnostics(uri),
-            Kind::RuleFile => self.rule_file_diagnostics(uri),
+            // Compiled off the main loop; published when done (see `rule_file_done`).
+            Kind::RuleFile => return self.submit_rule_file(uri),
             Kind::Config => self.config_diagnostics(uri),
         };
         self.notify::<notification::PublishDiagnostics>(PublishDiagnosticsParams {
@@ -135,11 +137,11 @@ impl Server {
         report
             .findings
             .iter()
-            .map(|f| convert::diagnostic(&text, uri, f))
+            .map(|f| convert::diagnostic(&text, uri, f, &report.redactions))
             .collect()
     }
 
-    fn rule_file_diagnostics(&mut self, uri: &Uri) -> Vec<Diagnostic> {
+    fn submit_rule_file(&mut self, uri: &Uri) {
         let path = uri_to_path(uri).unwrap_or_else(|| PathBuf::from(uri.as_str()));
         // The governing configuration's values: from the compiled rules when they
         // load (read once per reload, not on every keystroke), else read directly.
@@ -152,9 +154,41 @@ impl Server {
                 .unwrap_or_default(),
         };
         let Some(doc) = self.documents.get(uri) else {
-            return Vec::new();
+            return;
         };
-        features::rule_file_diagnostics(&doc.text, &path, &overrides, self.encoding)
+        self.compiler.submit(compile::Job {
+            uri: uri.clone(),
+            version: doc.version,
+            text: doc.text.clone(),
+            path,
+            overrides,
+            encoding: self.encoding,
+        });
+    }
+
+    /// Publishes a compiled rule file's diagnostics, unless the file changed since.
+    pub(super) fn rule_file_done(&mut self, done: compile::Done) {
+        let current = self
+            .documents
+            .get(&done.uri)
+            .is_some_and(|d| d.version == done.version);
+        match done.diagnostics {
+            Ok(diagnostics) if current => {
+                self.notify::<notification::PublishDiagnostics>(PublishDiagnosticsParams {
+                    uri: done.uri,
+                    diagnostics,
+                    version: Some(done.version),
+                });
+            }
+            Ok(_) => {}
+            Err(panic) => self.log(
+                MessageType::ERROR,
+                format!(
+                    "internal error compiling {}: {panic}; the server goes on",
+                    done.uri.as_str()
+                ),
+            ),
+        }
     }
 
     fn config_diagnostics(&mut self, uri: &Uri) -> Vec<Diagnostic> {
@@ -179,7 +213,7 @@ impl Server {
         let Kind::Draft(format) = doc.kind else {
             return Vec::new();
         };
-        features::code_actions(uri, &doc.text, format, &report.findings, p, self.encoding)
+        features::code_actions(uri, &doc.text, format, &report, p, self.encoding)
     }
 
     pub(super) fn hover(&mut self, p: &lsp_types::HoverParams) -> Option<lsp_types::Hover> {
@@ -192,7 +226,7 @@ impl Server {
                 let doc = self.documents.get(uri)?;
                 features::draft_hover(
                     &doc.text,
-                    &report.findings,
+                    &report,
                     rules.checker.engine.rules(),
                     position,
                     self.encoding,

@@ -16,6 +16,7 @@ use crate::language::explain;
 use crate::language::lower::{self, Overrides, RuleFile};
 use crate::language::rules::RuleSet;
 use crate::report::finding::{Edit, Finding};
+use crate::report::Report;
 
 /// The kind of the "fix all safe findings" action.
 pub static FIX_ALL: CodeActionKind = CodeActionKind::new("source.fixAll.tenet");
@@ -39,10 +40,11 @@ pub fn code_actions(
     uri: &Uri,
     source: &str,
     format: Format,
-    findings: &[Finding],
+    report: &Report,
     p: &CodeActionParams,
     encoding: Encoding,
 ) -> Vec<CodeActionOrCommand> {
+    let findings = &report.findings;
     let text = Text::new(source, encoding);
     let start = text.offset(p.range.start).unwrap_or_else(|o| o);
     let end = text.offset(p.range.end).unwrap_or_else(|o| o);
@@ -52,7 +54,7 @@ pub fn code_actions(
             .iter()
             .filter(|f| f.span.start <= end && start <= f.span.end)
         {
-            let diagnostic = convert::diagnostic(&text, uri, f);
+            let diagnostic = convert::diagnostic(&text, uri, f, &report.redactions);
             let quickfix = |title: String, edits: &[Edit], preferred: bool| {
                 CodeActionOrCommand::CodeAction(CodeAction {
                     title,
@@ -133,7 +135,9 @@ fn non_overlapping(edits: impl Iterator<Item = Edit>) -> Vec<Edit> {
 
 /// A line above the finding's line that suppresses it, in the draft's own syntax.
 fn suppression(source: &str, format: Format, f: &Finding) -> Edit {
-    let line_start = source[..f.span.start].rfind('\n').map_or(0, |i| i + 1);
+    let line_start = source[..f.span.start]
+        .rfind(['\n', '\r'])
+        .map_or(0, |i| i + 1);
     let indent: String = source[line_start..]
         .chars()
         .take_while(|c| *c == ' ' || *c == '\t')
@@ -157,11 +161,13 @@ fn suppression(source: &str, format: Format, f: &Finding) -> Edit {
 /// The finding under the cursor, explained.
 pub fn draft_hover(
     source: &str,
-    findings: &[Finding],
+    report: &Report,
     rules: &RuleSet,
     position: Position,
     encoding: Encoding,
 ) -> Option<Hover> {
+    let findings = &report.findings;
+    let redactions = &report.redactions;
     let text = Text::new(source, encoding);
     let at = text.offset(position).ok()?;
     let here: Vec<&Finding> = findings
@@ -189,14 +195,17 @@ pub fn draft_hover(
         } else if f.redacted {
             "Why: it matched text that is kept hidden (personal data).".to_string()
         } else {
-            format!("Why: it matched “{}”", &source[f.span.clone()])
+            format!(
+                "Why: it matched “{}”",
+                redactions.mask(source, f.span.clone())
+            )
         };
         out.push_str(&why);
         if !f.evidence.is_empty() {
             let evidence: Vec<String> = f
                 .evidence
                 .iter()
-                .map(|e| format!("“{}”", &source[e.clone()]))
+                .map(|e| format!("“{}”", redactions.mask(source, e.clone())))
                 .collect();
             out.push_str(&format!(", near {}", evidence.join(", ")));
         }
@@ -299,9 +308,13 @@ pub fn rule_file_hover(
     let text = Text::new(source, encoding);
     let at = text.offset(position).ok()?;
     let is_word = |c: char| c.is_ascii_alphanumeric() || c == '-' || c == '_';
+    // The word starts after the last character that is not part of it (which
+    // may be more than one byte long).
     let start = source[..at]
-        .rfind(|c: char| !is_word(c))
-        .map_or(0, |i| i + 1);
+        .char_indices()
+        .rev()
+        .find(|(_, c)| !is_word(*c))
+        .map_or(0, |(i, c)| i + c.len_utf8());
     let end = source[at..]
         .find(|c: char| !is_word(c))
         .map_or(source.len(), |i| at + i);

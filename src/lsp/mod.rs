@@ -7,6 +7,7 @@
 //!
 //! A front end: may import [`crate::workspace`] and every layer below it.
 
+mod compile;
 mod convert;
 mod diagnostics;
 mod documents;

@@ -4,17 +4,25 @@ use std::collections::{HashMap, HashSet};
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::time::Instant;
 
-use crossbeam_channel::RecvTimeoutError;
+use crossbeam_channel::select;
 use lsp_server::{Connection, ErrorCode, Message, Notification, Request, RequestId, Response};
 use lsp_types::notification::Notification as _;
 use lsp_types::request::Request as _;
 use lsp_types::{notification, request, MessageType, PublishDiagnosticsParams, Uri};
 use serde_json::Value;
 
+use super::compile::{self, Compiler};
 use super::convert::Encoding;
 use super::documents::{Document, Kind};
 use super::settings::Settings;
 use crate::workspace::{Setup, Workspace};
+
+/// What wakes the main loop.
+enum Event {
+    Message(Message),
+    RuleFile(compile::Done),
+    Tick,
+}
 
 pub(super) struct Server {
     sender: crossbeam_channel::Sender<Message>,
@@ -23,6 +31,8 @@ pub(super) struct Server {
     pub(super) documents: HashMap<Uri, Document>,
     /// Configuration and compiled rules, shared with every other front end's logic.
     pub(super) workspace: Workspace,
+    /// The thread that compiles open rule files.
+    pub(super) compiler: Compiler,
     cancelled: HashSet<RequestId>,
     shutdown_requested: bool,
     next_request: i32,
@@ -57,6 +67,7 @@ impl Server {
             sender,
             encoding,
             workspace: Workspace::new(setup(&settings)),
+            compiler: Compiler::start(),
             settings,
             documents: HashMap::new(),
             cancelled: HashSet::new(),
@@ -67,28 +78,35 @@ impl Server {
 
     /// Serves until `exit` or the end of input; returns whether `shutdown` came first.
     pub(super) fn main_loop(&mut self, connection: &Connection) -> bool {
+        let done = self.compiler.done.clone();
         loop {
-            let msg = match self.next_due() {
-                Some(at) => match connection
-                    .receiver
-                    .recv_timeout(at.saturating_duration_since(Instant::now()))
-                {
-                    Ok(msg) => Some(msg),
-                    Err(RecvTimeoutError::Timeout) => None,
-                    Err(RecvTimeoutError::Disconnected) => return false,
+            let timeout = self
+                .next_due()
+                .map(|at| at.saturating_duration_since(Instant::now()));
+            let event = match timeout {
+                Some(t) => select! {
+                    recv(connection.receiver) -> m => m.map(Event::Message).map_err(|_| ()),
+                    recv(done) -> d => Ok(d.map_or(Event::Tick, Event::RuleFile)),
+                    default(t) => Ok(Event::Tick),
                 },
-                None => match connection.receiver.recv() {
-                    Ok(msg) => Some(msg),
-                    Err(_) => return false,
+                None => select! {
+                    recv(connection.receiver) -> m => m.map(Event::Message).map_err(|_| ()),
+                    recv(done) -> d => Ok(d.map_or(Event::Tick, Event::RuleFile)),
                 },
             };
-            match msg {
-                Some(Message::Request(req)) => self.on_request(req),
-                Some(Message::Notification(n)) if n.method == notification::Exit::METHOD => {
+            match event {
+                Err(()) => return false,
+                Ok(Event::Message(Message::Request(req))) => self.on_request(req),
+                Ok(Event::Message(Message::Notification(n)))
+                    if n.method == notification::Exit::METHOD =>
+                {
                     return self.shutdown_requested;
                 }
-                Some(Message::Notification(n)) => self.on_notification(n),
-                Some(Message::Response(_)) | None => {}
+                Ok(Event::Message(Message::Notification(n))) => self.on_notification(n),
+                Ok(Event::RuleFile(d)) => {
+                    self.guarded("a rule file's diagnostics", |s| s.rule_file_done(d))
+                }
+                Ok(Event::Message(Message::Response(_)) | Event::Tick) => {}
             }
             self.publish_due();
         }

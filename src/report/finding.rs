@@ -6,6 +6,7 @@ use serde::Serialize;
 
 use crate::draft::Draft;
 use crate::language::rules::{FixKind, Level, Rule, Template};
+use crate::report::redact::Redactions;
 
 /// One place where a draft goes against a rule.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -57,7 +58,7 @@ pub struct Edit {
 }
 
 /// Makes the finding for `rule` at `span` (`None` for a document rule), so that every
-/// evaluator words messages and fixes alike.
+/// evaluator words messages and fixes alike; redacted text in the match is masked.
 pub fn build(
     rule: &Rule,
     draft: &Draft,
@@ -65,6 +66,7 @@ pub fn build(
     pattern: usize,
     level: Level,
     evidence: Vec<Range<usize>>,
+    redactions: &Redactions,
 ) -> Finding {
     let document = span.is_none();
     let span = span.unwrap_or_else(|| draft.document_span());
@@ -152,10 +154,17 @@ pub fn build(
             (suggestions, fix)
         }
     };
-    let shown = if rule.redact { "[redacted]" } else { matched };
+    // Another rule's redacted match inside this one's is masked in the message too.
+    let shown = if rule.redact {
+        "[redacted]".into()
+    } else if document {
+        "".into()
+    } else {
+        redactions.mask(&draft.text, span.clone())
+    };
     let message = rule
         .message
-        .render(shown, suggestions.first().map(String::as_str));
+        .render(&shown, suggestions.first().map(String::as_str));
     Finding {
         rule: rule.id.clone(),
         category: rule.category.clone(),

@@ -6,17 +6,17 @@
 
 pub mod finding;
 pub mod output;
+pub mod redact;
 pub mod suppress;
 pub mod verdict;
 
-use serde::Serialize;
-
 pub use finding::Finding;
+pub use redact::Redactions;
 pub use suppress::Suppressed;
 pub use verdict::{TriageResult, Verdict};
 
 /// Everything a check of one draft says.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone)]
 pub struct Report {
     /// The findings, sorted by position.
     pub findings: Vec<Finding>,
@@ -26,4 +26,8 @@ pub struct Report {
     pub triage: Option<TriageResult>,
     /// What should happen to the draft.
     pub verdict: Verdict,
+    /// Text that must never be shown, whichever output shows the draft.
+    pub redactions: Redactions,
+    /// Findings left out by a cap on findings per rule (the verdict counts them).
+    pub truncated: usize,
 }

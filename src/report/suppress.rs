@@ -12,6 +12,7 @@ use serde::Serialize;
 use crate::draft::Draft;
 use crate::language::rules::{Level, RuleSet};
 use crate::report::finding::{Edit, Finding, Fix};
+use crate::report::redact::Redactions;
 
 /// A finding a suppression removed, kept for audit.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -35,7 +36,14 @@ fn names(id: &str, finding: &Finding) -> bool {
 
 /// Removes suppressed findings; returns what was suppressed, and adds findings about
 /// suppressions that lack a reason, name no rule, or suppress nothing.
-pub fn apply(draft: &Draft, findings: &mut Vec<Finding>, rules: &RuleSet) -> Vec<Suppressed> {
+///
+/// Reasons and ids are written in the draft: redacted text in them is scrubbed.
+pub fn apply(
+    draft: &Draft,
+    findings: &mut Vec<Finding>,
+    rules: &RuleSet,
+    redactions: &Redactions,
+) -> Vec<Suppressed> {
     let directives = &draft.directives;
     let text = draft.text.as_str();
     if directives.is_empty() {
@@ -58,7 +66,10 @@ pub fn apply(draft: &Draft, findings: &mut Vec<Finding>, rules: &RuleSet) -> Vec
             }
             suppressed.push(Suppressed {
                 finding: f.clone(),
-                reason: s.reason.clone(),
+                reason: s
+                    .reason
+                    .as_deref()
+                    .map(|r| redactions.scrub(r).into_owned()),
                 directive: s.span.clone(),
             });
             return false;
@@ -83,7 +94,7 @@ pub fn apply(draft: &Draft, findings: &mut Vec<Finding>, rules: &RuleSet) -> Vec
                 s.span.clone(),
                 format!(
                     "No rule or guideline is named `{}`; check the id (`tenet rules list`).",
-                    unknown.join("`, `")
+                    redactions.scrub(&unknown.join("`, `"))
                 ),
                 text,
             ));

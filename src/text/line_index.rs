@@ -1,4 +1,11 @@
 //! Byte offsets → line and column, in the units the outputs need.
+//!
+//! Finding a column costs at most a bounded walk, however long the line: lines
+//! longer than [`CHECKPOINT`] bytes get checkpoints of their column counts when the
+//! index is built, so a thousand findings on one megabyte-long line cost a thousand
+//! short walks, not a thousand long ones.
+
+use std::ops::Range;
 
 /// Where a byte offset falls, 1-based, in three units.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
@@ -13,18 +20,78 @@ pub struct Position {
     pub byte_column: u32,
 }
 
+/// Bytes between two checkpoints on a long line.
+const CHECKPOINT: usize = 4096;
+
+/// Column counts at a byte offset of a long line.
+#[derive(Debug, Clone, Copy)]
+struct Checkpoint {
+    /// The byte offset (a character boundary).
+    at: usize,
+    /// Characters from the line's start to `at`.
+    chars: u32,
+    /// UTF-16 code units from the line's start to `at`.
+    utf16: u32,
+}
+
 /// Line starts of a text, to turn byte offsets into positions.
 #[derive(Debug, Clone)]
 pub struct LineIndex {
     starts: Vec<usize>,
+    /// Checkpoints of every line longer than [`CHECKPOINT`] bytes, in text order.
+    checkpoints: Vec<Checkpoint>,
 }
 
 impl LineIndex {
-    /// Indexes `text`.
+    /// Indexes `text`; lines end at `\n` (a `\r` before it belongs to the line end).
     pub fn new(text: &str) -> LineIndex {
         let mut starts = vec![0];
-        starts.extend(memchr_newlines(text.as_bytes()).map(|i| i + 1));
-        LineIndex { starts }
+        starts.extend(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1));
+        LineIndex::with_starts(text, starts)
+    }
+
+    /// Indexes `text` the way LSP counts lines: `\r\n`, `\n` and a lone `\r` each
+    /// end one.
+    pub fn with_lone_cr(text: &str) -> LineIndex {
+        let bytes = text.as_bytes();
+        let mut starts = vec![0];
+        for i in memchr::memchr2_iter(b'\n', b'\r', bytes) {
+            let crlf = bytes[i] == b'\r' && bytes.get(i + 1) == Some(&b'\n');
+            if !crlf {
+                starts.push(i + 1);
+            }
+        }
+        LineIndex::with_starts(text, starts)
+    }
+
+    fn with_starts(text: &str, starts: Vec<usize>) -> LineIndex {
+        let mut checkpoints = Vec::new();
+        for (i, &start) in starts.iter().enumerate() {
+            let end = starts.get(i + 1).copied().unwrap_or(text.len());
+            if end - start <= CHECKPOINT {
+                continue;
+            }
+            let (mut chars, mut utf16) = (0u32, 0u32);
+            let mut next = start + CHECKPOINT;
+            for (j, c) in text[start..end].char_indices() {
+                let at = start + j;
+                if at >= next {
+                    checkpoints.push(Checkpoint { at, chars, utf16 });
+                    next = at + CHECKPOINT;
+                }
+                chars += 1;
+                utf16 += c.len_utf16() as u32;
+            }
+        }
+        LineIndex {
+            starts,
+            checkpoints,
+        }
+    }
+
+    /// How many lines the text has.
+    pub fn lines(&self) -> usize {
+        self.starts.len()
     }
 
     /// The 0-based line that holds `offset`.
@@ -35,11 +102,14 @@ impl LineIndex {
         }
     }
 
-    /// The byte range of 0-based line `line`, without its line end.
-    pub fn line_range(&self, text: &str, line: usize) -> std::ops::Range<usize> {
-        let start = self.starts[line.min(self.starts.len() - 1)];
+    /// The byte range of 0-based line `line` (clamped to the last line), without
+    /// its line end (`\n`, `\r\n` or `\r`).
+    pub fn line_range(&self, text: &str, line: usize) -> Range<usize> {
+        let line = line.min(self.starts.len() - 1);
+        let start = self.starts[line].min(text.len());
         let mut end = self.starts.get(line + 1).map_or(text.len(), |&s| s - 1);
-        if end > start && text.as_bytes()[end - 1] == b'\r' {
+        let bytes = text.as_bytes();
+        if end > start && bytes.get(end) == Some(&b'\n') && bytes[end - 1] == b'\r' {
             end -= 1;
         }
         start..end.max(start)
@@ -52,27 +122,35 @@ impl LineIndex {
 
     /// The position of `offset` (clamped to the text and to a character boundary).
     pub fn position(&self, text: &str, offset: usize) -> Position {
-        let mut offset = offset.min(text.len());
-        while !text.is_char_boundary(offset) {
-            offset -= 1;
-        }
+        let offset = floor_char_boundary(text, offset);
         let line = self.line_of(offset);
-        let before = &text[self.starts[line]..offset];
+        let line_start = self.starts[line];
+        // Start counting from the last checkpoint of this line at or before `offset`.
+        let i = self.checkpoints.partition_point(|c| c.at <= offset);
+        let (from, mut chars, mut utf16) = match i.checked_sub(1).map(|i| self.checkpoints[i]) {
+            Some(c) if c.at >= line_start => (c.at, c.chars, c.utf16),
+            _ => (line_start, 0, 0),
+        };
+        for c in text[from..offset].chars() {
+            chars += 1;
+            utf16 += c.len_utf16() as u32;
+        }
         Position {
             line: line as u32 + 1,
-            column: before.chars().count() as u32 + 1,
-            utf16: before.encode_utf16().count() as u32 + 1,
-            byte_column: before.len() as u32 + 1,
+            column: chars + 1,
+            utf16: utf16 + 1,
+            byte_column: (offset - line_start) as u32 + 1,
         }
     }
 }
 
-fn memchr_newlines(bytes: &[u8]) -> impl Iterator<Item = usize> + '_ {
-    bytes
-        .iter()
-        .enumerate()
-        .filter(|(_, &b)| b == b'\n')
-        .map(|(i, _)| i)
+/// The largest character boundary at or before `offset`, within the text.
+pub fn floor_char_boundary(text: &str, offset: usize) -> usize {
+    let mut offset = offset.min(text.len());
+    while !text.is_char_boundary(offset) {
+        offset -= 1;
+    }
+    offset
 }
 
 #[cfg(test)]
@@ -95,5 +173,31 @@ mod tests {
         let idx = LineIndex::new(text);
         assert_eq!(&text[idx.line_range(text, 0)], "one");
         assert_eq!(&text[idx.line_range(text, 1)], "two");
+    }
+
+    #[test]
+    fn lone_carriage_returns_end_lines_for_lsp() {
+        let text = "Hello\rThanks guys\r\nend";
+        let idx = LineIndex::with_lone_cr(text);
+        assert_eq!(idx.lines(), 3);
+        let p = idx.position(text, text.find("guys").unwrap());
+        assert_eq!((p.line, p.column), (2, 8));
+        assert_eq!(&text[idx.line_range(text, 0)], "Hello");
+        assert_eq!(&text[idx.line_range(text, 1)], "Thanks guys");
+    }
+
+    #[test]
+    fn checkpoints_give_the_same_columns_as_counting() {
+        let line: String = "é😀ab ".repeat(5000);
+        let text = format!("x\n{line}\ny");
+        let idx = LineIndex::new(&text);
+        for offset in (0..text.len()).step_by(997) {
+            let offset = floor_char_boundary(&text, offset);
+            let p = idx.position(&text, offset);
+            let start = text[..offset].rfind('\n').map_or(0, |i| i + 1);
+            let before = &text[start..offset];
+            assert_eq!(p.column as usize, before.chars().count() + 1, "{offset}");
+            assert_eq!(p.utf16 as usize, before.encode_utf16().count() + 1);
+        }
     }
 }

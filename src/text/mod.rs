@@ -1,7 +1,9 @@
 //! Text primitives every layer shares: caseless folding and word characters
-//! ([`fold`]), and byte offsets turned into lines and columns ([`line_index`]).
+//! ([`fold`]), byte offsets turned into lines and columns ([`line_index`]), and
+//! reading files that may be hostile ([`file`]).
 //!
 //! Imports nothing from the rest of the crate.
 
+pub mod file;
 pub mod fold;
 pub mod line_index;

@@ -41,6 +41,9 @@ pub struct Setup {
     pub packs: Option<Vec<PathBuf>>,
     /// The channel, winning over the configuration (`--channel`, the editor's).
     pub channel: Option<String>,
+    /// Keep at most this many findings of one rule per draft (see
+    /// [`Options::max_per_rule`]).
+    pub max_per_rule: Option<usize>,
 }
 
 /// Why rules could not be loaded.
@@ -122,7 +125,10 @@ impl Rules {
             packs: built.packs,
             checker: Checker {
                 engine: Engine::new(built.rules),
-                options: Options { channel },
+                options: Options {
+                    channel,
+                    max_per_rule: setup.max_per_rule,
+                },
             },
             warnings: built.diagnostics,
         })
@@ -154,8 +160,14 @@ impl Rules {
 
     /// Parses and checks a draft for a channel.
     pub fn check(&self, text: String, format: Format, channel: String) -> (Draft, Report) {
-        self.checker
-            .check_text_on(text, format, &Options { channel })
+        self.checker.check_text_on(
+            text,
+            format,
+            &Options {
+                channel,
+                ..self.checker.options.clone()
+            },
+        )
     }
 }
 
@@ -170,9 +182,9 @@ struct Built {
 impl Built {
     fn new(setup: &Setup, config: Config) -> Result<Built, LoadError> {
         let packs = packs_of(setup, &config);
-        let files = packs::rule_files(&packs).map_err(LoadError::Pack)?;
+        let (files, mut diagnostics) = packs::rule_files(&packs).map_err(LoadError::Pack)?;
         let compiled = lower::compile(&files, &config.overrides(), &builtin::read_list);
-        let mut diagnostics = compiled.diagnostics;
+        diagnostics.extend(compiled.diagnostics);
         let lenient = setup.packs.is_some();
         diagnostics.extend(names::check(&config, &compiled.rules, lenient));
         let mut rules = compiled.rules;

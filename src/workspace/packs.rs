@@ -5,7 +5,11 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use crate::language::builtin;
+use crate::language::diagnostic::{Diagnostic, Severity};
 use crate::language::lower::RuleFile;
+
+/// A rule file larger than this is refused.
+const MAX_BYTES: u64 = 256 << 20;
 
 /// A pack or rule file that cannot be read.
 #[derive(Debug)]
@@ -27,9 +31,12 @@ impl std::fmt::Display for PackError {
     }
 }
 
-/// Reads every rule file of every pack, in order (a folder's files by name).
-pub fn rule_files(packs: &[PathBuf]) -> Result<Vec<RuleFile>, PackError> {
+/// Every rule file of every pack, in order (a folder's files by name), and an error
+/// at the first bad byte of each file that is not UTF-8 (its text is still read,
+/// with the bad bytes replaced, so its other errors are reported too).
+pub fn rule_files(packs: &[PathBuf]) -> Result<(Vec<RuleFile>, Vec<Diagnostic>), PackError> {
     let mut files = Vec::new();
+    let mut problems = Vec::new();
     for pack in packs {
         if pack == Path::new(builtin::PREFIX) {
             files.extend(builtin::rule_files());
@@ -45,11 +52,10 @@ pub fn rule_files(packs: &[PathBuf]) -> Result<Vec<RuleFile>, PackError> {
             for entry in walkdir::WalkDir::new(pack).sort_by_file_name() {
                 let entry = entry.map_err(|e| {
                     let path = e.path().unwrap_or(pack).to_path_buf();
-                    err(
-                        &path,
-                        e.into_io_error()
-                            .unwrap_or_else(|| io::Error::other("a folder loop")),
-                    )
+                    let error = e
+                        .into_io_error()
+                        .unwrap_or_else(|| io::Error::other("a folder loop"));
+                    err(&path, error)
                 })?;
                 let is_rule_file = entry.path().extension().is_some_and(|x| x == "tenet");
                 if is_rule_file && entry.file_type().is_file() {
@@ -61,17 +67,31 @@ pub fn rule_files(packs: &[PathBuf]) -> Result<Vec<RuleFile>, PackError> {
             vec![pack.clone()]
         };
         for path in paths {
-            let text = read_rule_file(&path).map_err(|e| err(&path, e))?;
-            files.push(RuleFile {
+            let bytes =
+                crate::text::file::read_regular(&path, MAX_BYTES).map_err(|e| err(&path, e))?;
+            let (text, bad_at) = match String::from_utf8(bytes) {
+                Ok(text) => (text, None),
+                Err(e) => {
+                    let at = e.utf8_error().valid_up_to();
+                    (String::from_utf8_lossy(e.as_bytes()).into_owned(), Some(at))
+                }
+            };
+            let file = RuleFile {
                 path,
                 text: Arc::from(text),
-            });
+            };
+            if let Some(at) = bad_at {
+                let len = file.text[at..].chars().next().map_or(0, char::len_utf8);
+                problems.push(Diagnostic {
+                    severity: Severity::Error,
+                    path: file.path.clone(),
+                    source: file.text.clone(),
+                    span: at..at + len,
+                    message: "this file is not UTF-8: save it as UTF-8".into(),
+                });
+            }
+            files.push(file);
         }
     }
-    Ok(files)
-}
-
-/// A rule file's text: a regular file (never a FIFO or device), UTF-8.
-fn read_rule_file(path: &Path) -> io::Result<String> {
-    super::config::read_text(path)
+    Ok((files, problems))
 }

@@ -72,6 +72,7 @@ pub fn compile(files: &[RuleFile], overrides: &Overrides, read_list: ReadList) -
             file,
             cx: &mut cx,
             syntax_errors,
+            lines: None,
         };
         for (span, message) in parsed.errors {
             fx.error(span, message);
@@ -107,6 +108,8 @@ struct FileCx<'a> {
     /// Where the parser gave up on a line: rules holding one are not checked
     /// further, so one mistake is reported once.
     syntax_errors: Vec<ast::Span>,
+    /// The file's lines, indexed when an error first needs a line number.
+    lines: Option<crate::text::line_index::LineIndex>,
 }
 
 /// Names visible inside one guideline or triage block.
@@ -212,9 +215,11 @@ impl FileCx<'_> {
         }
     }
 
-    fn line_of(&self, offset: usize) -> u32 {
-        crate::text::line_index::LineIndex::new(&self.file.text)
-            .position(&self.file.text, offset)
+    fn line_of(&mut self, offset: usize) -> u32 {
+        let text = &self.file.text;
+        self.lines
+            .get_or_insert_with(|| crate::text::line_index::LineIndex::new(text))
+            .position(text, offset)
             .line
     }
 

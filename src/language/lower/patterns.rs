@@ -110,7 +110,10 @@ impl FileCx<'_> {
                 } else {
                     ""
                 };
-                self.error(at..at + 1, format!("invalid regex: {kind}{hint}"));
+                let text = &self.file.text;
+                let at = crate::text::line_index::floor_char_boundary(text, at);
+                let len = text[at..].chars().next().map_or(0, char::len_utf8);
+                self.error(at..at + len, format!("invalid regex: {kind}{hint}"));
                 return None;
             }
         };
@@ -118,8 +121,20 @@ impl FileCx<'_> {
             self.error(span, "this regex matches empty text, so its findings would be empty; require at least one character");
             return None;
         }
-        // Compiling is left to the first draft that needs the regex: most drafts
-        // never contain the literal a regex must start with.
+        // The full compile is left to the first draft that needs the regex (most
+        // drafts never contain the literal a regex must start with), but whether it
+        // fits the size limit is known now: a forward NFA is cheap to build.
+        if might_be_large(&hir) > 100_000.0 {
+            if let Err(e) = fits_size_limit(&hir) {
+                self.error(
+                    span,
+                    format!(
+                        "this regex is too large to compile ({e}); use smaller repetition counts"
+                    ),
+                );
+                return None;
+            }
+        }
         Some(RegexPattern::new(full, prefix_literals(&hir)))
     }
 
@@ -143,6 +158,41 @@ impl FileCx<'_> {
         self.cx.matcher_keys.insert(key, id);
         id
     }
+}
+
+/// A rough upper bound of a regex's compiled size, in NFA states: repetition
+/// counts multiply what they repeat, classes count their ranges. Only regexes
+/// above a threshold pay for building NFAs to check the real size.
+fn might_be_large(hir: &regex_syntax::hir::Hir) -> f64 {
+    use regex_syntax::hir::{Class, HirKind};
+    match hir.kind() {
+        HirKind::Empty | HirKind::Look(_) => 1.0,
+        HirKind::Literal(l) => l.0.len() as f64,
+        HirKind::Class(Class::Unicode(c)) => 4.0 * c.ranges().len() as f64,
+        HirKind::Class(Class::Bytes(c)) => c.ranges().len() as f64,
+        HirKind::Repetition(r) => {
+            let times = r.max.unwrap_or(r.min).max(r.min).max(1);
+            f64::from(times) * might_be_large(&r.sub)
+        }
+        HirKind::Capture(c) => might_be_large(&c.sub),
+        HirKind::Concat(hs) | HirKind::Alternation(hs) => hs.iter().map(might_be_large).sum(),
+    }
+}
+
+/// Whether the NFAs the regex engine builds for `hir` (forward, and reverse to
+/// find where a match starts) fit [`REGEX_SIZE`]. Much cheaper than compiling.
+fn fits_size_limit(hir: &regex_syntax::hir::Hir) -> Result<(), String> {
+    use regex_automata::nfa::thompson::{Compiler, Config, WhichCaptures};
+    let config = Config::new().nfa_size_limit(Some(REGEX_SIZE));
+    Compiler::new()
+        .configure(config.clone())
+        .build_from_hir(hir)
+        .map_err(|e| e.to_string())?;
+    Compiler::new()
+        .configure(config.reverse(true).which_captures(WhichCaptures::None))
+        .build_from_hir(hir)
+        .map_err(|e| e.to_string())?;
+    Ok(())
 }
 
 pub(super) fn pattern_key(p: &Pattern) -> String {

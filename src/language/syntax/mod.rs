@@ -18,9 +18,20 @@ struct TenetParser;
 
 type P<'a> = Pair<'a, Rule>;
 
+/// How deep parentheses may nest in a condition. Deeper nesting is refused before
+/// the parser sees it: the parser, lowering and evaluation all recurse on it.
+pub const MAX_NESTING: usize = 64;
+
 /// Parses a rule file. Never fails: syntax errors are collected in [`File::errors`].
 pub fn parse(source: &str) -> File {
     let mut file = File::default();
+    if let Some(at) = too_deep(source) {
+        file.errors.push((
+            at..at + 1,
+            format!("conditions nest more than {MAX_NESTING} parentheses deep; split the rule"),
+        ));
+        return file;
+    }
     match TenetParser::parse(Rule::file, source) {
         Ok(mut pairs) => {
             let root = pairs.next().expect("the file rule always yields one pair");
@@ -67,6 +78,38 @@ pub fn parse(source: &str) -> File {
         }
     }
     file
+}
+
+/// Where parentheses first nest deeper than [`MAX_NESTING`], outside strings,
+/// regexes and comments.
+fn too_deep(source: &str) -> Option<usize> {
+    let bytes = source.as_bytes();
+    let mut depth = 0usize;
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'#' => {
+                i = memchr::memchr(b'\n', &bytes[i..]).map_or(bytes.len(), |j| i + j);
+            }
+            quote @ (b'"' | b'/') => {
+                // Up to the closing quote or slash on the same line; `\` escapes.
+                i += 1;
+                while i < bytes.len() && bytes[i] != quote && bytes[i] != b'\n' {
+                    i += if bytes[i] == b'\\' { 2 } else { 1 };
+                }
+            }
+            b'(' => {
+                depth += 1;
+                if depth > MAX_NESTING {
+                    return Some(i);
+                }
+            }
+            b')' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+        i += 1;
+    }
+    None
 }
 
 fn span(pair: &P) -> Span {
@@ -494,11 +537,14 @@ fn cond(pair: P) -> Cond {
                     atom = Some(cond(p));
                 }
             }
-            let mut c = atom.expect("grammar: negation has an atom");
-            for _ in 0..nots {
-                c = Cond::Not(Box::new(c));
+            let c = atom.expect("grammar: negation has an atom");
+            // `not not x` is `x`: however many there are, one `Not` at most, so
+            // a long run of them cannot nest deeply.
+            if nots % 2 == 1 {
+                Cond::Not(Box::new(c))
+            } else {
+                c
             }
-            c
         }
         Rule::near => {
             let whole = span(&pair);

@@ -27,21 +27,21 @@ impl Paint {
     }
 }
 
+/// A line longer than this many characters is shown as a window around the span.
+const WINDOW: usize = 120;
+/// Characters of context kept before the span in a window.
+const BEFORE: usize = 40;
+
 pub(super) fn file(result: &FileResult, color: bool, out: &mut dyn Write) -> io::Result<()> {
     let paint = Paint(color);
     let index = result.index();
     let text = &result.text;
+    let path = super::display_path(&result.path);
     // Personal data never reaches the terminal, whichever finding shows its line.
-    let redacted: Vec<Range<usize>> = result
-        .report
-        .findings
-        .iter()
-        .filter(|f| f.redacted)
-        .map(|f| f.span.clone())
-        .collect();
+    let redactions = &result.report.redactions;
     for f in &result.report.findings {
         let start = index.position(text, f.span.start);
-        let header = format!("{}:{}:{}:", result.path.display(), start.line, start.column);
+        let header = format!("{path}:{}:{}:", start.line, start.column);
         writeln!(
             out,
             "{} {}{} {}",
@@ -50,23 +50,27 @@ pub(super) fn file(result: &FileResult, color: bool, out: &mut dyn Write) -> io:
             paint.wrap("2", &format!("[{}]", f.rule)),
             f.message
         )?;
-        let line_no = start.line as usize - 1;
-        let line = index.line_range(text, line_no);
+        let line = index.line_range(text, start.line as usize - 1);
         let caret_start = f.span.start.clamp(line.start, line.end);
         let caret_end = f.span.end.clamp(caret_start, line.end);
-        let shown = masked_line(text, line.clone(), &redacted);
+        let shown = window(text, line, caret_start, caret_end);
+        let masked = redactions.mask(text, shown.range.clone());
         let gutter = start.line.to_string().len();
         let bar = paint.wrap("1;34", "|");
         writeln!(out, "{:gutter$} {bar}", "")?;
         writeln!(
             out,
-            "{} {bar} {}",
+            "{} {bar} {}{}{}",
             paint.wrap("1;34", &start.line.to_string()),
-            shown.replace('\t', " ")
+            if shown.cut_before { "…" } else { "" },
+            masked.replace('\t', " "),
+            if shown.cut_after { "…" } else { "" },
         )?;
         if !f.document {
-            let pad = " ".repeat(text[line.start..caret_start].chars().count());
-            let width = text[caret_start..caret_end].chars().count().max(1);
+            let lead = usize::from(shown.cut_before);
+            let pad = " ".repeat(lead + text[shown.range.start..caret_start].chars().count());
+            let caret_to = caret_end.min(shown.range.end);
+            let width = text[caret_start..caret_to].chars().count().max(1);
             let carets = paint.wrap(
                 if f.level == Level::Error {
                     "1;31"
@@ -95,15 +99,39 @@ pub(super) fn file(result: &FileResult, color: bool, out: &mut dyn Write) -> io:
     Ok(())
 }
 
-/// The line with every redacted span on it replaced by `*` (white space kept).
-fn masked_line(text: &str, line: Range<usize>, redacted: &[Range<usize>]) -> String {
-    let mut out = String::with_capacity(line.len());
-    for (i, c) in text[line.clone()].char_indices() {
-        let at = line.start + i;
-        let hidden = redacted.iter().any(|r| r.start <= at && at < r.end);
-        out.push(if hidden && !c.is_whitespace() { '*' } else { c });
+/// The part of a line that is shown.
+struct Shown {
+    range: Range<usize>,
+    cut_before: bool,
+    cut_after: bool,
+}
+
+/// The whole line when it is short; else about [`WINDOW`] characters starting a
+/// little before the span (so a long span is cut at the end, not the start).
+/// Costs the window's length, not the line's.
+fn window(text: &str, line: Range<usize>, start: usize, end: usize) -> Shown {
+    let short = line.len() <= WINDOW || text[line.clone()].chars().nth(WINDOW).is_none();
+    if short {
+        return Shown {
+            range: line,
+            cut_before: false,
+            cut_after: false,
+        };
     }
-    out
+    let from = text[line.start..start]
+        .char_indices()
+        .rev()
+        .nth(BEFORE.saturating_sub(1))
+        .map_or(line.start, |(i, _)| line.start + i);
+    let to = text[from..line.end]
+        .char_indices()
+        .nth(WINDOW.max(text[start..end.min(start + 4 * WINDOW)].chars().count() + BEFORE))
+        .map_or(line.end, |(i, _)| from + i);
+    Shown {
+        range: from..to,
+        cut_before: from > line.start,
+        cut_after: to < line.end,
+    }
 }
 
 pub(super) fn summary(s: &Summary, color: bool, out: &mut dyn Write) -> io::Result<()> {

@@ -2,6 +2,7 @@
 //! without `version` going up. Written straight from the findings, without
 //! building a tree first, so a large run does not hold its output in memory.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::ops::Range;
 use std::path::Path;
@@ -14,7 +15,7 @@ use crate::draft::Format;
 use crate::language::rules::Level;
 use crate::report::finding::Finding;
 use crate::report::suppress::Suppressed;
-use crate::report::{TriageResult, Verdict};
+use crate::report::{Redactions, TriageResult, Verdict};
 use crate::text::fold::fold;
 use crate::text::line_index::{LineIndex, Position};
 
@@ -53,6 +54,7 @@ impl Serialize for Files<'_> {
 #[derive(Serialize)]
 pub(super) struct File<'a> {
     version: u32,
+    #[serde(serialize_with = "lossy_path")]
     path: &'a Path,
     format: Format,
     channel: &'a str,
@@ -60,12 +62,26 @@ pub(super) struct File<'a> {
     triage: &'a Option<TriageResult>,
     findings: Findings<'a>,
     suppressed: SuppressedList<'a>,
+    /// Findings a per-rule cap left out (the verdict counts them).
+    #[serde(skip_serializing_if = "is_zero")]
+    truncated: usize,
+}
+
+fn is_zero(n: &usize) -> bool {
+    *n == 0
+}
+
+/// A path as a string; bytes that are not UTF-8 become U+FFFD, so the document is
+/// always valid JSON.
+pub(super) fn lossy_path<S: Serializer>(path: &&Path, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(&path.to_string_lossy())
 }
 
 pub(super) fn file(result: &FileResult) -> File<'_> {
     let cx = Cx {
         text: &result.text,
         index: result.index(),
+        redactions: &result.report.redactions,
     };
     File {
         version: JSON_VERSION,
@@ -82,6 +98,7 @@ pub(super) fn file(result: &FileResult) -> File<'_> {
             cx,
             suppressed: &result.report.suppressed,
         },
+        truncated: result.report.truncated,
     }
 }
 
@@ -89,6 +106,7 @@ pub(super) fn file(result: &FileResult) -> File<'_> {
 struct Cx<'a> {
     text: &'a str,
     index: LineIndex,
+    redactions: &'a Redactions,
 }
 
 struct Findings<'a> {
@@ -158,7 +176,7 @@ struct FindingJson<'a> {
     start: Position,
     end: Position,
     #[serde(rename = "match")]
-    matched: Option<&'a str>,
+    matched: Option<Cow<'a, str>>,
     redacted: bool,
     document: bool,
     review: bool,
@@ -202,7 +220,7 @@ fn finding<'a>(
         },
         start: cx.index.position(text, f.span.start),
         end: cx.index.position(text, f.span.end),
-        matched: (!f.redacted && !f.document).then(|| &text[f.span.clone()]),
+        matched: (!f.redacted && !f.document).then(|| cx.redactions.mask(text, f.span.clone())),
         redacted: f.redacted,
         document: f.document,
         review: f.review,

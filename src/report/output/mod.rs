@@ -6,7 +6,7 @@ mod json;
 pub mod verdict;
 
 use std::io::{self, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use crate::draft::Format;
 use crate::language::rules::Level;
@@ -72,9 +72,32 @@ impl FileResult {
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct Note {
     /// The file.
+    #[serde(serialize_with = "lossy_path_buf")]
     pub path: PathBuf,
     /// What happened.
     pub message: String,
+}
+
+fn lossy_path_buf<S: serde::Serializer>(path: &Path, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(&path.to_string_lossy())
+}
+
+/// A path as a line of human output shows it: control characters (a newline in a
+/// file name could forge an output line) are escaped as `\n`, `\x1b` and so on.
+pub fn display_path(path: &Path) -> String {
+    let text = path.to_string_lossy();
+    if !text.chars().any(char::is_control) {
+        return text.into_owned();
+    }
+    text.chars()
+        .map(|c| match c {
+            '\n' => "\\n".to_string(),
+            '\r' => "\\r".to_string(),
+            '\t' => "\\t".to_string(),
+            c if c.is_control() => format!("\\x{:02x}", c as u32),
+            c => c.to_string(),
+        })
+        .collect()
 }
 
 /// Counts over a whole run.
@@ -142,7 +165,7 @@ pub fn print_file(
         }
         OutputFormat::Count => match result.report.findings.len() {
             0 => Ok(()),
-            n => writeln!(out, "{}:{n}", result.path.display()),
+            n => writeln!(out, "{}:{n}", display_path(&result.path)),
         },
         OutputFormat::Json => Ok(()),
     }

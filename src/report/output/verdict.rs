@@ -23,6 +23,13 @@ pub struct VerdictRecord<'a> {
     pub reasons: Reasons<'a>,
     /// The conversation's triage.
     pub triage: &'a Option<TriageResult>,
+    /// Reasons a per-rule cap left out (the verdict counts them).
+    #[serde(skip_serializing_if = "is_zero")]
+    pub truncated: usize,
+}
+
+fn is_zero(n: &usize) -> bool {
+    *n == 0
 }
 
 /// Findings as reasons (never the matched text).
@@ -68,6 +75,7 @@ impl<'a> VerdictRecord<'a> {
             verdict: report.verdict,
             reasons: Reasons(&report.findings),
             triage: &report.triage,
+            truncated: report.truncated,
         }
     }
 }
@@ -77,6 +85,9 @@ impl<'a> VerdictRecord<'a> {
 pub struct ErrorRecord<'a> {
     /// The draft's id, when it could be read.
     pub id: &'a Value,
+    /// The input's line number, when it came from a stream of lines.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub line: Option<u64>,
     /// What was wrong.
     pub error: &'a str,
 }

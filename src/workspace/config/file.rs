@@ -12,6 +12,9 @@ use crate::language::ast::Spanned;
 use crate::language::diagnostic::{Diagnostic, Severity};
 use crate::language::rules::Level;
 
+/// A configuration file larger than this is refused.
+const MAX_BYTES: u64 = 4 << 20;
+
 /// One `tenet.toml` as written, every value with the place it was written.
 #[derive(Debug, Clone)]
 pub struct ConfigFile {
@@ -102,10 +105,11 @@ impl std::error::Error for ConfigError {}
 impl ConfigFile {
     /// Reads and checks a file.
     pub fn load(path: &Path) -> Result<ConfigFile, ConfigError> {
-        let text = read_text(path).map_err(|error| ConfigError::Io {
-            path: path.to_path_buf(),
-            error,
-        })?;
+        let text =
+            crate::text::file::read_text(path, MAX_BYTES).map_err(|error| ConfigError::Io {
+                path: path.to_path_buf(),
+                error,
+            })?;
         ConfigFile::parse(path, &text).map_err(ConfigError::Invalid)
     }
 
@@ -221,19 +225,4 @@ impl ConfigFile {
             message,
         }
     }
-}
-
-/// Reads a text file that must be a regular file (never a FIFO or a device, which
-/// could block or never end).
-pub fn read_text(path: &Path) -> io::Result<String> {
-    let meta = std::fs::metadata(path)?;
-    if !meta.is_file() {
-        return Err(io::Error::new(
-            io::ErrorKind::InvalidInput,
-            "not a regular file",
-        ));
-    }
-    let bytes = std::fs::read(path)?;
-    String::from_utf8(bytes)
-        .map_err(|e| io::Error::new(io::ErrorKind::InvalidData, format!("not UTF-8: {e}")))
 }

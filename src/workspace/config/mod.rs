@@ -19,7 +19,7 @@ use crate::language::diagnostic::Severity;
 use crate::language::lower::Overrides;
 use crate::language::rules::Level;
 
-pub use file::{read_text, ConfigError, ConfigFile};
+pub use file::{ConfigError, ConfigFile};
 
 /// The configuration file's name.
 pub const FILE_NAME: &str = "tenet.toml";

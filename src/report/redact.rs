@@ -1,0 +1,124 @@
+//! Redaction: the spans of a draft whose text must never be shown, and masking
+//! every printed text against them.
+//!
+//! The spans are every match of every `redact` rule — collected before conditions,
+//! `limit`, `once` and suppressions apply, and in every scope — so that no other
+//! path prints them: not another rule's `{match}`, not a line shown for another
+//! finding, not evidence, not a suppression's reason.
+
+use std::borrow::Cow;
+use std::ops::Range;
+
+/// Redacted spans of one draft, merged and sorted, and their texts.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Redactions {
+    spans: Vec<Range<usize>>,
+    /// The distinct redacted texts, longest first, for scrubbing free text.
+    texts: Vec<String>,
+}
+
+impl Redactions {
+    /// The redactions of `text` from spans in any order.
+    pub fn new(text: &str, spans: impl IntoIterator<Item = Range<usize>>) -> Redactions {
+        let mut all: Vec<Range<usize>> = spans.into_iter().filter(|r| r.start < r.end).collect();
+        all.sort_by_key(|r| (r.start, r.end));
+        let mut spans: Vec<Range<usize>> = Vec::with_capacity(all.len());
+        for r in &all {
+            match spans.last_mut() {
+                Some(last) if r.start <= last.end => last.end = last.end.max(r.end),
+                _ => spans.push(r.clone()),
+            }
+        }
+        // Both each match and each merged run, so a reason that copies either is
+        // scrubbed whole.
+        let mut texts: Vec<String> = all
+            .iter()
+            .chain(&spans)
+            .filter_map(|r| text.get(r.clone()))
+            .map(str::to_string)
+            .collect();
+        texts.sort_by(|a, b| b.len().cmp(&a.len()).then(a.cmp(b)));
+        texts.dedup();
+        Redactions { spans, texts }
+    }
+
+    /// Whether nothing is redacted.
+    pub fn is_empty(&self) -> bool {
+        self.spans.is_empty()
+    }
+
+    /// The redacted spans, merged and sorted.
+    pub fn spans(&self) -> &[Range<usize>] {
+        &self.spans
+    }
+
+    /// The redacted spans that overlap `range`.
+    fn within(&self, range: &Range<usize>) -> &[Range<usize>] {
+        let first = self.spans.partition_point(|s| s.end <= range.start);
+        let last = self.spans.partition_point(|s| s.start < range.end);
+        &self.spans[first..last.max(first)]
+    }
+
+    /// Whether any redacted byte lies in `range`.
+    pub fn overlaps(&self, range: &Range<usize>) -> bool {
+        !self.within(range).is_empty()
+    }
+
+    /// `text[range]` with every redacted character that is not white space shown
+    /// as `*`. Costs the length of the range, whatever the number of spans.
+    pub fn mask<'a>(&self, text: &'a str, range: Range<usize>) -> Cow<'a, str> {
+        let part = &text[range.clone()];
+        let hidden = self.within(&range);
+        if hidden.is_empty() {
+            return Cow::Borrowed(part);
+        }
+        let mut out = String::with_capacity(part.len());
+        let mut spans = hidden.iter().peekable();
+        for (i, c) in part.char_indices() {
+            let at = range.start + i;
+            while spans.peek().is_some_and(|s| s.end <= at) {
+                spans.next();
+            }
+            let inside = spans.peek().is_some_and(|s| s.start <= at);
+            out.push(if inside && !c.is_whitespace() { '*' } else { c });
+        }
+        Cow::Owned(out)
+    }
+
+    /// Any text (a suppression's reason, a rule id written in a directive) with
+    /// every redacted text in it replaced by `*`s.
+    pub fn scrub<'a>(&self, s: &'a str) -> Cow<'a, str> {
+        let mut out = Cow::Borrowed(s);
+        for t in &self.texts {
+            if out.contains(t.as_str()) {
+                let stars: String = t
+                    .chars()
+                    .map(|c| if c.is_whitespace() { c } else { '*' })
+                    .collect();
+                out = Cow::Owned(out.replace(t.as_str(), &stars));
+            }
+        }
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn masks_only_the_redacted_characters() {
+        let text = "card 4111 1111 and more";
+        let r = Redactions::new(text, [5..9, 10..14, 7..12]);
+        assert_eq!(r.spans(), std::slice::from_ref(&(5..14)));
+        assert_eq!(r.mask(text, 0..text.len()), "card **** **** and more");
+        assert_eq!(r.mask(text, 12..18), "** and");
+        assert_eq!(r.mask(text, 15..18), "and");
+        assert!(r.overlaps(&(13..20)) && !r.overlaps(&(14..20)));
+        assert_eq!(
+            r.scrub("reason: 4111 1111 it is"),
+            "reason: **** **** it is"
+        );
+        assert_eq!(r.scrub("nothing here"), "nothing here");
+    }
+}
