@@ -305,3 +305,27 @@ fn subject_line_personal_data_is_checked() {
         .collect();
     assert!(rules.contains(&"confidentiality.phone-number"), "{rules:?}");
 }
+
+/// Found by `cargo fuzz`: the window around a span of more than 480 bytes was cut
+/// inside a multibyte character.
+#[test]
+fn window_around_a_long_span_of_multibyte_characters_is_not_a_panic() {
+    let dir = tempfile::tempdir().unwrap();
+    let quote = format!("Here: \"{}end\"\n", "é😀 ".repeat(300));
+    std::fs::write(
+        dir.path().join("q.md"),
+        format!("{}{quote}", "x ".repeat(100)),
+    )
+    .unwrap();
+    let out = tenet(dir.path(), &["check", "q.md"], b"");
+    assert!(
+        matches!(out.status.code(), Some(0 | 1)),
+        "{}",
+        text(&out.stderr)
+    );
+    assert!(
+        text(&out.stdout).contains("long quotation"),
+        "{}",
+        text(&out.stdout)
+    );
+}

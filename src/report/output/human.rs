@@ -5,6 +5,7 @@ use std::ops::Range;
 
 use super::{FileResult, Summary};
 use crate::language::rules::Level;
+use crate::text::line_index::floor_char_boundary;
 
 struct Paint(bool);
 
@@ -123,9 +124,12 @@ fn window(text: &str, line: Range<usize>, start: usize, end: usize) -> Shown {
         .rev()
         .nth(BEFORE.saturating_sub(1))
         .map_or(line.start, |(i, _)| line.start + i);
+    // Long enough for the span (its first few hundred characters at most).
+    let span_end = floor_char_boundary(text, end.min(start + 4 * WINDOW));
+    let span_chars = text[start..span_end.max(start)].chars().count();
     let to = text[from..line.end]
         .char_indices()
-        .nth(WINDOW.max(text[start..end.min(start + 4 * WINDOW)].chars().count() + BEFORE))
+        .nth(WINDOW.max(span_chars + BEFORE))
         .map_or(line.end, |(i, _)| from + i);
     Shown {
         range: from..to,
