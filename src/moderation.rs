@@ -12,7 +12,7 @@ use std::path::Path;
 
 use serde_json::Value;
 
-use crate::draft::Format;
+use crate::draft::{Draft, Format};
 use crate::report::output::verdict::{ErrorRecord, VerdictRecord};
 use crate::report::Report;
 use crate::workspace::{LoadError, Workspace};
@@ -138,15 +138,14 @@ pub fn moderate(
     near: &Path,
     item: Item,
     channel: Option<&str>,
-) -> Result<Report, LoadError> {
+) -> Result<(Draft, Report), LoadError> {
     let channel = item.channel.as_deref().or(channel);
-    let (_, report) = workspace.check(near, item.text, item.format, channel)?;
-    Ok(report)
+    workspace.check(near, item.text, item.format, channel)
 }
 
-/// The JSON line for a verdict.
-pub fn verdict_line(id: &Value, report: &Report) -> String {
-    serde_json::to_string(&VerdictRecord::new(id, report)).unwrap_or_default()
+/// The JSON line for a verdict on a draft.
+pub fn verdict_line(id: &Value, draft: &Draft, report: &Report) -> String {
+    serde_json::to_string(&VerdictRecord::new(id, &draft.text, report)).unwrap_or_default()
 }
 
 /// The JSON line for an input that could not be moderated; `line` is its line

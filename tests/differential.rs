@@ -107,6 +107,19 @@ const REGEXES: &[&str] = &[
     "/\\d{4}(?: \\d{4}){3}/",
 ];
 const CATEGORIES: &[&str] = &["confidentiality", "copyright", "add-value", "disclosure"];
+/// Metrics conditions compare, word classes included.
+const METRICS: &[&str] = &[
+    "words",
+    "words(content)",
+    "words(stop)",
+    "words(reaction)",
+    "words(number)",
+    "hashtags",
+    "mentions",
+    "caps",
+];
+/// Always there: a rule other rules' `overlaps` names, and word classes.
+const PRELUDE: &str = "guideline helper {\n rule anchor hint {\n find \"ab\", /[0-9]+/\n message \"a\"\n }\n}\nwords {\n stop = \"ab\", \"the\", \"b\"\n reaction = \"k\", \"bc\", \"+1\"\n greeting = \"foo\"\n}\n";
 /// Scopes a generated guideline may `skip`.
 const SKIPPABLE: &[&str] = &[
     "code",
@@ -157,6 +170,16 @@ fn atom(span_rule: bool) -> BoxedStrategy<String> {
         prop::sample::select(&["external", "internal"][..])
             .prop_map(|c| format!("channel is {c}"))
             .boxed(),
+        (prop::sample::select(METRICS), 0..6u32)
+            .prop_map(|(m, n)| format!("{m} >= {n}"))
+            .boxed(),
+        (
+            prop::sample::select(METRICS),
+            prop::sample::select(METRICS),
+            0..4u32,
+        )
+            .prop_map(|(a, b, n)| format!("{a} per {b} > 0.{n}"))
+            .boxed(),
     ];
     if span_rule {
         options.push(
@@ -171,6 +194,7 @@ fn atom(span_rule: bool) -> BoxedStrategy<String> {
                 .prop_map(|s| format!("in {s}"))
                 .boxed(),
         );
+        options.push(Just("overlaps helper.anchor".to_string()).boxed());
     }
     prop::strategy::Union::new(options).boxed()
 }
@@ -197,8 +221,9 @@ fn rule(i: usize) -> impl Strategy<Value = String> {
             prop::option::weighted(0.2, cond(span_rule)),
             prop_oneof![4 => Just(""), 1 => Just("once"), 1 => Just("limit 2")],
             prop::bool::weighted(0.25),
+            prop::option::weighted(0.2, patterns()),
         )
-            .prop_map(move |(category, skip, find, when, unless, escalate, cap, redact)| {
+            .prop_map(move |(category, skip, find, when, unless, escalate, cap, redact, except)| {
                 let mut body = String::new();
                 if span_rule {
                     body.push_str(&format!("find {find}\n"));
@@ -211,6 +236,9 @@ fn rule(i: usize) -> impl Strategy<Value = String> {
                 }
                 if let Some(e) = escalate {
                     body.push_str(&format!("escalate error when {e}\n"));
+                }
+                if let (Some(x), true) = (except, span_rule) {
+                    body.push_str(&format!("except {x}\n"));
                 }
                 body.push_str(cap);
                 // A redacting rule hides its matches from every other rule's message.
@@ -236,9 +264,33 @@ fn rule(i: usize) -> impl Strategy<Value = String> {
 }
 
 fn rules() -> impl Strategy<Value = String> {
-    (1..6usize)
-        .prop_flat_map(|n| (0..n).map(rule).collect::<Vec<_>>())
-        .prop_map(|r| r.join("\n"))
+    (
+        (1..6usize).prop_flat_map(|n| (0..n).map(rule).collect::<Vec<_>>()),
+        prop::option::weighted(0.5, triage()),
+    )
+        .prop_map(|(r, t)| format!("{PRELUDE}{}\n{}", r.join("\n"), t.unwrap_or_default()))
+}
+
+/// A triage block of weighted category lines and priorities.
+fn triage() -> impl Strategy<Value = String> {
+    let line = (
+        prop::sample::select(&["support", "criticism", "idea"][..]),
+        1..4u32,
+        cond(false),
+    )
+        .prop_map(|(c, w, when)| format!(" category {c} +{w} when {when}\n"));
+    (
+        prop::collection::vec(line, 1..5),
+        prop::bool::ANY,
+        cond(false),
+    )
+        .prop_map(|(lines, otherwise, urgent)| {
+            let fallback = if otherwise { " category other otherwise\n" } else { "" };
+            format!(
+                "triage {{\n{}{fallback} priority 1 when {urgent}\n priority 2 when category criticism\n priority 3 otherwise\n}}\n",
+                lines.concat()
+            )
+        })
 }
 
 fn draft() -> impl Strategy<Value = (String, Format)> {
@@ -282,9 +334,11 @@ proptest! {
         let options = Options::on(if external { "external" } else { "internal" });
         let draft = Draft::new(text, format);
         let engine = Engine::new(compiled.rules.clone());
-        let fast = engine.check(&draft, &options).findings;
+        let evaluation = engine.check(&draft, &options);
         let slow = tenet::engine::reference::check(&compiled.rules, &draft, &options);
-        prop_assert_eq!(fast, slow, "rules:\n{}\ndraft: {:?}", source, draft.text);
+        prop_assert_eq!(evaluation.findings, slow, "rules:\n{}\ndraft: {:?}", source, draft.text);
+        let slow_triage = tenet::engine::reference::triage(&compiled.rules, &draft, &options);
+        prop_assert_eq!(evaluation.triage, slow_triage, "triage of rules:\n{}\ndraft: {:?}", source, draft.text);
     }
 }
 

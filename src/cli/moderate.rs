@@ -55,7 +55,7 @@ pub fn run(setup: Setup) -> Result<Outcome> {
                 Ok(item) => {
                     let id = item.id.clone();
                     match moderation::moderate(&workspace, near, item, channel.as_deref()) {
-                        Ok(report) => moderation::verdict_line(&id, &report),
+                        Ok((draft, report)) => moderation::verdict_line(&id, &draft, &report),
                         Err(e) => moderation::error_line(
                             &Rejected {
                                 id,

@@ -121,19 +121,30 @@ const FORWARD_MARKERS: &[&str] = &[
     "begin forwarded message:",
 ];
 
-/// Plain-text regions from `from` on: `>` quoted lines, forwarded or replied-to text,
-/// and the signature after a `-- ` line.
+/// Plain-text regions from `from` on: `>` quoted lines, forwarded or replied-to
+/// text, the signature after a `-- ` line, attachment lines, and footers.
 pub(super) fn plain_regions(text: &str, from: usize) -> Vec<(Range<usize>, Scope)> {
     let mut out = Vec::new();
     let mut at = from;
     let mut quote_start: Option<usize> = None;
+    // Where the current part (the new text, or a forwarded message) began to hold
+    // text, and whether a footer has started in it.
+    let mut part_has_text = false;
+    let mut footer_start: Option<usize> = None;
+    let close_footer = |out: &mut Vec<(Range<usize>, Scope)>, start: Option<usize>, end: usize| {
+        if let Some(s) = start {
+            out.push((s..end, Scope::Footer));
+        }
+    };
     while at < text.len() {
         let end = text[at..].find('\n').map_or(text.len(), |i| at + i + 1);
         let line = text[at..end].trim_end_matches(['\n', '\r']);
         let trimmed = line.trim();
         if line == "-- " || line == "--" && end == text.len() {
             out.extend(quote_start.take().map(|s| (s..at, Scope::Quote)));
+            close_footer(&mut out, footer_start.take(), at);
             out.push((at..text.len(), Scope::Signature));
+            out.extend(attachments(text, from, text.len()));
             return out;
         }
         let forwarded = FORWARD_MARKERS.iter().any(|m| {
@@ -144,7 +155,16 @@ pub(super) fn plain_regions(text: &str, from: usize) -> Vec<(Range<usize>, Scope
         });
         if forwarded {
             out.extend(quote_start.take().map(|s| (s..at, Scope::Quote)));
+            close_footer(&mut out, footer_start.take(), at);
             out.push((at..text.len(), Scope::Quote));
+            out.push((at..text.len(), Scope::Forward));
+            // The forwarded message has attachments and footers of its own.
+            out.extend(
+                plain_regions(text, end)
+                    .into_iter()
+                    .filter(|(_, s)| matches!(s, Scope::Attachment | Scope::Footer)),
+            );
+            out.extend(attachments(text, from, at));
             return out;
         }
         let quoted = line.trim_start().starts_with('>');
@@ -156,8 +176,125 @@ pub(super) fn plain_regions(text: &str, from: usize) -> Vec<(Range<usize>, Scope
             }
             _ => {}
         }
+        if !quoted && footer_start.is_none() && part_has_text && opens_footer(trimmed) {
+            footer_start = Some(at);
+        }
+        if !trimmed.is_empty() && !is_attachment_line(trimmed) {
+            part_has_text = true;
+        }
         at = end;
     }
     out.extend(quote_start.map(|s| (s..text.len(), Scope::Quote)));
+    close_footer(&mut out, footer_start, text.len());
+    out.extend(attachments(text, from, text.len()));
     out
+}
+
+/// File extensions of attachments in mail.
+const ATTACHMENT_EXTENSIONS: &[&str] = &[
+    "doc", "docx", "xls", "xlsx", "xlsm", "ppt", "pptx", "pdf", "rtf", "txt", "htm", "html", "zip",
+    "jpg", "jpeg", "gif", "png", "tif", "tiff", "bmp", "wpd", "csv", "msg", "eml", "vcf", "wav",
+    "mp3", "mpg", "avi", "mov", "exe",
+];
+
+/// Whether a (trimmed) line is an attachment line: `- name.ext`, `name.ext` alone,
+/// `Attachment: name.ext`, or a placeholder such as `<Embedded Picture (Metafile)>`.
+fn is_attachment_line(trimmed: &str) -> bool {
+    let lower = trimmed.to_ascii_lowercase();
+    let names_a_file = |s: &str| {
+        let s = s.trim();
+        s.rsplit_once('.').is_some_and(|(name, ext)| {
+            !name.trim().is_empty()
+                && ATTACHMENT_EXTENSIONS.contains(&ext.trim_end_matches(['>', ')']))
+        }) && s.split_whitespace().count() <= 12
+    };
+    if let Some(rest) = lower.strip_prefix("- ") {
+        return names_a_file(rest);
+    }
+    if let Some(rest) = lower
+        .strip_prefix("attachment:")
+        .or_else(|| lower.strip_prefix("attachments:"))
+    {
+        return names_a_file(rest);
+    }
+    is_placeholder(&lower) || (names_a_file(&lower) && !lower.contains(' '))
+}
+
+/// Placeholders mail programs leave where a picture or object was.
+fn is_placeholder(lower: &str) -> bool {
+    (lower.starts_with("<embedded ") && lower.ends_with('>'))
+        || lower == "[image]"
+        || lower.starts_with("<<ole object")
+        || lower.starts_with("[cid:")
+}
+
+/// Attachment regions between `from` and `to`: whole attachment lines, and inline
+/// `<<name.ext>>` and `(See attached file: …)` pieces.
+fn attachments(text: &str, from: usize, to: usize) -> Vec<(Range<usize>, Scope)> {
+    let mut out = Vec::new();
+    let mut at = from;
+    while at < to {
+        let end = text[at..to].find('\n').map_or(to, |i| at + i + 1);
+        let line = text[at..end].trim_end_matches(['\n', '\r']);
+        let trimmed = line.trim();
+        if !trimmed.is_empty() && is_attachment_line(trimmed) {
+            let lead = line.len() - line.trim_start().len();
+            out.push((at + lead..at + lead + trimmed.len(), Scope::Attachment));
+        } else {
+            for (open, close) in [("<<", ">>"), ("(See attached file:", ")")] {
+                let mut from = 0;
+                while let Some(i) = line[from..].find(open) {
+                    let s = from + i;
+                    let Some(j) = line[s..].find(close) else {
+                        break;
+                    };
+                    out.push((at + s..at + s + j + close.len(), Scope::Attachment));
+                    from = s + j + close.len();
+                }
+            }
+        }
+        at = end;
+    }
+    out
+}
+
+/// How footers begin: legal notices, list and unsubscribe lines, free-mail ads.
+const FOOTER_OPENERS: &[&str] = &[
+    "this e-mail",
+    "this email",
+    "this message",
+    "this communication",
+    "this transmission",
+    "this electronic",
+    "the information contained",
+    "the information in this",
+    "confidentiality notice",
+    "confidentiality note",
+    "privileged and confidential",
+    "if you are not the intended",
+    "if you received this",
+    "if you have received this",
+    "to unsubscribe",
+    "unsubscribe",
+    "click here to unsubscribe",
+    "if you prefer not to receive",
+    "if you no longer wish",
+    "you are receiving this",
+    "you received this",
+    "to be removed from",
+    "to subscribe",
+    "to remove yourself",
+    "get your free",
+    "do you yahoo",
+    "do you yahoo!?",
+    "get your private, free e-mail",
+    "join the world's largest e-mail",
+];
+
+/// Whether a (trimmed) line opens a footer.
+fn opens_footer(trimmed: &str) -> bool {
+    let lower = trimmed
+        .trim_start_matches(|c: char| !c.is_alphanumeric())
+        .to_ascii_lowercase();
+    FOOTER_OPENERS.iter().any(|o| lower.starts_with(o))
 }

@@ -28,11 +28,19 @@ pub enum Scope {
     Comment = 1 << 10,
     /// The value of an email's `Subject:` header (not part of `header`).
     Subject = 1 << 11,
+    /// A forwarded message (also `quote`): someone else's mail passed on.
+    Forward = 1 << 12,
+    /// Attachment lines and placeholders: `- report.doc`, `<<file.xls>>`,
+    /// `(See attached file: …)`, `<Embedded Picture…>`, `[IMAGE]`.
+    Attachment = 1 << 13,
+    /// Legal and mailing-list footers: confidentiality notices, unsubscribe lines,
+    /// the ads free mail services add.
+    Footer = 1 << 14,
 }
 
 impl Scope {
     /// Every scope, with its name in the rule language.
-    pub const ALL: [(Scope, &'static str); 12] = [
+    pub const ALL: [(Scope, &'static str); 15] = [
         (Scope::Code, "code"),
         (Scope::Quote, "quote"),
         (Scope::Link, "link"),
@@ -45,6 +53,9 @@ impl Scope {
         (Scope::FrontMatter, "frontmatter"),
         (Scope::Comment, "comment"),
         (Scope::Subject, "subject"),
+        (Scope::Forward, "forward"),
+        (Scope::Attachment, "attachment"),
+        (Scope::Footer, "footer"),
     ];
 
     /// Parses a scope name.

@@ -28,6 +28,8 @@ impl Engine {
             draft,
             hits,
             options,
+            words: &self.rules.words,
+            recording: std::cell::Cell::new(false),
             redactions: &redactions,
             visible: RefCell::default(),
             metrics: RefCell::default(),
@@ -80,6 +82,9 @@ struct Cx<'a> {
     draft: &'a Draft,
     hits: &'a [Vec<Hit>],
     options: &'a Options,
+    words: &'a WordClasses,
+    /// Whether `has` records its hits as evidence (for triage).
+    recording: std::cell::Cell<bool>,
     redactions: &'a Redactions,
     /// Hits of a matcher outside hidden scopes, by (matcher, hidden).
     visible: RefCell<HashMap<(MatcherId, ScopeSet), VisibleHits>>,
@@ -113,7 +118,7 @@ impl Cx<'_> {
         let (metrics, measured) = cache.entry(hidden).or_default();
         let group = Group::of(metric);
         if !measured.contains(&group) {
-            metrics.measure_group(self.draft, hidden, group);
+            metrics.measure_group(self.draft, hidden, group, self.words);
             measured.push(group);
         }
         metrics.get(metric)
@@ -138,6 +143,12 @@ impl Cx<'_> {
                 break;
             }
             let span = hit.as_ref().map(|h| h.span.clone());
+            if span
+                .as_ref()
+                .is_some_and(|s| rule.excepts(&self.draft.text[s.clone()]))
+            {
+                continue;
+            }
             let mut evidence = Vec::new();
             if let Some(c) = &rule.condition {
                 if !self.eval(c, rule.hidden, span.as_ref(), None, &mut evidence) {
@@ -214,34 +225,70 @@ impl Cx<'_> {
                 }
                 evidence.len() > before
             }
-            Cond::Has(m) => !self.visible(*m, hidden).hits.is_empty(),
+            Cond::Has(m) => {
+                let visible = self.visible(*m, hidden);
+                if self.recording.get() {
+                    // The first few distinct spans (several patterns may match one).
+                    let mut spans: Vec<Range<usize>> = Vec::new();
+                    for h in &visible.hits {
+                        if spans.len() == 3 {
+                            break;
+                        }
+                        if !spans.contains(&h.span) {
+                            spans.push(h.span.clone());
+                        }
+                    }
+                    evidence.extend(spans);
+                }
+                !visible.hits.is_empty()
+            }
+            Cond::Overlaps(m) => {
+                let Some(at) = at else { return false };
+                let all = self.visible(*m, ScopeSet::EMPTY);
+                let first = all
+                    .hits
+                    .partition_point(|h| h.span.start < at.start.saturating_sub(all.longest));
+                let last = all.hits.partition_point(|h| h.span.start < at.end);
+                all.hits[first..last.max(first)]
+                    .iter()
+                    .any(|h| h.span.start < at.end && at.start < h.span.end)
+            }
             Cond::In(set) => at.is_some_and(|at| self.draft.scopes_at(at.start).intersects(*set)),
             Cond::Channel(name) => self.options.channel.eq_ignore_ascii_case(name),
             Cond::Category(name) => category == Some(name.as_str()),
-            Cond::Compare { metric, op, value } => op.holds(self.metric(*metric, hidden), *value),
+            Cond::Compare {
+                metric,
+                per,
+                op,
+                value,
+            } => {
+                let left = self.metric(*metric, hidden);
+                let left = match per {
+                    Some(p) => ratio(left, self.metric(*p, hidden)),
+                    None => left,
+                };
+                op.holds(left, *value)
+            }
         }
     }
 
     fn triage(&self, triage: &Triage) -> TriageResult {
         let hidden = triage.hidden;
-        let mut sink = Vec::new();
-        let category = triage
-            .categories
-            .iter()
-            .find(|(_, c)| {
-                c.as_ref()
-                    .is_none_or(|c| self.eval(c, hidden, None, None, &mut sink))
-            })
-            .map(|(name, _)| name.clone());
-        let priority = triage
-            .priorities
-            .iter()
-            .find(|(_, c)| {
-                c.as_ref()
-                    .is_none_or(|c| self.eval(c, hidden, None, category.as_deref(), &mut sink))
-            })
-            .map(|(p, _)| *p);
-        TriageResult { category, priority }
+        self.recording.set(true);
+        let result = crate::report::verdict::weigh(triage, |c, category, evidence| {
+            self.eval(c, hidden, None, category, evidence)
+        });
+        self.recording.set(false);
+        result
+    }
+}
+
+/// `a per b`: zero when `b` is zero.
+pub fn ratio(a: f64, b: f64) -> f64 {
+    if b == 0.0 {
+        0.0
+    } else {
+        a / b
     }
 }
 

@@ -3,7 +3,7 @@
 use std::ops::Range;
 
 use crate::draft::{is_emoji, Draft, Scope, ScopeSet};
-use crate::language::rules::Metric;
+use crate::language::rules::{Metric, WordClass, WordClasses};
 
 /// Every named metric of a draft as seen through one set of hidden scopes.
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
@@ -19,6 +19,8 @@ pub struct Metrics {
     chars: f64,
     lines: f64,
     quoted: f64,
+    /// Words of each class, in [`WordClass::ALL`] order.
+    classes: [f64; 5],
 }
 
 /// Scopes that are counted by metrics even when a rule does not match inside them.
@@ -44,7 +46,11 @@ impl Group {
     /// The group a named metric belongs to.
     pub fn of(metric: Metric) -> Group {
         match metric {
-            Metric::Words | Metric::Caps | Metric::Quoted | Metric::Count(_) => Group::Words,
+            Metric::Words
+            | Metric::Caps
+            | Metric::Quoted
+            | Metric::Count(_)
+            | Metric::ClassWords(_) => Group::Words,
             Metric::Links | Metric::Hashtags | Metric::Mentions => Group::Regions,
             Metric::Sentences
             | Metric::Exclamations
@@ -57,25 +63,31 @@ impl Group {
 
 impl Metrics {
     /// Measures every metric of `draft` without the `hidden` scopes.
-    pub fn measure(draft: &Draft, hidden: ScopeSet) -> Metrics {
+    pub fn measure(draft: &Draft, hidden: ScopeSet, classes: &WordClasses) -> Metrics {
         let mut m = Metrics::default();
         for group in [Group::Words, Group::Regions, Group::Chars] {
-            m.measure_group(draft, hidden, group);
+            m.measure_group(draft, hidden, group, classes);
         }
         m
     }
 
     /// Measures one group of metrics (the others keep their values).
-    pub fn measure_group(&mut self, draft: &Draft, hidden: ScopeSet, group: Group) {
+    pub fn measure_group(
+        &mut self,
+        draft: &Draft,
+        hidden: ScopeSet,
+        group: Group,
+        classes: &WordClasses,
+    ) {
         let hidden = hidden.without(COUNTED);
         match group {
-            Group::Words => self.words_pass(draft, hidden),
+            Group::Words => self.words_pass(draft, hidden, classes),
             Group::Regions => self.regions_pass(draft, hidden),
             Group::Chars => self.chars_pass(draft, hidden),
         }
     }
 
-    fn words_pass(&mut self, draft: &Draft, hidden: ScopeSet) {
+    fn words_pass(&mut self, draft: &Draft, hidden: ScopeSet, classes: &WordClasses) {
         let text = &draft.text;
         let m = self;
         let (mut cased_words, mut capital_words) = (0usize, 0usize);
@@ -95,6 +107,10 @@ impl Metrics {
             }
             m.words += 1.0;
             let word = &text[w.clone()];
+            let class = classes.class_of(word);
+            if let Some(i) = WordClass::ALL.iter().position(|(c, _)| *c == class) {
+                m.classes[i] += 1.0;
+            }
             let (l, u) = word
                 .chars()
                 .filter(|c| c.is_alphabetic())
@@ -193,6 +209,10 @@ impl Metrics {
             Metric::Lines => self.lines,
             Metric::Quoted => self.quoted,
             Metric::Count(_) => 0.0,
+            Metric::ClassWords(class) => WordClass::ALL
+                .iter()
+                .position(|(c, _)| *c == class)
+                .map_or(0.0, |i| self.classes[i]),
         }
     }
 }
@@ -263,7 +283,7 @@ mod tests {
             Scope::Quote,
             Scope::Signature,
         ]);
-        Metrics::measure(&d, hidden)
+        Metrics::measure(&d, hidden, &WordClasses::default())
     }
 
     #[test]

@@ -12,7 +12,7 @@ pub mod evaluate;
 pub mod examples;
 pub mod metrics;
 pub mod reference;
-mod search;
+pub(crate) mod search;
 
 use std::collections::HashMap;
 use std::ops::Range;

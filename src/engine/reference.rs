@@ -11,6 +11,7 @@ use crate::engine::metrics::Metrics;
 use crate::engine::{Hit, Options};
 use crate::language::rules::*;
 use crate::report::finding::{self, Finding};
+use crate::report::TriageResult;
 use crate::text::fold::{fold, fold_char, is_whole_word};
 
 /// Checks `draft` against `rules` the slow way: findings sorted like the engine's.
@@ -37,18 +38,21 @@ pub fn check(rules: &RuleSet, draft: &Draft, options: &Options) -> Vec<Finding> 
                 break;
             }
             let span = hit.as_ref().map(|h| h.span.clone());
+            if span
+                .as_ref()
+                .is_some_and(|s| excepted(rule, &draft.text[s.clone()]))
+            {
+                continue;
+            }
             let mut evidence = Vec::new();
-            let mut check = |c: &Cond| {
-                holds(
-                    rules,
-                    c,
-                    draft,
-                    options,
-                    rule.hidden,
-                    span.as_ref(),
-                    &mut evidence,
-                )
+            let oracle = Oracle {
+                rules,
+                draft,
+                options,
+                recording: false,
             };
+            let mut check =
+                |c: &Cond| oracle.holds(c, rule.hidden, span.as_ref(), None, &mut evidence);
             if !rule.condition.as_ref().is_none_or(&mut check) {
                 continue;
             }
@@ -111,8 +115,8 @@ pub fn hits(rules: &RuleSet, matcher: MatcherId, text: &str) -> Vec<Hit> {
             }
         }
     }
-    if let Some(v) = m.validator {
-        out.retain(|h| v.check(&text[h.span.clone()]));
+    if let Some(v) = &m.validator {
+        super::search::narrow(&mut out, v, text);
     }
     out
 }
@@ -172,67 +176,180 @@ fn leftmost_longest(mut hits: Vec<Hit>) -> Vec<Hit> {
     out
 }
 
-fn holds(
-    rules: &RuleSet,
-    c: &Cond,
-    draft: &Draft,
-    options: &Options,
-    hidden: ScopeSet,
-    at: Option<&Range<usize>>,
-    evidence: &mut Vec<Range<usize>>,
-) -> bool {
-    match c {
-        Cond::And(cs) => cs
-            .iter()
-            .all(|c| holds(rules, c, draft, options, hidden, at, evidence)),
-        Cond::Or(cs) => cs
-            .iter()
-            .any(|c| holds(rules, c, draft, options, hidden, at, evidence)),
-        Cond::Not(c) => !holds(rules, c, draft, options, hidden, at, evidence),
-        Cond::Near {
-            matcher,
-            distance,
-            unit,
-        } => {
-            let Some(at) = at else { return false };
-            let mut found = false;
-            for e in visible_hits(rules, *matcher, draft, hidden) {
-                let overlaps = e.span.start < at.end && at.start < e.span.end;
-                if overlaps {
-                    continue;
+/// What a condition is evaluated against.
+struct Oracle<'a> {
+    rules: &'a RuleSet,
+    draft: &'a Draft,
+    options: &'a Options,
+    /// `has` records its first hits as evidence (for triage).
+    recording: bool,
+}
+
+impl Oracle<'_> {
+    fn holds(
+        &self,
+        c: &Cond,
+        hidden: ScopeSet,
+        at: Option<&Range<usize>>,
+        category: Option<&str>,
+        evidence: &mut Vec<Range<usize>>,
+    ) -> bool {
+        let (rules, draft) = (self.rules, self.draft);
+        match c {
+            Cond::And(cs) => cs
+                .iter()
+                .all(|c| self.holds(c, hidden, at, category, evidence)),
+            Cond::Or(cs) => cs
+                .iter()
+                .any(|c| self.holds(c, hidden, at, category, evidence)),
+            Cond::Not(c) => !self.holds(c, hidden, at, category, evidence),
+            Cond::Near {
+                matcher,
+                distance,
+                unit,
+            } => {
+                let Some(at) = at else { return false };
+                let mut found = false;
+                for e in visible_hits(rules, *matcher, draft, hidden) {
+                    let overlaps = e.span.start < at.end && at.start < e.span.end;
+                    if overlaps {
+                        continue;
+                    }
+                    let gap = if e.span.start >= at.end {
+                        at.end..e.span.start
+                    } else {
+                        e.span.end..at.start
+                    };
+                    let apart = match unit {
+                        Unit::Chars => draft.text[gap].chars().count(),
+                        Unit::Words => draft
+                            .words
+                            .iter()
+                            .filter(|w| w.start >= gap.start && w.end <= gap.end)
+                            .count(),
+                    };
+                    if apart <= *distance {
+                        evidence.push(e.span.clone());
+                        found = true;
+                    }
                 }
-                let gap = if e.span.start >= at.end {
-                    at.end..e.span.start
-                } else {
-                    e.span.end..at.start
-                };
-                let apart = match unit {
-                    Unit::Chars => draft.text[gap].chars().count(),
-                    Unit::Words => draft
-                        .words
-                        .iter()
-                        .filter(|w| w.start >= gap.start && w.end <= gap.end)
-                        .count(),
-                };
-                if apart <= *distance {
-                    evidence.push(e.span.clone());
-                    found = true;
-                }
+                found
             }
-            found
-        }
-        Cond::Has(m) => !visible_hits(rules, *m, draft, hidden).is_empty(),
-        Cond::In(set) => at.is_some_and(|at| in_any(draft, at.start, *set)),
-        Cond::Channel(name) => options.channel.eq_ignore_ascii_case(name),
-        Cond::Category(_) => false,
-        Cond::Compare { metric, op, value } => {
-            let v = match metric {
-                Metric::Count(m) => {
-                    leftmost_longest(visible_hits(rules, *m, draft, hidden)).len() as f64
+            Cond::Has(m) => {
+                let mut found = visible_hits(rules, *m, draft, hidden);
+                found.sort_by_key(|h| (h.span.start, h.span.end));
+                if self.recording {
+                    evidence.extend(found.iter().map(|h| h.span.clone()));
                 }
-                named => Metrics::measure(draft, hidden).get(*named),
-            };
-            op.holds(v, *value)
+                !found.is_empty()
+            }
+            Cond::Overlaps(m) => at.is_some_and(|at| {
+                hits(rules, *m, &draft.text)
+                    .iter()
+                    .any(|h| h.span.start < at.end && at.start < h.span.end)
+            }),
+            Cond::In(set) => at.is_some_and(|at| in_any(draft, at.start, *set)),
+            Cond::Channel(name) => self.options.channel.eq_ignore_ascii_case(name),
+            Cond::Category(name) => category == Some(name.as_str()),
+            Cond::Compare {
+                metric,
+                per,
+                op,
+                value,
+            } => {
+                let v = self.metric(*metric, hidden);
+                let v = match per {
+                    Some(p) => {
+                        let below = self.metric(*p, hidden);
+                        if below == 0.0 {
+                            0.0
+                        } else {
+                            v / below
+                        }
+                    }
+                    None => v,
+                };
+                op.holds(v, *value)
+            }
         }
     }
+
+    fn metric(&self, metric: Metric, hidden: ScopeSet) -> f64 {
+        match metric {
+            Metric::Count(m) => {
+                leftmost_longest(visible_hits(self.rules, m, self.draft, hidden)).len() as f64
+            }
+            Metric::ClassWords(class) => self
+                .draft
+                .words
+                .iter()
+                .filter(|w| !in_any(self.draft, w.start, words_skipped(hidden)))
+                .filter(|w| word_class(&self.rules.words, &self.draft.text[(*w).clone()]) == class)
+                .count() as f64,
+            named => Metrics::measure(self.draft, hidden, &self.rules.words).get(named),
+        }
+    }
+}
+
+/// The scopes whose words a metric does not count: URLs, hashtags and mentions
+/// (not words), and what the rule skips, except link text.
+fn words_skipped(hidden: ScopeSet) -> ScopeSet {
+    use crate::draft::Scope;
+    let not_words = ScopeSet::of(&[Scope::Url, Scope::Hashtag, Scope::Mention]);
+    hidden
+        .without(not_words.union(ScopeSet::of(&[Scope::Link])))
+        .union(not_words)
+}
+
+/// The class of a word, decided the plain way.
+fn word_class(classes: &WordClasses, word: &str) -> WordClass {
+    let lower = fold(word);
+    if !word.is_empty() && word.bytes().all(|b| b.is_ascii_digit()) {
+        WordClass::Number
+    } else if classes.reaction.contains(&lower) {
+        WordClass::Reaction
+    } else if classes.greeting.contains(&lower) {
+        WordClass::Greeting
+    } else if classes.stop.contains(&lower) {
+        WordClass::Stop
+    } else {
+        WordClass::Content
+    }
+}
+
+/// Whether a matched text is an exception of the rule, decided the plain way.
+fn excepted(rule: &Rule, matched: &str) -> bool {
+    rule.except.iter().any(|p| match p {
+        Pattern::Term(t) => {
+            let (m, t_) = if t.case {
+                (matched.to_string(), t.text.clone())
+            } else {
+                (fold(matched), fold(&t.text))
+            };
+            if t.partial {
+                m.contains(&t_)
+            } else {
+                m == t_
+            }
+        }
+        Pattern::Regex(r) => regex::Regex::new(&r.source).is_ok_and(|re| re.is_match(matched)),
+    })
+}
+
+/// The triage of `draft`, the plain way.
+pub fn triage(rules: &RuleSet, draft: &Draft, options: &Options) -> Option<TriageResult> {
+    if rules.triage.is_empty() {
+        return None;
+    }
+    let oracle = Oracle {
+        rules,
+        draft,
+        options,
+        recording: true,
+    };
+    let hidden = rules.triage.hidden;
+    Some(crate::report::verdict::weigh(
+        &rules.triage,
+        |c, category, evidence| oracle.holds(c, hidden, None, category, evidence),
+    ))
 }

@@ -22,8 +22,8 @@ impl Engine {
             list.extend(more);
         }
         for (m, list) in hits.iter_mut().enumerate() {
-            if let Some(v) = self.rules.matchers[m].validator {
-                list.retain(|h| v.check(&text[h.span.clone()]));
+            if let Some(v) = &self.rules.matchers[m].validator {
+                narrow(list, v, text);
             }
             list.sort_by_key(|h| (h.span.start, h.span.end, h.pattern));
             list.dedup();
@@ -124,6 +124,17 @@ impl Engine {
         }
         hits
     }
+}
+
+/// Keeps the hits that pass a validator, each cut to the part that passes.
+pub(crate) fn narrow(hits: &mut Vec<Hit>, validator: &Validator, text: &str) {
+    hits.retain_mut(|h| match validator.accept(&text[h.span.clone()]) {
+        Some(part) => {
+            h.span = h.span.start + part.start..h.span.start + part.end;
+            true
+        }
+        None => false,
+    });
 }
 
 /// Picks, from hits sorted by start, the leftmost-longest ones that do not overlap.

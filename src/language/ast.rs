@@ -23,6 +23,8 @@ pub struct File {
     pub guidelines: Vec<Guideline>,
     /// The triage blocks, in source order.
     pub triage: Vec<Triage>,
+    /// The `words { … }` blocks: what each word class holds.
+    pub words: Vec<WordClass>,
     /// Syntax errors found while parsing; the tree holds everything else.
     pub errors: Vec<(Span, String)>,
 }
@@ -46,6 +48,15 @@ pub struct Guideline {
     pub lists: Vec<List>,
     /// The rules.
     pub rules: Vec<Rule>,
+}
+
+/// `CLASS = …` in a `words { … }` block: the words of one class.
+#[derive(Debug, Clone)]
+pub struct WordClass {
+    /// The class (`stop`, `reaction`, `greeting`).
+    pub name: Spanned<String>,
+    /// Its words.
+    pub source: ListSource,
 }
 
 /// `param NAME = "value"`.
@@ -90,6 +101,8 @@ pub struct Rule {
     pub when: Vec<Cond>,
     /// `unless` conditions (none may hold).
     pub unless: Vec<Cond>,
+    /// `except P, …`: matches that are exceptions.
+    pub except: Vec<Pattern>,
     /// `escalate LEVEL when …`.
     pub escalate: Vec<(Spanned<Level>, Cond)>,
     /// `message "…"`.
@@ -156,8 +169,8 @@ impl Level {
 pub struct Find {
     /// What to look for.
     pub patterns: Vec<Pattern>,
-    /// A checksum every match must pass.
-    pub validator: Option<Spanned<String>>,
+    /// A check every match must pass: its name, and the list it takes (`phone(regions)`).
+    pub validator: Option<(Spanned<String>, Option<Spanned<String>>)>,
 }
 
 /// One element of a pattern list.
@@ -217,10 +230,14 @@ pub enum Cond {
     Channel(String),
     /// `category NAME` (triage only).
     Category(Spanned<String>),
+    /// `overlaps RULE`: the match overlaps a match of that rule's `find`.
+    Overlaps(Spanned<String>),
     /// `METRIC OP NUMBER`.
     Compare {
         /// What is measured.
         metric: Metric,
+        /// `per METRIC`: divided by this.
+        per: Option<Metric>,
         /// How it is compared.
         op: CmpOp,
         /// With what.
@@ -231,8 +248,8 @@ pub enum Cond {
 /// What a comparison measures.
 #[derive(Debug, Clone)]
 pub enum Metric {
-    /// A named document metric such as `words`.
-    Named(Spanned<String>),
+    /// A named document metric such as `words`, with its argument (`words(content)`).
+    Named(Spanned<String>, Option<Spanned<String>>),
     /// `count(PATTERNS)`.
     Count(Vec<Pattern>),
 }
@@ -347,8 +364,8 @@ pub struct Triage {
     pub params: Vec<Param>,
     /// Lists for the triage conditions.
     pub lists: Vec<List>,
-    /// `category NAME when …`, in order.
-    pub categories: Vec<(Spanned<String>, Guard)>,
+    /// `category NAME [+WEIGHT] when …`, in order.
+    pub categories: Vec<(Spanned<String>, f64, Guard)>,
     /// `priority N when …`, in order.
     pub priorities: Vec<(Spanned<u64>, Guard)>,
 }

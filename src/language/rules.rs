@@ -24,6 +24,72 @@ pub struct RuleSet {
     pub guidelines: Vec<GuidelineInfo>,
     /// The names configuration may set.
     pub declared: Declared,
+    /// The words of each word class, folded.
+    pub words: WordClasses,
+}
+
+/// What the word classes hold (from `words { … }` blocks, folded to lower case).
+#[derive(Debug, Clone, Default)]
+pub struct WordClasses {
+    /// Words that carry no content (articles, pronouns, auxiliaries…).
+    pub stop: std::collections::HashSet<String>,
+    /// Stock reactions (`thanks`, `lol`, `ok`…).
+    pub reaction: std::collections::HashSet<String>,
+    /// Greetings and sign-offs (`hi`, `dear`, `regards`…).
+    pub greeting: std::collections::HashSet<String>,
+}
+
+impl WordClasses {
+    /// The class of one word of a draft (not a mention, hashtag or URL).
+    pub fn class_of(&self, word: &str) -> WordClass {
+        if word.chars().all(|c| c.is_ascii_digit()) {
+            return WordClass::Number;
+        }
+        let folded = crate::text::fold::fold(word);
+        if self.reaction.contains(&folded) {
+            WordClass::Reaction
+        } else if self.greeting.contains(&folded) {
+            WordClass::Greeting
+        } else if self.stop.contains(&folded) {
+            WordClass::Stop
+        } else {
+            WordClass::Content
+        }
+    }
+}
+
+/// A class of words that `words(CLASS)` counts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum WordClass {
+    /// Words of none of the other classes: what the draft says.
+    Content,
+    /// Stop words.
+    Stop,
+    /// Stock reactions.
+    Reaction,
+    /// Greetings and sign-offs.
+    Greeting,
+    /// Numbers (all digits).
+    Number,
+}
+
+impl WordClass {
+    /// Every class, by the name `words(…)` takes.
+    pub const ALL: [(WordClass, &'static str); 5] = [
+        (WordClass::Content, "content"),
+        (WordClass::Stop, "stop"),
+        (WordClass::Reaction, "reaction"),
+        (WordClass::Greeting, "greeting"),
+        (WordClass::Number, "number"),
+    ];
+
+    /// The class with this name.
+    pub fn parse(name: &str) -> Option<WordClass> {
+        WordClass::ALL
+            .iter()
+            .find(|(_, n)| *n == name)
+            .map(|(c, _)| *c)
+    }
 }
 
 /// The names rule files declare, which `tenet.toml` may set.
@@ -122,37 +188,53 @@ impl RegexPattern {
     }
 }
 
-/// A checksum that keeps only real identifiers among look-alikes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+/// A check that keeps only real identifiers among look-alikes.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Validator {
-    /// Payment card numbers (Luhn mod 10).
+    /// Luhn mod 10 (any issuer).
     Luhn,
-    /// International bank account numbers (ISO 13616 mod 97).
+    /// Payment card numbers: a network's IIN and length, then Luhn.
+    Card,
+    /// International bank account numbers: the country's length, then mod 97.
     Iban,
     /// US social security numbers (area, group and serial ranges).
     Ssn,
+    /// IPv4 addresses (octets up to 255).
+    Ip,
+    /// Phone numbers a person answers, in these regions when written without `+`.
+    Phone(Vec<phonenumber::country::Id>),
+    /// The value of a credential is real: not a placeholder, not too regular.
+    Secret,
 }
 
 impl Validator {
     /// The names `valid` accepts.
-    pub const NAMES: &'static [&'static str] = &["luhn", "iban", "ssn"];
+    pub const NAMES: &'static [&'static str] =
+        &["luhn", "card", "iban", "ssn", "ip", "phone", "secret"];
 
-    /// Parses a validator name.
-    pub fn parse(name: &str) -> Option<Validator> {
-        Some(match name {
-            "luhn" => Validator::Luhn,
-            "iban" => Validator::Iban,
-            "ssn" => Validator::Ssn,
-            _ => return None,
-        })
-    }
+    /// What each validator checks, for `tenet rules explain` and hover.
+    pub const DOCS: &'static [(&'static str, &'static str)] = &[
+        ("luhn", "the Luhn mod-10 checksum, 12 to 19 digits"),
+        ("card", "a card network's IIN range and card length (Visa, Mastercard, Amex, Discover, JCB, Diners, Maestro, UnionPay, UATP, Mir, RuPay), then Luhn"),
+        ("iban", "the ISO 13616 registry length of the country, then mod 97; a match that runs into the next word is cut back"),
+        ("ssn", "a US SSN: area not 000, 666 or 9xx, group not 00, serial not 0000, one separator kind"),
+        ("ip", "an IPv4 address with every octet at most 255"),
+        ("phone", "a number a person answers in a real numbering plan (libphonenumber), grouped as its country writes it; `phone(LIST)` names the regions tried for numbers without `+`"),
+        ("secret", "the credential's value is not a placeholder (`${VAR}`, `<…>`, `changeme`, `EXAMPLE`, `xxxx`) and has at least 2 bits of entropy per character"),
+    ];
 
-    /// Whether `text` passes.
-    pub fn check(self, text: &str) -> bool {
+    /// The part of `text` that passes (all of it, or for an IBAN the number without
+    /// what ran on after it), relative to `text`; `None` when it does not pass.
+    pub fn accept(&self, text: &str) -> Option<std::ops::Range<usize>> {
+        let whole = |ok: bool| ok.then_some(0..text.len());
         match self {
-            Validator::Luhn => crate::validate::luhn(text),
+            Validator::Luhn => whole(crate::validate::luhn(text)),
+            Validator::Card => whole(crate::validate::card(text)),
             Validator::Iban => crate::validate::iban(text),
-            Validator::Ssn => crate::validate::ssn(text),
+            Validator::Ssn => whole(crate::validate::ssn(text)),
+            Validator::Ip => whole(crate::validate::ipv4(text)),
+            Validator::Phone(regions) => whole(crate::validate::phone(text, regions)),
+            Validator::Secret => whole(crate::validate::secret(text)),
         }
     }
 }
@@ -172,6 +254,8 @@ pub struct Rule {
     pub find: Option<MatcherId>,
     /// What must hold for a finding (`when` and `unless` together).
     pub condition: Option<Cond>,
+    /// `except`: a match that one of these matches is not a finding.
+    pub except: Vec<Pattern>,
     /// Raise the level when a condition holds.
     pub escalate: Vec<(Level, Cond)>,
     /// The message template.
@@ -194,6 +278,30 @@ pub struct Rule {
     pub examples: Vec<Example>,
     /// Where it was written.
     pub origin: Origin,
+}
+
+impl Rule {
+    /// Whether a matched text is one of the rule's `except` exceptions: equal to an
+    /// exception term (caseless unless `case`; containing it when `partial`), or
+    /// containing a match of an exception regex.
+    pub fn excepts(&self, matched: &str) -> bool {
+        self.except.iter().any(|p| match p {
+            Pattern::Term(t) if t.case && t.partial => matched.contains(&t.text),
+            Pattern::Term(t) if t.case => matched == t.text,
+            Pattern::Term(t) => {
+                let (m, t2) = (
+                    crate::text::fold::fold(matched),
+                    crate::text::fold::fold(&t.text),
+                );
+                if t.partial {
+                    m.contains(&t2)
+                } else {
+                    m == t2
+                }
+            }
+            Pattern::Regex(r) => r.regex().is_some_and(|re| re.is_match(matched)),
+        })
+    }
 }
 
 /// A file and a span in it.
@@ -233,15 +341,31 @@ pub enum Cond {
     Channel(String),
     /// Triage: the conversation was classified so.
     Category(String),
+    /// The match overlaps a match of this pattern set (another rule's `find`).
+    Overlaps(MatcherId),
     /// A metric compared with a number.
     Compare {
         /// The metric.
         metric: Metric,
+        /// Divided by this metric (`per`); a ratio over zero is zero.
+        per: Option<Metric>,
         /// The operator.
         op: CmpOp,
         /// The number.
         value: f64,
     },
+}
+
+impl Cond {
+    /// Calls `f` on this condition and every condition inside it.
+    pub fn visit_mut(&mut self, f: &mut impl FnMut(&mut Cond)) {
+        f(self);
+        match self {
+            Cond::And(cs) | Cond::Or(cs) => cs.iter_mut().for_each(|c| c.visit_mut(f)),
+            Cond::Not(c) => c.visit_mut(f),
+            _ => {}
+        }
+    }
 }
 
 /// Something measured over a draft.
@@ -271,6 +395,8 @@ pub enum Metric {
     Quoted,
     /// Hits of a pattern set.
     Count(MatcherId),
+    /// Words of a class.
+    ClassWords(WordClass),
 }
 
 impl Metric {
@@ -391,8 +517,10 @@ pub struct Example {
 /// Classify a conversation and rate its priority (Cisco's "ABC" and "123").
 #[derive(Debug, Clone, Default)]
 pub struct Triage {
-    /// `category NAME when …`: the first that holds wins.
-    pub categories: Vec<(String, Option<Cond>)>,
+    /// `category NAME +WEIGHT when …`: every line that holds adds its weight to
+    /// its category; the heaviest category wins (the first declared on a tie).
+    /// `otherwise` lines (no condition) name the category when nothing else holds.
+    pub categories: Vec<(String, f64, Option<Cond>)>,
     /// `priority N when …`: the first that holds wins.
     pub priorities: Vec<(u8, Option<Cond>)>,
     /// The scopes triage does not look into.

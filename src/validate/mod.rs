@@ -1,4 +1,17 @@
-//! Checksums that tell real identifiers from look-alikes.
+//! Checks that tell real identifiers from look-alikes: checksums (Luhn, mod 97),
+//! issuers' number ranges, national numbering plans, and whether a secret is real.
+//!
+//! Pure functions of a string; imports nothing from the rest of the crate.
+
+mod card;
+mod iban;
+mod phone;
+mod secret;
+
+pub use card::card;
+pub use iban::{iban, length_of as iban_length};
+pub use phone::{phone, region as phone_region, DEFAULT_REGIONS as DEFAULT_PHONE_REGIONS};
+pub use secret::{entropy, is_placeholder, secret, value_of as secret_value};
 
 /// Luhn mod 10 over the digits of `text` (spaces and dashes ignored); 12 to 19 digits.
 pub fn luhn(text: &str) -> bool {
@@ -33,41 +46,35 @@ pub fn luhn(text: &str) -> bool {
     sum % 10 == 0
 }
 
-/// ISO 13616 IBAN: country code, check digits, mod 97 of the rearranged number equals 1.
-pub fn iban(text: &str) -> bool {
-    let compact: String = text.chars().filter(|c| !c.is_whitespace()).collect();
-    let bytes = compact.as_bytes();
-    if !(15..=34).contains(&bytes.len())
-        || !bytes[..2].iter().all(u8::is_ascii_uppercase)
-        || !bytes[2..4].iter().all(u8::is_ascii_digit)
-        || !bytes.iter().all(u8::is_ascii_alphanumeric)
-    {
-        return false;
-    }
-    let rearranged = compact[4..].chars().chain(compact[..4].chars());
-    let mut rem: u32 = 0;
-    for c in rearranged {
-        let v = match c.to_digit(36) {
-            Some(v) => v,
-            None => return false,
-        };
-        rem = if v >= 10 {
-            (rem * 100 + v) % 97
-        } else {
-            (rem * 10 + v) % 97
-        };
-    }
-    rem == 1
-}
-
-/// US social security number `AAA-GG-SSSS`: area not 000, 666 or 9xx, group not 00, serial not 0000.
+/// US social security number `AAA-GG-SSSS` (dashes, spaces or dots, the same
+/// between all three parts): area not 000, 666 or 9xx, group not 00, serial not 0000.
 pub fn ssn(text: &str) -> bool {
     let digits: String = text.chars().filter(char::is_ascii_digit).collect();
     if digits.len() != 9 {
         return false;
     }
+    let separators: Vec<char> = text.chars().filter(|c| !c.is_ascii_digit()).collect();
+    let consistent = separators.is_empty()
+        || (separators.len() == 2
+            && separators[0] == separators[1]
+            && matches!(separators[0], '-' | ' ' | '.'));
+    if !consistent {
+        return false;
+    }
     let (area, group, serial) = (&digits[..3], &digits[3..5], &digits[5..]);
     area != "000" && area != "666" && !area.starts_with('9') && group != "00" && serial != "0000"
+}
+
+/// An IPv4 address: four decimal octets, each at most 255.
+pub fn ipv4(text: &str) -> bool {
+    let parts: Vec<&str> = text.split('.').collect();
+    parts.len() == 4
+        && parts.iter().all(|p| {
+            !p.is_empty()
+                && p.len() <= 3
+                && p.bytes().all(|b| b.is_ascii_digit())
+                && p.parse::<u16>().is_ok_and(|v| v <= 255)
+        })
 }
 
 #[cfg(test)]
@@ -84,16 +91,17 @@ mod tests {
     }
 
     #[test]
-    fn iban_checks_mod_97() {
-        assert!(iban("GB82 WEST 1234 5698 7654 32"));
-        assert!(iban("DE89370400440532013000"));
-        assert!(!iban("GB82 WEST 1234 5698 7654 33"));
-        assert!(!iban("gb82west12345698765432"));
+    fn ipv4_octets() {
+        assert!(ipv4("10.12.0.4"));
+        assert!(!ipv4("10.12.0.256"));
+        assert!(!ipv4("10.12.0"));
     }
 
     #[test]
     fn ssn_excludes_impossible_numbers() {
         assert!(ssn("123-45-6789"));
+        assert!(ssn("123 45 6789") && ssn("123.45.6789"));
+        assert!(!ssn("123-45 6789"));
         assert!(!ssn("000-12-3456"));
         assert!(!ssn("666-12-3456"));
         assert!(!ssn("912-12-3456"));

@@ -59,33 +59,84 @@ impl FileCx<'_> {
                 }
                 Cond::Category(name.value.clone())
             }
-            ast::Cond::Compare { metric, op, value } => {
-                let metric = match metric {
-                    ast::Metric::Count(patterns) => {
-                        let p = self.patterns(patterns, names);
-                        Metric::Count(self.matcher(p, None))
-                    }
-                    ast::Metric::Named(name) => match Metric::parse(&name.value) {
-                        Some(m) => m,
-                        None => {
-                            self.error(
-                                name.span.clone(),
-                                format!(
-                                    "unknown metric `{}`; known: {}, count(…)",
-                                    name.value,
-                                    Metric::NAMES.join(", ")
-                                ),
-                            );
-                            return None;
-                        }
-                    },
+            ast::Cond::Overlaps(rule) => {
+                if place != CondPlace::SpanRule {
+                    self.error(
+                        rule.span.clone(),
+                        "`overlaps` asks about a match, and this has no `find`",
+                    );
+                    return None;
+                }
+                self.overlaps(rule, names)
+            }
+            ast::Cond::Compare {
+                metric,
+                per,
+                op,
+                value,
+            } => {
+                let metric = self.metric(metric, names)?;
+                let per = match per {
+                    Some(p) => Some(self.metric(p, names)?),
+                    None => None,
                 };
                 Cond::Compare {
                     metric,
+                    per,
                     op: *op,
                     value: *value,
                 }
             }
+        })
+    }
+
+    fn metric(&mut self, metric: &ast::Metric, names: &Names) -> Option<Metric> {
+        Some(match metric {
+            ast::Metric::Count(patterns) => {
+                let p = self.patterns(patterns, names);
+                Metric::Count(self.matcher(p, None))
+            }
+            ast::Metric::Named(name, Some(arg)) if name.value == "words" => {
+                match WordClass::parse(&arg.value) {
+                    Some(class) => Metric::ClassWords(class),
+                    None => {
+                        let known: Vec<&str> = WordClass::ALL.iter().map(|(_, n)| *n).collect();
+                        self.error(
+                            arg.span.clone(),
+                            format!(
+                                "unknown word class `{}`; known: {}",
+                                arg.value,
+                                known.join(", ")
+                            ),
+                        );
+                        return None;
+                    }
+                }
+            }
+            ast::Metric::Named(name, Some(arg)) => {
+                self.error(
+                    arg.span.clone(),
+                    format!(
+                        "`{}` takes no argument; only `words(CLASS)` does",
+                        name.value
+                    ),
+                );
+                return None;
+            }
+            ast::Metric::Named(name, None) => match Metric::parse(&name.value) {
+                Some(m) => m,
+                None => {
+                    self.error(
+                        name.span.clone(),
+                        format!(
+                            "unknown metric `{}`; known: {}, words(CLASS), count(…)",
+                            name.value,
+                            Metric::NAMES.join(", ")
+                        ),
+                    );
+                    return None;
+                }
+            },
         })
     }
 
@@ -104,13 +155,13 @@ impl FileCx<'_> {
         let skip = self.scopes(&t.skip);
         let triage = &mut self.cx.set.triage;
         triage.hidden = ALWAYS_HIDDEN.union(triage.hidden).union(skip);
-        for (name, guard) in &t.categories {
+        for (name, weight, guard) in &t.categories {
             let cond = self.guard(guard, &names);
             self.cx
                 .set
                 .triage
                 .categories
-                .push((name.value.clone(), cond));
+                .push((name.value.clone(), *weight, cond));
         }
         for (n, guard) in &t.priorities {
             if !(1..=3).contains(&n.value) {

@@ -63,6 +63,7 @@ pub fn compile(files: &[RuleFile], overrides: &Overrides, read_list: ReadList) -
         set: RuleSet::default(),
         diagnostics: Vec::new(),
         matcher_keys: HashMap::new(),
+        pending: Vec::new(),
     };
     let mut seen_rules: HashMap<String, (PathBuf, usize)> = HashMap::new();
     for file in files {
@@ -83,7 +84,11 @@ pub fn compile(files: &[RuleFile], overrides: &Overrides, read_list: ReadList) -
         for t in &parsed.triage {
             fx.triage(t, overrides, read_list);
         }
+        for class in &parsed.words {
+            fx.word_class(class, overrides, read_list);
+        }
     }
+    cx.resolve_overlaps(&seen_rules);
     let Lowerer {
         set,
         mut diagnostics,
@@ -100,6 +105,84 @@ struct Lowerer {
     set: RuleSet,
     diagnostics: Vec<Diagnostic>,
     matcher_keys: HashMap<String, MatcherId>,
+    /// `overlaps RULE` conditions waiting for every rule to be lowered: the
+    /// placeholder id each got, the rule it names, and where it was written.
+    pending: Vec<Pending>,
+}
+
+/// An `overlaps RULE` condition to resolve once every rule is known.
+struct Pending {
+    placeholder: MatcherId,
+    rule: String,
+    path: PathBuf,
+    source: Arc<str>,
+    span: ast::Span,
+}
+
+/// Placeholder matcher ids count down from here; real ones count up from 0.
+const PLACEHOLDER: MatcherId = usize::MAX;
+
+impl Lowerer {
+    /// Points every `overlaps RULE` at the rule's `find` matcher; a rule that does
+    /// not exist, or finds nothing, is an error at the condition.
+    fn resolve_overlaps(&mut self, seen: &HashMap<String, (PathBuf, usize)>) {
+        let pending = std::mem::take(&mut self.pending);
+        let mut map: HashMap<MatcherId, MatcherId> = HashMap::new();
+        for p in &pending {
+            let target = self.set.rules.iter().find(|r| r.id == p.rule);
+            match target.and_then(|r| r.find) {
+                Some(m) => {
+                    map.insert(p.placeholder, m);
+                }
+                None => {
+                    let message = match (target, seen.contains_key(&p.rule)) {
+                        (Some(_), _) => {
+                            format!("rule `{}` has no `find`, so nothing can overlap it", p.rule)
+                        }
+                        (None, true) => continue, // it has errors of its own, reported there
+                        (None, false) => format!("no rule `{}`", p.rule),
+                    };
+                    self.diagnostics.push(Diagnostic {
+                        severity: Severity::Error,
+                        path: p.path.clone(),
+                        source: p.source.clone(),
+                        span: p.span.clone(),
+                        message,
+                    });
+                }
+            }
+        }
+        if map.is_empty() {
+            return;
+        }
+        let fix = |c: &mut Cond| {
+            c.visit_mut(&mut |c| {
+                if let Cond::Overlaps(m) = c {
+                    if let Some(real) = map.get(m) {
+                        *m = *real;
+                    }
+                }
+            })
+        };
+        for rule in &mut self.set.rules {
+            if let Some(c) = &mut rule.condition {
+                fix(c);
+            }
+            for (_, c) in &mut rule.escalate {
+                fix(c);
+            }
+        }
+        for (_, _, c) in self.set.triage.categories.iter_mut() {
+            if let Some(c) = c {
+                fix(c);
+            }
+        }
+        for (_, c) in self.set.triage.priorities.iter_mut() {
+            if let Some(c) = c {
+                fix(c);
+            }
+        }
+    }
 }
 
 struct FileCx<'a> {
@@ -116,6 +199,9 @@ struct FileCx<'a> {
 struct Names {
     params: HashMap<String, String>,
     lists: HashMap<String, Vec<String>>,
+    /// The guideline they belong to (`None` in triage): `overlaps RULE` is looked up
+    /// in it when the id has no guideline.
+    guideline: Option<String>,
 }
 
 /// Where a condition stands, which decides what it may say.
@@ -155,6 +241,7 @@ impl FileCx<'_> {
         let mut names = Names {
             params: HashMap::new(),
             lists: HashMap::new(),
+            guideline: scope.map(str::to_string),
         };
         let mut declared: HashMap<String, ast::Span> = HashMap::new();
         let names_of = |name: &str| {
@@ -184,20 +271,7 @@ impl FileCx<'_> {
                 (None, ast::ListSource::Inline(terms)) => {
                     terms.iter().map(|t| t.value.clone()).collect()
                 }
-                (None, ast::ListSource::File(path)) => {
-                    let base = self.file.path.parent().unwrap_or(Path::new(""));
-                    let full = base.join(&path.value);
-                    match read_list(&full) {
-                        Ok(text) => list_file_terms(&text),
-                        Err(e) => {
-                            self.error(
-                                path.span.clone(),
-                                format!("cannot read list file `{}`: {e}", full.display()),
-                            );
-                            Vec::new()
-                        }
-                    }
-                }
+                (None, ast::ListSource::File(path)) => self.list_file(path, read_list),
             };
             names.lists.insert(l.name.value.clone(), terms);
         }
@@ -273,6 +347,64 @@ impl FileCx<'_> {
                 self.cx.set.rules.push(rule);
             }
         }
+    }
+
+    /// A `words { CLASS = … }` line: the class's words, added to any it already has.
+    fn word_class(&mut self, c: &ast::WordClass, overrides: &Overrides, read_list: ReadList) {
+        let key = format!("words.{}", c.name.value);
+        self.cx.set.declared.lists.insert(key.clone());
+        let words: Vec<String> = match (overrides.lists.get(&key), &c.source) {
+            (Some(words), _) => words.clone(),
+            (None, ast::ListSource::Inline(words)) => {
+                words.iter().map(|w| w.value.clone()).collect()
+            }
+            (None, ast::ListSource::File(path)) => self.list_file(path, read_list),
+        };
+        let folded = words.iter().map(|w| crate::text::fold::fold(w.trim()));
+        let classes = &mut self.cx.set.words;
+        match c.name.value.as_str() {
+            "stop" => classes.stop.extend(folded),
+            "reaction" => classes.reaction.extend(folded),
+            "greeting" => classes.greeting.extend(folded),
+            other => self.error(
+                c.name.span.clone(),
+                format!("unknown word class `{other}`; known: stop, reaction, greeting"),
+            ),
+        }
+    }
+
+    /// The terms of a list file next to this rule file; a file that cannot be read
+    /// is an error at its name.
+    fn list_file(&mut self, path: &ast::Spanned<String>, read_list: ReadList) -> Vec<String> {
+        let base = self.file.path.parent().unwrap_or(Path::new(""));
+        let full = base.join(&path.value);
+        match read_list(&full) {
+            Ok(text) => list_file_terms(&text),
+            Err(e) => {
+                self.error(
+                    path.span.clone(),
+                    format!("cannot read list file `{}`: {e}", full.display()),
+                );
+                Vec::new()
+            }
+        }
+    }
+
+    /// An `overlaps RULE` condition: a placeholder resolved when every rule is known.
+    pub(super) fn overlaps(&mut self, rule: &ast::Spanned<String>, names: &Names) -> Cond {
+        let id = match (&names.guideline, rule.value.contains('.')) {
+            (Some(g), false) => format!("{g}.{}", rule.value),
+            _ => rule.value.clone(),
+        };
+        let placeholder = PLACEHOLDER - self.cx.pending.len();
+        self.cx.pending.push(Pending {
+            placeholder,
+            rule: id,
+            path: self.file.path.clone(),
+            source: self.file.text.clone(),
+            span: rule.span.clone(),
+        });
+        Cond::Overlaps(placeholder)
     }
 
     /// The scopes `skip` names; unknown names are errors.

@@ -37,6 +37,15 @@ impl FileCx<'_> {
         } = self.finds_and_fix(r, names, place);
         let find = (place == CondPlace::SpanRule).then(|| self.matcher(patterns, validator));
         let (condition, hidden) = self.conditions(r, names, place, hidden);
+        let except = self.patterns(&r.except, names);
+        if !except.is_empty() && place == CondPlace::DocumentRule {
+            if let Some(p) = r.except.first() {
+                self.error(
+                    p.span.clone(),
+                    "`except` drops matches, and a document rule has none",
+                );
+            }
+        }
         let mut escalate = Vec::new();
         for (level, c) in &r.escalate {
             if let Some(c) = self.cond(c, names, place) {
@@ -67,6 +76,7 @@ impl FileCx<'_> {
             doc: r.doc.clone(),
             find,
             condition,
+            except,
             escalate,
             message,
             link: rule_link.or(link),
@@ -92,18 +102,13 @@ impl FileCx<'_> {
         let mut validator = None;
         for f in &r.finds {
             patterns.extend(self.patterns(&f.patterns, names));
-            if let Some(v) = &f.validator {
-                match Validator::parse(&v.value) {
-                    Some(parsed) if validator.is_none() => validator = Some(parsed),
-                    Some(_) => self.error(v.span.clone(), "a rule takes one validator"),
-                    None => self.error(
-                        v.span.clone(),
-                        format!(
-                            "unknown validator `{}`; known: {}",
-                            v.value,
-                            Validator::NAMES.join(", ")
-                        ),
-                    ),
+            if let Some((name, list)) = &f.validator {
+                match self.validator(name, list.as_ref(), names) {
+                    Some(_) if validator.is_some() => {
+                        self.error(name.span.clone(), "a rule takes one validator")
+                    }
+                    Some(v) => validator = Some(v),
+                    None => {}
                 }
             }
         }
@@ -216,6 +221,69 @@ impl FileCx<'_> {
             _ => Some(Cond::And(when)),
         };
         (condition, hidden)
+    }
+
+    /// A `valid NAME` or `valid NAME(LIST)` clause; errors are reported.
+    fn validator(
+        &mut self,
+        name: &ast::Spanned<String>,
+        list: Option<&ast::Spanned<String>>,
+        names: &Names,
+    ) -> Option<Validator> {
+        let takes_list = name.value == "phone";
+        if let (Some(l), false) = (list, takes_list) {
+            self.error(
+                l.span.clone(),
+                format!("`valid {}` takes no list", name.value),
+            );
+            return None;
+        }
+        Some(match name.value.as_str() {
+            "luhn" => Validator::Luhn,
+            "card" => Validator::Card,
+            "iban" => Validator::Iban,
+            "ssn" => Validator::Ssn,
+            "ip" => Validator::Ip,
+            "secret" => Validator::Secret,
+            "phone" => {
+                let codes: Vec<String> = match list {
+                    None => crate::validate::DEFAULT_PHONE_REGIONS
+                        .iter()
+                        .map(|c| c.to_string())
+                        .collect(),
+                    Some(l) => match names.lists.get(&l.value) {
+                        Some(codes) => codes.clone(),
+                        None => {
+                            self.error(l.span.clone(), format!("unknown list `{}`", l.value));
+                            return None;
+                        }
+                    },
+                };
+                let mut regions = Vec::new();
+                for code in codes {
+                    match crate::validate::phone_region(&code) {
+                        Some(r) => regions.push(r),
+                        None => {
+                            let at = list.map_or(name.span.clone(), |l| l.span.clone());
+                            self.error(at, format!("`{code}` is not a region code (US, GB, DE…)"));
+                            return None;
+                        }
+                    }
+                }
+                Validator::Phone(regions)
+            }
+            _ => {
+                self.error(
+                    name.span.clone(),
+                    format!(
+                        "unknown validator `{}`; known: {}",
+                        name.value,
+                        Validator::NAMES.join(", ")
+                    ),
+                );
+                return None;
+            }
+        })
     }
 
     fn message(&mut self, r: &ast::Rule, id: &str, names: &Names) -> Template {

@@ -30,13 +30,14 @@ pub(super) fn check_closed(pair: &P, errors: &mut Vec<(Span, String)>) {
     }
 }
 
-pub(super) const TOP_LEVEL: &[&str] = &["guideline", "triage"];
+pub(super) const TOP_LEVEL: &[&str] = &["guideline", "triage", "words"];
 pub(super) const GUIDELINE_ITEMS: &[&str] = &["rule", "param", "list", "link", "skip"];
 pub(super) const CLAUSES: &[&str] = &[
-    "find", "when", "unless", "escalate", "level", "message", "link", "suggest", "replace",
-    "append", "delete", "once", "limit", "redact", "review", "bad", "good", "fixed",
+    "find", "when", "unless", "except", "escalate", "level", "message", "link", "suggest",
+    "replace", "append", "delete", "once", "limit", "redact", "review", "bad", "good", "fixed",
 ];
 pub(super) const TRIAGE_ITEMS: &[&str] = &["category", "priority", "param", "list", "skip"];
+pub(super) const WORD_CLASSES: &[&str] = &["stop", "reaction", "greeting"];
 
 /// Explains a line that fit nowhere: a known keyword with bad arguments gets
 /// pest's own diagnosis of the line, anything else a list of what may stand there.
@@ -57,6 +58,7 @@ pub(super) fn junk_error(pair: &P, allowed: &[&str]) -> (Span, String) {
         "find" => Some(Rule::find),
         "when" => Some(Rule::when),
         "unless" => Some(Rule::unless),
+        "except" => Some(Rule::except),
         "escalate" => Some(Rule::escalate),
         "level" => Some(Rule::level_clause),
         "message" => Some(Rule::message),
@@ -167,6 +169,9 @@ fn friendly(grammar_rule: Rule) -> &'static str {
         Rule::flag => "`case` or `partial`",
         Rule::safe => "`safe`",
         Rule::validator => "`valid`",
+        Rule::weight => "a weight such as `+2`",
+        Rule::per_kw => "`per`",
+        Rule::overlaps | Rule::rule_ref => "a rule id",
         Rule::near => "`near`",
         Rule::has => "`has`",
         Rule::in_scope => "`in`",

@@ -1,6 +1,7 @@
 //! Source text of a `.tenet` file → [`ast::File`]. The only module that sees pest.
 //! Building the tree is here; explaining a line that fits nowhere is in [`explain`].
 
+mod cond;
 mod explain;
 
 use pest::error::{ErrorVariant, InputLocation};
@@ -10,6 +11,7 @@ use pest::Parser as _;
 use crate::language::ast::*;
 use explain::{
     check_closed, expected, junk_error, CLAUSES, GUIDELINE_ITEMS, TOP_LEVEL, TRIAGE_ITEMS,
+    WORD_CLASSES,
 };
 
 #[derive(pest_derive::Parser)]
@@ -45,6 +47,10 @@ pub fn parse(source: &str) -> File {
                     Rule::triage => {
                         check_closed(&item, &mut file.errors);
                         file.triage.push(triage(item, &mut file.errors))
+                    }
+                    Rule::words_block => {
+                        check_closed(&item, &mut file.errors);
+                        words_block(item, &mut file.errors, &mut file.words)
                     }
                     Rule::stray_brace => {
                         file.errors.push((span(&item), "unmatched `}`".to_string()))
@@ -235,16 +241,19 @@ fn param(pair: P) -> Param {
     Param { name, value }
 }
 
-fn list(pair: P) -> List {
-    let mut inner = pair.into_inner();
-    let name = spanned_ident(inner.next().expect("grammar: list name"));
-    let src = inner.next().expect("grammar: list source");
-    let source = match src.as_rule() {
+fn list_source(src: P) -> ListSource {
+    match src.as_rule() {
         Rule::list_file => ListSource::File(spanned_string(
             src.into_inner().next().expect("grammar: path"),
         )),
         _ => ListSource::Inline(src.into_inner().map(spanned_string).collect()),
-    };
+    }
+}
+
+fn list(pair: P) -> List {
+    let mut inner = pair.into_inner();
+    let name = spanned_ident(inner.next().expect("grammar: list name"));
+    let source = list_source(inner.next().expect("grammar: list source"));
     List { name, source }
 }
 
@@ -261,6 +270,7 @@ fn rule(pair: P, source: &str, errors: &mut Vec<(Span, String)>) -> Rule_ {
         finds: vec![],
         when: vec![],
         unless: vec![],
+        except: vec![],
         escalate: vec![],
         message: None,
         link: None,
@@ -296,7 +306,10 @@ fn rule(pair: P, source: &str, errors: &mut Vec<(Span, String)>) -> Rule_ {
                 for p in item.into_inner() {
                     match p.as_rule() {
                         Rule::pattern_list => patterns = pattern_list(p),
-                        Rule::validator => validator = p.into_inner().next().map(spanned_ident),
+                        Rule::validator => {
+                            let mut parts = p.into_inner().map(spanned_ident);
+                            validator = parts.next().map(|name| (name, parts.next()));
+                        }
                         _ => {}
                     }
                 }
@@ -307,6 +320,7 @@ fn rule(pair: P, source: &str, errors: &mut Vec<(Span, String)>) -> Rule_ {
             }
             Rule::when => r.when.push(cond(first(item))),
             Rule::unless => r.unless.push(cond(first(item))),
+            Rule::except => r.except.extend(pattern_list(first(item))),
             Rule::escalate => {
                 let mut inner = item.into_inner();
                 let l = inner.next().expect("grammar: level");
@@ -439,10 +453,17 @@ fn triage(pair: P, errors: &mut Vec<(Span, String)>) -> Triage {
             Rule::list => t.lists.push(list(item)),
             Rule::skip => t.skip.extend(item.into_inner().map(spanned_ident)),
             Rule::t_category => {
-                let mut inner = item.into_inner();
+                let mut inner = item.into_inner().peekable();
                 let name = spanned_ident(inner.next().expect("grammar: category name"));
+                let weight = match inner.peek().map(|p| p.as_rule()) {
+                    Some(Rule::weight) => inner
+                        .next()
+                        .and_then(|w| w.as_str()[1..].parse().ok())
+                        .unwrap_or(1.0),
+                    _ => 1.0,
+                };
                 t.categories
-                    .push((name, guard(inner.next().expect("grammar: guard"))));
+                    .push((name, weight, guard(inner.next().expect("grammar: guard"))));
             }
             Rule::t_priority => {
                 let mut inner = item.into_inner();
@@ -461,6 +482,24 @@ fn triage(pair: P, errors: &mut Vec<(Span, String)>) -> Triage {
     t
 }
 
+fn words_block(pair: P, errors: &mut Vec<(Span, String)>, out: &mut Vec<WordClass>) {
+    for item in pair.into_inner() {
+        match item.as_rule() {
+            Rule::word_class => {
+                let mut inner = item.into_inner();
+                let name = spanned_ident(inner.next().expect("grammar: class name"));
+                let src = inner.next().expect("grammar: class words");
+                out.push(WordClass {
+                    name,
+                    source: list_source(src),
+                });
+            }
+            Rule::junk => errors.push(junk_error(&item, WORD_CLASSES)),
+            _ => {}
+        }
+    }
+}
+
 fn guard(pair: P) -> Guard {
     match pair.into_inner().next() {
         Some(c) if c.as_rule() == Rule::cond => Guard::When(cond(c)),
@@ -468,131 +507,4 @@ fn guard(pair: P) -> Guard {
     }
 }
 
-fn pattern_list(pair: P) -> Vec<Pattern> {
-    pair.into_inner().map(pattern).collect()
-}
-
-fn pattern(pair: P) -> Pattern {
-    let whole = span(&pair);
-    let mut inner = pair.into_inner();
-    let head = inner.next().expect("grammar: pattern");
-    let kind = match head.as_rule() {
-        Rule::string => PatternKind::Term(string(head)),
-        Rule::regex => {
-            let mut parts = head.into_inner();
-            let source = parts.next().map_or("", |p| p.as_str()).to_string();
-            let flags = parts.next().map_or("", |p| p.as_str()).to_string();
-            PatternKind::Regex { source, flags }
-        }
-        _ => PatternKind::Name(head.as_str().to_string()),
-    };
-    let mut p = Pattern {
-        kind,
-        case: false,
-        partial: false,
-        span: whole,
-    };
-    for flag in inner {
-        match flag.as_str() {
-            "case" => p.case = true,
-            _ => p.partial = true,
-        }
-    }
-    p
-}
-
-fn cond(pair: P) -> Cond {
-    match pair.as_rule() {
-        Rule::cond => {
-            let mut parts: Vec<Cond> = pair
-                .into_inner()
-                .filter(|p| p.as_rule() != Rule::or_kw)
-                .map(cond)
-                .collect();
-            if parts.len() == 1 {
-                parts.pop().expect("one part")
-            } else {
-                Cond::Or(parts)
-            }
-        }
-        Rule::conj => {
-            let mut parts: Vec<Cond> = pair
-                .into_inner()
-                .filter(|p| p.as_rule() != Rule::and_kw)
-                .map(cond)
-                .collect();
-            if parts.len() == 1 {
-                parts.pop().expect("one part")
-            } else {
-                Cond::And(parts)
-            }
-        }
-        Rule::negation => {
-            let mut nots = 0;
-            let mut atom = None;
-            for p in pair.into_inner() {
-                if p.as_rule() == Rule::not_kw {
-                    nots += 1;
-                } else {
-                    atom = Some(cond(p));
-                }
-            }
-            let c = atom.expect("grammar: negation has an atom");
-            // `not not x` is `x`: however many there are, one `Not` at most, so
-            // a long run of them cannot nest deeply.
-            if nots % 2 == 1 {
-                Cond::Not(Box::new(c))
-            } else {
-                c
-            }
-        }
-        Rule::near => {
-            let whole = span(&pair);
-            let mut inner = pair.into_inner();
-            let patterns = pattern_list(inner.next().expect("grammar: near patterns"));
-            let distance = int(&inner.next().expect("grammar: distance"));
-            let unit = match inner.next().map(|u| u.as_str().starts_with('w')) {
-                Some(false) => Unit::Chars,
-                _ => Unit::Words,
-            };
-            Cond::Near {
-                patterns,
-                distance,
-                unit,
-                span: whole,
-            }
-        }
-        Rule::has => Cond::Has(pattern_list(first(pair))),
-        Rule::in_scope => Cond::In(spanned_ident(
-            pair.into_inner().nth(1).expect("grammar: scope name"),
-        )),
-        Rule::channel_is => Cond::Channel(first(pair).as_str().to_string()),
-        Rule::category_is => Cond::Category(spanned_ident(first(pair))),
-        Rule::compare => {
-            let mut inner = pair.into_inner();
-            let m = inner.next().expect("grammar: metric");
-            let op = inner.next().expect("grammar: op");
-            let value = inner
-                .next()
-                .expect("grammar: number")
-                .as_str()
-                .parse()
-                .unwrap_or(0.0);
-            let inner_m = m.into_inner().next().expect("grammar: metric kind");
-            let metric = match inner_m.as_rule() {
-                Rule::count => Metric::Count(pattern_list(first(inner_m))),
-                _ => Metric::Named(spanned_ident(inner_m)),
-            };
-            let op = match op.as_str() {
-                "<" => CmpOp::Lt,
-                "<=" => CmpOp::Le,
-                ">" => CmpOp::Gt,
-                ">=" => CmpOp::Ge,
-                "!=" => CmpOp::Ne,
-                _ => CmpOp::Eq,
-            };
-            Cond::Compare { metric, op, value }
-        }
-        other => unreachable!("grammar: unexpected {other:?} in a condition"),
-    }
-}
+use cond::{cond, pattern_list};

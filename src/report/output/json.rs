@@ -15,7 +15,7 @@ use crate::draft::Format;
 use crate::language::rules::Level;
 use crate::report::finding::Finding;
 use crate::report::suppress::Suppressed;
-use crate::report::{Redactions, TriageResult, Verdict};
+use crate::report::{Redactions, Verdict};
 use crate::text::fold::fold;
 use crate::text::line_index::{LineIndex, Position};
 
@@ -59,7 +59,7 @@ pub(super) struct File<'a> {
     format: Format,
     channel: &'a str,
     verdict: Verdict,
-    triage: &'a Option<TriageResult>,
+    triage: Option<super::TriageJson<'a>>,
     findings: Findings<'a>,
     suppressed: SuppressedList<'a>,
     /// Findings a per-rule cap left out (the verdict counts them).
@@ -89,7 +89,11 @@ pub(super) fn file(result: &FileResult) -> File<'_> {
         format: result.format,
         channel: &result.channel,
         verdict: result.report.verdict,
-        triage: &result.report.triage,
+        triage: result
+            .report
+            .triage
+            .as_ref()
+            .map(|t| super::TriageJson::new(t, &result.text, &result.report.redactions)),
         findings: Findings {
             cx: cx.clone(),
             findings: &result.report.findings,

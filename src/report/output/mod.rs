@@ -100,6 +100,67 @@ pub fn display_path(path: &Path) -> String {
         .collect()
 }
 
+/// A triage result as JSON: the category, the priority, the weight each category
+/// gathered, and the evidence that decided, with its text (redacted text masked).
+#[derive(serde::Serialize)]
+pub struct TriageJson<'a> {
+    category: Option<&'a str>,
+    priority: Option<u8>,
+    scores: serde_json::Map<String, serde_json::Value>,
+    evidence: Vec<TriageEvidenceJson<'a>>,
+}
+
+#[derive(serde::Serialize)]
+struct TriageEvidenceJson<'a> {
+    decides: &'a str,
+    weight: f64,
+    found: Vec<FoundJson<'a>>,
+}
+
+#[derive(serde::Serialize)]
+struct FoundJson<'a> {
+    start: usize,
+    end: usize,
+    text: std::borrow::Cow<'a, str>,
+}
+
+impl<'a> TriageJson<'a> {
+    /// The JSON of a triage result on `text`.
+    pub fn new(
+        t: &'a crate::report::TriageResult,
+        text: &'a str,
+        redactions: &'a crate::report::Redactions,
+    ) -> TriageJson<'a> {
+        TriageJson {
+            category: t.category.as_deref(),
+            priority: t.priority,
+            scores: t
+                .scores
+                .iter()
+                .map(|(c, s)| (c.clone(), serde_json::json!(s)))
+                .collect(),
+            evidence: t
+                .evidence
+                .iter()
+                .map(|e| TriageEvidenceJson {
+                    decides: &e.decides,
+                    weight: e.weight,
+                    found: e
+                        .spans
+                        .iter()
+                        .filter(|r| text.get((*r).clone()).is_some())
+                        .map(|r| FoundJson {
+                            start: r.start,
+                            end: r.end,
+                            text: redactions.mask(text, r.clone()),
+                        })
+                        .collect(),
+                })
+                .collect(),
+        }
+    }
+}
+
 /// Counts over a whole run.
 #[derive(Debug, Clone, Copy, Default, serde::Serialize)]
 pub struct Summary {

@@ -3,14 +3,15 @@
 //! ```json
 //! {"id": "post-17", "verdict": "block", "reasons": [{"rule": "…", "category": "…",
 //!  "level": "error", "message": "…", "span": {"start": 3, "end": 9}, "review": false}],
-//!  "triage": {"category": "support", "priority": 2}}
+//!  "triage": {"category": "support", "priority": 2, "scores": {"support": 3},
+//!   "evidence": [{"decides": "support", "weight": 2, "found": [{"start": 0, "end": 9, "text": "help me"}]}]}}
 //! ```
 
 use serde::Serialize;
 use serde_json::Value;
 
 use crate::report::finding::Finding;
-use crate::report::{Report, TriageResult, Verdict};
+use crate::report::{Report, Verdict};
 
 /// A verdict on one draft, with the reasons for it.
 #[derive(Serialize)]
@@ -21,8 +22,8 @@ pub struct VerdictRecord<'a> {
     pub verdict: Verdict,
     /// Every finding, as a reason.
     pub reasons: Reasons<'a>,
-    /// The conversation's triage.
-    pub triage: &'a Option<TriageResult>,
+    /// The conversation's triage, with the evidence that decided it.
+    pub triage: Option<super::TriageJson<'a>>,
     /// Reasons a per-rule cap left out (the verdict counts them).
     #[serde(skip_serializing_if = "is_zero")]
     pub truncated: usize,
@@ -69,12 +70,15 @@ impl Serialize for Reasons<'_> {
 
 impl<'a> VerdictRecord<'a> {
     /// The record for a report on the draft `id`.
-    pub fn new(id: &'a Value, report: &'a Report) -> VerdictRecord<'a> {
+    pub fn new(id: &'a Value, text: &'a str, report: &'a Report) -> VerdictRecord<'a> {
         VerdictRecord {
             id,
             verdict: report.verdict,
             reasons: Reasons(&report.findings),
-            triage: &report.triage,
+            triage: report
+                .triage
+                .as_ref()
+                .map(|t| super::TriageJson::new(t, text, &report.redactions)),
             truncated: report.truncated,
         }
     }

@@ -1,0 +1,143 @@
+//! Phone numbers, checked against real numbering plans (Google's libphonenumber
+//! metadata, through the `phonenumber` crate).
+//!
+//! A number written with `+` is checked in its own country; one written without is
+//! tried in each of the given regions, in order. Either way it must be valid there,
+//! be a number a person answers (fixed line, mobile, personal, VoIP or pager: not
+//! toll-free, premium-rate, shared-cost or a company's universal number), and be
+//! grouped the way that country writes its numbers — so that a date, an invoice
+//! number or a register number that happens to have the right digits is not taken
+//! for one.
+
+use phonenumber::country::Id;
+use phonenumber::{Mode, PhoneNumber, Type};
+
+/// The regions tried for numbers without a country code when a rule names none.
+pub const DEFAULT_REGIONS: &[&str] = &[
+    "US", "GB", "DE", "FR", "ES", "IT", "NL", "IN", "JP", "CN", "AU", "BR", "MX", "IL", "PH", "TR",
+];
+
+/// A region code (`US`, `GB`, …), if libphonenumber knows it.
+pub fn region(code: &str) -> Option<Id> {
+    code.trim().to_ascii_uppercase().parse().ok()
+}
+
+/// Where digit groups end, as counts of digits from the start.
+fn boundaries(text: &str) -> (String, Vec<usize>) {
+    let mut digits = String::new();
+    let mut ends = Vec::new();
+    let mut in_group = false;
+    for c in text.chars() {
+        if c.is_ascii_digit() {
+            digits.push(c);
+            in_group = true;
+        } else if in_group {
+            ends.push(digits.len());
+            in_group = false;
+        }
+    }
+    if in_group {
+        ends.push(digits.len());
+    }
+    (digits, ends)
+}
+
+/// Whether the written grouping agrees with the country's own: the digits are the
+/// same (but for a national prefix the writer added), and one grouping refines
+/// the other.
+fn grouped_as(written: &str, formatted: &str) -> bool {
+    let (w_digits, mut w_ends) = boundaries(written);
+    let (f_digits, f_ends) = boundaries(formatted);
+    if w_ends.len() < 2 {
+        // One run of digits says nothing about how it was meant to be read.
+        return false;
+    }
+    if w_digits != f_digits {
+        // `1-800-…` or `0…` in front of a format that leaves the prefix out.
+        let Some(extra) = w_digits.strip_suffix(f_digits.as_str()).map(str::len) else {
+            return false;
+        };
+        if extra == 0 || extra > 2 || w_ends.first() != Some(&extra) {
+            return false;
+        }
+        w_ends = w_ends.iter().skip(1).map(|e| e - extra).collect();
+    }
+    // A country that writes a number as one run of digits gives no grouping to
+    // agree with.
+    if f_ends.len() < 2 {
+        return false;
+    }
+    let subset = |a: &[usize], b: &[usize]| a.iter().all(|e| b.contains(e));
+    subset(&f_ends, &w_ends) || subset(&w_ends, &f_ends)
+}
+
+fn answered_by_a_person(number: &PhoneNumber) -> bool {
+    let database = &*phonenumber::metadata::DATABASE;
+    matches!(
+        number.number_type(database),
+        Type::FixedLine
+            | Type::Mobile
+            | Type::FixedLineOrMobile
+            | Type::PersonalNumber
+            | Type::Voip
+            | Type::Pager
+    )
+}
+
+/// Whether `text` is a phone number a person answers, written as its country
+/// writes it; numbers without `+` are tried in each of `regions`.
+pub fn phone(text: &str, regions: &[Id]) -> bool {
+    let digits = text.chars().filter(char::is_ascii_digit).count();
+    if !(7..=15).contains(&digits) {
+        return false;
+    }
+    let ok = |number: &PhoneNumber, mode: Mode| {
+        phonenumber::is_valid(number)
+            && answered_by_a_person(number)
+            && grouped_as(text, &number.format().mode(mode).to_string())
+    };
+    if text.trim_start().starts_with('+') {
+        return phonenumber::parse(None, text).is_ok_and(|n| ok(&n, Mode::International));
+    }
+    regions
+        .iter()
+        .any(|&r| phonenumber::parse(Some(r), text).is_ok_and(|n| ok(&n, Mode::National)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn defaults() -> Vec<Id> {
+        DEFAULT_REGIONS.iter().filter_map(|r| region(r)).collect()
+    }
+
+    #[test]
+    fn national_and_international_formats() {
+        let regions = defaults();
+        for n in [
+            "(212)555-0199",
+            "(212) 555-0199",
+            "212.555.0199",
+            "+1 212 555 0199",
+            "+49 (30) 1234 5678",
+            "030 1234 5678",
+            "03-1234-5678",
+            "0917 123 4567",
+            "0532 123 45 67",
+            "138 0013 8000",
+            "+44 20 7946 0958",
+        ] {
+            assert!(phone(n, &regions), "{n}");
+        }
+        for n in [
+            "212 055 0199",   // an exchange cannot start with 0
+            "1-800-555-0199", // toll-free
+            "2001-10-25",     // a date
+            "7138536161",     // no grouping to go by
+            "12:30",
+        ] {
+            assert!(!phone(n, &regions), "{n}");
+        }
+    }
+}

@@ -1,0 +1,163 @@
+//! Secrets: whether the value of a credential looks real, not a placeholder that a
+//! how-to post shows (`${PASSWORD}`, `<password>`, `changeme`, `xxxx`, `EXAMPLE`).
+
+/// The value in an assignment or credential form: after `://user:`, or after the
+/// first `=`, `:` or ` is `, without quotes and trailing punctuation; the whole text
+/// for a bare token.
+pub fn value_of(text: &str) -> &str {
+    if let Some(rest) = text.split_once("://").map(|(_, r)| r) {
+        // scheme://user:password@host
+        if let Some((userinfo, _)) = rest.split_once('@') {
+            if let Some((_, pass)) = userinfo.split_once(':') {
+                return pass;
+            }
+        }
+    }
+    let lower = text.to_ascii_lowercase();
+    let cut = [":=", "=>", "=", ":", " is "]
+        .iter()
+        .filter_map(|sep| lower.find(sep).map(|i| (i, sep.len())))
+        .min();
+    let value = match cut {
+        Some((i, len)) => &text[i + len..],
+        None => text,
+    };
+    value
+        .trim()
+        .trim_matches(|c: char| matches!(c, '"' | '\'' | '`' | ',' | ';' | ')' | '('))
+        .trim()
+}
+
+/// Pieces that mark a value as a stand-in wherever they stand in it.
+const PLACEHOLDER_PARTS: &[&str] = &[
+    "example",
+    "changeme",
+    "change_me",
+    "change-me",
+    "placeholder",
+    "redacted",
+    "dummy",
+    "your_",
+    "your-",
+    "yourpass",
+    "yoursecret",
+    "yourtoken",
+    "xxxx",
+    "****",
+    "...",
+    "…",
+];
+
+/// Whole values that are stand-ins.
+const PLACEHOLDER_VALUES: &[&str] = &[
+    "password",
+    "passwd",
+    "secret",
+    "token",
+    "apikey",
+    "api_key",
+    "test",
+    "testing",
+    "sample",
+    "todo",
+    "tbd",
+    "null",
+    "none",
+    "nil",
+    "undefined",
+    "true",
+    "false",
+    "foo",
+    "bar",
+    "foobar",
+    "here",
+    "value",
+    "string",
+    "1234",
+    "12345",
+    "123456",
+    "abcd",
+    "qwerty",
+];
+
+/// Whether a credential's value is a placeholder rather than a real secret.
+pub fn is_placeholder(value: &str) -> bool {
+    let v = value.trim();
+    if v.chars().count() < 4 {
+        return true;
+    }
+    // Template and shell variables, and things in angle or square brackets.
+    if v.starts_with(['$', '%', '<', '[', '{']) || v.ends_with(['>', ']', '}']) {
+        return true;
+    }
+    let lower = v.to_ascii_lowercase();
+    if PLACEHOLDER_PARTS.iter().any(|p| lower.contains(p))
+        || PLACEHOLDER_VALUES.contains(&lower.as_str())
+    {
+        return true;
+    }
+    // One character repeated for most of the value (`xxxxxxxx`, `ghp_aaaa…`).
+    let chars: Vec<char> = v.chars().collect();
+    let most = chars
+        .iter()
+        .map(|c| chars.iter().filter(|d| d.eq_ignore_ascii_case(c)).count())
+        .max()
+        .unwrap_or(0);
+    most * 2 > chars.len()
+}
+
+/// Shannon entropy of a value, in bits per character.
+pub fn entropy(value: &str) -> f64 {
+    let mut counts = std::collections::HashMap::new();
+    let mut n = 0usize;
+    for c in value.chars() {
+        *counts.entry(c).or_insert(0usize) += 1;
+        n += 1;
+    }
+    if n == 0 {
+        return 0.0;
+    }
+    counts
+        .values()
+        .map(|&k| {
+            let p = k as f64 / n as f64;
+            -p * p.log2()
+        })
+        .sum()
+}
+
+/// Whether a credential form's value is a real secret: not a placeholder, and not
+/// so regular that it cannot be one (at least 2 bits of entropy per character).
+pub fn secret(text: &str) -> bool {
+    let value = value_of(text);
+    !is_placeholder(value) && entropy(value) >= 2.0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn real_values_pass_and_placeholders_do_not() {
+        for real in [
+            "password: hunter22x",
+            "\"client_secret\": \"q8Rz3LkP0vWm2NnT\"",
+            "db_pass=Tr0ub4dor&3",
+            "postgres://admin:S3cr3tPw@db.internal:5432/app",
+            "ghp_R8d2kLq0XzP4mN7vB3cT9yW1uH6jF5sA2eG0",
+        ] {
+            assert!(secret(real), "{real}");
+        }
+        for fake in [
+            "password: ${PASSWORD}",
+            "password=<password>",
+            "api_key = changeme",
+            "ghp_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
+            "AKIAIOSFODNN7EXAMPLE",
+            "password=",
+            "token: ****************",
+        ] {
+            assert!(!secret(fake), "{fake}");
+        }
+    }
+}
