@@ -117,7 +117,7 @@ fn json_output_is_versioned_and_complete() {
 fn stdin_with_a_file_name_and_fail_on() {
     let run = tenet(
         &["check", "--stdin-filename", "post.md", "-"],
-        Some("Thanks guys\n"),
+        Some("Thanks guys, the launch went well and the team shipped on time.\n"),
     );
     assert_eq!(run.code, 0, "a hint does not fail by default");
     assert!(
@@ -126,7 +126,10 @@ fn stdin_with_a_file_name_and_fail_on() {
         "{}",
         run.stdout
     );
-    let run = tenet(&["check", "--fail-on", "hint", "-"], Some("Thanks guys\n"));
+    let run = tenet(
+        &["check", "--fail-on", "hint", "-"],
+        Some("Thanks guys, the launch went well and the team shipped on time.\n"),
+    );
     assert_eq!(run.code, 1);
     let run = tenet(&["check", "-"], Some("All good here, nothing to see.\n"));
     assert_eq!(run.code, 0);
@@ -182,7 +185,7 @@ fn a_missing_path_is_reported_and_the_rest_still_checked() {
     );
     assert_eq!(run.code, 2);
     assert!(run.stderr.contains("no-such-file.md: cannot read"));
-    assert!(run.stdout.contains("add-value.empty-reaction"));
+    assert!(run.stdout.contains("add-value.near-empty"));
 }
 
 #[test]
@@ -296,7 +299,7 @@ fn usage_errors_exit_2() {
 
 #[test]
 fn moderate_answers_every_line() {
-    let input = "{\"id\": 1, \"text\": \"Card 4111 1111 1111 1111 visa\"}\nnot json\n{\"id\": \"b\", \"text\": \"worst airline ever, outage again\", \"channel\": \"external\"}\n{\"id\": 3, \"text\": \"Lovely day.\"}\n";
+    let input = "{\"id\": 1, \"text\": \"Card 4111 1111 1111 1111 visa\"}\nnot json\n{\"id\": \"b\", \"text\": \"worst airline ever, outage again\", \"channel\": \"external\"}\n{\"id\": 3, \"text\": \"The new lounge in terminal B opens on Monday at 6 am.\"}\n";
     let run = tenet(&["moderate"], Some(input));
     assert_eq!(run.code, 0, "{}", run.stderr);
     let lines: Vec<serde_json::Value> = run

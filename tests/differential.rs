@@ -195,6 +195,7 @@ fn atom(span_rule: bool) -> BoxedStrategy<String> {
                 .boxed(),
         );
         options.push(Just("overlaps helper.anchor".to_string()).boxed());
+        options.push(patterns().prop_map(|p| format!("matches {p}")).boxed());
     }
     prop::strategy::Union::new(options).boxed()
 }

@@ -124,16 +124,51 @@ const FORWARD_MARKERS: &[&str] = &[
 /// Plain-text regions from `from` on: `>` quoted lines, forwarded or replied-to
 /// text, the signature after a `-- ` line, attachment lines, and footers.
 pub(super) fn plain_regions(text: &str, from: usize) -> Vec<(Range<usize>, Scope)> {
+    let mut out = parts(text, from);
+    // A title written as `# …` on the first line is a heading, as in Markdown.
+    let body = &text[from..];
+    let lead = body.len() - body.trim_start_matches(['\n', '\r', ' ']).len();
+    let first = &body[lead..];
+    if first.starts_with("# ") {
+        let end = first.find('\n').map_or(first.len(), |i| i);
+        out.push((from + lead..from + lead + end, Scope::Heading));
+    }
+    // Without a `-- ` line, the signature is found by its shape.
+    if !out.iter().any(|(_, s)| *s == Scope::Signature) {
+        let end = out
+            .iter()
+            .filter(|(_, s)| *s == Scope::Forward)
+            .map(|(r, _)| r.start)
+            .min()
+            .unwrap_or(text.len());
+        if let Some(start) = signature_start(text, from, end) {
+            out.push((start..end, Scope::Signature));
+        }
+    }
+    out
+}
+
+/// The regions of the parts of a plain-text body: quotes, forwarded text, a
+/// signature after `-- `, attachments and footers.
+fn parts(text: &str, from: usize) -> Vec<(Range<usize>, Scope)> {
     let mut out = Vec::new();
     let mut at = from;
     let mut quote_start: Option<usize> = None;
     // Where the current part (the new text, or a forwarded message) began to hold
     // text, and whether a footer has started in it.
-    let mut part_has_text = false;
+    let mut part_words = 0;
     let mut footer_start: Option<usize> = None;
+    // A footer closes its part: one that runs on for more lines than a footer has
+    // was the message itself ("This message contains the latest issue…").
     let close_footer = |out: &mut Vec<(Range<usize>, Scope)>, start: Option<usize>, end: usize| {
         if let Some(s) = start {
-            out.push((s..end, Scope::Footer));
+            let lines = text[s..end]
+                .lines()
+                .filter(|l| !l.trim().is_empty())
+                .count();
+            if lines <= MAX_FOOTER_LINES {
+                out.push((s..end, Scope::Footer));
+            }
         }
     };
     while at < text.len() {
@@ -160,7 +195,7 @@ pub(super) fn plain_regions(text: &str, from: usize) -> Vec<(Range<usize>, Scope
             out.push((at..text.len(), Scope::Forward));
             // The forwarded message has attachments and footers of its own.
             out.extend(
-                plain_regions(text, end)
+                parts(text, end)
                     .into_iter()
                     .filter(|(_, s)| matches!(s, Scope::Attachment | Scope::Footer)),
             );
@@ -176,11 +211,18 @@ pub(super) fn plain_regions(text: &str, from: usize) -> Vec<(Range<usize>, Scope
             }
             _ => {}
         }
-        if !quoted && footer_start.is_none() && part_has_text && opens_footer(trimmed) {
+        // A footer follows a body of some length.
+        if !quoted
+            && footer_start.is_none()
+            && part_words >= MIN_BODY_WORDS
+            && opens_footer(trimmed)
+        {
             footer_start = Some(at);
         }
-        if !trimmed.is_empty() && !is_attachment_line(trimmed) {
-            part_has_text = true;
+        // A `# title` line opening the text is its heading, not body text.
+        let title = at == from && trimmed.starts_with("# ");
+        if !trimmed.is_empty() && !is_attachment_line(trimmed) && !title && footer_start.is_none() {
+            part_words += trimmed.split_whitespace().count();
         }
         at = end;
     }
@@ -257,6 +299,149 @@ fn attachments(text: &str, from: usize, to: usize) -> Vec<(Range<usize>, Scope)>
     }
     out
 }
+
+/// Lines that close a letter: a signature follows them.
+const SIGN_OFFS: &[&str] = &[
+    "regards",
+    "best regards",
+    "kind regards",
+    "warm regards",
+    "warmest regards",
+    "best wishes",
+    "best",
+    "thanks",
+    "thank you",
+    "many thanks",
+    "thanks again",
+    "cheers",
+    "sincerely",
+    "sincerely yours",
+    "yours",
+    "yours truly",
+    "yours sincerely",
+    "respectfully",
+    "all the best",
+    "take care",
+    "thx",
+    "rgds",
+    "cordially",
+];
+
+/// Words that mark a line as contact details, a title or an organisation.
+const CONTACT_WORDS: &[&str] = &[
+    "phone",
+    "tel",
+    "tel.",
+    "fax",
+    "mobile",
+    "cell",
+    "direct",
+    "office",
+    "e-mail",
+    "email",
+    "www",
+    "http",
+    "president",
+    "vice president",
+    "director",
+    "manager",
+    "assistant",
+    "department",
+    "dept",
+    "corporation",
+    "corp",
+    "inc",
+    "llc",
+    "ltd",
+    "group",
+    "company",
+    "university",
+    "publisher",
+    "editor",
+    "chairman",
+    "ceo",
+    "cfo",
+    "coo",
+    "counsel",
+    "partner",
+    "analyst",
+    "associate",
+    "executive",
+    "secretary",
+    "officer",
+    "suite",
+    "street",
+];
+
+/// Where a signature without a `-- ` line starts in `from..to`: at a sign-off line
+/// ("Regards,") followed by a few short lines, or at a trailing block of at least
+/// two short lines that holds contact details, a title or an organisation.
+fn signature_start(text: &str, from: usize, to: usize) -> Option<usize> {
+    // The lines of the part, as (start, trimmed text).
+    let mut lines: Vec<(usize, &str)> = Vec::new();
+    let mut at = from;
+    while at < to {
+        let end = text[at..to].find('\n').map_or(to, |i| at + i + 1);
+        lines.push((at, text[at..end].trim()));
+        at = end;
+    }
+    let short = |l: &str| l.chars().count() <= 60 && l.split_whitespace().count() <= 8;
+    let contact = |l: &str| {
+        let lower = l.to_ascii_lowercase();
+        let digits = l.chars().filter(char::is_ascii_digit).count();
+        digits >= 7
+            || lower.contains('@')
+            || CONTACT_WORDS.iter().any(|w| {
+                lower
+                    .split(|c: char| !c.is_alphanumeric() && c != '.' && c != '-')
+                    .any(|word| word == *w)
+            })
+    };
+    // The trailing run of short (or blank) lines.
+    let mut run_start = lines.len();
+    for (i, (_, l)) in lines.iter().enumerate().rev() {
+        if l.is_empty() || short(l) {
+            run_start = i;
+        } else {
+            break;
+        }
+    }
+    let run = &lines[run_start..];
+    // A sign-off line inside the trailing run, or just before it.
+    let sign_off = |l: &str| {
+        let bare = l
+            .trim_end_matches([',', '.', '!', ';', '-'])
+            .trim()
+            .to_ascii_lowercase();
+        SIGN_OFFS.contains(&bare.as_str())
+    };
+    if let Some((start, _)) = lines[run_start.saturating_sub(1)..]
+        .iter()
+        .find(|(_, l)| sign_off(l))
+    {
+        return Some(*start);
+    }
+    // The block must stand apart: a blank line before it, or the part's start.
+    let first_filled = run_start + run.iter().position(|(_, l)| !l.is_empty())?;
+    if first_filled > 0 && !lines[first_filled - 1].1.is_empty() {
+        return None;
+    }
+    let filled: Vec<&(usize, &str)> = run.iter().filter(|(_, l)| !l.is_empty()).collect();
+    let is_attachment = |l: &str| is_attachment_line(l);
+    let text_lines: Vec<&&(usize, &str)> =
+        filled.iter().filter(|(_, l)| !is_attachment(l)).collect();
+    if text_lines.len() >= 2 && text_lines.len() <= 10 && text_lines.iter().any(|(_, l)| contact(l))
+    {
+        return text_lines.first().map(|(start, _)| *start);
+    }
+    None
+}
+
+/// The fewest words of body before a footer.
+const MIN_BODY_WORDS: usize = 10;
+
+/// The most non-blank lines a footer has.
+const MAX_FOOTER_LINES: usize = 30;
 
 /// How footers begin: legal notices, list and unsubscribe lines, free-mail ads.
 const FOOTER_OPENERS: &[&str] = &[

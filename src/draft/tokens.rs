@@ -8,8 +8,9 @@ use aho_corasick::AhoCorasick;
 use super::Scope;
 use crate::text::fold::is_word_char;
 
-/// The byte ranges of the words of `text`: runs of word characters, joined across
-/// an apostrophe (`don't` is one word).
+/// The byte ranges of the words of `text`: runs of word characters with at least
+/// one letter or digit (a variation selector or joiner alone is not a word), joined
+/// across an apostrophe (`don't` is one word).
 pub(super) fn words(text: &str) -> Vec<Range<usize>> {
     let bytes = text.as_bytes();
     // The character at `i` and its length; ASCII without decoding.
@@ -23,23 +24,28 @@ pub(super) fn words(text: &str) -> Vec<Range<usize>> {
     };
     let mut out = Vec::with_capacity(text.len() / 6);
     let mut start: Option<usize> = None;
+    let mut alnum = false;
     let mut i = 0;
     while i < bytes.len() {
         let (c, len) = char_at(i);
         if is_word_char(c) {
             start.get_or_insert(i);
+            alnum |= c.is_alphanumeric();
         } else if let Some(s) = start {
             let next = i + len;
             let joins =
                 matches!(c, '\'' | '’') && next < bytes.len() && is_word_char(char_at(next).0);
             if !joins {
-                out.push(s..i);
+                if alnum {
+                    out.push(s..i);
+                }
                 start = None;
+                alnum = false;
             }
         }
         i += len;
     }
-    if let Some(s) = start {
+    if let (Some(s), true) = (start, alnum) {
         out.push(s..text.len());
     }
     out
@@ -80,13 +86,17 @@ pub(super) fn inline_regions(text: &str, out: &mut Vec<(Range<usize>, Scope)>) {
     candidates.sort_unstable();
     // Regions do not nest: a start inside the last region found is skipped.
     let mut cursor = 0;
+    // Where the last hashtag ended: `#one#two` is two hashtags.
+    let mut hashtag_end = None;
     for i in candidates {
         if i < cursor {
             continue;
         }
         let b = bytes[i];
         // `b` is ASCII, so `i` is a character boundary.
-        let boundary = prev_char(i).is_none_or(|c| !is_word_char(c) && c != '&' && c != '/');
+        let after_hashtag = b == b'#' && hashtag_end == Some(i);
+        let boundary =
+            after_hashtag || prev_char(i).is_none_or(|c| !is_word_char(c) && c != '&' && c != '/');
         if !boundary {
             continue;
         }
@@ -105,6 +115,9 @@ pub(super) fn inline_regions(text: &str, out: &mut Vec<(Range<usize>, Scope)>) {
                 };
                 out.push((i..i + 1 + body.len(), scope));
                 cursor = i + 1 + body.len();
+                if b == b'#' {
+                    hashtag_end = Some(cursor);
+                }
             }
         } else if is(i, "http://") || is(i, "https://") || is(i, "www.") {
             let len = url_len(&text[i..]);

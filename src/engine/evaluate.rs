@@ -242,6 +242,15 @@ impl Cx<'_> {
                 }
                 !visible.hits.is_empty()
             }
+            Cond::Matches(m) => {
+                let Some(at) = at else { return false };
+                let all = self.visible(*m, ScopeSet::EMPTY);
+                let first = all.hits.partition_point(|h| h.span.start < at.start);
+                let last = all.hits.partition_point(|h| h.span.start < at.end);
+                all.hits[first..last.max(first)]
+                    .iter()
+                    .any(|h| h.span.end <= at.end)
+            }
             Cond::Overlaps(m) => {
                 let Some(at) = at else { return false };
                 let all = self.visible(*m, ScopeSet::EMPTY);

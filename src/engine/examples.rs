@@ -73,10 +73,10 @@ fn with_values(rule: &Rule, example: &Example, overrides: &Overrides) -> Result<
 }
 
 fn run_one(engine: &Engine, rule: &Rule, example: &Example) -> Result<(), String> {
-    let draft = Draft::new(
-        example.text.clone(),
-        Format::detect(Some(Path::new("example.md")), &example.text),
-    );
+    let format = example
+        .format
+        .unwrap_or_else(|| Format::detect(Some(Path::new("example.md")), &example.text));
+    let draft = Draft::new(example.text.clone(), format);
     let options = match &example.channel {
         Some(channel) => Options::on(channel.clone()),
         None => Options::default(),

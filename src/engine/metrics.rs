@@ -19,6 +19,7 @@ pub struct Metrics {
     chars: f64,
     lines: f64,
     quoted: f64,
+    hashtag_run: f64,
     /// Words of each class, in [`WordClass::ALL`] order.
     classes: [f64; 5],
 }
@@ -51,7 +52,9 @@ impl Group {
             | Metric::Quoted
             | Metric::Count(_)
             | Metric::ClassWords(_) => Group::Words,
-            Metric::Links | Metric::Hashtags | Metric::Mentions => Group::Regions,
+            Metric::Links | Metric::Hashtags | Metric::Mentions | Metric::HashtagRun => {
+                Group::Regions
+            }
             Metric::Sentences
             | Metric::Exclamations
             | Metric::Chars
@@ -131,13 +134,26 @@ impl Metrics {
 
     fn regions_pass(&mut self, draft: &Draft, hidden: ScopeSet) {
         let m = self;
+        let mut run = 0.0;
+        let mut last_hashtag_end: Option<usize> = None;
         for (r, s) in &draft.regions {
             if draft.scopes_at(r.start).intersects(hidden) {
                 continue;
             }
             match s {
                 Scope::Url => m.links += 1.0,
-                Scope::Hashtag => m.hashtags += 1.0,
+                Scope::Hashtag => {
+                    m.hashtags += 1.0;
+                    // In the same run when only spaces and punctuation stand between.
+                    let joined = last_hashtag_end.is_some_and(|end| {
+                        !draft.text[end.min(r.start)..r.start]
+                            .chars()
+                            .any(crate::text::fold::is_word_char)
+                    });
+                    run = if joined { run + 1.0 } else { 1.0 };
+                    m.hashtag_run = f64::max(m.hashtag_run, run);
+                    last_hashtag_end = Some(r.end);
+                }
                 Scope::Mention => m.mentions += 1.0,
                 _ => {}
             }
@@ -208,6 +224,7 @@ impl Metrics {
             Metric::Chars => self.chars,
             Metric::Lines => self.lines,
             Metric::Quoted => self.quoted,
+            Metric::HashtagRun => self.hashtag_run,
             Metric::Count(_) => 0.0,
             Metric::ClassWords(class) => WordClass::ALL
                 .iter()

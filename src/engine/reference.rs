@@ -243,6 +243,11 @@ impl Oracle<'_> {
                 }
                 !found.is_empty()
             }
+            Cond::Matches(m) => at.is_some_and(|at| {
+                hits(rules, *m, &draft.text)
+                    .iter()
+                    .any(|h| h.span.start >= at.start && h.span.end <= at.end)
+            }),
             Cond::Overlaps(m) => at.is_some_and(|at| {
                 hits(rules, *m, &draft.text)
                     .iter()
@@ -332,6 +337,7 @@ fn excepted(rule: &Rule, matched: &str) -> bool {
                 m == t_
             }
         }
+        // Lowering wrapped exception regexes in `^(?:…)$`: they match whole texts.
         Pattern::Regex(r) => regex::Regex::new(&r.source).is_ok_and(|re| re.is_match(matched)),
     })
 }

@@ -232,6 +232,8 @@ pub enum Cond {
     Category(Spanned<String>),
     /// `overlaps RULE`: the match overlaps a match of that rule's `find`.
     Overlaps(Spanned<String>),
+    /// `matches PATTERNS`: a match of the patterns lies inside the rule's match.
+    Matches(Vec<Pattern>, Span),
     /// `METRIC OP NUMBER`.
     Compare {
         /// What is measured.
@@ -338,6 +340,8 @@ pub struct Example {
     pub expected: Option<String>,
     /// `on CHANNEL`.
     pub channel: Option<String>,
+    /// `as FORMAT`: check the example as `markdown`, `text` or `email`.
+    pub format: Option<Spanned<String>>,
     /// `with NAME = "…"`: list or parameter values for this example.
     pub with: Vec<(Spanned<String>, Vec<String>)>,
     /// Where it was written.

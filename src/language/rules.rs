@@ -229,11 +229,13 @@ impl Validator {
         let whole = |ok: bool| ok.then_some(0..text.len());
         match self {
             Validator::Luhn => whole(crate::validate::luhn(text)),
-            Validator::Card => whole(crate::validate::card(text)),
+            Validator::Card => crate::validate::longest_prefix(text, 12, crate::validate::card),
             Validator::Iban => crate::validate::iban(text),
             Validator::Ssn => whole(crate::validate::ssn(text)),
             Validator::Ip => whole(crate::validate::ipv4(text)),
-            Validator::Phone(regions) => whole(crate::validate::phone(text, regions)),
+            Validator::Phone(regions) => {
+                crate::validate::longest_prefix(text, 7, |t| crate::validate::phone(t, regions))
+            }
             Validator::Secret => whole(crate::validate::secret(text)),
         }
     }
@@ -281,9 +283,9 @@ pub struct Rule {
 }
 
 impl Rule {
-    /// Whether a matched text is one of the rule's `except` exceptions: equal to an
-    /// exception term (caseless unless `case`; containing it when `partial`), or
-    /// containing a match of an exception regex.
+    /// Whether a matched text is one of the rule's `except` exclusions: the whole
+    /// match equals an exception term (caseless unless `case`; a `partial` term may
+    /// stand anywhere in it), or an exception regex matches the whole of it.
     pub fn excepts(&self, matched: &str) -> bool {
         self.except.iter().any(|p| match p {
             Pattern::Term(t) if t.case && t.partial => matched.contains(&t.text),
@@ -343,6 +345,8 @@ pub enum Cond {
     Category(String),
     /// The match overlaps a match of this pattern set (another rule's `find`).
     Overlaps(MatcherId),
+    /// A match of this pattern set lies inside the match.
+    Matches(MatcherId),
     /// A metric compared with a number.
     Compare {
         /// The metric.
@@ -393,6 +397,8 @@ pub enum Metric {
     Lines,
     /// Words inside quotations (block quotes, quoted replies).
     Quoted,
+    /// The longest run of hashtags with no words between them.
+    HashtagRun,
     /// Hits of a pattern set.
     Count(MatcherId),
     /// Words of a class.
@@ -413,6 +419,7 @@ impl Metric {
         "chars",
         "lines",
         "quoted",
+        "hashtag-run",
     ];
 
     /// Parses a metric name.
@@ -429,6 +436,7 @@ impl Metric {
             "chars" => Metric::Chars,
             "lines" => Metric::Lines,
             "quoted" => Metric::Quoted,
+            "hashtag-run" => Metric::HashtagRun,
             _ => return None,
         })
     }
@@ -508,6 +516,8 @@ pub struct Example {
     pub expected: Option<String>,
     /// The channel to check on.
     pub channel: Option<String>,
+    /// The format to check as (`None`: Markdown).
+    pub format: Option<crate::draft::Format>,
     /// List or parameter values for this example only.
     pub with: HashMap<String, Vec<String>>,
     /// Where it was written.

@@ -9,6 +9,31 @@ mod phone;
 mod secret;
 
 pub use card::card;
+
+/// The longest prefix of `text` that `check` accepts, dropping whole digit groups
+/// from the end (a greedy match that ran on into the next number is cut back);
+/// at least `min_digits` digits are kept.
+pub fn longest_prefix(
+    text: &str,
+    min_digits: usize,
+    check: impl Fn(&str) -> bool,
+) -> Option<std::ops::Range<usize>> {
+    let mut end = text.len();
+    loop {
+        let candidate = text[..end].trim_end_matches(|c: char| !c.is_ascii_digit());
+        if candidate.chars().filter(char::is_ascii_digit).count() < min_digits {
+            return None;
+        }
+        if check(candidate) {
+            return Some(0..candidate.len());
+        }
+        // Drop the last group of digits and the separator before it.
+        let group_start = candidate
+            .rfind(|c: char| !c.is_ascii_digit())
+            .map(|i| i + 1)?;
+        end = group_start;
+    }
+}
 pub use iban::{iban, length_of as iban_length};
 pub use phone::{phone, region as phone_region, DEFAULT_REGIONS as DEFAULT_PHONE_REGIONS};
 pub use secret::{entropy, is_placeholder, secret, value_of as secret_value};

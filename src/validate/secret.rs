@@ -126,11 +126,29 @@ pub fn entropy(value: &str) -> f64 {
         .sum()
 }
 
+/// How many kinds of character (lower case, upper case, digits, others) a value has.
+fn classes(value: &str) -> usize {
+    let has = |f: fn(&char) -> bool| usize::from(value.chars().any(|c| f(&c)));
+    has(char::is_ascii_lowercase)
+        + has(char::is_ascii_uppercase)
+        + has(char::is_ascii_digit)
+        + has(|c| !c.is_ascii_alphanumeric())
+}
+
 /// Whether a credential form's value is a real secret: not a placeholder, and not
 /// so regular that it cannot be one (at least 2 bits of entropy per character).
+/// After a password keyword any such value counts; after other keywords (`token:`,
+/// `secret =`) the value must also look generated: two kinds of character, or 16
+/// characters or more, so that prose (`Token: appreciation`) is not a secret.
 pub fn secret(text: &str) -> bool {
     let value = value_of(text);
-    !is_placeholder(value) && entropy(value) >= 2.0
+    if is_placeholder(value) || entropy(value) < 2.0 {
+        return false;
+    }
+    let key = text[..text.len() - value.len().min(text.len())].to_ascii_lowercase();
+    let password_key = ["pass", "pwd"].iter().any(|k| key.contains(k));
+    let assigned = key.contains(['=', ':']) || key.contains(" is ");
+    !assigned || password_key || classes(value) >= 2 || value.chars().count() >= 16
 }
 
 #[cfg(test)]
@@ -145,6 +163,7 @@ mod tests {
             "db_pass=Tr0ub4dor&3",
             "postgres://admin:S3cr3tPw@db.internal:5432/app",
             "ghp_R8d2kLq0XzP4mN7vB3cT9yW1uH6jF5sA2eG0",
+            "password is sunshine",
         ] {
             assert!(secret(real), "{real}");
         }
@@ -156,6 +175,7 @@ mod tests {
             "AKIAIOSFODNN7EXAMPLE",
             "password=",
             "token: ****************",
+            "Token: appreciation",
         ] {
             assert!(!secret(fake), "{fake}");
         }

@@ -69,6 +69,17 @@ impl FileCx<'_> {
                 }
                 self.overlaps(rule, names)
             }
+            ast::Cond::Matches(patterns, span) => {
+                if place != CondPlace::SpanRule {
+                    self.error(
+                        span.clone(),
+                        "`matches` asks about a match, and this has no `find`",
+                    );
+                    return None;
+                }
+                let p = self.patterns(patterns, names);
+                Cond::Matches(self.matcher(p, None))
+            }
             ast::Cond::Compare {
                 metric,
                 per,

@@ -2,6 +2,8 @@
 
 use std::collections::HashMap;
 
+use crate::draft::Format;
+
 use super::*;
 
 impl FileCx<'_> {
@@ -55,12 +57,28 @@ impl FileCx<'_> {
                 }
                 with.insert(name.value.clone(), values.clone());
             }
+            let format = match &e.format {
+                None => None,
+                Some(f) => match f.value.as_str() {
+                    "markdown" | "md" => Some(Format::Markdown),
+                    "text" => Some(Format::Text),
+                    "email" => Some(Format::Email),
+                    other => {
+                        self.error(
+                            f.span.clone(),
+                            format!("unknown format `{other}`; known: markdown, text, email"),
+                        );
+                        None
+                    }
+                },
+            };
             out.push(Example {
                 kind: e.kind,
                 text,
                 spans,
                 expected: e.expected.as_deref().map(unescape_brackets),
                 channel: e.channel.clone(),
+                format,
                 with,
                 span: e.span.clone(),
             });

@@ -37,7 +37,17 @@ impl FileCx<'_> {
         } = self.finds_and_fix(r, names, place);
         let find = (place == CondPlace::SpanRule).then(|| self.matcher(patterns, validator));
         let (condition, hidden) = self.conditions(r, names, place, hidden);
-        let except = self.patterns(&r.except, names);
+        // Exception regexes match the whole matched text.
+        let except: Vec<Pattern> = self
+            .patterns(&r.except, names)
+            .into_iter()
+            .map(|p| match p {
+                Pattern::Regex(r) => {
+                    Pattern::Regex(RegexPattern::new(format!("^(?:{})$", r.source), None))
+                }
+                term => term,
+            })
+            .collect();
         if !except.is_empty() && place == CondPlace::DocumentRule {
             if let Some(p) = r.except.first() {
                 self.error(

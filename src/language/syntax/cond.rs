@@ -113,6 +113,10 @@ pub(super) fn cond(pair: P) -> Cond {
         Rule::channel_is => Cond::Channel(first(pair).as_str().to_string()),
         Rule::category_is => Cond::Category(spanned_ident(first(pair))),
         Rule::overlaps => Cond::Overlaps(spanned_ident(first(pair))),
+        Rule::matches => {
+            let whole = span(&pair);
+            Cond::Matches(pattern_list(first(pair)), whole)
+        }
         Rule::compare => {
             let mut metric = None;
             let mut per = None;

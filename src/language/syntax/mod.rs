@@ -415,6 +415,7 @@ fn example(pair: P) -> Example {
         text: String::new(),
         expected: None,
         channel: None,
+        format: None,
         with: vec![],
         span: whole,
     };
@@ -428,6 +429,13 @@ fn example(pair: P) -> Example {
                     ex.expected = Some(string(item));
                 }
                 strings += 1;
+            }
+            Rule::example_option
+                if item.clone().into_inner().next().map(|p| p.as_rule())
+                    == Some(Rule::as_format) =>
+            {
+                let format = item.into_inner().next().and_then(|f| f.into_inner().next());
+                ex.format = format.map(spanned_ident);
             }
             Rule::example_option => {
                 let mut inner = item.into_inner();
