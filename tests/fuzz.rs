@@ -17,6 +17,12 @@ fn cases() -> u32 {
         .unwrap_or(200)
 }
 
+/// The built-in pack, compiled once for every case.
+fn builtin() -> &'static tenet::Checker {
+    static CHECKER: std::sync::OnceLock<tenet::Checker> = std::sync::OnceLock::new();
+    CHECKER.get_or_init(|| tenet::Checker::builtin(&Default::default()).expect("the pack compiles"))
+}
+
 /// The built-in pack's files, the seeds that mutations start from.
 fn seeds() -> Vec<String> {
     tenet::language::builtin::rule_files()
@@ -189,9 +195,8 @@ proptest! {
 
     #[test]
     fn hostile_drafts_never_panic_in_any_output((text, format) in hostile_draft()) {
-        let checker = tenet::Checker::builtin(&Default::default()).expect("the built-in pack compiles");
         let draft = Draft::new(text.clone(), format);
-        let report = checker.check(&draft);
+        let report = builtin().check(&draft);
         for f in &report.findings {
             prop_assert!(text.is_char_boundary(f.span.start) && text.is_char_boundary(f.span.end));
         }

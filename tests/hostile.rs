@@ -266,7 +266,11 @@ fn error_record_keeps_a_readable_id_and_the_line_number() {
         b"\xef\xbb\xbf{\"id\": \"first\", \"text\": \"ok\"}\n{\"id\": \"order-17\"}\nnot json\n",
         &[],
     );
-    assert_eq!(records[0]["verdict"], "allow", "a BOM fails the first line");
+    assert_eq!(records[0]["id"], "first", "a BOM fails the first line");
+    assert!(
+        records[0].get("verdict").is_some(),
+        "a BOM fails the first line"
+    );
     assert_eq!(records[1]["id"], "order-17");
     assert_eq!(records[1]["line"], 2);
     assert_eq!(records[2]["id"], serde_json::Value::Null);
@@ -328,4 +332,18 @@ fn window_around_a_long_span_of_multibyte_characters_is_not_a_panic() {
         "{}",
         text(&out.stdout)
     );
+}
+
+/// Found by the bounded fuzzing in `tests/fuzz.rs`: a rule whose `overlaps` named a
+/// rule with errors kept a placeholder, and running the examples of the rules that
+/// compiled read past the end of the hits.
+#[test]
+fn overlaps_naming_a_broken_rule_leaves_the_rule_out_not_a_panic() {
+    let source = "guideline g {\n rule broken { find /(/\n message \"m\" }\n rule uses { find \"x\"\n unless overlaps broken\n message \"m\"\n bad \"[x]\" }\n}\n";
+    let compiled = compile_str("r.tenet", source);
+    assert!(compiled.has_errors());
+    assert!(compiled.rules.rules.iter().all(|r| r.id != "g.uses"));
+    let engine = tenet::engine::Engine::new(compiled.rules);
+    let outcome = tenet::engine::examples::run(&engine, &Default::default());
+    assert_eq!(outcome.run, 0);
 }

@@ -152,6 +152,30 @@ impl Lowerer {
                 }
             }
         }
+        // A rule (or triage line) that still names a placeholder refers to a rule
+        // that failed to compile: it is left out, as rules with errors are.
+        let matchers = self.set.matchers.len();
+        let unresolved = |c: &Cond| {
+            let mut found = false;
+            c.clone().visit_mut(&mut |c| {
+                if let Cond::Overlaps(m) = c {
+                    found |= *m >= matchers && !map.contains_key(m);
+                }
+            });
+            found
+        };
+        self.set.rules.retain(|r| {
+            !(r.condition.as_ref().is_some_and(unresolved)
+                || r.escalate.iter().any(|(_, c)| unresolved(c)))
+        });
+        self.set
+            .triage
+            .categories
+            .retain(|(_, _, c)| !c.as_ref().is_some_and(unresolved));
+        self.set
+            .triage
+            .priorities
+            .retain(|(_, c)| !c.as_ref().is_some_and(unresolved));
         if map.is_empty() {
             return;
         }
