@@ -164,7 +164,11 @@ const NO_DEBOUNCE: fn() -> Value = || json!({ "tenet": { "debounceMs": 0 } });
 #[test]
 fn open_change_and_diagnose_a_draft() {
     let mut c = Client::start(NO_DEBOUNCE());
-    let d = c.open(DRAFT, "markdown", "Hello team.\n");
+    let d = c.open(
+        DRAFT,
+        "markdown",
+        "Hello team.\nThe quarterly report is ready for review.\n",
+    );
     assert!(d["diagnostics"].as_array().unwrap().is_empty());
     assert_eq!(d["version"], 1);
 
@@ -203,14 +207,22 @@ fn utf8_positions_when_the_client_offers_them() {
         NO_DEBOUNCE(),
         json!({ "general": { "positionEncodings": ["utf-8", "utf-16"] } }),
     );
-    let d = c.open(DRAFT, "markdown", "😀 Thanks guys\n");
+    let d = c.open(
+        DRAFT,
+        "markdown",
+        "😀 Thanks guys\nThe quarterly report is ready for review.\n",
+    );
     assert_eq!(
         d["diagnostics"][0]["range"]["start"],
         json!({ "line": 0, "character": 12 })
     );
     c.shutdown();
     let mut c = Client::start(NO_DEBOUNCE());
-    let d = c.open(DRAFT, "markdown", "😀 Thanks guys\n");
+    let d = c.open(
+        DRAFT,
+        "markdown",
+        "😀 Thanks guys\nThe quarterly report is ready for review.\n",
+    );
     assert_eq!(
         d["diagnostics"][0]["range"]["start"],
         json!({ "line": 0, "character": 10 })
@@ -482,7 +494,11 @@ fn garbage_is_survived() {
         lsp_server::ErrorCode::InternalError as i32
     );
     // An edit far outside the text is clamped.
-    c.open(DRAFT, "markdown", "Hi");
+    c.open(
+        DRAFT,
+        "markdown",
+        "The quarterly report is ready for review. Hi",
+    );
     c.notify(
         "textDocument/didChange",
         json!({ "textDocument": { "uri": DRAFT, "version": 2 }, "contentChanges": [{ "range": { "start": { "line": 40, "character": 3 }, "end": { "line": 99, "character": 0 } }, "text": " guys" }] }),
@@ -529,7 +545,11 @@ fn exit_without_shutdown_is_not_clean() {
 #[test]
 fn debounce_publishes_once_after_a_burst() {
     let mut c = Client::start(json!({ "tenet": { "debounceMs": 150 } }));
-    c.open(DRAFT, "markdown", "x");
+    c.open(
+        DRAFT,
+        "markdown",
+        "x\nThe quarterly report is ready for review.\n",
+    );
     let started = Instant::now();
     for (i, ch) in " guys".chars().enumerate() {
         c.notify(
@@ -632,7 +652,11 @@ fn fuzzed_messages_never_stop_the_server() {
         json!({ "settings": { "tenet": { "debounceMs": 0 } } }),
     );
     c.backlog.clear();
-    let d = c.open(DRAFT, "markdown", "Still here, guys");
+    let d = c.open(
+        DRAFT,
+        "markdown",
+        "Still here, guys. The quarterly report is ready for review.",
+    );
     assert_eq!(codes(&d), ["add-value.inclusive-greeting"]);
     assert!(c.shutdown());
 }
@@ -655,7 +679,7 @@ fn the_binary_serves_over_stdio() {
     let mut send = |body: String| stdin.write_all(frame(&body).as_bytes()).unwrap();
     send(json!({ "jsonrpc": "2.0", "id": 1, "method": "initialize", "params": { "capabilities": {}, "initializationOptions": { "debounceMs": 0 } } }).to_string());
     send("{ this is not json".to_string());
-    send(json!({ "jsonrpc": "2.0", "method": "textDocument/didOpen", "params": { "textDocument": { "uri": DRAFT, "languageId": "markdown", "version": 1, "text": "Thanks guys" } } }).to_string());
+    send(json!({ "jsonrpc": "2.0", "method": "textDocument/didOpen", "params": { "textDocument": { "uri": DRAFT, "languageId": "markdown", "version": 1, "text": "Thanks guys, the quarterly report is ready for review." } } }).to_string());
     send(json!({ "jsonrpc": "2.0", "id": 2, "method": "shutdown" }).to_string());
     send(json!({ "jsonrpc": "2.0", "method": "exit" }).to_string());
     let mut seen = Vec::new();
@@ -768,10 +792,14 @@ fn broken_crlf_rule_pack_does_not_kill_the_debounced_check() {
 fn uri_with_a_non_ascii_authority_is_not_a_path_and_no_panic() {
     let mut c = Client::start(NO_DEBOUNCE());
     let uri = "file://localhost%C3%A9:/x.md";
-    c.open(uri, "markdown", "Thanks guys");
+    c.open(
+        uri,
+        "markdown",
+        "Thanks guys, the quarterly report is ready for review.",
+    );
     c.notify(
         "textDocument/didChange",
-        json!({ "textDocument": { "uri": uri, "version": 2 }, "contentChanges": [{ "text": "Thanks guys." }] }),
+        json!({ "textDocument": { "uri": uri, "version": 2 }, "contentChanges": [{ "text": "Thanks guys, the quarterly report is ready." }] }),
     );
     let d = c.diagnostics(uri);
     assert_eq!(codes(&d), ["add-value.inclusive-greeting"]);
@@ -799,7 +827,11 @@ fn list_file_that_is_stdin_does_not_hang_the_server() {
 #[test]
 fn lone_carriage_returns_end_lines_as_the_client_counts_them() {
     let mut c = Client::start(NO_DEBOUNCE());
-    let d = c.open(DRAFT, "markdown", "Hello\rThanks guys");
+    let d = c.open(
+        DRAFT,
+        "markdown",
+        "Hello\rThanks guys, the quarterly report is ready for review.",
+    );
     let range = &d["diagnostics"][0]["range"];
     assert_eq!(range["start"], json!({ "line": 1, "character": 7 }));
     assert_eq!(range["end"], json!({ "line": 1, "character": 11 }));
