@@ -7,6 +7,7 @@ use std::collections::BTreeSet;
 use super::config::Config;
 use crate::language::diagnostic::{Diagnostic, Severity};
 use crate::language::rules::RuleSet;
+use crate::text::similar;
 
 /// Channels every pack understands, whether or not a rule names them.
 const KNOWN_CHANNELS: &[&str] = &["external", "internal"];
@@ -60,7 +61,7 @@ pub fn check(config: &Config, rules: &RuleSet, lenient: bool) -> Vec<Diagnostic>
             if !channels.contains(&channel.value) {
                 // A channel no rule names is legal (rules simply do not single it
                 // out), so it is a warning, with the near miss when there is one.
-                let message = match closest(&channel.value, &channels) {
+                let message = match similar::closest(&channel.value, &channels) {
                     Some(near) => format!(
                         "no rule names the channel `{}`; did you mean `{near}`?",
                         channel.value
@@ -78,35 +79,10 @@ pub fn check(config: &Config, rules: &RuleSet, lenient: bool) -> Vec<Diagnostic>
 }
 
 fn unknown(what: &str, name: &str, known: &BTreeSet<String>, table: &str) -> String {
-    match closest(name, known) {
+    match similar::closest(name, known) {
         Some(near) => format!("{table}: no {what} is named `{name}`; did you mean `{near}`?"),
         None => format!(
             "{table}: no {what} is named `{name}` in the rules in use (`tenet rules list` shows them)"
         ),
-    }
-}
-
-/// The known name most like `name`, when one is close enough to be a typo.
-pub fn closest<'a>(name: &str, known: impl IntoIterator<Item = &'a String>) -> Option<&'a str> {
-    known
-        .into_iter()
-        .map(|k| (strsim::jaro_winkler(name, k), k))
-        .filter(|(score, _)| *score >= 0.8)
-        .max_by(|a, b| a.0.total_cmp(&b.0))
-        .map(|(_, k)| k.as_str())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn suggests_near_misses_only() {
-        let known: BTreeSet<String> = ["codenames", "customers", "products"]
-            .iter()
-            .map(|s| s.to_string())
-            .collect();
-        assert_eq!(closest("codename", &known), Some("codenames"));
-        assert_eq!(closest("zebra", &known), None);
     }
 }

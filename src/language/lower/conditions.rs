@@ -115,9 +115,9 @@ impl FileCx<'_> {
                         self.error(
                             arg.span.clone(),
                             format!(
-                                "unknown word class `{}`; known: {}",
+                                "unknown word class `{}`; {}",
                                 arg.value,
-                                known.join(", ")
+                                crate::text::similar::hint(&arg.value, &known)
                             ),
                         );
                         return None;
@@ -140,9 +140,12 @@ impl FileCx<'_> {
                     self.error(
                         name.span.clone(),
                         format!(
-                            "unknown metric `{}`; known: {}, words(CLASS), count(…)",
+                            "unknown metric `{}`; {}",
                             name.value,
-                            Metric::NAMES.join(", ")
+                            crate::text::similar::hint(
+                                &name.value,
+                                &[Metric::NAMES, &["words(CLASS)", "count(…)"]].concat()
+                            )
                         ),
                     );
                     return None;

@@ -392,7 +392,10 @@ impl FileCx<'_> {
             "greeting" => classes.greeting.extend(folded),
             other => self.error(
                 c.name.span.clone(),
-                format!("unknown word class `{other}`; known: stop, reaction, greeting"),
+                format!(
+                    "a words block declares no class `{other}`; {}",
+                    crate::text::similar::hint(other, &["stop", "reaction", "greeting"])
+                ),
             ),
         }
     }

@@ -34,7 +34,10 @@ impl FileCx<'_> {
                             let hint = if known.is_empty() {
                                 "declare it with `list NAME = …` or `param NAME = …`".to_string()
                             } else {
-                                format!("known here: {}", known.join(", "))
+                                match crate::text::similar::closest(name, known.iter().copied()) {
+                                    Some(near) => format!("did you mean `{near}`?"),
+                                    None => format!("known here: {}", known.join(", ")),
+                                }
                             };
                             self.error(
                                 p.span.clone(),

@@ -264,7 +264,17 @@ impl FileCx<'_> {
                     Some(l) => match names.lists.get(&l.value) {
                         Some(codes) => codes.clone(),
                         None => {
-                            self.error(l.span.clone(), format!("unknown list `{}`", l.value));
+                            self.error(
+                                l.span.clone(),
+                                format!(
+                                    "unknown list `{}`; {}",
+                                    l.value,
+                                    crate::text::similar::hint(
+                                        &l.value,
+                                        &names.lists.keys().map(String::as_str).collect::<Vec<_>>()
+                                    )
+                                ),
+                            );
                             return None;
                         }
                     },
@@ -286,9 +296,9 @@ impl FileCx<'_> {
                 self.error(
                     name.span.clone(),
                     format!(
-                        "unknown validator `{}`; known: {}",
+                        "unknown validator `{}`; {}",
                         name.value,
-                        Validator::NAMES.join(", ")
+                        crate::text::similar::hint(&name.value, Validator::NAMES)
                     ),
                 );
                 return None;
