@@ -121,6 +121,9 @@ pub struct Rule {
     pub review: bool,
     /// `bad`, `good`, `fixed`.
     pub examples: Vec<Example>,
+    /// Where its `find`, `when`, `unless`, `except` and `escalate` clauses are
+    /// written, in order: what `tenet rules explain` shows of how it decides.
+    pub logic: Vec<Span>,
     /// The whole rule.
     pub span: Span,
 }

@@ -19,6 +19,23 @@ pub fn traits(rule: &Rule) -> Option<String> {
     (!traits.is_empty()).then(|| format!("This rule {}.", traits.join(", ")))
 }
 
+/// The rule's `find`, `when`, `unless`, `except` and `escalate` clauses as
+/// written, each on one line.
+pub fn logic(rule: &Rule) -> Vec<String> {
+    rule.logic
+        .iter()
+        .filter_map(|span| rule.origin.source.get(span.clone()))
+        .map(|clause| {
+            clause
+                .lines()
+                .map(str::trim)
+                .filter(|l| !l.is_empty())
+                .collect::<Vec<_>>()
+                .join(" ")
+        })
+        .collect()
+}
+
 /// The explanation as plain text, examples included.
 pub fn text(rule: &Rule) -> String {
     let mut out = format!(
@@ -37,6 +54,13 @@ pub fn text(rule: &Rule) -> String {
     if let Some(t) = traits(rule) {
         out.push_str(&t);
         out.push('\n');
+    }
+    let logic = logic(rule);
+    if !logic.is_empty() {
+        out.push_str("\nHow it decides:\n");
+        for clause in logic {
+            out.push_str(&format!("  {clause}\n"));
+        }
     }
     let index = LineIndex::new(&rule.origin.source);
     let mut examples = String::new();

@@ -278,6 +278,8 @@ pub struct Rule {
     pub hidden: ScopeSet,
     /// Its examples, which are its tests.
     pub examples: Vec<Example>,
+    /// Where its deciding clauses are written in `origin.source`.
+    pub logic: Vec<Range<usize>>,
     /// Where it was written.
     pub origin: Origin,
 }

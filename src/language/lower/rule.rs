@@ -97,6 +97,7 @@ impl FileCx<'_> {
             review: r.review,
             hidden,
             examples,
+            logic: r.logic.clone(),
             origin: Origin {
                 path: self.file.path.clone(),
                 source: self.file.text.clone(),

@@ -280,10 +280,17 @@ fn rule(pair: P, source: &str, errors: &mut Vec<(Span, String)>) -> Rule_ {
         redact: false,
         review: false,
         examples: vec![],
+        logic: vec![],
         span: whole,
     };
     for item in pair.into_inner() {
         let item_span = span(&item);
+        if matches!(
+            item.as_rule(),
+            Rule::find | Rule::when | Rule::unless | Rule::except | Rule::escalate
+        ) {
+            r.logic.push(item_span.clone());
+        }
         match item.as_rule() {
             Rule::ident => r.id = spanned_ident(item),
             Rule::header_junk => {}

@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# The built-in pack's judgement on the labelled dev set: builds the release binary,
+# scores it with ../shared/devset/score.py, prints the table, and fails when a
+# figure drops below its floor (the figures the pack reaches today, rounded down).
+#
+#   bench/judgement.sh            # table + regression guard
+#   bench/judgement.sh --show misses:add_value   # any score.py option, no guard
+set -euo pipefail
+cd "$(dirname "$0")/.."
+DEVSET=../shared/devset
+if [[ ! -f $DEVSET/score.py ]]; then
+  echo "bench/judgement.sh: $DEVSET/score.py not found; the dev set sits beside the project" >&2
+  exit 2
+fi
+cargo build --release --quiet
+if [[ $# -gt 0 ]]; then
+  exec python3 "$DEVSET/score.py" "$@"
+fi
+python3 "$DEVSET/score.py"
+json=$(mktemp)
+trap 'rm -f "$json"' EXIT
+python3 "$DEVSET/score.py" --json >"$json"
+python3 - "$json" <<'PY'
+import json, sys
+FLOORS = {
+    ("confidentiality", "f1"): 0.93,
+    ("copyright", "f1"): 0.96,
+    ("add_value", "f1"): 0.87,
+    ("disclosure", "f1"): 0.85,
+    ("triage", "accuracy"): 0.88,
+    ("triage", "macro_f1"): 0.77,
+    ("triage", "priority_accuracy"): 0.90,
+}
+score = json.load(open(sys.argv[1]))
+if score["errors"]:
+    sys.exit(f"judgement: {len(score['errors'])} items failed to check: {score['errors'][:3]}")
+failed = []
+for (group, figure), floor in FLOORS.items():
+    table = score["triage"] if group == "triage" else score["categories"][group]
+    if table[figure] < floor:
+        failed.append(f"{group} {figure} {table[figure]:.3f} < floor {floor:.2f}")
+if failed:
+    sys.exit("judgement: below the floor:\n  " + "\n  ".join(failed))
+print(f"judgement: every figure at or above its floor ({len(FLOORS)} checked)")
+PY
