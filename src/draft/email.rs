@@ -385,6 +385,12 @@ fn signature_start(text: &str, from: usize, to: usize) -> Option<usize> {
         lines.push((at, text[at..end].trim()));
         at = end;
     }
+    // A leading `# ` heading (a plain-text draft's title) is neither body nor signature.
+    if let Some(i) = lines.iter().position(|(_, l)| !l.is_empty()) {
+        if lines[i].1.starts_with("# ") {
+            lines.drain(..=i);
+        }
+    }
     let short = |l: &str| l.chars().count() <= 60 && l.split_whitespace().count() <= 8;
     let contact = |l: &str| {
         let lower = l.to_ascii_lowercase();
@@ -421,20 +427,61 @@ fn signature_start(text: &str, from: usize, to: usize) -> Option<usize> {
     {
         return Some(*start);
     }
-    // The block must stand apart: a blank line before it, or the part's start.
-    let first_filled = run_start + run.iter().position(|(_, l)| !l.is_empty())?;
-    if first_filled > 0 && !lines[first_filled - 1].1.is_empty() {
+    // The signature is the trailing paragraphs of the run that each read as one
+    // (a name, a title or contact details, or attachment lines), standing apart
+    // from the body after a blank line.
+    let is_attachment = |l: &str| is_attachment_line(l);
+    let paragraphs: Vec<&[(usize, &str)]> = run
+        .split(|(_, l)| l.is_empty())
+        .filter(|p| !p.is_empty())
+        .collect();
+    let signature_like = |p: &[(usize, &str)]| {
+        looks_like_name(p[0].1)
+            || p.iter().all(|(_, l)| is_attachment(l) || contact(l))
+            || p.iter().any(|(_, l)| contact(l)) && p.len() <= 4
+    };
+    let kept = paragraphs
+        .iter()
+        .rev()
+        .take_while(|p| signature_like(p))
+        .count();
+    let block = &paragraphs[paragraphs.len() - kept..];
+    let first = block.first()?[0].0;
+    let first_index = lines.iter().position(|(at, _)| *at == first)?;
+    let body_before = lines[..first_index].iter().any(|(_, l)| !l.is_empty());
+    if body_before && !lines[first_index - 1].1.is_empty() {
         return None;
     }
-    let filled: Vec<&(usize, &str)> = run.iter().filter(|(_, l)| !l.is_empty()).collect();
-    let is_attachment = |l: &str| is_attachment_line(l);
-    let text_lines: Vec<&&(usize, &str)> =
-        filled.iter().filter(|(_, l)| !is_attachment(l)).collect();
-    if text_lines.len() >= 2 && text_lines.len() <= 10 && text_lines.iter().any(|(_, l)| contact(l))
-    {
-        return text_lines.first().map(|(start, _)| *start);
+    let text_lines: Vec<&str> = block
+        .iter()
+        .flat_map(|p| p.iter())
+        .map(|(_, l)| *l)
+        .filter(|l| !is_attachment(l))
+        .collect();
+    if text_lines.len() < 2 || text_lines.len() > 10 || !text_lines.iter().any(|l| contact(l)) {
+        return None;
     }
-    None
+    // A message that is nothing but a signature opens with a name and says how to
+    // reach its author; otherwise short lines are the message itself.
+    let reachable =
+        |l: &str| l.contains('@') || l.chars().filter(char::is_ascii_digit).count() >= 7;
+    if !body_before && !(looks_like_name(text_lines[0]) && text_lines.iter().any(|l| reachable(l)))
+    {
+        return None;
+    }
+    Some(first)
+}
+
+/// A line that reads as a person's name: two to four capitalised words of
+/// letters ("Kirwin Drouet", "Michelle M. Sheehan"), nothing else.
+fn looks_like_name(line: &str) -> bool {
+    let words: Vec<&str> = line.split_whitespace().collect();
+    (2..=4).contains(&words.len())
+        && words.iter().all(|w| {
+            w.chars().next().is_some_and(char::is_uppercase)
+                && w.chars()
+                    .all(|c| c.is_alphabetic() || matches!(c, '.' | '-' | '\''))
+        })
 }
 
 /// The fewest words of body before a footer.

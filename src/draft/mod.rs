@@ -222,6 +222,34 @@ mod tests {
     }
 
     #[test]
+    fn a_signature_without_dashes_follows_the_body() {
+        let sig = |text: &str| {
+            let d = Draft::new(text.to_string(), Format::Text);
+            scope_texts(&d, Scope::Signature).concat()
+        };
+        // A contact block set off by a blank line after the body.
+        assert_eq!(
+            sig("The figures are in.\n\nJane Doe\nVice President\n713-853-6161\n"),
+            "Jane Doe\nVice President\n713-853-6161\n"
+        );
+        // Short lines that are the message itself are body, not signature.
+        assert_eq!(
+            sig("Kevin's address was wrong. It is\n\n\nkevin@ctcua.org\n"),
+            ""
+        );
+        assert_eq!(
+            sig("Updates\nJane Burns - new cell phone number\nKay Hall - new assistant\n"),
+            ""
+        );
+        // A message that is nothing but a name and a number is all signature,
+        // whatever title it has.
+        assert_eq!(
+            sig("# Fw: #231\n\nKirwin Drouet\n\n713-223-5800\n"),
+            "Kirwin Drouet\n\n713-223-5800\n"
+        );
+    }
+
+    #[test]
     fn hashtags_mentions_and_urls_in_any_format() {
         let text = "Loving it #blessed @acme see https://x.io/p?q=1. mail me@x.com #1";
         let d = Draft::new(text.to_string(), Format::Text);
