@@ -262,12 +262,13 @@ fn is_attachment_line(trimmed: &str) -> bool {
     is_placeholder(&lower) || (names_a_file(&lower) && !lower.contains(' '))
 }
 
-/// Placeholders mail programs leave where a picture or object was.
+/// Placeholders mail programs leave where a picture or object was; a line may
+/// hold several (`[IMAGE]\t[IMAGE]`).
 fn is_placeholder(lower: &str) -> bool {
     (lower.starts_with("<embedded ") && lower.ends_with('>'))
-        || lower == "[image]"
         || lower.starts_with("<<ole object")
         || lower.starts_with("[cid:")
+        || lower.contains("[image]") && lower.replace("[image]", "").trim().is_empty()
 }
 
 /// Attachment regions between `from` and `to`: whole attachment lines, and inline
@@ -283,7 +284,12 @@ fn attachments(text: &str, from: usize, to: usize) -> Vec<(Range<usize>, Scope)>
             let lead = line.len() - line.trim_start().len();
             out.push((at + lead..at + lead + trimmed.len(), Scope::Attachment));
         } else {
-            for (open, close) in [("<<", ">>"), ("(See attached file:", ")")] {
+            for (open, close) in [
+                ("<<", ">>"),
+                ("(See attached file:", ")"),
+                ("[IMAGE", "]"),
+                ("<Embedded ", ">"),
+            ] {
                 let mut from = 0;
                 while let Some(i) = line[from..].find(open) {
                     let s = from + i;

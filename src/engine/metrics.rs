@@ -120,7 +120,8 @@ impl Metrics {
                 .fold((0, 0), |(l, u), c| {
                     (l + 1, u + usize::from(c.is_uppercase()))
                 });
-            if l >= 2 {
+            // Codes such as `S9C040YR0070` are not shouting.
+            if l >= 2 && !word.chars().any(|c| c.is_ascii_digit()) {
                 cased_words += 1;
                 capital_words += usize::from(u == l);
             }

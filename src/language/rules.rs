@@ -42,7 +42,8 @@ pub struct WordClasses {
 impl WordClasses {
     /// The class of one word of a draft (not a mention, hashtag or URL).
     pub fn class_of(&self, word: &str) -> WordClass {
-        if word.chars().all(|c| c.is_ascii_digit()) {
+        // Numbers and codes: `353`, `3pm`, `50M03`.
+        if word.chars().any(|c| c.is_ascii_digit()) {
             return WordClass::Number;
         }
         let folded = crate::text::fold::fold(word);
@@ -69,7 +70,7 @@ pub enum WordClass {
     Reaction,
     /// Greetings and sign-offs.
     Greeting,
-    /// Numbers (all digits).
+    /// Numbers and codes: words with a digit in them (`353`, `3pm`, `50M03`).
     Number,
 }
 

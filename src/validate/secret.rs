@@ -78,6 +78,31 @@ const PLACEHOLDER_VALUES: &[&str] = &[
     "123456",
     "abcd",
     "qwerty",
+    // Words that begin a description of the value, not the value: "Password:
+    // your date of birth", "password is the same", "Password: see below".
+    "your",
+    "yours",
+    "same",
+    "date",
+    "birth",
+    "birthday",
+    "below",
+    "above",
+    "required",
+    "optional",
+    "provided",
+    "attached",
+    "blank",
+    "empty",
+    "hidden",
+    "unchanged",
+    "reset",
+    "expired",
+    "will",
+    "must",
+    "should",
+    "case",
+    "sensitive",
 ];
 
 /// Whether a credential's value is a placeholder rather than a real secret.
@@ -164,6 +189,7 @@ mod tests {
             "postgres://admin:S3cr3tPw@db.internal:5432/app",
             "ghp_R8d2kLq0XzP4mN7vB3cT9yW1uH6jF5sA2eG0",
             "password is sunshine",
+            "Password: WELCOME",
         ] {
             assert!(secret(real), "{real}");
         }
@@ -176,6 +202,8 @@ mod tests {
             "password=",
             "token: ****************",
             "Token: appreciation",
+            "Password: Your",
+            "Password:  Date",
         ] {
             assert!(!secret(fake), "{fake}");
         }
