@@ -309,7 +309,7 @@ fn words_skipped(hidden: ScopeSet) -> ScopeSet {
 /// The class of a word, decided the plain way.
 fn word_class(classes: &WordClasses, word: &str) -> WordClass {
     let lower = fold(word);
-    if !word.is_empty() && word.bytes().all(|b| b.is_ascii_digit()) {
+    if word.bytes().any(|b| b.is_ascii_digit()) {
         WordClass::Number
     } else if classes.reaction.contains(&lower) {
         WordClass::Reaction
