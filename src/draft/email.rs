@@ -242,6 +242,11 @@ const ATTACHMENT_EXTENSIONS: &[&str] = &[
 /// Whether a (trimmed) line is an attachment line: `- name.ext`, `name.ext` alone,
 /// `Attachment: name.ext`, or a placeholder such as `<Embedded Picture (Metafile)>`.
 fn is_attachment_line(trimmed: &str) -> bool {
+    // Every form names a file (`name.ext`) or is a placeholder in brackets; most
+    // lines are neither, and are let go without a copy.
+    if !trimmed.starts_with(['<', '[']) && !trimmed.contains('.') {
+        return false;
+    }
     let lower = trimmed.to_ascii_lowercase();
     let names_a_file = |s: &str| {
         let s = s.trim();
@@ -283,7 +288,7 @@ fn attachments(text: &str, from: usize, to: usize) -> Vec<(Range<usize>, Scope)>
         if !trimmed.is_empty() && is_attachment_line(trimmed) {
             let lead = line.len() - line.trim_start().len();
             out.push((at + lead..at + lead + trimmed.len(), Scope::Attachment));
-        } else {
+        } else if line.contains(['<', '(', '[']) {
             for (open, close) in [
                 ("<<", ">>"),
                 ("(See attached file:", ")"),
@@ -471,8 +476,9 @@ fn signature_start(text: &str, from: usize, to: usize) -> Option<usize> {
     // reach its author; otherwise short lines are the message itself.
     let reachable =
         |l: &str| l.contains('@') || l.chars().filter(char::is_ascii_digit).count() >= 7;
-    if !body_before && !(looks_like_name(text_lines[0]) && text_lines.iter().any(|l| reachable(l)))
-    {
+    let opens_like_signature =
+        looks_like_name(text_lines[0]) && text_lines.iter().any(|l| reachable(l));
+    if !body_before && !opens_like_signature {
         return None;
     }
     Some(first)
@@ -531,8 +537,11 @@ const FOOTER_OPENERS: &[&str] = &[
 
 /// Whether a (trimmed) line opens a footer.
 fn opens_footer(trimmed: &str) -> bool {
-    let lower = trimmed
+    let head = trimmed
         .trim_start_matches(|c: char| !c.is_alphanumeric())
-        .to_ascii_lowercase();
-    FOOTER_OPENERS.iter().any(|o| lower.starts_with(o))
+        .as_bytes();
+    FOOTER_OPENERS.iter().any(|o| {
+        head.get(..o.len())
+            .is_some_and(|h| h.eq_ignore_ascii_case(o.as_bytes()))
+    })
 }

@@ -37,6 +37,9 @@ const NOT_WORDS: ScopeSet =
 pub enum Group {
     /// `words`, `caps`, `quoted`: a pass over the words.
     Words,
+    /// `words(CLASS)`: the words classed, a pass of its own because looking each
+    /// word up costs more than counting it, and conditions rarely get that far.
+    Classes,
     /// `links`, `hashtags`, `mentions`: a pass over the regions.
     Regions,
     /// `sentences`, `exclamations`, `chars`, `lines`, `emoji`: a pass over the characters.
@@ -47,11 +50,8 @@ impl Group {
     /// The group a named metric belongs to.
     pub fn of(metric: Metric) -> Group {
         match metric {
-            Metric::Words
-            | Metric::Caps
-            | Metric::Quoted
-            | Metric::Count(_)
-            | Metric::ClassWords(_) => Group::Words,
+            Metric::Words | Metric::Caps | Metric::Quoted | Metric::Count(_) => Group::Words,
+            Metric::ClassWords(_) => Group::Classes,
             Metric::Links | Metric::Hashtags | Metric::Mentions | Metric::HashtagRun => {
                 Group::Regions
             }
@@ -68,7 +68,7 @@ impl Metrics {
     /// Measures every metric of `draft` without the `hidden` scopes.
     pub fn measure(draft: &Draft, hidden: ScopeSet, classes: &WordClasses) -> Metrics {
         let mut m = Metrics::default();
-        for group in [Group::Words, Group::Regions, Group::Chars] {
+        for group in [Group::Words, Group::Classes, Group::Regions, Group::Chars] {
             m.measure_group(draft, hidden, group, classes);
         }
         m
@@ -84,13 +84,28 @@ impl Metrics {
     ) {
         let hidden = hidden.without(COUNTED);
         match group {
-            Group::Words => self.words_pass(draft, hidden, classes),
+            Group::Words => self.words_pass(draft, hidden),
+            Group::Classes => self.classes_pass(draft, hidden, classes),
             Group::Regions => self.regions_pass(draft, hidden),
             Group::Chars => self.chars_pass(draft, hidden),
         }
     }
 
-    fn words_pass(&mut self, draft: &Draft, hidden: ScopeSet, classes: &WordClasses) {
+    fn classes_pass(&mut self, draft: &Draft, hidden: ScopeSet, classes: &WordClasses) {
+        let mut skipped = Sweep::new(merged(draft, hidden.union(NOT_WORDS)));
+        self.classes = [0.0; 5];
+        for w in &draft.words {
+            if skipped.holds(w.start) {
+                continue;
+            }
+            let class = classes.class_of(&draft.text[w.clone()]);
+            if let Some(i) = WordClass::ALL.iter().position(|(c, _)| *c == class) {
+                self.classes[i] += 1.0;
+            }
+        }
+    }
+
+    fn words_pass(&mut self, draft: &Draft, hidden: ScopeSet) {
         let text = &draft.text;
         let m = self;
         let (mut cased_words, mut capital_words) = (0usize, 0usize);
@@ -110,10 +125,6 @@ impl Metrics {
             }
             m.words += 1.0;
             let word = &text[w.clone()];
-            let class = classes.class_of(word);
-            if let Some(i) = WordClass::ALL.iter().position(|(c, _)| *c == class) {
-                m.classes[i] += 1.0;
-            }
             let (l, u) = word
                 .chars()
                 .filter(|c| c.is_alphabetic())

@@ -9,6 +9,9 @@
 //! number or a register number that happens to have the right digits is not taken
 //! for one.
 
+use std::collections::HashMap;
+use std::sync::{Mutex, OnceLock};
+
 use phonenumber::country::Id;
 use phonenumber::{Mode, PhoneNumber, Type};
 
@@ -84,6 +87,34 @@ fn answered_by_a_person(number: &PhoneNumber) -> bool {
     )
 }
 
+/// How many compiled metadata regexes to keep. `phonenumber` keeps 100 in an
+/// LRU cache; trying a number in a dozen regions touches more than that, so every
+/// candidate recompiled dozens of regexes (an 18 MB mailbox took a minute). The
+/// default regions' patterns fit in this many, each compiled once.
+const REGEX_CACHE: usize = 8192;
+
+/// Widens the metadata's regex cache, once per process.
+fn widen_regex_cache() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        let cache = phonenumber::metadata::DATABASE.cache();
+        let mut cache = cache.lock().unwrap_or_else(|e| e.into_inner());
+        *cache = regex_cache::RegexCache::new(REGEX_CACHE);
+    });
+}
+
+/// Answers already given, by candidate text and regions: drafts repeat their
+/// numbers (signatures, quoted replies) and an editor re-checks the same text.
+type Memo = HashMap<(String, Vec<Id>), bool>;
+
+fn memo() -> &'static Mutex<Memo> {
+    static MEMO: OnceLock<Mutex<Memo>> = OnceLock::new();
+    MEMO.get_or_init(Default::default)
+}
+
+/// The most answers kept; the memo starts over when it is full.
+const MEMO_SIZE: usize = 100_000;
+
 /// Whether `text` is a phone number a person answers, written as its country
 /// writes it; numbers without `+` are tried in each of `regions`.
 pub fn phone(text: &str, regions: &[Id]) -> bool {
@@ -91,17 +122,60 @@ pub fn phone(text: &str, regions: &[Id]) -> bool {
     if !(7..=15).contains(&digits) {
         return false;
     }
+    let key = (text.to_string(), regions.to_vec());
+    if let Some(&known) = memo().lock().unwrap_or_else(|e| e.into_inner()).get(&key) {
+        return known;
+    }
+    widen_regex_cache();
+    let answer = check(text, regions);
+    let mut memo = memo().lock().unwrap_or_else(|e| e.into_inner());
+    if memo.len() >= MEMO_SIZE {
+        memo.clear();
+    }
+    memo.insert(key, answer);
+    answer
+}
+
+/// A date written with slashes (`10/25/2001`, `25/10/01 14`): day and month of one
+/// or two digits, then a year of two or four, maybe an hour after a space.
+fn is_date(text: &str) -> bool {
+    let date = text.split(' ').next().unwrap_or(text);
+    let groups: Vec<usize> = date.split('/').map(str::len).collect();
+    matches!(groups.as_slice(), [1 | 2, 1 | 2, 2 | 4])
+}
+
+fn check(text: &str, regions: &[Id]) -> bool {
+    if is_date(text) {
+        return false;
+    }
     let ok = |number: &PhoneNumber, mode: Mode| {
-        phonenumber::is_valid(number)
+        grouped_as(text, &number.format().mode(mode).to_string())
+            && phonenumber::is_valid(number)
             && answered_by_a_person(number)
-            && grouped_as(text, &number.format().mode(mode).to_string())
     };
     if text.trim_start().starts_with('+') {
         return phonenumber::parse(None, text).is_ok_and(|n| ok(&n, Mode::International));
     }
-    regions
-        .iter()
-        .any(|&r| phonenumber::parse(Some(r), text).is_ok_and(|n| ok(&n, Mode::National)))
+    let digits = text.chars().filter(char::is_ascii_digit).count();
+    regions.iter().any(|&r| {
+        plausible_length(r, digits)
+            && phonenumber::parse(Some(r), text).is_ok_and(|n| ok(&n, Mode::National))
+    })
+}
+
+/// Whether a number of `digits` digits can be one of `region`'s: one of its
+/// lengths, or that with a prefix of one or two digits (`0`, `1-`). Saves parsing
+/// a candidate in regions whose numbers are all longer or shorter.
+fn plausible_length(region: Id, digits: usize) -> bool {
+    let database = &*phonenumber::metadata::DATABASE;
+    let Some(meta) = database.by_id(region.as_ref()) else {
+        return true;
+    };
+    let lengths = meta.descriptors().general().possible_length();
+    lengths.is_empty()
+        || lengths
+            .iter()
+            .any(|&l| (usize::from(l)..=usize::from(l) + 2).contains(&digits))
 }
 
 #[cfg(test)]
@@ -134,7 +208,9 @@ mod tests {
             "212 055 0199",   // an exchange cannot start with 0
             "1-800-555-0199", // toll-free
             "2001-10-25",     // a date
-            "7138536161",     // no grouping to go by
+            "10/25/2001 14",  // a date and an hour
+            "12/05/2000",
+            "7138536161", // no grouping to go by
             "12:30",
         ] {
             assert!(!phone(n, &regions), "{n}");
