@@ -131,7 +131,18 @@ const SKIPPABLE: &[&str] = &[
     "subject",
 ];
 const SCOPES: &[&str] = &[
-    "code", "quote", "hashtag", "heading", "url", "mention", "link",
+    "code",
+    "quote",
+    "hashtag",
+    "heading",
+    "url",
+    "mention",
+    "link",
+    "signature",
+    "forward",
+    "attachment",
+    "footer",
+    "lead",
 ];
 
 fn term() -> impl Strategy<Value = String> {

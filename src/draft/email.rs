@@ -4,15 +4,21 @@ use std::ops::Range;
 
 use super::Scope;
 
+/// Header names that show a block of lines is a message's header.
 const HEADER_NAMES: &[&str] = &[
     "from",
     "to",
+    "cc",
     "subject",
     "date",
+    "sent",
+    "received",
     "message-id",
-    "cc",
+    "return-path",
     "reply-to",
     "mime-version",
+    "content-type",
+    "x-apparently-to",
 ];
 
 /// Whether `text` opens with RFC 822 headers that name a sender, recipient or subject.
@@ -121,6 +127,36 @@ const FORWARD_MARKERS: &[&str] = &[
     "begin forwarded message:",
 ];
 
+/// The header name a line opens with (`Subject: …` gives `subject`), if any.
+fn header_name(line: &str) -> Option<&'static str> {
+    let (name, _) = line.split_once(':')?;
+    HEADER_NAMES
+        .iter()
+        .find(|h| name.eq_ignore_ascii_case(h))
+        .copied()
+}
+
+/// Whether the line at `at` opens another message's header pasted into the body
+/// after some text of the sender's own (a message forwarded as an attachment; a
+/// memo's own `To:`/`From:` lines open its body): it and at least two of the next five
+/// lines are header lines, `From`, `To` or `Subject` among them. A header
+/// opens with where the message came from (`From:`, `Received:`, `Date:`); a
+/// reply chain's `To:`/`cc:` lines under "X on DATE" are left as they were.
+fn opens_header_block(text: &str, at: usize) -> bool {
+    let first = header_name(&text[at..text[at..].find('\n').map_or(text.len(), |i| at + i)]);
+    if !matches!(
+        first,
+        Some("from" | "received" | "return-path" | "x-apparently-to" | "message-id" | "date")
+    ) {
+        return false;
+    }
+    let names: Vec<&str> = text[at..].lines().take(6).filter_map(header_name).collect();
+    names.len() >= 3
+        && names
+            .iter()
+            .any(|n| matches!(*n, "from" | "to" | "subject"))
+}
+
 /// Plain-text regions from `from` on: `>` quoted lines, forwarded or replied-to
 /// text, the signature after a `-- ` line, attachment lines, and footers.
 pub(super) fn plain_regions(text: &str, from: usize) -> Vec<(Range<usize>, Scope)> {
@@ -187,7 +223,7 @@ fn parts(text: &str, from: usize) -> Vec<(Range<usize>, Scope)> {
                 .as_bytes()
                 .get(..m.len())
                 .is_some_and(|head| head.eq_ignore_ascii_case(m.as_bytes()))
-        });
+        }) || part_words > 0 && opens_header_block(text, at);
         if forwarded {
             out.extend(quote_start.take().map(|s| (s..at, Scope::Quote)));
             close_footer(&mut out, footer_start.take(), at);

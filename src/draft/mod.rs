@@ -107,6 +107,10 @@ impl Structure {
                 body_start = body_start.max(r.end);
             }
         }
+        if let Some(lead) = lead(text, body_start) {
+            let at = regions.partition_point(|(r, _)| r.start < lead.start);
+            regions.insert(at, (lead, Scope::Lead));
+        }
         let by_kind = Scope::ALL
             .iter()
             .map(|(kind, _)| {
@@ -128,6 +132,33 @@ impl Structure {
             by_kind,
         }
     }
+}
+
+/// How many lines with text the lead of a draft holds.
+const LEAD_LINES: usize = 12;
+
+/// The lead of the text from `body_start`: up to the end of its
+/// [`LEAD_LINES`]th line with text.
+fn lead(text: &str, body_start: usize) -> Option<Range<usize>> {
+    let body = &text[body_start..];
+    let first = body.len() - body.trim_start().len();
+    if first == body.len() {
+        return None;
+    }
+    let mut end = body.len();
+    let mut seen = 0;
+    let mut at = 0;
+    for line in body.split_inclusive('\n') {
+        at += line.len();
+        if !line.trim().is_empty() {
+            seen += 1;
+            if seen == LEAD_LINES {
+                end = at;
+                break;
+            }
+        }
+    }
+    Some(body_start + first..body_start + end)
 }
 
 impl Draft {
@@ -247,6 +278,38 @@ mod tests {
             sig("# Fw: #231\n\nKirwin Drouet\n\n713-223-5800\n"),
             "Kirwin Drouet\n\n713-223-5800\n"
         );
+    }
+
+    #[test]
+    fn the_lead_is_the_first_lines_of_the_body() {
+        let body: String = (1..=20).map(|i| format!("line {i}\n\n")).collect();
+        let d = Draft::new(
+            format!("From: a@b.com\nSubject: hi\n\n{body}"),
+            Format::Email,
+        );
+        let lead = scope_texts(&d, Scope::Lead).concat();
+        assert!(
+            lead.starts_with("line 1\n") && lead.ends_with("line 12\n"),
+            "{lead}"
+        );
+        assert!(scope_texts(&Draft::new(" \n".into(), Format::Text), Scope::Lead).is_empty());
+    }
+
+    #[test]
+    fn a_pasted_message_header_opens_a_forward() {
+        let forward = |text: &str| {
+            let d = Draft::new(text.to_string(), Format::Text);
+            scope_texts(&d, Scope::Forward).concat()
+        };
+        let pasted = "From: Tam <tam@travel.example>\nTo: Liz\nSubject: RE: Travel\n\nAll set.\n";
+        assert_eq!(
+            forward(&format!("Note: forwarded message attached.\n\n{pasted}")),
+            pasted
+        );
+        // A memo's own header lines open its body: nothing is forwarded.
+        assert_eq!(forward(pasted), "");
+        // One line that looks like a header is just a line.
+        assert_eq!(forward("Thanks.\n\nSubject: the budget\nIt is due.\n"), "");
     }
 
     #[test]

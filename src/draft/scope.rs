@@ -36,11 +36,14 @@ pub enum Scope {
     /// Legal and mailing-list footers: confidentiality notices, unsubscribe lines,
     /// the ads free mail services add.
     Footer = 1 << 14,
+    /// The opening of the text: the first lines after any header or front matter,
+    /// where a publication names itself and a letter says what it is about.
+    Lead = 1 << 15,
 }
 
 impl Scope {
     /// Every scope, with its name in the rule language.
-    pub const ALL: [(Scope, &'static str); 15] = [
+    pub const ALL: [(Scope, &'static str); 16] = [
         (Scope::Code, "code"),
         (Scope::Quote, "quote"),
         (Scope::Link, "link"),
@@ -56,6 +59,7 @@ impl Scope {
         (Scope::Forward, "forward"),
         (Scope::Attachment, "attachment"),
         (Scope::Footer, "footer"),
+        (Scope::Lead, "lead"),
     ];
 
     /// Parses a scope name.

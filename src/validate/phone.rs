@@ -148,19 +148,38 @@ fn check(text: &str, regions: &[Id]) -> bool {
     if is_date(text) {
         return false;
     }
-    let ok = |number: &PhoneNumber, mode: Mode| {
-        grouped_as(text, &number.format().mode(mode).to_string())
-            && phonenumber::is_valid(number)
-            && answered_by_a_person(number)
-    };
     if text.trim_start().starts_with('+') {
-        return phonenumber::parse(None, text).is_ok_and(|n| ok(&n, Mode::International));
+        return phonenumber::parse(None, text).is_ok_and(|n| {
+            grouped_as(text, &n.format().mode(Mode::International).to_string())
+                && phonenumber::is_valid(&n)
+                && answered_by_a_person(&n)
+        });
     }
+    // Every region that reads the text as one of its numbers, written its way. A
+    // toll-free reading in one of them (`877-660-6603` is a number in China too)
+    // means a hotline, not a person. (Premium rates are not telling: `0917 123
+    // 4567`, a Philippine mobile, is a premium-rate number in Britain.)
     let digits = text.chars().filter(char::is_ascii_digit).count();
-    regions.iter().any(|&r| {
-        plausible_length(r, digits)
-            && phonenumber::parse(Some(r), text).is_ok_and(|n| ok(&n, Mode::National))
-    })
+    let database = &*phonenumber::metadata::DATABASE;
+    let mut personal = false;
+    for &r in regions {
+        if !plausible_length(r, digits) {
+            continue;
+        }
+        let Ok(n) = phonenumber::parse(Some(r), text) else {
+            continue;
+        };
+        if !grouped_as(text, &n.format().mode(Mode::National).to_string())
+            || !phonenumber::is_valid(&n)
+        {
+            continue;
+        }
+        if n.number_type(database) == Type::TollFree {
+            return false;
+        }
+        personal |= answered_by_a_person(&n);
+    }
+    personal
 }
 
 /// Whether a number of `digits` digits can be one of `region`'s: one of its
@@ -207,6 +226,7 @@ mod tests {
         for n in [
             "212 055 0199",   // an exchange cannot start with 0
             "1-800-555-0199", // toll-free
+            "(877)-660-6603", // toll-free in the US, whatever it is elsewhere
             "2001-10-25",     // a date
             "10/25/2001 14",  // a date and an hour
             "12/05/2000",
