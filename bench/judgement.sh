@@ -23,8 +23,8 @@ python3 "$DEVSET/score.py" --json >"$json"
 python3 - "$json" <<'PY'
 import json, sys
 FLOORS = {
-    ("confidentiality", "f1"): 0.93,
-    ("copyright", "f1"): 0.96,
+    ("confidentiality", "f1"): 0.92,
+    ("copyright", "f1"): 0.99,
     ("add_value", "f1"): 0.86,
     ("disclosure", "f1"): 0.85,
     ("triage", "accuracy"): 0.88,
