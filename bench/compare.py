@@ -1,11 +1,14 @@
 #!/usr/bin/env python3
 """Time whole commands: Tenet against ripgrep on the same inputs, in one run.
 
-    bench/compare.py DATA_DIR TENET RG [--runs 5]
+    bench/compare.py DATA_DIR TENET RG [--runs 5] [--baseline OLD_TENET]
 
 DATA_DIR comes from bench/prepare.py. Each command runs once to warm the cache,
 then --runs times; the table gives the median wall time, the peak memory of the
-slowest run, and ratios against the reference named in each section.
+slowest run, and ratios against the reference named in each section. With
+--baseline, every Tenet command also runs with the other binary, the two
+alternating run by run so that both see the same machine, and the table gains
+the baseline's median and the ratio new ÷ baseline.
 """
 import argparse, os, statistics, subprocess, time
 
@@ -30,12 +33,23 @@ def measure(cmd, runs, stdin_text=None, cwd=None):
     return statistics.median(times), max(peaks)
 
 
+def measure_pair(cmd, other, runs, **kw):
+    """Medians and peaks of `cmd` and `other`, run alternately."""
+    a, b = [], []
+    for _ in range(runs):
+        a.append(measure(cmd, 1, **kw))
+        b.append(measure(other, 1, **kw))
+    med = lambda xs: statistics.median(x[0] for x in xs)
+    return med(a), max(x[1] for x in a), med(b)
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("data")
     ap.add_argument("tenet")
     ap.add_argument("rg", nargs="?")
     ap.add_argument("--runs", type=int, default=5)
+    ap.add_argument("--baseline", help="another tenet binary, run alternately with TENET")
     a = ap.parse_args()
     d = a.data
     big = os.path.join(d, "enron-drafts.txt")
@@ -44,8 +58,12 @@ def main():
     rows = []
 
     def row(section, label, cmd, ref=None, **kw):
-        med, peak = measure(cmd, a.runs, **kw)
-        rows.append((section, label, med, peak, ref))
+        before = None
+        if a.baseline and cmd[0] == a.tenet:
+            med, peak, before = measure_pair(cmd, [a.baseline, *cmd[1:]], a.runs, **kw)
+        else:
+            med, peak = measure(cmd, a.runs, **kw)
+        rows.append((section, label, med, peak, ref, before))
         return med
 
     sec = "18 MB file (10,000 Enron drafts in one file), 5,000 terms"
@@ -80,11 +98,15 @@ def main():
     row(sec, "`echo … | tenet check -`", t("-"), stdin_text="Thanks guys, the launch went great!\n")
 
     current = None
-    for section, label, med, peak, ref in rows:
+    for section, label, med, peak, ref, before in rows:
         if section != current:
             print(f"\n**{section}**\n")
-            print("| command | median wall | peak memory | ratio |")
-            print("|---|---:|---:|---|")
+            if a.baseline:
+                print("| command | median wall | peak memory | ratio | baseline | ÷ baseline |")
+                print("|---|---:|---:|---|---:|---:|")
+            else:
+                print("| command | median wall | peak memory | ratio |")
+                print("|---|---:|---:|---|")
             current = section
         ratio = ""
         if ref:
@@ -93,7 +115,10 @@ def main():
                 if name and value:
                     parts.append(f"{med / value:.2f}× {name}")
             ratio = ", ".join(parts)
-        print(f"| {label} | {med * 1000:.0f} ms | {peak:.0f} MB | {ratio} |")
+        line = f"| {label} | {med * 1000:.0f} ms | {peak:.0f} MB | {ratio} |"
+        if a.baseline:
+            line += f" {before * 1000:.0f} ms | {med / before:.2f}× |" if before else " | |"
+        print(line)
 
 
 if __name__ == "__main__":

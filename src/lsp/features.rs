@@ -273,13 +273,22 @@ pub fn config_diagnostics(source: &str, path: &Path, encoding: Encoding) -> Vec<
 const KEYWORDS: &[(&str, &str)] = &[
     ("guideline", "`guideline ID \"title\" { … }`: one guideline; its id is its category."),
     ("rule", "`rule ID LEVEL { … }`: a rule; its id is `guideline.ID`. LEVEL is error, warning (default), info or hint."),
-    ("find", "`find P, …`: what produces findings: \"terms\" (whole words, any case), list or parameter names, /regexes/. `valid luhn|iban|ssn` keeps matches that pass a checksum."),
-    ("when", "`when C`: the finding needs C: `near P within N words|chars`, `has P`, `in SCOPE`, `channel is NAME`, metrics such as `words > 3`, with and/or/not."),
+    ("find", "`find P, … [valid V]`: what produces findings: \"terms\" (whole words, any case), list or parameter names, /regexes/."),
+    ("valid", "`valid V`: keep only matches the validator accepts: `luhn`, `card` (Luhn and a real card range), `iban` (mod 97), `ssn`, `ip`, `phone(LIST)` (valid in a region the list names, written its way, answered by a person), `secret` (not a placeholder)."),
+    ("when", "`when C`: the finding needs C: `near P within N words|chars`, `has P`, `in SCOPE`, `matches P`, `overlaps RULE`, `channel is NAME`, metrics such as `words(content) <= 2` or `hashtags per words > 0.5`, with and/or/not."),
     ("unless", "`unless C`: no finding when C holds."),
-    ("escalate", "`escalate LEVEL when C`: raise the level when C holds."),
-    ("near", "`near P within N words|chars`: evidence close to the match."),
+    ("except", "`except P, …`: drop a match when the whole matched text is one of these terms or fits one of these regexes (role mailboxes, dummy values, the organisation's own addresses)."),
+    ("escalate", "`escalate LEVEL when C`: raise the level when C holds (stronger evidence)."),
+    ("near", "`near P within N words|chars`: evidence close to the match, either side."),
     ("has", "`has P`: P appears anywhere the rule looks."),
-    ("in", "`in SCOPE`: the match lies in code, quote, link, url, heading, hashtag, mention, signature, header, frontmatter or comment."),
+    ("in", "`in SCOPE`: the match lies in code, quote, link, url, heading, hashtag, mention, signature, header, subject, forward, attachment, footer, lead, frontmatter or comment."),
+    ("matches", "`matches P`: a match of P lies inside the finding's match (`unless matches self`)."),
+    ("overlaps", "`overlaps RULE`: the match overlaps a match of another rule's `find` (`guideline.rule`, or `rule` in this guideline)."),
+    ("per", "`A per B OP N`: a ratio of two metrics, e.g. `hashtags per words > 0.5`."),
+    ("count", "`count(P, …)`: how many matches of the patterns the draft has."),
+    ("words", "`words`: the number of words. `words(CLASS)`: words of a class: content, stop, reaction, greeting, number (words with a digit). A `words { CLASS = … }` block adds to the classes."),
+    ("hashtag-run", "`hashtag-run`: the longest run of hashtags with no word between them."),
+    ("caps", "`caps`: the share of words (of two letters or more) written in capitals, 0 to 1."),
     ("message", "`message \"…\"`: what is wrong and what to do; `{match}`, `{suggestion}` and parameters are filled in."),
     ("suggest", "`suggest \"a\" | \"b\" [safe]`: replacements for the match."),
     ("replace", "`replace \"from\" -> \"to\" | … [safe]`: a term and its replacements."),
@@ -289,13 +298,15 @@ const KEYWORDS: &[(&str, &str)] = &[
     ("limit", "`limit N`: report at most N findings."),
     ("redact", "`redact`: never show the matched text."),
     ("review", "`review`: findings hold the draft for human review."),
-    ("bad", "`bad \"… [span] …\"`: must report exactly the bracketed spans."),
-    ("good", "`good \"…\"`: must report nothing for this rule."),
+    ("bad", "`bad \"… [span] …\"`: must report exactly the bracketed spans. Options: `on CHANNEL`, `with LIST = \"a\"`, `as email|text|markdown`."),
+    ("good", "`good \"…\"`: must report nothing for this rule. Options: `on CHANNEL`, `with LIST = \"a\"`, `as email|text|markdown`."),
     ("fixed", "`fixed \"before\" -> \"after\"`: applying the fixes gives `after`."),
-    ("skip", "`skip SCOPE, …`: in a guideline or triage block, the scopes its rules do not look into (code, quote, link, url, heading, hashtag, mention, signature) unless a rule asks with `in`. Headers, front matter and comments are always skipped."),
+    ("skip", "`skip SCOPE, …`: in a guideline or triage block, the scopes its rules do not look into (code, quote, link, url, heading, hashtag, mention, signature, subject, forward, attachment, footer, lead) unless a rule asks with `in`. Headers, front matter and comments are always skipped."),
     ("list", "`list NAME = \"a\", \"b\"` or `list NAME = file \"path\"`: terms, overridable in tenet.toml."),
     ("param", "`param NAME = \"value\"`: a value for messages and finds, overridable in tenet.toml."),
-    ("triage", "`triage { category … when …; priority N when … }`: classify a conversation and rate it; the first line that holds wins."),
+    ("triage", "`triage { category NAME +W when …; priority N when … }`: classify a conversation and rate it. Every category line that holds adds its weight (default 1) and the heaviest category wins; the first priority line that holds wins."),
+    ("category", "`category NAME +W when C`: adds W (default 1) to NAME when C holds; `category NAME otherwise` is the fallback. In a priority line, `category NAME` holds when triage chose NAME."),
+    ("priority", "`priority N when C`: the first line that holds sets the priority (1 urgent, 3 not urgent)."),
 ];
 
 /// Hover in a rule file: keywords, and rule or guideline ids in their headers.
@@ -370,4 +381,46 @@ pub fn rule_file_hover(
         .iter()
         .find(|(k, _)| *k == word)
         .map(|(_, doc)| markdown(doc.to_string()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The hover text at the first occurrence of `word` in `source`.
+    fn hover_at(source: &str, word: &str) -> String {
+        let at = source.find(word).expect("word in source");
+        let line = source[..at].matches('\n').count() as u32;
+        let character = (at - source[..at].rfind('\n').map_or(0, |i| i + 1)) as u32;
+        let hover = rule_file_hover(
+            source,
+            Path::new("team.tenet"),
+            Position { line, character },
+            Encoding::Utf8,
+        )
+        .unwrap_or_else(|| panic!("no hover on `{word}`"));
+        match hover.contents {
+            HoverContents::Markup(m) => m.value,
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn every_keyword_of_the_language_has_hover_docs() {
+        let source = "guideline disclosure {\n  rule r {\n    find /x/ valid luhn\n    except \"a\"\n    when hashtag-run >= 8 and caps per words > 0.5 and count(\"y\") > 1\n    unless matches self or overlaps codename\n    message \"m\"\n  }\n}\ntriage {\n  category support +2 when has \"help\"\n  priority 1 when category support\n}\n";
+        for (word, doc) in [
+            ("valid", "`valid V`"),
+            ("except", "whole matched text"),
+            ("hashtag-run", "longest run of hashtags"),
+            ("per", "a ratio"),
+            ("count", "`count(P, …)`"),
+            ("matches", "inside the finding's match"),
+            ("overlaps", "another rule's `find`"),
+            ("category", "adds W"),
+            ("priority", "first line that holds"),
+        ] {
+            let text = hover_at(source, word);
+            assert!(text.contains(doc), "{word}: {text}");
+        }
+    }
 }
