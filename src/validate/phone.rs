@@ -149,8 +149,13 @@ fn check(text: &str, regions: &[Id]) -> bool {
         return false;
     }
     if text.trim_start().starts_with('+') {
+        // With its country code the number says where it belongs: written as one
+        // run (`+4915123456789`) or with the country code set apart, however the
+        // rest is grouped (`+49 151 23456789`, where Germany writes `1512 3456789`).
         return phonenumber::parse(None, text).is_ok_and(|n| {
-            grouped_as(text, &n.format().mode(Mode::International).to_string())
+            let (_, ends) = boundaries(text);
+            let code = n.code().value().to_string().len();
+            (ends.len() < 2 || ends[0] == code)
                 && phonenumber::is_valid(&n)
                 && answered_by_a_person(&n)
         });
@@ -220,6 +225,8 @@ mod tests {
             "0532 123 45 67",
             "138 0013 8000",
             "+44 20 7946 0958",
+            "+49 151 23456789",
+            "+4915123456789",
         ] {
             assert!(phone(n, &regions), "{n}");
         }
