@@ -174,15 +174,22 @@ fn check(text: &str, regions: &[Id]) -> bool {
         let Ok(n) = phonenumber::parse(Some(r), text) else {
             continue;
         };
-        if !grouped_as(text, &n.format().mode(Mode::National).to_string())
-            || !phonenumber::is_valid(&n)
-        {
+        // Validity first: formatting compiles the region's format patterns, and
+        // most candidates (dates, codes, prices) are no number of most regions.
+        if !phonenumber::is_valid(&n) {
             continue;
         }
-        if n.number_type(database) == Type::TollFree {
+        let toll_free = n.number_type(database) == Type::TollFree;
+        if !toll_free && (personal || !answered_by_a_person(&n)) {
+            continue;
+        }
+        if !grouped_as(text, &n.format().mode(Mode::National).to_string()) {
+            continue;
+        }
+        if toll_free {
             return false;
         }
-        personal |= answered_by_a_person(&n);
+        personal = true;
     }
     personal
 }
