@@ -160,13 +160,14 @@ fn check(text: &str, regions: &[Id]) -> bool {
                 && answered_by_a_person(&n)
         });
     }
-    // Every region that reads the text as one of its numbers, written its way. A
-    // toll-free reading in one of them (`877-660-6603` is a number in China too)
-    // means a hotline, not a person. (Premium rates are not telling: `0917 123
-    // 4567`, a Philippine mobile, is a premium-rate number in Britain.)
+    // The first region, in the owner's order, that reads the text as one of its
+    // numbers written its way, and as either a person's line or a toll-free one,
+    // decides (`877-660-6603` is toll-free in the US though China has the same
+    // digits as a landline). Other readings are passed over: `0917 123 4567`, a
+    // Philippine mobile, is a premium-rate number in Britain. Stopping at the first
+    // reading keeps most numbers to one region's patterns.
     let digits = text.chars().filter(char::is_ascii_digit).count();
     let database = &*phonenumber::metadata::DATABASE;
-    let mut personal = false;
     for &r in regions {
         if !plausible_length(r, digits) {
             continue;
@@ -180,18 +181,14 @@ fn check(text: &str, regions: &[Id]) -> bool {
             continue;
         }
         let toll_free = n.number_type(database) == Type::TollFree;
-        if !toll_free && (personal || !answered_by_a_person(&n)) {
+        if !toll_free && !answered_by_a_person(&n) {
             continue;
         }
-        if !grouped_as(text, &n.format().mode(Mode::National).to_string()) {
-            continue;
+        if grouped_as(text, &n.format().mode(Mode::National).to_string()) {
+            return !toll_free;
         }
-        if toll_free {
-            return false;
-        }
-        personal = true;
     }
-    personal
+    false
 }
 
 /// Whether a number of `digits` digits can be one of `region`'s: one of its
