@@ -54,8 +54,14 @@ struct RuleArgs {
 
 #[derive(Args)]
 struct CheckArgs {
-    /// Files or folders to check; `-` reads standard input.
+    /// Files or folders to check (default: the current folder); `-` reads standard input.
     paths: Vec<PathBuf>,
+    /// Leave out files and folders matching this glob, as a .gitignore line would (repeatable).
+    #[arg(long, value_name = "GLOB")]
+    exclude: Vec<String>,
+    /// Also check files that .gitignore and .ignore files leave out (hidden ones stay out).
+    #[arg(long)]
+    no_ignore: bool,
     /// Output format.
     #[arg(long, default_value = "human", value_parser = format_parser())]
     format: OutputFormat,
@@ -132,6 +138,10 @@ fn main() -> ExitCode {
             format: args.format,
             fail_on: args.fail_on,
             stdin_filename: args.stdin_filename,
+            walk: cli::check::Walk {
+                exclude: args.exclude,
+                no_ignore: args.no_ignore,
+            },
             setup: args.rules.setup(args.channel),
         }),
         Command::Rules(RulesCommand::Test { paths, rules }) => {

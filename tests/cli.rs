@@ -316,3 +316,83 @@ fn moderate_answers_every_line() {
     assert_eq!(lines[2]["triage"]["category"], "criticism");
     assert_eq!(lines[3]["verdict"], "allow");
 }
+
+#[test]
+fn check_with_no_path_checks_the_folder_not_an_empty_pipe() {
+    // What a git hook or a CI step runs: no path, standard input not a terminal.
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("draft.md"), "Card: 4111 1111 1111 1111\n").unwrap();
+    let run = tenet_in(dir.path(), &["check", "--format", "json"], Some(""));
+    let files = json(&run)["files"].as_array().unwrap().clone();
+    assert_eq!(files.len(), 1, "{}", run.stdout);
+    assert!(files[0]["path"].as_str().unwrap().ends_with("draft.md"));
+    assert!(run.stdout.contains("confidentiality.payment-card"));
+}
+
+#[test]
+fn walking_a_folder_honours_gitignore_ignore_files_and_exclude() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    let git = Command::new("git")
+        .arg("init")
+        .arg("-q")
+        .current_dir(root)
+        .status();
+    if !git.is_ok_and(|s| s.success()) {
+        eprintln!("note: git is not available; skipping");
+        return;
+    }
+    for (path, text) in [
+        ("post.md", "Thanks guys!\n"),
+        ("target/debug/build.txt", "Thanks guys!\n"),
+        ("node_modules/pkg/README.md", "Thanks guys!\n"),
+        ("drafts/old/archive.md", "Thanks guys!\n"),
+        ("drafts/new.md", "Thanks guys!\n"),
+        (".hidden/notes.md", "Thanks guys!\n"),
+    ] {
+        let path = root.join(path);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    }
+    std::fs::write(root.join(".gitignore"), "/target\nnode_modules/\n").unwrap();
+    std::fs::write(root.join("drafts/.ignore"), "old/\n").unwrap();
+    let checked = |args: &[&str]| -> Vec<String> {
+        let mut all = vec!["check", "--format", "json"];
+        all.extend_from_slice(args);
+        let run = tenet_in(root, &all, None);
+        let mut paths: Vec<String> = json(&run)["files"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| {
+                f["path"]
+                    .as_str()
+                    .unwrap()
+                    .trim_start_matches("./")
+                    .to_string()
+            })
+            .collect();
+        paths.sort();
+        paths
+    };
+    assert_eq!(checked(&["."]), ["drafts/new.md", "post.md"]);
+    assert_eq!(checked(&[]), ["drafts/new.md", "post.md"]);
+    assert_eq!(checked(&["--exclude", "drafts/", "."]), ["post.md"]);
+    assert_eq!(checked(&["--exclude", "*.md", "."]), Vec::<String>::new());
+    // A file named on the command line is checked, ignored or not.
+    assert_eq!(
+        checked(&["target/debug/build.txt"]),
+        ["target/debug/build.txt"]
+    );
+    // Ignore files no longer count; hidden folders (.git, .hidden) still do.
+    assert_eq!(
+        checked(&["--no-ignore", "."]),
+        [
+            "drafts/new.md",
+            "drafts/old/archive.md",
+            "node_modules/pkg/README.md",
+            "post.md",
+            "target/debug/build.txt"
+        ]
+    );
+}

@@ -21,7 +21,17 @@ pub struct Request {
     pub format: OutputFormat,
     pub fail_on: Option<Level>,
     pub stdin_filename: Option<PathBuf>,
+    pub walk: Walk,
     pub setup: Setup,
+}
+
+/// How folders are walked.
+#[derive(Default)]
+pub struct Walk {
+    /// Globs of files and folders to leave out, written as .gitignore lines.
+    pub exclude: Vec<String>,
+    /// Walk into what .gitignore and .ignore files leave out.
+    pub no_ignore: bool,
 }
 
 /// One draft to check.
@@ -36,19 +46,17 @@ const DRAFT_EXTENSIONS: &[&str] = &[
 ];
 
 pub fn run(req: Request) -> Result<Outcome> {
+    // Standard input only when asked for with `-`: a hook or a CI step that runs
+    // `tenet check` with no path checks the folder, not an empty pipe.
     let mut paths = req.paths.clone();
     if paths.is_empty() {
-        paths.push(if io::stdin().is_terminal() {
-            PathBuf::from(".")
-        } else {
-            PathBuf::from("-")
-        });
+        paths.push(PathBuf::from("."));
     }
     let mut notes = Vec::new();
     // A path named on the command line that does not exist is a usage error (exit 2),
     // but the other paths are still checked.
     let mut missing = false;
-    let inputs = collect(&paths, &mut notes, &mut missing);
+    let inputs = collect(&paths, &req.walk, &mut notes, &mut missing)?;
 
     // Rules first, once per configuration: a broken rule file stops the run before any output.
     let workspace = Workspace::new(req.setup.clone());
@@ -137,7 +145,12 @@ pub fn run(req: Request) -> Result<Outcome> {
 }
 
 /// Expands folders into the drafts inside them, in a stable order.
-fn collect(paths: &[PathBuf], notes: &mut Vec<Note>, missing: &mut bool) -> Vec<Input> {
+fn collect(
+    paths: &[PathBuf],
+    walk: &Walk,
+    notes: &mut Vec<Note>,
+    missing: &mut bool,
+) -> Result<Vec<Input>> {
     let mut inputs = Vec::new();
     for path in paths {
         if path.as_os_str() == "-" {
@@ -152,49 +165,97 @@ fn collect(paths: &[PathBuf], notes: &mut Vec<Note>, missing: &mut bool) -> Vec<
                     message: format!("cannot read: {}", io_message(&e)),
                 });
             }
-            Ok(meta) if meta.is_dir() => {
-                let walker = walkdir::WalkDir::new(path)
-                    .follow_links(false)
-                    .sort_by_file_name()
-                    .into_iter()
-                    .filter_entry(|e| {
-                        e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.')
-                    });
-                for entry in walker {
-                    match entry {
-                        Ok(e) if e.file_type().is_file() && is_draft_name(e.path()) => {
-                            inputs.push(Input::File(e.into_path()))
-                        }
-                        // Links to files are checked; links to folders are not followed (no loops).
-                        Ok(e) if e.file_type().is_symlink() && is_draft_name(e.path()) => {
-                            match std::fs::metadata(e.path()) {
-                                Ok(m) if m.is_file() => inputs.push(Input::File(e.into_path())),
-                                Ok(_) => {}
-                                Err(err) => notes.push(Note {
-                                    path: e.into_path(),
-                                    message: format!("cannot read: {}", io_message(&err)),
-                                }),
-                            }
-                        }
-                        Ok(_) => {}
-                        Err(e) => {
-                            let p = e
-                                .path()
-                                .map(Path::to_path_buf)
-                                .unwrap_or_else(|| path.clone());
-                            let message = match e.io_error() {
-                                Some(io) => format!("cannot read: {}", io_message(io)),
-                                None => e.to_string(),
-                            };
-                            notes.push(Note { path: p, message });
-                        }
-                    }
-                }
-            }
+            Ok(meta) if meta.is_dir() => walk_folder(path, walk, &mut inputs, notes)?,
+            // A file named on the command line is checked, ignored or not.
             Ok(_) => inputs.push(Input::File(path.clone())),
         }
     }
-    inputs
+    Ok(inputs)
+}
+
+/// The drafts in a folder, in file-name order, as ripgrep would walk it: hidden
+/// files and folders, what `--exclude` leaves out, and (unless `--no-ignore`)
+/// what `.gitignore` (in a git repository) and `.ignore` files leave out.
+fn walk_folder(
+    path: &Path,
+    walk: &Walk,
+    inputs: &mut Vec<Input>,
+    notes: &mut Vec<Note>,
+) -> Result<()> {
+    let mut excludes = ignore::overrides::OverrideBuilder::new(path);
+    for glob in &walk.exclude {
+        // An override glob selects; `!glob` leaves out, which is what --exclude means.
+        excludes
+            .add(&format!("!{glob}"))
+            .map_err(|e| anyhow::anyhow!("--exclude {glob}: {e}"))?;
+    }
+    let excludes = excludes
+        .build()
+        .map_err(|e| anyhow::anyhow!("--exclude: {e}"))?;
+    let obey = !walk.no_ignore;
+    let walker = ignore::WalkBuilder::new(path)
+        .hidden(true)
+        .parents(obey)
+        .ignore(obey)
+        .git_ignore(obey)
+        .git_global(obey)
+        .git_exclude(obey)
+        .overrides(excludes)
+        .follow_links(false)
+        .sort_by_file_name(|a, b| a.cmp(b))
+        .build();
+    for entry in walker {
+        let entry = match entry {
+            Ok(entry) => entry,
+            Err(e) => {
+                notes.push(walk_note(path, &e));
+                continue;
+            }
+        };
+        let Some(kind) = entry.file_type() else {
+            continue;
+        };
+        if !is_draft_name(entry.path()) {
+            continue;
+        }
+        if kind.is_file() {
+            inputs.push(Input::File(entry.into_path()));
+        } else if kind.is_symlink() {
+            // Links to files are checked; links to folders are not followed (no loops).
+            match std::fs::metadata(entry.path()) {
+                Ok(m) if m.is_file() => inputs.push(Input::File(entry.into_path())),
+                Ok(_) => {}
+                Err(err) => notes.push(Note {
+                    path: entry.into_path(),
+                    message: format!("cannot read: {}", io_message(&err)),
+                }),
+            }
+        }
+    }
+    Ok(())
+}
+
+/// A note for an entry the walk could not read.
+fn walk_note(root: &Path, e: &ignore::Error) -> Note {
+    let mut path = root.to_path_buf();
+    let mut error = e;
+    loop {
+        match error {
+            ignore::Error::WithPath { path: p, err } => {
+                path = p.clone();
+                error = err;
+            }
+            ignore::Error::WithDepth { err, .. } | ignore::Error::WithLineNumber { err, .. } => {
+                error = err;
+            }
+            _ => break,
+        }
+    }
+    let message = match error {
+        ignore::Error::Io(io) => format!("cannot read: {}", io_message(io)),
+        other => other.to_string(),
+    };
+    Note { path, message }
 }
 
 fn is_draft_name(path: &Path) -> bool {
