@@ -405,7 +405,7 @@ fn rule_files_get_errors_failing_examples_and_hover() {
     assert!(hover["contents"]["value"]
         .as_str()
         .unwrap()
-        .starts_with("`find P, …`"));
+        .starts_with("`find P, …"));
     c.shutdown();
 }
 
