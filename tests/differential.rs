@@ -194,9 +194,14 @@ fn atom(span_rule: bool) -> BoxedStrategy<String> {
     ];
     if span_rule {
         options.push(
-            (patterns(), 0..8u32, prop::bool::ANY)
-                .prop_map(|(p, n, w)| {
-                    format!("near {p} within {n} {}", if w { "words" } else { "chars" })
+            (
+                patterns(),
+                0..8u32,
+                prop::bool::ANY,
+                prop::sample::select(vec!["near", "preceded by", "followed by"]),
+            )
+                .prop_map(|(p, n, w, how)| {
+                    format!("{how} {p} within {n} {}", if w { "words" } else { "chars" })
                 })
                 .boxed(),
         );

@@ -291,6 +291,12 @@ fn phones(g: &mut Gen) -> Vec<Case> {
         };
         out.push(case(g.pick(&templates), &value, false));
     }
+    // A fax line, labelled before or after, is no one's phone.
+    for i in 0..30 {
+        let number = format!("{}-{}-{}", g.pick(&areas), g.lead(3), g.digits(4));
+        let template = ["Fax: {}", "{} (fax)", "Fx {}"][i % 3];
+        out.push(case(template, &number, false));
+    }
     out
 }
 

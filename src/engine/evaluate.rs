@@ -205,6 +205,7 @@ impl Cx<'_> {
                 matcher,
                 distance,
                 unit,
+                side,
             } => {
                 let Some(at) = at else { return false };
                 let before = evidence.len();
@@ -219,7 +220,12 @@ impl Cx<'_> {
                     if e.span.start < at.end && at.start < e.span.end {
                         continue;
                     }
-                    if within(self.draft, at, &e.span, *distance, *unit) {
+                    let on_side = match side {
+                        Side::Either => true,
+                        Side::Before => e.span.end <= at.start,
+                        Side::After => e.span.start >= at.end,
+                    };
+                    if on_side && within(self.draft, at, &e.span, *distance, *unit) {
                         evidence.push(e.span.clone());
                     }
                 }

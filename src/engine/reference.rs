@@ -207,12 +207,17 @@ impl Oracle<'_> {
                 matcher,
                 distance,
                 unit,
+                side,
             } => {
                 let Some(at) = at else { return false };
                 let mut found = false;
                 for e in visible_hits(rules, *matcher, draft, hidden) {
                     let overlaps = e.span.start < at.end && at.start < e.span.end;
                     if overlaps {
+                        continue;
+                    }
+                    let after = e.span.start >= at.end;
+                    if (*side == Side::Before && after) || (*side == Side::After && !after) {
                         continue;
                     }
                     let gap = if e.span.start >= at.end {

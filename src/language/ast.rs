@@ -214,7 +214,7 @@ pub enum Cond {
     And(Vec<Cond>),
     /// `not a`.
     Not(Box<Cond>),
-    /// `near PATTERNS within N words|chars`.
+    /// `near PATTERNS within N words|chars`, or `preceded by …` / `followed by …`.
     Near {
         /// The evidence to look for.
         patterns: Vec<Pattern>,
@@ -222,6 +222,8 @@ pub enum Cond {
         distance: u64,
         /// `words` or `chars`.
         unit: Unit,
+        /// Which side of the match the evidence must be on.
+        side: Side,
         /// Where it was written.
         span: Span,
     },
@@ -288,6 +290,17 @@ impl CmpOp {
             CmpOp::Ne => left != right,
         }
     }
+}
+
+/// Where `near` evidence may stand: either side, or only before or after the match.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Side {
+    /// `near`: before or after.
+    Either,
+    /// `preceded by`: before the match.
+    Before,
+    /// `followed by`: after the match.
+    After,
 }
 
 /// The unit of a `near` distance.

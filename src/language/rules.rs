@@ -9,7 +9,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use crate::draft::ScopeSet;
-pub use crate::language::ast::{CmpOp, Level, Unit};
+pub use crate::language::ast::{CmpOp, Level, Side, Unit};
 
 /// Everything a check needs: rules, the pattern sets they use, and triage.
 #[derive(Debug, Clone, Default)]
@@ -337,6 +337,8 @@ pub enum Cond {
         distance: usize,
         /// In words or characters.
         unit: Unit,
+        /// Which side of the hit.
+        side: Side,
     },
     /// The evidence anywhere in what the rule sees.
     Has(MatcherId),

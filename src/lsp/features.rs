@@ -275,11 +275,13 @@ const KEYWORDS: &[(&str, &str)] = &[
     ("rule", "`rule ID LEVEL { … }`: a rule; its id is `guideline.ID`. LEVEL is error, warning (default), info or hint."),
     ("find", "`find P, … [valid V]`: what produces findings: \"terms\" (whole words, any case), list or parameter names, /regexes/."),
     ("valid", "`valid V`: keep only matches the validator accepts: `luhn`, `card` (Luhn and a real card range), `iban` (mod 97), `ssn`, `ip`, `phone(LIST)` (valid in a region the list names, written its way, answered by a person), `secret` (not a placeholder)."),
-    ("when", "`when C`: the finding needs C: `near P within N words|chars`, `has P`, `in SCOPE`, `matches P`, `overlaps RULE`, `channel is NAME`, metrics such as `words(content) <= 2` or `hashtags per words > 0.5`, with and/or/not."),
+    ("when", "`when C`: the finding needs C: `near P within N words|chars` (or `preceded by` / `followed by` for one side), `has P`, `in SCOPE`, `matches P`, `overlaps RULE`, `channel is NAME`, metrics such as `words(content) <= 2` or `hashtags per words > 0.5`, with and/or/not."),
     ("unless", "`unless C`: no finding when C holds."),
     ("except", "`except P, …`: drop a match when the whole matched text is one of these terms or fits one of these regexes (role mailboxes, dummy values, the organisation's own addresses)."),
     ("escalate", "`escalate LEVEL when C`: raise the level when C holds (stronger evidence)."),
     ("near", "`near P within N words|chars`: evidence close to the match, either side."),
+    ("preceded", "`preceded by P within N words|chars`: evidence close before the match (a label such as `Fax:`)."),
+    ("followed", "`followed by P within N words|chars`: evidence close after the match (`(fax)`)."),
     ("has", "`has P`: P appears anywhere the rule looks."),
     ("in", "`in SCOPE`: the match lies in code, quote, link, url, heading, hashtag, mention, signature, header, subject, forward, attachment, footer, lead, frontmatter or comment."),
     ("matches", "`matches P`: a match of P lies inside the finding's match (`unless matches self`)."),
@@ -407,7 +409,7 @@ mod tests {
 
     #[test]
     fn every_keyword_of_the_language_has_hover_docs() {
-        let source = "guideline disclosure {\n  rule r {\n    find /x/ valid luhn\n    except \"a\"\n    when hashtag-run >= 8 and caps per words > 0.5 and count(\"y\") > 1\n    unless matches self or overlaps codename\n    message \"m\"\n  }\n}\ntriage {\n  category support +2 when has \"help\"\n  priority 1 when category support\n}\n";
+        let source = "guideline disclosure {\n  rule r {\n    find /x/ valid luhn\n    except \"a\"\n    when hashtag-run >= 8 and caps per words > 0.5 and count(\"y\") > 1\n    unless preceded by \"z\" within 0 words\n    unless matches self or overlaps codename\n    message \"m\"\n  }\n}\ntriage {\n  category support +2 when has \"help\"\n  priority 1 when category support\n}\n";
         for (word, doc) in [
             ("valid", "`valid V`"),
             ("except", "whole matched text"),
@@ -415,6 +417,7 @@ mod tests {
             ("per", "a ratio"),
             ("count", "`count(P, …)`"),
             ("matches", "inside the finding's match"),
+            ("preceded", "close before the match"),
             ("overlaps", "another rule's `find`"),
             ("category", "adds W"),
             ("priority", "first line that holds"),

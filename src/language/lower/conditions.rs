@@ -12,12 +12,18 @@ impl FileCx<'_> {
                 patterns,
                 distance,
                 unit,
+                side,
                 span,
             } => {
                 if place != CondPlace::SpanRule {
+                    let keyword = match side {
+                        Side::Either => "near",
+                        Side::Before => "preceded by",
+                        Side::After => "followed by",
+                    };
                     self.error(
                         span.clone(),
-                        "`near` needs a match to measure from, and this has no `find`; use `has` for the whole draft",
+                        format!("`{keyword}` needs a match to measure from, and this has no `find`; use `has` for the whole draft"),
                     );
                     return None;
                 }
@@ -26,6 +32,7 @@ impl FileCx<'_> {
                     matcher: self.matcher(p, None),
                     distance: *distance as usize,
                     unit: *unit,
+                    side: *side,
                 }
             }
             ast::Cond::Has(patterns) => {

@@ -90,8 +90,13 @@ pub(super) fn cond(pair: P) -> Cond {
                 c
             }
         }
-        Rule::near => {
+        Rule::near | Rule::preceded | Rule::followed => {
             let whole = span(&pair);
+            let side = match pair.as_rule() {
+                Rule::preceded => Side::Before,
+                Rule::followed => Side::After,
+                _ => Side::Either,
+            };
             let mut inner = pair.into_inner();
             let patterns = pattern_list(inner.next().expect("grammar: near patterns"));
             let distance = int(&inner.next().expect("grammar: distance"));
@@ -103,6 +108,7 @@ pub(super) fn cond(pair: P) -> Cond {
                 patterns,
                 distance,
                 unit,
+                side,
                 span: whole,
             }
         }

@@ -174,6 +174,8 @@ fn friendly(grammar_rule: Rule) -> &'static str {
         Rule::overlaps | Rule::rule_ref => "a rule id",
         Rule::matches => "`matches`",
         Rule::near => "`near`",
+        Rule::preceded => "`preceded by`",
+        Rule::followed => "`followed by`",
         Rule::has => "`has`",
         Rule::in_scope => "`in`",
         Rule::compare | Rule::metric => "a metric",
