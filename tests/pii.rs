@@ -14,6 +14,9 @@ use std::fmt::Write as _;
 use tenet::draft::Format;
 use tenet::workspace::{Rules, Setup};
 
+mod common;
+use common::{iban_of, luhn_digit};
+
 /// A small deterministic generator (xorshift), so the suite is the same every run.
 struct Gen(u64);
 
@@ -65,29 +68,6 @@ fn case(template: &str, value: &str, positive: bool) -> Case {
         value: at..at + value.len(),
         positive,
     }
-}
-
-/// The Luhn check digit for `body`.
-fn luhn_digit(body: &str) -> char {
-    let sum: u32 = body
-        .bytes()
-        .rev()
-        .enumerate()
-        .map(|(i, b)| {
-            let d = u32::from(b - b'0');
-            if i % 2 == 0 {
-                let d = d * 2;
-                if d > 9 {
-                    d - 9
-                } else {
-                    d
-                }
-            } else {
-                d
-            }
-        })
-        .sum();
-    char::from(b'0' + ((10 - sum % 10) % 10) as u8)
 }
 
 /// The card number in groups of four (Amex 4-6-5), joined by `sep`.
@@ -355,21 +335,6 @@ fn cards(g: &mut Gen) -> Vec<Case> {
         out.push(case(g.pick(&templates), &value, false));
     }
     out
-}
-
-/// An IBAN for `country` with a BBAN of `bban`, check digits computed by mod 97.
-fn iban_of(country: &str, bban: &str) -> String {
-    let rearranged = format!("{bban}{country}00");
-    let mut rem = 0u32;
-    for c in rearranged.chars() {
-        let v = c.to_digit(36).unwrap();
-        rem = if v >= 10 {
-            (rem * 100 + v) % 97
-        } else {
-            (rem * 10 + v) % 97
-        };
-    }
-    format!("{country}{:02}{bban}", 98 - rem)
 }
 
 fn ibans(g: &mut Gen) -> Vec<Case> {

@@ -5,26 +5,12 @@
 use proptest::prelude::*;
 use tenet::validate;
 
+mod common;
+use common::iban_of;
+
+/// The Luhn digit for a body of digit values.
 fn luhn_digit(body: &[u8]) -> u8 {
-    let sum: u32 = body
-        .iter()
-        .rev()
-        .enumerate()
-        .map(|(i, d)| {
-            let d = u32::from(*d);
-            if i % 2 == 0 {
-                let d = d * 2;
-                if d > 9 {
-                    d - 9
-                } else {
-                    d
-                }
-            } else {
-                d
-            }
-        })
-        .sum();
-    ((10 - sum % 10) % 10) as u8
+    common::luhn_digit(&text(body))
 }
 
 fn text(digits: &[u8]) -> String {
@@ -64,19 +50,6 @@ const IBAN_COUNTRIES: &[(&str, usize)] = &[
     ("SE", 24),
     ("NO", 15),
 ];
-
-fn iban_of(country: &str, bban: &str) -> String {
-    let mut rem = 0u32;
-    for c in format!("{bban}{country}00").chars() {
-        let v = c.to_digit(36).unwrap();
-        rem = if v >= 10 {
-            (rem * 100 + v) % 97
-        } else {
-            (rem * 10 + v) % 97
-        };
-    }
-    format!("{country}{:02}{bban}", 98 - rem)
-}
 
 fn iban() -> impl Strategy<Value = String> {
     prop::sample::select(IBAN_COUNTRIES).prop_flat_map(|(country, len)| {
