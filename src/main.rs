@@ -34,7 +34,11 @@ enum Command {
         rules: RuleArgs,
     },
     /// Run the language server on standard input and output.
-    Lsp,
+    Lsp {
+        /// Accepted for clients that ask for it; standard input and output is the only transport.
+        #[arg(long)]
+        stdio: bool,
+    },
     /// Read JSON lines ({"id","text","channel"}) and write one verdict line for each.
     Moderate(ModerateArgs),
 }
@@ -152,7 +156,7 @@ fn main() -> ExitCode {
             cli::rules::explain(&id, rules.setup(None))
         }
         Command::Config { path, rules } => cli::rules::config(&path, rules.setup(None)),
-        Command::Lsp => match tenet::lsp::run_stdio() {
+        Command::Lsp { stdio: _ } => match tenet::lsp::run_stdio() {
             // `exit` without `shutdown` ends with 1, as the protocol asks.
             Ok(clean) => Ok(if clean {
                 cli::Outcome::Clean
@@ -168,11 +172,22 @@ fn main() -> ExitCode {
     };
     match result {
         Ok(outcome) => ExitCode::from(outcome as u8),
+        // A reader that stopped reading (`tenet check | head`) is not an error.
+        Err(e) if broken_pipe(&e) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("tenet: {e:#}");
             ExitCode::from(2)
         }
     }
+}
+
+/// Whether the error is a write to a closed pipe.
+fn broken_pipe(e: &anyhow::Error) -> bool {
+    e.chain().any(|cause| {
+        cause
+            .downcast_ref::<std::io::Error>()
+            .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+    })
 }
 
 impl RuleArgs {

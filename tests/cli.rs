@@ -396,3 +396,40 @@ fn walking_a_folder_honours_gitignore_ignore_files_and_exclude() {
         ]
     );
 }
+
+#[test]
+fn piping_into_head_is_not_an_error() {
+    // A reader that stops early (`tenet check | head`) closes the pipe: no
+    // "Broken pipe" message, no usage-error exit.
+    let dir = tempfile::tempdir().unwrap();
+    for i in 0..400 {
+        std::fs::write(
+            dir.path().join(format!("d{i:03}.md")),
+            "Thanks guys, call me on (713) 853-6161!!!\n",
+        )
+        .unwrap();
+    }
+    let mut child = Command::new(env!("CARGO_BIN_EXE_tenet"))
+        .args(["check", "--format", "jsonl", "."])
+        .current_dir(dir.path())
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut first = [0u8; 64];
+    std::io::Read::read_exact(child.stdout.as_mut().unwrap(), &mut first).unwrap();
+    drop(child.stdout.take());
+    let out = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!stderr.contains("Broken pipe"), "{stderr}");
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+}
+
+#[test]
+fn lsp_accepts_the_stdio_flag_generic_clients_send() {
+    // No `initialize`, no `exit`: the server ends as the protocol says (1), not
+    // with a usage error (2).
+    let run = tenet(&["lsp", "--stdio"], Some(""));
+    assert_eq!(run.code, 1, "{}", run.stderr);
+}
