@@ -60,6 +60,12 @@ struct RuleArgs {
 struct CheckArgs {
     /// Files or folders to check (default: the current folder); `-` reads standard input.
     paths: Vec<PathBuf>,
+    /// Print how many findings each rule reported instead of the findings.
+    #[arg(long)]
+    statistics: bool,
+    /// Print the findings and nothing else (no summary line).
+    #[arg(short, long)]
+    quiet: bool,
     /// Leave out files and folders matching this glob, as a .gitignore line would (repeatable).
     #[arg(long, value_name = "GLOB")]
     exclude: Vec<String>,
@@ -142,6 +148,8 @@ fn main() -> ExitCode {
             format: args.format,
             fail_on: args.fail_on,
             stdin_filename: args.stdin_filename,
+            statistics: args.statistics,
+            quiet: args.quiet,
             walk: cli::check::Walk {
                 exclude: args.exclude,
                 no_ignore: args.no_ignore,

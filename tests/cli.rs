@@ -433,3 +433,37 @@ fn lsp_accepts_the_stdio_flag_generic_clients_send() {
     let run = tenet(&["lsp", "--stdio"], Some(""));
     assert_eq!(run.code, 1, "{}", run.stderr);
 }
+
+#[test]
+fn statistics_count_findings_by_rule_and_quiet_drops_the_summary() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("a.md"),
+        "Thanks guys!!! And you guys too.\n",
+    )
+    .unwrap();
+    std::fs::write(dir.path().join("b.md"), "Hey guys, see you at 3.\n").unwrap();
+    let run = tenet_in(dir.path(), &["check", "--statistics", "."], None);
+    let first = run.stdout.lines().next().unwrap_or_default().to_string();
+    assert_eq!(
+        first.split_whitespace().collect::<Vec<_>>(),
+        ["3", "hint", "add-value.inclusive-greeting"],
+        "{}",
+        run.stdout
+    );
+    assert!(!run.stdout.contains("a.md"), "{}", run.stdout);
+    let run = tenet_in(
+        dir.path(),
+        &["check", "--statistics", "--format", "json", "."],
+        None,
+    );
+    let rows = json(&run);
+    assert_eq!(rows[0]["rule"], "add-value.inclusive-greeting");
+    assert_eq!(rows[0]["count"], 3);
+    let loud = tenet_in(dir.path(), &["check", "."], None);
+    let quiet = tenet_in(dir.path(), &["check", "-q", "."], None);
+    assert!(loud.stdout.contains("findings"), "{}", loud.stdout);
+    assert!(!quiet.stdout.contains(" findings ("), "{}", quiet.stdout);
+    assert!(quiet.stdout.contains("add-value.inclusive-greeting"));
+    assert_eq!(loud.code, quiet.code);
+}

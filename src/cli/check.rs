@@ -21,6 +21,10 @@ pub struct Request {
     pub format: OutputFormat,
     pub fail_on: Option<Level>,
     pub stdin_filename: Option<PathBuf>,
+    /// Counts by rule instead of findings.
+    pub statistics: bool,
+    /// No summary line.
+    pub quiet: bool,
     pub walk: Walk,
     pub setup: Setup,
 }
@@ -89,8 +93,10 @@ pub fn run(req: Request) -> Result<Outcome> {
 
     let stdout = io::stdout();
     let color = stdout.is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
-    let progress =
-        io::stderr().is_terminal() && jobs.len() > 200 && req.format == OutputFormat::Human;
+    let progress = !req.quiet
+        && io::stderr().is_terminal()
+        && jobs.len() > 200
+        && req.format == OutputFormat::Human;
     let done = AtomicUsize::new(0);
     let total = jobs.len();
     let results: Vec<(Result<FileResult, Note>, Level)> = jobs
@@ -115,7 +121,9 @@ pub fn run(req: Request) -> Result<Outcome> {
     for (r, fail_on) in results {
         match r {
             Ok(file) => {
-                output::print_file(req.format, &file, color, &mut out)?;
+                if !req.statistics {
+                    output::print_file(req.format, &file, color, &mut out)?;
+                }
                 failed |= file.report.findings.iter().any(|f| f.level >= fail_on);
                 checked.push(file);
             }
@@ -132,7 +140,11 @@ pub fn run(req: Request) -> Result<Outcome> {
             );
         }
     }
-    output::print_end(req.format, &checked, &notes, color, &mut out)?;
+    if req.statistics {
+        print_statistics(req.format, &checked, &mut out)?;
+    } else if !(req.quiet && req.format == OutputFormat::Human) {
+        output::print_end(req.format, &checked, &notes, color, &mut out)?;
+    }
     out.flush()?;
 
     Ok(if missing {
@@ -256,6 +268,41 @@ fn walk_note(root: &Path, e: &ignore::Error) -> Note {
         other => other.to_string(),
     };
     Note { path, message }
+}
+
+/// `--statistics`: findings per rule, most first (then by rule id), with the
+/// highest level each rule reported. Human output is a table; the other formats
+/// a JSON array of `{"rule", "count", "level"}`.
+fn print_statistics(format: OutputFormat, files: &[FileResult], out: &mut dyn Write) -> Result<()> {
+    let mut by_rule: std::collections::BTreeMap<&str, (usize, Level)> = Default::default();
+    for f in files.iter().flat_map(|file| &file.report.findings) {
+        let entry = by_rule.entry(f.rule.as_str()).or_insert((0, f.level));
+        entry.0 += 1;
+        entry.1 = entry.1.max(f.level);
+    }
+    let mut rows: Vec<(&str, usize, Level)> =
+        by_rule.into_iter().map(|(r, (n, l))| (r, n, l)).collect();
+    rows.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+    if format == OutputFormat::Human {
+        let width = rows
+            .iter()
+            .map(|r| r.1.to_string().len())
+            .max()
+            .unwrap_or(1);
+        for (rule, count, level) in &rows {
+            writeln!(out, "{count:>width$}  {:<7}  {rule}", level.as_str())?;
+        }
+    } else {
+        let json: Vec<serde_json::Value> = rows
+            .iter()
+            .map(|(rule, count, level)| {
+                serde_json::json!({ "rule": rule, "count": count, "level": level.as_str() })
+            })
+            .collect();
+        serde_json::to_writer(&mut *out, &json)?;
+        writeln!(out)?;
+    }
+    Ok(())
 }
 
 fn is_draft_name(path: &Path) -> bool {
