@@ -142,15 +142,15 @@ fn header_name(line: &str) -> Option<&'static str> {
 /// lines are header lines, `From`, `To` or `Subject` among them. A header
 /// opens with where the message came from (`From:`, `Received:`, `Date:`); a
 /// reply chain's `To:`/`cc:` lines under "X on DATE" are left as they were.
-fn opens_header_block(text: &str, at: usize) -> bool {
-    let first = header_name(&text[at..text[at..].find('\n').map_or(text.len(), |i| at + i)]);
+/// `line` is the line, `rest` the text from its start on.
+fn opens_header_block(line: &str, rest: &str) -> bool {
     if !matches!(
-        first,
+        header_name(line),
         Some("from" | "received" | "return-path" | "x-apparently-to" | "message-id" | "date")
     ) {
         return false;
     }
-    let names: Vec<&str> = text[at..].lines().take(6).filter_map(header_name).collect();
+    let names: Vec<&str> = rest.lines().take(6).filter_map(header_name).collect();
     names.len() >= 3
         && names
             .iter()
@@ -223,7 +223,7 @@ fn parts(text: &str, from: usize) -> Vec<(Range<usize>, Scope)> {
                 .as_bytes()
                 .get(..m.len())
                 .is_some_and(|head| head.eq_ignore_ascii_case(m.as_bytes()))
-        }) || part_words > 0 && opens_header_block(text, at);
+        }) || part_words > 0 && opens_header_block(line, &text[at..]);
         if forwarded {
             out.extend(quote_start.take().map(|s| (s..at, Scope::Quote)));
             close_footer(&mut out, footer_start.take(), at);

@@ -127,7 +127,7 @@ pub fn phone(text: &str, regions: &[Id]) -> bool {
         return known;
     }
     widen_regex_cache();
-    let answer = check(text, regions);
+    let answer = check(text, digits, regions);
     let mut memo = memo().lock().unwrap_or_else(|e| e.into_inner());
     if memo.len() >= MEMO_SIZE {
         memo.clear();
@@ -144,7 +144,8 @@ fn is_date(text: &str) -> bool {
     matches!(groups.as_slice(), [1 | 2, 1 | 2, 2 | 4])
 }
 
-fn check(text: &str, regions: &[Id]) -> bool {
+/// [`phone`] without the memo; `digits` is how many digits `text` has.
+fn check(text: &str, digits: usize, regions: &[Id]) -> bool {
     if is_date(text) {
         return false;
     }
@@ -166,7 +167,6 @@ fn check(text: &str, regions: &[Id]) -> bool {
     // digits as a landline). Other readings are passed over: `0917 123 4567`, a
     // Philippine mobile, is a premium-rate number in Britain. Stopping at the first
     // reading keeps most numbers to one region's patterns.
-    let digits = text.chars().filter(char::is_ascii_digit).count();
     let database = &*phonenumber::metadata::DATABASE;
     for &r in regions {
         if !plausible_length(r, digits) {

@@ -119,14 +119,7 @@ impl FileCx<'_> {
                     Some(class) => Metric::ClassWords(class),
                     None => {
                         let known: Vec<&str> = WordClass::ALL.iter().map(|(_, n)| *n).collect();
-                        self.error(
-                            arg.span.clone(),
-                            format!(
-                                "unknown word class `{}`; {}",
-                                arg.value,
-                                crate::text::similar::hint(&arg.value, &known)
-                            ),
-                        );
+                        self.unknown(&arg.span, "word class", &arg.value, &known);
                         return None;
                     }
                 }
@@ -144,17 +137,8 @@ impl FileCx<'_> {
             ast::Metric::Named(name, None) => match Metric::parse(&name.value) {
                 Some(m) => m,
                 None => {
-                    self.error(
-                        name.span.clone(),
-                        format!(
-                            "unknown metric `{}`; {}",
-                            name.value,
-                            crate::text::similar::hint(
-                                &name.value,
-                                &[Metric::NAMES, &["words(CLASS)", "count(…)"]].concat()
-                            )
-                        ),
-                    );
+                    let known = [Metric::NAMES, &["words(CLASS)", "count(…)"]].concat();
+                    self.unknown(&name.span, "metric", &name.value, &known);
                     return None;
                 }
             },

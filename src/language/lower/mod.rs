@@ -254,6 +254,13 @@ impl FileCx<'_> {
         self.diag(Severity::Error, span, message)
     }
 
+    /// An error for a name that is none of `known`: "unknown WHAT `NAME`; did you
+    /// mean …?" (or the known names when none is close).
+    fn unknown(&mut self, span: &ast::Span, what: &str, name: &str, known: &[&str]) {
+        let hint = crate::text::similar::hint(name, known);
+        self.error(span.clone(), format!("unknown {what} `{name}`; {hint}"));
+    }
+
     fn names(
         &mut self,
         scope: Option<&str>,

@@ -265,17 +265,8 @@ impl FileCx<'_> {
                     Some(l) => match names.lists.get(&l.value) {
                         Some(codes) => codes.clone(),
                         None => {
-                            self.error(
-                                l.span.clone(),
-                                format!(
-                                    "unknown list `{}`; {}",
-                                    l.value,
-                                    crate::text::similar::hint(
-                                        &l.value,
-                                        &names.lists.keys().map(String::as_str).collect::<Vec<_>>()
-                                    )
-                                ),
-                            );
+                            let known: Vec<&str> = names.lists.keys().map(String::as_str).collect();
+                            self.unknown(&l.span, "list", &l.value, &known);
                             return None;
                         }
                     },
@@ -294,14 +285,7 @@ impl FileCx<'_> {
                 Validator::Phone(regions)
             }
             _ => {
-                self.error(
-                    name.span.clone(),
-                    format!(
-                        "unknown validator `{}`; {}",
-                        name.value,
-                        crate::text::similar::hint(&name.value, Validator::NAMES)
-                    ),
-                );
+                self.unknown(&name.span, "validator", &name.value, Validator::NAMES);
                 return None;
             }
         })
