@@ -839,6 +839,30 @@ fn lone_carriage_returns_end_lines_as_the_client_counts_them() {
 }
 
 #[test]
+fn whole_draft_remarks_come_after_specific_findings_on_the_first_line() {
+    let mut c = Client::start(NO_DEBOUNCE());
+    // Near-empty: a remark on the whole draft, and `guys` on the second line.
+    let d = c.open(DRAFT, "markdown", "\n  \nHello\rThanks guys");
+    let diagnostics = d["diagnostics"].as_array().unwrap();
+    let codes: Vec<&str> = diagnostics
+        .iter()
+        .map(|d| d["code"].as_str().unwrap())
+        .collect();
+    assert_eq!(codes.len(), 2, "{codes:?}");
+    assert_eq!(codes[1], "add-value.near-empty");
+    assert_eq!(
+        diagnostics[0]["range"],
+        json!({ "start": { "line": 3, "character": 7 }, "end": { "line": 3, "character": 11 } })
+    );
+    // Shown on the first line with text, not underlining the whole draft.
+    assert_eq!(
+        diagnostics[1]["range"],
+        json!({ "start": { "line": 2, "character": 0 }, "end": { "line": 2, "character": 5 } })
+    );
+    assert!(c.shutdown());
+}
+
+#[test]
 fn hover_after_a_non_ascii_character_in_a_rule_file_is_answered() {
     let mut c = Client::start(NO_DEBOUNCE());
     let uri = "file:///tmp/tenet-lsp-test/accent.tenet";

@@ -66,6 +66,17 @@ impl<'a> Text<'a> {
         }
     }
 
+    /// Where a whole-draft finding is shown: the first line of `r` with text on it.
+    /// Underlining the whole draft would hide the specific findings under it.
+    pub fn first_line(&self, r: &Range<usize>) -> Range<usize> {
+        let first = self.index.position(self.text, r.start).line as usize - 1;
+        let last = self.index.position(self.text, r.end).line as usize - 1;
+        (first..=last)
+            .map(|line| self.index.line_range(self.text, line))
+            .find(|l| !self.text[l.clone()].trim().is_empty())
+            .map_or(r.start..r.start, |l| l.start.max(r.start)..l.end.min(r.end))
+    }
+
     /// The byte offset of an LSP position, clamped to the text; `Err` carries the
     /// clamped offset when the position was out of range.
     pub fn offset(&self, pos: Position) -> Result<usize, usize> {
@@ -180,8 +191,13 @@ pub fn diagnostic(text: &Text, uri: &Uri, f: &Finding, redactions: &Redactions) 
             },
         })
         .collect();
+    let span = if f.document {
+        text.first_line(&f.span)
+    } else {
+        f.span.clone()
+    };
     Diagnostic {
-        range: text.range(&f.span),
+        range: text.range(&span),
         severity: Some(severity(f.level)),
         code: Some(NumberOrString::String(f.rule.clone())),
         code_description: f

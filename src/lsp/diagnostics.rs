@@ -14,6 +14,7 @@ use super::documents::Kind;
 use super::features;
 use super::server::Server;
 use crate::draft::Format;
+use crate::report::finding::Finding;
 use crate::report::Report;
 use crate::workspace::{LoadError, Rules};
 
@@ -134,9 +135,13 @@ impl Server {
             return Vec::new();
         };
         let text = convert::Text::new(&doc.text, encoding);
-        report
-            .findings
-            .iter()
+        // Specific findings first, remarks on the whole draft after: clients that
+        // list the diagnostics of a line in order then show the specific one first.
+        let (specific, whole): (Vec<&Finding>, Vec<&Finding>) =
+            report.findings.iter().partition(|f| !f.document);
+        specific
+            .into_iter()
+            .chain(whole)
             .map(|f| convert::diagnostic(&text, uri, f, &report.redactions))
             .collect()
     }
