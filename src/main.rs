@@ -84,6 +84,27 @@ struct CheckArgs {
     /// The file name to use for standard input (picks the format and the configuration).
     #[arg(long, value_name = "NAME")]
     stdin_filename: Option<PathBuf>,
+    /// Apply the safe fixes to the files (standard input: print the fixed text).
+    #[arg(long)]
+    fix: bool,
+    /// With --fix or --diff, apply every fix, also those a person should read first.
+    #[arg(long)]
+    unsafe_fixes: bool,
+    /// Print what --fix would change as a unified diff, and change nothing.
+    #[arg(long, conflicts_with = "fix")]
+    diff: bool,
+    /// Report only findings that are not in this baseline file.
+    #[arg(long, value_name = "FILE")]
+    baseline: Option<PathBuf>,
+    /// Write every finding to this baseline file (they are accepted) and exit 0.
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["baseline", "fix", "diff"])]
+    write_baseline: Option<PathBuf>,
+    /// When to colour the output.
+    #[arg(long, value_name = "WHEN", default_value = "auto", value_parser = ["auto", "always", "never"])]
+    color: String,
+    /// Exit 0 even when there are findings (configuration and usage errors still exit 2).
+    #[arg(long)]
+    exit_zero: bool,
     #[command(flatten)]
     rules: RuleArgs,
 }
@@ -143,7 +164,25 @@ fn main() -> ExitCode {
         }
     };
     let result = match cli.command {
+        Command::Check(args) if args.unsafe_fixes && !(args.fix || args.diff) => {
+            eprintln!("tenet: --unsafe-fixes applies fixes only with --fix or --diff");
+            Ok(cli::Outcome::Error)
+        }
         Command::Check(args) => cli::check::run(cli::check::Request {
+            fix: (args.fix || args.diff).then_some(if args.unsafe_fixes {
+                tenet::report::fix::Applicability::All
+            } else {
+                tenet::report::fix::Applicability::Safe
+            }),
+            diff: args.diff,
+            baseline: args.baseline,
+            write_baseline: args.write_baseline,
+            color: match args.color.as_str() {
+                "always" => cli::check::Color::Always,
+                "never" => cli::check::Color::Never,
+                _ => cli::check::Color::Auto,
+            },
+            exit_zero: args.exit_zero,
             paths: args.paths,
             format: args.format,
             fail_on: args.fail_on,

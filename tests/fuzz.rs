@@ -206,11 +206,14 @@ proptest! {
             format,
             channel: "external".into(),
             report,
+            fixed: 0,
+            stdin: false,
         };
+        let rules: Vec<_> = builtin().engine.rules().rules.iter().collect();
         for (_, format) in OutputFormat::ALL {
             let mut out = Vec::new();
             output::print_file(*format, &result, false, &mut out).unwrap();
-            output::print_end(*format, std::slice::from_ref(&result), &[], false, &mut out).unwrap();
+            output::print_end(*format, std::slice::from_ref(&result), &[], &rules, false, &mut out).unwrap();
         }
     }
 

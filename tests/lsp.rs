@@ -328,6 +328,34 @@ fn insertion_fix_and_fix_all_safe() {
 }
 
 #[test]
+fn fix_all_is_offered_once_to_clients_that_ask_for_every_kind() {
+    // Helix and Emacs send no `only`: one "Fix all", not one per kind.
+    let mut c = Client::start(NO_DEBOUNCE());
+    let text = "Really!!! Great!!!";
+    let d = c.open(DRAFT, "markdown", text);
+    let range = d["diagnostics"][0]["range"].clone();
+    let actions = c.request(
+        "textDocument/codeAction",
+        json!({ "textDocument": { "uri": DRAFT }, "range": range, "context": { "diagnostics": [] } }),
+    );
+    let fix_all: Vec<&Value> = actions
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|a| a["title"].as_str().unwrap().starts_with("Fix all safe"))
+        .collect();
+    assert_eq!(fix_all.len(), 1, "{actions:#}");
+    assert_eq!(
+        apply(
+            text,
+            fix_all[0]["edit"]["changes"][DRAFT].as_array().unwrap()
+        ),
+        "Really! Great!"
+    );
+    c.shutdown();
+}
+
+#[test]
 fn hover_explains_the_finding() {
     let mut c = Client::start(NO_DEBOUNCE());
     c.open(DRAFT, "markdown", "Card 4111 1111 1111 1111, visa.\n");

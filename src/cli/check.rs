@@ -9,7 +9,10 @@ use anyhow::Result;
 use rayon::prelude::*;
 use tenet::draft::Format;
 use tenet::language::rules::Level;
+use tenet::report::baseline::Baseline;
+use tenet::report::fix::{self, Applicability};
 use tenet::report::output::{self, FileResult, Note, OutputFormat};
+use tenet::report::Redactions;
 use tenet::text;
 use tenet::workspace::{Rules, Setup, Workspace};
 
@@ -27,6 +30,37 @@ pub struct Request {
     pub quiet: bool,
     pub walk: Walk,
     pub setup: Setup,
+    /// Apply fixes (`--fix`; `--unsafe-fixes` for every fix).
+    pub fix: Option<Applicability>,
+    /// Print the fixes as a diff instead of writing them.
+    pub diff: bool,
+    /// Leave out the findings this baseline accepted.
+    pub baseline: Option<PathBuf>,
+    /// Write every finding to this baseline instead of reporting them.
+    pub write_baseline: Option<PathBuf>,
+    pub color: Color,
+    /// Exit 0 even when findings are at the failure level.
+    pub exit_zero: bool,
+}
+
+/// When output is coloured.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Color {
+    /// When standard output is a terminal and `NO_COLOR` is not set.
+    #[default]
+    Auto,
+    Always,
+    Never,
+}
+
+impl Color {
+    fn enabled(self, terminal: bool) -> bool {
+        match self {
+            Color::Always => true,
+            Color::Never => false,
+            Color::Auto => terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
+        }
+    }
 }
 
 /// How folders are walked.
@@ -41,13 +75,22 @@ pub struct Walk {
 /// One draft to check.
 enum Input {
     Stdin,
-    File(PathBuf),
+    /// A file, and whether a walk found it (the configuration may leave it out).
+    File(PathBuf, bool),
 }
 
-/// Extensions of drafts found by walking a folder; files with no extension are sniffed.
-const DRAFT_EXTENSIONS: &[&str] = &[
-    "md", "markdown", "mdx", "mkd", "txt", "text", "eml", "email",
-];
+/// What fixing a draft changed.
+struct Change {
+    /// The text before, and what in it must not be shown.
+    before: String,
+    redactions: Redactions,
+}
+
+/// A checked draft and what fixing it changed, or why it could not be checked.
+type Checked = Result<(FileResult, Option<Change>), Note>;
+
+/// How many rounds of fixes one draft gets (a fix may make room for another).
+const FIX_ROUNDS: usize = 10;
 
 pub fn run(req: Request) -> Result<Outcome> {
     // Standard input only when asked for with `-`: a hook or a CI step that runs
@@ -72,7 +115,7 @@ pub fn run(req: Request) -> Result<Outcome> {
                 .stdin_filename
                 .clone()
                 .unwrap_or_else(|| PathBuf::from("stdin")),
-            Input::File(p) => p.clone(),
+            Input::File(p, _) => p.clone(),
         };
         let rules = match workspace.rules_for(&near) {
             Ok(r) => r,
@@ -81,25 +124,42 @@ pub fn run(req: Request) -> Result<Outcome> {
                 return Ok(Outcome::Error);
             }
         };
-        if !rules.warnings.is_empty() && !warned.iter().any(|w| Arc::ptr_eq(w, &rules)) {
-            eprint!(
-                "{}",
-                tenet::language::diagnostic::render_all(&rules.warnings)
-            );
+        if let Input::File(p, true) = &input {
+            if !rules.files.wanted(p) {
+                continue;
+            }
+        }
+        if !warned.iter().any(|w| Arc::ptr_eq(w, &rules)) {
+            if !rules.warnings.is_empty() {
+                eprint!(
+                    "{}",
+                    tenet::language::diagnostic::render_all(&rules.warnings)
+                );
+            }
             warned.push(rules.clone());
         }
         jobs.push((input, rules));
     }
+    let baseline = match &req.baseline {
+        Some(file) => match Baseline::read(file) {
+            Ok(b) => Some(b),
+            Err(e) => {
+                eprintln!("tenet: {e}");
+                return Ok(Outcome::Error);
+            }
+        },
+        None => None,
+    };
 
     let stdout = io::stdout();
-    let color = stdout.is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
+    let color = req.color.enabled(stdout.is_terminal());
     let progress = !req.quiet
         && io::stderr().is_terminal()
         && jobs.len() > 200
         && req.format == OutputFormat::Human;
     let done = AtomicUsize::new(0);
     let total = jobs.len();
-    let results: Vec<(Result<FileResult, Note>, Level)> = jobs
+    let results: Vec<(Checked, Level)> = jobs
         .par_iter()
         .map(|(input, rules)| {
             let fail_on = req.fail_on.unwrap_or_else(|| rules.fail_on());
@@ -117,21 +177,67 @@ pub fn run(req: Request) -> Result<Outcome> {
 
     let mut out = io::BufWriter::new(stdout.lock());
     let mut checked = Vec::with_capacity(results.len());
+    let mut changes = Vec::new();
     let mut failed = false;
+    let mut baselined = 0;
+    let mut fixed = 0;
     for (r, fail_on) in results {
         match r {
-            Ok(file) => {
-                if !req.statistics {
-                    output::print_file(req.format, &file, color, &mut out)?;
+            Ok((mut file, change)) => {
+                if let Some(b) = &baseline {
+                    baselined += b.filter(&mut file);
                 }
+                fixed += file.fixed;
                 failed |= file.report.findings.iter().any(|f| f.level >= fail_on);
+                if let Some(change) = change {
+                    changes.push((checked.len(), change));
+                }
                 checked.push(file);
             }
             Err(note) => notes.push(note),
         }
     }
-    if req.format == OutputFormat::Human {
+    if let Some(file) = &req.write_baseline {
+        let n = Baseline::write(file, &checked)
+            .map_err(|e| anyhow::anyhow!("{}: cannot write: {e}", file.display()))?;
+        for note in &notes {
+            eprintln!(
+                "tenet: {}: {}",
+                output::display_path(&note.path),
+                note.message
+            );
+        }
+        eprintln!(
+            "tenet: wrote {n} finding{} to {}",
+            if n == 1 { "" } else { "s" },
+            file.display()
+        );
+        return Ok(Outcome::Clean);
+    }
+    if req.diff {
+        return print_diffs(&checked, &changes, fixed, &notes, &mut out);
+    }
+    // Fixed standard input goes to standard output, as a filter; the findings
+    // that are left go to standard error.
+    let stdin_fixed = req.fix.is_some() && checked.iter().any(|f| f.stdin);
+    let mut err_out;
+    let findings_out: &mut dyn Write = if stdin_fixed {
+        for f in checked.iter().filter(|f| f.stdin) {
+            out.write_all(f.text.as_bytes())?;
+        }
         out.flush()?;
+        err_out = io::stderr().lock();
+        &mut err_out
+    } else {
+        &mut out
+    };
+    if !req.statistics {
+        for file in &checked {
+            output::print_file(req.format, file, color, findings_out)?;
+        }
+    }
+    if req.format == OutputFormat::Human {
+        findings_out.flush()?;
         for note in &notes {
             eprintln!(
                 "tenet: {}: {}",
@@ -141,18 +247,91 @@ pub fn run(req: Request) -> Result<Outcome> {
         }
     }
     if req.statistics {
-        print_statistics(req.format, &checked, &mut out)?;
+        print_statistics(req.format, &checked, findings_out)?;
     } else if !(req.quiet && req.format == OutputFormat::Human) {
-        output::print_end(req.format, &checked, &notes, color, &mut out)?;
+        let mut rules: Vec<&tenet::language::rules::Rule> = Vec::new();
+        let mut seen = std::collections::HashSet::new();
+        for set in &warned {
+            for r in &set.checker.engine.rules().rules {
+                if seen.insert(r.id.as_str()) {
+                    rules.push(r);
+                }
+            }
+        }
+        output::print_end(req.format, &checked, &notes, &rules, color, findings_out)?;
+        if req.format == OutputFormat::Human && (fixed > 0 || baselined > 0) {
+            let mut line = Vec::new();
+            if fixed > 0 {
+                line.push(format!("fixed {fixed} finding{}", plural(fixed)));
+            }
+            if baselined > 0 {
+                line.push(format!("{baselined} accepted by the baseline"));
+            }
+            writeln!(findings_out, "{}", line.join("; "))?;
+        }
     }
-    out.flush()?;
+    findings_out.flush()?;
 
     Ok(if missing {
         Outcome::Error
-    } else if failed {
+    } else if failed && !req.exit_zero {
         Outcome::Findings
     } else {
         Outcome::Clean
+    })
+}
+
+fn plural(n: usize) -> &'static str {
+    if n == 1 {
+        ""
+    } else {
+        "s"
+    }
+}
+
+/// `--diff`: what `--fix` would change, as a unified diff per file (redacted text
+/// masked on both sides); exits 1 when anything would change.
+fn print_diffs(
+    checked: &[FileResult],
+    changes: &[(usize, Change)],
+    fixed: usize,
+    notes: &[Note],
+    out: &mut dyn Write,
+) -> Result<Outcome> {
+    for (i, change) in changes {
+        let file = &checked[*i];
+        let before = change
+            .redactions
+            .mask(&change.before, 0..change.before.len());
+        let after = file.report.redactions.mask(&file.text, 0..file.text.len());
+        let name = output::display_path(&file.path);
+        let diff = similar::TextDiff::from_lines(before.as_ref(), after.as_ref());
+        write!(
+            out,
+            "{}",
+            diff.unified_diff()
+                .context_radius(3)
+                .header(&format!("a/{name}"), &format!("b/{name}"))
+        )?;
+    }
+    out.flush()?;
+    for note in notes {
+        eprintln!(
+            "tenet: {}: {}",
+            output::display_path(&note.path),
+            note.message
+        );
+    }
+    eprintln!(
+        "tenet: would fix {fixed} finding{} in {} file{}",
+        plural(fixed),
+        changes.len(),
+        plural(changes.len())
+    );
+    Ok(if changes.is_empty() {
+        Outcome::Clean
+    } else {
+        Outcome::Findings
     })
 }
 
@@ -179,7 +358,7 @@ fn collect(
             }
             Ok(meta) if meta.is_dir() => walk_folder(path, walk, &mut inputs, notes)?,
             // A file named on the command line is checked, ignored or not.
-            Ok(_) => inputs.push(Input::File(path.clone())),
+            Ok(_) => inputs.push(Input::File(path.clone(), false)),
         }
     }
     Ok(inputs)
@@ -227,15 +406,13 @@ fn walk_folder(
         let Some(kind) = entry.file_type() else {
             continue;
         };
-        if !is_draft_name(entry.path()) {
-            continue;
-        }
+        // Which files are drafts is for the configuration to say (see `Files`).
         if kind.is_file() {
-            inputs.push(Input::File(entry.into_path()));
+            inputs.push(Input::File(entry.into_path(), true));
         } else if kind.is_symlink() {
             // Links to files are checked; links to folders are not followed (no loops).
             match std::fs::metadata(entry.path()) {
-                Ok(m) if m.is_file() => inputs.push(Input::File(entry.into_path())),
+                Ok(m) if m.is_file() => inputs.push(Input::File(entry.into_path(), true)),
                 Ok(_) => {}
                 Err(err) => notes.push(Note {
                     path: entry.into_path(),
@@ -305,13 +482,6 @@ fn print_statistics(format: OutputFormat, files: &[FileResult], out: &mut dyn Wr
     Ok(())
 }
 
-fn is_draft_name(path: &Path) -> bool {
-    match path.extension().and_then(|e| e.to_str()) {
-        None | Some("") => true,
-        Some(ext) => DRAFT_EXTENSIONS.contains(&ext.to_ascii_lowercase().as_str()),
-    }
-}
-
 /// The largest draft read.
 const MAX_DRAFT: u64 = 1 << 30;
 
@@ -340,7 +510,7 @@ fn io_message(e: &io::Error) -> String {
     }
 }
 
-fn check_one(input: &Input, rules: &Rules, req: &Request) -> Result<FileResult, Note> {
+fn check_one(input: &Input, rules: &Rules, req: &Request) -> Checked {
     let (path, bytes) = match input {
         Input::Stdin => {
             let name = req
@@ -354,7 +524,7 @@ fn check_one(input: &Input, rules: &Rules, req: &Request) -> Result<FileResult, 
             let bytes = read_draft(io::stdin().lock(), 0).map_err(note)?;
             (name, bytes)
         }
-        Input::File(p) => {
+        Input::File(p, _) => {
             let note = |e: io::Error| Note {
                 path: p.clone(),
                 message: format!("cannot read: {}", io_message(&e)),
@@ -370,16 +540,44 @@ fn check_one(input: &Input, rules: &Rules, req: &Request) -> Result<FileResult, 
         });
     };
     let text = decode(bytes);
-    let format = Format::detect(Some(&path), &text);
+    let format: Format = rules.format_for(Some(&path), &text);
     let channel = rules.channel_for(Some(&path), req.setup.channel.as_deref());
-    let (draft, report) = rules.check(text, format, channel.clone());
-    Ok(FileResult {
-        path,
-        text: draft.text,
-        format,
-        channel,
-        report,
-    })
+    let (mut draft, mut report) = rules.check(text, format, channel.clone());
+    let mut fixed = 0;
+    let mut change = None;
+    if let Some(which) = req.fix {
+        for _ in 0..FIX_ROUNDS {
+            let chosen = fix::choose(&report.findings, which);
+            let next = fix::apply(&draft.text, &chosen);
+            if chosen.is_empty() || next == draft.text {
+                break;
+            }
+            fixed += chosen.len();
+            let before = std::mem::take(&mut draft.text);
+            let redactions = std::mem::take(&mut report.redactions);
+            change.get_or_insert(Change { before, redactions });
+            (draft, report) = rules.check(next, format, channel.clone());
+        }
+    }
+    let stdin = matches!(input, Input::Stdin);
+    if let (Some(_), false, Input::File(p, _)) = (&change, req.diff, input) {
+        text::file::write_atomic(p, draft.text.as_bytes()).map_err(|e| Note {
+            path: p.clone(),
+            message: format!("cannot write the fixes: {}", io_message(&e)),
+        })?;
+    }
+    Ok((
+        FileResult {
+            path,
+            text: draft.text,
+            format,
+            channel,
+            report,
+            fixed,
+            stdin,
+        },
+        change,
+    ))
 }
 
 /// UTF-8 when valid, else Windows-1252 (what old mail and Office text usually is).

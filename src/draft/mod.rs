@@ -43,6 +43,16 @@ impl Format {
         }
     }
 
+    /// The format with this name.
+    pub fn parse(name: &str) -> Option<Format> {
+        match name {
+            "markdown" => Some(Format::Markdown),
+            "text" => Some(Format::Text),
+            "email" => Some(Format::Email),
+            _ => None,
+        }
+    }
+
     /// The format's name.
     pub fn as_str(self) -> &'static str {
         match self {

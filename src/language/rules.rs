@@ -492,6 +492,18 @@ pub struct FixSpec {
     pub kind: FixKind,
     /// Whether it may be applied without a person reading it.
     pub safe: bool,
+    /// For `replace`: whether each pattern's replacement is safe (each line says).
+    pub safe_patterns: Vec<bool>,
+}
+
+impl FixSpec {
+    /// Whether the fix for a match of pattern `pattern` is safe.
+    pub fn is_safe(&self, pattern: usize) -> bool {
+        match self.kind {
+            FixKind::Replace(_) => self.safe_patterns.get(pattern).copied().unwrap_or(false),
+            _ => self.safe,
+        }
+    }
 }
 
 /// What a fix does.

@@ -103,7 +103,7 @@ impl Server {
         }
         let file = uri_to_path(uri);
         let format = match file.as_deref() {
-            Some(p) if format == Format::Text => Format::detect(Some(p), &doc.text),
+            Some(p) if format == Format::Text => rules.format_for(Some(p), &doc.text),
             _ => format,
         };
         let channel = rules.channel_for(file.as_deref(), self.settings.channel.as_deref());

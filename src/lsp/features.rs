@@ -16,6 +16,7 @@ use crate::language::explain;
 use crate::language::lower::{self, Overrides, RuleFile};
 use crate::language::rules::RuleSet;
 use crate::report::finding::{Edit, Finding};
+use crate::report::fix::{self, Applicability};
 use crate::report::Report;
 
 /// The kind of the "fix all safe findings" action.
@@ -93,16 +94,17 @@ pub fn code_actions(
             }
         }
     }
-    let safe: Vec<Edit> = non_overlapping(
-        findings
-            .iter()
-            .filter_map(|f| f.fix.as_ref())
-            .filter(|fx| fx.safe)
-            .flat_map(|fx| fx.edits.clone()),
-    );
+    let safe = fix::edits(&fix::choose(findings, Applicability::Safe));
     if !safe.is_empty() {
         let title = format!("Fix all safe Tenet findings ({})", safe.len());
-        for kind in [FIX_ALL.clone(), CodeActionKind::QUICKFIX] {
+        // Asked for kinds: offered under each kind asked for. Asked for everything
+        // (Helix, Emacs): offered once, beside the quick fixes when there are some.
+        let kinds = match &p.context.only {
+            Some(_) => vec![FIX_ALL.clone(), CodeActionKind::QUICKFIX],
+            None if actions.is_empty() => vec![FIX_ALL.clone()],
+            None => vec![CodeActionKind::QUICKFIX],
+        };
+        for kind in kinds {
             if wanted(p, &kind) && !(kind == CodeActionKind::QUICKFIX && actions.is_empty()) {
                 actions.push(CodeActionOrCommand::CodeAction(CodeAction {
                     title: title.clone(),
@@ -117,20 +119,6 @@ pub fn code_actions(
         }
     }
     actions
-}
-
-fn non_overlapping(edits: impl Iterator<Item = Edit>) -> Vec<Edit> {
-    let mut all: Vec<Edit> = edits.collect();
-    all.sort_by_key(|e| (e.span.start, e.span.end));
-    let mut out: Vec<Edit> = Vec::new();
-    for e in all {
-        if out.last().is_none_or(|last| {
-            e.span.start >= last.span.end && !(e.span.is_empty() && last.span == e.span)
-        }) {
-            out.push(e);
-        }
-    }
-    out
 }
 
 /// A line above the finding's line that suppresses it, in the draft's own syntax.

@@ -148,7 +148,7 @@ pub fn build(
             };
             let fix = edits.map(|edits| Fix {
                 edits,
-                safe: spec.safe,
+                safe: spec.is_safe(pattern),
                 title: title.unwrap_or_default(),
             });
             (suggestions, fix)

@@ -4,7 +4,9 @@
 //! May import [`crate::text`], [`crate::draft`] and [`crate::language`]; it knows
 //! nothing of how findings are searched for.
 
+pub mod baseline;
 pub mod finding;
+pub mod fix;
 pub mod output;
 pub mod redact;
 pub mod suppress;

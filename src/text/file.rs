@@ -75,6 +75,53 @@ pub fn too_large(limit: u64) -> io::Error {
     )
 }
 
+/// Replaces `path`'s contents with `bytes` all at once: written to a new file
+/// beside it, flushed to disk, then renamed over it. A reader sees the old file or
+/// the new one, never half of one; the file keeps its permissions, and a link is
+/// followed (the file it points at is replaced, not the link).
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
+    use std::io::Write;
+    let resolved = std::fs::canonicalize(path).ok();
+    let path = resolved.as_deref().unwrap_or(path);
+    let dir = path
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let name = path
+        .file_name()
+        .map_or_else(|| "tenet".into(), |n| n.to_string_lossy().into_owned());
+    let permissions = std::fs::metadata(path).ok().map(|m| m.permissions());
+    let mut attempt = 0u32;
+    let (temp, mut file) = loop {
+        let temp = dir.join(format!(
+            ".{name}.{}.{attempt}.tenet-tmp",
+            std::process::id()
+        ));
+        match std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&temp)
+        {
+            Ok(file) => break (temp, file),
+            Err(e) if e.kind() == io::ErrorKind::AlreadyExists && attempt < 100 => attempt += 1,
+            Err(e) => return Err(e),
+        }
+    };
+    let written = (|| {
+        file.write_all(bytes)?;
+        if let Some(p) = permissions {
+            file.set_permissions(p)?;
+        }
+        file.sync_all()?;
+        drop(file);
+        std::fs::rename(&temp, path)
+    })();
+    if written.is_err() {
+        let _ = std::fs::remove_file(&temp);
+    }
+    written
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -88,5 +135,26 @@ mod tests {
         std::fs::write(&p, "hello").unwrap();
         assert_eq!(read_regular(&p, 5).unwrap(), b"hello");
         assert!(read_regular(&p, 4).is_err());
+    }
+
+    #[test]
+    fn a_write_that_fails_leaves_the_old_file_and_no_temporary_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("draft.md");
+        std::fs::write(&file, "old").unwrap();
+        // A folder where the file is: the rename fails after the temporary is written.
+        let blocked = dir.path().join("blocked");
+        std::fs::create_dir(&blocked).unwrap();
+        std::fs::write(blocked.join("x"), "keep").unwrap();
+        assert!(write_atomic(&blocked, b"new").is_err());
+        assert!(write_atomic(&dir.path().join("missing/draft.md"), b"new").is_err());
+        let mut names: Vec<_> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        names.sort();
+        assert_eq!(names, ["blocked", "draft.md"]);
+        write_atomic(&file, b"new").unwrap();
+        assert_eq!(std::fs::read_to_string(&file).unwrap(), "new");
     }
 }

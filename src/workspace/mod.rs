@@ -8,6 +8,7 @@
 //! [`crate::language`], [`crate::draft`], [`crate::text`].
 
 pub mod config;
+mod files;
 mod names;
 pub mod packs;
 
@@ -23,6 +24,7 @@ use crate::language::{builtin, lower};
 use crate::report::Report;
 
 pub use config::{Config, ConfigError, ConfigFile, LevelSetting};
+pub use files::Files;
 pub use packs::PackError;
 
 use crate::language::rules::Level;
@@ -105,6 +107,10 @@ pub struct Rules {
     pub checker: Checker,
     /// Warnings about rule files and configuration.
     pub warnings: Vec<Diagnostic>,
+    /// Which files are drafts, and as which format.
+    pub files: Files,
+    /// Rules the configuration turned off (`[levels] id = "off"`).
+    pub off: Vec<crate::language::rules::Rule>,
 }
 
 impl Rules {
@@ -121,6 +127,8 @@ impl Rules {
             .or_else(|| built.config.channel().map(str::to_string))
             .unwrap_or_else(|| Options::default().channel);
         Ok(Rules {
+            files: Files::of(&built.config),
+            off: built.off,
             config: built.config,
             packs: built.packs,
             checker: Checker {
@@ -158,6 +166,11 @@ impl Rules {
         by_path.unwrap_or_else(|| self.checker.options.channel.clone())
     }
 
+    /// The format of a draft at `path` (the configuration's `[types]` first).
+    pub fn format_for(&self, path: Option<&Path>, text: &str) -> Format {
+        self.files.format(path, text)
+    }
+
     /// Parses and checks a draft for a channel.
     pub fn check(&self, text: String, format: Format, channel: String) -> (Draft, Report) {
         self.checker.check_text_on(
@@ -176,6 +189,7 @@ struct Built {
     config: Config,
     packs: Vec<PathBuf>,
     rules: crate::language::rules::RuleSet,
+    off: Vec<crate::language::rules::Rule>,
     diagnostics: Vec<Diagnostic>,
 }
 
@@ -188,21 +202,23 @@ impl Built {
         let lenient = setup.packs.is_some();
         diagnostics.extend(names::check(&config, &compiled.rules, lenient));
         let mut rules = compiled.rules;
-        rules
-            .rules
-            .retain_mut(|r| match config.level_for(&r.id, &r.category) {
-                Some(LevelSetting::Off) => false,
+        let mut off = Vec::new();
+        for mut r in std::mem::take(&mut rules.rules) {
+            match config.level_for(&r.id, &r.category) {
+                Some(LevelSetting::Off) => off.push(r),
                 Some(LevelSetting::Level(l)) => {
                     r.level = l;
                     r.escalate.clear();
-                    true
+                    rules.rules.push(r);
                 }
-                None => true,
-            });
+                None => rules.rules.push(r),
+            }
+        }
         Ok(Built {
             config,
             packs,
             rules,
+            off,
             diagnostics,
         })
     }
@@ -329,7 +345,7 @@ impl Workspace {
         channel: Option<&str>,
     ) -> Result<(Draft, Report), LoadError> {
         let rules = self.rules_for(path)?;
-        let format = format.unwrap_or_else(|| Format::detect(Some(path), &text));
+        let format = format.unwrap_or_else(|| rules.format_for(Some(path), &text));
         let channel = rules.channel_for(Some(path), channel.or(self.setup.channel.as_deref()));
         Ok(rules.check(text, format, channel))
     }

@@ -123,7 +123,7 @@ impl FileCx<'_> {
                 }
             }
         }
-        let mut replacements: Vec<(usize, Vec<Template>)> = Vec::new();
+        let mut replacements: Vec<(usize, Vec<Template>, bool)> = Vec::new();
         let mut fix = None;
         for f in &r.fixes {
             let is_replace = matches!(f.value, ast::FixClause::Replace { .. });
@@ -150,13 +150,14 @@ impl FileCx<'_> {
                     );
                     continue;
                 }
-                ast::FixClause::Replace { from, to, .. } => {
+                ast::FixClause::Replace { from, to, safe } => {
                     if from.trim().is_empty() {
                         self.error(f.span.clone(), "this term can never match: it is empty");
                     }
                     replacements.push((
                         patterns.len(),
                         to.iter().map(|t| template(self, t)).collect(),
+                        *safe,
                     ));
                     patterns.push(Pattern::Term(Term {
                         text: from.clone(),
@@ -185,16 +186,23 @@ impl FileCx<'_> {
                 | ast::FixClause::Append { safe, .. }
                 | ast::FixClause::Delete { safe } => *safe,
             };
-            fix = Some(FixSpec { kind, safe });
+            fix = Some(FixSpec {
+                kind,
+                safe,
+                safe_patterns: Vec::new(),
+            });
         }
         if let Some(FixSpec {
             kind: FixKind::Replace(table),
+            safe_patterns,
             ..
         }) = &mut fix
         {
             table.resize(patterns.len(), Vec::new());
-            for (i, to) in replacements {
+            safe_patterns.resize(patterns.len(), false);
+            for (i, to, safe) in replacements {
                 table[i] = to;
+                safe_patterns[i] = safe;
             }
         }
         Finds {

@@ -1,15 +1,18 @@
 //! Rendering check results. One file per format behind [`OutputFormat`]; only this
 //! module knows the formats' wire shapes.
 
+mod github;
 mod human;
 mod json;
+mod junit;
+pub mod sarif;
 pub mod verdict;
 
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
 use crate::draft::Format;
-use crate::language::rules::Level;
+use crate::language::rules::{Level, Rule};
 use crate::report::Report;
 use crate::text::line_index::LineIndex;
 
@@ -26,6 +29,12 @@ pub enum OutputFormat {
     Jsonl,
     /// `path:N` for each file with findings, like `grep -c`.
     Count,
+    /// SARIF 2.1.0, for code scanning.
+    Sarif,
+    /// GitHub Actions annotations.
+    Github,
+    /// JUnit XML.
+    Junit,
 }
 
 impl OutputFormat {
@@ -35,6 +44,9 @@ impl OutputFormat {
         ("json", OutputFormat::Json),
         ("jsonl", OutputFormat::Jsonl),
         ("count", OutputFormat::Count),
+        ("sarif", OutputFormat::Sarif),
+        ("github", OutputFormat::Github),
+        ("junit", OutputFormat::Junit),
     ];
 
     /// The format with this name.
@@ -59,6 +71,10 @@ pub struct FileResult {
     pub channel: String,
     /// The report.
     pub report: Report,
+    /// Findings fixed before this report (`--fix`).
+    pub fixed: usize,
+    /// Whether the draft came from standard input.
+    pub stdin: bool,
 }
 
 impl FileResult {
@@ -228,15 +244,18 @@ pub fn print_file(
             0 => Ok(()),
             n => writeln!(out, "{}:{n}", display_path(&result.path)),
         },
-        OutputFormat::Json => Ok(()),
+        OutputFormat::Github => github::file(result, out),
+        OutputFormat::Json | OutputFormat::Sarif | OutputFormat::Junit => Ok(()),
     }
 }
 
-/// Prints what comes after all files: the summary, or the whole JSON document.
+/// Prints what comes after all files: the summary, or the whole document (JSON,
+/// SARIF, JUnit); `rules` are the rules that ran, which SARIF describes.
 pub fn print_end(
     format: OutputFormat,
     results: &[FileResult],
     notes: &[Note],
+    rules: &[&Rule],
     color: bool,
     out: &mut dyn Write,
 ) -> io::Result<()> {
@@ -247,6 +266,11 @@ pub fn print_end(
             serde_json::to_writer_pretty(&mut *out, &json::document(results, notes, &summary))?;
             writeln!(out)
         }
-        OutputFormat::Jsonl | OutputFormat::Count => Ok(()),
+        OutputFormat::Sarif => {
+            serde_json::to_writer_pretty(&mut *out, &sarif::log(results, notes, rules))?;
+            writeln!(out)
+        }
+        OutputFormat::Junit => junit::document(results, notes, out),
+        OutputFormat::Jsonl | OutputFormat::Count | OutputFormat::Github => Ok(()),
     }
 }

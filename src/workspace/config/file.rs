@@ -8,6 +8,7 @@ use std::sync::Arc;
 use serde::Deserialize;
 
 use super::LevelSetting;
+use crate::draft::Format;
 use crate::language::ast::Spanned;
 use crate::language::diagnostic::{Diagnostic, Severity};
 use crate::language::rules::Level;
@@ -40,6 +41,12 @@ pub struct ConfigFile {
     pub channels: Vec<(Spanned<String>, Spanned<String>)>,
     /// `[levels]`: rule or guideline id → `off` or a level.
     pub levels: Vec<(Spanned<String>, Spanned<LevelSetting>)>,
+    /// `exclude = […]`: what walking a folder leaves out, as `.gitignore` lines
+    /// relative to this file.
+    pub exclude: Vec<Spanned<String>>,
+    /// `[types]`: file extension → the format its files are read as; walking a
+    /// folder checks files with these extensions too.
+    pub types: Vec<(Spanned<String>, Spanned<Format>)>,
 }
 
 /// The file as TOML describes it.
@@ -59,6 +66,10 @@ struct Written {
     channels: BTreeMap<toml::Spanned<String>, toml::Spanned<String>>,
     #[serde(default)]
     levels: BTreeMap<toml::Spanned<String>, toml::Spanned<String>>,
+    #[serde(default)]
+    exclude: Vec<toml::Spanned<String>>,
+    #[serde(default)]
+    types: BTreeMap<toml::Spanned<String>, toml::Spanned<String>>,
 }
 
 fn spanned<T>(s: toml::Spanned<T>) -> Spanned<T> {
@@ -179,6 +190,38 @@ impl ConfigFile {
                 )),
             }
         }
+        let mut exclude = Vec::new();
+        let dir = path.parent().unwrap_or(Path::new(""));
+        for glob in written.exclude {
+            let glob = spanned(glob);
+            match ignore::gitignore::GitignoreBuilder::new(dir).add_line(None, &glob.value) {
+                Ok(_) => exclude.push(glob),
+                Err(e) => errors.push(error(glob.span, format!("exclude {:?}: {e}", glob.value))),
+            }
+        }
+        let mut types = Vec::new();
+        for (ext, format) in written.types {
+            let (ext, format) = (spanned(ext), spanned(format));
+            match Format::parse(&format.value) {
+                Some(f) => types.push((
+                    Spanned {
+                        value: ext.value.trim_start_matches('.').to_ascii_lowercase(),
+                        span: ext.span,
+                    },
+                    Spanned {
+                        value: f,
+                        span: format.span,
+                    },
+                )),
+                None => errors.push(error(
+                    format.span,
+                    format!(
+                        "[types] {} = {:?}: expected markdown, text or email",
+                        ext.value, format.value
+                    ),
+                )),
+            }
+        }
         if !errors.is_empty() {
             return Err(errors);
         }
@@ -202,6 +245,8 @@ impl ConfigFile {
                 .collect(),
             channels,
             levels,
+            exclude,
+            types,
         })
     }
 
