@@ -72,6 +72,10 @@ struct CheckArgs {
     /// Also check files that .gitignore and .ignore files leave out (hidden ones stay out).
     #[arg(long)]
     no_ignore: bool,
+    /// Apply --exclude and the configuration's `exclude` to files named on the
+    /// command line too (for hooks, which name every changed file).
+    #[arg(long)]
+    force_exclude: bool,
     /// Output format.
     #[arg(long, default_value = "human", value_parser = format_parser())]
     format: OutputFormat,
@@ -131,8 +135,11 @@ enum RulesCommand {
         #[command(flatten)]
         rules: RuleArgs,
     },
-    /// List the rules.
+    /// List the rules (those the configuration turned off last, as `off`).
     List {
+        /// Print a JSON array instead of a table.
+        #[arg(long)]
+        json: bool,
         #[command(flatten)]
         rules: RuleArgs,
     },
@@ -192,13 +199,16 @@ fn main() -> ExitCode {
             walk: cli::check::Walk {
                 exclude: args.exclude,
                 no_ignore: args.no_ignore,
+                force_exclude: args.force_exclude,
             },
             setup: args.rules.setup(args.channel),
         }),
         Command::Rules(RulesCommand::Test { paths, rules }) => {
             cli::rules::test(paths, rules.setup(None))
         }
-        Command::Rules(RulesCommand::List { rules }) => cli::rules::list(rules.setup(None)),
+        Command::Rules(RulesCommand::List { rules, json }) => {
+            cli::rules::list(rules.setup(None), json)
+        }
         Command::Rules(RulesCommand::Explain { id, rules }) => {
             cli::rules::explain(&id, rules.setup(None))
         }

@@ -191,3 +191,272 @@ fn fixes_are_written_atomically_through_links_keeping_permissions() {
     let mode = fs::metadata(&target).unwrap().permissions().mode() & 0o777;
     assert_eq!(mode, 0o640);
 }
+
+fn json(run: &Run) -> serde_json::Value {
+    serde_json::from_str(&run.stdout).unwrap_or_else(|e| panic!("not JSON ({e}):\n{}", run.stdout))
+}
+
+#[test]
+fn sarif_describes_rules_with_help_links_fingerprints_and_utf16_columns() {
+    let dir = tempfile::tempdir().unwrap();
+    // An emoji before the finding: 2 UTF-16 units, 1 character.
+    fs::write(
+        dir.path().join("a.md"),
+        "😀 Thanks you guys, the report is ready.\n",
+    )
+    .unwrap();
+    let run = tenet_in(dir.path(), &["check", "--format", "sarif", "a.md"], None);
+    let log = json(&run);
+    assert_eq!(log["version"], "2.1.0");
+    assert_eq!(
+        log["$schema"],
+        "https://json.schemastore.org/sarif-2.1.0.json"
+    );
+    let run0 = &log["runs"][0];
+    assert_eq!(run0["columnKind"], "utf16CodeUnits");
+    let rules = run0["tool"]["driver"]["rules"].as_array().unwrap();
+    let result = &run0["results"][0];
+    assert_eq!(result["ruleId"], "add-value.inclusive-greeting");
+    let rule = &rules[result["ruleIndex"].as_u64().unwrap() as usize];
+    assert_eq!(rule["id"], result["ruleId"]);
+    assert!(rule["helpUri"].as_str().unwrap().starts_with("https://"));
+    assert!(!rule["help"]["text"].as_str().unwrap().is_empty());
+    let region = &result["locations"][0]["physicalLocation"]["region"];
+    assert_eq!(region["startLine"], 1);
+    assert_eq!(
+        region["startColumn"], 11,
+        "“you guys” starts at UTF-16 unit 11"
+    );
+    assert_eq!(region["endColumn"], 19);
+    assert_eq!(
+        result["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
+        "a.md"
+    );
+    assert_eq!(
+        result["partialFingerprints"]["tenet/v1"]
+            .as_str()
+            .unwrap()
+            .len(),
+        16
+    );
+}
+
+#[test]
+fn sarif_and_every_ci_format_never_show_redacted_text() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(
+        dir.path().join("card.md"),
+        "My visa is 4111 1111 1111 1111, call me.\n",
+    )
+    .unwrap();
+    for format in ["sarif", "github", "junit"] {
+        let run = tenet_in(dir.path(), &["check", "--format", format, "card.md"], None);
+        assert_eq!(run.code, 1, "{format}: {}", run.stderr);
+        assert!(
+            run.stdout.contains("payment-card"),
+            "{format}: {}",
+            run.stdout
+        );
+        assert!(!run.stdout.contains("1111"), "{format}: {}", run.stdout);
+    }
+}
+
+#[test]
+fn github_annotations_are_escaped_and_located() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(
+        dir.path().join("a,b.md"),
+        "Intro line.\nThanks you guys, the report is ready.\n",
+    )
+    .unwrap();
+    let run = tenet_in(dir.path(), &["check", "--format", "github", "."], None);
+    assert_eq!(
+        run.stdout,
+        "::notice file=a%2Cb.md,line=2,col=8,endColumn=16,title=add-value.inclusive-greeting::\
+         “you guys” leaves people out; try “you all”.\n"
+    );
+}
+
+#[test]
+fn junit_has_a_suite_per_file_and_a_failure_per_finding() {
+    let dir = drafts();
+    let run = tenet_in(dir.path(), &["check", "--format", "junit", "drafts"], None);
+    let out = &run.stdout;
+    assert!(
+        out.starts_with("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"tenet\"")
+    );
+    assert_eq!(out.matches("<testsuite ").count(), 4, "{out}");
+    assert_eq!(
+        out.matches("<failure ").count(),
+        out.matches("</failure>").count()
+    );
+    assert!(out.contains(r#"<testcase name="tenet" classname="drafts/clean.md"/>"#));
+    assert!(out.contains("&amp;") || !out.contains(" & "));
+    assert!(out.trim_end().ends_with("</testsuites>"));
+}
+
+#[test]
+fn baseline_accepts_known_findings_moved_text_stays_accepted_changed_match_is_new() {
+    let dir = drafts();
+    let d = dir.path();
+    let write = tenet_in(
+        d,
+        &["check", "--write-baseline", "tenet-baseline.json", "drafts"],
+        None,
+    );
+    assert_eq!(write.code, 0, "{}", write.stderr);
+    assert!(
+        write
+            .stderr
+            .contains("wrote 5 findings to tenet-baseline.json"),
+        "{}",
+        write.stderr
+    );
+    assert_eq!(write.stdout, "");
+
+    // The same drafts, from another folder and named another way: nothing new.
+    let sub = d.join("drafts");
+    let again = tenet_in(
+        &sub,
+        &["check", "--baseline", "../tenet-baseline.json", "."],
+        None,
+    );
+    assert_eq!(again.code, 0, "{}", again.stdout);
+    assert!(again.stdout.starts_with("0 findings"), "{}", again.stdout);
+    assert!(again.stdout.contains("5 accepted by the baseline"));
+
+    // Moved text is still accepted; a changed match is new.
+    fs::write(
+        sub.join("launch.md"),
+        "A new first line.\n\nGreat launch today!!!!! Thanks you guys for the support. #spon\n",
+    )
+    .unwrap();
+    let moved = tenet_in(
+        d,
+        &["check", "--baseline", "tenet-baseline.json", "drafts"],
+        None,
+    );
+    assert!(moved.stdout.starts_with("0 findings"), "{}", moved.stdout);
+    fs::write(
+        sub.join("launch.md"),
+        "Great launch today!!!!! Thanks you guys for the support. #sp\n",
+    )
+    .unwrap();
+    let changed = tenet_in(
+        d,
+        &[
+            "check",
+            "--format",
+            "json",
+            "--baseline",
+            "tenet-baseline.json",
+            "drafts",
+        ],
+        None,
+    );
+    let doc = json(&changed);
+    let rules: Vec<&str> = doc["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|f| f["findings"].as_array().unwrap())
+        .map(|f| f["rule"].as_str().unwrap())
+        .collect();
+    assert_eq!(rules, ["disclosure.weak-disclosure"]);
+
+    let broken = d.join("broken.json");
+    fs::write(&broken, "{ not json").unwrap();
+    let bad = tenet_in(d, &["check", "--baseline", "broken.json", "drafts"], None);
+    assert_eq!(bad.code, 2);
+    assert!(
+        bad.stderr.contains("not a tenet baseline"),
+        "{}",
+        bad.stderr
+    );
+}
+
+#[test]
+fn configuration_exclude_and_types_decide_what_a_walk_checks() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    fs::write(
+        d.join("tenet.toml"),
+        "exclude = [\"archive/\", \"*.draft.md\"]\n[types]\nrst = \"text\"\nhtm = \"markdown\"\n",
+    )
+    .unwrap();
+    fs::create_dir(d.join("archive")).unwrap();
+    let guys = "Thanks you guys, the report is ready.\n";
+    for name in [
+        "archive/old.md",
+        "notes.draft.md",
+        "post.md",
+        "page.rst",
+        "skip.html",
+    ] {
+        fs::write(d.join(name), guys).unwrap();
+    }
+    let run = tenet_in(d, &["check", "--format", "count"], None);
+    assert_eq!(run.stdout, "./page.rst:1\n./post.md:1\n", "{}", run.stderr);
+    // Named files are checked unless --force-exclude says otherwise.
+    let named = tenet_in(
+        d,
+        &["check", "--format", "count", "archive/old.md", "post.md"],
+        None,
+    );
+    assert_eq!(named.stdout, "archive/old.md:1\npost.md:1\n");
+    let forced = tenet_in(
+        d,
+        &[
+            "check",
+            "--format",
+            "count",
+            "--force-exclude",
+            "--exclude",
+            "post.md",
+            "archive/old.md",
+            "post.md",
+            "page.rst",
+        ],
+        None,
+    );
+    assert_eq!(forced.stdout, "page.rst:1\n");
+    // A bad value is an error at its place.
+    fs::write(d.join("tenet.toml"), "[types]\nrst = \"html\"\n").unwrap();
+    let bad = tenet_in(d, &["check"], None);
+    assert_eq!(bad.code, 2);
+    assert!(
+        bad.stderr.contains("expected markdown, text or email"),
+        "{}",
+        bad.stderr
+    );
+}
+
+#[test]
+fn color_is_chosen_by_the_flag() {
+    let dir = drafts();
+    let always = tenet_in(dir.path(), &["check", "--color", "always", "drafts"], None);
+    assert!(always.stdout.contains("\x1b["));
+    let never = tenet_in(dir.path(), &["check", "--color", "never", "drafts"], None);
+    assert!(!never.stdout.contains("\x1b["));
+    let auto = tenet_in(dir.path(), &["check", "drafts"], None);
+    assert!(!auto.stdout.contains("\x1b["), "not a terminal");
+}
+
+#[test]
+fn exit_zero_never_fails_on_findings_but_still_on_errors() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(
+        dir.path().join("card.md"),
+        "My visa is 4111 1111 1111 1111.\n",
+    )
+    .unwrap();
+    assert_eq!(tenet_in(dir.path(), &["check", "card.md"], None).code, 1);
+    let run = tenet_in(dir.path(), &["check", "--exit-zero", "card.md"], None);
+    assert_eq!(run.code, 0);
+    assert!(run.stdout.contains("payment-card"));
+    fs::write(dir.path().join("tenet.toml"), "fail-on = \"loud\"\n").unwrap();
+    assert_eq!(
+        tenet_in(dir.path(), &["check", "--exit-zero", "card.md"], None).code,
+        2
+    );
+}

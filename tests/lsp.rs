@@ -328,6 +328,51 @@ fn insertion_fix_and_fix_all_safe() {
 }
 
 #[test]
+fn a_client_that_sends_one_language_id_for_every_buffer_gets_drafts_checked_as_drafts() {
+    // Emacs 28's eglot sends the first mode's id ("tenet" here) for every buffer.
+    let mut c = Client::start(NO_DEBOUNCE());
+    let d = c.open(
+        DRAFT,
+        "tenet",
+        "Thanks you guys, the report is ready for review.",
+    );
+    assert_eq!(codes(&d), ["add-value.inclusive-greeting"]);
+    let mail = "file:///tmp/tenet-lsp-test/reply.eml";
+    let d = c.open(
+        mail,
+        "markdown",
+        "From: a@example.com\nSubject: report\n\nThanks you guys, the report is ready for review.\n",
+    );
+    assert_eq!(codes(&d), ["add-value.inclusive-greeting"]);
+    let rule = "file:///tmp/tenet-lsp-test/mine.tenet";
+    let d = c.open(
+        rule,
+        "markdown",
+        "guideline g {\n  rule r warning {\n    find \"x\"\n  }\n}\n",
+    );
+    assert!(
+        d["diagnostics"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("message"),
+        "a rule file is read as a rule file: {d}"
+    );
+    c.shutdown();
+}
+
+#[test]
+fn emacs_maps_eml_files_to_a_mode_the_server_is_started_for() {
+    let el = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/editors/emacs/tenet.el"
+    ))
+    .unwrap();
+    assert!(el.contains(r#"'("\\.eml\\'" . message-mode)"#), "{el}");
+    let servers = el.split("eglot-server-programs").nth(1).unwrap();
+    assert!(servers.contains("message-mode"));
+}
+
+#[test]
 fn fix_all_is_offered_once_to_clients_that_ask_for_every_kind() {
     // Helix and Emacs send no `only`: one "Fix all", not one per kind.
     let mut c = Client::start(NO_DEBOUNCE());

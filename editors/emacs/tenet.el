@@ -39,6 +39,10 @@
 ;;;###autoload
 (add-to-list 'auto-mode-alist '("\\.tenet\\'" . tenet-mode))
 
+;; Saved e-mail drafts: message-mode, which the server below is started for.
+;;;###autoload
+(add-to-list 'auto-mode-alist '("\\.eml\\'" . message-mode))
+
 (add-to-list 'eglot-server-programs
              `((markdown-mode gfm-mode text-mode message-mode tenet-mode)
                . (,@tenet-command :initializationOptions (:tenet ,tenet-settings))))

@@ -70,6 +70,9 @@ pub struct Walk {
     pub exclude: Vec<String>,
     /// Walk into what .gitignore and .ignore files leave out.
     pub no_ignore: bool,
+    /// Leave out named files too when `--exclude` or the configuration's
+    /// `exclude` matches them (hooks name every changed file).
+    pub force_exclude: bool,
 }
 
 /// One draft to check.
@@ -99,6 +102,12 @@ pub fn run(req: Request) -> Result<Outcome> {
     if paths.is_empty() {
         paths.push(PathBuf::from("."));
     }
+    let cli_excludes = cli_excludes(&req.walk.exclude)?;
+    let cli_excluded = |p: &Path| {
+        cli_excludes
+            .matched_path_or_any_parents(p.strip_prefix("./").unwrap_or(p), false)
+            .is_ignore()
+    };
     let mut notes = Vec::new();
     // A path named on the command line that does not exist is a usage error (exit 2),
     // but the other paths are still checked.
@@ -124,10 +133,14 @@ pub fn run(req: Request) -> Result<Outcome> {
                 return Ok(Outcome::Error);
             }
         };
-        if let Input::File(p, true) = &input {
-            if !rules.files.wanted(p) {
-                continue;
+        match &input {
+            Input::File(p, true) if !rules.files.wanted(p) => continue,
+            Input::File(p, false)
+                if req.walk.force_exclude && (rules.files.excluded(p) || cli_excluded(p)) =>
+            {
+                continue
             }
+            _ => {}
         }
         if !warned.iter().any(|w| Arc::ptr_eq(w, &rules)) {
             if !rules.warnings.is_empty() {
@@ -333,6 +346,19 @@ fn print_diffs(
     } else {
         Outcome::Findings
     })
+}
+
+/// `--exclude` globs as a matcher for named files (relative to the current folder).
+fn cli_excludes(globs: &[String]) -> Result<ignore::gitignore::Gitignore> {
+    let mut builder = ignore::gitignore::GitignoreBuilder::new("");
+    for glob in globs {
+        builder
+            .add_line(None, glob)
+            .map_err(|e| anyhow::anyhow!("--exclude {glob}: {e}"))?;
+    }
+    builder
+        .build()
+        .map_err(|e| anyhow::anyhow!("--exclude: {e}"))
 }
 
 /// Expands folders into the drafts inside them, in a stable order.

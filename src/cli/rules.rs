@@ -1,5 +1,6 @@
 //! `tenet rules test|list|explain` and `tenet config`.
 
+use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Result};
@@ -15,6 +16,7 @@ fn rules_here(setup: Setup) -> Option<std::sync::Arc<tenet::workspace::Rules>> {
 }
 
 pub fn test(paths: Vec<PathBuf>, mut setup: Setup) -> Result<Outcome> {
+    let mut out = std::io::stdout().lock();
     if !paths.is_empty() {
         // Test just the named files, with the configuration's values.
         setup.packs = Some(Vec::new());
@@ -31,7 +33,7 @@ pub fn test(paths: Vec<PathBuf>, mut setup: Setup) -> Result<Outcome> {
     // examples (the command's output), in one run.
     eprint!("{}", render_all(&run.diagnostics));
     let outcome = &run.outcome;
-    print!("{}", render_all(&outcome.failures));
+    write!(out, "{}", render_all(&outcome.failures))?;
     let failed = outcome.failures.len();
     let errors = run
         .diagnostics
@@ -51,7 +53,7 @@ pub fn test(paths: Vec<PathBuf>, mut setup: Setup) -> Result<Outcome> {
             if errors == 1 { "" } else { "s" }
         ));
     }
-    println!("{summary}");
+    writeln!(out, "{summary}")?;
     Ok(if run.has_errors() {
         Outcome::Error
     } else if failed > 0 {
@@ -61,25 +63,93 @@ pub fn test(paths: Vec<PathBuf>, mut setup: Setup) -> Result<Outcome> {
     })
 }
 
-pub fn list(setup: Setup) -> Result<Outcome> {
+/// The first sentence of a rule's documentation, whole, on one line.
+fn first_sentence(doc: &str) -> String {
+    let paragraph = tenet::report::output::sarif::summary(doc);
+    let end = paragraph
+        .match_indices(['.', '!', '?'])
+        .map(|(i, m)| i + m.len())
+        .find(|&i| paragraph[i..].is_empty() || paragraph[i..].starts_with(' '));
+    match end {
+        Some(i) => paragraph[..i].to_string(),
+        None => paragraph,
+    }
+}
+
+pub fn list(setup: Setup, json: bool) -> Result<Outcome> {
+    let mut out = std::io::stdout().lock();
     let Some(rules) = rules_here(setup) else {
         return Ok(Outcome::Error);
     };
-    let rules = &rules.checker.engine.rules().rules;
-    let width = rules.iter().map(|r| r.id.len()).max().unwrap_or(0);
-    for r in rules {
-        let summary = r.doc.lines().next().unwrap_or("");
-        println!("{:width$}  {:7}  {summary}", r.id, r.level.as_str());
+    let on = &rules.checker.engine.rules().rules;
+    if json {
+        let rows: Vec<serde_json::Value> = on
+            .iter()
+            .map(|r| (r, true))
+            .chain(rules.off.iter().map(|r| (r, false)))
+            .map(|(r, enabled)| {
+                serde_json::json!({
+                    "id": r.id,
+                    "category": r.category,
+                    "level": r.level.as_str(),
+                    "enabled": enabled,
+                    "summary": first_sentence(&r.doc),
+                    "doc": r.doc.trim(),
+                    "link": r.link,
+                    "fix": r.fix.as_ref().map(|f| if f.safe || f.safe_patterns.iter().any(|s| *s) { "safe" } else { "unsafe" }),
+                })
+            })
+            .collect();
+        writeln!(out, "{}", serde_json::to_string_pretty(&rows)?)?;
+        return Ok(Outcome::Clean);
     }
-    println!("{} rules", rules.len());
+    let width = on
+        .iter()
+        .chain(&rules.off)
+        .map(|r| r.id.len())
+        .max()
+        .unwrap_or(0);
+    for r in on {
+        writeln!(
+            out,
+            "{:width$}  {:7}  {}",
+            r.id,
+            r.level.as_str(),
+            first_sentence(&r.doc)
+        )?;
+    }
+    for r in &rules.off {
+        writeln!(
+            out,
+            "{:width$}  {:7}  {}",
+            r.id,
+            "off",
+            first_sentence(&r.doc)
+        )?;
+    }
+    let off = if rules.off.is_empty() {
+        String::new()
+    } else {
+        format!(" ({} turned off in tenet.toml)", rules.off.len())
+    };
+    writeln!(out, "{} rules{off}", on.len())?;
     Ok(Outcome::Clean)
 }
 
 pub fn explain(id: &str, setup: Setup) -> Result<Outcome> {
+    let mut out = std::io::stdout().lock();
     let Some(rules) = rules_here(setup) else {
         return Ok(Outcome::Error);
     };
     let set = rules.checker.engine.rules();
+    if let Some(rule) = rules.off.iter().find(|r| r.id == id) {
+        writeln!(
+            out,
+            "This rule is turned off by the configuration (`[levels]` in tenet.toml).\n"
+        )?;
+        write!(out, "{}", explain::text(rule))?;
+        return Ok(Outcome::Clean);
+    }
     let Some(rule) = set.rules.iter().find(|r| r.id == id) else {
         let close: Vec<&str> = set
             .rules
@@ -98,11 +168,12 @@ pub fn explain(id: &str, setup: Setup) -> Result<Outcome> {
         }
         bail!("no rule `{id}`; did you mean {}?", close.join(", "));
     };
-    print!("{}", explain::text(rule));
+    write!(out, "{}", explain::text(rule))?;
     Ok(Outcome::Clean)
 }
 
 pub fn config(path: &Path, setup: Setup) -> Result<Outcome> {
+    let mut out = std::io::stdout().lock();
     let workspace = Workspace::new(setup);
     // A folder's configuration is that of a file inside it.
     let near = if path.is_dir() {
@@ -114,20 +185,26 @@ pub fn config(path: &Path, setup: Setup) -> Result<Outcome> {
         return Ok(Outcome::Error);
     };
     if rules.config.is_empty() {
-        println!("# no tenet.toml found from {}: defaults", path.display());
+        writeln!(
+            out,
+            "# no tenet.toml found from {}: defaults",
+            path.display()
+        )?;
     }
     for f in &rules.config.files {
-        println!("# configuration: {}", f.path.display());
+        writeln!(out, "# configuration: {}", f.path.display())?;
     }
-    print!(
+    write!(
+        out,
         "{}",
         rules
             .config
             .to_toml(&rules.packs, &rules.checker.options.channel)
-    );
-    println!(
+    )?;
+    writeln!(
+        out,
         "# {} rules loaded",
         rules.checker.engine.rules().rules.len()
-    );
+    )?;
     Ok(Outcome::Clean)
 }

@@ -98,6 +98,54 @@ pub fn parse(text: &str) -> Vec<Directive> {
     out
 }
 
+/// The directives Tenet knows.
+pub const KEYWORDS: [&str; 3] = ["tenet-disable-next-line", "tenet-disable", "tenet-enable"];
+
+/// A line written as a directive whose keyword Tenet does not know
+/// (`tenet-disable-line`, `tenet-ignore`): its span and the keyword.
+pub fn strays(text: &str) -> Vec<(Range<usize>, String)> {
+    if !text.contains(MARKER) {
+        return Vec::new();
+    }
+    let mut out = Vec::new();
+    let mut at = 0;
+    for line in text.split_inclusive('\n') {
+        let span = at..at + line.trim_end().len();
+        at += line.len();
+        if directive(line).is_some() {
+            continue;
+        }
+        let t = line.trim();
+        let (comment, body) = match t.strip_prefix("<!--") {
+            Some(rest) => (true, rest.trim_start()),
+            None => {
+                let body = t.trim_start_matches(['#', '/', ';', '-', '%']);
+                (body.len() < t.len(), body.trim_start())
+            }
+        };
+        let Some(rest) = body.strip_prefix(MARKER) else {
+            continue;
+        };
+        let word_len = rest
+            .find(|c: char| !(c.is_ascii_alphabetic() || c == '-'))
+            .unwrap_or(rest.len());
+        let word = &rest[..word_len];
+        let after = rest[word_len..].chars().next();
+        let ends_word = after.is_none_or(|c| c.is_whitespace() || c == ':');
+        // In a comment anything shaped like a directive; in plain text only words
+        // that say what a directive does, so prose such as "tenet-based" is left alone.
+        let suppressing = [
+            "disable", "enable", "ignore", "suppress", "skip", "off", "noqa",
+        ]
+        .iter()
+        .any(|w| word.contains(w));
+        if !word.is_empty() && ends_word && (comment || suppressing) {
+            out.push((span, format!("{MARKER}{word}")));
+        }
+    }
+    out
+}
+
 /// The directive on a line, in either form, and the text after its keyword.
 fn directive(line: &str) -> Option<(Kind, &str)> {
     let t = line.trim();

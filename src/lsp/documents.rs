@@ -43,13 +43,25 @@ impl Server {
 
     fn kind_of(&self, uri: &Uri, language: &str) -> Kind {
         let s = uri.as_str();
-        if language == "tenet" || s.ends_with(".tenet") {
+        if s.ends_with(".tenet") {
             return Kind::RuleFile;
         }
         if s.ends_with(crate::workspace::config::FILE_NAME) {
             return Kind::Config;
         }
+        // The file's extension first: some clients (Emacs 28's eglot) send one
+        // language id for every buffer.
+        let ext = s.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase());
+        if !s.ends_with('/') {
+            match ext.as_deref() {
+                Some("md" | "markdown" | "mdx" | "mkd") => return Kind::Draft(Format::Markdown),
+                Some("txt" | "text") => return Kind::Draft(Format::Text),
+                Some("eml" | "email") => return Kind::Draft(Format::Email),
+                _ => {}
+            }
+        }
         match language {
+            "tenet" => Kind::RuleFile,
             "markdown" | "mdx" => Kind::Draft(Format::Markdown),
             "plaintext" | "text" => Kind::Draft(Format::Text),
             "email" | "mail" | "eml" => Kind::Draft(Format::Email),

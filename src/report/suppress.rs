@@ -46,7 +46,28 @@ pub fn apply(
 ) -> Vec<Suppressed> {
     let directives = &draft.directives;
     let text = draft.text.as_str();
+    let strays = crate::draft::directive::strays(text);
+    let any_stray = !strays.is_empty();
+    for (span, keyword) in strays {
+        let closest = crate::draft::directive::KEYWORDS
+            .iter()
+            .min_by_key(|k| strsim::levenshtein(k, &keyword))
+            .copied()
+            .unwrap_or("tenet-disable-next-line");
+        findings.push(meta(
+            "tenet.unknown-directive",
+            span,
+            format!(
+                "`{}` is not a Tenet directive, so it suppresses nothing; did you mean `{closest}`?",
+                redactions.scrub(&keyword)
+            ),
+            text,
+        ));
+    }
     if directives.is_empty() {
+        if any_stray {
+            crate::report::finding::sort(findings);
+        }
         return Vec::new();
     }
     let mut used = vec![false; directives.len()];

@@ -23,7 +23,9 @@ pub(super) fn file(result: &FileResult, out: &mut dyn Write) -> io::Result<()> {
         return Ok(());
     }
     let index = result.index();
-    let path = property(&result.path.to_string_lossy());
+    // Paths relative to the workspace, as GitHub matches them to the diff.
+    let path = result.path.to_string_lossy();
+    let path = property(path.strip_prefix("./").unwrap_or(&path));
     for f in &result.report.findings {
         let command = match f.level {
             Level::Error => "error",

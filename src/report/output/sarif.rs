@@ -50,7 +50,7 @@ fn location(path: &Path) -> Value {
 }
 
 /// The first paragraph of a rule's documentation, whole sentences, as one line.
-pub(super) fn summary(doc: &str) -> String {
+pub fn summary(doc: &str) -> String {
     doc.split("\n\n")
         .next()
         .unwrap_or("")

@@ -1,0 +1,238 @@
+//! Tenet with the real tools of hooks and CI, installed by the project's own
+//! scripts (`tests/tools/`): pre-commit from PyPI, Microsoft's SARIF Multitool from
+//! npm, and a baseline over the whole Enron corpus. Slow (a release build inside
+//! pre-commit, 10,076 messages), so `.ci/run` runs them in release:
+//! `cargo test --release --test hooks -- --ignored`.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn root() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// Runs one of `tests/tools/install-*.sh` and returns the executable it printed.
+fn tool(script: &str) -> PathBuf {
+    let out = Command::new(root().join("tests/tools").join(script))
+        .output()
+        .unwrap_or_else(|e| panic!("{script}: {e}"));
+    assert!(
+        out.status.success(),
+        "{script} failed:\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    PathBuf::from(String::from_utf8(out.stdout).unwrap().trim())
+}
+
+fn run(cmd: &mut Command) -> Output {
+    let out = cmd.output().unwrap_or_else(|e| panic!("{cmd:?}: {e}"));
+    out
+}
+
+fn text(out: &Output) -> String {
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    )
+}
+
+fn git(dir: &Path, args: &[&str]) -> Output {
+    let out = run(Command::new("git")
+        .args(["-c", "user.name=Test", "-c", "user.email=test@example.com"])
+        .args(args)
+        .current_dir(dir));
+    assert!(out.status.success(), "git {args:?}: {}", text(&out));
+    out
+}
+
+#[test]
+#[ignore = "installs pre-commit and builds tenet inside it; .ci/run runs it"]
+fn pre_commit_try_repo_commits_a_clean_draft_and_refuses_a_code_name() {
+    let pre_commit = tool("install-pre-commit.sh");
+    let dir = tempfile::tempdir().unwrap();
+    let repo = dir.path();
+    git(repo, &["init", "-q", "-b", "main"]);
+    fs::write(
+        repo.join("tenet.toml"),
+        "[lists]\ncodenames = [\"Project Falcon\"]\n",
+    )
+    .unwrap();
+    fs::write(
+        repo.join("post.md"),
+        "The quarterly numbers are in; revenue grew in every region.\n",
+    )
+    .unwrap();
+    git(repo, &["add", "."]);
+    let try_repo = |repo: &Path| {
+        run(Command::new(&pre_commit)
+            .args(["try-repo", root().to_str().unwrap(), "tenet"])
+            .current_dir(repo)
+            // pre-commit's environments, and cargo's build of tenet inside them, cached.
+            .env(
+                "PRE_COMMIT_HOME",
+                root().join("target/tools/pre-commit-home"),
+            )
+            .env("CARGO_TARGET_DIR", root().join("target/pre-commit")))
+    };
+    let clean = try_repo(repo);
+    assert!(clean.status.success(), "{}", text(&clean));
+    assert!(text(&clean).contains("tenet"), "{}", text(&clean));
+    git(repo, &["commit", "-q", "-m", "a clean draft"]);
+
+    fs::write(
+        repo.join("launch.md"),
+        "Can't wait for Project Falcon to ship next month!\n",
+    )
+    .unwrap();
+    git(repo, &["add", "launch.md"]);
+    let refused = try_repo(repo);
+    let said = text(&refused);
+    assert_eq!(refused.status.code(), Some(1), "{said}");
+    assert!(
+        said.contains("launch.md:1:16: error[confidentiality.codename]"),
+        "{said}"
+    );
+}
+
+#[test]
+#[ignore = "installs the SARIF Multitool from npm; .ci/run runs it"]
+fn sarif_output_validates_against_the_sarif_2_1_0_schema() {
+    let multitool = tool("install-sarif-multitool.sh");
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    fs::write(
+        d.join("post.md"),
+        "😀 Thanks you guys!!! #spon\nMy visa is 4111 1111 1111 1111.\n",
+    )
+    .unwrap();
+    fs::write(
+        d.join("clean.md"),
+        "The quarterly numbers are in; revenue grew everywhere.\n",
+    )
+    .unwrap();
+    fs::write(d.join("bin.md"), b"\0\0binary").unwrap();
+    let out = run(Command::new(env!("CARGO_BIN_EXE_tenet"))
+        .args(["check", "--format", "sarif", "."])
+        .current_dir(d));
+    let sarif = d.join("out.sarif");
+    fs::write(&sarif, &out.stdout).unwrap();
+    let log: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(log["runs"][0]["results"].as_array().unwrap().len() >= 4);
+
+    // A known-bad log first: the validator must be seen to fail.
+    let mut broken = log.clone();
+    broken["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["region"]["startLine"] =
+        serde_json::json!(0);
+    let bad = d.join("bad.sarif");
+    fs::write(&bad, serde_json::to_vec(&broken).unwrap()).unwrap();
+    let validate = |file: &Path| text(&run(Command::new(&multitool).arg("validate").arg(file)));
+    let said = validate(&bad);
+    assert!(
+        said.contains(": error JSON"),
+        "the validator did not catch a broken log:\n{said}"
+    );
+
+    let said = validate(&sarif);
+    let errors: Vec<&str> = said.lines().filter(|l| l.contains(": error ")).collect();
+    assert!(errors.is_empty(), "{said}");
+    assert!(said.contains("Analysis completed successfully"), "{said}");
+}
+
+const ENRON: &str = "../shared/corpora/enron-lay-skilling/enron-lay-skilling-maildir.tar.gz";
+
+#[test]
+#[ignore = "checks the 10,076-message Enron corpus twice; .ci/run runs it"]
+fn a_baseline_on_the_enron_corpus_leaves_only_a_new_code_name() {
+    let tarball = root().join(ENRON);
+    let Ok(file) = fs::File::open(&tarball) else {
+        panic!("{} is not here", tarball.display());
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    tar::Archive::new(flate2::read::GzDecoder::new(file))
+        .unpack(d.join("mail"))
+        .unwrap();
+    fs::write(
+        d.join("tenet.toml"),
+        "[lists]\ncodenames = [\"Project Falcon\"]\n",
+    )
+    .unwrap();
+    let tenet = |args: &[&str]| {
+        run(Command::new(env!("CARGO_BIN_EXE_tenet"))
+            .args(args)
+            .current_dir(d))
+    };
+    let write = tenet(&["check", "--write-baseline", "baseline.json", "mail"]);
+    let said = text(&write);
+    assert!(write.status.success(), "{said}");
+    let written: usize = said
+        .split("wrote ")
+        .nth(1)
+        .and_then(|s| s.split(' ').next())
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("{said}"));
+    assert!(written > 1000, "{said}");
+
+    let stats = tenet(&["check", "--statistics", "--format", "json", "mail"]);
+    let rows: serde_json::Value = serde_json::from_slice(&stats.stdout).unwrap();
+    let checked: u64 = rows
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["count"].as_u64().unwrap())
+        .sum();
+    assert_eq!(checked as usize, written);
+
+    let next = tenet(&[
+        "check",
+        "--baseline",
+        "baseline.json",
+        "--format",
+        "json",
+        "mail",
+    ]);
+    let doc: serde_json::Value = serde_json::from_slice(&next.stdout).unwrap();
+    assert_eq!(doc["summary"]["findings"], 0, "{}", text(&next));
+    assert_eq!(next.status.code(), Some(0));
+    let files = doc["summary"]["files"].as_u64().unwrap();
+    assert!(files >= 10_076, "{files} files");
+
+    fs::write(
+        d.join("mail/new-draft.txt"),
+        "Team: Project Falcon ships on Friday.\n",
+    )
+    .unwrap();
+    let after = tenet(&[
+        "check",
+        "--baseline",
+        "baseline.json",
+        "--format",
+        "json",
+        "mail",
+    ]);
+    let doc: serde_json::Value = serde_json::from_slice(&after.stdout).unwrap();
+    assert_eq!(doc["summary"]["findings"], 1, "{}", text(&after));
+    let found: Vec<(String, String)> = doc["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|f| {
+            let path = f["path"].as_str().unwrap().to_string();
+            f["findings"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(move |x| (path.clone(), x["rule"].as_str().unwrap().to_string()))
+        })
+        .collect();
+    assert_eq!(
+        found,
+        [(
+            "mail/new-draft.txt".to_string(),
+            "confidentiality.codename".to_string()
+        )]
+    );
+    assert_eq!(after.status.code(), Some(1));
+}
