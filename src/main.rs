@@ -41,6 +41,16 @@ enum Command {
     },
     /// Read JSON lines ({"id","text","channel"}) and write one verdict line for each.
     Moderate(ModerateArgs),
+    /// Print a shell completion script (e.g. `tenet completions bash > /etc/bash_completion.d/tenet`).
+    Completions {
+        /// The shell.
+        shell: clap_complete::Shell,
+    },
+    /// Print a manual page (roff), e.g. `tenet man check > ~/.local/share/man/man1/tenet-check.1`.
+    Man {
+        /// The command whose page to print (default: tenet itself).
+        command: Option<String>,
+    },
 }
 
 #[derive(Args, Clone, Default)]
@@ -222,6 +232,12 @@ fn main() -> ExitCode {
             }),
             Err(e) => Err(e.into()),
         },
+        Command::Completions { shell } => {
+            let mut command = <Cli as clap::CommandFactory>::command();
+            clap_complete::generate(shell, &mut command, "tenet", &mut std::io::stdout());
+            Ok(cli::Outcome::Clean)
+        }
+        Command::Man { command } => man(command.as_deref()),
         Command::Moderate(args) => cli::moderate::run(tenet::workspace::Setup {
             max_per_rule: Some(args.max_findings_per_rule.max(1)),
             ..args.rules.setup(args.channel)
@@ -236,6 +252,26 @@ fn main() -> ExitCode {
             ExitCode::from(2)
         }
     }
+}
+
+/// `tenet man [COMMAND]`: the page of tenet or of one of its commands.
+fn man(name: Option<&str>) -> anyhow::Result<cli::Outcome> {
+    let mut command = <Cli as clap::CommandFactory>::command();
+    command.build();
+    let page = match name {
+        None => command,
+        Some(name) => {
+            let Some(sub) = command.find_subcommand(name).cloned() else {
+                eprintln!("tenet: no command `{name}`; `tenet --help` lists them");
+                return Ok(cli::Outcome::Error);
+            };
+            // clap names commands with static strings; a page is printed once per run.
+            let title: &'static str = Box::leak(format!("tenet-{name}").into_boxed_str());
+            sub.name(title).bin_name(title)
+        }
+    };
+    clap_mangen::Man::new(page).render(&mut std::io::stdout())?;
+    Ok(cli::Outcome::Clean)
 }
 
 /// Whether the error is a write to a closed pipe.

@@ -460,3 +460,99 @@ fn exit_zero_never_fails_on_findings_but_still_on_errors() {
         2
     );
 }
+
+#[test]
+fn completions_and_man_pages_are_generated() {
+    let dir = tempfile::tempdir().unwrap();
+    for shell in ["bash", "zsh", "fish", "elvish", "powershell"] {
+        let run = tenet_in(dir.path(), &["completions", shell], None);
+        assert_eq!(run.code, 0, "{shell}: {}", run.stderr);
+        assert!(run.stdout.contains("unsafe-fixes"), "{shell}");
+    }
+    let page = tenet_in(dir.path(), &["man"], None);
+    assert!(page.stdout.contains(".TH tenet 1"), "{}", page.stdout);
+    let check = tenet_in(dir.path(), &["man", "check"], None);
+    assert!(check.stdout.contains(".TH tenet-check 1"));
+    assert!(check.stdout.contains(r"\-\-write\-baseline"));
+    let none = tenet_in(dir.path(), &["man", "nope"], None);
+    assert_eq!(none.code, 2);
+}
+
+#[test]
+fn rules_list_ends_at_a_sentence_has_json_and_shows_rules_turned_off() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(
+        dir.path().join("tenet.toml"),
+        "[levels]\n\"add-value.shouting\" = \"off\"\n",
+    )
+    .unwrap();
+    let table = tenet_in(dir.path(), &["rules", "list"], None);
+    for line in table
+        .stdout
+        .lines()
+        .filter(|l| l.contains('.') && l.contains("  "))
+    {
+        let summary = line
+            .split("  ")
+            .filter(|s| !s.is_empty())
+            .last()
+            .unwrap()
+            .trim();
+        assert!(
+            summary.ends_with(['.', '!', '?', ')', '”', '"']),
+            "cut mid-sentence: {line}"
+        );
+    }
+    assert!(table.stdout.contains("add-value.shouting"));
+    assert!(table.stdout.contains("(1 turned off in tenet.toml)"));
+    let rows: serde_json::Value =
+        serde_json::from_str(&tenet_in(dir.path(), &["rules", "list", "--json"], None).stdout)
+            .unwrap();
+    let shouting = rows
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["id"] == "add-value.shouting")
+        .unwrap();
+    assert_eq!(shouting["enabled"], false);
+    assert!(shouting["doc"].as_str().unwrap().len() > shouting["summary"].as_str().unwrap().len());
+    let explain = tenet_in(
+        dir.path(),
+        &["rules", "explain", "add-value.shouting"],
+        None,
+    );
+    assert_eq!(explain.code, 0, "{}", explain.stderr);
+    assert!(explain
+        .stdout
+        .starts_with("This rule is turned off by the configuration"));
+}
+
+#[test]
+fn unknown_suppression_directives_are_reported_with_the_nearest_real_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let draft = "Hello team,\n<!-- tenet-disable-line add-value -->\nThe report is ready.\n# tenet-ignore\nIt is tenet-based work.\n";
+    let run = tenet_in(
+        dir.path(),
+        &["check", "--stdin-filename", "a.md", "--format", "json", "-"],
+        Some(draft),
+    );
+    let doc = json(&run);
+    let found: Vec<(u64, String)> = doc["files"][0]["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["rule"] == "tenet.unknown-directive")
+        .map(|f| {
+            (
+                f["start"]["line"].as_u64().unwrap(),
+                f["message"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    assert_eq!(found.len(), 2, "{found:?}");
+    assert_eq!(found[0].0, 2);
+    assert!(found[0]
+        .1
+        .contains("did you mean `tenet-disable-next-line`"));
+    assert_eq!(found[1].0, 4);
+}

@@ -236,3 +236,71 @@ fn a_baseline_on_the_enron_corpus_leaves_only_a_new_code_name() {
     );
     assert_eq!(after.status.code(), Some(1));
 }
+
+#[test]
+#[ignore = "reads YAML with pre-commit's Python; .ci/run runs it"]
+fn the_github_action_checks_writes_sarif_annotates_and_fails_on_findings() {
+    let pre_commit = tool("install-pre-commit.sh");
+    let python = pre_commit.with_file_name("python");
+    // The action's "Check drafts" step, as GitHub would run it.
+    let script = run(Command::new(&python)
+        .arg("-c")
+        .arg(
+            "import sys, yaml\n\
+         a = yaml.safe_load(open(sys.argv[1]))\n\
+         assert a['runs']['using'] == 'composite'\n\
+         step = next(s for s in a['runs']['steps'] if s.get('id') == 'check')\n\
+         print(step['run'])",
+        )
+        .arg(root().join("action.yml")));
+    assert!(script.status.success(), "{}", text(&script));
+    let script = String::from_utf8(script.stdout).unwrap();
+
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    fs::create_dir(d.join("drafts")).unwrap();
+    fs::write(
+        d.join("drafts/card.md"),
+        "My visa is 4111 1111 1111 1111.\n",
+    )
+    .unwrap();
+    let bin = Path::new(env!("CARGO_BIN_EXE_tenet")).parent().unwrap();
+    let step = |paths: &str| {
+        let output = d.join("github-output");
+        let _ = fs::remove_file(&output);
+        let out = run(Command::new("bash")
+            .arg("-e")
+            .arg("-c")
+            .arg(&script)
+            .current_dir(d)
+            .env(
+                "PATH",
+                format!("{}:{}", bin.display(), std::env::var("PATH").unwrap()),
+            )
+            .env("TENET_PATHS", paths)
+            .env("TENET_ARGS", "")
+            .env("TENET_SARIF", "tenet.sarif")
+            .env("TENET_ANNOTATE", "true")
+            .env("GITHUB_OUTPUT", &output));
+        (out, fs::read_to_string(&output).unwrap_or_default())
+    };
+    let (out, outputs) = step("drafts");
+    assert!(out.status.success(), "{}", text(&out));
+    assert_eq!(outputs, "status=1\n");
+    assert!(
+        text(&out).contains("::error file=drafts/card.md,line=1"),
+        "{}",
+        text(&out)
+    );
+    let log: serde_json::Value =
+        serde_json::from_slice(&fs::read(d.join("tenet.sarif")).unwrap()).unwrap();
+    assert_eq!(
+        log["runs"][0]["results"][0]["ruleId"],
+        "confidentiality.payment-card"
+    );
+
+    fs::write(d.join("tenet.toml"), "fail-on = \"loud\"\n").unwrap();
+    let (out, outputs) = step("drafts");
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out));
+    assert_eq!(outputs, "status=2\n");
+}
