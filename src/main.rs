@@ -206,7 +206,7 @@ fn main() -> ExitCode {
             stdin_filename: args.stdin_filename,
             statistics: args.statistics,
             quiet: args.quiet,
-            walk: cli::check::Walk {
+            walk: cli::walk::Walk {
                 exclude: args.exclude,
                 no_ignore: args.no_ignore,
                 force_exclude: args.force_exclude,

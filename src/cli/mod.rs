@@ -3,6 +3,7 @@
 pub mod check;
 pub mod moderate;
 pub mod rules;
+pub mod walk;
 
 use std::path::Path;
 use std::sync::Arc;
