@@ -556,3 +556,29 @@ fn unknown_suppression_directives_are_reported_with_the_nearest_real_one() {
         .contains("did you mean `tenet-disable-next-line`"));
     assert_eq!(found[1].0, 4);
 }
+
+#[test]
+fn moderate_keeps_the_id_and_line_number_of_a_malformed_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = "{\"id\": 7, \"text\": 5}\n\n{\"id\": \"x\", \"txt\": \"hi\"}\n{\"id\": 9, \"text\": \"The lounge opens at 6 am on Monday.\"}\n";
+    let run = tenet_in(dir.path(), &["moderate"], Some(input));
+    let lines: Vec<serde_json::Value> = run
+        .stdout
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines.len(), 3, "{}", run.stdout);
+    assert_eq!(
+        (&lines[0]["id"], &lines[0]["line"]),
+        (&serde_json::json!(7), &serde_json::json!(1))
+    );
+    assert_eq!(
+        (&lines[1]["id"], &lines[1]["line"]),
+        (&serde_json::json!("x"), &serde_json::json!(3))
+    );
+    assert!(lines[1]["error"]
+        .as_str()
+        .unwrap()
+        .contains("`text` is missing"));
+    assert_eq!(lines[2]["verdict"], "allow");
+}

@@ -304,3 +304,18 @@ fn the_github_action_checks_writes_sarif_annotates_and_fails_on_findings() {
     assert_eq!(out.status.code(), Some(2), "{}", text(&out));
     assert_eq!(outputs, "status=2\n");
 }
+
+#[test]
+#[ignore = "measures the release binary; .ci/run runs it in release"]
+fn the_release_binary_has_no_debug_info_and_stays_small() {
+    assert!(!cfg!(debug_assertions), "run with --release");
+    let size = fs::metadata(env!("CARGO_BIN_EXE_tenet")).unwrap().len();
+    // It was 43.7 MB with full debug info; without, about 11 MB.
+    assert!(size < 20 << 20, "{size} bytes");
+    let sections = run(Command::new("objdump")
+        .arg("-h")
+        .arg(env!("CARGO_BIN_EXE_tenet")));
+    if sections.status.success() {
+        assert!(!String::from_utf8_lossy(&sections.stdout).contains(".debug_info"));
+    }
+}
