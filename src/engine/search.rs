@@ -12,19 +12,24 @@ use crate::text::fold::{is_whole_word, Folded};
 impl Engine {
     /// Every hit of every matcher in `text`, each list sorted by position. Terms and
     /// regexes are searched side by side.
+    /// Validators run where the hits are found: a regex's hits are checked by the
+    /// job that found them, so checking phone numbers overlaps the other searches.
     pub fn hits(&self, text: &str) -> Vec<Vec<Hit>> {
         let (mut hits, regex_hits) = both(
             text.len(),
-            || self.term_hits(text),
+            || {
+                let mut hits = self.term_hits(text);
+                for (m, list) in hits.iter_mut().enumerate() {
+                    if let Some(v) = &self.rules.matchers[m].validator {
+                        narrow(list, v, text);
+                    }
+                }
+                hits
+            },
             || self.regex_hits(text),
         );
         for (list, more) in hits.iter_mut().zip(regex_hits) {
             list.extend(more);
-        }
-        for (m, list) in hits.iter_mut().enumerate() {
-            if let Some(v) = &self.rules.matchers[m].validator {
-                narrow(list, v, text);
-            }
             list.sort_by_key(|h| (h.span.start, h.span.end, h.pattern));
             list.dedup();
         }
@@ -74,9 +79,16 @@ impl Engine {
         if self.regexes.is_empty() {
             return hits;
         }
-        let mut needed: Vec<bool> = self.regexes.iter().map(|e| !e.prefiltered).collect();
+        let large = text.len() >= PARALLEL_BYTES;
+        // On a large draft every literal occurs somewhere and the scan only costs:
+        // every regex runs.
+        let mut needed: Vec<bool> = self
+            .regexes
+            .iter()
+            .map(|e| large || !e.prefiltered)
+            .collect();
         let mut missing = needed.iter().filter(|n| !**n).count();
-        if let Some(ac) = &self.literals {
+        if let (Some(ac), false) = (&self.literals, large) {
             for m in ac.find_overlapping_iter(text) {
                 for &r in &self.literal_owners[m.pattern().as_usize()] {
                     if !needed[r] {
@@ -96,7 +108,9 @@ impl Engine {
             .filter(|(_, n)| **n)
             .map(|(e, _)| e)
             .collect();
-        let find = |entry: &&RegexEntry| -> Vec<Range<usize>> {
+        // Each regex's matches, then for each use the hits its matcher's validator
+        // keeps (checked in parallel when there are many).
+        let find = |entry: &&RegexEntry| -> Vec<(usize, Vec<Hit>)> {
             let (m, p) = entry.owner;
             let Pattern::Regex(r) = &self.rules.matchers[m].patterns[p] else {
                 return Vec::new();
@@ -104,37 +118,62 @@ impl Engine {
             let Some(re) = r.regex() else {
                 return Vec::new();
             };
-            re.find_iter(text)
+            let found: Vec<Range<usize>> = re
+                .find_iter(text)
                 .filter(|m| !m.is_empty())
                 .map(|m| m.range())
+                .collect();
+            entry
+                .uses
+                .iter()
+                .map(|&(m, p)| {
+                    let hits = found.iter().map(|span| Hit {
+                        span: span.clone(),
+                        pattern: p,
+                    });
+                    let hits = match &self.rules.matchers[m].validator {
+                        None => hits.collect(),
+                        Some(v) if large && found.len() >= PARALLEL_HITS => {
+                            let hits: Vec<Hit> = hits.collect();
+                            hits.into_par_iter()
+                                .filter_map(|h| validated(h, v, text))
+                                .collect()
+                        }
+                        Some(v) => hits.filter_map(|h| validated(h, v, text)).collect(),
+                    };
+                    (m, hits)
+                })
                 .collect()
         };
-        let found: Vec<Vec<Range<usize>>> = if text.len() >= PARALLEL_BYTES {
+        let found: Vec<Vec<(usize, Vec<Hit>)>> = if large {
             run.par_iter().map(find).collect()
         } else {
             run.iter().map(find).collect()
         };
-        for (entry, found) in run.iter().zip(found) {
-            for &(m, p) in &entry.uses {
-                hits[m].extend(found.iter().map(|span| Hit {
-                    span: span.clone(),
-                    pattern: p,
-                }));
-            }
+        for (m, list) in found.into_iter().flatten() {
+            hits[m].extend(list);
         }
         hits
     }
 }
 
+/// A validator's hits checked on several cores from this many on.
+const PARALLEL_HITS: usize = 256;
+
+/// The hit cut to the part that passes the validator, or `None`.
+fn validated(mut h: Hit, validator: &Validator, text: &str) -> Option<Hit> {
+    let part = validator.accept(&text[h.span.clone()])?;
+    h.span = h.span.start + part.start..h.span.start + part.end;
+    Some(h)
+}
+
 /// Keeps the hits that pass a validator, each cut to the part that passes.
 pub(crate) fn narrow(hits: &mut Vec<Hit>, validator: &Validator, text: &str) {
-    hits.retain_mut(|h| match validator.accept(&text[h.span.clone()]) {
-        Some(part) => {
-            h.span = h.span.start + part.start..h.span.start + part.end;
-            true
-        }
-        None => false,
-    });
+    let all = std::mem::take(hits);
+    hits.extend(
+        all.into_iter()
+            .filter_map(|h| validated(h, validator, text)),
+    );
 }
 
 /// Picks, from hits sorted by start, the leftmost-longest ones that do not overlap.
