@@ -35,7 +35,8 @@
 //! | [`report`] | findings, fixes, suppressions, verdicts, and every output format |
 //! | [`engine`] | automata, hits, conditions: (rules, draft, channel) → report |
 //! | [`workspace`] | `tenet.toml` discovery and combination, rule packs, compiled-rule cache |
-//! | [`lsp`], [`moderation`] | front ends: the language server, verdicts for pipelines |
+//! | [`moderation`] | drafts as JSON in, verdicts out, and live rules for services |
+//! | [`lsp`], [`serve`], [`worker`] | front ends: the language server, the HTTP service, the NATS JetStream worker |
 //!
 //! `ARCHITECTURE.md` describes the data flow and the invariants.
 
@@ -45,8 +46,10 @@ pub mod language;
 pub mod lsp;
 pub mod moderation;
 pub mod report;
+pub mod serve;
 pub mod text;
 pub mod validate;
+pub mod worker;
 pub mod workspace;
 
 pub use engine::checker::{check_text, Checker};

@@ -41,6 +41,10 @@ enum Command {
     },
     /// Read JSON lines ({"id","text","channel"}) and write one verdict line for each.
     Moderate(ModerateArgs),
+    /// Answer verdicts over HTTP: POST /v1/check, /v1/check/batch; GET /healthz, /readyz, /metrics.
+    Serve(ServeArgs),
+    /// Check drafts from a NATS JetStream work queue and publish a verdict for each.
+    Worker(WorkerArgs),
     /// Print a shell completion script (e.g. `tenet completions bash > /etc/bash_completion.d/tenet`).
     Completions {
         /// The shell.
@@ -132,6 +136,72 @@ struct ModerateArgs {
     /// counts them all); the record says how many were left out.
     #[arg(long, value_name = "N", default_value_t = 100)]
     max_findings_per_rule: usize,
+    #[command(flatten)]
+    rules: RuleArgs,
+}
+
+#[derive(Args)]
+struct ServeArgs {
+    /// Address to listen on (port 0 picks a free port, which the log names).
+    #[arg(long, default_value = "127.0.0.1:8080")]
+    listen: std::net::SocketAddr,
+    /// A file holding the bearer token requests to /v1/ and /metrics must carry.
+    #[arg(long, value_name = "FILE")]
+    token_file: Option<PathBuf>,
+    /// The largest request body, in bytes (larger: 413).
+    #[arg(long, value_name = "BYTES", default_value_t = 1 << 20)]
+    max_body: usize,
+    /// The most drafts in one batch.
+    #[arg(long, value_name = "N", default_value_t = 1000)]
+    max_batch: usize,
+    /// How long one request may take, in milliseconds (longer: 503).
+    #[arg(long, value_name = "MS", default_value_t = 10_000)]
+    timeout_ms: u64,
+    /// How often to look for changed rule files, in milliseconds (0: only on SIGHUP).
+    #[arg(long, value_name = "MS", default_value_t = 2000)]
+    watch_ms: u64,
+    /// Worker threads (default: one per core).
+    #[arg(long)]
+    threads: Option<usize>,
+    /// The channel for drafts that name none.
+    #[arg(long)]
+    channel: Option<String>,
+    #[command(flatten)]
+    rules: RuleArgs,
+}
+
+#[derive(Args)]
+struct WorkerArgs {
+    /// The NATS server.
+    #[arg(long, default_value = "nats://127.0.0.1:4222")]
+    nats: String,
+    /// The JetStream stream drafts are published to (created as a work queue if missing).
+    #[arg(long, default_value = "TENET_DRAFTS")]
+    stream: String,
+    /// The subject drafts are published on.
+    #[arg(long, default_value = "tenet.drafts")]
+    subject: String,
+    /// The durable consumer every worker shares.
+    #[arg(long, default_value = "tenet-worker")]
+    consumer: String,
+    /// The subject verdicts are published on (stored in the stream --verdict-stream).
+    #[arg(long, default_value = "tenet.verdicts")]
+    reply_subject: String,
+    /// The stream that stores verdicts, de-duplicated by draft (created if missing).
+    #[arg(long, default_value = "TENET_VERDICTS")]
+    verdict_stream: String,
+    /// Where drafts that cannot be read go, with the reason.
+    #[arg(long, default_value = "tenet.dead")]
+    dead_letter: String,
+    /// How long a draft may go unacknowledged before it is redelivered, in milliseconds.
+    #[arg(long, value_name = "MS", default_value_t = 30_000)]
+    ack_wait_ms: u64,
+    /// Drafts fetched at a time.
+    #[arg(long, value_name = "N", default_value_t = 256)]
+    batch: usize,
+    /// The channel for drafts that name none.
+    #[arg(long)]
+    channel: Option<String>,
     #[command(flatten)]
     rules: RuleArgs,
 }
@@ -232,6 +302,34 @@ fn main() -> ExitCode {
             }),
             Err(e) => Err(e.into()),
         },
+        Command::Serve(args) => tenet::serve::run(
+            args.rules.setup(args.channel),
+            tenet::serve::Config {
+                listen: args.listen,
+                token_file: args.token_file,
+                max_body: args.max_body,
+                max_batch: args.max_batch.max(1),
+                timeout: std::time::Duration::from_millis(args.timeout_ms.max(1)),
+                watch: (args.watch_ms > 0).then(|| std::time::Duration::from_millis(args.watch_ms)),
+                threads: args.threads,
+            },
+        )
+        .map(|()| cli::Outcome::Clean),
+        Command::Worker(args) => tenet::worker::run(
+            args.rules.setup(args.channel),
+            tenet::worker::Config {
+                nats: args.nats,
+                stream: args.stream,
+                subject: args.subject,
+                consumer: args.consumer,
+                reply_subject: args.reply_subject,
+                verdict_stream: args.verdict_stream,
+                dead_letter: args.dead_letter,
+                ack_wait: std::time::Duration::from_millis(args.ack_wait_ms.max(100)),
+                batch: args.batch.max(1),
+            },
+        )
+        .map(|()| cli::Outcome::Clean),
         Command::Completions { shell } => {
             let mut command = <Cli as clap::CommandFactory>::command();
             clap_complete::generate(shell, &mut command, "tenet", &mut std::io::stdout());

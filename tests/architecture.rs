@@ -15,7 +15,8 @@ const LAYERS: &[&[&str]] = &[
     &["report"],
     &["engine"],
     &["workspace"],
-    &["lsp", "moderation"],
+    &["moderation"],
+    &["lsp", "serve", "worker"],
 ];
 
 fn rank(module: &str) -> Option<usize> {

@@ -6,7 +6,45 @@
 //! never echoes a value from the input (it could be a card number in the wrong
 //! field): it names the field and what was expected.
 //!
-//! A front end: may import [`crate::workspace`] and every layer below it.
+//! Shared by the front ends that serve pipelines (`tenet moderate`, `tenet serve`,
+//! `tenet worker`): may import [`crate::workspace`] and every layer below it.
+
+pub mod rules;
+
+/// Structured logs on stderr for the services (`TENET_LOG` sets the filter, e.g.
+/// `debug`); they never hold a draft's text.
+pub fn init_logs() {
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("TENET_LOG")
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
+        )
+        .with_writer(std::io::stderr)
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
+        .try_init();
+}
+
+/// Resolves on SIGTERM or SIGINT.
+pub async fn shutdown_signal() {
+    let interrupt = tokio::signal::ctrl_c();
+    #[cfg(unix)]
+    {
+        let mut term =
+            tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()).ok();
+        let terminate = async {
+            match term.as_mut() {
+                Some(t) => {
+                    t.recv().await;
+                }
+                None => std::future::pending().await,
+            }
+        };
+        tokio::select! { _ = interrupt => {}, _ = terminate => {} }
+    }
+    #[cfg(not(unix))]
+    let _ = interrupt.await;
+    tracing::info!("shutting down: finishing the work in flight");
+}
 
 use std::path::Path;
 
@@ -63,12 +101,18 @@ fn kind(v: &Value) -> &'static str {
 
 /// Reads one input: a JSON object with a string `text`.
 pub fn parse_item(json: &str) -> Result<Item, Rejected> {
-    let reject = |id: Value, error: String| Rejected { id, error };
     let json = json.strip_prefix('\u{feff}').unwrap_or(json);
-    let value: Value = serde_json::from_str(json).map_err(|e| {
+    let value: Value = serde_json::from_str(json).map_err(|e| Rejected {
         // serde_json's syntax errors say where, never what the value was.
-        reject(Value::Null, format!("not JSON: {e}"))
+        id: Value::Null,
+        error: format!("not JSON: {e}"),
     })?;
+    item_of(value)
+}
+
+/// Reads one input already parsed as JSON.
+pub fn item_of(value: Value) -> Result<Item, Rejected> {
+    let reject = |id: Value, error: String| Rejected { id, error };
     let Value::Object(mut fields) = value else {
         return Err(reject(
             Value::Null,
@@ -146,6 +190,20 @@ pub fn moderate(
 /// The JSON line for a verdict on a draft.
 pub fn verdict_line(id: &Value, draft: &Draft, report: &Report) -> String {
     serde_json::to_string(&VerdictRecord::new(id, &draft.text, report)).unwrap_or_default()
+}
+
+/// Checks one item with live rules; `channel` is used when the item names none.
+pub fn check_item(
+    rules: &crate::workspace::Rules,
+    near: &Path,
+    item: Item,
+    channel: Option<&str>,
+) -> (Draft, Report) {
+    let format = item
+        .format
+        .unwrap_or_else(|| rules.format_for(Some(near), &item.text));
+    let channel = rules.channel_for(Some(near), item.channel.as_deref().or(channel));
+    rules.check(item.text, format, channel)
 }
 
 /// The JSON line for an input that could not be moderated; `line` is its line

@@ -1,0 +1,359 @@
+//! `tenet serve` as a CMS hook meets it: started on a free loopback port, spoken to
+//! over HTTP/1.1, reloaded, refused, stopped.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+struct Server {
+    child: Child,
+    addr: String,
+    log: Arc<Mutex<String>>,
+}
+
+impl Server {
+    fn start(dir: &Path, args: &[&str]) -> Server {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_tenet"))
+            .args(["serve", "--listen", "127.0.0.1:0"])
+            .args(args)
+            .current_dir(dir)
+            .env("TENET_LOG", "info")
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let log = Arc::new(Mutex::new(String::new()));
+        let (tx, rx) = std::sync::mpsc::channel();
+        let stderr = child.stderr.take().unwrap();
+        let sink = log.clone();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+                if let Some(addr) = line.split("addr=").nth(1) {
+                    let _ = tx.send(addr.split_whitespace().next().unwrap_or("").to_string());
+                }
+                let mut log = sink.lock().unwrap();
+                log.push_str(&line);
+                log.push('\n');
+            }
+        });
+        let addr = rx
+            .recv_timeout(Duration::from_secs(60))
+            .expect("the server says where it listens");
+        Server { child, addr, log }
+    }
+
+    fn request(
+        &self,
+        method: &str,
+        path: &str,
+        headers: &[(&str, &str)],
+        body: &[u8],
+    ) -> (u16, String) {
+        let mut s = TcpStream::connect(&self.addr).unwrap();
+        s.set_read_timeout(Some(Duration::from_secs(60))).unwrap();
+        let mut head = format!(
+            "{method} {path} HTTP/1.1\r\nHost: {}\r\nConnection: close\r\nContent-Length: {}\r\n",
+            self.addr,
+            body.len()
+        );
+        for (k, v) in headers {
+            head.push_str(&format!("{k}: {v}\r\n"));
+        }
+        head.push_str("\r\n");
+        s.write_all(head.as_bytes()).unwrap();
+        let _ = s.write_all(body);
+        let mut out = Vec::new();
+        let _ = s.read_to_end(&mut out);
+        let text = String::from_utf8_lossy(&out).into_owned();
+        let status = text
+            .split_whitespace()
+            .nth(1)
+            .and_then(|s| s.parse().ok())
+            .unwrap_or(0);
+        let body = text
+            .split_once("\r\n\r\n")
+            .map_or("", |(_, b)| b)
+            .to_string();
+        (status, body)
+    }
+
+    fn post(&self, path: &str, body: &str) -> (u16, String) {
+        self.request(
+            "POST",
+            path,
+            &[("Content-Type", "application/json")],
+            body.as_bytes(),
+        )
+    }
+
+    fn get(&self, path: &str) -> (u16, String) {
+        self.request("GET", path, &[], b"")
+    }
+
+    fn signal(&self, name: &str) {
+        let ok = Command::new("kill")
+            .args(["-s", name, &self.child.id().to_string()])
+            .status()
+            .unwrap()
+            .success();
+        assert!(ok);
+    }
+
+    fn log(&self) -> String {
+        self.log.lock().unwrap().clone()
+    }
+
+    /// Waits for the log to say `what`.
+    fn wait_for_log(&self, what: &str) {
+        let deadline = Instant::now() + Duration::from_secs(30);
+        while !self.log().contains(what) {
+            assert!(
+                Instant::now() < deadline,
+                "the log never said {what:?}:\n{}",
+                self.log()
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn json(body: &str) -> serde_json::Value {
+    serde_json::from_str(body).unwrap_or_else(|e| panic!("not JSON ({e}): {body}"))
+}
+
+fn folder(toml: &str) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("tenet.toml"), toml).unwrap();
+    dir
+}
+
+#[test]
+fn check_batch_health_readiness_and_metrics() {
+    let dir = folder("[lists]\ncodenames = [\"Project Falcon\"]\n");
+    let server = Server::start(dir.path(), &[]);
+    let (status, body) = server.post(
+        "/v1/check",
+        r#"{"id": "post-1", "text": "Can't wait for Project Falcon to ship!", "channel": "external"}"#,
+    );
+    assert_eq!(status, 200, "{body}");
+    let v = json(&body);
+    assert_eq!(v["id"], "post-1");
+    assert_eq!(v["verdict"], "block");
+    assert_eq!(v["reasons"][0]["rule"], "confidentiality.codename");
+
+    let (status, body) = server.post(
+        "/v1/check/batch",
+        r#"{"drafts": [{"id": 1, "text": "worst airline ever, outage again"}, {"id": 2}, {"id": 3, "text": "The lounge opens on Monday at 6 am."}]}"#,
+    );
+    assert_eq!(status, 200, "{body}");
+    let results = json(&body)["results"].as_array().unwrap().clone();
+    assert_eq!(results.len(), 3);
+    assert_eq!(results[0]["verdict"], "review");
+    assert_eq!(results[0]["triage"]["category"], "criticism");
+    assert_eq!(results[1]["id"], 2);
+    assert!(results[1]["error"]
+        .as_str()
+        .unwrap()
+        .contains("`text` is missing"));
+    assert_eq!(results[2]["verdict"], "allow");
+
+    let (status, body) = server.post("/v1/check", "{not json");
+    assert_eq!(status, 400);
+    assert!(json(&body)["error"]
+        .as_str()
+        .unwrap()
+        .starts_with("not JSON"));
+
+    assert_eq!(server.get("/healthz"), (200, "ok\n".to_string()));
+    let (status, body) = server.get("/readyz");
+    assert_eq!(status, 200);
+    let ready = json(&body);
+    assert_eq!(ready["status"], "ready");
+    assert_eq!(ready["rules"].as_str().unwrap().len(), 16);
+
+    let (status, metrics) = server.get("/metrics");
+    assert_eq!(status, 200);
+    for line in [
+        "tenet_requests_total{route=\"/v1/check\",status=\"200\"} 1",
+        "tenet_requests_total{route=\"/v1/check\",status=\"400\"} 1",
+        "tenet_requests_total{route=\"/v1/check/batch\",status=\"200\"} 1",
+        "tenet_verdicts_total{verdict=\"block\"} 1",
+        "tenet_verdicts_total{verdict=\"review\"} 1",
+        "tenet_verdicts_total{verdict=\"allow\"} 1",
+        "tenet_findings_total{category=\"confidentiality\",level=\"error\"} 1",
+        "tenet_triage_total{category=\"criticism\",priority=\"1\"} 1",
+        "tenet_request_duration_seconds_count 3",
+        "tenet_rules_stale 0",
+    ] {
+        assert!(metrics.contains(line), "{line} not in\n{metrics}");
+    }
+    assert!(metrics.contains(&format!(
+        "tenet_rules_info{{version=\"{}\"}} 1",
+        ready["rules"].as_str().unwrap()
+    )));
+}
+
+#[test]
+fn a_body_over_the_limit_is_413_and_a_missing_token_is_401() {
+    let dir = folder("");
+    std::fs::write(dir.path().join("token"), "s3cret-token\n").unwrap();
+    let server = Server::start(dir.path(), &["--max-body", "1000", "--token-file", "token"]);
+    let big = format!(r#"{{"text": "{}"}}"#, "word ".repeat(400));
+    let auth = [("Authorization", "Bearer s3cret-token")];
+    let (status, _) = server.request("POST", "/v1/check", &auth, big.as_bytes());
+    assert_eq!(status, 413);
+    let (status, body) = server.post("/v1/check", r#"{"text": "hello"}"#);
+    assert_eq!(status, 401, "{body}");
+    let (status, _) = server.request(
+        "POST",
+        "/v1/check",
+        &[("Authorization", "Bearer wrong-token!")],
+        br#"{"text": "hello"}"#,
+    );
+    assert_eq!(status, 401);
+    let (status, _) = server.request("GET", "/metrics", &[], b"");
+    assert_eq!(status, 401);
+    let (status, body) = server.request(
+        "POST",
+        "/v1/check",
+        &auth,
+        br#"{"text": "The report is ready for review."}"#,
+    );
+    assert_eq!(status, 200, "{body}");
+    // Health and readiness stay open to the orchestrator.
+    assert_eq!(server.get("/healthz").0, 200);
+    assert_eq!(server.get("/readyz").0, 200);
+}
+
+#[test]
+fn rules_reload_on_change_and_sighup_and_broken_ones_keep_the_last_good() {
+    let dir = folder("[lists]\ncodenames = [\"Project Falcon\"]\n");
+    let server = Server::start(dir.path(), &["--watch-ms", "100"]);
+    let draft = r#"{"text": "Can't wait for Bluebird to ship!"}"#;
+    assert_eq!(json(&server.post("/v1/check", draft).1)["verdict"], "allow");
+    let (_, before) = server.get("/readyz");
+
+    std::fs::write(
+        dir.path().join("tenet.toml"),
+        "[lists]\ncodenames = [\"Bluebird\"]\n",
+    )
+    .unwrap();
+    server.wait_for_log("rules reloaded");
+    assert_eq!(json(&server.post("/v1/check", draft).1)["verdict"], "block");
+    let (_, after) = server.get("/readyz");
+    assert_ne!(json(&before)["rules"], json(&after)["rules"]);
+
+    // Broken: the last good rules stay, and readiness and the log say so.
+    std::fs::write(
+        dir.path().join("tenet.toml"),
+        "[lists]\ncodenames = [\"Bluebird\"\n",
+    )
+    .unwrap();
+    server.wait_for_log("the last good rules stay in use");
+    assert_eq!(json(&server.post("/v1/check", draft).1)["verdict"], "block");
+    let ready = json(&server.get("/readyz").1);
+    assert_eq!(ready["stale"], true);
+    assert_eq!(ready["rules"], json(&after)["rules"]);
+    assert!(ready["reload_error"]
+        .as_str()
+        .unwrap()
+        .contains("tenet.toml"));
+    assert!(server.get("/metrics").1.contains("tenet_rules_stale 1"));
+
+    // SIGHUP reloads without waiting for the watch.
+    let dir2 = folder("[lists]\ncodenames = [\"Project Falcon\"]\n");
+    let quiet = Server::start(dir2.path(), &["--watch-ms", "0"]);
+    std::fs::write(
+        dir2.path().join("tenet.toml"),
+        "[lists]\ncodenames = [\"Bluebird\"]\n",
+    )
+    .unwrap();
+    std::thread::sleep(Duration::from_millis(300));
+    assert_eq!(json(&quiet.post("/v1/check", draft).1)["verdict"], "allow");
+    quiet.signal("HUP");
+    quiet.wait_for_log("rules reloaded");
+    assert_eq!(json(&quiet.post("/v1/check", draft).1)["verdict"], "block");
+}
+
+#[test]
+fn sigterm_lets_requests_in_flight_finish() {
+    let dir = folder("");
+    let mut server = Server::start(dir.path(), &["--max-body", "10000000"]);
+    // A draft large enough to take a while to check.
+    let text =
+        "Call 212-555-0199 or write to jane.doe@gmail.com about Project Falcon. ".repeat(40_000);
+    let body = serde_json::json!({ "id": "big", "text": text }).to_string();
+    let addr = server.addr.clone();
+    let pending = std::thread::spawn(move || {
+        let mut s = TcpStream::connect(&addr).unwrap();
+        let head = format!(
+            "POST /v1/check HTTP/1.1\r\nHost: x\r\nConnection: close\r\nContent-Length: {}\r\n\r\n",
+            body.len()
+        );
+        s.write_all(head.as_bytes()).unwrap();
+        s.write_all(body.as_bytes()).unwrap();
+        let mut out = String::new();
+        let _ = s.read_to_string(&mut out);
+        out
+    });
+    std::thread::sleep(Duration::from_millis(150));
+    server.signal("TERM");
+    let answer = pending.join().unwrap();
+    assert!(answer.starts_with("HTTP/1.1 200"), "{answer:.300}");
+    assert!(answer.contains("\"id\":\"big\""));
+    let status = server.child.wait().unwrap();
+    assert!(status.success(), "{status:?}");
+    assert!(server.log().contains("finishing the work in flight"));
+    // Stopped: no new connections.
+    assert!(TcpStream::connect(&server.addr).is_err());
+}
+
+#[test]
+fn no_redacted_secret_appears_in_any_response_log_or_metric() {
+    let dir = folder("");
+    let server = Server::start(dir.path(), &[]);
+    let secrets = [
+        "4111 1111 1111 1111",
+        "078-05-1120",
+        "GB82 WEST 1234 5698 7654 32",
+        "hunter2hunter2",
+    ];
+    let text = format!(
+        "My visa is {}, SSN {}, IBAN {}, password: {} — thanks you guys",
+        secrets[0], secrets[1], secrets[2], secrets[3]
+    );
+    let one = serde_json::json!({ "id": 1, "text": text }).to_string();
+    let mut answers = vec![server.post("/v1/check", &one).1];
+    answers.push(
+        server
+            .post(
+                "/v1/check/batch",
+                &format!("[{one}, {{\"id\": 2, \"text\": 4111111111111111}}]"),
+            )
+            .1,
+    );
+    answers.push(server.get("/metrics").1);
+    answers.push(server.get("/readyz").1);
+    answers.push(server.log());
+    let all = answers.join("\n");
+    assert!(all.contains("payment-card"), "{all}");
+    for secret in secrets {
+        let digits: String = secret.chars().filter(char::is_ascii_alphanumeric).collect();
+        assert!(!all.contains(secret), "{secret} leaked:\n{all}");
+        assert!(
+            !all.replace([' ', '-'], "").contains(&digits),
+            "{secret} leaked:\n{all}"
+        );
+    }
+    assert!(!all.contains("4111"), "{all}");
+}
