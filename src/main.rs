@@ -314,7 +314,8 @@ fn main() -> ExitCode {
                 threads: args.threads,
             },
         )
-        .map(|()| cli::Outcome::Clean),
+        .map(|()| cli::Outcome::Clean)
+        .map_err(|e| anyhow::anyhow!(e)),
         Command::Worker(args) => tenet::worker::run(
             args.rules.setup(args.channel),
             tenet::worker::Config {
@@ -329,7 +330,8 @@ fn main() -> ExitCode {
                 batch: args.batch.max(1),
             },
         )
-        .map(|()| cli::Outcome::Clean),
+        .map(|()| cli::Outcome::Clean)
+        .map_err(|e| anyhow::anyhow!(e)),
         Command::Completions { shell } => {
             let mut command = <Cli as clap::CommandFactory>::command();
             clap_complete::generate(shell, &mut command, "tenet", &mut std::io::stdout());

@@ -46,11 +46,12 @@ pub struct Config {
 const DEDUPLICATE: Duration = Duration::from_secs(120);
 
 /// Runs until SIGTERM or SIGINT; drafts in flight are finished first.
-pub fn run(setup: Setup, config: Config) -> anyhow::Result<()> {
+pub fn run(setup: Setup, config: Config) -> moderation::ServiceResult<()> {
     moderation::init_logs();
     let channel = setup.channel.clone();
-    let rules = LiveRules::load(setup, &std::env::current_dir()?)
-        .map_err(|e| anyhow::anyhow!("{}", moderation::rules::error_text(&e).trim_end()))?;
+    let rules = LiveRules::load(setup, &std::env::current_dir()?).map_err(|e| {
+        moderation::error(format!("{}", moderation::rules::error_text(&e).trim_end()))
+    })?;
     tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()?
@@ -61,7 +62,7 @@ async fn work(
     rules: Arc<LiveRules>,
     channel: Option<String>,
     config: Config,
-) -> anyhow::Result<()> {
+) -> moderation::ServiceResult<()> {
     let client = async_nats::connect(&config.nats).await?;
     let js = jetstream::new(client);
     let drafts = js
@@ -72,7 +73,7 @@ async fn work(
             ..Default::default()
         })
         .await
-        .map_err(|e| anyhow::anyhow!("stream {}: {e}", config.stream))?;
+        .map_err(|e| moderation::error(format!("stream {}: {e}", config.stream)))?;
     js.get_or_create_stream(stream::Config {
         name: config.verdict_stream.clone(),
         subjects: vec![config.reply_subject.clone(), config.dead_letter.clone()],
@@ -80,7 +81,7 @@ async fn work(
         ..Default::default()
     })
     .await
-    .map_err(|e| anyhow::anyhow!("stream {}: {e}", config.verdict_stream))?;
+    .map_err(|e| moderation::error(format!("stream {}: {e}", config.verdict_stream)))?;
     let consumer = drafts
         .get_or_create_consumer(
             &config.consumer,
@@ -93,7 +94,7 @@ async fn work(
             },
         )
         .await
-        .map_err(|e| anyhow::anyhow!("consumer {}: {e}", config.consumer))?;
+        .map_err(|e| moderation::error(format!("consumer {}: {e}", config.consumer)))?;
     let messages = consumer
         .stream()
         .max_messages_per_batch(config.batch)
@@ -152,10 +153,10 @@ async fn handle(
     config: &Config,
     channel: Option<&str>,
     message: &jetstream::Message,
-) -> anyhow::Result<()> {
+) -> moderation::ServiceResult<()> {
     let sequence = message
         .info()
-        .map_err(|e| anyhow::anyhow!("not a JetStream message: {e}"))?
+        .map_err(|e| moderation::error(format!("not a JetStream message: {e}")))?
         .stream_sequence;
     let id = format!("{}-{sequence}", config.stream);
     let parsed = std::str::from_utf8(&message.payload)
@@ -185,5 +186,5 @@ async fn handle(
     message
         .ack()
         .await
-        .map_err(|e| anyhow::anyhow!("acknowledging {id}: {e}"))
+        .map_err(|e| moderation::error(format!("acknowledging {id}: {e}")))
 }

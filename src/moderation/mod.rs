@@ -11,6 +11,14 @@
 
 pub mod rules;
 
+/// What the services fail with: a message for the person who started them.
+pub type ServiceResult<T> = Result<T, Box<dyn std::error::Error + Send + Sync>>;
+
+/// An error with this message.
+pub fn error(message: String) -> Box<dyn std::error::Error + Send + Sync> {
+    message.into()
+}
+
 /// Structured logs on stderr for the services (`TENET_LOG` sets the filter, e.g.
 /// `debug`); they never hold a draft's text.
 pub fn init_logs() {

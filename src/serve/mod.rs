@@ -77,26 +77,30 @@ struct App {
 }
 
 /// Runs the service until SIGTERM or SIGINT.
-pub fn run(setup: Setup, config: Config) -> anyhow::Result<()> {
+pub fn run(setup: Setup, config: Config) -> moderation::ServiceResult<()> {
     moderation::init_logs();
     let token = match &config.token_file {
         Some(path) => {
             let token = crate::text::file::read_text(path, 64 << 10)
-                .map_err(|e| anyhow::anyhow!("{}: cannot read the token: {e}", path.display()))?
+                .map_err(|e| {
+                    moderation::error(format!("{}: cannot read the token: {e}", path.display()))
+                })?
                 .trim()
                 .to_string();
-            anyhow::ensure!(
-                !token.is_empty(),
-                "{}: the token file is empty",
-                path.display()
-            );
+            if token.is_empty() {
+                return Err(moderation::error(format!(
+                    "{}: the token file is empty",
+                    path.display()
+                )));
+            }
             Some(token)
         }
         None => None,
     };
     let channel = setup.channel.clone();
-    let rules = LiveRules::load(setup, &std::env::current_dir()?)
-        .map_err(|e| anyhow::anyhow!("{}", moderation::rules::error_text(&e).trim_end()))?;
+    let rules = LiveRules::load(setup, &std::env::current_dir()?).map_err(|e| {
+        moderation::error(format!("{}", moderation::rules::error_text(&e).trim_end()))
+    })?;
     let app = Arc::new(App {
         rules,
         metrics: Metrics::default(),
@@ -112,7 +116,7 @@ pub fn run(setup: Setup, config: Config) -> anyhow::Result<()> {
     runtime.enable_all().build()?.block_on(serve(app, config))
 }
 
-async fn serve(app: Arc<App>, config: Config) -> anyhow::Result<()> {
+async fn serve(app: Arc<App>, config: Config) -> moderation::ServiceResult<()> {
     let router = Router::new()
         .route("/v1/check", post(check))
         .route("/v1/check/batch", post(batch))
