@@ -49,9 +49,8 @@ const DEDUPLICATE: Duration = Duration::from_secs(120);
 pub fn run(setup: Setup, config: Config) -> moderation::ServiceResult<()> {
     moderation::init_logs();
     let channel = setup.channel.clone();
-    let rules = LiveRules::load(setup, &std::env::current_dir()?).map_err(|e| {
-        moderation::error(format!("{}", moderation::rules::error_text(&e).trim_end()))
-    })?;
+    let rules = LiveRules::load(setup, &std::env::current_dir()?)
+        .map_err(|e| moderation::error(moderation::rules::error_text(&e).trim_end().to_string()))?;
     tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()?

@@ -98,9 +98,8 @@ pub fn run(setup: Setup, config: Config) -> moderation::ServiceResult<()> {
         None => None,
     };
     let channel = setup.channel.clone();
-    let rules = LiveRules::load(setup, &std::env::current_dir()?).map_err(|e| {
-        moderation::error(format!("{}", moderation::rules::error_text(&e).trim_end()))
-    })?;
+    let rules = LiveRules::load(setup, &std::env::current_dir()?)
+        .map_err(|e| moderation::error(moderation::rules::error_text(&e).trim_end().to_string()))?;
     let app = Arc::new(App {
         rules,
         metrics: Metrics::default(),
