@@ -22,12 +22,15 @@ fn tenet_in(dir: &Path, args: &[&str], stdin: Option<&str>) -> Run {
         .stderr(Stdio::piped())
         .spawn()
         .expect("the tenet binary runs");
+    // Written from another thread: a streaming command answers while it reads,
+    // and would block on a full stdout pipe if nobody read it meanwhile.
     let mut input = child.stdin.take().unwrap();
-    if let Some(text) = stdin {
-        input.write_all(text.as_bytes()).unwrap();
-    }
-    drop(input);
+    let text = stdin.unwrap_or_default().to_string();
+    let writer = std::thread::spawn(move || {
+        let _ = input.write_all(text.as_bytes());
+    });
     let out = child.wait_with_output().unwrap();
+    writer.join().unwrap();
     Run {
         code: out.status.code().unwrap_or(-1),
         stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
@@ -581,4 +584,48 @@ fn moderate_keeps_the_id_and_line_number_of_a_malformed_line() {
         .unwrap()
         .contains("`text` is missing"));
     assert_eq!(lines[2]["verdict"], "allow");
+}
+
+#[test]
+fn moderate_answers_each_line_as_it_comes_and_keeps_input_order() {
+    use std::io::{BufRead, BufReader};
+    // Interactive: one line written, its answer read, before the next is written.
+    let mut child = Command::new(env!("CARGO_BIN_EXE_tenet"))
+        .arg("moderate")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut input = child.stdin.take().unwrap();
+    let mut output = BufReader::new(child.stdout.take().unwrap());
+    for i in 0..5 {
+        writeln!(input, "{{\"id\": {i}, \"text\": \"worst airline ever, outage again\"}}").unwrap();
+        input.flush().unwrap();
+        let mut line = String::new();
+        output.read_line(&mut line).unwrap();
+        let v: serde_json::Value = serde_json::from_str(&line).unwrap();
+        assert_eq!(v["id"], i);
+    }
+    drop(input);
+    assert!(child.wait().unwrap().success());
+
+    // Many lines, checked on every core, answered in order.
+    let mut lines = String::new();
+    for i in 0..3000 {
+        let text = match i % 3 {
+            0 => "The lounge opens on Monday at 6 am.".to_string(),
+            1 => "x ".repeat(i % 700),
+            _ => "My card 4111 1111 1111 1111 please".to_string(),
+        };
+        lines.push_str(&serde_json::json!({ "id": i, "text": text }).to_string());
+        lines.push('\n');
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let run = tenet_in(dir.path(), &["moderate"], Some(&lines));
+    let ids: Vec<u64> = run
+        .stdout
+        .lines()
+        .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap()["id"].as_u64().unwrap())
+        .collect();
+    assert_eq!(ids, (0..3000).collect::<Vec<u64>>());
 }

@@ -1,11 +1,17 @@
 //! `tenet moderate`: JSON lines in, one verdict line out for each, for pipelines.
-//! A line that cannot be read gets an error record with its line number (and its
-//! id, when it has a readable one) and the stream goes on.
+//! Lines are checked on every core and answered in input order, each answer
+//! written as soon as it and those before it are ready (so a caller that writes a
+//! line and waits for its answer gets it). A line that cannot be read gets an
+//! error record with its line number (and its id, when it has a readable one) and
+//! the stream goes on.
 
+use std::collections::BTreeMap;
 use std::io::{self, BufRead, Read, Write};
 use std::path::Path;
+use std::sync::Arc;
 
 use anyhow::Result;
+use crossbeam_channel::bounded;
 use tenet::moderation::{self, Rejected};
 use tenet::workspace::{Setup, Workspace};
 
@@ -15,66 +21,141 @@ use super::Outcome;
 /// The longest line read whole; a longer one is answered with an error and skipped.
 const MAX_LINE: usize = 64 << 20;
 
+/// Lines read ahead of the oldest unanswered one.
+const AHEAD: usize = 1024;
+
+/// A line read, to be answered.
+enum Line {
+    Text(Vec<u8>),
+    TooLong,
+}
+
 pub fn run(setup: Setup) -> Result<Outcome> {
-    let workspace = Workspace::new(setup);
+    let workspace = Arc::new(Workspace::new(setup));
     // Rules load before the first line is read: broken rules end the run at once.
     let near = Path::new("-");
     if super::rules_for(&workspace, near).is_none() {
         return Ok(Outcome::Error);
     }
-    let channel = workspace.setup().channel.clone();
-    let mut input = io::stdin().lock();
-    let mut out = io::BufWriter::new(io::stdout().lock());
-    let mut line = Vec::new();
-    let mut number = 0u64;
-    loop {
-        line.clear();
-        number += 1;
-        let n = (&mut input)
-            .take(MAX_LINE as u64 + 1)
-            .read_until(b'\n', &mut line)?;
-        if n == 0 {
-            break;
-        }
-        let reply = if line.len() > MAX_LINE && !line.ends_with(b"\n") {
-            // Skip the rest of the line without holding it.
-            skip_line(&mut input)?;
-            let too_long = Rejected {
-                id: serde_json::Value::Null,
-                error: format!("the line is longer than {} MiB", MAX_LINE >> 20),
-            };
-            moderation::error_line(&too_long, Some(number))
-        } else {
-            // Bytes that are not UTF-8 are read as `check` reads them.
-            let text = decode(std::mem::take(&mut line));
-            if text.trim().is_empty() {
-                continue;
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let (lines_tx, lines_rx) = bounded::<(u64, Line)>(AHEAD);
+    let (answers_tx, answers_rx) = bounded::<(u64, Option<String>)>(AHEAD);
+
+    let reader = std::thread::spawn(move || -> io::Result<()> {
+        let mut input = io::stdin().lock();
+        let mut line = Vec::new();
+        let mut number = 0u64;
+        loop {
+            line.clear();
+            number += 1;
+            let n = (&mut input)
+                .take(MAX_LINE as u64 + 1)
+                .read_until(b'\n', &mut line)?;
+            if n == 0 {
+                return Ok(());
             }
-            match moderation::parse_item(&text) {
-                Err(rejected) => moderation::error_line(&rejected, Some(number)),
-                Ok(item) => {
-                    let id = item.id.clone();
-                    match moderation::moderate(&workspace, near, item, channel.as_deref()) {
-                        Ok((draft, report)) => moderation::verdict_line(&id, &draft, &report),
-                        Err(e) => moderation::error_line(
-                            &Rejected {
-                                id,
-                                error: e.to_string(),
-                            },
-                            Some(number),
-                        ),
+            let item = if line.len() > MAX_LINE && !line.ends_with(b"\n") {
+                // Skip the rest of the line without holding it.
+                skip_line(&mut input)?;
+                Line::TooLong
+            } else {
+                Line::Text(std::mem::take(&mut line))
+            };
+            if lines_tx.send((number, item)).is_err() {
+                return Ok(());
+            }
+        }
+    });
+    let workers: Vec<_> = (0..threads)
+        .map(|_| {
+            let (lines_rx, answers_tx) = (lines_rx.clone(), answers_tx.clone());
+            let workspace = workspace.clone();
+            std::thread::spawn(move || {
+                let channel = workspace.setup().channel.clone();
+                for (number, line) in lines_rx {
+                    let answer = answer(&workspace, number, line, channel.as_deref());
+                    if answers_tx.send((number, answer)).is_err() {
+                        return;
                     }
                 }
+            })
+        })
+        .collect();
+    drop((lines_rx, answers_tx));
+
+    // Answers in input order: hold the early ones until those before them are in.
+    let mut out = io::BufWriter::new(io::stdout().lock());
+    let mut waiting: BTreeMap<u64, Option<String>> = BTreeMap::new();
+    let mut next = 1u64;
+    for (number, answer) in &answers_rx {
+        waiting.insert(number, answer);
+        let mut written = Ok(());
+        while let Some(answer) = waiting.remove(&next) {
+            next += 1;
+            if let Some(answer) = answer {
+                written = written.and_then(|()| writeln!(out, "{answer}"));
             }
-        };
-        match writeln!(out, "{reply}").and_then(|()| out.flush()) {
+        }
+        // Flushed whenever no further answer is already waiting, so a caller that
+        // waits for each answer gets it, and a fast stream is written in blocks.
+        if answers_rx.is_empty() {
+            written = written.and_then(|()| out.flush());
+        }
+        match written {
             Ok(()) => {}
-            // The reader went away (`| head`): nothing more to answer.
+            // The reader went away (`| head`): nothing more to answer (the
+            // threads end with the process).
             Err(e) if e.kind() == io::ErrorKind::BrokenPipe => return Ok(Outcome::Clean),
             Err(e) => return Err(e.into()),
         }
     }
+    out.flush().or_else(|e| match e.kind() {
+        io::ErrorKind::BrokenPipe => Ok(()),
+        _ => Err(e),
+    })?;
+    for w in workers {
+        let _ = w.join();
+    }
+    match reader.join() {
+        Ok(r) => r?,
+        Err(_) => anyhow::bail!("reading standard input failed"),
+    }
     Ok(Outcome::Clean)
+}
+
+/// The answer to one line (`None` for a blank line, which gets none).
+fn answer(workspace: &Workspace, number: u64, line: Line, channel: Option<&str>) -> Option<String> {
+    let near = Path::new("-");
+    let text = match line {
+        Line::TooLong => {
+            let too_long = Rejected {
+                id: serde_json::Value::Null,
+                error: format!("the line is longer than {} MiB", MAX_LINE >> 20),
+            };
+            return Some(moderation::error_line(&too_long, Some(number)));
+        }
+        // Bytes that are not UTF-8 are read as `check` reads them.
+        Line::Text(bytes) => decode(bytes),
+    };
+    if text.trim().is_empty() {
+        return None;
+    }
+    Some(match moderation::parse_item(&text) {
+        Err(rejected) => moderation::error_line(&rejected, Some(number)),
+        Ok(item) => {
+            let id = item.id.clone();
+            match moderation::moderate(workspace, near, item, channel) {
+                Ok((draft, report)) => moderation::verdict_line(&id, &draft, &report),
+                Err(e) => moderation::error_line(
+                    &Rejected {
+                        id,
+                        error: e.to_string(),
+                    },
+                    Some(number),
+                ),
+            }
+        }
+    })
 }
 
 fn skip_line(input: &mut impl BufRead) -> io::Result<()> {
