@@ -357,3 +357,76 @@ fn no_redacted_secret_appears_in_any_response_log_or_metric() {
     }
     assert!(!all.contains("4111"), "{all}");
 }
+
+/// A validator for the published verdict schema, or for one of its `$defs`.
+fn schema(def: Option<&str>) -> jsonschema::Validator {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/verdict.v1.schema.json");
+    let mut schema: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    if let Some(def) = def {
+        let o = schema.as_object_mut().unwrap();
+        o.remove("oneOf");
+        o.insert("$ref".into(), format!("#/$defs/{def}").into());
+    }
+    jsonschema::validator_for(&schema).expect("the schema is valid JSON Schema")
+}
+
+fn assert_valid(validator: &jsonschema::Validator, v: &serde_json::Value) {
+    let errors: Vec<String> = validator.iter_errors(v).map(|e| e.to_string()).collect();
+    assert!(errors.is_empty(), "{v}\ndoes not match the schema: {errors:?}");
+}
+
+#[test]
+fn every_answer_matches_the_published_schema() {
+    let record = schema(None);
+    let batch = schema(Some("batch"));
+    let draft = schema(Some("draft"));
+    let drafts = [
+        r#"{"id": "a", "text": "worst airline ever, outage again and nobody answers the phone"}"#,
+        r#"{"id": 2, "text": "My card is 4111 1111 1111 1111, call 212-555-0199", "channel": "external"}"#,
+        r#"{"text": "Thanks!!!! #blessed", "format": "markdown"}"#,
+        r#"{"id": 4, "text": "From: a@example.com\nSubject: hi\n\nSee attached.\n", "format": "email"}"#,
+    ];
+    let dir = folder("[lists]\ncodenames = [\"Project Falcon\"]\n");
+    let server = Server::start(dir.path(), &[]);
+    for d in drafts {
+        assert_valid(&draft, &json(d));
+        let (status, body) = server.post("/v1/check", d);
+        assert_eq!(status, 200, "{body}");
+        assert_valid(&record, &json(&body));
+    }
+    // Errors are records too, and a verdict record is never taken for one.
+    for bad in [r#"{"id": 9, "text": 12}"#, "{not json", r#"[1]"#] {
+        let (status, body) = server.post("/v1/check", bad);
+        assert_eq!(status, 400);
+        assert_valid(&record, &json(&body));
+        assert_valid(&schema(Some("error")), &json(&body));
+    }
+    let all = format!("[{}, {{\"id\": 5}}]", drafts.join(","));
+    let (status, body) = server.post("/v1/check/batch", &all);
+    assert_eq!(status, 200, "{body}");
+    assert_valid(&batch, &json(&body));
+    assert!(!schema(Some("verdict")).is_valid(&json(r#"{"id": 1, "error": "x"}"#)));
+    let mut wrong = json(&server.post("/v1/check", drafts[1]).1);
+    wrong["verdict"] = "maybe".into();
+    assert!(!record.is_valid(&wrong), "the schema checks what it describes");
+
+    // `tenet moderate` answers with the same records.
+    let mut input = drafts.join("\n");
+    input.push_str("\n{\"id\": \"x\", \"format\": \"pdf\", \"text\": \"hi\"}\n");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_tenet"))
+        .arg("moderate")
+        .current_dir(dir.path())
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all(input.as_bytes()).unwrap();
+    let out = child.wait_with_output().unwrap();
+    let lines: Vec<_> = String::from_utf8(out.stdout).unwrap().lines().map(json).collect();
+    assert_eq!(lines.len(), 5);
+    for line in &lines {
+        assert_valid(&record, line);
+    }
+    assert!(lines[4]["error"].is_string() && lines[4]["line"] == 5);
+}
