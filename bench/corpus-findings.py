@@ -17,40 +17,22 @@ judge precision by reading; --show-redacted shows what a redacting rule matched
 (read from the corpus file, never from Tenet's output). --save writes every
 finding (path, rule, span) in a stable order, so two versions can be diffed.
 """
-import argparse, collections, csv, io, json, os, random, shutil, subprocess, sys, tarfile, tempfile
+import argparse, collections, json, os, random, shutil, subprocess, sys, tarfile, tempfile
+
+import social
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 SHARED = os.path.join(HERE, "..", "..", "shared", "corpora")
 
 
-def decode_field(raw: bytes) -> str:
-    for enc in ("utf-8", "cp1252", "latin-1"):
-        try:
-            return raw.decode(enc)
-        except UnicodeDecodeError:
-            pass
-    return raw.decode("latin-1")
-
-
 def social_posts(out_dir):
-    specs = [
-        ("instagram-promo-captions-posts.csv", "comment"),
-        ("twitter-us-airline-Tweets.csv", "text"),
-        ("sxsw-brand-tweets-judge-1377884607_tweet_product_company.csv", "tweet_text"),
-    ]
     count = 0
-    for name, column in specs:
-        path = os.path.join(SHARED, "social-posts", name)
-        raw = open(path, "rb").read()
-        # Split records on the latin-1 view (keeps every byte), decode each field alone.
-        rows = csv.DictReader(io.StringIO(raw.decode("latin-1"), newline=""))
-        folder = os.path.join(out_dir, name.split("-")[0])
+    for source, i, text in social.posts():
+        folder = os.path.join(out_dir, source)
         os.makedirs(folder, exist_ok=True)
-        for i, row in enumerate(rows):
-            text = decode_field((row.get(column) or "").encode("latin-1"))
-            with open(os.path.join(folder, f"{i:05}.txt"), "w", encoding="utf-8") as f:
-                f.write(text)
-            count += 1
+        with open(os.path.join(folder, f"{i:05}.txt"), "w", encoding="utf-8") as f:
+            f.write(text)
+        count += 1
     return count
 
 

@@ -13,7 +13,7 @@ use std::sync::Arc;
 use anyhow::Result;
 use crossbeam_channel::bounded;
 use tenet::moderation::{self, Rejected};
-use tenet::workspace::{Setup, Workspace};
+use tenet::workspace::{Rules, Setup, Workspace};
 
 use super::check::decode;
 use super::Outcome;
@@ -31,12 +31,12 @@ enum Line {
 }
 
 pub fn run(setup: Setup) -> Result<Outcome> {
-    let workspace = Arc::new(Workspace::new(setup));
-    // Rules load before the first line is read: broken rules end the run at once.
-    let near = Path::new("-");
-    if super::rules_for(&workspace, near).is_none() {
+    let workspace = Workspace::new(setup);
+    // Rules load once, before the first line is read: broken rules end the run at once.
+    let Some(rules) = super::rules_for(&workspace, Path::new("-")) else {
         return Ok(Outcome::Error);
-    }
+    };
+    let channel: Option<Arc<str>> = workspace.setup().channel.as_deref().map(Arc::from);
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
     let (lines_tx, lines_rx) = bounded::<(u64, Line)>(AHEAD);
     let (answers_tx, answers_rx) = bounded::<(u64, Option<String>)>(AHEAD);
@@ -69,11 +69,10 @@ pub fn run(setup: Setup) -> Result<Outcome> {
     let workers: Vec<_> = (0..threads)
         .map(|_| {
             let (lines_rx, answers_tx) = (lines_rx.clone(), answers_tx.clone());
-            let workspace = workspace.clone();
+            let (rules, channel) = (rules.clone(), channel.clone());
             std::thread::spawn(move || {
-                let channel = workspace.setup().channel.clone();
                 for (number, line) in lines_rx {
-                    let answer = answer(&workspace, number, line, channel.as_deref());
+                    let answer = answer(&rules, number, line, channel.as_deref());
                     if answers_tx.send((number, answer)).is_err() {
                         return;
                     }
@@ -124,8 +123,7 @@ pub fn run(setup: Setup) -> Result<Outcome> {
 }
 
 /// The answer to one line (`None` for a blank line, which gets none).
-fn answer(workspace: &Workspace, number: u64, line: Line, channel: Option<&str>) -> Option<String> {
-    let near = Path::new("-");
+fn answer(rules: &Rules, number: u64, line: Line, channel: Option<&str>) -> Option<String> {
     let text = match line {
         Line::TooLong => {
             let too_long = Rejected {
@@ -144,16 +142,8 @@ fn answer(workspace: &Workspace, number: u64, line: Line, channel: Option<&str>)
         Err(rejected) => moderation::error_line(&rejected, Some(number)),
         Ok(item) => {
             let id = item.id.clone();
-            match moderation::moderate(workspace, near, item, channel) {
-                Ok((draft, report)) => moderation::verdict_line(&id, &draft, &report),
-                Err(e) => moderation::error_line(
-                    &Rejected {
-                        id,
-                        error: e.to_string(),
-                    },
-                    Some(number),
-                ),
-            }
+            let (draft, report) = moderation::check_item(rules, Path::new("-"), item, channel);
+            moderation::verdict_line(&id, &draft, &report)
         }
     })
 }

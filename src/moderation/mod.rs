@@ -61,7 +61,6 @@ use serde_json::Value;
 use crate::draft::{Draft, Format};
 use crate::report::output::verdict::{ErrorRecord, VerdictRecord};
 use crate::report::Report;
-use crate::workspace::{LoadError, Workspace};
 
 /// One draft to moderate.
 #[derive(Debug, Clone, PartialEq)]
@@ -181,18 +180,6 @@ pub fn item_of(value: Value) -> Result<Item, Rejected> {
         channel,
         format,
     })
-}
-
-/// Checks one item with the configuration that governs `near` (the folder the
-/// pipeline runs in); `channel` is used when the item names none.
-pub fn moderate(
-    workspace: &Workspace,
-    near: &Path,
-    item: Item,
-    channel: Option<&str>,
-) -> Result<(Draft, Report), LoadError> {
-    let channel = item.channel.as_deref().or(channel);
-    workspace.check(near, item.text, item.format, channel)
 }
 
 /// The JSON line for a verdict on a draft.
