@@ -599,7 +599,11 @@ fn moderate_answers_each_line_as_it_comes_and_keeps_input_order() {
     let mut input = child.stdin.take().unwrap();
     let mut output = BufReader::new(child.stdout.take().unwrap());
     for i in 0..5 {
-        writeln!(input, "{{\"id\": {i}, \"text\": \"worst airline ever, outage again\"}}").unwrap();
+        writeln!(
+            input,
+            "{{\"id\": {i}, \"text\": \"worst airline ever, outage again\"}}"
+        )
+        .unwrap();
         input.flush().unwrap();
         let mut line = String::new();
         output.read_line(&mut line).unwrap();
@@ -625,7 +629,11 @@ fn moderate_answers_each_line_as_it_comes_and_keeps_input_order() {
     let ids: Vec<u64> = run
         .stdout
         .lines()
-        .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap()["id"].as_u64().unwrap())
+        .map(|l| {
+            serde_json::from_str::<serde_json::Value>(l).unwrap()["id"]
+                .as_u64()
+                .unwrap()
+        })
         .collect();
     assert_eq!(ids, (0..3000).collect::<Vec<u64>>());
 }

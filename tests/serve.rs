@@ -373,7 +373,10 @@ fn schema(def: Option<&str>) -> jsonschema::Validator {
 
 fn assert_valid(validator: &jsonschema::Validator, v: &serde_json::Value) {
     let errors: Vec<String> = validator.iter_errors(v).map(|e| e.to_string()).collect();
-    assert!(errors.is_empty(), "{v}\ndoes not match the schema: {errors:?}");
+    assert!(
+        errors.is_empty(),
+        "{v}\ndoes not match the schema: {errors:?}"
+    );
 }
 
 #[test]
@@ -409,7 +412,10 @@ fn every_answer_matches_the_published_schema() {
     assert!(!schema(Some("verdict")).is_valid(&json(r#"{"id": 1, "error": "x"}"#)));
     let mut wrong = json(&server.post("/v1/check", drafts[1]).1);
     wrong["verdict"] = "maybe".into();
-    assert!(!record.is_valid(&wrong), "the schema checks what it describes");
+    assert!(
+        !record.is_valid(&wrong),
+        "the schema checks what it describes"
+    );
 
     // `tenet moderate` answers with the same records.
     let mut input = drafts.join("\n");
@@ -421,9 +427,18 @@ fn every_answer_matches_the_published_schema() {
         .stdout(Stdio::piped())
         .spawn()
         .unwrap();
-    child.stdin.take().unwrap().write_all(input.as_bytes()).unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(input.as_bytes())
+        .unwrap();
     let out = child.wait_with_output().unwrap();
-    let lines: Vec<_> = String::from_utf8(out.stdout).unwrap().lines().map(json).collect();
+    let lines: Vec<_> = String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .map(json)
+        .collect();
     assert_eq!(lines.len(), 5);
     for line in &lines {
         assert_valid(&record, line);

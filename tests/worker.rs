@@ -5,95 +5,13 @@
 //! -- --ignored --nocapture` (it prints the throughput).
 
 use std::collections::BTreeSet;
-use std::net::TcpListener;
-use std::path::Path;
-use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use async_nats::jetstream::{self, stream};
-use futures_util::StreamExt;
+use async_nats::jetstream;
 
-const POSTS: &str = "../shared/corpora/social-posts/twitter-us-airline-Tweets.csv";
-
-fn root() -> &'static Path {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-}
-
-fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
-}
-
-struct Killed(Child);
-
-impl Drop for Killed {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-fn nats_server(dir: &Path) -> (Killed, String) {
-    let out = Command::new(root().join("tests/tools/install-nats-server.sh"))
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    let binary = String::from_utf8(out.stdout).unwrap().trim().to_string();
-    let port = free_port();
-    let child = Command::new(binary)
-        .args(["-a", "127.0.0.1", "-p", &port.to_string(), "-js", "-sd"])
-        .arg(dir)
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let deadline = Instant::now() + Duration::from_secs(20);
-    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
-        assert!(Instant::now() < deadline, "nats-server did not start");
-        std::thread::sleep(Duration::from_millis(50));
-    }
-    (Killed(child), format!("nats://127.0.0.1:{port}"))
-}
-
-fn worker(dir: &Path, url: &str) -> Killed {
-    Killed(
-        Command::new(env!("CARGO_BIN_EXE_tenet"))
-            .args(["worker", "--nats", url, "--ack-wait-ms", "2000", "--batch", "64"])
-            .current_dir(dir)
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap(),
-    )
-}
-
-/// The first `n` posts of the airline corpus.
-fn posts(n: usize) -> Vec<String> {
-    let path = root().join(POSTS);
-    let mut reader = csv::Reader::from_path(&path)
-        .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    let text = reader
-        .headers()
-        .unwrap()
-        .iter()
-        .position(|h| h == "text")
-        .unwrap();
-    reader
-        .records()
-        .map(|r| r.unwrap()[text].to_string())
-        .take(n)
-        .collect()
-}
-
-async fn count(js: &jetstream::Context, name: &str) -> u64 {
-    js.get_stream(name)
-        .await
-        .unwrap()
-        .info()
-        .await
-        .unwrap()
-        .state
-        .messages
-}
+#[path = "support/nats.rs"]
+mod nats;
+use nats::{drafts_stream, nats_server, posts, publish, stored, worker};
 
 #[test]
 #[ignore = "starts nats-server and two workers; .ci/run runs it"]
@@ -107,16 +25,7 @@ fn two_workers_one_killed_mid_stream_answer_every_draft_exactly_once() {
     runtime.block_on(async {
         let client = async_nats::connect(&url).await.unwrap();
         let js = jetstream::new(client);
-        js.get_or_create_stream(stream::Config {
-            name: "TENET_DRAFTS".into(),
-            subjects: vec!["tenet.drafts".into()],
-            retention: stream::RetentionPolicy::WorkQueue,
-            ..Default::default()
-        })
-        .await
-        .unwrap();
-        // Acknowledgements are awaited in batches: the client holds only so many
-        // in flight and waits for room before it publishes more.
+        drafts_stream(&js).await;
         let mut payloads: Vec<Vec<u8>> = posts
             .iter()
             .enumerate()
@@ -126,18 +35,14 @@ fn two_workers_one_killed_mid_stream_answer_every_draft_exactly_once() {
                     .into_bytes()
             })
             .collect();
-        for bad in ["{not json", "{\"id\": \"no-text\"}", "{\"id\": 7, \"text\": 4111111111111111}"] {
+        for bad in [
+            "{not json",
+            "{\"id\": \"no-text\"}",
+            "{\"id\": 7, \"text\": 4111111111111111}",
+        ] {
             payloads.push(bad.as_bytes().to_vec());
         }
-        for chunk in payloads.chunks(256) {
-            let mut acks = Vec::with_capacity(chunk.len());
-            for payload in chunk {
-                acks.push(js.publish("tenet.drafts", payload.clone().into()).await.unwrap());
-            }
-            for ack in acks {
-                ack.await.unwrap();
-            }
-        }
+        publish(&js, &payloads).await;
 
         let started = Instant::now();
         let first = worker(dir.path(), &url);
@@ -146,11 +51,7 @@ fn two_workers_one_killed_mid_stream_answer_every_draft_exactly_once() {
         let deadline = Instant::now() + Duration::from_secs(120);
         let mut first = Some(first);
         loop {
-            let done = js.get_stream("TENET_VERDICTS").await.ok();
-            let done = match done {
-                Some(mut s) => s.info().await.unwrap().state.messages,
-                None => 0,
-            };
+            let done = stored(&js, "TENET_VERDICTS").await;
             if first.is_some() && done >= 2_000 {
                 let mut killed = first.take().unwrap();
                 killed.0.kill().unwrap(); // SIGKILL
@@ -167,14 +68,14 @@ fn two_workers_one_killed_mid_stream_answer_every_draft_exactly_once() {
         assert!(first.is_none(), "the worker was never killed");
         // Nothing left unanswered in the work queue, once the acks are in.
         let deadline = Instant::now() + Duration::from_secs(30);
-        while count(&js, "TENET_DRAFTS").await > 0 {
+        while stored(&js, "TENET_DRAFTS").await > 0 {
             assert!(Instant::now() < deadline, "drafts left unacknowledged");
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
 
         // Every verdict, read back from the stream that stores them.
         let verdicts = js.get_stream("TENET_VERDICTS").await.unwrap();
-        let stored = count(&js, "TENET_VERDICTS").await;
+        let stored = stored(&js, "TENET_VERDICTS").await;
         assert_eq!(stored, (N + 3) as u64, "exactly one answer per draft");
         let mut ids = BTreeSet::new();
         let mut dead = Vec::new();
@@ -186,10 +87,17 @@ fn two_workers_one_killed_mid_stream_answer_every_draft_exactly_once() {
                 continue;
             }
             assert!(v["verdict"].is_string(), "{v}");
-            assert!(ids.insert(v["id"].as_u64().unwrap()), "two verdicts for {}", v["id"]);
+            assert!(
+                ids.insert(v["id"].as_u64().unwrap()),
+                "two verdicts for {}",
+                v["id"]
+            );
         }
         assert_eq!(ids.len(), N);
-        assert_eq!(ids.iter().copied().collect::<Vec<_>>(), (0..N as u64).collect::<Vec<_>>());
+        assert_eq!(
+            ids.iter().copied().collect::<Vec<_>>(),
+            (0..N as u64).collect::<Vec<_>>()
+        );
         dead.sort();
         assert_eq!(dead.len(), 3, "{dead:?}");
         assert!(dead.iter().any(|e| e.starts_with("not JSON")));
