@@ -445,3 +445,97 @@ fn every_answer_matches_the_published_schema() {
     }
     assert!(lines[4]["error"].is_string() && lines[4]["line"] == 5);
 }
+
+/// The files of `deploy/configmap.yaml` (its `data:` block scalars).
+fn config_map_files() -> Vec<(String, String)> {
+    let yaml = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("deploy/configmap.yaml"),
+    )
+    .unwrap();
+    let data = yaml.split_once("\ndata:\n").expect("a data: block").1;
+    let mut files: Vec<(String, String)> = Vec::new();
+    for line in data.lines() {
+        if let Some(name) = line.strip_prefix("  ").and_then(|l| l.strip_suffix(": |")) {
+            files.push((name.to_string(), String::new()));
+        } else if let Some((_, text)) = files.last_mut() {
+            text.push_str(line.get(4..).unwrap_or(""));
+            text.push('\n');
+        }
+    }
+    files
+}
+
+/// The `args:` of the container in a deployment manifest.
+fn manifest_args(name: &str) -> Vec<String> {
+    let yaml = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("deploy")
+            .join(name),
+    )
+    .unwrap();
+    yaml.split_once("args:\n")
+        .expect("an args: list")
+        .1
+        .lines()
+        .map_while(|l| l.trim_start().strip_prefix("- "))
+        .map(str::to_string)
+        .collect()
+}
+
+#[test]
+fn the_kubernetes_manifests_run_as_written() {
+    // The ConfigMap's files, where the pod mounts them, and the Secret's token.
+    let dir = tempfile::tempdir().unwrap();
+    let etc = dir.path().join("etc-tenet");
+    std::fs::create_dir(&etc).unwrap();
+    let files = config_map_files();
+    assert!(files.iter().any(|(n, _)| n == "tenet.toml"), "{files:?}");
+    for (name, text) in &files {
+        std::fs::write(etc.join(name), text).unwrap();
+    }
+    std::fs::write(dir.path().join("token"), "t0ken\n").unwrap();
+    let args = manifest_args("serve.yaml");
+    assert_eq!(args[..2], ["serve", "--listen=0.0.0.0:8080"]);
+    let args: Vec<String> = args[2..] // Server::start says `serve --listen 127.0.0.1:0`
+        .iter()
+        .map(|a| {
+            a.replace("/etc/tenet", etc.to_str().unwrap()).replace(
+                "/var/run/tenet/token",
+                dir.path().join("token").to_str().unwrap(),
+            )
+        })
+        .collect();
+    assert!(
+        args.iter().any(|a| a.starts_with("--token-file=")),
+        "{args:?}"
+    );
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let server = Server::start(dir.path(), &args);
+    let (status, body) = server.request(
+        "POST",
+        "/v1/check",
+        &[("Authorization", "Bearer t0ken")],
+        br#"{"id": 1, "text": "Project Falcon: our earnings will surprise you"}"#,
+    );
+    assert_eq!(status, 200, "{body}");
+    let rules: Vec<String> = json(&body)["reasons"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["rule"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(rules, ["confidentiality.codename", "results.quiet-period"]);
+    assert_eq!(server.get("/readyz").0, 200);
+
+    // The worker's arguments are ones `tenet worker` takes.
+    let out = Command::new(env!("CARGO_BIN_EXE_tenet"))
+        .args(manifest_args("worker.yaml"))
+        .arg("--help")
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
