@@ -68,10 +68,12 @@ export async function activate(context: ExtensionContext) {
   const serverOptions: ServerOptions = { command, args: ["lsp"] };
   const languages = ["markdown", "plaintext", "tenet", ...(settings().tenet.languages ?? [])];
   const clientOptions: LanguageClientOptions = {
-    documentSelector: [
-      ...languages.map((language) => ({ language })),
-      { pattern: "**/tenet.toml" },
-    ],
+    // Files and unsaved editors only: not the chat box, output panes or other
+    // text VS Code shows in an editor.
+    documentSelector: ["file", "untitled"].flatMap((scheme) => [
+      ...languages.map((language) => ({ scheme, language })),
+      { scheme, pattern: "**/tenet.toml" },
+    ]),
     initializationOptions: settings(),
     outputChannel: output,
     synchronize: {
