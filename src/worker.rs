@@ -167,12 +167,22 @@ async fn handle(
     let (subject, body) = match parsed {
         Ok(item) => {
             let (current, _) = rules.current();
-            let draft_id = item.id.clone();
-            let (draft, report) = moderation::check_item(&current, rules.near(), item, channel);
-            (
-                &config.reply_subject,
-                moderation::verdict_line(&draft_id, &draft, &report),
-            )
+            let near = rules.near().to_path_buf();
+            let channel = channel.map(str::to_string);
+            let check = move || {
+                let draft_id = item.id.clone();
+                let (draft, report) =
+                    moderation::check_item(&current, &near, item, channel.as_deref());
+                moderation::verdict_line(&draft_id, &draft, &report)
+            };
+            // A long draft is checked on the blocking pool, so it holds no thread
+            // the other drafts' network work runs on.
+            let line = if message.payload.len() < moderation::BLOCKING_BYTES {
+                check()
+            } else {
+                tokio::task::spawn_blocking(check).await?
+            };
+            (&config.reply_subject, line)
         }
         Err(rejected) => (&config.dead_letter, moderation::error_line(&rejected, None)),
     };

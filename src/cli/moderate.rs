@@ -21,8 +21,12 @@ use super::Outcome;
 /// The longest line read whole; a longer one is answered with an error and skipped.
 const MAX_LINE: usize = 64 << 20;
 
-/// Lines read ahead of the oldest unanswered one.
+/// Lines in each queue between the reader, the checkers and the writer.
 const AHEAD: usize = 1024;
+
+/// Lines read but not yet written: however slow one line is, the answers held
+/// behind it (and the lines read meanwhile) stay within this many.
+const IN_FLIGHT: usize = 4 * AHEAD;
 
 /// A line read, to be answered.
 enum Line {
@@ -40,12 +44,20 @@ pub fn run(setup: Setup) -> Result<Outcome> {
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
     let (lines_tx, lines_rx) = bounded::<(u64, Line)>(AHEAD);
     let (answers_tx, answers_rx) = bounded::<(u64, Option<String>)>(AHEAD);
+    // One permit per line in flight: the reader takes one, the writer gives it back.
+    let (permits_tx, permits_rx) = bounded::<()>(IN_FLIGHT);
+    for _ in 0..IN_FLIGHT {
+        permits_tx.send(())?;
+    }
 
     let reader = std::thread::spawn(move || -> io::Result<()> {
         let mut input = io::stdin().lock();
         let mut line = Vec::new();
         let mut number = 0u64;
         loop {
+            if permits_rx.recv().is_err() {
+                return Ok(());
+            }
             line.clear();
             number += 1;
             let n = (&mut input)
@@ -91,6 +103,7 @@ pub fn run(setup: Setup) -> Result<Outcome> {
         let mut written = Ok(());
         while let Some(answer) = waiting.remove(&next) {
             next += 1;
+            let _ = permits_tx.try_send(());
             if let Some(answer) = answer {
                 written = written.and_then(|()| writeln!(out, "{answer}"));
             }

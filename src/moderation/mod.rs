@@ -62,6 +62,10 @@ use crate::draft::{Draft, Format};
 use crate::report::output::verdict::{ErrorRecord, VerdictRecord};
 use crate::report::Report;
 
+/// Drafts at least this long (in bytes) are checked on the async runtime's
+/// blocking pool, not on its workers, which must keep answering other requests.
+pub const BLOCKING_BYTES: usize = 16 << 10;
+
 /// One draft to moderate.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Item {

@@ -25,7 +25,7 @@ use axum::Router;
 use serde_json::Value;
 
 use crate::moderation::rules::{LiveRules, Reload};
-use crate::moderation::{self, Item, Rejected};
+use crate::moderation::{self, Item, Rejected, BLOCKING_BYTES};
 use crate::report::output::verdict::{ErrorRecord, VerdictRecord};
 use crate::workspace::Setup;
 use metrics::Metrics;
@@ -62,10 +62,6 @@ impl Default for Config {
         }
     }
 }
-
-/// Drafts at least this long are checked on the blocking pool, not on the async
-/// workers (which must keep answering other requests).
-const BLOCKING_BYTES: usize = 16 << 10;
 
 struct App {
     rules: LiveRules,
