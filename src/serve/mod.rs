@@ -27,7 +27,7 @@ use serde_json::Value;
 use crate::moderation::rules::{LiveRules, Reload};
 use crate::moderation::{self, Item, Rejected, BLOCKING_BYTES};
 use crate::report::output::verdict::{ErrorRecord, VerdictRecord};
-use crate::workspace::Setup;
+use crate::workspace::{Rules, Setup};
 use metrics::Metrics;
 
 /// How the service runs.
@@ -123,7 +123,7 @@ async fn serve(app: Arc<App>, config: Config) -> moderation::ServiceResult<()> {
         .with_state(app.clone());
     let listener = tokio::net::TcpListener::bind(config.listen).await?;
     let addr = listener.local_addr()?;
-    let (version, _) = (app.rules.current().1, ());
+    let version = app.rules.current().1;
     tracing::info!(%addr, rules = %version, "listening");
     tokio::spawn(reloads(app.clone(), config.watch));
     axum::serve(listener, router)
@@ -242,12 +242,11 @@ fn error(status: StatusCode, id: &Value, message: &str) -> Response {
     json(status, body, None)
 }
 
-/// The verdict record on one item, as JSON, with what it counted.
-fn verdict(app: &App, item: Item) -> String {
-    let (rules, _) = app.rules.current();
+/// The verdict record on one item by `rules`, as JSON, with what it counted.
+fn verdict(app: &App, rules: &Rules, item: Item) -> String {
     let id = item.id.clone();
     let (draft, report) =
-        moderation::check_item(&rules, app.rules.near(), item, app.channel.as_deref());
+        moderation::check_item(rules, app.rules.near(), item, app.channel.as_deref());
     app.metrics.report(&report);
     serde_json::to_string(&VerdictRecord::new(&id, &draft.text, &report)).unwrap_or_default()
 }
@@ -279,11 +278,10 @@ async fn check(State(app): State<Arc<App>>, body: Bytes) -> Response {
         Ok(item) => {
             let id = item.id.clone();
             let len = item.text.len();
-            match run_check(&app, len, move |app| verdict(app, item)).await {
-                Some(body) => {
-                    let version = app.rules.current().1;
-                    (StatusCode::OK, json(StatusCode::OK, body, Some(&version)))
-                }
+            // One snapshot of the rules: the verdict and its version header agree.
+            let (rules, version) = app.rules.current();
+            match run_check(&app, len, move |app| verdict(app, &rules, item)).await {
+                Some(body) => (StatusCode::OK, json(StatusCode::OK, body, Some(&version))),
                 None => (
                     StatusCode::SERVICE_UNAVAILABLE,
                     error(
@@ -328,21 +326,19 @@ async fn batch(State(app): State<Arc<App>>, body: Bytes) -> Response {
         ),
         Ok(items) => {
             let bytes = body.len();
+            let (rules, version) = app.rules.current();
             let work = move |app: &App| {
                 let results: Vec<String> = items
                     .into_iter()
                     .map(|v| match moderation::item_of(v) {
-                        Ok(item) => verdict(app, item),
+                        Ok(item) => verdict(app, &rules, item),
                         Err(r) => moderation::error_line(&r, None),
                     })
                     .collect();
                 format!("{{\"results\":[{}]}}", results.join(","))
             };
             match run_check(&app, bytes, work).await {
-                Some(body) => {
-                    let version = app.rules.current().1;
-                    json(StatusCode::OK, body, Some(&version))
-                }
+                Some(body) => json(StatusCode::OK, body, Some(&version)),
                 None => error(
                     StatusCode::SERVICE_UNAVAILABLE,
                     &Value::Null,
