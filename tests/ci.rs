@@ -6,6 +6,9 @@ use std::io::Write;
 use std::path::Path;
 use std::process::{Command, Stdio};
 
+#[path = "support/run.rs"]
+mod run;
+
 struct Run {
     code: i32,
     stdout: String,
@@ -13,24 +16,7 @@ struct Run {
 }
 
 fn tenet_in(dir: &Path, args: &[&str], stdin: Option<&str>) -> Run {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_tenet"))
-        .args(args)
-        .current_dir(dir)
-        .env("NO_COLOR", "1")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("the tenet binary runs");
-    // Written from another thread: a streaming command answers while it reads,
-    // and would block on a full stdout pipe if nobody read it meanwhile.
-    let mut input = child.stdin.take().unwrap();
-    let text = stdin.unwrap_or_default().to_string();
-    let writer = std::thread::spawn(move || {
-        let _ = input.write_all(text.as_bytes());
-    });
-    let out = child.wait_with_output().unwrap();
-    writer.join().unwrap();
+    let out = run::tenet(dir, args, stdin.unwrap_or_default().as_bytes());
     Run {
         code: out.status.code().unwrap_or(-1),
         stdout: String::from_utf8_lossy(&out.stdout).into_owned(),

@@ -1,8 +1,10 @@
 //! The command line as a user meets it: exit codes, stdout, stderr.
 
-use std::io::Write;
 use std::path::Path;
 use std::process::{Command, Stdio};
+
+#[path = "support/run.rs"]
+mod run;
 
 struct Run {
     code: i32,
@@ -11,21 +13,7 @@ struct Run {
 }
 
 fn tenet_in(dir: &Path, args: &[&str], stdin: Option<&str>) -> Run {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_tenet"))
-        .args(args)
-        .current_dir(dir)
-        .env("NO_COLOR", "1")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("the tenet binary runs");
-    let mut input = child.stdin.take().unwrap();
-    if let Some(text) = stdin {
-        input.write_all(text.as_bytes()).unwrap();
-    }
-    drop(input);
-    let out = child.wait_with_output().unwrap();
+    let out = run::tenet(dir, args, stdin.unwrap_or_default().as_bytes());
     Run {
         code: out.status.code().unwrap_or(-1),
         stdout: String::from_utf8_lossy(&out.stdout).into_owned(),

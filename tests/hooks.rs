@@ -185,14 +185,17 @@ fn a_baseline_on_the_enron_corpus_leaves_only_a_new_code_name() {
         .sum();
     assert_eq!(checked as usize, written);
 
-    let next = tenet(&[
-        "check",
-        "--baseline",
-        "baseline.json",
-        "--format",
-        "json",
-        "mail",
-    ]);
+    let check_against_baseline = || {
+        tenet(&[
+            "check",
+            "--baseline",
+            "baseline.json",
+            "--format",
+            "json",
+            "mail",
+        ])
+    };
+    let next = check_against_baseline();
     let doc: serde_json::Value = serde_json::from_slice(&next.stdout).unwrap();
     assert_eq!(doc["summary"]["findings"], 0, "{}", text(&next));
     assert_eq!(next.status.code(), Some(0));
@@ -204,14 +207,7 @@ fn a_baseline_on_the_enron_corpus_leaves_only_a_new_code_name() {
         "Team: Project Falcon ships on Friday.\n",
     )
     .unwrap();
-    let after = tenet(&[
-        "check",
-        "--baseline",
-        "baseline.json",
-        "--format",
-        "json",
-        "mail",
-    ]);
+    let after = check_against_baseline();
     let doc: serde_json::Value = serde_json::from_slice(&after.stdout).unwrap();
     assert_eq!(doc["summary"]["findings"], 1, "{}", text(&after));
     let found: Vec<(String, String)> = doc["files"]

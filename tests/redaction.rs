@@ -5,13 +5,14 @@
 //! every output format, `tenet moderate` and every language-server message are
 //! searched for any run of six of their digits.
 
-use std::io::Write;
 use std::path::Path;
-use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use lsp_server::{Connection, Message, Notification, Request, RequestId};
 use serde_json::{json, Value};
+
+#[path = "support/run.rs"]
+mod run;
 
 const CARD: &str = "4539 0174 9410 9883";
 const SSN: &str = "536-22-8145";
@@ -107,22 +108,7 @@ fn assert_no_leak(what: &str, output: &str) {
 }
 
 fn tenet(dir: &Path, args: &[&str], stdin: &str) -> String {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_tenet"))
-        .args(args)
-        .current_dir(dir)
-        .env("NO_COLOR", "1")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(stdin.as_bytes())
-        .unwrap();
-    let out = child.wait_with_output().unwrap();
+    let out = run::tenet(dir, args, stdin.as_bytes());
     let code = out.status.code();
     assert!(matches!(code, Some(0 | 1)), "{args:?} exited {code:?}");
     String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr)

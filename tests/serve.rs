@@ -8,6 +8,9 @@ use std::process::{Child, Command, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+#[path = "support/run.rs"]
+mod run;
+
 struct Server {
     child: Child,
     addr: String,
@@ -420,20 +423,7 @@ fn every_answer_matches_the_published_schema() {
     // `tenet moderate` answers with the same records.
     let mut input = drafts.join("\n");
     input.push_str("\n{\"id\": \"x\", \"format\": \"pdf\", \"text\": \"hi\"}\n");
-    let mut child = Command::new(env!("CARGO_BIN_EXE_tenet"))
-        .arg("moderate")
-        .current_dir(dir.path())
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(input.as_bytes())
-        .unwrap();
-    let out = child.wait_with_output().unwrap();
+    let out = run::tenet(dir.path(), &["moderate"], input.as_bytes());
     let lines: Vec<_> = String::from_utf8(out.stdout)
         .unwrap()
         .lines()
