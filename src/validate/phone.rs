@@ -13,7 +13,8 @@ use std::collections::HashMap;
 use std::sync::{Mutex, OnceLock};
 
 use phonenumber::country::Id;
-use phonenumber::{Mode, PhoneNumber, Type};
+use phonenumber::metadata::{Database, Descriptor};
+use phonenumber::{Metadata, Mode, PhoneNumber, Type};
 
 /// The regions tried for numbers without a country code when a rule names none.
 pub const DEFAULT_REGIONS: &[&str] = &[
@@ -74,10 +75,10 @@ fn grouped_as(written: &str, formatted: &str) -> bool {
     subset(&f_ends, &w_ends) || subset(&w_ends, &f_ends)
 }
 
-fn answered_by_a_person(number: &PhoneNumber) -> bool {
-    let database = &*phonenumber::metadata::DATABASE;
+/// Whether a number of this type is a line a person answers.
+fn answered_by_a_person(kind: Type) -> bool {
     matches!(
-        number.number_type(database),
+        kind,
         Type::FixedLine
             | Type::Mobile
             | Type::FixedLineOrMobile
@@ -85,6 +86,168 @@ fn answered_by_a_person(number: &PhoneNumber) -> bool {
             | Type::Voip
             | Type::Pager
     )
+}
+
+/// One type's pattern of national numbers, compiled on first use and anchored at
+/// the start: `phonenumber` asks for a match that starts at the first digit.
+struct Pattern {
+    source: &'static str,
+    lengths: &'static [u16],
+    regex: OnceLock<Option<regex::Regex>>,
+}
+
+impl Pattern {
+    fn new(source: &'static str, lengths: &'static [u16]) -> Pattern {
+        Pattern {
+            source,
+            lengths,
+            regex: OnceLock::new(),
+        }
+    }
+
+    fn of(d: &'static Descriptor) -> Pattern {
+        Pattern::new(d.national_number().as_str(), d.possible_length())
+    }
+
+    fn matches(&self, national: &str) -> bool {
+        if !self.lengths.is_empty() && !self.lengths.contains(&(national.len() as u16)) {
+            return false;
+        }
+        // Compiled as `phonenumber` compiles it: whitespace in the pattern ignored.
+        let regex = self.regex.get_or_init(|| {
+            regex::RegexBuilder::new(&format!("^(?:\n{}\n)", self.source))
+                .ignore_whitespace(true)
+                .build()
+                .ok()
+        });
+        regex.as_ref().is_some_and(|r| r.is_match(national))
+    }
+}
+
+/// A region's numbering plan, shared by every thread without a lock.
+/// `phonenumber` looks each of its patterns up by source text, in one cache behind
+/// one mutex, on every use, which made the type check most of the cost of checking
+/// a mailbox; this asks the same questions in the same order.
+struct Plan {
+    general: Pattern,
+    /// The types checked before fixed line and mobile, in `phonenumber`'s order.
+    special: Vec<(Type, Pattern)>,
+    fixed_line: Option<Pattern>,
+    mobile: Option<Pattern>,
+    /// Fixed-line and mobile numbers share one pattern.
+    fixed_is_mobile: bool,
+    leading_digits: Option<Pattern>,
+}
+
+impl Plan {
+    fn of(meta: &'static Metadata) -> Plan {
+        let d = meta.descriptors();
+        let special = [
+            (Type::PremiumRate, d.premium_rate()),
+            (Type::TollFree, d.toll_free()),
+            (Type::SharedCost, d.shared_cost()),
+            (Type::Voip, d.voip()),
+            (Type::PersonalNumber, d.personal_number()),
+            (Type::Pager, d.pager()),
+            (Type::Uan, d.uan()),
+            (Type::Voicemail, d.voicemail()),
+        ];
+        let source = |d: Option<&'static Descriptor>| d.map(|d| d.national_number().as_str());
+        Plan {
+            general: Pattern::of(d.general()),
+            special: special
+                .into_iter()
+                .filter_map(|(t, d)| Some((t, Pattern::of(d?))))
+                .collect(),
+            fixed_line: d.fixed_line().map(Pattern::of),
+            mobile: d.mobile().map(Pattern::of),
+            fixed_is_mobile: source(d.fixed_line()) == source(d.mobile()),
+            leading_digits: meta.leading_digits().map(|p| Pattern::new(p.as_str(), &[])),
+        }
+    }
+
+    /// The type of a national number in this plan (`phonenumber`'s `number_type`).
+    fn number_type(&self, national: &str) -> Type {
+        let hit = |p: &Option<Pattern>| p.as_ref().is_some_and(|p| p.matches(national));
+        if !self.general.matches(national) {
+            return Type::Unknown;
+        }
+        if let Some((t, _)) = self.special.iter().find(|(_, p)| p.matches(national)) {
+            return *t;
+        }
+        if hit(&self.fixed_line) {
+            return if self.fixed_is_mobile || hit(&self.mobile) {
+                Type::FixedLineOrMobile
+            } else {
+                Type::FixedLine
+            };
+        }
+        if hit(&self.mobile) {
+            return Type::Mobile;
+        }
+        Type::Unknown
+    }
+}
+
+/// The compiled plan of a metadata entry of the database, compiled on first use.
+fn plan(meta: &'static Metadata) -> Option<&'static Plan> {
+    type Plans = HashMap<usize, OnceLock<Plan>>;
+    static PLANS: OnceLock<Plans> = OnceLock::new();
+    let plans = PLANS.get_or_init(|| {
+        let database = &*phonenumber::metadata::DATABASE;
+        database
+            .iter()
+            .map(|m| (m as *const Metadata as usize, OnceLock::new()))
+            .collect()
+    });
+    let slot = plans.get(&(meta as *const Metadata as usize))?;
+    Some(slot.get_or_init(|| Plan::of(meta)))
+}
+
+/// The type of a national number with this country code: the region among those
+/// sharing the code that claims it, then its plan (`phonenumber`'s `source_for`
+/// and `number_type`, whose `is_valid` is this type not being unknown).
+fn number_type(code: u16, national: &str) -> Type {
+    let database: &'static Database = &phonenumber::metadata::DATABASE;
+    let Some(regions) = database.region(&code) else {
+        return Type::Unknown;
+    };
+    let meta = if let [only] = regions.as_slice() {
+        if *only == "001" {
+            database.by_code(&code).and_then(|m| m.into_iter().next())
+        } else {
+            only.parse::<Id>()
+                .ok()
+                .and_then(|id| database.by_id(id.as_ref()))
+        }
+    } else {
+        regions.iter().find_map(|r| {
+            let meta = database.by_id(*r)?;
+            let plan = plan(meta)?;
+            let claims = match &plan.leading_digits {
+                Some(p) => p.matches(national),
+                None => plan.number_type(national) != Type::Unknown,
+            };
+            claims.then_some(meta)
+        })
+    };
+    meta.and_then(plan)
+        .map_or(Type::Unknown, |p| p.number_type(national))
+}
+
+/// A parsed number's type, and whether `phonenumber` calls it valid (its type as
+/// seen from the national number with its leading zeros, as `is_valid` does).
+fn type_and_validity(n: &PhoneNumber) -> (Type, bool) {
+    let code = n.code().value();
+    let national = n.national();
+    let plain = national.value().to_string();
+    let kind = number_type(code, &plain);
+    let valid = if national.zeros() == 0 {
+        kind != Type::Unknown
+    } else {
+        number_type(code, &national.to_string()) != Type::Unknown
+    };
+    (kind, valid)
 }
 
 /// How many compiled metadata regexes to keep. `phonenumber` keeps 100 in an
@@ -156,9 +319,8 @@ fn check(text: &str, digits: usize, regions: &[Id]) -> bool {
         return phonenumber::parse(None, text).is_ok_and(|n| {
             let (_, ends) = boundaries(text);
             let code = n.code().value().to_string().len();
-            (ends.len() < 2 || ends[0] == code)
-                && phonenumber::is_valid(&n)
-                && answered_by_a_person(&n)
+            let (kind, valid) = type_and_validity(&n);
+            (ends.len() < 2 || ends[0] == code) && valid && answered_by_a_person(kind)
         });
     }
     // The first region, in the owner's order, that reads the text as one of its
@@ -167,7 +329,6 @@ fn check(text: &str, digits: usize, regions: &[Id]) -> bool {
     // digits as a landline). Other readings are passed over: `0917 123 4567`, a
     // Philippine mobile, is a premium-rate number in Britain. Stopping at the first
     // reading keeps most numbers to one region's patterns.
-    let database = &*phonenumber::metadata::DATABASE;
     for &r in regions {
         if !plausible_length(r, digits) {
             continue;
@@ -177,11 +338,12 @@ fn check(text: &str, digits: usize, regions: &[Id]) -> bool {
         };
         // Validity first: formatting compiles the region's format patterns, and
         // most candidates (dates, codes, prices) are no number of most regions.
-        if !phonenumber::is_valid(&n) {
+        let (kind, valid) = type_and_validity(&n);
+        if !valid {
             continue;
         }
-        let toll_free = n.number_type(database) == Type::TollFree;
-        if !toll_free && !answered_by_a_person(&n) {
+        let toll_free = kind == Type::TollFree;
+        if !toll_free && !answered_by_a_person(kind) {
             continue;
         }
         if grouped_as(text, &n.format().mode(Mode::National).to_string()) {
@@ -209,6 +371,49 @@ fn plausible_length(region: Id, digits: usize) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The compiled plans answer as `phonenumber` does, on every example number of
+    /// every region's metadata and on each with its last digit changed.
+    #[test]
+    fn plans_agree_with_phonenumber() {
+        let database = &*phonenumber::metadata::DATABASE;
+        let mut checked = 0;
+        for meta in database.iter() {
+            let Ok(region) = meta.id().parse::<Id>() else {
+                continue;
+            };
+            let d = meta.descriptors();
+            let examples = [
+                d.fixed_line(),
+                d.mobile(),
+                d.toll_free(),
+                d.premium_rate(),
+                d.shared_cost(),
+                d.voip(),
+                d.personal_number(),
+                d.pager(),
+                d.uan(),
+                d.voicemail(),
+            ];
+            for example in examples.into_iter().flatten().filter_map(|d| d.example()) {
+                let last = example.chars().last().and_then(|c| c.to_digit(10));
+                let changed = last.map(|l| {
+                    let mut s = example[..example.len() - 1].to_string();
+                    s.push(char::from_digit((l + 1) % 10, 10).unwrap_or('0'));
+                    s
+                });
+                for text in std::iter::once(example.to_string()).chain(changed) {
+                    let Ok(n) = phonenumber::parse(Some(region), &text) else {
+                        continue;
+                    };
+                    let expected = (n.number_type(database), phonenumber::is_valid(&n));
+                    assert_eq!(type_and_validity(&n), expected, "{text} in {region:?}");
+                    checked += 1;
+                }
+            }
+        }
+        assert!(checked > 2_000, "only {checked} numbers checked");
+    }
 
     fn defaults() -> Vec<Id> {
         DEFAULT_REGIONS.iter().filter_map(|r| region(r)).collect()
