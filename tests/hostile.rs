@@ -293,6 +293,32 @@ fn subject_line_personal_data_is_checked() {
     assert!(rules.contains(&"confidentiality.phone-number"), "{rules:?}");
 }
 
+/// Each forwarded message was read by a recursive call: a chain of 100,000
+/// forwards overflowed the stack and aborted the process.
+#[test]
+fn a_long_chain_of_forwarded_messages_is_not_a_stack_overflow() {
+    let mut draft = String::from("See below.\n");
+    for _ in 0..100_000 {
+        draft.push_str("-----Original Message-----\nplease see\n");
+    }
+    draft.push_str("Call me on (212) 555-0199 tonight.\n");
+    let out = tenet(
+        Path::new(env!("CARGO_MANIFEST_DIR")),
+        &["check", "--format", "json", "-"],
+        draft.as_bytes(),
+    );
+    // Quoted text is reported at `info`, which does not fail the check.
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let found = v["files"][0]["findings"].as_array().unwrap();
+    assert!(
+        found
+            .iter()
+            .any(|f| f["rule"] == "confidentiality.phone-number" && f["level"] == "info"),
+        "the number in the last forwarded message, at the level of quoted text: {found:?}"
+    );
+}
+
 /// Found by `cargo fuzz`: the window around a span of more than 480 bytes was cut
 /// inside a multibyte character.
 #[test]

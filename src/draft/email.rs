@@ -185,13 +185,35 @@ pub(super) fn plain_regions(text: &str, from: usize) -> Vec<(Range<usize>, Scope
 }
 
 /// The regions of the parts of a plain-text body: quotes, forwarded text, a
-/// signature after `-- `, attachments and footers.
+/// signature after `-- `, attachments and footers. Each forwarded message is a
+/// part of its own, read in turn (not by recursion: a chain of thousands of
+/// forwards is one loop, not thousands of stack frames); of those parts only the
+/// attachments and footers count.
 fn parts(text: &str, from: usize) -> Vec<(Range<usize>, Scope)> {
     let mut out = Vec::new();
+    let mut start = from;
+    let mut first = true;
+    loop {
+        let mut regions = Vec::new();
+        let next = part(text, start, &mut regions);
+        if !first {
+            regions.retain(|(_, s)| matches!(s, Scope::Attachment | Scope::Footer));
+        }
+        out.append(&mut regions);
+        match next {
+            Some(next) => start = next,
+            None => return out,
+        }
+        first = false;
+    }
+}
+
+/// The regions of one part, from `from` to its end: the end of the text, a `-- `
+/// signature, or a forwarded message, where the next part starts (returned).
+fn part(text: &str, from: usize, out: &mut Vec<(Range<usize>, Scope)>) -> Option<usize> {
     let mut at = from;
     let mut quote_start: Option<usize> = None;
-    // Where the current part (the new text, or a forwarded message) began to hold
-    // text, and whether a footer has started in it.
+    // Words of the part's own text so far, and whether a footer has started in it.
     let mut part_words = 0;
     let mut footer_start: Option<usize> = None;
     // A footer closes its part: one that runs on for more lines than a footer has
@@ -213,10 +235,10 @@ fn parts(text: &str, from: usize) -> Vec<(Range<usize>, Scope)> {
         let trimmed = line.trim();
         if line == "-- " || line == "--" && end == text.len() {
             out.extend(quote_start.take().map(|s| (s..at, Scope::Quote)));
-            close_footer(&mut out, footer_start.take(), at);
+            close_footer(out, footer_start.take(), at);
             out.push((at..text.len(), Scope::Signature));
             out.extend(attachments(text, from, text.len()));
-            return out;
+            return None;
         }
         let forwarded = FORWARD_MARKERS.iter().any(|m| {
             trimmed
@@ -226,17 +248,12 @@ fn parts(text: &str, from: usize) -> Vec<(Range<usize>, Scope)> {
         }) || part_words > 0 && opens_header_block(line, &text[at..]);
         if forwarded {
             out.extend(quote_start.take().map(|s| (s..at, Scope::Quote)));
-            close_footer(&mut out, footer_start.take(), at);
+            close_footer(out, footer_start.take(), at);
             out.push((at..text.len(), Scope::Quote));
             out.push((at..text.len(), Scope::Forward));
-            // The forwarded message has attachments and footers of its own.
-            out.extend(
-                parts(text, end)
-                    .into_iter()
-                    .filter(|(_, s)| matches!(s, Scope::Attachment | Scope::Footer)),
-            );
             out.extend(attachments(text, from, at));
-            return out;
+            // The forwarded message has attachments and footers of its own.
+            return Some(end);
         }
         let quoted = line.trim_start().starts_with('>');
         match (quoted, quote_start) {
@@ -263,9 +280,9 @@ fn parts(text: &str, from: usize) -> Vec<(Range<usize>, Scope)> {
         at = end;
     }
     out.extend(quote_start.map(|s| (s..text.len(), Scope::Quote)));
-    close_footer(&mut out, footer_start, text.len());
+    close_footer(out, footer_start, text.len());
     out.extend(attachments(text, from, text.len()));
-    out
+    None
 }
 
 /// File extensions of attachments in mail.
