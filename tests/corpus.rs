@@ -59,3 +59,84 @@ fn engine_agrees_with_reference_on_enron_mail() {
 fn bytes_as_str(bytes: &[u8]) -> String {
     String::from_utf8_lossy(&bytes[..bytes.len().min(4096)]).into_owned()
 }
+
+/// Rules whose regexes never match across a line, each with literals every match
+/// holds: in a large draft they run only on the lines that hold one.
+const LINE_RULES: &str = r#"
+guideline g {
+  rule credential warning {
+    find /(?i)["']?\b[a-z0-9_.-]*(?:password|secret|token|api[_-]?key)[a-z0-9_.-]*["']?[ \t]*(?::|=)[ \t]*["']?[^\s"',;]{6,}/,
+         /(?i)\b[a-z][a-z0-9+.-]*:\/\/[^\s\/:@]+:[^\s\/@]+@[^\s\/]+/
+    message "m"
+    bad "[password=hunter2hunter2]"
+  }
+  rule host warning {
+    find /(?i)\b[a-z0-9-]+(?:\.[a-z0-9-]+)*\.(?:internal|corp)\b/
+    message "m"
+    bad "see [wiki.corp]"
+  }
+  rule project info {
+    find /[A-Z][a-z]+[ \t]+(?:Project|Operation)[ \t]+.*/
+    message "m"
+    bad "[The Project Falcon team]"
+  }
+}
+"#;
+
+/// A draft large enough to be checked on every core, where a regex whose matches
+/// never cross a line runs only on the lines that hold its literals: the same
+/// findings as the reference, on real mail with secrets, internal hosts and URL
+/// credentials written in every case (and with the long `ſ`, a caseless `s`)
+/// between the messages.
+#[test]
+fn engine_agrees_with_reference_on_one_large_draft() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join(TARBALL);
+    let Ok(file) = std::fs::File::open(&path) else {
+        eprintln!("note: {} is not here; skipping", path.display());
+        return;
+    };
+    let planted = [
+        "db_password = hunter2hunter2",
+        "\"client_SECRET\": \"9f8e7d6c5b4a\"",
+        "api_key=ſk83hd92jd72hs and PASSWORD: ſwordfiſh",
+        "Clone from https://deploy:Tr0ub4dor@git.example.com/repo",
+        "the wiki at build.INTERNAL and docs.corp",
+        "Token: abcdefgh12345678 (The Project Falcon)",
+        "password",
+    ];
+    let mut text = String::new();
+    let mut archive = tar::Archive::new(flate2::read::GzDecoder::new(file));
+    for (i, entry) in archive.entries().unwrap().enumerate() {
+        let mut entry = entry.unwrap();
+        if !entry.header().entry_type().is_file() {
+            continue;
+        }
+        let mut bytes = Vec::new();
+        entry.read_to_end(&mut bytes).unwrap();
+        text.push_str(&String::from_utf8_lossy(&bytes));
+        text.push_str(planted[i % planted.len()]);
+        text.push('\n');
+        if text.len() > 300 << 10 {
+            break;
+        }
+    }
+    let compiled = tenet::language::lower::compile_str("lines.tenet", LINE_RULES);
+    assert!(
+        compiled.diagnostics.is_empty(),
+        "{:?}",
+        compiled.diagnostics
+    );
+    let engine = Engine::new(compiled.rules.clone());
+    let draft = Draft::new(text, Format::Text);
+    let options = Options::default();
+    let fast = engine.check(&draft, &options).findings;
+    let slow = tenet::engine::reference::check(&compiled.rules, &draft, &options);
+    for rule in ["g.credential", "g.host", "g.project"] {
+        let n = fast.iter().filter(|f| f.rule == rule).count();
+        assert!(
+            n >= 10,
+            "{rule}: {n} findings; the planted lines were not found"
+        );
+    }
+    assert_eq!(fast, slow);
+}

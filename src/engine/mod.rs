@@ -125,6 +125,8 @@ pub struct Engine {
     literals: Option<AhoCorasick>,
     /// For each literal of `literals`, the regexes (indexes into `regexes`) it starts.
     literal_owners: Vec<Vec<usize>>,
+    /// The lines worth running each regex on, in a long draft.
+    windows: Option<search::Windows>,
 }
 
 /// A regex and where it is used.
@@ -260,6 +262,7 @@ impl Engine {
                 .build(&literal_pats)
                 .expect("literal automaton: sizes are far below the limits")
         });
+        let windows = search::Windows::new(&regexes, &rules);
         Engine {
             caseless: term_automaton(caseless_pats, &mut caseless_uses),
             caseless_uses,
@@ -268,6 +271,7 @@ impl Engine {
             regexes,
             literals,
             literal_owners,
+            windows,
             rules: Arc::new(rules),
         }
     }

@@ -3,6 +3,7 @@
 
 use std::ops::Range;
 
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, Input, MatchKind};
 use rayon::prelude::*;
 
 use super::{both, Engine, Hit, RegexEntry, Use, PARALLEL_BYTES};
@@ -80,8 +81,13 @@ impl Engine {
             return hits;
         }
         let large = text.len() >= PARALLEL_BYTES;
-        // On a large draft every literal occurs somewhere and the scan only costs:
-        // every regex runs.
+        // On a large draft every prefix literal occurs somewhere and that scan only
+        // costs: every regex runs, on the whole text or, when every match holds one
+        // of a few literals and no match crosses a line, on the lines that hold one.
+        let windows = match (&self.windows, large) {
+            (Some(w), true) => w.lines(text, self.regexes.len()),
+            _ => vec![None; self.regexes.len()],
+        };
         let mut needed: Vec<bool> = self
             .regexes
             .iter()
@@ -101,16 +107,17 @@ impl Engine {
                 }
             }
         }
-        let run: Vec<&RegexEntry> = self
+        let run: Vec<(&RegexEntry, &Lines)> = self
             .regexes
             .iter()
+            .zip(&windows)
             .zip(&needed)
             .filter(|(_, n)| **n)
             .map(|(e, _)| e)
             .collect();
         // Each regex's matches, then for each use the hits its matcher's validator
         // keeps (checked in parallel when there are many).
-        let find = |entry: &&RegexEntry| -> Vec<(usize, Vec<Hit>)> {
+        let find = |&(entry, lines): &(&RegexEntry, &Lines)| -> Vec<(usize, Vec<Hit>)> {
             let (m, p) = entry.owner;
             let Pattern::Regex(r) = &self.rules.matchers[m].patterns[p] else {
                 return Vec::new();
@@ -118,8 +125,12 @@ impl Engine {
             let Some(re) = r.regex() else {
                 return Vec::new();
             };
-            let found: Vec<Range<usize>> = re
-                .find_iter(text)
+            let whole = 0..text.len();
+            let spans = lines.as_deref().unwrap_or(std::slice::from_ref(&whole));
+            // A span limits where a match lies, not what its `\b` sees around it.
+            let found: Vec<Range<usize>> = spans
+                .iter()
+                .flat_map(|span| re.find_iter(regex_automata::Input::new(text).span(span.clone())))
                 .filter(|m| !m.is_empty())
                 .map(|m| m.range())
                 .collect();
@@ -154,6 +165,94 @@ impl Engine {
             hits[m].extend(list);
         }
         hits
+    }
+}
+
+/// The spans of adjacent lines a regex runs on (`None`: the whole text).
+type Lines = Option<Vec<Range<usize>>>;
+
+/// The literals that every match of some regexes holds, for regexes whose matches
+/// never cross a line: such a regex finds the same matches on the lines that hold
+/// one of its literals as on the whole text.
+#[derive(Debug, Clone)]
+pub(super) struct Windows {
+    /// Every literal, caseless, leftmost-first: finds the lines that hold any.
+    scan: AhoCorasick,
+    /// The same literals, for overlapping search within one of those lines.
+    which: AhoCorasick,
+    /// For each literal, the regexes (indexes into the engine's) that need it.
+    owners: Vec<Vec<usize>>,
+}
+
+impl Windows {
+    pub(super) fn new(regexes: &[RegexEntry], rules: &RuleSet) -> Option<Windows> {
+        let mut literals: Vec<Vec<u8>> = Vec::new();
+        let mut owners: Vec<Vec<usize>> = Vec::new();
+        for (id, entry) in regexes.iter().enumerate() {
+            let (m, p) = entry.owner;
+            let Pattern::Regex(r) = &rules.matchers[m].patterns[p] else {
+                continue;
+            };
+            for lit in r.line_literals.iter().flatten() {
+                let l = match literals.iter().position(|known| known == lit) {
+                    Some(l) => l,
+                    None => {
+                        literals.push(lit.clone());
+                        owners.push(Vec::new());
+                        literals.len() - 1
+                    }
+                };
+                owners[l].push(id);
+            }
+        }
+        if literals.is_empty() {
+            return None;
+        }
+        let build = |kind: MatchKind| {
+            AhoCorasickBuilder::new()
+                .ascii_case_insensitive(true)
+                .kind(Some(aho_corasick::AhoCorasickKind::DFA))
+                .match_kind(kind)
+                .build(&literals)
+                .ok()
+        };
+        Some(Windows {
+            scan: build(MatchKind::LeftmostFirst)?,
+            which: build(MatchKind::Standard)?,
+            owners,
+        })
+    }
+
+    /// For each of `count` regexes, the spans of adjacent lines to run it on
+    /// (`None`: the whole text).
+    fn lines(&self, text: &str, count: usize) -> Vec<Lines> {
+        let mut out: Vec<Lines> = vec![None; count];
+        for owners in &self.owners {
+            for &r in owners {
+                out[r] = Some(Vec::new());
+            }
+        }
+        let bytes = text.as_bytes();
+        let mut at = 0;
+        while let Some(m) = self.scan.find(Input::new(text).span(at..text.len())) {
+            let start = memchr::memrchr(b'\n', &bytes[..m.start()]).map_or(0, |i| i + 1);
+            let end = memchr::memchr(b'\n', &bytes[m.end()..]).map_or(text.len(), |i| m.end() + i);
+            for hit in self.which.find_overlapping_iter(&text[start..end]) {
+                for &r in &self.owners[hit.pattern().as_usize()] {
+                    let spans = out[r].get_or_insert_with(Vec::new);
+                    match spans.last_mut() {
+                        Some(last) if last.end + 1 >= start => last.end = end,
+                        _ => spans.push(start..end),
+                    }
+                }
+            }
+            at = end.min(text.len());
+            if at == text.len() {
+                break;
+            }
+            at += 1;
+        }
+        out
     }
 }
 

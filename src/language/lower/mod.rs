@@ -12,6 +12,7 @@ use crate::language::rules::*;
 
 mod conditions;
 mod examples;
+mod literals;
 mod patterns;
 mod rule;
 

@@ -138,7 +138,10 @@ impl FileCx<'_> {
                 return None;
             }
         }
-        Some(RegexPattern::new(full, prefix_literals(&hir)))
+        Some(
+            RegexPattern::new(full, literals::prefix_literals(&hir))
+                .with_line_literals(literals::line_literals(&hir)),
+        )
     }
 
     pub(super) fn matcher(
@@ -203,15 +206,4 @@ pub(super) fn pattern_key(p: &Pattern) -> String {
         Pattern::Term(t) => format!("t{}{}{}", u8::from(t.case), u8::from(t.partial), t.text),
         Pattern::Regex(r) => format!("r{}", r.source),
     }
-}
-
-/// Literals one of which every match of the regex starts with, when there are few
-/// enough to be worth searching for; `None` when any text could start a match.
-pub(super) fn prefix_literals(hir: &regex_syntax::hir::Hir) -> Option<Vec<Vec<u8>>> {
-    let seq = regex_syntax::hir::literal::Extractor::new().extract(hir);
-    let literals = seq.literals()?;
-    let useful = !literals.is_empty()
-        && literals.len() <= 256
-        && literals.iter().all(|l| !l.as_bytes().is_empty());
-    useful.then(|| literals.iter().map(|l| l.as_bytes().to_vec()).collect())
 }

@@ -1,0 +1,162 @@
+//! What the engine can search for before running a regex: the literals every match
+//! starts with, and the literals every match contains when no match can cross a
+//! line (so the regex need only run on the lines that hold one).
+
+use regex_syntax::hir::literal::{Extractor, Seq};
+use regex_syntax::hir::{Class, Hir, HirKind, Look};
+
+/// At most this many literals in a set the engine searches for.
+const MOST_LITERALS: usize = 256;
+
+/// Literals one of which every match of the regex starts with, when there are few
+/// enough to be worth searching for; `None` when any text could start a match.
+pub(super) fn prefix_literals(hir: &Hir) -> Option<Vec<Vec<u8>>> {
+    usable(&Extractor::new().extract(hir))
+}
+
+/// The literals of a finite set, unless it is too large or holds the empty string
+/// (which every text contains).
+fn usable(seq: &Seq) -> Option<Vec<Vec<u8>>> {
+    let literals = seq.literals()?;
+    let useful = !literals.is_empty()
+        && literals.len() <= MOST_LITERALS
+        && literals.iter().all(|l| !l.as_bytes().is_empty());
+    useful.then(|| literals.iter().map(|l| l.as_bytes().to_vec()).collect())
+}
+
+/// Literals this short are in too many lines to be worth a window.
+const SHORTEST_WINDOW_LITERAL: usize = 3;
+
+/// Sets larger than this (digit runs, every spelling of a class) are in too many
+/// lines to be worth a window.
+const MOST_WINDOW_LITERALS: usize = 32;
+
+/// Literals one of which every match of the regex contains, in ASCII lower case
+/// (the engine looks for them caselessly), when no match can hold a line break or
+/// rely on the end of the text: the regex then finds the same matches on each line
+/// that holds one of them as on the whole text. `None` when there is no small set
+/// of literals of [`SHORTEST_WINDOW_LITERAL`] bytes or more.
+pub(super) fn line_literals(hir: &Hir) -> Option<Vec<Vec<u8>>> {
+    if spans_lines(hir) {
+        return None;
+    }
+    let set = required(hir)?;
+    let shortest = set.iter().map(Vec::len).min()?;
+    (shortest >= SHORTEST_WINDOW_LITERAL && set.len() <= MOST_WINDOW_LITERALS).then_some(set)
+}
+
+/// Whether a match could contain a line break, or depends on where the text ends
+/// (`$` and `\z` without multi-line mode: at a line's end they would see a different
+/// answer than at the text's).
+fn spans_lines(hir: &Hir) -> bool {
+    match hir.kind() {
+        HirKind::Empty => false,
+        HirKind::Look(look) => matches!(look, Look::End),
+        HirKind::Literal(l) => l.0.contains(&b'\n'),
+        HirKind::Class(Class::Unicode(c)) => c
+            .ranges()
+            .iter()
+            .any(|r| r.start() <= '\n' && '\n' <= r.end()),
+        HirKind::Class(Class::Bytes(c)) => c
+            .ranges()
+            .iter()
+            .any(|r| r.start() <= b'\n' && b'\n' <= r.end()),
+        HirKind::Repetition(r) => spans_lines(&r.sub),
+        HirKind::Capture(c) => spans_lines(&c.sub),
+        HirKind::Concat(hs) | HirKind::Alternation(hs) => hs.iter().any(spans_lines),
+    }
+}
+
+/// ASCII-lower-cased, sorted and without repeats.
+fn folded(literals: impl IntoIterator<Item = Vec<u8>>) -> Vec<Vec<u8>> {
+    let mut set: Vec<Vec<u8>> = literals
+        .into_iter()
+        .map(|l| l.to_ascii_lowercase())
+        .collect();
+    set.sort();
+    set.dedup();
+    set
+}
+
+/// A set of literals (ASCII lower case) one of which every match of `hir`
+/// contains; `None` when no finite set is known. Of the candidates, the one whose
+/// shortest literal is the longest is kept (longer literals occur in fewer lines),
+/// and of those the smallest.
+fn required(hir: &Hir) -> Option<Vec<Vec<u8>>> {
+    match hir.kind() {
+        HirKind::Empty | HirKind::Look(_) | HirKind::Class(_) => None,
+        HirKind::Literal(l) => Some(folded([l.0.to_vec()])),
+        HirKind::Capture(c) => required(&c.sub),
+        HirKind::Repetition(r) if r.min >= 1 => required(&r.sub),
+        HirKind::Repetition(_) => None,
+        HirKind::Alternation(hs) => {
+            let mut all = Vec::new();
+            for h in hs {
+                all.extend(required(h)?);
+            }
+            Some(folded(all))
+        }
+        HirKind::Concat(hs) => {
+            // Every match holds a match of each part, and starts each run of parts
+            // with one of that run's prefixes.
+            let parts = hs.iter().filter_map(required);
+            let runs = (0..hs.len()).filter_map(|i| {
+                usable(&Extractor::new().extract(&Hir::concat(hs[i..].to_vec()))).map(folded)
+            });
+            parts.chain(runs).max_by_key(|set| {
+                let shortest = set.iter().map(Vec::len).min().unwrap_or(0);
+                (shortest.min(8), std::cmp::Reverse(set.len()))
+            })
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn lines(re: &str) -> Option<Vec<String>> {
+        let hir = regex_syntax::Parser::new().parse(re).unwrap();
+        line_literals(&hir).map(|set| {
+            set.into_iter()
+                .map(|l| String::from_utf8_lossy(&l).into_owned())
+                .collect()
+        })
+    }
+
+    #[test]
+    fn inner_literals_that_every_match_holds() {
+        let set = lines(r"\b[a-z0-9-]+(?:\.[a-z0-9-]+)*\.(?:internal|corp)\b").unwrap();
+        assert!(
+            set.iter()
+                .all(|l| l.contains("internal") || l.contains("corp")),
+            "{set:?}"
+        );
+        let set = lines(r"[A-Z][\w'&.-]*[ \t]+(?:Project|Operation)[ \t]+.*").unwrap();
+        assert!(
+            set.iter()
+                .all(|l| l.contains("project") || l.contains("operation")),
+            "{set:?}"
+        );
+        let set = lines(r"(?i)\b[a-z][a-z0-9+.-]*://[^\s/:@]+:[^\s/@]+@").unwrap();
+        assert_eq!(set, ["://"]);
+        // Caseless: every case variant is in the set.
+        let set = lines(r"(?i)secret[ \t]*=").unwrap();
+        assert!(set.contains(&"secret".to_string()), "{set:?}");
+    }
+
+    #[test]
+    fn no_window_when_a_match_can_cross_a_line_or_see_the_end() {
+        assert_eq!(lines(r"Project\s+[A-Z]"), None); // \s holds a line break
+        assert_eq!(lines(r"(?s)Project.+"), None);
+        assert_eq!(lines(r"Project [A-Z]+$"), None);
+        assert!(lines(r"(?m)Project [A-Z]+$").is_some());
+    }
+
+    #[test]
+    fn no_window_without_a_long_enough_literal() {
+        assert_eq!(lines(r"[0-9]{3}-[0-9]{4}"), None);
+        assert_eq!(lines(r"(?:a|project)[0-9]"), None); // "a0" is too short
+        assert_eq!(lines(r"(?:x)?[0-9]{4}"), None);
+    }
+}
