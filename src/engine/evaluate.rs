@@ -1,13 +1,15 @@
 //! Conditions, document rules and triage, evaluated from a draft's hits.
 
-use std::cell::RefCell;
 use std::collections::HashMap;
 use std::ops::Range;
-use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex, OnceLock};
+
+use rayon::prelude::*;
 
 use super::metrics::{Group, Metrics};
 use super::search::select;
-use super::{Engine, Evaluation, Hit, Options};
+use super::{Engine, Evaluation, Hit, Options, PARALLEL_BYTES};
 use crate::draft::{Draft, ScopeSet};
 use crate::language::rules::*;
 use crate::report::finding::{self, Finding};
@@ -29,15 +31,28 @@ impl Engine {
             hits,
             options,
             words: &self.rules.words,
-            recording: std::cell::Cell::new(false),
+            recording: AtomicBool::new(false),
             redactions: &redactions,
-            visible: RefCell::default(),
-            metrics: RefCell::default(),
+            visible: Mutex::default(),
+            metrics: Mutex::default(),
+        };
+        // Rules are independent: on a large draft they are evaluated on every core,
+        // sharing what they derive (hits outside scopes, metrics) through `cx`.
+        let each = |rule: &Rule| {
+            let mut found = Vec::new();
+            let truncated = cx.rule(rule, &mut found);
+            (found, truncated)
+        };
+        let per_rule: Vec<(Vec<Finding>, usize)> = if draft.text.len() >= PARALLEL_BYTES {
+            self.rules.rules.par_iter().map(each).collect()
+        } else {
+            self.rules.rules.iter().map(each).collect()
         };
         let mut findings = Vec::new();
         let mut truncated = 0;
-        for rule in &self.rules.rules {
-            truncated += cx.rule(rule, &mut findings);
+        for (found, t) in per_rule {
+            findings.extend(found);
+            truncated += t;
         }
         crate::report::finding::sort(&mut findings);
         let triage = (!self.rules.triage.is_empty()).then(|| cx.triage(&self.rules.triage));
@@ -77,6 +92,17 @@ struct Visible {
     longest: usize,
 }
 
+/// Something derived once per check and shared by every rule that asks, whichever
+/// thread asks first computing it (others asking for the same wait; for others,
+/// not).
+type Shared<K, V> = Mutex<HashMap<K, Arc<OnceLock<V>>>>;
+
+/// The slot for `key`, made when first asked for.
+fn slot<K: std::hash::Hash + Eq, V>(shared: &Shared<K, V>, key: K) -> Arc<OnceLock<V>> {
+    let mut map = shared.lock().unwrap_or_else(|e| e.into_inner());
+    map.entry(key).or_default().clone()
+}
+
 /// The state of one check: hits, and what has been derived from them so far.
 struct Cx<'a> {
     draft: &'a Draft,
@@ -84,44 +110,41 @@ struct Cx<'a> {
     options: &'a Options,
     words: &'a WordClasses,
     /// Whether `has` records its hits as evidence (for triage).
-    recording: std::cell::Cell<bool>,
+    recording: AtomicBool,
     redactions: &'a Redactions,
     /// Hits of a matcher outside hidden scopes, by (matcher, hidden).
-    visible: RefCell<HashMap<(MatcherId, ScopeSet), VisibleHits>>,
-    /// Metrics by hidden scopes, each group measured when first asked for.
-    metrics: RefCell<HashMap<ScopeSet, (Metrics, Vec<Group>)>>,
+    visible: Shared<(MatcherId, ScopeSet), VisibleHits>,
+    /// Metrics by hidden scopes and group, each group measured when first asked for.
+    metrics: Shared<(ScopeSet, Group), Metrics>,
 }
 
 impl Cx<'_> {
     fn visible(&self, matcher: MatcherId, hidden: ScopeSet) -> VisibleHits {
-        if let Some(v) = self.visible.borrow().get(&(matcher, hidden)) {
-            return v.clone();
-        }
-        let hits: Vec<Hit> = self.hits[matcher]
-            .iter()
-            .filter(|h| !self.draft.scopes_at(h.span.start).intersects(hidden))
-            .cloned()
-            .collect();
-        let longest = hits.iter().map(|h| h.span.len()).max().unwrap_or(0);
-        let v = Arc::new(Visible { hits, longest });
-        self.visible
-            .borrow_mut()
-            .insert((matcher, hidden), v.clone());
-        v
+        slot(&self.visible, (matcher, hidden))
+            .get_or_init(|| {
+                let hits: Vec<Hit> = self.hits[matcher]
+                    .iter()
+                    .filter(|h| !self.draft.scopes_at(h.span.start).intersects(hidden))
+                    .cloned()
+                    .collect();
+                let longest = hits.iter().map(|h| h.span.len()).max().unwrap_or(0);
+                Arc::new(Visible { hits, longest })
+            })
+            .clone()
     }
 
     fn metric(&self, metric: Metric, hidden: ScopeSet) -> f64 {
         if let Metric::Count(m) = metric {
             return select(self.visible(m, hidden).hits.iter().cloned()).len() as f64;
         }
-        let mut cache = self.metrics.borrow_mut();
-        let (metrics, measured) = cache.entry(hidden).or_default();
         let group = Group::of(metric);
-        if !measured.contains(&group) {
-            metrics.measure_group(self.draft, hidden, group, self.words);
-            measured.push(group);
-        }
-        metrics.get(metric)
+        slot(&self.metrics, (hidden, group))
+            .get_or_init(|| {
+                let mut metrics = Metrics::default();
+                metrics.measure_group(self.draft, hidden, group, self.words);
+                metrics
+            })
+            .get(metric)
     }
 
     /// Evaluates one rule into `out`; returns how many findings the per-rule cap
@@ -233,7 +256,7 @@ impl Cx<'_> {
             }
             Cond::Has(m) => {
                 let visible = self.visible(*m, hidden);
-                if self.recording.get() {
+                if self.recording.load(Ordering::Relaxed) {
                     // The first few distinct spans (several patterns may match one).
                     let mut spans: Vec<Range<usize>> = Vec::new();
                     for h in &visible.hits {
@@ -289,11 +312,11 @@ impl Cx<'_> {
 
     fn triage(&self, triage: &Triage) -> TriageResult {
         let hidden = triage.hidden;
-        self.recording.set(true);
+        self.recording.store(true, Ordering::Relaxed);
         let result = crate::report::verdict::weigh(triage, |c, category, evidence| {
             self.eval(c, hidden, None, category, evidence)
         });
-        self.recording.set(false);
+        self.recording.store(false, Ordering::Relaxed);
         result
     }
 }
