@@ -315,9 +315,24 @@ fn is_date(text: &str) -> bool {
     matches!(groups.as_slice(), [1 | 2, 1 | 2, 2 | 4])
 }
 
+/// An IPv4 address or the first three parts of one (`129.250.36.44`, `207.197.207`):
+/// groups of digits that are each an octet as RFC 3986 writes one (0 to 255, no
+/// leading zero), joined by dots only. Numbering plans accept some of these as
+/// numbers, but a phone number written with dots has a longer group or a trunk `0`.
+fn is_ipv4_like(text: &str) -> bool {
+    let groups: Vec<&str> = text.split('.').collect();
+    (3..=4).contains(&groups.len())
+        && groups.iter().all(|g| {
+            !g.is_empty()
+                && g.bytes().all(|b| b.is_ascii_digit())
+                && (g.len() == 1 || !g.starts_with('0'))
+                && g.parse::<u16>().is_ok_and(|v| v <= 255)
+        })
+}
+
 /// [`phone`] without the memo; `digits` is how many digits `text` has.
 fn check(text: &str, digits: usize, regions: &[Id]) -> bool {
-    if is_date(text) {
+    if is_date(text) || is_ipv4_like(text) {
         return false;
     }
     if text.trim_start().starts_with('+') {
@@ -456,6 +471,8 @@ mod tests {
             "12/05/2000",
             "7138536161", // no grouping to go by
             "12:30",
+            "205.214.55.22", // an IP address
+            "207.197.207",   // the first parts of one
         ] {
             assert!(!phone(n, &regions), "{n}");
         }
