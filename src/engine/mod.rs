@@ -49,33 +49,73 @@ fn both<A: Send, B: Send>(
 /// Term lists up to this many bytes get a full DFA (fast, larger); longer ones an NFA.
 const DFA_BYTES: usize = 256 << 10;
 
-/// Builds the automaton for a set of terms; `uses` is indexed like `pats` and gains
-/// an empty entry for a padding pattern, if one is added.
-fn term_automaton(mut pats: Vec<String>, uses: &mut Vec<Vec<Use>>) -> Option<AhoCorasick> {
-    if pats.is_empty() {
-        return None;
+/// Drafts this long are searched with the DFA; shorter ones with the NFA, which is
+/// many times quicker to build: a one-line draft with 5,000 terms spent most of
+/// its time building a DFA it then searched for a microsecond.
+const DFA_DRAFT_BYTES: usize = 64 << 10;
+
+/// A set of terms, searched with a contiguous NFA (built at once, cheap) or a DFA
+/// (built for the first long draft, fast to search).
+#[derive(Debug, Clone)]
+struct Terms {
+    patterns: Arc<Vec<String>>,
+    nfa: AhoCorasick,
+    dfa: std::sync::OnceLock<Option<AhoCorasick>>,
+}
+
+impl Terms {
+    /// The automata for a set of terms; `uses` is indexed like `pats` and gains an
+    /// empty entry for a padding pattern, if one is added.
+    fn new(mut pats: Vec<String>, uses: &mut Vec<Vec<Use>>) -> Option<Terms> {
+        if pats.is_empty() {
+            return None;
+        }
+        // aho-corasick moves match states ahead of the others after building, and
+        // rewrites state ids by following the cycles those swaps make. When nearly
+        // every state is a match state (terms that are prefixes of each other: `t1`,
+        // `t10`, `t100`…), one non-match state travels the whole way and makes one
+        // long cycle, which costs O(states²) (40,000 such terms: 2.8 s). A first term
+        // of that many NUL bytes puts as many non-match states in front, which keeps
+        // every cycle short and the build linear; it has no uses, so it never
+        // reports anything.
+        let chained = prefix_chained(&pats);
+        if chained >= PAD_AT {
+            pats.insert(0, "\0".repeat(chained));
+            uses.insert(0, Vec::new());
+        }
+        let nfa = Terms::build(&pats, AhoCorasickKind::ContiguousNFA)?;
+        Some(Terms {
+            patterns: Arc::new(pats),
+            nfa,
+            dfa: std::sync::OnceLock::new(),
+        })
     }
-    // aho-corasick moves match states ahead of the others after building, and
-    // rewrites state ids by following the cycles those swaps make. When nearly every
-    // state is a match state (terms that are prefixes of each other: `t1`, `t10`,
-    // `t100`…), one non-match state travels the whole way and makes one long cycle,
-    // which costs O(states²) (40,000 such terms: 2.8 s). A first term of that many
-    // NUL bytes puts as many non-match states in front, which keeps every cycle
-    // short and the build linear; it has no uses, so it never reports anything.
-    let chained = prefix_chained(&pats);
-    if chained >= PAD_AT {
-        pats.insert(0, "\0".repeat(chained));
-        uses.insert(0, Vec::new());
+
+    fn build(pats: &[String], kind: AhoCorasickKind) -> Option<AhoCorasick> {
+        AhoCorasickBuilder::new()
+            .match_kind(MatchKind::Standard)
+            .kind(Some(kind))
+            .build(pats)
+            .ok()
     }
-    // A full DFA is the fastest to search; past some size its memory is not worth
-    // it and the contiguous NFA does the job.
-    let bytes: usize = pats.iter().map(String::len).sum();
-    let kind = (bytes <= DFA_BYTES).then_some(AhoCorasickKind::DFA);
-    AhoCorasickBuilder::new()
-        .match_kind(MatchKind::Standard)
-        .kind(kind)
-        .build(&pats)
-        .ok()
+
+    /// The automaton to search a text of `len` bytes with.
+    fn for_len(&self, len: usize) -> &AhoCorasick {
+        if len < DFA_DRAFT_BYTES {
+            return &self.nfa;
+        }
+        // A full DFA is the fastest to search; past some size its memory is not
+        // worth it and the NFA does the job.
+        self.dfa
+            .get_or_init(|| {
+                let bytes: usize = self.patterns.iter().map(String::len).sum();
+                (bytes <= DFA_BYTES)
+                    .then(|| Terms::build(&self.patterns, AhoCorasickKind::DFA))
+                    .flatten()
+            })
+            .as_ref()
+            .unwrap_or(&self.nfa)
+    }
 }
 
 /// Prefix-chained term sets at least this large get a padding term.
@@ -113,10 +153,10 @@ struct Use {
 pub struct Engine {
     rules: Arc<RuleSet>,
     /// Caseless terms, folded, searched in the folded draft.
-    caseless: Option<AhoCorasick>,
+    caseless: Option<Terms>,
     caseless_uses: Vec<Vec<Use>>,
     /// `case` terms, searched in the draft as written.
-    exact: Option<AhoCorasick>,
+    exact: Option<Terms>,
     exact_uses: Vec<Vec<Use>>,
     /// Each distinct regex, with the (matcher, pattern) pairs that use it.
     regexes: Vec<RegexEntry>,
@@ -125,8 +165,8 @@ pub struct Engine {
     literals: Option<AhoCorasick>,
     /// For each literal of `literals`, the regexes (indexes into `regexes`) it starts.
     literal_owners: Vec<Vec<usize>>,
-    /// The lines worth running each regex on, in a long draft.
-    windows: Option<search::Windows>,
+    /// The lines worth running each regex on, in a long draft (built for the first).
+    windows: std::sync::OnceLock<Option<search::Windows>>,
 }
 
 /// A regex and where it is used.
@@ -262,16 +302,15 @@ impl Engine {
                 .build(&literal_pats)
                 .expect("literal automaton: sizes are far below the limits")
         });
-        let windows = search::Windows::new(&regexes, &rules);
         Engine {
-            caseless: term_automaton(caseless_pats, &mut caseless_uses),
+            caseless: Terms::new(caseless_pats, &mut caseless_uses),
             caseless_uses,
-            exact: term_automaton(exact_pats, &mut exact_uses),
+            exact: Terms::new(exact_pats, &mut exact_uses),
             exact_uses,
             regexes,
             literals,
             literal_owners,
-            windows,
+            windows: std::sync::OnceLock::new(),
             rules: Arc::new(rules),
         }
     }

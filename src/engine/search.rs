@@ -37,6 +37,13 @@ impl Engine {
         hits
     }
 
+    /// The lines worth running each regex on, worked out on the first long draft.
+    fn windows(&self) -> Option<&Windows> {
+        self.windows
+            .get_or_init(|| Windows::new(&self.regexes, &self.rules))
+            .as_ref()
+    }
+
     /// The hits of every term: caseless ones in the folded text, `case` ones as written.
     fn term_hits(&self, text: &str) -> Vec<Vec<Hit>> {
         let mut hits: Vec<Vec<Hit>> = vec![Vec::new(); self.rules.matchers.len()];
@@ -50,8 +57,9 @@ impl Engine {
                 }
             }
         };
-        if let Some(ac) = &self.caseless {
+        if let Some(terms) = &self.caseless {
             let folded = Folded::new(text);
+            let ac = terms.for_len(folded.text.len());
             for m in ac.find_overlapping_iter(folded.text.as_str()) {
                 let (Some(start), Some(end)) =
                     (folded.to_original(m.start()), folded.to_original(m.end()))
@@ -63,8 +71,8 @@ impl Engine {
                 }
             }
         }
-        if let Some(ac) = &self.exact {
-            for m in ac.find_overlapping_iter(text) {
+        if let Some(terms) = &self.exact {
+            for m in terms.for_len(text.len()).find_overlapping_iter(text) {
                 push(&self.exact_uses[m.pattern().as_usize()], m.start(), m.end());
             }
         }
@@ -84,9 +92,9 @@ impl Engine {
         // On a large draft every prefix literal occurs somewhere and that scan only
         // costs: every regex runs, on the whole text or, when every match holds one
         // of a few literals and no match crosses a line, on the lines that hold one.
-        let windows = match (&self.windows, large) {
-            (Some(w), true) => w.lines(text, self.regexes.len()),
-            _ => vec![None; self.regexes.len()],
+        let windows = match large.then(|| self.windows()).flatten() {
+            Some(w) => w.lines(text, self.regexes.len()),
+            None => vec![None; self.regexes.len()],
         };
         let mut needed: Vec<bool> = self
             .regexes
@@ -193,7 +201,7 @@ impl Windows {
             let Pattern::Regex(r) = &rules.matchers[m].patterns[p] else {
                 continue;
             };
-            for lit in r.line_literals.iter().flatten() {
+            for lit in r.line_literals().iter().flatten() {
                 let l = match literals.iter().position(|known| known == lit) {
                     Some(l) => l,
                     None => {

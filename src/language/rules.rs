@@ -162,9 +162,6 @@ pub struct RegexPattern {
     pub source: String,
     /// Literals one of which starts every match (`None`: no such small set).
     pub prefixes: Option<Vec<Vec<u8>>>,
-    /// Literals one of which every match contains, when no match can cross a line:
-    /// in a long text the regex need only run on the lines that hold one.
-    pub line_literals: Option<Vec<Vec<u8>>>,
     compiled: std::sync::OnceLock<Option<regex_automata::meta::Regex>>,
 }
 
@@ -174,15 +171,16 @@ impl RegexPattern {
         RegexPattern {
             source,
             prefixes,
-            line_literals: None,
             compiled: std::sync::OnceLock::new(),
         }
     }
 
-    /// The same regex, run only on the lines that hold one of `literals`.
-    pub fn with_line_literals(mut self, literals: Option<Vec<Vec<u8>>>) -> RegexPattern {
-        self.line_literals = literals;
-        self
+    /// Literals one of which every match contains, when no match can cross a line:
+    /// in a long text the regex need only run on the lines that hold one. Worked
+    /// out when asked for (only long drafts ask), not when the rules load.
+    pub fn line_literals(&self) -> Option<Vec<Vec<u8>>> {
+        let hir = regex_syntax::Parser::new().parse(&self.source).ok()?;
+        crate::language::lower::literals::line_literals(&hir)
     }
 
     /// The compiled regex (`None` only if it exceeds the size limits).

@@ -36,7 +36,7 @@ const MOST_WINDOW_LITERALS: usize = 32;
 /// rely on the end of the text: the regex then finds the same matches on each line
 /// that holds one of them as on the whole text. `None` when there is no small set
 /// of literals of [`SHORTEST_WINDOW_LITERAL`] bytes or more.
-pub(super) fn line_literals(hir: &Hir) -> Option<Vec<Vec<u8>>> {
+pub(crate) fn line_literals(hir: &Hir) -> Option<Vec<Vec<u8>>> {
     if spans_lines(hir) {
         return None;
     }

@@ -12,7 +12,7 @@ use crate::language::rules::*;
 
 mod conditions;
 mod examples;
-mod literals;
+pub(crate) mod literals;
 mod patterns;
 mod rule;
 

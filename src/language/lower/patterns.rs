@@ -138,10 +138,7 @@ impl FileCx<'_> {
                 return None;
             }
         }
-        Some(
-            RegexPattern::new(full, literals::prefix_literals(&hir))
-                .with_line_literals(literals::line_literals(&hir)),
-        )
+        Some(RegexPattern::new(full, literals::prefix_literals(&hir)))
     }
 
     pub(super) fn matcher(
