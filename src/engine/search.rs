@@ -115,7 +115,7 @@ impl Engine {
                 }
             }
         }
-        let run: Vec<(&RegexEntry, &Lines)> = self
+        let mut run: Vec<(&RegexEntry, &Lines)> = self
             .regexes
             .iter()
             .zip(&windows)
@@ -123,6 +123,16 @@ impl Engine {
             .filter(|(_, n)| **n)
             .map(|(e, _)| e)
             .collect();
+        if large {
+            // Longest first, so that no long job starts last and runs alone: those
+            // whose hits a validator checks, then those that scan the whole text.
+            let validated = |e: &RegexEntry| {
+                e.uses
+                    .iter()
+                    .any(|&(m, _)| self.rules.matchers[m].validator.is_some())
+            };
+            run.sort_by_key(|(e, lines)| (!validated(e), lines.is_some()));
+        }
         // Each regex's matches, then for each use the hits its matcher's validator
         // keeps (checked in parallel when there are many).
         let find = |&(entry, lines): &(&RegexEntry, &Lines)| -> Vec<(usize, Vec<Hit>)> {
