@@ -131,6 +131,33 @@ fn prefix_chained(pats: &[String]) -> usize {
         .count()
 }
 
+/// Each distinct literal that `literals_of` gives some regex, and for each the
+/// regexes (indexes into `regexes`) it was given for.
+fn literal_owners(
+    regexes: &[RegexEntry],
+    rules: &RuleSet,
+    literals_of: impl Fn(&RegexPattern) -> Option<Vec<Vec<u8>>>,
+) -> (Vec<Vec<u8>>, Vec<Vec<usize>>) {
+    let mut ids: HashMap<Vec<u8>, usize> = HashMap::new();
+    let mut literals: Vec<Vec<u8>> = Vec::new();
+    let mut owners: Vec<Vec<usize>> = Vec::new();
+    for (id, entry) in regexes.iter().enumerate() {
+        let (m, p) = entry.owner;
+        let Pattern::Regex(r) = &rules.matchers[m].patterns[p] else {
+            continue;
+        };
+        for lit in literals_of(r).into_iter().flatten() {
+            let l = *ids.entry(lit.clone()).or_insert_with(|| {
+                literals.push(lit);
+                owners.push(Vec::new());
+                literals.len() - 1
+            });
+            owners[l].push(id);
+        }
+    }
+    (literals, owners)
+}
+
 /// A pattern set's match: where, and which of its patterns matched.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Hit {
@@ -279,23 +306,8 @@ impl Engine {
                 }
             }
         }
-        let mut literal_ids: HashMap<Vec<u8>, usize> = HashMap::new();
-        let mut literal_pats: Vec<Vec<u8>> = Vec::new();
-        let mut literal_owners: Vec<Vec<usize>> = Vec::new();
-        for (id, entry) in regexes.iter().enumerate() {
-            let (m, p) = entry.owner;
-            let Pattern::Regex(r) = &rules.matchers[m].patterns[p] else {
-                continue;
-            };
-            for lit in r.prefixes.iter().flatten() {
-                let l = *literal_ids.entry(lit.clone()).or_insert_with(|| {
-                    literal_pats.push(lit.clone());
-                    literal_owners.push(Vec::new());
-                    literal_pats.len() - 1
-                });
-                literal_owners[l].push(id);
-            }
-        }
+        let (literal_pats, literal_owners) =
+            literal_owners(&regexes, &rules, |r| r.prefixes.clone());
         let literals = (!literal_pats.is_empty()).then(|| {
             AhoCorasickBuilder::new()
                 .match_kind(MatchKind::Standard)

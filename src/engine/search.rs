@@ -6,7 +6,7 @@ use std::ops::Range;
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, Input, MatchKind};
 use rayon::prelude::*;
 
-use super::{both, Engine, Hit, RegexEntry, Use, PARALLEL_BYTES};
+use super::{both, literal_owners, Engine, Hit, RegexEntry, Use, PARALLEL_BYTES};
 use crate::language::rules::*;
 use crate::text::fold::{is_whole_word, Folded};
 
@@ -204,25 +204,7 @@ pub(super) struct Windows {
 
 impl Windows {
     pub(super) fn new(regexes: &[RegexEntry], rules: &RuleSet) -> Option<Windows> {
-        let mut literals: Vec<Vec<u8>> = Vec::new();
-        let mut owners: Vec<Vec<usize>> = Vec::new();
-        for (id, entry) in regexes.iter().enumerate() {
-            let (m, p) = entry.owner;
-            let Pattern::Regex(r) = &rules.matchers[m].patterns[p] else {
-                continue;
-            };
-            for lit in r.line_literals().iter().flatten() {
-                let l = match literals.iter().position(|known| known == lit) {
-                    Some(l) => l,
-                    None => {
-                        literals.push(lit.clone());
-                        owners.push(Vec::new());
-                        literals.len() - 1
-                    }
-                };
-                owners[l].push(id);
-            }
-        }
+        let (literals, owners) = literal_owners(regexes, rules, RegexPattern::line_literals);
         if literals.is_empty() {
             return None;
         }
