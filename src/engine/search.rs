@@ -92,10 +92,10 @@ impl Engine {
         // On a large draft every prefix literal occurs somewhere and that scan only
         // costs: every regex runs, on the whole text or, when every match holds one
         // of a few literals and no match crosses a line, on the lines that hold one.
-        let windows = match large.then(|| self.windows()).flatten() {
-            Some(w) => w.lines(text, self.regexes.len()),
-            None => vec![None; self.regexes.len()],
-        };
+        let windows: Option<Vec<Lines>> = large
+            .then(|| self.windows())
+            .flatten()
+            .map(|w| w.lines(text, self.regexes.len()));
         let mut needed: Vec<bool> = self
             .regexes
             .iter()
@@ -115,13 +115,12 @@ impl Engine {
                 }
             }
         }
-        let mut run: Vec<(&RegexEntry, &Lines)> = self
+        let mut run: Vec<(&RegexEntry, Option<&[Range<usize>]>)> = self
             .regexes
             .iter()
-            .zip(&windows)
-            .zip(&needed)
-            .filter(|(_, n)| **n)
-            .map(|(e, _)| e)
+            .enumerate()
+            .filter(|&(i, _)| needed[i])
+            .map(|(i, e)| (e, windows.as_ref().and_then(|w| w[i].as_deref())))
             .collect();
         if large {
             // Longest first, so that no long job starts last and runs alone: those
@@ -135,45 +134,48 @@ impl Engine {
         }
         // Each regex's matches, then for each use the hits its matcher's validator
         // keeps (checked in parallel when there are many).
-        let find = |&(entry, lines): &(&RegexEntry, &Lines)| -> Vec<(usize, Vec<Hit>)> {
-            let (m, p) = entry.owner;
-            let Pattern::Regex(r) = &self.rules.matchers[m].patterns[p] else {
-                return Vec::new();
+        let find =
+            |&(entry, lines): &(&RegexEntry, Option<&[Range<usize>]>)| -> Vec<(usize, Vec<Hit>)> {
+                let (m, p) = entry.owner;
+                let Pattern::Regex(r) = &self.rules.matchers[m].patterns[p] else {
+                    return Vec::new();
+                };
+                let Some(re) = r.regex() else {
+                    return Vec::new();
+                };
+                let whole = 0..text.len();
+                let spans = lines.unwrap_or(std::slice::from_ref(&whole));
+                // A span limits where a match lies, not what its `\b` sees around it.
+                let found: Vec<Range<usize>> = spans
+                    .iter()
+                    .flat_map(|span| {
+                        re.find_iter(regex_automata::Input::new(text).span(span.clone()))
+                    })
+                    .filter(|m| !m.is_empty())
+                    .map(|m| m.range())
+                    .collect();
+                entry
+                    .uses
+                    .iter()
+                    .map(|&(m, p)| {
+                        let hits = found.iter().map(|span| Hit {
+                            span: span.clone(),
+                            pattern: p,
+                        });
+                        let hits = match &self.rules.matchers[m].validator {
+                            None => hits.collect(),
+                            Some(v) if large && found.len() >= PARALLEL_HITS => {
+                                let hits: Vec<Hit> = hits.collect();
+                                hits.into_par_iter()
+                                    .filter_map(|h| validated(h, v, text))
+                                    .collect()
+                            }
+                            Some(v) => hits.filter_map(|h| validated(h, v, text)).collect(),
+                        };
+                        (m, hits)
+                    })
+                    .collect()
             };
-            let Some(re) = r.regex() else {
-                return Vec::new();
-            };
-            let whole = 0..text.len();
-            let spans = lines.as_deref().unwrap_or(std::slice::from_ref(&whole));
-            // A span limits where a match lies, not what its `\b` sees around it.
-            let found: Vec<Range<usize>> = spans
-                .iter()
-                .flat_map(|span| re.find_iter(regex_automata::Input::new(text).span(span.clone())))
-                .filter(|m| !m.is_empty())
-                .map(|m| m.range())
-                .collect();
-            entry
-                .uses
-                .iter()
-                .map(|&(m, p)| {
-                    let hits = found.iter().map(|span| Hit {
-                        span: span.clone(),
-                        pattern: p,
-                    });
-                    let hits = match &self.rules.matchers[m].validator {
-                        None => hits.collect(),
-                        Some(v) if large && found.len() >= PARALLEL_HITS => {
-                            let hits: Vec<Hit> = hits.collect();
-                            hits.into_par_iter()
-                                .filter_map(|h| validated(h, v, text))
-                                .collect()
-                        }
-                        Some(v) => hits.filter_map(|h| validated(h, v, text)).collect(),
-                    };
-                    (m, hits)
-                })
-                .collect()
-        };
         let found: Vec<Vec<(usize, Vec<Hit>)>> = if large {
             run.par_iter().map(find).collect()
         } else {
@@ -239,18 +241,17 @@ impl Windows {
             let end = memchr::memchr(b'\n', &bytes[m.end()..]).map_or(text.len(), |i| m.end() + i);
             for hit in self.which.find_overlapping_iter(&text[start..end]) {
                 for &r in &self.owners[hit.pattern().as_usize()] {
-                    let spans = out[r].get_or_insert_with(Vec::new);
+                    let Some(spans) = &mut out[r] else { continue };
                     match spans.last_mut() {
                         Some(last) if last.end + 1 >= start => last.end = end,
                         _ => spans.push(start..end),
                     }
                 }
             }
-            at = end.min(text.len());
-            if at == text.len() {
+            if end == text.len() {
                 break;
             }
-            at += 1;
+            at = end + 1;
         }
         out
     }
