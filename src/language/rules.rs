@@ -37,25 +37,47 @@ pub struct WordClasses {
     pub reaction: std::collections::HashSet<String>,
     /// Greetings and sign-offs (`hi`, `dear`, `regards`…).
     pub greeting: std::collections::HashSet<String>,
+    /// Every word of the three sets with its class, built on the first lookup: one
+    /// probe with a fast hash per word, where the sets cost three with SipHash.
+    index: std::sync::OnceLock<HashMap<Box<str>, WordClass, foldhash::fast::FixedState>>,
 }
 
 impl WordClasses {
+    /// To be called after the sets change: the index is built again on next use.
+    pub fn changed(&mut self) {
+        self.index.take();
+    }
+
     /// The class of one word of a draft (not a mention, hashtag or URL).
     pub fn class_of(&self, word: &str) -> WordClass {
         // Numbers and codes: `353`, `3pm`, `50M03`.
         if word.chars().any(|c| c.is_ascii_digit()) {
             return WordClass::Number;
         }
-        let folded = crate::text::fold::fold(word);
-        if self.reaction.contains(&folded) {
-            WordClass::Reaction
-        } else if self.greeting.contains(&folded) {
-            WordClass::Greeting
-        } else if self.stop.contains(&folded) {
-            WordClass::Stop
-        } else {
-            WordClass::Content
-        }
+        let index = self.index.get_or_init(|| {
+            // Inserted weakest first, so a word in several sets keeps the strongest
+            // class: reaction, then greeting, then stop.
+            let mut index = HashMap::default();
+            for (set, class) in [
+                (&self.stop, WordClass::Stop),
+                (&self.greeting, WordClass::Greeting),
+                (&self.reaction, WordClass::Reaction),
+            ] {
+                index.extend(set.iter().map(|w| (Box::from(w.as_str()), class)));
+            }
+            index
+        });
+        // Most words are short and ASCII: folded on the stack.
+        let mut buf = [0u8; 24];
+        let class = match buf.get_mut(..word.len()) {
+            Some(folded) if word.is_ascii() => {
+                folded.copy_from_slice(word.as_bytes());
+                folded.make_ascii_lowercase();
+                index.get(std::str::from_utf8(folded).unwrap_or_default())
+            }
+            _ => index.get(crate::text::fold::fold(word).as_str()),
+        };
+        class.copied().unwrap_or(WordClass::Content)
     }
 }
 

@@ -406,6 +406,7 @@ impl FileCx<'_> {
                 ),
             ),
         }
+        self.cx.set.words.changed();
     }
 
     /// The terms of a list file next to this rule file; a file that cannot be read
