@@ -187,10 +187,10 @@ pub struct Engine {
     exact_uses: Vec<Vec<Use>>,
     /// Each distinct regex, with the (matcher, pattern) pairs that use it.
     regexes: Vec<RegexEntry>,
-    /// The prefix literals of every regex that has them: a regex whose literals are
+    /// The needed literals of every regex that has them: a regex whose literals are
     /// all absent from a draft is neither compiled nor run.
     literals: Option<AhoCorasick>,
-    /// For each literal of `literals`, the regexes (indexes into `regexes`) it starts.
+    /// For each literal of `literals`, the regexes (indexes into `regexes`) needing it.
     literal_owners: Vec<Vec<usize>>,
     /// The lines worth running each regex on, in a long draft (built for the first).
     windows: std::sync::OnceLock<Option<search::Windows>>,
@@ -203,7 +203,7 @@ struct RegexEntry {
     owner: (MatcherId, usize),
     /// Every use.
     uses: Vec<(MatcherId, usize)>,
-    /// Whether it has prefix literals in `literals`; if not, it always runs.
+    /// Whether it has needed literals in `literals`; if not, it always runs.
     prefiltered: bool,
 }
 
@@ -297,7 +297,7 @@ impl Engine {
                             regexes.push(RegexEntry {
                                 owner: (m, p),
                                 uses: Vec::new(),
-                                prefiltered: r.prefixes.is_some(),
+                                prefiltered: r.literals.is_some(),
                             });
                             regexes.len() - 1
                         });
@@ -307,9 +307,11 @@ impl Engine {
             }
         }
         let (literal_pats, literal_owners) =
-            literal_owners(&regexes, &rules, |r| r.prefixes.clone());
+            literal_owners(&regexes, &rules, |r| r.literals.clone());
         let literals = (!literal_pats.is_empty()).then(|| {
             AhoCorasickBuilder::new()
+                .ascii_case_insensitive(true)
+                .kind(Some(AhoCorasickKind::DFA))
                 .match_kind(MatchKind::Standard)
                 .build(&literal_pats)
                 .expect("literal automaton: sizes are far below the limits")

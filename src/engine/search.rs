@@ -80,7 +80,7 @@ impl Engine {
     }
 
     /// Finds every regex's matches (leftmost-first, not overlapping, like `find_iter`).
-    /// A regex with prefix literals runs only when one of them occurs in the draft:
+    /// A regex with needed literals runs only when one of them occurs in the draft:
     /// one scan of the literal automaton answers that for all of them, and stops as
     /// soon as every such regex is known to be needed.
     fn regex_hits(&self, text: &str) -> Vec<Vec<Hit>> {
@@ -89,7 +89,7 @@ impl Engine {
             return hits;
         }
         let large = text.len() >= PARALLEL_BYTES;
-        // On a large draft every prefix literal occurs somewhere and that scan only
+        // On a large draft nearly every literal occurs somewhere and that scan only
         // costs: every regex runs, on the whole text or, when every match holds one
         // of a few literals and no match crosses a line, on the lines that hold one.
         let windows: Option<Vec<Lines>> = large

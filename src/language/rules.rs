@@ -182,17 +182,18 @@ pub const REGEX_SIZE: usize = 64 << 20;
 pub struct RegexPattern {
     /// The expression with its flags applied inline (`(?i)…`).
     pub source: String,
-    /// Literals one of which starts every match (`None`: no such small set).
-    pub prefixes: Option<Vec<Vec<u8>>>,
+    /// Literals (ASCII lower case) one of which every match contains, anywhere in
+    /// it (`None`: no such small set).
+    pub literals: Option<Vec<Vec<u8>>>,
     compiled: std::sync::OnceLock<Option<regex_automata::meta::Regex>>,
 }
 
 impl RegexPattern {
     /// A regex that has been parsed and checked, not yet compiled.
-    pub fn new(source: String, prefixes: Option<Vec<Vec<u8>>>) -> RegexPattern {
+    pub fn new(source: String, literals: Option<Vec<Vec<u8>>>) -> RegexPattern {
         RegexPattern {
             source,
-            prefixes,
+            literals,
             compiled: std::sync::OnceLock::new(),
         }
     }

@@ -1,6 +1,6 @@
-//! What the engine can search for before running a regex: the literals every match
-//! starts with, and the literals every match contains when no match can cross a
-//! line (so the regex need only run on the lines that hold one).
+//! What the engine can search for before running a regex: the literals one of which
+//! every match contains (a draft without any has no match), and whether no match
+//! can cross a line (so the regex need only run on the lines that hold one).
 
 use regex_syntax::hir::literal::{Extractor, Seq};
 use regex_syntax::hir::{Class, Hir, HirKind, Look};
@@ -8,10 +8,12 @@ use regex_syntax::hir::{Class, Hir, HirKind, Look};
 /// At most this many literals in a set the engine searches for.
 const MOST_LITERALS: usize = 256;
 
-/// Literals one of which every match of the regex starts with, when there are few
-/// enough to be worth searching for; `None` when any text could start a match.
-pub(super) fn prefix_literals(hir: &Hir) -> Option<Vec<Vec<u8>>> {
-    usable(&Extractor::new().extract(hir))
+/// Literals (ASCII lower case; the engine looks for them caselessly) one of which
+/// every match of the regex contains, anywhere in it: a draft that holds none of
+/// them has no match. `None` when there is no small set of non-empty literals.
+pub(super) fn needed_literals(hir: &Hir) -> Option<Vec<Vec<u8>>> {
+    let set = required(hir)?;
+    (set.len() <= MOST_LITERALS && set.iter().all(|l| !l.is_empty())).then_some(set)
 }
 
 /// The literals of a finite set, unless it is too large or holds the empty string
@@ -98,9 +100,12 @@ fn required(hir: &Hir) -> Option<Vec<Vec<u8>>> {
         }
         HirKind::Concat(hs) => {
             // Every match holds a match of each part, and starts each run of parts
-            // with one of that run's prefixes.
+            // with one of that run's prefixes. Runs are tried from the whole and
+            // from where a literal begins (a class of case variants counts): the
+            // others add nothing a part does not, and each costs an extraction.
             let parts = hs.iter().filter_map(required);
-            let runs = (0..hs.len()).filter_map(|i| {
+            let begins = |i: usize| i == 0 || (literal_like(&hs[i]) && !literal_like(&hs[i - 1]));
+            let runs = (0..hs.len()).filter(|&i| begins(i)).filter_map(|i| {
                 usable(&Extractor::new().extract(&Hir::concat(hs[i..].to_vec()))).map(folded)
             });
             parts.chain(runs).max_by_key(|set| {
@@ -108,6 +113,21 @@ fn required(hir: &Hir) -> Option<Vec<Vec<u8>>> {
                 (shortest.min(8), std::cmp::Reverse(set.len()))
             })
         }
+    }
+}
+
+/// A literal, or a class of a few characters (the case variants of a letter).
+fn literal_like(hir: &Hir) -> bool {
+    const FEW: u32 = 4;
+    match hir.kind() {
+        HirKind::Literal(_) => true,
+        HirKind::Class(Class::Unicode(c)) => {
+            c.ranges().iter().map(|r| r.len() as u32).sum::<u32>() <= FEW
+        }
+        HirKind::Class(Class::Bytes(c)) => {
+            c.ranges().iter().map(|r| r.len() as u32).sum::<u32>() <= FEW
+        }
+        _ => false,
     }
 }
 
@@ -151,6 +171,34 @@ mod tests {
         assert_eq!(lines(r"(?s)Project.+"), None);
         assert_eq!(lines(r"Project [A-Z]+$"), None);
         assert!(lines(r"(?m)Project [A-Z]+$").is_some());
+    }
+
+    fn needed(re: &str) -> Option<Vec<String>> {
+        let hir = regex_syntax::Parser::new().parse(re).unwrap();
+        needed_literals(&hir).map(|set| {
+            set.into_iter()
+                .map(|l| String::from_utf8_lossy(&l).into_owned())
+                .collect()
+        })
+    }
+
+    #[test]
+    fn needed_literals_lie_anywhere_in_a_match() {
+        // Not a prefix: the match starts with any word.
+        let set = needed(r"(?i)\b[a-z0-9_]*(?:password|secret)[a-z0-9_]*[ \t]*=").unwrap();
+        assert!(
+            set.iter().all(|l| {
+                let l = l.replace('ſ', "s"); // LATIN SMALL LETTER LONG S is a caseless s
+                "password".starts_with(&l) || "secret".starts_with(&l)
+            }),
+            "{set:?}"
+        );
+        // Across lines too, and short ones count: a draft without them has no match.
+        assert_eq!(needed(r"(?i)\bext\s?[0-9]{3}").unwrap(), ["ext"]);
+        assert_eq!(needed(r"[0-9]+\s*%").unwrap(), ["%"]);
+        let digits = needed(r"(?:x)?[0-9]{4}").unwrap();
+        assert!(digits.iter().all(|l| l.len() >= 2), "{digits:?}");
+        assert_eq!(needed(r"\w+"), None);
     }
 
     #[test]

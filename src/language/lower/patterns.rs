@@ -125,7 +125,7 @@ impl FileCx<'_> {
             return None;
         }
         // The full compile is left to the first draft that needs the regex (most
-        // drafts never contain the literal a regex must start with), but whether it
+        // drafts never contain a literal every match holds), but whether it
         // fits the size limit is known now: a forward NFA is cheap to build.
         if might_be_large(&hir) > 100_000.0 {
             if let Err(e) = fits_size_limit(&hir) {
@@ -138,7 +138,7 @@ impl FileCx<'_> {
                 return None;
             }
         }
-        Some(RegexPattern::new(full, literals::prefix_literals(&hir)))
+        Some(RegexPattern::new(full, literals::needed_literals(&hir)))
     }
 
     pub(super) fn matcher(
