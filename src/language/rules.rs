@@ -210,7 +210,11 @@ impl RegexPattern {
     pub fn regex(&self) -> Option<&regex_automata::meta::Regex> {
         self.compiled
             .get_or_init(|| {
-                let config = regex_automata::meta::Config::new().nfa_size_limit(Some(REGEX_SIZE));
+                let config = regex_automata::meta::Config::new()
+                    .nfa_size_limit(Some(REGEX_SIZE))
+                    .auto_prefilter(crate::language::lower::literals::worth_a_prefilter(
+                        &self.source,
+                    ));
                 regex_automata::meta::Regex::builder()
                     .configure(config)
                     .build(&self.source)

@@ -16,6 +16,22 @@ pub(super) fn needed_literals(hir: &Hir) -> Option<Vec<Vec<u8>>> {
     (set.len() <= MOST_LITERALS && set.iter().all(|l| !l.is_empty())).then_some(set)
 }
 
+/// Whether searching for the regex's first bytes before running it pays: not when a
+/// match may start with a single letter (`\bf\s*:`, `x[0-9]{4}`), which nearly
+/// every word of prose holds, so the search stops and restarts at each one. A run
+/// of letters, or a rarer byte (`.`, `+`, `@`, a digit), is worth it.
+pub(crate) fn worth_a_prefilter(source: &str) -> bool {
+    let Ok(hir) = regex_syntax::Parser::new().parse(source) else {
+        return true;
+    };
+    let prefixes = Extractor::new().extract(&hir);
+    prefixes.literals().is_none_or(|literals| {
+        !literals
+            .iter()
+            .any(|l| matches!(l.as_bytes(), [b] if b.is_ascii_alphabetic()))
+    })
+}
+
 /// The literals of a finite set, unless it is too large or holds the empty string
 /// (which every text contains).
 fn usable(seq: &Seq) -> Option<Vec<Vec<u8>>> {
@@ -199,6 +215,16 @@ mod tests {
         let digits = needed(r"(?:x)?[0-9]{4}").unwrap();
         assert!(digits.iter().all(|l| l.len() >= 2), "{digits:?}");
         assert_eq!(needed(r"\w+"), None);
+    }
+
+    #[test]
+    fn no_prefilter_on_a_single_letter() {
+        assert!(!worth_a_prefilter(r"(?i)\bfax\b|\bf\s*:"));
+        assert!(!worth_a_prefilter(r"(?i)\b(?:x|ext\.?)\s?[0-9]{4}"));
+        assert!(worth_a_prefilter(r"(?i)\bfax\b"));
+        assert!(worth_a_prefilter(r"\.[a-z0-9]"));
+        assert!(worth_a_prefilter(r"\b[0-9]{9}\b"));
+        assert!(worth_a_prefilter(r"\w+@\w+")); // no finite prefix: the engine decides
     }
 
     #[test]
