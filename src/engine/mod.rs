@@ -13,6 +13,7 @@ pub mod examples;
 pub mod metrics;
 pub mod reference;
 pub(crate) mod search;
+mod terms;
 
 use std::collections::HashMap;
 use std::ops::Range;
@@ -25,6 +26,7 @@ use crate::language::rules::*;
 use crate::report::finding::Finding;
 use crate::report::{Redactions, TriageResult};
 use crate::text::fold::fold;
+use terms::TermSet;
 
 pub use evaluate::within;
 pub use search::select;
@@ -44,91 +46,6 @@ fn both<A: Send, B: Send>(
     } else {
         (a(), b())
     }
-}
-
-/// Term lists up to this many bytes get a full DFA (fast, larger); longer ones an NFA.
-const DFA_BYTES: usize = 256 << 10;
-
-/// Drafts this long are searched with the DFA; shorter ones with the NFA, which is
-/// many times quicker to build: a one-line draft with 5,000 terms spent most of
-/// its time building a DFA it then searched for a microsecond.
-const DFA_DRAFT_BYTES: usize = 64 << 10;
-
-/// A set of terms, searched with a contiguous NFA (built at once, cheap) or a DFA
-/// (built for the first long draft, fast to search).
-#[derive(Debug, Clone)]
-struct Terms {
-    patterns: Arc<Vec<String>>,
-    nfa: AhoCorasick,
-    dfa: std::sync::OnceLock<Option<AhoCorasick>>,
-}
-
-impl Terms {
-    /// The automata for a set of terms; `uses` is indexed like `pats` and gains an
-    /// empty entry for a padding pattern, if one is added.
-    fn new(mut pats: Vec<String>, uses: &mut Vec<Vec<Use>>) -> Option<Terms> {
-        if pats.is_empty() {
-            return None;
-        }
-        // aho-corasick moves match states ahead of the others after building, and
-        // rewrites state ids by following the cycles those swaps make. When nearly
-        // every state is a match state (terms that are prefixes of each other: `t1`,
-        // `t10`, `t100`…), one non-match state travels the whole way and makes one
-        // long cycle, which costs O(states²) (40,000 such terms: 2.8 s). A first term
-        // of that many NUL bytes puts as many non-match states in front, which keeps
-        // every cycle short and the build linear; it has no uses, so it never
-        // reports anything.
-        let chained = prefix_chained(&pats);
-        if chained >= PAD_AT {
-            pats.insert(0, "\0".repeat(chained));
-            uses.insert(0, Vec::new());
-        }
-        let nfa = Terms::build(&pats, AhoCorasickKind::ContiguousNFA)?;
-        Some(Terms {
-            patterns: Arc::new(pats),
-            nfa,
-            dfa: std::sync::OnceLock::new(),
-        })
-    }
-
-    fn build(pats: &[String], kind: AhoCorasickKind) -> Option<AhoCorasick> {
-        AhoCorasickBuilder::new()
-            .match_kind(MatchKind::Standard)
-            .kind(Some(kind))
-            .build(pats)
-            .ok()
-    }
-
-    /// The automaton to search a text of `len` bytes with.
-    fn for_len(&self, len: usize) -> &AhoCorasick {
-        if len < DFA_DRAFT_BYTES {
-            return &self.nfa;
-        }
-        // A full DFA is the fastest to search; past some size its memory is not
-        // worth it and the NFA does the job.
-        self.dfa
-            .get_or_init(|| {
-                let bytes: usize = self.patterns.iter().map(String::len).sum();
-                (bytes <= DFA_BYTES)
-                    .then(|| Terms::build(&self.patterns, AhoCorasickKind::DFA))
-                    .flatten()
-            })
-            .as_ref()
-            .unwrap_or(&self.nfa)
-    }
-}
-
-/// Prefix-chained term sets at least this large get a padding term.
-const PAD_AT: usize = 512;
-
-/// How many terms are a proper prefix of another term.
-fn prefix_chained(pats: &[String]) -> usize {
-    let mut sorted: Vec<&str> = pats.iter().map(String::as_str).collect();
-    sorted.sort_unstable();
-    sorted
-        .windows(2)
-        .filter(|w| w[1].len() > w[0].len() && w[1].starts_with(w[0]))
-        .count()
 }
 
 /// Each distinct literal that `literals_of` gives some regex, and for each the
@@ -180,11 +97,9 @@ struct Use {
 pub struct Engine {
     rules: Arc<RuleSet>,
     /// Caseless terms, folded, searched in the folded draft.
-    caseless: Option<Terms>,
-    caseless_uses: Vec<Vec<Use>>,
+    caseless: TermSet,
     /// `case` terms, searched in the draft as written.
-    exact: Option<Terms>,
-    exact_uses: Vec<Vec<Use>>,
+    exact: TermSet,
     /// Each distinct regex, with the (matcher, pattern) pairs that use it.
     regexes: Vec<RegexEntry>,
     /// The needed literals of every regex that has them: a regex whose literals are
@@ -317,10 +232,8 @@ impl Engine {
                 .expect("literal automaton: sizes are far below the limits")
         });
         Engine {
-            caseless: Terms::new(caseless_pats, &mut caseless_uses),
-            caseless_uses,
-            exact: Terms::new(exact_pats, &mut exact_uses),
-            exact_uses,
+            caseless: TermSet::new(caseless_pats, caseless_uses),
+            exact: TermSet::new(exact_pats, exact_uses),
             regexes,
             literals,
             literal_owners,

@@ -57,25 +57,19 @@ impl Engine {
                 }
             }
         };
-        if let Some(terms) = &self.caseless {
+        if !self.caseless.is_empty() {
             let folded = Folded::new(text);
-            let ac = terms.for_len(folded.text.len());
-            for m in ac.find_overlapping_iter(folded.text.as_str()) {
-                let (Some(start), Some(end)) =
-                    (folded.to_original(m.start()), folded.to_original(m.end()))
-                else {
-                    continue;
-                };
-                if start < end {
-                    push(&self.caseless_uses[m.pattern().as_usize()], start, end);
+            self.caseless.find(&folded.text, |uses, start, end| {
+                if let (Some(start), Some(end)) =
+                    (folded.to_original(start), folded.to_original(end))
+                {
+                    if start < end {
+                        push(uses, start, end);
+                    }
                 }
-            }
+            });
         }
-        if let Some(terms) = &self.exact {
-            for m in terms.for_len(text.len()).find_overlapping_iter(text) {
-                push(&self.exact_uses[m.pattern().as_usize()], m.start(), m.end());
-            }
-        }
+        self.exact.find(text, push);
         hits
     }
 

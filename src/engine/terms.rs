@@ -1,0 +1,289 @@
+//! Term automata. A whole-word term that begins with a word character can only
+//! match where a word begins, so those terms are found by walking an anchored
+//! automaton from each word start: a few transitions per word, where an
+//! overlapping search steps through every byte and reports every term inside a
+//! word too. The other terms (`partial` ones, and those that begin with `#`,
+//! `©`…) are found by an overlapping search.
+
+use std::sync::{Arc, OnceLock};
+
+use aho_corasick::automaton::Automaton;
+use aho_corasick::{nfa, AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, Anchored, MatchKind};
+
+use super::Use;
+use crate::text::fold::is_word_char;
+
+/// Term lists up to this many bytes get a full DFA (fast, larger); longer ones an NFA.
+const DFA_BYTES: usize = 256 << 10;
+
+/// Drafts this long are searched with the DFA; shorter ones with the NFA, which is
+/// many times quicker to build: a one-line draft with 5,000 terms spent most of
+/// its time building a DFA it then searched for a microsecond.
+const DFA_DRAFT_BYTES: usize = 64 << 10;
+
+/// Prefix-chained term sets at least this large get a padding term.
+const PAD_AT: usize = 512;
+
+/// The terms of one kind (caseless or `case`), each with its uses.
+#[derive(Debug, Clone, Default)]
+pub(super) struct TermSet {
+    /// Terms found at word starts only.
+    words: Option<WordTerms>,
+    word_uses: Vec<Vec<Use>>,
+    /// Terms found anywhere.
+    scan: Option<Terms>,
+    scan_uses: Vec<Vec<Use>>,
+}
+
+impl TermSet {
+    /// The automata for terms `pats`, `uses[i]` being where `pats[i]` is used.
+    pub(super) fn new(pats: Vec<String>, uses: Vec<Vec<Use>>) -> TermSet {
+        let (mut words, mut word_uses) = (Vec::new(), Vec::new());
+        let (mut scan, mut scan_uses) = (Vec::new(), Vec::new());
+        for (pat, u) in pats.into_iter().zip(uses) {
+            let at_word_start =
+                pat.chars().next().is_some_and(is_word_char) && u.iter().all(|u| !u.partial);
+            if at_word_start {
+                words.push(pat);
+                word_uses.push(u);
+            } else {
+                scan.push(pat);
+                scan_uses.push(u);
+            }
+        }
+        TermSet {
+            words: WordTerms::new(words, &mut word_uses),
+            word_uses,
+            scan: Terms::new(scan, &mut scan_uses),
+            scan_uses,
+        }
+    }
+
+    /// Whether there are no terms.
+    pub(super) fn is_empty(&self) -> bool {
+        self.words.is_none() && self.scan.is_none()
+    }
+
+    /// Calls `found` with the uses, start and end of every occurrence in `text` of
+    /// a term: every one of the scanned terms, and every one of the others that
+    /// starts a word (the only ones that can be whole words).
+    pub(super) fn find(&self, text: &str, mut found: impl FnMut(&[Use], usize, usize)) {
+        if let Some(words) = &self.words {
+            words.find(text, |p, start, end| {
+                found(&self.word_uses[p], start, end);
+            });
+        }
+        if let Some(scan) = &self.scan {
+            for m in scan.for_len(text.len()).find_overlapping_iter(text) {
+                found(&self.scan_uses[m.pattern().as_usize()], m.start(), m.end());
+            }
+        }
+    }
+}
+
+/// A padding term for `pats`, when it needs one (see [`PAD_AT`]): put in front,
+/// with an empty entry in `uses`.
+fn pad(pats: &mut Vec<String>, uses: &mut Vec<Vec<Use>>) {
+    // aho-corasick moves match states ahead of the others after building, and
+    // rewrites state ids by following the cycles those swaps make. When nearly
+    // every state is a match state (terms that are prefixes of each other: `t1`,
+    // `t10`, `t100`…), one non-match state travels the whole way and makes one
+    // long cycle, which costs O(states²) (40,000 such terms: 2.8 s). A first term
+    // of that many NUL bytes puts as many non-match states in front, which keeps
+    // every cycle short and the build linear; it has no uses, so it never
+    // reports anything.
+    let chained = prefix_chained(pats);
+    if chained >= PAD_AT {
+        pats.insert(0, "\0".repeat(chained));
+        uses.insert(0, Vec::new());
+    }
+}
+
+/// How many terms are a proper prefix of another term.
+fn prefix_chained(pats: &[String]) -> usize {
+    let mut sorted: Vec<&str> = pats.iter().map(String::as_str).collect();
+    sorted.sort_unstable();
+    sorted
+        .windows(2)
+        .filter(|w| w[1].len() > w[0].len() && w[1].starts_with(w[0]))
+        .count()
+}
+
+/// Terms walked from word starts, with an anchored contiguous NFA: quick to build,
+/// and compact enough that on long texts it walks faster than a full DFA, whose
+/// larger tables miss the cache at nearly every step past the first.
+#[derive(Debug, Clone)]
+struct WordTerms {
+    nfa: nfa::contiguous::NFA,
+}
+
+impl WordTerms {
+    fn new(mut pats: Vec<String>, uses: &mut Vec<Vec<Use>>) -> Option<WordTerms> {
+        if pats.is_empty() {
+            return None;
+        }
+        pad(&mut pats, uses);
+        let nfa = nfa::contiguous::Builder::new().build(&pats).ok()?;
+        Some(WordTerms { nfa })
+    }
+
+    fn find(&self, text: &str, found: impl FnMut(usize, usize, usize)) {
+        walk(&self.nfa, text, found)
+    }
+}
+
+/// Walks `automaton` from each word start of `text`, calling `found` with the
+/// pattern, start and end of each term that begins there.
+fn walk(automaton: &impl Automaton, text: &str, mut found: impl FnMut(usize, usize, usize)) {
+    let Ok(start) = automaton.start_state(Anchored::Yes) else {
+        return;
+    };
+    let bytes = text.as_bytes();
+    let mut previous_is_word = false;
+    let mut i = 0;
+    while i < bytes.len() {
+        // ASCII is most text: decode a character only where one starts above it.
+        let (is_word, len) = match bytes[i] {
+            b if b < 0x80 => (b.is_ascii_alphanumeric() || b == b'_', 1),
+            _ => text[i..]
+                .chars()
+                .next()
+                .map_or((false, 1), |c| (is_word_char(c), c.len_utf8())),
+        };
+        if is_word && !previous_is_word {
+            let mut state = start;
+            for (at, &b) in bytes[i..].iter().enumerate() {
+                state = automaton.next_state(Anchored::Yes, state, b);
+                if automaton.is_dead(state) {
+                    break;
+                }
+                if automaton.is_match(state) {
+                    let end = i + at + 1;
+                    for m in 0..automaton.match_len(state) {
+                        // A match state also holds the terms that end its path
+                        // later on; only those that began here count.
+                        let pattern = automaton.match_pattern(state, m);
+                        if end - automaton.pattern_len(pattern) == i {
+                            found(pattern.as_usize(), i, end);
+                        }
+                    }
+                }
+            }
+        }
+        previous_is_word = is_word;
+        i += len;
+    }
+}
+
+/// A set of terms searched everywhere, with a contiguous NFA (built at once,
+/// cheap) or a DFA (built for the first long draft, fast to search).
+#[derive(Debug, Clone)]
+struct Terms {
+    patterns: Arc<Vec<String>>,
+    nfa: AhoCorasick,
+    dfa: OnceLock<Option<AhoCorasick>>,
+}
+
+impl Terms {
+    /// The automata for a set of terms; `uses` is indexed like `pats` and gains an
+    /// empty entry for a padding pattern, if one is added.
+    fn new(mut pats: Vec<String>, uses: &mut Vec<Vec<Use>>) -> Option<Terms> {
+        if pats.is_empty() {
+            return None;
+        }
+        pad(&mut pats, uses);
+        let nfa = Terms::build(&pats, AhoCorasickKind::ContiguousNFA)?;
+        Some(Terms {
+            patterns: Arc::new(pats),
+            nfa,
+            dfa: OnceLock::new(),
+        })
+    }
+
+    fn build(pats: &[String], kind: AhoCorasickKind) -> Option<AhoCorasick> {
+        AhoCorasickBuilder::new()
+            .match_kind(MatchKind::Standard)
+            .kind(Some(kind))
+            .build(pats)
+            .ok()
+    }
+
+    /// The automaton to search a text of `len` bytes with.
+    fn for_len(&self, len: usize) -> &AhoCorasick {
+        if len < DFA_DRAFT_BYTES {
+            return &self.nfa;
+        }
+        // A full DFA is the fastest to search; past some size its memory is not
+        // worth it and the NFA does the job.
+        self.dfa
+            .get_or_init(|| {
+                let bytes: usize = self.patterns.iter().map(String::len).sum();
+                (bytes <= DFA_BYTES)
+                    .then(|| Terms::build(&self.patterns, AhoCorasickKind::DFA))
+                    .flatten()
+            })
+            .as_ref()
+            .unwrap_or(&self.nfa)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every (term, start, end) `TermSet::find` reports.
+    fn found(terms: &[(&str, bool)], text: &str) -> Vec<(String, usize, usize)> {
+        let pats: Vec<String> = terms.iter().map(|(t, _)| t.to_string()).collect();
+        let uses = terms
+            .iter()
+            .enumerate()
+            .map(|(i, &(_, partial))| {
+                vec![Use {
+                    matcher: i as u32,
+                    pattern: 0,
+                    partial,
+                }]
+            })
+            .collect();
+        let set = TermSet::new(pats, uses);
+        let mut out = Vec::new();
+        set.find(text, |uses, start, end| {
+            for u in uses {
+                out.push((terms[u.matcher as usize].0.to_string(), start, end));
+            }
+        });
+        out.sort();
+        out
+    }
+
+    #[test]
+    fn word_terms_are_found_where_a_word_starts_and_others_anywhere() {
+        let terms = [
+            ("new york", false),
+            ("york", false),
+            ("ork", false),
+            ("yo", true),
+            ("#tag", false),
+            ("ß", false),
+        ];
+        let text = "new york's #tag newyork, straße ßa";
+        let mut expected = Vec::new();
+        for (t, partial) in terms {
+            for (start, _) in text.match_indices(t) {
+                let word_start = text[..start]
+                    .chars()
+                    .next_back()
+                    .is_none_or(|c| !is_word_char(c));
+                let at_word_start = t.chars().next().is_some_and(is_word_char) && !partial;
+                if !at_word_start || word_start {
+                    expected.push((t.to_string(), start, start + t.len()));
+                }
+            }
+        }
+        expected.sort();
+        assert_eq!(found(&terms, text), expected);
+        // `new york`, `york` at 4 (not in `newyork`), `yo` in both, `#tag`, and `ß`
+        // in `ßa` (not in `straße`); `ork` never starts a word.
+        assert_eq!(expected.len(), 6, "{expected:?}");
+    }
+}
