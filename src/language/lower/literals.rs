@@ -151,13 +151,18 @@ fn literal_like(hir: &Hir) -> bool {
 mod tests {
     use super::*;
 
-    fn lines(re: &str) -> Option<Vec<String>> {
+    /// What `literals` gives the regex `re`, as strings.
+    fn strings(re: &str, literals: fn(&Hir) -> Option<Vec<Vec<u8>>>) -> Option<Vec<String>> {
         let hir = regex_syntax::Parser::new().parse(re).unwrap();
-        line_literals(&hir).map(|set| {
+        literals(&hir).map(|set| {
             set.into_iter()
                 .map(|l| String::from_utf8_lossy(&l).into_owned())
                 .collect()
         })
+    }
+
+    fn lines(re: &str) -> Option<Vec<String>> {
+        strings(re, line_literals)
     }
 
     #[test]
@@ -190,12 +195,7 @@ mod tests {
     }
 
     fn needed(re: &str) -> Option<Vec<String>> {
-        let hir = regex_syntax::Parser::new().parse(re).unwrap();
-        needed_literals(&hir).map(|set| {
-            set.into_iter()
-                .map(|l| String::from_utf8_lossy(&l).into_owned())
-                .collect()
-        })
+        strings(re, needed_literals)
     }
 
     #[test]
