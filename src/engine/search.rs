@@ -60,12 +60,12 @@ impl Engine {
         if !self.caseless.is_empty() {
             let folded = Folded::new(text);
             self.caseless.find(&folded.text, |uses, start, end| {
-                if let (Some(start), Some(end)) =
-                    (folded.to_original(start), folded.to_original(end))
-                {
-                    if start < end {
-                        push(uses, start, end);
-                    }
+                let (Some(start), Some(end)) = (folded.to_original(start), folded.to_original(end))
+                else {
+                    return;
+                };
+                if start < end {
+                    push(uses, start, end);
                 }
             });
         }

@@ -25,10 +25,10 @@ const DFA_DRAFT_BYTES: usize = 64 << 10;
 const PAD_AT: usize = 512;
 
 /// The terms of one kind (caseless or `case`), each with its uses.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub(super) struct TermSet {
     /// Terms found at word starts only.
-    words: Option<WordTerms>,
+    words: Option<nfa::contiguous::NFA>,
     word_uses: Vec<Vec<Use>>,
     /// Terms found anywhere.
     scan: Option<Terms>,
@@ -52,7 +52,7 @@ impl TermSet {
             }
         }
         TermSet {
-            words: WordTerms::new(words, &mut word_uses),
+            words: word_automaton(words, &mut word_uses),
             word_uses,
             scan: Terms::new(scan, &mut scan_uses),
             scan_uses,
@@ -69,7 +69,7 @@ impl TermSet {
     /// starts a word (the only ones that can be whole words).
     pub(super) fn find(&self, text: &str, mut found: impl FnMut(&[Use], usize, usize)) {
         if let Some(words) = &self.words {
-            words.find(text, |p, start, end| {
+            walk(words, text, |p, start, end| {
                 found(&self.word_uses[p], start, end);
             });
         }
@@ -112,24 +112,12 @@ fn prefix_chained(pats: &[String]) -> usize {
 /// Terms walked from word starts, with an anchored contiguous NFA: quick to build,
 /// and compact enough that on long texts it walks faster than a full DFA, whose
 /// larger tables miss the cache at nearly every step past the first.
-#[derive(Debug, Clone)]
-struct WordTerms {
-    nfa: nfa::contiguous::NFA,
-}
-
-impl WordTerms {
-    fn new(mut pats: Vec<String>, uses: &mut Vec<Vec<Use>>) -> Option<WordTerms> {
-        if pats.is_empty() {
-            return None;
-        }
-        pad(&mut pats, uses);
-        let nfa = nfa::contiguous::Builder::new().build(&pats).ok()?;
-        Some(WordTerms { nfa })
+fn word_automaton(mut pats: Vec<String>, uses: &mut Vec<Vec<Use>>) -> Option<nfa::contiguous::NFA> {
+    if pats.is_empty() {
+        return None;
     }
-
-    fn find(&self, text: &str, found: impl FnMut(usize, usize, usize)) {
-        walk(&self.nfa, text, found)
-    }
+    pad(&mut pats, uses);
+    nfa::contiguous::Builder::new().build(&pats).ok()
 }
 
 /// Walks `automaton` from each word start of `text`, calling `found` with the
@@ -144,7 +132,7 @@ fn walk(automaton: &impl Automaton, text: &str, mut found: impl FnMut(usize, usi
     while i < bytes.len() {
         // ASCII is most text: decode a character only where one starts above it.
         let (is_word, len) = match bytes[i] {
-            b if b < 0x80 => (b.is_ascii_alphanumeric() || b == b'_', 1),
+            b if b < 0x80 => (is_word_char(b as char), 1),
             _ => text[i..]
                 .chars()
                 .next()

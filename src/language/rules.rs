@@ -203,7 +203,7 @@ impl RegexPattern {
     /// out when asked for (only long drafts ask), not when the rules load.
     pub fn line_literals(&self) -> Option<Vec<Vec<u8>>> {
         let hir = regex_syntax::Parser::new().parse(&self.source).ok()?;
-        crate::language::lower::literals::line_literals(&hir)
+        crate::language::lower::literals::line_literals(&hir, self.literals.as_deref())
     }
 
     /// The compiled regex (`None` only if it exceeds the size limits).

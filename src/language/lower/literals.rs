@@ -54,11 +54,12 @@ const MOST_WINDOW_LITERALS: usize = 32;
 /// rely on the end of the text: the regex then finds the same matches on each line
 /// that holds one of them as on the whole text. `None` when there is no small set
 /// of literals of [`SHORTEST_WINDOW_LITERAL`] bytes or more.
-pub(crate) fn line_literals(hir: &Hir) -> Option<Vec<Vec<u8>>> {
+/// `needed` is the regex's [`needed_literals`], worked out when the rules loaded.
+pub(crate) fn line_literals(hir: &Hir, needed: Option<&[Vec<u8>]>) -> Option<Vec<Vec<u8>>> {
     if spans_lines(hir) {
         return None;
     }
-    let set = required(hir)?;
+    let set = needed?.to_vec();
     let shortest = set.iter().map(Vec::len).min()?;
     (shortest >= SHORTEST_WINDOW_LITERAL && set.len() <= MOST_WINDOW_LITERALS).then_some(set)
 }
@@ -162,7 +163,9 @@ mod tests {
     }
 
     fn lines(re: &str) -> Option<Vec<String>> {
-        strings(re, line_literals)
+        strings(re, |hir| {
+            line_literals(hir, needed_literals(hir).as_deref())
+        })
     }
 
     #[test]
