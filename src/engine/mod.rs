@@ -14,6 +14,7 @@ pub mod metrics;
 pub mod reference;
 pub(crate) mod search;
 mod terms;
+mod trie;
 
 use std::collections::HashMap;
 use std::ops::Range;

@@ -1,15 +1,14 @@
 //! Term automata. A whole-word term that begins with a word character can only
-//! match where a word begins, so those terms are found by walking an anchored
-//! automaton from each word start: a few transitions per word, where an
-//! overlapping search steps through every byte and reports every term inside a
-//! word too. The other terms (`partial` ones, and those that begin with `#`,
+//! match where a word begins, so those terms are found by walking a trie from
+//! each word start: a few steps per word, where an overlapping search steps
+//! through every byte and reports every term inside a word too. The other terms (`partial` ones, and those that begin with `#`,
 //! `©`…) are found by an overlapping search.
 
 use std::sync::{Arc, OnceLock};
 
-use aho_corasick::automaton::Automaton;
-use aho_corasick::{nfa, AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, Anchored, MatchKind};
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
 
+use super::trie::Trie;
 use super::Use;
 use crate::text::fold::is_word_char;
 
@@ -28,7 +27,7 @@ const PAD_AT: usize = 512;
 #[derive(Debug, Clone)]
 pub(super) struct TermSet {
     /// Terms found at word starts only.
-    words: Option<nfa::contiguous::NFA>,
+    words: Option<Trie>,
     word_uses: Vec<Vec<Use>>,
     /// Terms found anywhere.
     scan: Option<Terms>,
@@ -52,7 +51,8 @@ impl TermSet {
             }
         }
         TermSet {
-            words: word_automaton(words, &mut word_uses),
+            words: (!words.is_empty())
+                .then(|| Trie::new(&words.iter().map(String::as_bytes).collect::<Vec<_>>())),
             word_uses,
             scan: Terms::new(scan, &mut scan_uses),
             scan_uses,
@@ -109,23 +109,9 @@ fn prefix_chained(pats: &[String]) -> usize {
         .count()
 }
 
-/// Terms walked from word starts, with an anchored contiguous NFA: quick to build,
-/// and compact enough that on long texts it walks faster than a full DFA, whose
-/// larger tables miss the cache at nearly every step past the first.
-fn word_automaton(mut pats: Vec<String>, uses: &mut Vec<Vec<Use>>) -> Option<nfa::contiguous::NFA> {
-    if pats.is_empty() {
-        return None;
-    }
-    pad(&mut pats, uses);
-    nfa::contiguous::Builder::new().build(&pats).ok()
-}
-
-/// Walks `automaton` from each word start of `text`, calling `found` with the
+/// Walks `trie` from each word start of `text`, calling `found` with the
 /// pattern, start and end of each term that begins there.
-fn walk(automaton: &impl Automaton, text: &str, mut found: impl FnMut(usize, usize, usize)) {
-    let Ok(start) = automaton.start_state(Anchored::Yes) else {
-        return;
-    };
+fn walk(trie: &Trie, text: &str, mut found: impl FnMut(usize, usize, usize)) {
     let bytes = text.as_bytes();
     let mut previous_is_word = false;
     let mut i = 0;
@@ -139,24 +125,7 @@ fn walk(automaton: &impl Automaton, text: &str, mut found: impl FnMut(usize, usi
                 .map_or((false, 1), |c| (is_word_char(c), c.len_utf8())),
         };
         if is_word && !previous_is_word {
-            let mut state = start;
-            for (at, &b) in bytes[i..].iter().enumerate() {
-                state = automaton.next_state(Anchored::Yes, state, b);
-                if automaton.is_dead(state) {
-                    break;
-                }
-                if automaton.is_match(state) {
-                    let end = i + at + 1;
-                    for m in 0..automaton.match_len(state) {
-                        // A match state also holds the terms that end its path
-                        // later on; only those that began here count.
-                        let pattern = automaton.match_pattern(state, m);
-                        if end - automaton.pattern_len(pattern) == i {
-                            found(pattern.as_usize(), i, end);
-                        }
-                    }
-                }
-            }
+            trie.walk(&bytes[i..], |pattern, len| found(pattern, i, i + len));
         }
         previous_is_word = is_word;
         i += len;

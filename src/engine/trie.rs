@@ -1,0 +1,262 @@
+//! A byte trie for anchored walks: which terms begin at a given position. Built
+//! from the sorted terms in one linear pass (no failure links: an anchored walk
+//! never needs them), and laid out so that one step reads one node's bytes,
+//! which sit together in memory.
+
+/// Node layout in [`Trie::nodes`], at the node's offset: `edges: u16,
+/// matches: u16`, then a sparse node has `labels: [u8; edges], children: [u32;
+/// edges]` (labels in increasing order) and a dense one (`edges == DENSE`)
+/// `children: [u32; classes]` indexed by the byte's class (0: no child); then
+/// `patterns: [u32; matches]`.
+const HEADER: usize = 4;
+
+/// The `edges` of a dense node.
+const DENSE: u16 = u16::MAX;
+
+/// Nodes with more children than this are dense: one lookup instead of a scan.
+const SPARSE_MAX: usize = 8;
+
+#[derive(Debug, Clone)]
+pub(super) struct Trie {
+    /// The node each first byte leads to (0: none; the root is never a child).
+    first: Box<[u32; 256]>,
+    /// Each byte's class: the bytes that occur in the patterns numbered from 0,
+    /// the others all in the last class, which no edge uses.
+    class: Box<[u8; 256]>,
+    classes: usize,
+    nodes: Vec<u8>,
+}
+
+impl Trie {
+    /// The trie of `pats`; a walk reports pattern `i` for `pats[i]`. Empty
+    /// patterns never match.
+    pub(super) fn new(pats: &[&[u8]]) -> Trie {
+        let mut order: Vec<u32> = (0..pats.len() as u32)
+            .filter(|&i| !pats[i as usize].is_empty())
+            .collect();
+        order.sort_unstable_by(|&a, &b| pats[a as usize].cmp(pats[b as usize]));
+        let shape = Shape::of(pats, &order);
+        let mut used = [false; 256];
+        for &b in &shape.labels {
+            used[b as usize] = true;
+        }
+        let mut class = Box::new([0u8; 256]);
+        let mut classes = 0;
+        for b in 0..256 {
+            if used[b] {
+                class[b] = classes as u8;
+                classes += 1;
+            }
+        }
+        // 256 used bytes leave no class for the unused ones, and none is needed.
+        for b in (0..256).filter(|&b| !used[b]) {
+            class[b] = classes as u8;
+        }
+        let dense = |edges: usize| edges > SPARSE_MAX;
+        // Each node's offset, then the nodes written in breadth-first order.
+        let mut offsets = Vec::with_capacity(shape.edges.len());
+        let mut size = 0usize;
+        for n in 0..shape.edges.len() {
+            offsets.push(u32::try_from(size).expect("term trie below 4 GiB"));
+            let (edges, matches) = (shape.edges[n].len(), shape.matches[n].len());
+            let children = if dense(edges) { classes * 4 } else { edges * 5 };
+            size += HEADER + children + matches * 4;
+        }
+        let mut nodes = Vec::with_capacity(size);
+        for n in 0..shape.edges.len() {
+            let (edges, matches) = (shape.edges[n].clone(), &shape.matches[n]);
+            let child = |e: u32| offsets[shape.children[e as usize] as usize];
+            let count = u16::try_from(matches.len()).expect("duplicates of one term below 65,536");
+            if dense(edges.len()) {
+                let mut slots = vec![0u32; classes];
+                for e in edges {
+                    slots[class[shape.labels[e as usize] as usize] as usize] = child(e);
+                }
+                nodes.extend_from_slice(&DENSE.to_le_bytes());
+                nodes.extend_from_slice(&count.to_le_bytes());
+                nodes.extend(slots.iter().flat_map(|c| c.to_le_bytes()));
+            } else {
+                nodes.extend_from_slice(&(edges.len() as u16).to_le_bytes());
+                nodes.extend_from_slice(&count.to_le_bytes());
+                nodes.extend(edges.clone().map(|e| shape.labels[e as usize]));
+                nodes.extend(edges.flat_map(|e| child(e).to_le_bytes()));
+            }
+            for &p in &order[matches.clone()] {
+                nodes.extend_from_slice(&p.to_le_bytes());
+            }
+        }
+        let mut first = Box::new([0u32; 256]);
+        for e in shape.edges[0].clone() {
+            first[shape.labels[e as usize] as usize] = offsets[shape.children[e as usize] as usize];
+        }
+        Trie {
+            first,
+            class,
+            classes,
+            nodes,
+        }
+    }
+
+    /// Calls `found(pattern, end)` for every pattern that `bytes` begins with,
+    /// shortest first (`end` is the pattern's length).
+    #[inline]
+    pub(super) fn walk(&self, bytes: &[u8], mut found: impl FnMut(usize, usize)) {
+        let Some(&b) = bytes.first() else { return };
+        let mut node = self.first[b as usize] as usize;
+        let mut end = 1;
+        while node != 0 {
+            let header = self.u32_at(node);
+            let (edges, matches) = (header as u16, (header >> 16) as usize);
+            let next = bytes.get(end).copied();
+            let body = node + HEADER;
+            if edges == DENSE {
+                let patterns = body + self.classes * 4;
+                for m in 0..matches {
+                    found(self.u32_at(patterns + m * 4) as usize, end);
+                }
+                let Some(b) = next else { return };
+                let class = self.class[b as usize] as usize;
+                if class == self.classes {
+                    return;
+                }
+                node = self.u32_at(body + class * 4) as usize;
+            } else {
+                let edges = edges as usize;
+                let children = body + edges;
+                let patterns = children + edges * 4;
+                for m in 0..matches {
+                    found(self.u32_at(patterns + m * 4) as usize, end);
+                }
+                let Some(b) = next else { return };
+                let Some(k) = self.nodes[body..children].iter().position(|&l| l == b) else {
+                    return;
+                };
+                node = self.u32_at(children + k * 4) as usize;
+            }
+            end += 1;
+        }
+    }
+
+    #[inline]
+    fn u32_at(&self, at: usize) -> u32 {
+        let bytes: [u8; 4] = self.nodes[at..at + 4].try_into().expect("four bytes");
+        u32::from_le_bytes(bytes)
+    }
+}
+
+/// The trie as flat arrays, nodes numbered breadth-first from the root (0):
+/// node `n`'s edges are `edges[n]` (indexes into `labels` and `children`), and
+/// the patterns ending there `order[matches[n]]`.
+struct Shape {
+    edges: Vec<std::ops::Range<u32>>,
+    matches: Vec<std::ops::Range<usize>>,
+    labels: Vec<u8>,
+    children: Vec<u32>,
+}
+
+impl Shape {
+    /// Breadth-first over ranges of the sorted patterns: a node is the range of
+    /// patterns that share its path, and its children split that range by the
+    /// next byte. Each pattern byte is looked at once per node on its path.
+    fn of(pats: &[&[u8]], order: &[u32]) -> Shape {
+        let mut shape = Shape {
+            edges: Vec::new(),
+            matches: Vec::new(),
+            labels: Vec::new(),
+            children: Vec::new(),
+        };
+        let byte = |i: usize, depth: usize| pats[order[i] as usize].get(depth).copied();
+        let mut queue = std::collections::VecDeque::from([(0, order.len(), 0)]);
+        while let Some((lo, hi, depth)) = queue.pop_front() {
+            // Sorted, so the patterns that end here come first.
+            let mut i = lo;
+            while i < hi && byte(i, depth).is_none() {
+                i += 1;
+            }
+            shape.matches.push(lo..i);
+            let first_edge = shape.labels.len() as u32;
+            while i < hi {
+                let b = byte(i, depth).expect("longer than the depth");
+                let mut j = i + 1;
+                while j < hi && byte(j, depth) == Some(b) {
+                    j += 1;
+                }
+                shape.labels.push(b);
+                let child = shape.edges.len() + queue.len() + 1;
+                shape
+                    .children
+                    .push(u32::try_from(child).expect("term trie below 4G nodes"));
+                queue.push_back((i, j, depth + 1));
+                i = j;
+            }
+            // A node has at most 256 children, one per byte value.
+            shape.edges.push(first_edge..shape.labels.len() as u32);
+        }
+        shape
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every (pattern, start, end) found by walking from each position of `text`.
+    fn walk_all(pats: &[&str], text: &str) -> Vec<(usize, usize, usize)> {
+        let bytes: Vec<&[u8]> = pats.iter().map(|p| p.as_bytes()).collect();
+        let trie = Trie::new(&bytes);
+        let mut out = Vec::new();
+        for start in 0..text.len() {
+            trie.walk(&text.as_bytes()[start..], |p, len| {
+                out.push((p, start, start + len))
+            });
+        }
+        out.sort();
+        out
+    }
+
+    fn brute(pats: &[&str], text: &str) -> Vec<(usize, usize, usize)> {
+        let mut out = Vec::new();
+        for start in 0..text.len() {
+            for (p, pat) in pats.iter().enumerate() {
+                if !pat.is_empty() && text.as_bytes()[start..].starts_with(pat.as_bytes()) {
+                    out.push((p, start, start + pat.len()));
+                }
+            }
+        }
+        out.sort();
+        out
+    }
+
+    #[test]
+    fn a_walk_finds_every_pattern_that_begins_there() {
+        let pats = [
+            "a", "ab", "abc", "b", "bcd", "abd", "", "ab", "zz", "é", "\u{0}", "cd",
+        ];
+        let text = "abcd abd zzz é ab\u{0}cd";
+        assert_eq!(walk_all(&pats, text), brute(&pats, text));
+        assert!(
+            walk_all(&pats, text).contains(&(7, 0, 2)),
+            "duplicates both report"
+        );
+    }
+
+    #[test]
+    fn the_trie_agrees_with_brute_force_on_many_prefix_chained_terms() {
+        let owned: Vec<String> = (0..600).map(|i| format!("t{i}")).collect();
+        let pats: Vec<&str> = owned.iter().map(String::as_str).collect();
+        let text = "t1 t10 t100 t599 t600 tx t59";
+        assert_eq!(walk_all(&pats, text), brute(&pats, text));
+    }
+
+    #[test]
+    fn a_node_with_every_byte_value_as_a_child() {
+        let owned: Vec<Vec<u8>> = (0..=255u8).map(|b| vec![b'x', b]).collect();
+        let pats: Vec<&[u8]> = owned.iter().map(Vec::as_slice).collect();
+        let trie = Trie::new(&pats);
+        for b in 0..=255u8 {
+            let mut found = Vec::new();
+            trie.walk(&[b'x', b, b'y'], |p, len| found.push((p, len)));
+            assert_eq!(found, [(b as usize, 2)]);
+        }
+    }
+}
