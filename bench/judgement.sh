@@ -5,6 +5,7 @@
 #
 #   bench/judgement.sh            # table + regression guard
 #   bench/judgement.sh --show misses:add_value   # any score.py option, no guard
+#   TENET_BIN=path/to/tenet bench/judgement.sh   # score that binary, build nothing
 set -euo pipefail
 cd "$(dirname "$0")/.."
 DEVSET=../shared/devset
@@ -12,14 +13,18 @@ if [[ ! -f $DEVSET/score.py ]]; then
   echo "bench/judgement.sh: $DEVSET/score.py not found; the dev set sits beside the project" >&2
   exit 2
 fi
-cargo build --release --quiet
-if [[ $# -gt 0 ]]; then
-  exec python3 "$DEVSET/score.py" "$@"
+tenet=${TENET_BIN:-}
+if [[ -z $tenet ]]; then
+  cargo build --release --quiet
+  tenet=target/release/tenet
 fi
-python3 "$DEVSET/score.py"
+if [[ $# -gt 0 ]]; then
+  exec python3 "$DEVSET/score.py" --tenet "$tenet" "$@"
+fi
+python3 "$DEVSET/score.py" --tenet "$tenet"
 json=$(mktemp)
 trap 'rm -f "$json"' EXIT
-python3 "$DEVSET/score.py" --json >"$json"
+python3 "$DEVSET/score.py" --tenet "$tenet" --json >"$json"
 python3 - "$json" <<'PY'
 import json, sys
 FLOORS = {

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Neovim acceptance test: installs Neovim if missing (Debian's package), builds
-# tenet, and runs editors/neovim/test/acceptance.lua headless.
+# tenet (or uses the binary TENET_BIN names), and runs
+# editors/neovim/test/acceptance.lua headless.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../../.." && pwd)
@@ -12,12 +13,16 @@ if ! command -v nvim >/dev/null 2>&1; then
 fi
 nvim --version | head -1
 
-(cd "$root" && cargo build --quiet)
+bin=${TENET_BIN:-}
+if [ -z "$bin" ]; then
+  (cd "$root" && cargo build --quiet)
+  bin="$root/target/debug/tenet"
+fi
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 printf '😀🎉 Thanks guys for the launch!\nSee you at the party.\n' > "$work/draft.md"
 
-TENET_BIN="$root/target/debug/tenet" TENET_DRAFT="$work/draft.md" TENET_RESULT="$work/result" \
+TENET_BIN="$bin" TENET_DRAFT="$work/draft.md" TENET_RESULT="$work/result" \
 TENET_PLUGIN="$root/editors/neovim" \
   timeout 60 nvim --headless -u NONE -i NONE -n -c "luafile $here/acceptance.lua" || true
 
