@@ -48,6 +48,7 @@ const DEDUPLICATE: Duration = Duration::from_secs(120);
 /// Runs until SIGTERM or SIGINT; drafts in flight are finished first.
 pub fn run(setup: Setup, config: Config) -> moderation::ServiceResult<()> {
     moderation::init_logs();
+    crate::validate::warm_phone_plans();
     let channel = setup.channel.clone();
     let rules = LiveRules::load(setup, &std::env::current_dir()?)
         .map_err(|e| moderation::error(moderation::rules::error_text(&e).trim_end().to_string()))?;

@@ -35,6 +35,7 @@ enum Line {
 }
 
 pub fn run(setup: Setup) -> Result<Outcome> {
+    tenet::validate::warm_phone_plans();
     let workspace = Workspace::new(setup);
     // Rules load once, before the first line is read: broken rules end the run at once.
     let Some(rules) = super::rules_for(&workspace, Path::new("-")) else {

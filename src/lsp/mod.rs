@@ -44,6 +44,7 @@ pub fn run_stdio() -> io::Result<bool> {
 
 /// Runs the server on a connection. Returns whether it ended with `shutdown` then `exit`.
 pub fn run(connection: Connection) -> io::Result<bool> {
+    crate::validate::warm_phone_plans();
     let gone = |_| io::Error::new(io::ErrorKind::BrokenPipe, "the client went away");
     let (id, params) = loop {
         match connection.receiver.recv() {

@@ -75,6 +75,7 @@ struct App {
 /// Runs the service until SIGTERM or SIGINT.
 pub fn run(setup: Setup, config: Config) -> moderation::ServiceResult<()> {
     moderation::init_logs();
+    crate::validate::warm_phone_plans();
     let token = match &config.token_file {
         Some(path) => {
             let token = crate::text::file::read_text(path, 64 << 10)

@@ -35,7 +35,10 @@ pub fn longest_prefix(
     }
 }
 pub use iban::{iban, length_of as iban_length};
-pub use phone::{phone, region as phone_region, DEFAULT_REGIONS as DEFAULT_PHONE_REGIONS};
+pub use phone::{
+    phone, region as phone_region, warm_in_background as warm_phone_plans,
+    DEFAULT_REGIONS as DEFAULT_PHONE_REGIONS,
+};
 pub use secret::{entropy, is_placeholder, secret, value_of as secret_value};
 
 /// Luhn mod 10 over the digits of `text` (spaces and dashes ignored); 12 to 19 digits.

@@ -274,6 +274,22 @@ fn widen_regex_cache() {
     });
 }
 
+/// Loads the numbering plans on another thread, when there is a core to spare:
+/// `phonenumber` reads its whole database the first time a number is parsed
+/// (about 0.1 s), and a long-running check (a stream, the language server)
+/// should not make its first draft with a number in it wait for that.
+pub fn warm_in_background() {
+    if std::thread::available_parallelism().map_or(1, |n| n.get()) < 2 {
+        return;
+    }
+    let _ = std::thread::Builder::new()
+        .name("numbering plans".into())
+        .spawn(|| {
+            let _ = &*phonenumber::metadata::DATABASE;
+            widen_regex_cache();
+        });
+}
+
 /// Answers already given, by candidate text and regions: drafts repeat their
 /// numbers (signatures, quoted replies) and an editor re-checks the same text.
 type Memo = HashMap<(String, Vec<Id>), bool>;
