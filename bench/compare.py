@@ -57,12 +57,15 @@ def main():
     t = lambda *args: [a.tenet, "check", *args]
     rows = []
 
-    def row(section, label, cmd, ref=None, **kw):
+    def row(section, label, cmd, ref=None, memory_of=None, **kw):
+        """`memory_of`: the input's size in MB, to give the peak as a multiple of it."""
         before = None
         if a.baseline and cmd[0] == a.tenet:
             med, peak, before = measure_pair(cmd, [a.baseline, *cmd[1:]], a.runs, **kw)
         else:
             med, peak = measure(cmd, a.runs, **kw)
+        if memory_of:
+            label = f"{label} (peak = {peak / memory_of:.2f}× the input)"
         rows.append((section, label, med, peak, ref, before))
         return med
 
@@ -94,8 +97,24 @@ def main():
         med = row(sec, f"tenet, {n:,} corpus words and pairs (findings grow with N)", t("--format", "count", "--rules", f"{d}/terms-{n}.tenet", big), ref=("100 terms", base, None, None))
         base = base or med
 
-    sec = "start-up: a one-line draft on stdin, built-in pack"
-    row(sec, "`echo … | tenet check -`", t("-"), stdin_text="Thanks guys, the launch went great!\n")
+    sec = "start-up: a one-line draft on stdin"
+    line = "Thanks guys, the launch went great!\n"
+    row(sec, "`echo … | tenet check -`, built-in pack", t("-"), stdin_text=line)
+    row(sec, "`echo … | tenet check -`, built-in pack + 5,000 terms", t("--rules", f"{d}/terms-5000.tenet", "-"), stdin_text=line)
+
+    # Peak memory on a file far larger than any draft: the 18 MB file eight times.
+    huge = os.path.join(d, "enron-drafts-x8.txt")
+    if not os.path.exists(huge):
+        with open(big, "rb") as src:
+            chunk = src.read()
+        with open(huge, "wb") as out:
+            for _ in range(8):
+                out.write(chunk)
+    mb = os.path.getsize(huge) / 1e6
+    sec = f"peak memory: a {mb:.0f} MB file (the 18 MB file eight times), 5,000 terms"
+    if a.rg:
+        row(sec, "`rg -c -F -f terms.txt`", [a.rg, "-c", "-F", "-f", f"{d}/terms-5000.txt", huge])
+    row(sec, "tenet, built-in pack + 5,000 terms, `--format count`", t("--format", "count", "--rules", f"{d}/terms-5000.tenet", huge), memory_of=mb)
 
     current = None
     for section, label, med, peak, ref, before in rows:

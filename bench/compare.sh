@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
-# Whole-process comparison of Tenet and ripgrep on the shared Enron corpus.
-# Builds its inputs in a temporary folder, installs ripgrep if missing, prints a
-# Markdown table of medians. Not part of CI: it takes a few minutes.
+# Every performance figure in one run: Tenet against ripgrep on the shared Enron
+# corpus (bench/compare.py), the language server's edit latency
+# (bench/lsp-latency.py) and `tenet moderate` on one core and on all
+# (bench/moderate.py). Builds its inputs in a temporary folder, installs ripgrep
+# if missing, prints Markdown tables of medians. Not part of CI: it takes a
+# quarter of an hour.
 #
-#   bench/compare.sh [--runs N]
+#   bench/compare.sh [--runs N] [--baseline OLD_TENET]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -20,3 +23,15 @@ fi
 cargo build --release --quiet
 echo "machine: $(nproc) cores; $(${rg:-true} --version 2>/dev/null | head -1)" >&2
 python3 bench/compare.py "$data" target/release/tenet ${rg:+"$rg"} "$@"
+
+baseline=()
+args=("$@")
+for i in "${!args[@]}"; do
+  [ "${args[$i]}" = --baseline ] && baseline=(--baseline "${args[$((i + 1))]}")
+done
+echo
+echo "**The language server: one-character edit → diagnostics (built-in pack + 5,000 terms)**"
+python3 bench/lsp-latency.py --data "$data" --sizes 10,100,1000 "${baseline[@]}"
+echo
+echo "**\`tenet moderate\` on every shared social post**"
+python3 bench/moderate.py
