@@ -5,6 +5,8 @@ use std::io;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+use rayon::prelude::*;
+
 use crate::draft::{Scope, ScopeSet};
 use crate::language::ast::{self, ExampleKind, Guard, PatternKind};
 use crate::language::diagnostic::{Diagnostic, Severity};
@@ -67,8 +69,12 @@ pub fn compile(files: &[RuleFile], overrides: &Overrides, read_list: ReadList) -
         pending: Vec::new(),
     };
     let mut seen_rules: HashMap<String, (PathBuf, usize)> = HashMap::new();
-    for file in files {
-        let parsed = crate::language::syntax::parse(&file.text);
+    // Parsing is a quarter of starting up; the files parse side by side.
+    let parsed: Vec<_> = files
+        .par_iter()
+        .map(|file| crate::language::syntax::parse(&file.text))
+        .collect();
+    for (file, parsed) in files.iter().zip(parsed) {
         let syntax_errors: Vec<ast::Span> = parsed.errors.iter().map(|(s, _)| s.clone()).collect();
         let mut fx = FileCx {
             file,
