@@ -99,8 +99,8 @@ def main():
 
     sec = "start-up: a one-line draft on stdin"
     line = "Thanks guys, the launch went great!\n"
-    row(sec, "`echo … | tenet check -`, built-in pack", t("-"), stdin_text=line)
-    row(sec, "`echo … | tenet check -`, built-in pack + 5,000 terms", t("--rules", f"{d}/terms-5000.tenet", "-"), stdin_text=line)
+    row(sec, "`echo … \\| tenet check -`, built-in pack", t("-"), stdin_text=line)
+    row(sec, "`echo … \\| tenet check -`, built-in pack + 5,000 terms", t("--rules", f"{d}/terms-5000.tenet", "-"), stdin_text=line)
 
     # Peak memory on a file far larger than any draft: the 18 MB file eight times.
     huge = os.path.join(d, "enron-drafts-x8.txt")

@@ -31,7 +31,9 @@ for i in "${!args[@]}"; do
 done
 echo
 echo "**The language server: one-character edit → diagnostics (built-in pack + 5,000 terms)**"
+echo
 python3 bench/lsp-latency.py --data "$data" --sizes 10,100,1000 "${baseline[@]}"
 echo
 echo "**\`tenet moderate\` on every shared social post**"
+echo
 python3 bench/moderate.py
