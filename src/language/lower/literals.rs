@@ -140,7 +140,9 @@ fn spans_lines(hir: &Hir) -> bool {
     }
 }
 
-/// ASCII-lower-cased, sorted and without repeats.
+/// ASCII-lower-cased, sorted, without repeats, and without a literal that holds
+/// another one: a text that holds `password ` holds `password`, so the longer one
+/// adds nothing but size (and a set past [`MOST_WINDOW_LITERALS`] gets no windows).
 fn folded(literals: impl IntoIterator<Item = Vec<u8>>) -> Vec<Vec<u8>> {
     let mut set: Vec<Vec<u8>> = literals
         .into_iter()
@@ -148,6 +150,13 @@ fn folded(literals: impl IntoIterator<Item = Vec<u8>>) -> Vec<Vec<u8>> {
         .collect();
     set.sort();
     set.dedup();
+    let holds_another = |l: &Vec<u8>| {
+        set.iter()
+            .any(|m| m.len() < l.len() && memchr::memmem::find(l, m).is_some())
+    };
+    let keep: Vec<bool> = set.iter().map(|l| !holds_another(l)).collect();
+    let mut keep = keep.into_iter();
+    set.retain(|_| keep.next().unwrap_or(true));
     set
 }
 
@@ -269,6 +278,22 @@ mod tests {
 
     fn needed(re: &str) -> Option<Vec<String>> {
         strings(re, needed_literals)
+    }
+
+    #[test]
+    fn a_literal_that_holds_another_is_left_out() {
+        // Extraction gives `passwd` and `passwd ` (the spaces may go on), the
+        // second adding nothing; all of them made too large a set for windows.
+        let re = r#"(?i)\b(?:password|passwd|passphrase|pwd)[ \t]*(?:is|:|=|=>)[ \t]*["']?[^\s"',;]{3,}"#;
+        let set = needed(re).unwrap();
+        for l in &set {
+            assert!(
+                !set.iter().any(|m| m != l && l.contains(m.as_str())),
+                "{l} in {set:?}"
+            );
+        }
+        assert!(set.contains(&"passwd".to_string()), "{set:?}");
+        assert!(lines(re).is_some(), "{set:?}");
     }
 
     #[test]
