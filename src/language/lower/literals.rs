@@ -44,30 +44,26 @@ fn case_pairs_folded(hir: &Hir) -> Hir {
 
 /// The lower-case letter of a class that is exactly `[Xx]`.
 fn case_pair(class: &Class) -> Option<u8> {
-    let members: Vec<u32> = match class {
+    let ranges: Vec<(u32, u32)> = match class {
         Class::Unicode(c) => c
             .ranges()
             .iter()
-            .flat_map(|r| r.start() as u32..=r.end() as u32)
-            .take(3)
+            .map(|r| (r.start().into(), r.end().into()))
             .collect(),
         Class::Bytes(c) => c
             .ranges()
             .iter()
-            .flat_map(|r| r.start() as u32..=r.end() as u32)
-            .take(3)
+            .map(|r| (r.start().into(), r.end().into()))
             .collect(),
     };
-    match members.as_slice() {
-        &[upper, lower]
-            if upper < 0x80
-                && (upper as u8).is_ascii_uppercase()
-                && lower == (upper as u8).to_ascii_lowercase() as u32 =>
-        {
-            Some(lower as u8)
-        }
-        _ => None,
-    }
+    let &[(upper, u), (lower, l)] = ranges.as_slice() else {
+        return None;
+    };
+    let folded = u8::try_from(upper)
+        .ok()
+        .filter(u8::is_ascii_uppercase)?
+        .to_ascii_lowercase();
+    (upper == u && lower == l && lower == u32::from(folded)).then_some(folded)
 }
 
 /// Whether searching for the regex's first bytes before running it pays: not when a
@@ -150,14 +146,11 @@ fn folded(literals: impl IntoIterator<Item = Vec<u8>>) -> Vec<Vec<u8>> {
         .collect();
     set.sort();
     set.dedup();
-    let holds_another = |l: &Vec<u8>| {
+    let holds_another = |l: &[u8]| {
         set.iter()
             .any(|m| m.len() < l.len() && memchr::memmem::find(l, m).is_some())
     };
-    let keep: Vec<bool> = set.iter().map(|l| !holds_another(l)).collect();
-    let mut keep = keep.into_iter();
-    set.retain(|_| keep.next().unwrap_or(true));
-    set
+    set.iter().filter(|l| !holds_another(l)).cloned().collect()
 }
 
 /// A set of literals (ASCII lower case) one of which every match of `hir`
