@@ -295,9 +295,10 @@ const ATTACHMENT_EXTENSIONS: &[&str] = &[
 /// Whether a (trimmed) line is an attachment line: `- name.ext`, `name.ext` alone,
 /// `Attachment: name.ext`, or a placeholder such as `<Embedded Picture (Metafile)>`.
 fn is_attachment_line(trimmed: &str) -> bool {
-    // Every form names a file (`name.ext`) or is a placeholder in brackets; most
-    // lines are neither, and are let go without a copy.
-    if !trimmed.starts_with(['<', '[']) && !trimmed.contains('.') {
+    // Every form is a placeholder in brackets or ends in a file name whose
+    // extension is a known one; most lines are neither, and are let go without a
+    // copy.
+    if !trimmed.starts_with(['<', '[']) && !ends_in_attachment_extension(trimmed) {
         return false;
     }
     let lower = trimmed.to_ascii_lowercase();
@@ -318,6 +319,18 @@ fn is_attachment_line(trimmed: &str) -> bool {
         return names_a_file(rest);
     }
     is_placeholder(&lower) || (names_a_file(&lower) && !lower.contains(' '))
+}
+
+/// Whether the text after the last `.` (less a closing `>` or `)`) is one of
+/// [`ATTACHMENT_EXTENSIONS`] in any case: what every file-naming form of
+/// [`is_attachment_line`] ends with.
+fn ends_in_attachment_extension(trimmed: &str) -> bool {
+    trimmed.rsplit_once('.').is_some_and(|(_, ext)| {
+        let ext = ext.trim_end_matches(['>', ')']);
+        ATTACHMENT_EXTENSIONS
+            .iter()
+            .any(|e| e.eq_ignore_ascii_case(ext))
+    })
 }
 
 /// Placeholders mail programs leave where a picture or object was; a line may

@@ -27,6 +27,14 @@ pub(super) fn words(text: &str) -> Vec<Range<usize>> {
     let mut alnum = false;
     let mut i = 0;
     while i < bytes.len() {
+        // ASCII word characters, most of any text, by table.
+        let class = ASCII_CLASS[bytes[i] as usize];
+        if class != NOT_WORD {
+            start.get_or_insert(i);
+            alnum |= class == ALNUM;
+            i += 1;
+            continue;
+        }
         let (c, len) = char_at(i);
         if is_word_char(c) {
             start.get_or_insert(i);
@@ -50,6 +58,26 @@ pub(super) fn words(text: &str) -> Vec<Range<usize>> {
     }
     out
 }
+
+const NOT_WORD: u8 = 0;
+/// `_`: a word character, but no letter or digit.
+const CONNECTOR: u8 = 1;
+const ALNUM: u8 = 2;
+
+/// What each ASCII byte is to [`words`]; bytes from 0x80 up are `NOT_WORD` here
+/// and decoded there.
+static ASCII_CLASS: [u8; 256] = {
+    let mut table = [NOT_WORD; 256];
+    let mut b = 0;
+    while b < 128 {
+        if (b as u8).is_ascii_alphanumeric() {
+            table[b] = ALNUM;
+        }
+        b += 1;
+    }
+    table[b'_' as usize] = CONNECTOR;
+    table
+};
 
 /// Where a hashtag, mention or URL may start: `#`, `@`, `://` (after `http` or
 /// `https`) and `www.`, found by one SIMD-accelerated search instead of a loop over
