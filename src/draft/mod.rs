@@ -191,18 +191,18 @@ impl Draft {
         }
     }
 
-    /// The scopes that contain byte `offset`.
-    pub fn scopes_at(&self, offset: usize) -> ScopeSet {
-        let mut set = 0u16;
-        for ((kind, _), ranges) in Scope::ALL.iter().zip(&self.by_kind) {
-            // Merged ranges do not overlap: only the last one starting at or before
-            // `offset` can hold it.
-            let i = ranges.partition_point(|r| r.start <= offset);
-            if i > 0 && offset < ranges[i - 1].end {
-                set |= *kind as u16;
-            }
-        }
-        ScopeSet(set)
+    /// Whether byte `offset` is in a scope of `set`.
+    pub fn in_any(&self, offset: usize, set: ScopeSet) -> bool {
+        // Merged ranges do not overlap: only the last one starting at or before
+        // `offset` can hold it.
+        Scope::ALL
+            .iter()
+            .zip(&self.by_kind)
+            .filter(|((kind, _), _)| set.contains(*kind))
+            .any(|(_, ranges)| {
+                let i = ranges.partition_point(|r| r.start <= offset);
+                i > 0 && offset < ranges[i - 1].end
+            })
     }
 
     /// The byte range of the first line of the body, where document findings point.

@@ -124,7 +124,7 @@ impl Cx<'_> {
             .get_or_init(|| {
                 let hits: Vec<Hit> = self.hits[matcher]
                     .iter()
-                    .filter(|h| !self.draft.scopes_at(h.span.start).intersects(hidden))
+                    .filter(|h| !self.draft.in_any(h.span.start, hidden))
                     .cloned()
                     .collect();
                 let longest = hits.iter().map(|h| h.span.len()).max().unwrap_or(0);
@@ -291,7 +291,7 @@ impl Cx<'_> {
                     .iter()
                     .any(|h| h.span.start < at.end && at.start < h.span.end)
             }
-            Cond::In(set) => at.is_some_and(|at| self.draft.scopes_at(at.start).intersects(*set)),
+            Cond::In(set) => at.is_some_and(|at| self.draft.in_any(at.start, *set)),
             Cond::Channel(name) => self.options.channel.eq_ignore_ascii_case(name),
             Cond::Category(name) => category == Some(name.as_str()),
             Cond::Compare {

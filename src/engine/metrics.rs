@@ -149,7 +149,7 @@ impl Metrics {
         let mut run = 0.0;
         let mut last_hashtag_end: Option<usize> = None;
         for (r, s) in &draft.regions {
-            if draft.scopes_at(r.start).intersects(hidden) {
+            if draft.in_any(r.start, hidden) {
                 continue;
             }
             match s {
