@@ -74,6 +74,18 @@ struct Change {
 /// A checked draft and what fixing it changed, or why it could not be checked.
 type Checked = Result<(FileResult, Option<Change>), Note>;
 
+/// Whether a run has enough text that loading the numbering plans ahead pays:
+/// many files, or one of a megabyte or more.
+fn is_large(inputs: &[Input]) -> bool {
+    const MANY_FILES: usize = 64;
+    const LARGE_FILE: u64 = 1 << 20;
+    inputs.len() >= MANY_FILES
+        || inputs.iter().any(|i| match i {
+            Input::File(p, _) => std::fs::metadata(p).is_ok_and(|m| m.len() >= LARGE_FILE),
+            Input::Stdin => false,
+        })
+}
+
 /// How many rounds of fixes one draft gets (a fix may make room for another).
 const FIX_ROUNDS: usize = 10;
 
@@ -95,6 +107,11 @@ pub fn run(req: Request) -> Result<Outcome> {
     // but the other paths are still checked.
     let mut missing = false;
     let inputs = collect(&paths, &req.walk, &mut notes, &mut missing)?;
+    if is_large(&inputs) {
+        // Loaded on the core that loading rules leaves idle, not when the first
+        // number turns up mid-check.
+        tenet::validate::warm_phone_plans();
+    }
 
     // Rules first, once per configuration: a broken rule file stops the run before any output.
     let workspace = Workspace::new(req.setup.clone());
