@@ -230,7 +230,7 @@ fn part(text: &str, from: usize, out: &mut Vec<(Range<usize>, Scope)>) -> Option
         }
     };
     while at < text.len() {
-        let end = text[at..].find('\n').map_or(text.len(), |i| at + i + 1);
+        let end = line_end(text, at, text.len());
         let line = text[at..end].trim_end_matches(['\n', '\r']);
         let trimmed = line.trim();
         if line == "-- " || line == "--" && end == text.len() {
@@ -274,7 +274,13 @@ fn part(text: &str, from: usize, out: &mut Vec<(Range<usize>, Scope)>) -> Option
         }
         // A `# title` line opening the text is its heading, not body text.
         let title = at == from && trimmed.starts_with("# ");
-        if !trimmed.is_empty() && !is_attachment_line(trimmed) && !title && footer_start.is_none() {
+        // Only whether there are any, and at least MIN_BODY_WORDS, is asked.
+        if part_words < MIN_BODY_WORDS
+            && !trimmed.is_empty()
+            && !is_attachment_line(trimmed)
+            && !title
+            && footer_start.is_none()
+        {
             part_words += trimmed.split_whitespace().count();
         }
         at = end;
@@ -283,6 +289,11 @@ fn part(text: &str, from: usize, out: &mut Vec<(Range<usize>, Scope)>) -> Option
     close_footer(out, footer_start, text.len());
     out.extend(attachments(text, from, text.len()));
     None
+}
+
+/// The end of the line starting at `at`, after its `\n`, or `to`.
+fn line_end(text: &str, at: usize, to: usize) -> usize {
+    memchr::memchr(b'\n', &text.as_bytes()[at..to]).map_or(to, |i| at + i + 1)
 }
 
 /// File extensions of attachments in mail.
@@ -348,13 +359,13 @@ fn attachments(text: &str, from: usize, to: usize) -> Vec<(Range<usize>, Scope)>
     let mut out = Vec::new();
     let mut at = from;
     while at < to {
-        let end = text[at..to].find('\n').map_or(to, |i| at + i + 1);
+        let end = line_end(text, at, to);
         let line = text[at..end].trim_end_matches(['\n', '\r']);
         let trimmed = line.trim();
         if !trimmed.is_empty() && is_attachment_line(trimmed) {
             let lead = line.len() - line.trim_start().len();
             out.push((at + lead..at + lead + trimmed.len(), Scope::Attachment));
-        } else if line.contains(['<', '(', '[']) {
+        } else if line.bytes().any(|b| matches!(b, b'<' | b'(' | b'[')) {
             for (open, close) in [
                 ("<<", ">>"),
                 ("(See attached file:", ")"),

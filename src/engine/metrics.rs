@@ -125,14 +125,21 @@ impl Metrics {
             }
             m.words += 1.0;
             let word = &text[w.clone()];
-            let (l, u) = word
-                .chars()
-                .filter(|c| c.is_alphabetic())
-                .fold((0, 0), |(l, u), c| {
-                    (l + 1, u + usize::from(c.is_uppercase()))
-                });
+            // Letters, capitals among them, and whether there is a digit.
+            let (l, u, digit) = if word.is_ascii() {
+                word.bytes().fold((0, 0, false), |(l, u, d), b| {
+                    let letter = usize::from(b.is_ascii_alphabetic());
+                    (l + letter, u + usize::from(b.is_ascii_uppercase()), d || b.is_ascii_digit())
+                })
+            } else {
+                word.chars().fold((0, 0, false), |(l, u, d), c| {
+                    let letter = c.is_alphabetic();
+                    let upper = letter && c.is_uppercase();
+                    (l + usize::from(letter), u + usize::from(upper), d || c.is_ascii_digit())
+                })
+            };
             // Codes such as `S9C040YR0070` are not shouting.
-            if l >= 2 && !word.chars().any(|c| c.is_ascii_digit()) {
+            if l >= 2 && !digit {
                 cased_words += 1;
                 capital_words += usize::from(u == l);
             }
