@@ -129,13 +129,21 @@ impl Metrics {
             let (l, u, digit) = if word.is_ascii() {
                 word.bytes().fold((0, 0, false), |(l, u, d), b| {
                     let letter = usize::from(b.is_ascii_alphabetic());
-                    (l + letter, u + usize::from(b.is_ascii_uppercase()), d || b.is_ascii_digit())
+                    (
+                        l + letter,
+                        u + usize::from(b.is_ascii_uppercase()),
+                        d || b.is_ascii_digit(),
+                    )
                 })
             } else {
                 word.chars().fold((0, 0, false), |(l, u, d), c| {
                     let letter = c.is_alphabetic();
                     let upper = letter && c.is_uppercase();
-                    (l + usize::from(letter), u + usize::from(upper), d || c.is_ascii_digit())
+                    (
+                        l + usize::from(letter),
+                        u + usize::from(upper),
+                        d || c.is_ascii_digit(),
+                    )
                 })
             };
             // Codes such as `S9C040YR0070` are not shouting.

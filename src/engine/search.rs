@@ -185,11 +185,19 @@ impl Engine {
 /// The spans of adjacent lines a regex runs on (`None`: the whole text).
 type Lines = Option<Vec<Range<usize>>>;
 
-/// The literals that every match of some regexes holds, for regexes whose matches
-/// never cross a line: such a regex finds the same matches on the lines that hold
-/// one of its literals as on the whole text.
+/// Where in a long text each regex need run: for a regex whose matches never
+/// cross a line, the lines that hold one of the literals every match holds or,
+/// wanting such literals, a digit that every match holds. It finds the same
+/// matches there as on the whole text.
 #[derive(Debug, Clone)]
 pub(super) struct Windows {
+    literals: Option<LiteralWindows>,
+    /// For each regex, whether it runs on the lines that hold a digit.
+    digits: Vec<bool>,
+}
+
+#[derive(Debug, Clone)]
+struct LiteralWindows {
     /// Every literal, caseless, leftmost-first: finds the lines that hold any.
     scan: AhoCorasick,
     /// The same literals, for overlapping search within one of those lines.
@@ -200,6 +208,42 @@ pub(super) struct Windows {
 
 impl Windows {
     pub(super) fn new(regexes: &[RegexEntry], rules: &RuleSet) -> Option<Windows> {
+        let literals = LiteralWindows::new(regexes, rules);
+        let mut digits: Vec<bool> = regexes
+            .iter()
+            .map(|e| {
+                let (m, p) = e.owner;
+                matches!(&rules.matchers[m].patterns[p], Pattern::Regex(r) if r.digit_lines())
+            })
+            .collect();
+        // A literal's lines are fewer than a digit's.
+        for owners in literals.iter().flat_map(|l| &l.owners) {
+            for &r in owners {
+                digits[r] = false;
+            }
+        }
+        (literals.is_some() || digits.contains(&true)).then_some(Windows { literals, digits })
+    }
+
+    /// For each of `count` regexes, the spans of adjacent lines to run it on
+    /// (`None`: the whole text).
+    fn lines(&self, text: &str, count: usize) -> Vec<Lines> {
+        let mut out: Vec<Lines> = match &self.literals {
+            Some(l) => l.lines(text, count),
+            None => vec![None; count],
+        };
+        if self.digits.contains(&true) {
+            let spans = lines_with_a_digit(text);
+            for (r, _) in self.digits.iter().enumerate().filter(|(_, d)| **d) {
+                out[r] = Some(spans.clone());
+            }
+        }
+        out
+    }
+}
+
+impl LiteralWindows {
+    fn new(regexes: &[RegexEntry], rules: &RuleSet) -> Option<LiteralWindows> {
         let (literals, owners) = literal_owners(regexes, rules, RegexPattern::line_literals);
         if literals.is_empty() {
             return None;
@@ -212,15 +256,13 @@ impl Windows {
                 .build(&literals)
                 .ok()
         };
-        Some(Windows {
+        Some(LiteralWindows {
             scan: build(MatchKind::LeftmostFirst)?,
             which: build(MatchKind::Standard)?,
             owners,
         })
     }
 
-    /// For each of `count` regexes, the spans of adjacent lines to run it on
-    /// (`None`: the whole text).
     fn lines(&self, text: &str, count: usize) -> Vec<Lines> {
         let mut out: Vec<Lines> = vec![None; count];
         for owners in &self.owners {
@@ -231,15 +273,11 @@ impl Windows {
         let bytes = text.as_bytes();
         let mut at = 0;
         while let Some(m) = self.scan.find(Input::new(text).span(at..text.len())) {
-            let start = memchr::memrchr(b'\n', &bytes[..m.start()]).map_or(0, |i| i + 1);
-            let end = memchr::memchr(b'\n', &bytes[m.end()..]).map_or(text.len(), |i| m.end() + i);
+            let (start, end) = line_around(bytes, m.start(), m.end());
             for hit in self.which.find_overlapping_iter(&text[start..end]) {
                 for &r in &self.owners[hit.pattern().as_usize()] {
                     let Some(spans) = &mut out[r] else { continue };
-                    match spans.last_mut() {
-                        Some(last) if last.end + 1 >= start => last.end = end,
-                        _ => spans.push(start..end),
-                    }
+                    add_line(spans, start..end);
                 }
             }
             if end == text.len() {
@@ -249,6 +287,37 @@ impl Windows {
         }
         out
     }
+}
+
+/// The line (without its `\n`) that holds `start..end`.
+fn line_around(bytes: &[u8], start: usize, end: usize) -> (usize, usize) {
+    let line_start = memchr::memrchr(b'\n', &bytes[..start]).map_or(0, |i| i + 1);
+    let line_end = memchr::memchr(b'\n', &bytes[end..]).map_or(bytes.len(), |i| end + i);
+    (line_start, line_end)
+}
+
+/// Adds a line to spans of adjacent lines, joining it to the last when they touch.
+fn add_line(spans: &mut Vec<Range<usize>>, line: Range<usize>) {
+    match spans.last_mut() {
+        Some(last) if last.end + 1 >= line.start => last.end = line.end,
+        _ => spans.push(line),
+    }
+}
+
+/// The spans of adjacent lines of `text` that hold an ASCII digit.
+fn lines_with_a_digit(text: &str) -> Vec<Range<usize>> {
+    let bytes = text.as_bytes();
+    let mut spans = Vec::new();
+    let mut at = 0;
+    while let Some(i) = bytes[at..].iter().position(u8::is_ascii_digit) {
+        let (start, end) = line_around(bytes, at + i, at + i);
+        add_line(&mut spans, start..end);
+        if end == bytes.len() {
+            break;
+        }
+        at = end + 1;
+    }
+    spans
 }
 
 /// A validator's hits checked on several cores from this many on.

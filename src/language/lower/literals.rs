@@ -114,6 +114,38 @@ pub(crate) fn line_literals(hir: &Hir, needed: Option<&[Vec<u8>]>) -> Option<Vec
     (shortest >= SHORTEST_WINDOW_LITERAL && set.len() <= MOST_WINDOW_LITERALS).then_some(set)
 }
 
+/// Whether every match of the regex holds an ASCII digit and none can hold a line
+/// break or rely on the end of the text: it then finds the same matches on the
+/// lines that hold a digit as on the whole text (account, card and phone numbers
+/// without a literal to look for).
+pub(crate) fn digit_lines(hir: &Hir) -> bool {
+    !spans_lines(hir) && needs_digit(hir)
+}
+
+/// Whether every match of `hir` holds an ASCII digit.
+fn needs_digit(hir: &Hir) -> bool {
+    match hir.kind() {
+        HirKind::Empty | HirKind::Look(_) => false,
+        HirKind::Literal(l) => l.0.iter().any(u8::is_ascii_digit),
+        HirKind::Class(Class::Unicode(c)) => {
+            !c.ranges().is_empty()
+                && c.ranges()
+                    .iter()
+                    .all(|r| r.start().is_ascii_digit() && r.end().is_ascii_digit())
+        }
+        HirKind::Class(Class::Bytes(c)) => {
+            !c.ranges().is_empty()
+                && c.ranges()
+                    .iter()
+                    .all(|r| r.start().is_ascii_digit() && r.end().is_ascii_digit())
+        }
+        HirKind::Repetition(r) => r.min >= 1 && needs_digit(&r.sub),
+        HirKind::Capture(c) => needs_digit(&c.sub),
+        HirKind::Concat(hs) => hs.iter().any(needs_digit),
+        HirKind::Alternation(hs) => !hs.is_empty() && hs.iter().all(needs_digit),
+    }
+}
+
 /// Whether a match could contain a line break, or depends on where the text ends
 /// (`$` and `\z` without multi-line mode: at a line's end they would see a different
 /// answer than at the text's).
@@ -222,6 +254,31 @@ mod tests {
         strings(re, |hir| {
             line_literals(hir, needed_literals(hir).as_deref())
         })
+    }
+
+    fn digits(re: &str) -> bool {
+        digit_lines(&regex_syntax::Parser::new().parse(re).unwrap())
+    }
+
+    #[test]
+    fn regexes_that_need_a_digit_on_one_line() {
+        // Every match holds a digit and stays on its line.
+        assert!(digits(r"\b[0-9]{3}-[0-9]{2}-[0-9]{4}\b"));
+        assert!(digits(r"\b[A-Z]{2}[0-9]{2}(?: ?[A-Z0-9]{4}){2,7}"));
+        assert!(digits(
+            r"(?:\+[0-9]{1,3}[ .-]?)?\([0-9]{1,5}\)[ .-]?[0-9]{1,8}"
+        ));
+        assert!(digits(r"ext\.? ?(?:1|2[0-9])"));
+        assert!(digits(r"room 4"));
+        // `\d` is Unicode: a match may hold another script's digit only.
+        assert!(!digits(r"\d{9}"));
+        // A digit that may be left out, or one branch without one.
+        assert!(!digits(r"[A-Z]{2}[0-9]*"));
+        assert!(!digits(r"x[0-9]{4}|ext"));
+        // `\s` holds a line break; `$` without (?m) sees the end of the text.
+        assert!(!digits(r"fax\s+[0-9]{7}"));
+        assert!(!digits(r"[0-9]{4}$"));
+        assert!(digits(r"(?m)[0-9]{4}$"));
     }
 
     #[test]
