@@ -7,6 +7,7 @@ use aho_corasick::{AhoCorasick, AhoCorasickBuilder, Input, MatchKind};
 use rayon::prelude::*;
 
 use super::{both, literal_owners, Engine, Hit, RegexEntry, Use, PARALLEL_BYTES};
+use crate::language::lower::literals::digit_lines_of;
 use crate::language::rules::*;
 use crate::text::fold::{is_whole_word, Folded};
 
@@ -213,7 +214,7 @@ impl Windows {
             .iter()
             .map(|e| {
                 let (m, p) = e.owner;
-                matches!(&rules.matchers[m].patterns[p], Pattern::Regex(r) if r.digit_lines())
+                matches!(&rules.matchers[m].patterns[p], Pattern::Regex(r) if digit_lines_of(&r.source))
             })
             .collect();
         // A literal's lines are fewer than a digit's.

@@ -206,14 +206,6 @@ impl RegexPattern {
         crate::language::lower::literals::line_literals(&hir, self.literals.as_deref())
     }
 
-    /// Whether every match holds an ASCII digit and stays on one line: in a long
-    /// text the regex need only run on the lines that hold a digit.
-    pub fn digit_lines(&self) -> bool {
-        regex_syntax::Parser::new()
-            .parse(&self.source)
-            .is_ok_and(|hir| crate::language::lower::literals::digit_lines(&hir))
-    }
-
     /// The compiled regex (`None` only if it exceeds the size limits).
     pub fn regex(&self) -> Option<&regex_automata::meta::Regex> {
         self.compiled

@@ -122,6 +122,13 @@ pub(crate) fn digit_lines(hir: &Hir) -> bool {
     !spans_lines(hir) && needs_digit(hir)
 }
 
+/// [`digit_lines`] of a regex's source.
+pub(crate) fn digit_lines_of(source: &str) -> bool {
+    regex_syntax::Parser::new()
+        .parse(source)
+        .is_ok_and(|hir| digit_lines(&hir))
+}
+
 /// Whether every match of `hir` holds an ASCII digit.
 fn needs_digit(hir: &Hir) -> bool {
     match hir.kind() {

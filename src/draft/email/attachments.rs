@@ -1,0 +1,99 @@
+//! Attachments in mail: lines that name a file (`- report.doc`, `name.xls` alone,
+//! `Attachment: …`), placeholders where a picture was, and inline `<<name.ext>>`
+//! and `(See attached file: …)` pieces.
+
+use std::ops::Range;
+
+use super::{line_end, Scope};
+
+/// File extensions of attachments in mail.
+const ATTACHMENT_EXTENSIONS: &[&str] = &[
+    "doc", "docx", "xls", "xlsx", "xlsm", "ppt", "pptx", "pdf", "rtf", "txt", "htm", "html", "zip",
+    "jpg", "jpeg", "gif", "png", "tif", "tiff", "bmp", "wpd", "csv", "msg", "eml", "vcf", "wav",
+    "mp3", "mpg", "avi", "mov", "exe",
+];
+
+/// Whether a (trimmed) line is an attachment line: `- name.ext`, `name.ext` alone,
+/// `Attachment: name.ext`, or a placeholder such as `<Embedded Picture (Metafile)>`.
+pub(super) fn is_attachment_line(trimmed: &str) -> bool {
+    // Every form is a placeholder in brackets or ends in a file name whose
+    // extension is a known one; most lines are neither, and are let go without a
+    // copy.
+    if !trimmed.starts_with(['<', '[']) && !ends_in_attachment_extension(trimmed) {
+        return false;
+    }
+    let lower = trimmed.to_ascii_lowercase();
+    let names_a_file = |s: &str| {
+        let s = s.trim();
+        s.rsplit_once('.').is_some_and(|(name, ext)| {
+            !name.trim().is_empty()
+                && ATTACHMENT_EXTENSIONS.contains(&ext.trim_end_matches(['>', ')']))
+        }) && s.split_whitespace().count() <= 12
+    };
+    if let Some(rest) = lower.strip_prefix("- ") {
+        return names_a_file(rest);
+    }
+    if let Some(rest) = lower
+        .strip_prefix("attachment:")
+        .or_else(|| lower.strip_prefix("attachments:"))
+    {
+        return names_a_file(rest);
+    }
+    is_placeholder(&lower) || (names_a_file(&lower) && !lower.contains(' '))
+}
+
+/// Whether the text after the last `.` (less a closing `>` or `)`) is one of
+/// [`ATTACHMENT_EXTENSIONS`] in any case: what every file-naming form of
+/// [`is_attachment_line`] ends with.
+fn ends_in_attachment_extension(trimmed: &str) -> bool {
+    trimmed.rsplit_once('.').is_some_and(|(_, ext)| {
+        let ext = ext.trim_end_matches(['>', ')']);
+        ATTACHMENT_EXTENSIONS
+            .iter()
+            .any(|e| e.eq_ignore_ascii_case(ext))
+    })
+}
+
+/// Placeholders mail programs leave where a picture or object was; a line may
+/// hold several (`[IMAGE]\t[IMAGE]`).
+fn is_placeholder(lower: &str) -> bool {
+    (lower.starts_with("<embedded ") && lower.ends_with('>'))
+        || lower.starts_with("<<ole object")
+        || lower.starts_with("[cid:")
+        || lower.contains("[image]") && lower.replace("[image]", "").trim().is_empty()
+}
+
+/// Attachment regions between `from` and `to`: whole attachment lines, and inline
+/// `<<name.ext>>` and `(See attached file: …)` pieces.
+pub(super) fn attachments(text: &str, from: usize, to: usize) -> Vec<(Range<usize>, Scope)> {
+    let mut out = Vec::new();
+    let mut at = from;
+    while at < to {
+        let end = line_end(text, at, to);
+        let line = text[at..end].trim_end_matches(['\n', '\r']);
+        let trimmed = line.trim();
+        if !trimmed.is_empty() && is_attachment_line(trimmed) {
+            let lead = line.len() - line.trim_start().len();
+            out.push((at + lead..at + lead + trimmed.len(), Scope::Attachment));
+        } else if line.bytes().any(|b| matches!(b, b'<' | b'(' | b'[')) {
+            for (open, close) in [
+                ("<<", ">>"),
+                ("(See attached file:", ")"),
+                ("[IMAGE", "]"),
+                ("<Embedded ", ">"),
+            ] {
+                let mut from = 0;
+                while let Some(i) = line[from..].find(open) {
+                    let s = from + i;
+                    let Some(j) = line[s..].find(close) else {
+                        break;
+                    };
+                    out.push((at + s..at + s + j + close.len(), Scope::Attachment));
+                    from = s + j + close.len();
+                }
+            }
+        }
+        at = end;
+    }
+    out
+}
