@@ -329,5 +329,13 @@ mod tests {
         assert_eq!(scope_texts(&d, Scope::Hashtag), ["#blessed"]);
         assert_eq!(scope_texts(&d, Scope::Mention), ["@acme"]);
         assert_eq!(scope_texts(&d, Scope::Url), ["https://x.io/p?q=1"]);
+        // Every way a URL starts, in any case; `www` without its dot and a `://`
+        // without a scheme start none.
+        let text = "HTTP://a.io/x, Https://b.io www.c.io/y WWW.D.io; www-e ftp://f.io ://g";
+        let d = Draft::new(text.to_string(), Format::Text);
+        assert_eq!(
+            scope_texts(&d, Scope::Url),
+            ["HTTP://a.io/x", "Https://b.io", "www.c.io/y", "WWW.D.io"]
+        );
     }
 }

@@ -1,9 +1,6 @@
 //! What every format shares: words, hashtags, @mentions, URLs and emoji.
 
 use std::ops::Range;
-use std::sync::OnceLock;
-
-use aho_corasick::AhoCorasick;
 
 use super::Scope;
 use crate::text::fold::is_word_char;
@@ -27,12 +24,16 @@ pub(super) fn words(text: &str) -> Vec<Range<usize>> {
     let mut alnum = false;
     let mut i = 0;
     while i < bytes.len() {
-        // ASCII word characters, most of any text, by table.
-        let class = ASCII_CLASS[bytes[i] as usize];
-        if class != NOT_WORD {
+        // A run of ASCII word characters, most of any text, by table.
+        if ASCII_CLASS[bytes[i] as usize] != NOT_WORD {
             start.get_or_insert(i);
-            alnum |= class == ALNUM;
-            i += 1;
+            while let Some(&b) = bytes.get(i) {
+                match ASCII_CLASS[b as usize] {
+                    NOT_WORD => break,
+                    class => alnum |= class == ALNUM,
+                }
+                i += 1;
+            }
             continue;
         }
         let (c, len) = char_at(i);
@@ -79,19 +80,6 @@ static ASCII_CLASS: [u8; 256] = {
     table
 };
 
-/// Where a hashtag, mention or URL may start: `#`, `@`, `://` (after `http` or
-/// `https`) and `www.`, found by one SIMD-accelerated search instead of a loop over
-/// every byte.
-fn starts_automaton() -> &'static AhoCorasick {
-    static AUTOMATON: OnceLock<AhoCorasick> = OnceLock::new();
-    AUTOMATON.get_or_init(|| {
-        AhoCorasick::builder()
-            .ascii_case_insensitive(true)
-            .build(["#", "@", "://", "www."])
-            .expect("four short patterns build")
-    })
-}
-
 /// Hashtags, @mentions and bare URLs, wherever they stand.
 pub(super) fn inline_regions(text: &str, out: &mut Vec<(Range<usize>, Scope)>) {
     let bytes = text.as_bytes();
@@ -101,14 +89,21 @@ pub(super) fn inline_regions(text: &str, out: &mut Vec<(Range<usize>, Scope)>) {
             .get(at..at + word.len())
             .is_some_and(|h| h.eq_ignore_ascii_case(word.as_bytes()))
     };
+    // Where one may start: `#`, `@`, `http://` or `https://` (found at `://`) and
+    // `www.` (found at the dot), by byte searches (no two of these can overlap).
     let mut candidates: Vec<usize> = Vec::new();
-    for m in starts_automaton().find_iter(text) {
-        let at = m.start();
+    for at in memchr::memchr3_iter(b'#', b'@', b':', bytes) {
         match bytes[at] {
+            b':' if !bytes[at..].starts_with(b"://") => {}
             b':' if at >= 5 && is(at - 5, "https") => candidates.push(at - 5),
             b':' if at >= 4 && is(at - 4, "http") => candidates.push(at - 4),
             b':' => {}
             _ => candidates.push(at),
+        }
+    }
+    for dot in memchr::memchr_iter(b'.', bytes) {
+        if dot >= 3 && is(dot - 3, "www") {
+            candidates.push(dot - 3);
         }
     }
     candidates.sort_unstable();
