@@ -86,7 +86,7 @@ fn header_regions(text: &str, end: usize) -> Vec<(Range<usize>, Scope)> {
     let mut at = 0;
     let mut header_from = 0;
     while at < end {
-        let line_end = text[at..end].find('\n').map_or(end, |i| at + i + 1);
+        let line_end = line_end(text, at, end);
         let line = &text[at..line_end];
         let is_subject = line
             .get(..8)
@@ -380,7 +380,7 @@ fn signature_start(text: &str, from: usize, to: usize) -> Option<usize> {
     let mut lines: Vec<(usize, &str)> = Vec::new();
     let mut at = from;
     while at < to {
-        let end = text[at..to].find('\n').map_or(to, |i| at + i + 1);
+        let end = line_end(text, at, to);
         lines.push((at, text[at..end].trim()));
         at = end;
     }
