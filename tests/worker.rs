@@ -1,8 +1,8 @@
 //! `tenet worker` against a real NATS server with JetStream (Debian's
 //! `nats-server`, installed by `tests/tools/install-nats-server.sh`): 10,000 real
 //! social posts, two workers, one killed with SIGKILL mid-stream, and every draft
-//! answered exactly once. `.ci/run` runs it: `cargo test --release --test worker
-//! -- --ignored --nocapture` (it prints the throughput).
+//! answered exactly once. `.ci/run` runs it: `cargo test --test worker -- --ignored
+//! --nocapture` (it prints the throughput).
 
 use std::collections::BTreeSet;
 use std::time::{Duration, Instant};
