@@ -92,67 +92,40 @@ impl Metrics {
     }
 
     fn classes_pass(&mut self, draft: &Draft, hidden: ScopeSet, classes: &WordClasses) {
-        let mut skipped = Sweep::new(merged(draft, hidden.union(NOT_WORDS)));
         self.classes = [0.0; 5];
-        for w in &draft.words {
-            if skipped.holds(w.start) {
-                continue;
-            }
-            let class = classes.class_of(&draft.text[w.clone()]);
-            if let Some(i) = WordClass::ALL.iter().position(|(c, _)| *c == class) {
-                self.classes[i] += 1.0;
+        for range in complement(&merged(draft, hidden.union(NOT_WORDS)), draft.text.len()) {
+            for w in &draft.words[words_within(draft, &range)] {
+                let class = classes.class_of(&draft.text[w.clone()]);
+                if let Some(i) = WordClass::ALL.iter().position(|(c, _)| *c == class) {
+                    self.classes[i] += 1.0;
+                }
             }
         }
     }
 
     fn words_pass(&mut self, draft: &Draft, hidden: ScopeSet) {
-        let text = &draft.text;
-        let m = self;
-        let (mut cased_words, mut capital_words) = (0usize, 0usize);
-        // Words come in order, so one sweep over each set of ranges answers "is it inside".
-        let mut quote = Sweep::new(merged(draft, ScopeSet::of(&[Scope::Quote])));
-        let mut not_quote = Sweep::new(merged(
-            draft,
-            ScopeSet::of(&[Scope::Header, Scope::Comment]),
-        ));
-        let mut skipped = Sweep::new(merged(draft, hidden.union(NOT_WORDS)));
-        for w in &draft.words {
-            if quote.holds(w.start) && !not_quote.holds(w.start) {
-                m.quoted += 1.0;
-            }
-            if skipped.holds(w.start) {
-                continue;
-            }
-            m.words += 1.0;
-            let word = &text[w.clone()];
-            // Letters, capitals among them, and whether there is a digit.
-            let (l, u, digit) = if word.is_ascii() {
-                word.bytes().fold((0, 0, false), |(l, u, d), b| {
-                    let letter = usize::from(b.is_ascii_alphabetic());
-                    (
-                        l + letter,
-                        u + usize::from(b.is_ascii_uppercase()),
-                        d || b.is_ascii_digit(),
-                    )
-                })
-            } else {
-                word.chars().fold((0, 0, false), |(l, u, d), c| {
-                    let letter = c.is_alphabetic();
-                    let upper = letter && c.is_uppercase();
-                    (
-                        l + usize::from(letter),
-                        u + usize::from(upper),
-                        d || c.is_ascii_digit(),
-                    )
-                })
-            };
-            // Codes such as `S9C040YR0070` are not shouting.
-            if l >= 2 && !digit {
-                cased_words += 1;
-                capital_words += usize::from(u == l);
+        // Words are sorted by start: the words a set of ranges holds are found by
+        // binary search, so only the visible words are looked at.
+        let quoted = difference(
+            &merged(draft, ScopeSet::of(&[Scope::Quote])),
+            &merged(draft, ScopeSet::of(&[Scope::Header, Scope::Comment])),
+        );
+        self.quoted = quoted
+            .iter()
+            .map(|r| words_within(draft, r).len())
+            .sum::<usize>() as f64;
+        let (mut words, mut cased_words, mut capital_words) = (0usize, 0usize, 0usize);
+        for range in complement(&merged(draft, hidden.union(NOT_WORDS)), draft.text.len()) {
+            let within = words_within(draft, &range);
+            words += within.len();
+            for w in &draft.words[within] {
+                let (cased, capital) = casing(&draft.text[w.clone()]);
+                cased_words += usize::from(cased);
+                capital_words += usize::from(capital);
             }
         }
-        m.caps = if cased_words == 0 {
+        self.words = words as f64;
+        self.caps = if cased_words == 0 {
             0.0
         } else {
             capital_words as f64 / cased_words as f64
@@ -274,41 +247,93 @@ fn merged(draft: &Draft, scopes: ScopeSet) -> Vec<Range<usize>> {
     out
 }
 
-/// Answers "is this offset inside one of the ranges" for offsets that never decrease.
-struct Sweep {
-    ranges: Vec<Range<usize>>,
-    next: usize,
+/// Whether a word counts for `caps` (two letters or more and no digit: codes such
+/// as `S9C040YR0070` are not shouting), and whether all its letters are capitals.
+fn casing(word: &str) -> (bool, bool) {
+    // ASCII bytes classed by table in one branch-free loop; other text by char.
+    const LETTER: u8 = 1;
+    const LOWER: u8 = 2;
+    const DIGIT: u8 = 4;
+    const NOT_ASCII: u8 = 8;
+    const CLASS: [u8; 256] = {
+        let mut t = [NOT_ASCII; 256];
+        let mut b = 0;
+        while b < 128 {
+            let c = b as u8;
+            t[b] = if c.is_ascii_lowercase() {
+                LETTER | LOWER
+            } else if c.is_ascii_uppercase() {
+                LETTER
+            } else if c.is_ascii_digit() {
+                DIGIT
+            } else {
+                0
+            };
+            b += 1;
+        }
+        t
+    };
+    let (mut seen, mut letters) = (0u8, 0usize);
+    for &b in word.as_bytes() {
+        let class = CLASS[usize::from(b)];
+        seen |= class;
+        letters += usize::from(class & LETTER);
+    }
+    if seen & NOT_ASCII == 0 {
+        let cased = letters >= 2 && seen & DIGIT == 0;
+        return (cased, cased && seen & LOWER == 0);
+    }
+    let (letters, upper, digit) = word.chars().fold((0, 0, false), |(l, u, d), c| {
+        let letter = c.is_alphabetic();
+        (
+            l + usize::from(letter),
+            u + usize::from(letter && c.is_uppercase()),
+            d || c.is_ascii_digit(),
+        )
+    });
+    let cased = letters >= 2 && !digit;
+    (cased, cased && upper == letters)
 }
 
-impl Sweep {
-    fn new(ranges: Vec<Range<usize>>) -> Sweep {
-        Sweep { ranges, next: 0 }
-    }
+/// The indexes into `draft.words` of the words that start inside `range`.
+fn words_within(draft: &Draft, range: &Range<usize>) -> Range<usize> {
+    let first = draft.words.partition_point(|w| w.start < range.start);
+    let end = draft.words.partition_point(|w| w.start < range.end);
+    first..end.max(first)
+}
 
-    fn holds(&mut self, offset: usize) -> bool {
-        while self.ranges.get(self.next).is_some_and(|r| r.end <= offset) {
-            self.next += 1;
+/// The parts of sorted, disjoint `ranges` outside sorted, disjoint `cut`.
+fn difference(ranges: &[Range<usize>], cut: &[Range<usize>]) -> Vec<Range<usize>> {
+    let mut out = Vec::new();
+    let mut c = 0;
+    for r in ranges {
+        let mut at = r.start;
+        while c < cut.len() && cut[c].end <= at {
+            c += 1;
         }
-        self.ranges
-            .get(self.next)
-            .is_some_and(|r| r.start <= offset)
+        let mut k = c;
+        while k < cut.len() && cut[k].start < r.end {
+            if cut[k].start > at {
+                out.push(at..cut[k].start);
+            }
+            at = at.max(cut[k].end);
+            k += 1;
+        }
+        if at < r.end {
+            out.push(at..r.end);
+        }
     }
+    out
+}
+
+/// The parts of `0..len` outside sorted, disjoint `ranges`.
+fn complement(ranges: &[Range<usize>], len: usize) -> Vec<Range<usize>> {
+    difference(std::slice::from_ref(&(0..len)), ranges)
 }
 
 /// The byte ranges of `draft` outside every hidden region, in order.
 pub fn visible_ranges(draft: &Draft, hidden: ScopeSet) -> Vec<Range<usize>> {
-    let mut out = Vec::new();
-    let mut at = 0;
-    for r in merged(draft, hidden) {
-        if r.start > at {
-            out.push(at..r.start);
-        }
-        at = at.max(r.end);
-    }
-    if at < draft.text.len() {
-        out.push(at..draft.text.len());
-    }
-    out
+    complement(&merged(draft, hidden), draft.text.len())
 }
 
 #[cfg(test)]
@@ -341,6 +366,119 @@ mod tests {
         assert_eq!(m.mentions, 1.0);
         assert_eq!(m.emoji, 3.0);
         assert!((m.caps - 2.0 / 7.0).abs() < 1e-9, "{}", m.caps);
+    }
+
+    /// `words`, `quoted`, `caps` and the word classes as their definitions say,
+    /// word by word: what the passes, which look up ranges of words, must equal.
+    fn word_by_word(draft: &Draft, hidden: ScopeSet, classes: &WordClasses) -> Metrics {
+        let hidden = hidden.without(COUNTED);
+        let mut m = Metrics::default();
+        let (mut cased, mut capital) = (0, 0);
+        for w in &draft.words {
+            let in_quote = draft.in_any(w.start, ScopeSet::of(&[Scope::Quote]))
+                && !draft.in_any(w.start, ScopeSet::of(&[Scope::Header, Scope::Comment]));
+            m.quoted += f64::from(u8::from(in_quote));
+            if draft.in_any(w.start, hidden.union(NOT_WORDS)) {
+                continue;
+            }
+            m.words += 1.0;
+            let (c, u) = casing(&draft.text[w.clone()]);
+            cased += usize::from(c);
+            capital += usize::from(u);
+            let class = classes.class_of(&draft.text[w.clone()]);
+            if let Some(i) = WordClass::ALL.iter().position(|(c, _)| *c == class) {
+                m.classes[i] += 1.0;
+            }
+        }
+        m.caps = if cased == 0 {
+            0.0
+        } else {
+            capital as f64 / cased as f64
+        };
+        m
+    }
+
+    #[test]
+    fn casing_counts_letters_capitals_and_digits_as_defined() {
+        let by_char = |w: &str| {
+            let letters = w.chars().filter(|c| c.is_alphabetic()).count();
+            let upper = w
+                .chars()
+                .filter(|c| c.is_alphabetic() && c.is_uppercase())
+                .count();
+            let cased = letters >= 2 && !w.chars().any(|c| c.is_ascii_digit());
+            (cased, cased && upper == letters)
+        };
+        for w in [
+            "",
+            "A",
+            "I",
+            "OK",
+            "Ok",
+            "ok",
+            "NEWS!!!",
+            "S9C040YR0070",
+            "AB1",
+            "x-Y",
+            "X-Y",
+            "don't",
+            "DON'T",
+            "\u{c9}COLE",
+            "\u{e9}cole",
+            "\u{c9}T\u{c9}",
+            "\u{5927}\u{962a}",
+            "CAF\u{c9}9",
+            "\u{1F600}AB",
+            "_A_B_",
+        ] {
+            assert_eq!(casing(w), by_char(w), "{w:?}");
+        }
+    }
+
+    #[test]
+    fn word_passes_agree_with_counting_word_by_word() {
+        let parts = [
+            "> quoted LINE here\n",
+            "Plain words, SOME CAPS and CODE9X.\n",
+            "See https://example.com/a?b=c #Launch @team ",
+            "```\ncode WORDS\n```\n",
+            "<!-- a COMMENT -->\n",
+            "thanks! ok +1 \u{e9}T\u{c9} \u{c9}COLE ",
+            "\n-- \nJane Doe\nACME Corp\n",
+            "# A HEADING\n",
+            "\n\n",
+        ];
+        let classes = WordClasses::default();
+        let hiddens = [
+            ScopeSet::of(&[]),
+            ScopeSet::of(&[Scope::Quote, Scope::Code]),
+            ScopeSet::of(&[Scope::Signature, Scope::Comment, Scope::Header]),
+        ];
+        // A fixed sequence of pseudo-random drafts built from the parts.
+        let mut seed: u64 = 0x2545_f491_4f6c_dd1d;
+        for _ in 0..300 {
+            let mut text = String::new();
+            for _ in 0..12 {
+                seed ^= seed << 13;
+                seed ^= seed >> 7;
+                seed ^= seed << 17;
+                text.push_str(parts[(seed % parts.len() as u64) as usize]);
+            }
+            for format in [Format::Markdown, Format::Text, Format::Email] {
+                let draft = Draft::new(text.clone(), format);
+                for hidden in hiddens {
+                    let mut m = Metrics::default();
+                    m.measure_group(&draft, hidden, Group::Words, &classes);
+                    m.measure_group(&draft, hidden, Group::Classes, &classes);
+                    let want = word_by_word(&draft, hidden, &classes);
+                    assert_eq!(
+                        (m.words, m.quoted, m.caps, m.classes),
+                        (want.words, want.quoted, want.caps, want.classes),
+                        "{format:?} {hidden:?}\n{text}"
+                    );
+                }
+            }
+        }
     }
 
     #[test]
