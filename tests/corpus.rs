@@ -116,6 +116,8 @@ fn engine_agrees_with_reference_on_one_large_draft() {
         "the wiki at build.INTERNAL and docs.corp",
         "Token: abcdefgh12345678 (The Project Falcon)",
         "password",
+        // `(?i)` spells s and k outside ASCII too: the long s and the Kelvin sign.
+        "pa\u{17F}sword = opensesame1 and api_\u{212A}ey: 0123456789abcdef",
         "pay to GB29 NWBK 6016 1331 9268 19, or call (713) 853-7409",
     ];
     let mut text = String::new();
@@ -149,6 +151,13 @@ fn engine_agrees_with_reference_on_one_large_draft() {
         assert!(
             n >= 10,
             "{rule}: {n} findings; the planted lines were not found"
+        );
+    }
+    for spelled in ["pa\u{17F}sword", "api_\u{212A}ey"] {
+        assert!(
+            fast.iter()
+                .any(|f| draft.text[f.span.clone()].starts_with(spelled)),
+            "{spelled} was not found"
         );
     }
     assert_eq!(fast, slow);

@@ -109,9 +109,29 @@ pub(crate) fn line_literals(hir: &Hir, needed: Option<&[Vec<u8>]>) -> Option<Vec
     if spans_lines(hir) {
         return None;
     }
-    let set = needed?.to_vec();
-    let shortest = set.iter().map(Vec::len).min()?;
+    let set = folded(needed?.iter().map(|l| rare_letter(l).unwrap_or(l).to_vec()));
+    let shortest = set
+        .iter()
+        .filter(|l| rare_letter(l).is_none())
+        .map(Vec::len)
+        .min()
+        .unwrap_or(SHORTEST_WINDOW_LITERAL);
     (shortest >= SHORTEST_WINDOW_LITERAL && set.len() <= MOST_WINDOW_LITERALS).then_some(set)
+}
+
+/// The two letters outside ASCII that `(?i)` lets stand for ASCII ones: the long
+/// s (`ſ`, for `s`) and the Kelvin sign (`K`, for `k`).
+const RARE_LETTERS: [&str; 2] = ["\u{17F}", "\u{212A}"];
+
+/// The rare letter a literal holds, if any. A line that holds the literal holds
+/// the letter, and prose almost never does, so a window literal that spells `s`
+/// or `k` this way is searched for by that letter alone: caseless `password`
+/// has 7 such spellings, which would overflow [`MOST_WINDOW_LITERALS`].
+fn rare_letter(literal: &[u8]) -> Option<&'static [u8]> {
+    RARE_LETTERS
+        .iter()
+        .map(|l| l.as_bytes())
+        .find(|l| memchr::memmem::find(literal, l).is_some())
 }
 
 /// Whether every match of the regex holds an ASCII digit and none can hold a line
@@ -289,6 +309,25 @@ mod tests {
     }
 
     #[test]
+    fn caseless_s_and_k_are_looked_for_by_their_rare_spellings() {
+        // `(?i)s` also matches `ſ` and `(?i)k` the Kelvin sign: a line spelling
+        // one of the words with them holds that letter, which is looked for alone.
+        let set =
+            lines(r"(?i)\b[a-z_]*(?:password|passwd|secret|token|api[_-]?key)[ \t]*=").unwrap();
+        assert!(set.len() <= MOST_WINDOW_LITERALS, "{set:?}");
+        for needed in [
+            "password", "passwd", "secret", "token", "apikey", "\u{17F}", "\u{212A}",
+        ] {
+            assert!(set.iter().any(|l| l == needed), "{needed} not in {set:?}");
+        }
+        assert!(
+            set.iter()
+                .all(|l| l.is_ascii() || RARE_LETTERS.contains(&l.as_str())),
+            "{set:?}"
+        );
+    }
+
+    #[test]
     fn inner_literals_that_every_match_holds() {
         let set = lines(r"\b[a-z0-9-]+(?:\.[a-z0-9-]+)*\.(?:internal|corp)\b").unwrap();
         assert!(
@@ -305,11 +344,12 @@ mod tests {
         let set = lines(r"(?i)\b[a-z][a-z0-9+.-]*://[^\s/:@]+:[^\s/@]+@").unwrap();
         assert_eq!(set, ["://"]);
         // Caseless: the literals are folded, and the long s that a caseless `s`
-        // also matches keeps its own spelling.
+        // also matches is looked for by itself.
         let set = lines(r"(?i)secret[ \t]*=").unwrap();
+        assert!(set.iter().any(|l| l == "\u{17F}"), "{set:?}");
         assert!(
             set.iter()
-                .all(|l| l.starts_with("secret") || l.starts_with("ſecret")),
+                .all(|l| l.starts_with("secret") || l == "\u{17F}"),
             "{set:?}"
         );
         assert!(set.iter().any(|l| l.starts_with('ſ')), "{set:?}");
