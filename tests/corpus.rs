@@ -90,6 +90,11 @@ guideline g {
     message "m"
     bad "[The Project Falcon team]"
   }
+  rule extension info {
+    find /(?i)\b(?:x|ext\.?)\s?[0-9](?:-?[0-9]){3,5}\b/
+    message "m"
+    bad "call [x39757]"
+  }
   rule number info {
     find /\b[A-Z]{2}[0-9]{2}(?: ?[A-Z0-9]{4}){2,7}\b/, /\(?[0-9]{3}\)?[ .-]?[0-9]{3}[ .-][0-9]{4}\b/
     message "m"
@@ -118,6 +123,8 @@ fn engine_agrees_with_reference_on_one_large_draft() {
         "password",
         // `(?i)` spells s and k outside ASCII too: the long s and the Kelvin sign.
         "pa\u{17F}sword = opensesame1 and api_\u{212A}ey: 0123456789abcdef",
+        // A match may hold one line break: the line before the digits counts.
+        "reach me at ext.\n5-4577 or at x\n39757",
         "pay to GB29 NWBK 6016 1331 9268 19, or call (713) 853-7409",
     ];
     let mut text = String::new();
@@ -146,7 +153,13 @@ fn engine_agrees_with_reference_on_one_large_draft() {
     let options = Options::default();
     let fast = engine.check(&draft, &options).findings;
     let slow = tenet::engine::reference::check(&compiled.rules, &draft, &options);
-    for rule in ["g.credential", "g.host", "g.project", "g.number"] {
+    for rule in [
+        "g.credential",
+        "g.host",
+        "g.project",
+        "g.number",
+        "g.extension",
+    ] {
         let n = fast.iter().filter(|f| f.rule == rule).count();
         assert!(
             n >= 10,

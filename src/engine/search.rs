@@ -7,7 +7,7 @@ use aho_corasick::{AhoCorasick, AhoCorasickBuilder, Input, MatchKind};
 use rayon::prelude::*;
 
 use super::{both, literal_owners, Engine, Hit, RegexEntry, Use, PARALLEL_BYTES};
-use crate::language::lower::literals::digit_lines_of;
+use crate::language::lower::literals::{digit_lines_of, line_breaks_of};
 use crate::language::rules::*;
 use crate::text::fold::{is_whole_word, Folded};
 
@@ -186,15 +186,18 @@ impl Engine {
 /// The spans of adjacent lines a regex runs on (`None`: the whole text).
 type Lines = Option<Vec<Range<usize>>>;
 
-/// Where in a long text each regex need run: for a regex whose matches never
-/// cross a line, the lines that hold one of the literals every match holds or,
-/// wanting such literals, a digit that every match holds. It finds the same
-/// matches there as on the whole text.
+/// Where in a long text each regex need run: for a regex whose matches hold at
+/// most a known number of line breaks, the lines that hold one of the literals
+/// every match holds or, wanting such literals, a digit that every match holds,
+/// and that many lines on either side. It finds the same matches there as on
+/// the whole text.
 #[derive(Debug, Clone)]
 pub(super) struct Windows {
     literals: Option<LiteralWindows>,
     /// For each regex, whether it runs on the lines that hold a digit.
     digits: Vec<bool>,
+    /// For each regex, the most line breaks a match holds.
+    breaks: Vec<usize>,
 }
 
 #[derive(Debug, Clone)]
@@ -223,7 +226,21 @@ impl Windows {
                 digits[r] = false;
             }
         }
-        (literals.is_some() || digits.contains(&true)).then_some(Windows { literals, digits })
+        let breaks = regexes
+            .iter()
+            .map(|e| {
+                let (m, p) = e.owner;
+                match &rules.matchers[m].patterns[p] {
+                    Pattern::Regex(r) => line_breaks_of(&r.source).unwrap_or(0),
+                    _ => 0,
+                }
+            })
+            .collect();
+        (literals.is_some() || digits.contains(&true)).then_some(Windows {
+            literals,
+            digits,
+            breaks,
+        })
     }
 
     /// For each of `count` regexes, the spans of adjacent lines to run it on
@@ -237,6 +254,11 @@ impl Windows {
             let spans = lines_with_a_digit(text);
             for (r, _) in self.digits.iter().enumerate().filter(|(_, d)| **d) {
                 out[r] = Some(spans.clone());
+            }
+        }
+        for (spans, &breaks) in out.iter_mut().zip(&self.breaks) {
+            if let (Some(spans), 1..) = (spans, breaks) {
+                *spans = widened(text.as_bytes(), spans, breaks);
             }
         }
         out
@@ -303,6 +325,25 @@ fn add_line(spans: &mut Vec<Range<usize>>, line: Range<usize>) {
         Some(last) if last.end + 1 >= line.start => last.end = line.end,
         _ => spans.push(line),
     }
+}
+
+/// Spans of whole lines, each with `lines` more lines before and after it, joined
+/// where they touch.
+fn widened(bytes: &[u8], spans: &[Range<usize>], lines: usize) -> Vec<Range<usize>> {
+    let mut out: Vec<Range<usize>> = Vec::with_capacity(spans.len());
+    for span in spans {
+        let (mut start, mut end) = (span.start, span.end);
+        for _ in 0..lines {
+            if start > 0 {
+                start = memchr::memrchr(b'\n', &bytes[..start - 1]).map_or(0, |i| i + 1);
+            }
+            if end < bytes.len() {
+                end = memchr::memchr(b'\n', &bytes[end + 1..]).map_or(bytes.len(), |i| end + 1 + i);
+            }
+        }
+        add_line(&mut out, start..end);
+    }
+    out
 }
 
 /// The spans of adjacent lines of `text` that hold an ASCII digit.

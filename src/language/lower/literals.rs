@@ -1,6 +1,7 @@
 //! What the engine can search for before running a regex: the literals one of which
-//! every match contains (a draft without any has no match), and whether no match
-//! can cross a line (so the regex need only run on the lines that hold one).
+//! every match contains (a draft without any has no match), and how many line
+//! breaks a match can hold (so the regex need only run on the lines that hold one
+//! of those literals, and that many lines around them).
 
 use regex_syntax::hir::literal::{Extractor, Seq};
 use regex_syntax::hir::{Class, Hir, HirKind, Look};
@@ -100,15 +101,14 @@ const SHORTEST_WINDOW_LITERAL: usize = 3;
 const MOST_WINDOW_LITERALS: usize = 32;
 
 /// Literals one of which every match of the regex contains, in ASCII lower case
-/// (the engine looks for them caselessly), when no match can hold a line break or
-/// rely on the end of the text: the regex then finds the same matches on each line
-/// that holds one of them as on the whole text. `None` when there is no small set
-/// of literals of [`SHORTEST_WINDOW_LITERAL`] bytes or more.
+/// (the engine looks for them caselessly), when a match can hold at most a known
+/// number of line breaks ([`line_breaks`]) and does not rely on the end of the
+/// text: the regex then finds the same matches on the lines that hold one of
+/// them, and that many lines around, as on the whole text. `None` when there is
+/// no small set of literals of [`SHORTEST_WINDOW_LITERAL`] bytes or more.
 /// `needed` is the regex's [`needed_literals`], worked out when the rules loaded.
 pub(crate) fn line_literals(hir: &Hir, needed: Option<&[Vec<u8>]>) -> Option<Vec<Vec<u8>>> {
-    if spans_lines(hir) {
-        return None;
-    }
+    line_breaks(hir)?;
     let set = folded(needed?.iter().map(|l| rare_letter(l).unwrap_or(l).to_vec()));
     let shortest = set
         .iter()
@@ -134,12 +134,13 @@ fn rare_letter(literal: &[u8]) -> Option<&'static [u8]> {
         .find(|l| memchr::memmem::find(literal, l).is_some())
 }
 
-/// Whether every match of the regex holds an ASCII digit and none can hold a line
-/// break or rely on the end of the text: it then finds the same matches on the
-/// lines that hold a digit as on the whole text (account, card and phone numbers
-/// without a literal to look for).
+/// Whether every match of the regex holds an ASCII digit, holds at most a known
+/// number of line breaks and does not rely on the end of the text: it then finds
+/// the same matches on the lines that hold a digit, and that many lines around,
+/// as on the whole text (account, card and phone numbers without a literal to
+/// look for).
 pub(crate) fn digit_lines(hir: &Hir) -> bool {
-    !spans_lines(hir) && needs_digit(hir)
+    line_breaks(hir).is_some() && needs_digit(hir)
 }
 
 /// [`digit_lines`] of a regex's source.
@@ -147,6 +148,11 @@ pub(crate) fn digit_lines_of(source: &str) -> bool {
     regex_syntax::Parser::new()
         .parse(source)
         .is_ok_and(|hir| digit_lines(&hir))
+}
+
+/// [`line_breaks`] of a regex's source.
+pub(crate) fn line_breaks_of(source: &str) -> Option<usize> {
+    line_breaks(&regex_syntax::Parser::new().parse(source).ok()?)
 }
 
 /// Whether every match of `hir` holds an ASCII digit.
@@ -173,25 +179,36 @@ fn needs_digit(hir: &Hir) -> bool {
     }
 }
 
-/// Whether a match could contain a line break, or depends on where the text ends
-/// (`$` and `\z` without multi-line mode: at a line's end they would see a different
+/// The most line breaks a match can hold (`ext\.?\s?[0-9]{4}`: one), or `None`
+/// when there is no bound (`\s+`) or a match depends on where the text ends (`$`
+/// and `\z` without multi-line mode: at a line's end they would see a different
 /// answer than at the text's).
-fn spans_lines(hir: &Hir) -> bool {
+pub(crate) fn line_breaks(hir: &Hir) -> Option<usize> {
     match hir.kind() {
-        HirKind::Empty => false,
-        HirKind::Look(look) => matches!(look, Look::End),
-        HirKind::Literal(l) => l.0.contains(&b'\n'),
-        HirKind::Class(Class::Unicode(c)) => c
-            .ranges()
+        HirKind::Empty => Some(0),
+        HirKind::Look(Look::End) => None,
+        HirKind::Look(_) => Some(0),
+        HirKind::Literal(l) => Some(l.0.iter().filter(|&&b| b == b'\n').count()),
+        HirKind::Class(Class::Unicode(c)) => Some(usize::from(
+            c.ranges()
+                .iter()
+                .any(|r| r.start() <= '\n' && '\n' <= r.end()),
+        )),
+        HirKind::Class(Class::Bytes(c)) => Some(usize::from(
+            c.ranges()
+                .iter()
+                .any(|r| r.start() <= b'\n' && b'\n' <= r.end()),
+        )),
+        HirKind::Repetition(r) => match line_breaks(&r.sub)? {
+            0 => Some(0),
+            each => r.max.map(|max| each * max as usize),
+        },
+        HirKind::Capture(c) => line_breaks(&c.sub),
+        HirKind::Concat(hs) => hs.iter().map(line_breaks).sum(),
+        HirKind::Alternation(hs) => hs
             .iter()
-            .any(|r| r.start() <= '\n' && '\n' <= r.end()),
-        HirKind::Class(Class::Bytes(c)) => c
-            .ranges()
-            .iter()
-            .any(|r| r.start() <= b'\n' && b'\n' <= r.end()),
-        HirKind::Repetition(r) => spans_lines(&r.sub),
-        HirKind::Capture(c) => spans_lines(&c.sub),
-        HirKind::Concat(hs) | HirKind::Alternation(hs) => hs.iter().any(spans_lines),
+            .map(line_breaks)
+            .try_fold(0, |most, b| Some(most.max(b?))),
     }
 }
 
@@ -302,8 +319,10 @@ mod tests {
         // A digit that may be left out, or one branch without one.
         assert!(!digits(r"[A-Z]{2}[0-9]*"));
         assert!(!digits(r"x[0-9]{4}|ext"));
-        // `\s` holds a line break; `$` without (?m) sees the end of the text.
+        // `\s+` holds any number of line breaks; `$` without (?m) sees the end
+        // of the text. A bounded number is fine: the lines around are searched too.
         assert!(!digits(r"fax\s+[0-9]{7}"));
+        assert!(digits(r"ext\s?[0-9]{4}"));
         assert!(!digits(r"[0-9]{4}$"));
         assert!(digits(r"(?m)[0-9]{4}$"));
     }
@@ -366,11 +385,29 @@ mod tests {
     }
 
     #[test]
-    fn no_window_when_a_match_can_cross_a_line_or_see_the_end() {
+    fn no_window_when_a_match_can_cross_lines_without_bound_or_see_the_end() {
         assert_eq!(lines(r"Project\s+[A-Z]"), None); // \s holds a line break
         assert_eq!(lines(r"(?s)Project.+"), None);
         assert_eq!(lines(r"Project [A-Z]+$"), None);
         assert!(lines(r"(?m)Project [A-Z]+$").is_some());
+        assert!(lines(r"Project\s?[A-Z]").is_some());
+    }
+
+    #[test]
+    fn line_breaks_a_match_can_hold() {
+        let breaks = |re: &str| line_breaks(&regex_syntax::Parser::new().parse(re).unwrap());
+        assert_eq!(breaks(r"(?m)^[ \t]*by [A-Z][a-z]+$"), Some(0));
+        assert_eq!(breaks(r"(?i)\b(?:x|ext\.?)\s?[0-9]{4}\b"), Some(1));
+        assert_eq!(
+            breaks(r"[$]\s?[0-9]+(?:\s?(?:million|bn))?|[0-9]+\s?million"),
+            Some(2)
+        );
+        assert_eq!(breaks(r"a\nb\n"), Some(2));
+        assert_eq!(breaks(r"(?:[0-9]\s){2,3}"), Some(3));
+        assert_eq!(breaks(r"fax\s+[0-9]"), None);
+        assert_eq!(breaks(r"(?s)a.{0,5}b"), Some(5));
+        assert_eq!(breaks(r"[^a]*"), None);
+        assert_eq!(breaks(r"[0-9]{4}$"), None);
     }
 
     fn needed(re: &str) -> Option<Vec<String>> {
