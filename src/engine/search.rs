@@ -256,9 +256,14 @@ impl Windows {
                 out[r] = Some(spans.clone());
             }
         }
-        for (spans, &breaks) in out.iter_mut().zip(&self.breaks) {
-            if let (Some(spans), 1..) = (spans, breaks) {
+        for (lines, &breaks) in out.iter_mut().zip(&self.breaks) {
+            if let (Some(spans), 1..) = (lines.as_mut(), breaks) {
                 *spans = widened(text.as_bytes(), spans, breaks);
+                // Searching span by span costs more than one scan of the whole
+                // text unless the spans leave out most of it.
+                if spans.iter().map(|s| s.len()).sum::<usize>() > text.len() / 2 {
+                    *lines = None;
+                }
             }
         }
         out
