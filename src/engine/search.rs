@@ -7,7 +7,7 @@ use aho_corasick::{AhoCorasick, AhoCorasickBuilder, Input, MatchKind};
 use rayon::prelude::*;
 
 use super::{both, literal_owners, Engine, Hit, RegexEntry, Use, PARALLEL_BYTES};
-use crate::language::lower::literals::{digit_lines_of, line_breaks_of};
+use crate::language::lower::literals::digit_lines_and_breaks;
 use crate::language::rules::*;
 use crate::text::fold::{is_whole_word, Folded};
 
@@ -213,29 +213,22 @@ struct LiteralWindows {
 impl Windows {
     pub(super) fn new(regexes: &[RegexEntry], rules: &RuleSet) -> Option<Windows> {
         let literals = LiteralWindows::new(regexes, rules);
-        let mut digits: Vec<bool> = regexes
+        let (mut digits, breaks): (Vec<bool>, Vec<usize>) = regexes
             .iter()
             .map(|e| {
                 let (m, p) = e.owner;
-                matches!(&rules.matchers[m].patterns[p], Pattern::Regex(r) if digit_lines_of(&r.source))
+                match &rules.matchers[m].patterns[p] {
+                    Pattern::Regex(r) => digit_lines_and_breaks(&r.source),
+                    _ => (false, 0),
+                }
             })
-            .collect();
+            .unzip();
         // A literal's lines are fewer than a digit's.
         for owners in literals.iter().flat_map(|l| &l.owners) {
             for &r in owners {
                 digits[r] = false;
             }
         }
-        let breaks = regexes
-            .iter()
-            .map(|e| {
-                let (m, p) = e.owner;
-                match &rules.matchers[m].patterns[p] {
-                    Pattern::Regex(r) => line_breaks_of(&r.source).unwrap_or(0),
-                    _ => 0,
-                }
-            })
-            .collect();
         (literals.is_some() || digits.contains(&true)).then_some(Windows {
             literals,
             digits,

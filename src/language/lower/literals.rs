@@ -143,16 +143,14 @@ pub(crate) fn digit_lines(hir: &Hir) -> bool {
     line_breaks(hir).is_some() && needs_digit(hir)
 }
 
-/// [`digit_lines`] of a regex's source.
-pub(crate) fn digit_lines_of(source: &str) -> bool {
+/// Of a regex's source, parsed once: whether it runs on the lines that hold a
+/// digit ([`digit_lines`]), and how many lines around them ([`line_breaks`]).
+pub(crate) fn digit_lines_and_breaks(source: &str) -> (bool, usize) {
     regex_syntax::Parser::new()
         .parse(source)
-        .is_ok_and(|hir| digit_lines(&hir))
-}
-
-/// [`line_breaks`] of a regex's source.
-pub(crate) fn line_breaks_of(source: &str) -> Option<usize> {
-    line_breaks(&regex_syntax::Parser::new().parse(source).ok()?)
+        .map_or((false, 0), |hir| {
+            (digit_lines(&hir), line_breaks(&hir).unwrap_or(0))
+        })
 }
 
 /// Whether every match of `hir` holds an ASCII digit.
