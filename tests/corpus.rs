@@ -100,11 +100,17 @@ guideline g {
     message "m"
     bad "IBAN [DE89 3704 0044 0532 0130 00]"
   }
+  rule common info {
+    find "the", "and", "to", "of", "in"
+    message "m"
+    bad "[the] end"
+  }
 }
 "#;
 
 /// A draft large enough to be checked on every core, where a regex whose matches
-/// never cross a line runs only on the lines that hold its literals: the same
+/// never cross a line runs only on the lines that hold its literals and a rule
+/// with thousands of matches is judged in parts on every core: the same
 /// findings as the reference, on real mail with secrets, internal hosts and URL
 /// credentials written in every case (and with the long `ſ`, a caseless `s`)
 /// between the messages.
@@ -166,6 +172,9 @@ fn engine_agrees_with_reference_on_one_large_draft() {
             "{rule}: {n} findings; the planted lines were not found"
         );
     }
+    // A rule with this many spans in a large draft is judged on every core.
+    let common = fast.iter().filter(|f| f.rule == "g.common").count();
+    assert!(common >= 4096, "{common} findings of g.common");
     for spelled in ["pa\u{17F}sword", "api_\u{212A}ey"] {
         assert!(
             fast.iter()

@@ -38,20 +38,19 @@ impl Engine {
         };
         // Rules are independent: on a large draft they are evaluated on every core,
         // sharing what they derive (hits outside scopes, metrics) through `cx`.
-        let each = |rule: &Rule| {
-            let mut found = Vec::new();
-            let truncated = cx.rule(rule, &mut found);
-            (found, truncated)
-        };
-        let per_rule: Vec<(Vec<Finding>, usize)> = if draft.text.len() >= PARALLEL_BYTES {
+        let each = |rule: &Rule| cx.rule(rule);
+        let per_rule: Vec<(Vec<Vec<Finding>>, usize)> = if draft.text.len() >= PARALLEL_BYTES {
             self.rules.rules.par_iter().map(each).collect()
         } else {
             self.rules.rules.iter().map(each).collect()
         };
-        let mut findings = Vec::new();
+        let parts = per_rule.iter().flat_map(|(parts, _)| parts);
+        let mut findings = Vec::with_capacity(parts.map(Vec::len).sum());
         let mut truncated = 0;
-        for (found, t) in per_rule {
-            findings.extend(found);
+        for (parts, t) in per_rule {
+            for mut part in parts {
+                findings.append(&mut part);
+            }
             truncated += t;
         }
         crate::report::finding::sort(&mut findings);
@@ -103,6 +102,15 @@ fn slot<K: std::hash::Hash + Eq, V>(shared: &Shared<K, V>, key: K) -> Arc<OnceLo
     map.entry(key).or_default().clone()
 }
 
+/// A rule's spans from this many on are judged on every core (in a large draft).
+const PARALLEL_SPANS: usize = 4096;
+
+/// A rule's judgement at one span: it reports, at this level, on this evidence.
+struct Judged {
+    level: Level,
+    evidence: Vec<Range<usize>>,
+}
+
 /// The state of one check: hits, and what has been derived from them so far.
 struct Cx<'a> {
     draft: &'a Draft,
@@ -147,13 +155,9 @@ impl Cx<'_> {
             .get(metric)
     }
 
-    /// Evaluates one rule into `out`; returns how many findings the per-rule cap
-    /// left out.
-    fn rule(&self, rule: &Rule, out: &mut Vec<Finding>) -> usize {
-        let cap = if rule.once { Some(1) } else { rule.limit };
-        let mut reported = 0;
-        let mut truncated = 0;
-        let mut highest = None;
+    /// Evaluates one rule: its findings, in parts to be joined in order, and how
+    /// many findings the per-rule cap left out.
+    fn rule(&self, rule: &Rule) -> (Vec<Vec<Finding>>, usize) {
         let spans: Vec<Option<Hit>> = match rule.find {
             Some(m) => select(self.visible(m, rule.hidden).hits.iter().cloned())
                 .into_iter()
@@ -161,51 +165,92 @@ impl Cx<'_> {
                 .collect(),
             None => vec![None],
         };
-        for hit in spans {
+        let cap = if rule.once { Some(1) } else { rule.limit };
+        if cap.is_none() && self.options.max_per_rule.is_none() {
+            // Without a cap every span stands alone: a rule with many spans in a
+            // large draft is shared between the cores, in order.
+            let judge =
+                |spans: &[Option<Hit>]| spans.iter().filter_map(|h| self.span(rule, h)).collect();
+            let parts = if spans.len() >= PARALLEL_SPANS && self.draft.text.len() >= PARALLEL_BYTES
+            {
+                spans.par_chunks(PARALLEL_SPANS / 4).map(judge).collect()
+            } else {
+                vec![judge(&spans)]
+            };
+            return (parts, 0);
+        }
+        let mut reported = 0;
+        let mut truncated = 0;
+        let mut highest = None;
+        let mut found = Vec::new();
+        for hit in &spans {
             if cap.is_some_and(|c| reported >= c) {
                 break;
             }
-            let span = hit.as_ref().map(|h| h.span.clone());
-            if span
-                .as_ref()
-                .is_some_and(|s| rule.excepts(&self.draft.text[s.clone()]))
-            {
+            let Some(judged) = self.judge(rule, hit) else {
                 continue;
-            }
-            let mut evidence = Vec::new();
-            if let Some(c) = &rule.condition {
-                if !self.eval(c, rule.hidden, span.as_ref(), None, &mut evidence) {
-                    continue;
-                }
-            }
-            let mut level = rule.level;
-            for (l, c) in &rule.escalate {
-                if self.eval(c, rule.hidden, span.as_ref(), None, &mut evidence) {
-                    level = level.max(*l);
-                }
-            }
+            };
             reported += 1;
             // Past the cap, only a finding that raises the rule's level is kept.
             let full = self.options.max_per_rule.is_some_and(|m| reported > m);
-            if full && highest.is_some_and(|h| level <= h) {
+            if full && highest.is_some_and(|h| judged.level <= h) {
                 truncated += 1;
                 continue;
             }
-            highest = highest.max(Some(level));
-            evidence.sort_by_key(|r| (r.start, r.end));
-            evidence.dedup();
-            let pattern = hit.as_ref().map_or(0, |h| h.pattern);
-            out.push(finding::build(
-                rule,
-                self.draft,
-                span,
-                pattern,
-                level,
-                evidence,
-                self.redactions,
-            ));
+            highest = highest.max(Some(judged.level));
+            found.push(self.build(rule, hit, judged));
         }
-        truncated
+        (vec![found], truncated)
+    }
+
+    /// The finding a rule makes at one of its spans (or on the whole draft), if any.
+    fn span(&self, rule: &Rule, hit: &Option<Hit>) -> Option<Finding> {
+        self.judge(rule, hit)
+            .map(|judged| self.build(rule, hit, judged))
+    }
+
+    /// Whether a rule reports at one of its spans, at what level and on what
+    /// evidence.
+    fn judge(&self, rule: &Rule, hit: &Option<Hit>) -> Option<Judged> {
+        let span = hit.as_ref().map(|h| h.span.clone());
+        if span
+            .as_ref()
+            .is_some_and(|s| rule.excepts(&self.draft.text[s.clone()]))
+        {
+            return None;
+        }
+        let mut evidence = Vec::new();
+        if let Some(c) = &rule.condition {
+            if !self.eval(c, rule.hidden, span.as_ref(), None, &mut evidence) {
+                return None;
+            }
+        }
+        let mut level = rule.level;
+        for (l, c) in &rule.escalate {
+            if self.eval(c, rule.hidden, span.as_ref(), None, &mut evidence) {
+                level = level.max(*l);
+            }
+        }
+        Some(Judged { level, evidence })
+    }
+
+    /// The finding of a rule's judgement at a span.
+    fn build(&self, rule: &Rule, hit: &Option<Hit>, judged: Judged) -> Finding {
+        let Judged {
+            level,
+            mut evidence,
+        } = judged;
+        evidence.sort_by_key(|r| (r.start, r.end));
+        evidence.dedup();
+        finding::build(
+            rule,
+            self.draft,
+            hit.as_ref().map(|h| h.span.clone()),
+            hit.as_ref().map_or(0, |h| h.pattern),
+            level,
+            evidence,
+            self.redactions,
+        )
     }
 
     fn eval(

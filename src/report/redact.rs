@@ -7,6 +7,7 @@
 //! finding, not evidence, not a suppression's reason.
 
 use std::borrow::Cow;
+use std::collections::HashSet;
 use std::ops::Range;
 
 /// Redacted spans of one draft, merged and sorted, and their texts.
@@ -31,14 +32,16 @@ impl Redactions {
         }
         // Both each match and each merged run, so a reason that copies either is
         // scrubbed whole.
-        let mut texts: Vec<String> = all
+        // A draft repeats its addresses and numbers: copy each text once.
+        let mut distinct: Vec<&str> = all
             .iter()
             .chain(&spans)
             .filter_map(|r| text.get(r.clone()))
-            .map(str::to_string)
+            .collect::<HashSet<&str>>()
+            .into_iter()
             .collect();
-        texts.sort_by(|a, b| b.len().cmp(&a.len()).then(a.cmp(b)));
-        texts.dedup();
+        distinct.sort_unstable_by(|a, b| b.len().cmp(&a.len()).then(a.cmp(b)));
+        let texts = distinct.into_iter().map(str::to_string).collect();
         Redactions { spans, texts }
     }
 
