@@ -17,7 +17,7 @@ use std::sync::{Mutex, OnceLock};
 use phonenumber::country::Id;
 use phonenumber::{Mode, Type};
 
-use plans::{prime_regex_cache, type_and_validity, widen_regex_cache};
+use plans::{may_be_a_line, prime_regex_cache, type_and_validity, widen_regex_cache};
 
 /// The regions tried for numbers without a country code when a rule names none.
 pub const DEFAULT_REGIONS: &[&str] = &[
@@ -132,7 +132,7 @@ pub fn phone(text: &str, regions: &[Id]) -> bool {
         return known;
     }
     widen_regex_cache();
-    let answer = check(text, digits, regions);
+    let answer = check(text, digits, regions, true);
     let mut memo = memo().lock().unwrap_or_else(|e| e.into_inner());
     if memo.len() >= MEMO_SIZE {
         memo.clear();
@@ -164,8 +164,10 @@ fn is_ipv4_like(text: &str) -> bool {
         })
 }
 
-/// [`phone`] without the memo; `digits` is how many digits `text` has.
-fn check(text: &str, digits: usize, regions: &[Id]) -> bool {
+/// [`phone`] without the memo; `digits` is how many digits `text` has. With
+/// `shortcut`, a region none of whose numbers the digits can read as is passed
+/// over without parsing (the answer is the same; tests compare).
+fn check(text: &str, digits: usize, regions: &[Id], shortcut: bool) -> bool {
     if is_date(text) || is_ipv4_like(text) {
         return false;
     }
@@ -186,8 +188,15 @@ fn check(text: &str, digits: usize, regions: &[Id]) -> bool {
     // digits as a landline). Other readings are passed over: `0917 123 4567`, a
     // Philippine mobile, is a premium-rate number in Britain. Stopping at the first
     // reading keeps most numbers to one region's patterns.
+    // A text of digits and separators alone reads as its digits; one with
+    // anything else (letters for digits, an extension) is left to the parser.
+    let plain = shortcut
+        && text
+            .bytes()
+            .all(|b| b.is_ascii_digit() || matches!(b, b' ' | b'-' | b'.' | b'/' | b'(' | b')'));
+    let written: String = text.chars().filter(char::is_ascii_digit).collect();
     for &r in regions {
-        if !plausible_length(r, digits) {
+        if !plausible_length(r, digits) || (plain && !may_be_a_line(r, &written)) {
             continue;
         }
         let Ok(n) = phonenumber::parse(Some(r), text) else {
@@ -267,5 +276,99 @@ mod tests {
         ] {
             assert!(!phone(n, &regions), "{n}");
         }
+    }
+
+    /// Passing over the regions the digits cannot be a number of changes no
+    /// answer: on every region's example numbers, written with and without
+    /// prefixes, grouped in several ways and with a digit changed, and on
+    /// random digit groups, tried in the default regions and in regions whose
+    /// parsing rewrites prefixes or whose international prefix is not `00`.
+    #[test]
+    fn the_shortcut_changes_no_answer() {
+        let database = &*phonenumber::metadata::DATABASE;
+        let mut seed: u64 = 0x2545_f491_4f6c_dd1d;
+        let mut next = move |n: usize| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            (seed % n as u64) as usize
+        };
+        let mut numbers: Vec<String> = Vec::new();
+        let regions = [
+            "US", "GB", "DE", "JP", "BR", "IL", "PH", "AR", "RU", "CH", "HK", "CA",
+        ];
+        for meta in regions.iter().filter_map(|r| database.by_id(*r)) {
+            let d = meta.descriptors();
+            let all = [
+                d.fixed_line(),
+                d.mobile(),
+                d.toll_free(),
+                d.premium_rate(),
+                d.voip(),
+            ];
+            for example in all.into_iter().flatten().filter_map(|d| d.example()) {
+                for prefix in ["", "0", "1", "00", "011", "8", "810"] {
+                    numbers.push(format!("{prefix}{example}"));
+                }
+                for idd in ["00", "011", "810"] {
+                    numbers.push(format!("{idd}{}{example}", meta.country_code()));
+                }
+            }
+        }
+        for _ in 0..300 {
+            let len = 7 + next(9);
+            numbers.push(
+                (0..len)
+                    .map(|_| char::from(b'0' + next(10) as u8))
+                    .collect(),
+            );
+        }
+        let mut candidates: Vec<String> = Vec::new();
+        for digits in &numbers {
+            let mut changed = digits.clone().into_bytes();
+            let at = next(changed.len());
+            changed[at] = b'0' + (changed[at] - b'0' + 1) % 10;
+            for digits in [digits.clone(), String::from_utf8(changed).unwrap()] {
+                // Groups of 2 to 4 digits with one separator, the first in
+                // brackets or not.
+                for sep in ["-", " ", ".", "/"] {
+                    let mut text = String::new();
+                    let mut at = 0;
+                    let bracket = next(3) == 0;
+                    while at < digits.len() {
+                        let take = (2 + next(3)).min(digits.len() - at);
+                        let group = &digits[at..at + take];
+                        match (at, bracket) {
+                            (0, true) => text.push_str(&format!("({group}) ")),
+                            (0, false) => text.push_str(group),
+                            _ => {
+                                text.push_str(sep);
+                                text.push_str(group);
+                            }
+                        }
+                        at += take;
+                    }
+                    candidates.push(text.replace(") -", ") ").replace(") .", ") "));
+                }
+                candidates.push(format!("{}-{}", &digits[..3], &digits[3..]));
+            }
+        }
+        let lists: [&[&str]; 3] = [
+            DEFAULT_REGIONS,
+            &["AR", "BR", "RU", "KZ", "CH", "HK"],
+            &["CA", "US", "GG", "GB", "AU"],
+        ];
+        let mut accepted = 0;
+        for list in lists {
+            let ids: Vec<Id> = list.iter().filter_map(|r| region(r)).collect();
+            for text in &candidates {
+                let digits = text.chars().filter(char::is_ascii_digit).count();
+                let fast = check(text, digits, &ids, true);
+                assert_eq!(fast, check(text, digits, &ids, false), "{text} in {list:?}");
+                accepted += usize::from(fast);
+            }
+        }
+        // The cases hold numbers of both kinds.
+        assert!(accepted > 200, "{accepted} of {}", candidates.len() * 3);
     }
 }

@@ -14,7 +14,7 @@ use phonenumber::{Metadata, PhoneNumber, Type};
 struct Pattern {
     source: &'static str,
     lengths: &'static [u16],
-    regex: OnceLock<Option<regex::Regex>>,
+    regex: OnceLock<Option<Matcher>>,
 }
 
 impl Pattern {
@@ -34,22 +34,45 @@ impl Pattern {
         if !self.lengths.is_empty() && !self.lengths.contains(&(national.len() as u16)) {
             return false;
         }
-        // Compiled as `phonenumber` compiles it (whitespace in the pattern ignored),
-        // but with ASCII classes where the pattern allows: a national number is
-        // ASCII digits, which `\d` matches either way, and the smaller automaton
-        // compiles several times faster.
-        let regex = self.regex.get_or_init(|| {
-            let source = format!("^(?:\n{}\n)", self.source);
-            let build = |unicode| {
-                regex::RegexBuilder::new(&source)
-                    .ignore_whitespace(true)
-                    .unicode(unicode)
-                    .build()
-                    .ok()
-            };
-            build(false).or_else(|| build(true))
-        });
+        let regex = self
+            .regex
+            .get_or_init(|| Matcher::new(&format!("^(?:\n{}\n)", self.source)));
         regex.as_ref().is_some_and(|r| r.is_match(national))
+    }
+}
+
+/// A metadata pattern compiled for matching national numbers: as `phonenumber`
+/// compiles it (whitespace in it ignored), with ASCII classes where the pattern
+/// allows (a national number is ASCII digits, which `\d` matches either way),
+/// and with only the engines a string of at most 17 digits needs: a full or lazy
+/// DFA and a prefilter would cost more to build than every match they could
+/// speed up.
+struct Matcher(regex_automata::meta::Regex);
+
+impl Matcher {
+    fn new(source: &str) -> Option<Matcher> {
+        let build = |unicode: bool| {
+            regex_automata::meta::Builder::new()
+                .syntax(
+                    regex_automata::util::syntax::Config::new()
+                        .ignore_whitespace(true)
+                        .unicode(unicode),
+                )
+                .configure(
+                    regex_automata::meta::Config::new()
+                        .dfa(false)
+                        .hybrid(false)
+                        .onepass(false)
+                        .auto_prefilter(false),
+                )
+                .build(source)
+                .ok()
+        };
+        build(false).or_else(|| build(true)).map(Matcher)
+    }
+
+    fn is_match(&self, text: &str) -> bool {
+        self.0.is_match(text)
     }
 }
 
@@ -177,6 +200,118 @@ pub(super) fn type_and_validity(n: &PhoneNumber) -> (Type, bool) {
         number_type(code, &national.to_string()) != Type::Unknown
     };
     (kind, valid)
+}
+
+/// What reading a number written without `+` in a region can give, for
+/// [`may_be_a_line`].
+struct Reading {
+    /// The region's international prefix, anchored at the start.
+    idd: Option<Matcher>,
+    /// Whether its international prefix could not be compiled here.
+    idd_unknown: bool,
+    code: u16,
+    /// Whether parsing rewrites a national prefix rather than strip it.
+    transforms: bool,
+}
+
+impl Reading {
+    fn of(meta: &'static Metadata) -> Reading {
+        let idd = meta
+            .international_prefix()
+            .map(|p| Matcher::new(&format!("^(?:\n{}\n)", p.as_str())));
+        Reading {
+            idd_unknown: idd.as_ref().is_some_and(Option::is_none),
+            idd: idd.flatten(),
+            code: meta.country_code(),
+            transforms: meta.national_prefix_transform_rule().is_some(),
+        }
+    }
+}
+
+/// What reading a number in a default region's country code can give, worked
+/// out on first use.
+fn reading(region: Id) -> Option<&'static Reading> {
+    type Readings = HashMap<&'static str, OnceLock<Reading>>;
+    static READINGS: OnceLock<Readings> = OnceLock::new();
+    let database = &*phonenumber::metadata::DATABASE;
+    let readings =
+        READINGS.get_or_init(|| database.iter().map(|m| (m.id(), OnceLock::new())).collect());
+    let slot = readings.get(region.as_ref())?;
+    let meta = database.by_id(region.as_ref())?;
+    Some(slot.get_or_init(|| Reading::of(meta)))
+}
+
+/// Whether reading `digits` (a number written without `+`: ASCII digits, the
+/// separators dropped) in `region` could give a valid number of a line a person
+/// answers or a toll-free one: what [`super::check`] asks of a parsed number,
+/// asked of every national number parsing could give. In a region whose plan
+/// rewrites no national prefix, parsing only strips from the front: the
+/// international prefix and the country code dialled after it, or the region's
+/// own country code, national prefix or carrier code. The national number is
+/// then one of the digits' suffixes, of that code. Trying those in the compiled
+/// plans, without a lock, saves parsing a candidate in each region (and loading
+/// the plans of a code it may dial) only to find it is no number there.
+pub(super) fn may_be_a_line(region: Id, digits: &str) -> bool {
+    let Some(r) = reading(region) else {
+        return true;
+    };
+    if r.transforms || r.idd_unknown {
+        return true;
+    }
+    // After the international prefix, unless a `0` follows it (which the parser
+    // does not take for a country code), comes the code dialled.
+    let dialled = r.idd.as_ref().and_then(|idd| idd.0.find(digits));
+    if let Some(rest) = dialled.map(|m| &digits[m.end()..]) {
+        if !rest.starts_with('0') {
+            return leading_code(rest).is_some_and(|code| {
+                let national = &rest[code.to_string().len()..];
+                line_in_suffixes(code, national)
+            });
+        }
+    }
+    line_in_suffixes(r.code, digits)
+}
+
+/// The country code a string of digits starts with, if any (country codes are
+/// prefix-free).
+fn leading_code(digits: &str) -> Option<u16> {
+    let database = &*phonenumber::metadata::DATABASE;
+    (1..=3).find_map(|len| {
+        let code: u16 = digits.get(..len)?.parse().ok()?;
+        (!digits.starts_with('0') && database.by_code(&code).is_some()).then_some(code)
+    })
+}
+
+/// Whether a suffix of `digits` is a valid number with this country code, of a
+/// line a person answers or a toll-free one.
+fn line_in_suffixes(code: u16, digits: &str) -> bool {
+    // The lengths a national number of any region with this code can have.
+    let mut lengths = Some(0u64);
+    let database = &*phonenumber::metadata::DATABASE;
+    for meta in database.by_code(&code).into_iter().flatten() {
+        let possible = meta.descriptors().general().possible_length();
+        if possible.is_empty() || possible.iter().any(|&l| l >= 64) {
+            lengths = None;
+        }
+        lengths = lengths.map(|bits| possible.iter().fold(bits, |b, &l| b | 1 << l));
+    }
+    let line = |national: &str| {
+        let plain = national.trim_start_matches('0');
+        if plain.is_empty() {
+            return false;
+        }
+        let kind = number_type(code, plain);
+        let valid = if plain.len() == national.len() {
+            kind != Type::Unknown
+        } else {
+            number_type(code, national) != Type::Unknown
+        };
+        valid && (kind == Type::TollFree || super::answered_by_a_person(kind))
+    };
+    (0..digits.len())
+        .map(|i| &digits[i..])
+        .filter(|s| lengths.is_none_or(|bits| s.len() < 64 && bits & 1 << s.len() != 0))
+        .any(line)
 }
 
 /// How many compiled metadata regexes to keep. `phonenumber` keeps 100 in an
