@@ -249,8 +249,8 @@ fn reading(region: Id) -> Option<&'static Reading> {
 /// international prefix and the country code dialled after it, or the region's
 /// own country code, national prefix or carrier code. The national number is
 /// then one of the digits' suffixes, of that code. Trying those in the compiled
-/// plans, without a lock, saves parsing a candidate in each region (and loading
-/// the plans of a code it may dial) only to find it is no number there.
+/// plans, without a lock, saves parsing a candidate in each region (and compiling
+/// the patterns of a code it may dial) only to find it is no number there.
 pub(super) fn may_be_a_line(region: Id, digits: &str) -> bool {
     let Some(r) = reading(region) else {
         return true;
