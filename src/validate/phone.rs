@@ -187,9 +187,10 @@ fn check(text: &str, digits: usize, regions: &[Id], shortcut: bool) -> bool {
     // decides (`877-660-6603` is toll-free in the US though China has the same
     // digits as a landline). Other readings are passed over: `0917 123 4567`, a
     // Philippine mobile, is a premium-rate number in Britain. Stopping at the first
-    // reading keeps most numbers to one region's patterns.
-    // A text of digits and separators alone reads as its digits; one with
-    // anything else (letters for digits, an extension) is left to the parser.
+    // reading keeps most numbers to one region's patterns. A region none of whose
+    // numbers the digits can be is passed over unparsed: a text of digits and
+    // separators alone reads as its digits; one with anything else (letters for
+    // digits, an extension) is left to the parser.
     let plain = shortcut
         && text
             .bytes()

@@ -282,19 +282,30 @@ fn leading_code(digits: &str) -> Option<u16> {
     })
 }
 
+/// The lengths (a bit per length) a national number of any region with this
+/// country code can have, worked out once for every code (none for a code no
+/// region has); `None` when a region leaves its lengths open.
+fn lengths_of(code: u16) -> Option<u64> {
+    static LENGTHS: OnceLock<HashMap<u16, Option<u64>>> = OnceLock::new();
+    let lengths = LENGTHS.get_or_init(|| {
+        let mut by_code: HashMap<u16, Option<u64>> = HashMap::new();
+        for meta in phonenumber::metadata::DATABASE.iter() {
+            let possible = meta.descriptors().general().possible_length();
+            let bits = by_code.entry(meta.country_code()).or_insert(Some(0));
+            if possible.is_empty() || possible.iter().any(|&l| l >= 64) {
+                *bits = None;
+            }
+            *bits = bits.map(|b| possible.iter().fold(b, |b, &l| b | 1 << l));
+        }
+        by_code
+    });
+    lengths.get(&code).copied().unwrap_or(Some(0))
+}
+
 /// Whether a suffix of `digits` is a valid number with this country code, of a
 /// line a person answers or a toll-free one.
 fn line_in_suffixes(code: u16, digits: &str) -> bool {
-    // The lengths a national number of any region with this code can have.
-    let mut lengths = Some(0u64);
-    let database = &*phonenumber::metadata::DATABASE;
-    for meta in database.by_code(&code).into_iter().flatten() {
-        let possible = meta.descriptors().general().possible_length();
-        if possible.is_empty() || possible.iter().any(|&l| l >= 64) {
-            lengths = None;
-        }
-        lengths = lengths.map(|bits| possible.iter().fold(bits, |b, &l| b | 1 << l));
-    }
+    let lengths = lengths_of(code);
     let line = |national: &str| {
         let plain = national.trim_start_matches('0');
         if plain.is_empty() {
