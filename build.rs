@@ -1,4 +1,6 @@
-//! Embeds the built-in rule pack (`rules/`) in the binary.
+//! Embeds the built-in rule pack (`rules/`) in the binary, and writes
+//! libphonenumber's numbering plans (from the `phonenumber` crate) as static
+//! tables, so that checking a number never builds the crate's whole database.
 
 use std::fmt::Write as _;
 use std::path::Path;
@@ -22,6 +24,106 @@ fn main() {
     out.push_str("];\n");
     let dest =
         Path::new(&std::env::var("OUT_DIR").expect("cargo sets OUT_DIR")).join("builtin_files.rs");
+    std::fs::write(dest, out).expect("OUT_DIR is writable");
+    numbering_plans();
+}
+
+/// Writes `numbering_plans.rs`: `REGIONS`, every region's metadata ordered by
+/// country code and, within a code, as `phonenumber`'s `by_code` lists them (its
+/// main region first); `BY_CODE`, each code's first region and count; `BY_ID`,
+/// sorted region ids with the region `by_id` gives (the last of the `001`s).
+fn numbering_plans() {
+    use phonenumber::metadata::{Descriptor, Format, DATABASE};
+    let database = &*DATABASE;
+    let text = |s: Option<&str>| match s {
+        Some(s) => format!("Some({s:?})"),
+        None => "None".to_string(),
+    };
+    let desc = |d: &Descriptor| {
+        format!(
+            "Desc {{ pattern: {:?}, lengths: &{:?}, local_lengths: &{:?} }}",
+            d.national_number().as_str(),
+            d.possible_length(),
+            d.possible_local_length()
+        )
+    };
+    let optional = |d: Option<&Descriptor>| match d {
+        Some(d) => format!("Some({})", desc(d)),
+        None => "None".to_string(),
+    };
+    let format = |f: &Format| {
+        format!(
+            "Format {{ pattern: {:?}, format: {:?}, leading_digits: {}, national_prefix_rule: {}, domestic_carrier: {} }}",
+            f.pattern().as_str(),
+            f.format(),
+            text(f.leading_digits().last().map(|r| r.as_str())),
+            text(f.national_prefix()),
+            text(f.domestic_carrier()),
+        )
+    };
+    let mut regions = String::new();
+    let mut by_code = String::new();
+    let mut ids: Vec<(String, usize)> = Vec::new();
+    let mut index = 0;
+    for code in 0..=999u16 {
+        let Some(metas) = database.by_code(&code) else {
+            continue;
+        };
+        let _ = writeln!(by_code, "    ({code}, {index}, {}),", metas.len());
+        for meta in metas {
+            let d = meta.descriptors();
+            let is_listed = database
+                .by_id(meta.id())
+                .is_some_and(|m| std::ptr::eq(m, meta));
+            if is_listed {
+                ids.push((meta.id().to_string(), index));
+            }
+            let formats: Vec<String> = meta.formats().iter().map(format).collect();
+            let _ = writeln!(
+                regions,
+                "    Region {{ index: {index}, id: {:?}, code: {code}, international_prefix: {}, \
+                 national_prefix: {}, national_prefix_for_parsing: {}, \
+                 national_prefix_transform_rule: {}, leading_digits: {}, general: {}, \
+                 premium_rate: {}, toll_free: {}, shared_cost: {}, voip: {}, \
+                 personal_number: {}, pager: {}, uan: {}, voicemail: {}, fixed_line: {}, \
+                 mobile: {}, formats: &[{}] }},",
+                meta.id(),
+                text(meta.international_prefix().map(|r| r.as_str())),
+                text(meta.national_prefix()),
+                text(meta.national_prefix_for_parsing().map(|r| r.as_str())),
+                text(meta.national_prefix_transform_rule()),
+                text(meta.leading_digits().map(|r| r.as_str())),
+                desc(d.general()),
+                optional(d.premium_rate()),
+                optional(d.toll_free()),
+                optional(d.shared_cost()),
+                optional(d.voip()),
+                optional(d.personal_number()),
+                optional(d.pager()),
+                optional(d.uan()),
+                optional(d.voicemail()),
+                optional(d.fixed_line()),
+                optional(d.mobile()),
+                formats.join(", "),
+            );
+            index += 1;
+        }
+    }
+    ids.sort();
+    let mut out = format!(
+        "pub(super) const COUNT: usize = {index};\npub(super) static REGIONS: [Region; COUNT] = [\n{regions}];\n"
+    );
+    let _ = write!(
+        out,
+        "pub(super) static BY_CODE: &[(u16, usize, usize)] = &[\n{by_code}];\n"
+    );
+    out.push_str("pub(super) static BY_ID: &[(&str, usize)] = &[\n");
+    for (id, index) in ids {
+        let _ = writeln!(out, "    ({id:?}, {index}),");
+    }
+    out.push_str("];\n");
+    let dest = Path::new(&std::env::var("OUT_DIR").expect("cargo sets OUT_DIR"))
+        .join("numbering_plans.rs");
     std::fs::write(dest, out).expect("OUT_DIR is writable");
 }
 

@@ -238,7 +238,7 @@ pub enum Validator {
     /// IPv4 addresses (octets up to 255).
     Ip,
     /// Phone numbers a person answers, in these regions when written without `+`.
-    Phone(Vec<phonenumber::country::Id>),
+    Phone(Vec<crate::validate::PhoneRegion>),
     /// The value of a credential is real: not a placeholder, not too regular.
     Secret,
 }

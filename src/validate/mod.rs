@@ -36,7 +36,7 @@ pub fn longest_prefix(
 }
 pub use iban::{iban, length_of as iban_length};
 pub use phone::{
-    phone, region as phone_region, warm_in_background as warm_phone_plans,
+    phone, region as phone_region, warm_in_background as warm_phone_plans, PhoneRegion,
     DEFAULT_REGIONS as DEFAULT_PHONE_REGIONS,
 };
 pub use secret::{entropy, is_placeholder, secret, value_of as secret_value};

@@ -9,24 +9,41 @@
 //! number or a register number that happens to have the right digits is not taken
 //! for one.
 
+mod metadata;
 mod plans;
+mod read;
 
 use std::collections::HashMap;
 use std::sync::{Mutex, OnceLock};
 
 use phonenumber::country::Id;
-use phonenumber::{Mode, Type};
+use phonenumber::Type;
 
-use plans::{may_be_a_line, prime_regex_cache, type_and_validity, widen_regex_cache};
+use metadata::Region;
+use plans::{may_be_a_line, type_and_validity, widen_regex_cache};
+use read::{covers, national_format, Number};
 
 /// The regions tried for numbers without a country code when a rule names none.
 pub const DEFAULT_REGIONS: &[&str] = &[
     "US", "GB", "DE", "FR", "ES", "IT", "NL", "IN", "JP", "CN", "AU", "BR", "MX", "IL", "PH", "TR",
 ];
 
+/// A region of libphonenumber's numbering plans, tried for numbers written
+/// without a country code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct PhoneRegion(usize);
+
+impl PhoneRegion {
+    fn plan(self) -> &'static Region {
+        &metadata::REGIONS[self.0]
+    }
+}
+
 /// A region code (`US`, `GB`, …), if libphonenumber knows it.
-pub fn region(code: &str) -> Option<Id> {
-    code.trim().to_ascii_uppercase().parse().ok()
+pub fn region(code: &str) -> Option<PhoneRegion> {
+    let code = code.trim().to_ascii_uppercase();
+    code.parse::<Id>().ok()?;
+    metadata::by_id(&code).map(|r| PhoneRegion(r.index))
 }
 
 /// Where digit groups end, as counts of digits from the start.
@@ -91,10 +108,9 @@ fn answered_by_a_person(kind: Type) -> bool {
     )
 }
 
-/// Loads the numbering plans on another thread, when there is a core to spare:
-/// `phonenumber` reads its whole database the first time a number is parsed
-/// (about 0.1 s), and a long-running check (a stream, the language server)
-/// should not make its first draft with a number in it wait for that.
+/// Compiles the default regions' first patterns on another thread, when there is
+/// a core to spare, so that a long-running check (a stream, the language server)
+/// does not make its first draft with a number in it wait for them.
 pub fn warm_in_background() {
     if std::thread::available_parallelism().map_or(1, |n| n.get()) < 2 {
         return;
@@ -102,15 +118,37 @@ pub fn warm_in_background() {
     let _ = std::thread::Builder::new()
         .name("numbering plans".into())
         .spawn(|| {
-            let _ = &*phonenumber::metadata::DATABASE;
-            widen_regex_cache();
-            prime_regex_cache(DEFAULT_REGIONS);
+            let regions: Vec<&'static Region> = DEFAULT_REGIONS
+                .iter()
+                .filter_map(|r| metadata::by_id(r))
+                .collect();
+            plans::prime(&regions);
         });
+}
+
+/// Reads a number as `phonenumber` does: over the static tables for the texts a
+/// phone rule finds, by the crate itself for others (letters for digits,
+/// extensions).
+fn parse(region: Option<&'static Region>, text: &str) -> Option<Number> {
+    if covers(text) {
+        return read::read(region, text);
+    }
+    widen_regex_cache();
+    let id = match region {
+        Some(r) => Some(r.id.parse::<Id>().ok()?),
+        None => None,
+    };
+    let n = phonenumber::parse(id, text).ok()?;
+    Some(Number {
+        code: n.code().value(),
+        national: n.national().to_string(),
+        carrier: n.carrier().map(|c| c.to_string()),
+    })
 }
 
 /// Answers already given, by candidate text and regions: drafts repeat their
 /// numbers (signatures, quoted replies) and an editor re-checks the same text.
-type Memo = HashMap<(String, Vec<Id>), bool>;
+type Memo = HashMap<(String, Vec<PhoneRegion>), bool>;
 
 fn memo() -> &'static Mutex<Memo> {
     static MEMO: OnceLock<Mutex<Memo>> = OnceLock::new();
@@ -122,7 +160,7 @@ const MEMO_SIZE: usize = 100_000;
 
 /// Whether `text` is a phone number a person answers, written as its country
 /// writes it; numbers without `+` are tried in each of `regions`.
-pub fn phone(text: &str, regions: &[Id]) -> bool {
+pub fn phone(text: &str, regions: &[PhoneRegion]) -> bool {
     let digits = text.chars().filter(char::is_ascii_digit).count();
     if !(7..=15).contains(&digits) {
         return false;
@@ -131,7 +169,6 @@ pub fn phone(text: &str, regions: &[Id]) -> bool {
     if let Some(&known) = memo().lock().unwrap_or_else(|e| e.into_inner()).get(&key) {
         return known;
     }
-    widen_regex_cache();
     let answer = check(text, digits, regions, true);
     let mut memo = memo().lock().unwrap_or_else(|e| e.into_inner());
     if memo.len() >= MEMO_SIZE {
@@ -167,7 +204,7 @@ fn is_ipv4_like(text: &str) -> bool {
 /// [`phone`] without the memo; `digits` is how many digits `text` has. With
 /// `shortcut`, a region none of whose numbers the digits can read as is passed
 /// over without parsing (the answer is the same; tests compare).
-fn check(text: &str, digits: usize, regions: &[Id], shortcut: bool) -> bool {
+fn check(text: &str, digits: usize, regions: &[PhoneRegion], shortcut: bool) -> bool {
     if is_date(text) || is_ipv4_like(text) {
         return false;
     }
@@ -175,9 +212,9 @@ fn check(text: &str, digits: usize, regions: &[Id], shortcut: bool) -> bool {
         // With its country code the number says where it belongs: written as one
         // run (`+4915123456789`) or with the country code set apart, however the
         // rest is grouped (`+49 151 23456789`, where Germany writes `1512 3456789`).
-        return phonenumber::parse(None, text).is_ok_and(|n| {
+        return parse(None, text).is_some_and(|n| {
             let (_, ends) = boundaries(text);
-            let code = n.code().value().to_string().len();
+            let code = n.code.to_string().len();
             let (kind, valid) = type_and_validity(&n);
             (ends.len() < 2 || ends[0] == code) && valid && answered_by_a_person(kind)
         });
@@ -196,11 +233,11 @@ fn check(text: &str, digits: usize, regions: &[Id], shortcut: bool) -> bool {
             .bytes()
             .all(|b| b.is_ascii_digit() || matches!(b, b' ' | b'-' | b'.' | b'/' | b'(' | b')'));
     let written: String = text.chars().filter(char::is_ascii_digit).collect();
-    for &r in regions {
+    for r in regions.iter().map(|r| r.plan()) {
         if !plausible_length(r, digits) || (plain && !may_be_a_line(r, &written)) {
             continue;
         }
-        let Ok(n) = phonenumber::parse(Some(r), text) else {
+        let Some(n) = parse(Some(r), text) else {
             continue;
         };
         // Validity first: formatting compiles the region's format patterns, and
@@ -213,7 +250,7 @@ fn check(text: &str, digits: usize, regions: &[Id], shortcut: bool) -> bool {
         if !toll_free && !answered_by_a_person(kind) {
             continue;
         }
-        if grouped_as(text, &n.format().mode(Mode::National).to_string()) {
+        if grouped_as(text, &national_format(&n)) {
             return !toll_free;
         }
     }
@@ -223,12 +260,8 @@ fn check(text: &str, digits: usize, regions: &[Id], shortcut: bool) -> bool {
 /// Whether a number of `digits` digits can be one of `region`'s: one of its
 /// lengths, or that with a prefix of one or two digits (`0`, `1-`). Saves parsing
 /// a candidate in regions whose numbers are all longer or shorter.
-fn plausible_length(region: Id, digits: usize) -> bool {
-    let database = &*phonenumber::metadata::DATABASE;
-    let Some(meta) = database.by_id(region.as_ref()) else {
-        return true;
-    };
-    let lengths = meta.descriptors().general().possible_length();
+fn plausible_length(region: &Region, digits: usize) -> bool {
+    let lengths = region.general.lengths;
     lengths.is_empty()
         || lengths
             .iter()
@@ -239,7 +272,7 @@ fn plausible_length(region: Id, digits: usize) -> bool {
 mod tests {
     use super::*;
 
-    fn defaults() -> Vec<Id> {
+    fn defaults() -> Vec<PhoneRegion> {
         DEFAULT_REGIONS.iter().filter_map(|r| region(r)).collect()
     }
 
@@ -361,7 +394,7 @@ mod tests {
         ];
         let mut accepted = 0;
         for list in lists {
-            let ids: Vec<Id> = list.iter().filter_map(|r| region(r)).collect();
+            let ids: Vec<PhoneRegion> = list.iter().filter_map(|r| region(r)).collect();
             for text in &candidates {
                 let digits = text.chars().filter(char::is_ascii_digit).count();
                 let fast = check(text, digits, &ids, true);

@@ -1,13 +1,14 @@
 //! Numbering plans compiled for checking many numbers: each region's type
-//! patterns compiled once and shared by every thread without a lock, and
-//! `phonenumber`'s own regex cache widened and filled ahead of use.
+//! patterns compiled on first use and shared by every thread without a lock.
 
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
-use phonenumber::country::Id;
-use phonenumber::metadata::{Database, Descriptor};
-use phonenumber::{Metadata, PhoneNumber, Type};
+use phonenumber::Type;
+use regex_automata::util::captures::Captures;
+
+use super::metadata::{by_code, by_id, Desc, Region, COUNT, REGIONS};
+use super::read::Number;
 
 /// One type's pattern of national numbers, compiled on first use and anchored at
 /// the start: `phonenumber` asks for a match that starts at the first digit.
@@ -26,18 +27,21 @@ impl Pattern {
         }
     }
 
-    fn of(d: &'static Descriptor) -> Pattern {
-        Pattern::new(d.national_number().as_str(), d.possible_length())
+    fn of(d: &'static Desc) -> Pattern {
+        Pattern::new(d.pattern, d.lengths)
     }
 
     fn matches(&self, national: &str) -> bool {
         if !self.lengths.is_empty() && !self.lengths.contains(&(national.len() as u16)) {
             return false;
         }
-        let regex = self
-            .regex
-            .get_or_init(|| Matcher::new(&format!("^(?:\n{}\n)", self.source)));
-        regex.as_ref().is_some_and(|r| r.is_match(national))
+        self.compiled().is_some_and(|r| r.is_match(national))
+    }
+
+    fn compiled(&self) -> Option<&Matcher> {
+        self.regex
+            .get_or_init(|| Matcher::new(&format!("^(?:\n{}\n)", self.source)))
+            .as_ref()
     }
 }
 
@@ -47,10 +51,10 @@ impl Pattern {
 /// and with only the engines a string of at most 17 digits needs: a full or lazy
 /// DFA and a prefilter would cost more to build than every match they could
 /// speed up.
-struct Matcher(regex_automata::meta::Regex);
+pub(super) struct Matcher(regex_automata::meta::Regex);
 
 impl Matcher {
-    fn new(source: &str) -> Option<Matcher> {
+    pub(super) fn new(source: &str) -> Option<Matcher> {
         let build = |unicode: bool| {
             regex_automata::meta::Builder::new()
                 .syntax(
@@ -71,15 +75,26 @@ impl Matcher {
         build(false).or_else(|| build(true)).map(Matcher)
     }
 
-    fn is_match(&self, text: &str) -> bool {
+    pub(super) fn is_match(&self, text: &str) -> bool {
         self.0.is_match(text)
+    }
+
+    /// Where the match starting at the start of `text` ends (the patterns are
+    /// anchored).
+    pub(super) fn end(&self, text: &str) -> Option<usize> {
+        self.0.find(text).map(|m| m.end())
+    }
+
+    /// The groups of the match at the start of `text`.
+    pub(super) fn captures(&self, text: &str) -> Option<Captures> {
+        let mut caps = self.0.create_captures();
+        self.0.captures(text, &mut caps);
+        caps.is_match().then_some(caps)
     }
 }
 
-/// A region's numbering plan, shared by every thread without a lock.
-/// `phonenumber` looks each of its patterns up by source text, in one cache behind
-/// one mutex, on every use, which made the type check most of the cost of checking
-/// a mailbox; this asks the same questions in the same order.
+/// A region's numbering plan, shared by every thread without a lock, asking the
+/// questions `phonenumber`'s `number_type` asks in the same order.
 struct Plan {
     general: Pattern,
     /// The types checked before fixed line and mobile, in `phonenumber`'s order.
@@ -89,32 +104,34 @@ struct Plan {
     /// Fixed-line and mobile numbers share one pattern.
     fixed_is_mobile: bool,
     leading_digits: Option<Pattern>,
+    /// The region's international prefix, anchored at the start.
+    idd: Option<Pattern>,
 }
 
 impl Plan {
-    fn of(meta: &'static Metadata) -> Plan {
-        let d = meta.descriptors();
+    fn of(r: &'static Region) -> Plan {
         let special = [
-            (Type::PremiumRate, d.premium_rate()),
-            (Type::TollFree, d.toll_free()),
-            (Type::SharedCost, d.shared_cost()),
-            (Type::Voip, d.voip()),
-            (Type::PersonalNumber, d.personal_number()),
-            (Type::Pager, d.pager()),
-            (Type::Uan, d.uan()),
-            (Type::Voicemail, d.voicemail()),
+            (Type::PremiumRate, &r.premium_rate),
+            (Type::TollFree, &r.toll_free),
+            (Type::SharedCost, &r.shared_cost),
+            (Type::Voip, &r.voip),
+            (Type::PersonalNumber, &r.personal_number),
+            (Type::Pager, &r.pager),
+            (Type::Uan, &r.uan),
+            (Type::Voicemail, &r.voicemail),
         ];
-        let source = |d: Option<&'static Descriptor>| d.map(|d| d.national_number().as_str());
+        let source = |d: &Option<Desc>| d.as_ref().map(|d| d.pattern);
         Plan {
-            general: Pattern::of(d.general()),
+            general: Pattern::of(&r.general),
             special: special
                 .into_iter()
-                .filter_map(|(t, d)| Some((t, Pattern::of(d?))))
+                .filter_map(|(t, d)| Some((t, Pattern::of(d.as_ref()?))))
                 .collect(),
-            fixed_line: d.fixed_line().map(Pattern::of),
-            mobile: d.mobile().map(Pattern::of),
-            fixed_is_mobile: source(d.fixed_line()) == source(d.mobile()),
-            leading_digits: meta.leading_digits().map(|p| Pattern::new(p.as_str(), &[])),
+            fixed_line: r.fixed_line.as_ref().map(Pattern::of),
+            mobile: r.mobile.as_ref().map(Pattern::of),
+            fixed_is_mobile: source(&r.fixed_line) == source(&r.mobile),
+            leading_digits: r.leading_digits.map(|p| Pattern::new(p, &[])),
+            idd: r.international_prefix.map(|p| Pattern::new(p, &[])),
         }
     }
 
@@ -141,104 +158,59 @@ impl Plan {
     }
 }
 
-/// The compiled plan of a metadata entry of the database, compiled on first use.
-fn plan(meta: &'static Metadata) -> Option<&'static Plan> {
-    type Plans = HashMap<usize, OnceLock<Plan>>;
-    static PLANS: OnceLock<Plans> = OnceLock::new();
-    let plans = PLANS.get_or_init(|| {
-        let database = &*phonenumber::metadata::DATABASE;
-        database
-            .iter()
-            .map(|m| (m as *const Metadata as usize, OnceLock::new()))
-            .collect()
-    });
-    let slot = plans.get(&(meta as *const Metadata as usize))?;
-    Some(slot.get_or_init(|| Plan::of(meta)))
+/// The compiled plan of a region, compiled on first use.
+fn plan(region: &'static Region) -> &'static Plan {
+    static PLANS: [OnceLock<Plan>; COUNT] = [const { OnceLock::new() }; COUNT];
+    PLANS[region.index].get_or_init(|| Plan::of(region))
+}
+
+/// Whether a national number matches the region's general pattern and lengths
+/// (`phonenumber`'s `descriptors().general().is_match`).
+pub(super) fn general_matches(region: &'static Region, national: &str) -> bool {
+    plan(region).general.matches(national)
+}
+
+/// The end of the region's international prefix at the start of `digits`.
+pub(super) fn idd_end(region: &'static Region, digits: &str) -> Option<usize> {
+    plan(region).idd.as_ref()?.compiled()?.end(digits)
 }
 
 /// The type of a national number with this country code: the region among those
 /// sharing the code that claims it, then its plan (`phonenumber`'s `source_for`
 /// and `number_type`, whose `is_valid` is this type not being unknown).
 fn number_type(code: u16, national: &str) -> Type {
-    let database: &'static Database = &phonenumber::metadata::DATABASE;
-    let Some(regions) = database.region(&code) else {
-        return Type::Unknown;
-    };
-    let meta = if let [only] = regions.as_slice() {
-        if *only == "001" {
-            database.by_code(&code).and_then(|m| m.into_iter().next())
-        } else {
-            only.parse::<Id>()
-                .ok()
-                .and_then(|id| database.by_id(id.as_ref()))
-        }
-    } else {
-        regions.iter().find_map(|r| {
-            let meta = database.by_id(*r)?;
-            let plan = plan(meta)?;
-            let claims = match &plan.leading_digits {
+    source_for(code, national).map_or(Type::Unknown, |r| plan(r).number_type(national))
+}
+
+/// The region whose plan a national number of this code belongs to
+/// (`phonenumber`'s `source_for`): the only one, or the first whose leading
+/// digits begin the number or, without those, whose plan knows its type.
+pub(super) fn source_for(code: u16, national: &str) -> Option<&'static Region> {
+    match by_code(code) {
+        [] => None,
+        [only] if only.id == "001" => Some(only),
+        [only] => by_id(only.id),
+        regions => regions.iter().find(|r| {
+            let plan = plan(r);
+            match &plan.leading_digits {
                 Some(p) => p.matches(national),
                 None => plan.number_type(national) != Type::Unknown,
-            };
-            claims.then_some(meta)
-        })
-    };
-    meta.and_then(plan)
-        .map_or(Type::Unknown, |p| p.number_type(national))
-}
-
-/// A parsed number's type, and whether `phonenumber` calls it valid (its type as
-/// seen from the national number with its leading zeros, as `is_valid` does).
-pub(super) fn type_and_validity(n: &PhoneNumber) -> (Type, bool) {
-    let code = n.code().value();
-    let national = n.national();
-    let plain = national.value().to_string();
-    let kind = number_type(code, &plain);
-    let valid = if national.zeros() == 0 {
-        kind != Type::Unknown
-    } else {
-        number_type(code, &national.to_string()) != Type::Unknown
-    };
-    (kind, valid)
-}
-
-/// What reading a number written without `+` in a region can give, for
-/// [`may_be_a_line`].
-struct Reading {
-    /// The region's international prefix, anchored at the start.
-    idd: Option<Matcher>,
-    /// Whether its international prefix could not be compiled here.
-    idd_unknown: bool,
-    code: u16,
-    /// Whether parsing rewrites a national prefix rather than strip it.
-    transforms: bool,
-}
-
-impl Reading {
-    fn of(meta: &'static Metadata) -> Reading {
-        let idd = meta
-            .international_prefix()
-            .map(|p| Matcher::new(&format!("^(?:\n{}\n)", p.as_str())));
-        Reading {
-            idd_unknown: idd.as_ref().is_some_and(Option::is_none),
-            idd: idd.flatten(),
-            code: meta.country_code(),
-            transforms: meta.national_prefix_transform_rule().is_some(),
-        }
+            }
+        }),
     }
 }
 
-/// What reading a number in a default region's country code can give, worked
-/// out on first use.
-fn reading(region: Id) -> Option<&'static Reading> {
-    type Readings = HashMap<&'static str, OnceLock<Reading>>;
-    static READINGS: OnceLock<Readings> = OnceLock::new();
-    let database = &*phonenumber::metadata::DATABASE;
-    let readings =
-        READINGS.get_or_init(|| database.iter().map(|m| (m.id(), OnceLock::new())).collect());
-    let slot = readings.get(region.as_ref())?;
-    let meta = database.by_id(region.as_ref())?;
-    Some(slot.get_or_init(|| Reading::of(meta)))
+/// A number's type, and whether `phonenumber` calls it valid (its type as seen
+/// from the national number with its leading zeros, as `is_valid` does).
+pub(super) fn type_and_validity(n: &Number) -> (Type, bool) {
+    let plain = n.national.trim_start_matches('0');
+    let kind = number_type(n.code, plain);
+    let valid = if plain.len() == n.national.len() {
+        kind != Type::Unknown
+    } else {
+        number_type(n.code, &n.national) != Type::Unknown
+    };
+    (kind, valid)
 }
 
 /// Whether reading `digits` (a number written without `+`: ASCII digits, the
@@ -249,19 +221,20 @@ fn reading(region: Id) -> Option<&'static Reading> {
 /// international prefix and the country code dialled after it, or the region's
 /// own country code, national prefix or carrier code. The national number is
 /// then one of the digits' suffixes, of that code. Trying those in the compiled
-/// plans, without a lock, saves parsing a candidate in each region (and compiling
-/// the patterns of a code it may dial) only to find it is no number there.
-pub(super) fn may_be_a_line(region: Id, digits: &str) -> bool {
-    let Some(r) = reading(region) else {
-        return true;
-    };
-    if r.transforms || r.idd_unknown {
+/// plans saves reading a candidate in each region (and compiling the patterns of
+/// a code it may dial) only to find it is no number there.
+pub(super) fn may_be_a_line(region: &'static Region, digits: &str) -> bool {
+    let idd_unknown = plan(region)
+        .idd
+        .as_ref()
+        .is_some_and(|p| p.compiled().is_none());
+    if region.national_prefix_transform_rule.is_some() || idd_unknown {
         return true;
     }
     // After the international prefix, unless a `0` follows it (which the parser
     // does not take for a country code), comes the code dialled.
-    let dialled = r.idd.as_ref().and_then(|idd| idd.0.find(digits));
-    if let Some(rest) = dialled.map(|m| &digits[m.end()..]) {
+    let dialled = idd_end(region, digits).map(|end| &digits[end..]);
+    if let Some(rest) = dialled {
         if !rest.starts_with('0') {
             return leading_code(rest).is_some_and(|code| {
                 let national = &rest[code.to_string().len()..];
@@ -269,16 +242,15 @@ pub(super) fn may_be_a_line(region: Id, digits: &str) -> bool {
             });
         }
     }
-    line_in_suffixes(r.code, digits)
+    line_in_suffixes(region.code, digits)
 }
 
 /// The country code a string of digits starts with, if any (country codes are
 /// prefix-free).
 fn leading_code(digits: &str) -> Option<u16> {
-    let database = &*phonenumber::metadata::DATABASE;
     (1..=3).find_map(|len| {
         let code: u16 = digits.get(..len)?.parse().ok()?;
-        (!digits.starts_with('0') && database.by_code(&code).is_some()).then_some(code)
+        (!digits.starts_with('0') && !by_code(code).is_empty()).then_some(code)
     })
 }
 
@@ -289,9 +261,9 @@ fn lengths_of(code: u16) -> Option<u64> {
     static LENGTHS: OnceLock<HashMap<u16, Option<u64>>> = OnceLock::new();
     let lengths = LENGTHS.get_or_init(|| {
         let mut by_code: HashMap<u16, Option<u64>> = HashMap::new();
-        for meta in phonenumber::metadata::DATABASE.iter() {
-            let possible = meta.descriptors().general().possible_length();
-            let bits = by_code.entry(meta.country_code()).or_insert(Some(0));
+        for region in &REGIONS {
+            let possible = region.general.lengths;
+            let bits = by_code.entry(region.code).or_insert(Some(0));
             if possible.is_empty() || possible.iter().any(|&l| l >= 64) {
                 *bits = None;
             }
@@ -325,13 +297,13 @@ fn line_in_suffixes(code: u16, digits: &str) -> bool {
         .any(line)
 }
 
-/// How many compiled metadata regexes to keep. `phonenumber` keeps 100 in an
-/// LRU cache; trying a number in a dozen regions touches more than that, so every
-/// candidate recompiled dozens of regexes (an 18 MB mailbox took a minute). The
-/// default regions' patterns fit in this many, each compiled once.
+/// How many compiled metadata regexes `phonenumber` keeps, for the texts it
+/// reads itself. It keeps 100 in an LRU cache; trying a number in a dozen
+/// regions touches more than that, so every candidate recompiled dozens of
+/// regexes.
 const REGEX_CACHE: usize = 8192;
 
-/// Widens the metadata's regex cache, once per process.
+/// Widens `phonenumber`'s regex cache, once per process.
 pub(super) fn widen_regex_cache() {
     static ONCE: std::sync::Once = std::sync::Once::new();
     ONCE.call_once(|| {
@@ -341,63 +313,15 @@ pub(super) fn widen_regex_cache() {
     });
 }
 
-/// Compiles ahead of use the patterns `phonenumber` matches numbers of `regions`
-/// against: each region's general pattern, its prefixes and its formats (to parse
-/// and to format a number), and the prefixes of the regions that share its
-/// country code (to tell them apart). Left to `phonenumber`, each compiles the
-/// first time it is asked for, with Unicode classes and inside the one lock of
-/// its regex cache, while every other thread checking a number waits. Compiled
-/// here with ASCII classes where the pattern allows: every text `phonenumber`
-/// matches them against is a national number of ASCII digits, which `\d` matches
-/// either way, and the smaller automaton compiles several times faster. The
-/// cache is keyed by the pattern's source, so `phonenumber` then finds these.
-pub(super) fn prime_regex_cache(regions: &[&str]) {
-    let compiled: Vec<regex::Regex> = sources_to_prime(regions)
-        .into_iter()
-        .filter_map(ascii_regex)
-        .collect();
-    let cache = phonenumber::metadata::DATABASE.cache();
-    let mut cache = cache.lock().unwrap_or_else(|e| e.into_inner());
-    for regex in compiled {
-        cache.save(regex);
+/// Compiles ahead of use the patterns that reading and checking a number of one
+/// of `regions` starts with: each region's general pattern and international
+/// prefix.
+pub(super) fn prime(regions: &[&'static Region]) {
+    for &r in regions {
+        let plan = plan(r);
+        plan.general.compiled();
+        plan.idd.as_ref().map(Pattern::compiled);
     }
-}
-
-/// The patterns [`prime_regex_cache`] compiles for `regions`.
-fn sources_to_prime(regions: &[&str]) -> Vec<&'static str> {
-    let database = &*phonenumber::metadata::DATABASE;
-    let mut sources: Vec<&'static str> = Vec::new();
-    for meta in regions.iter().filter_map(|r| database.by_id(*r)) {
-        let prefixes = |m: &'static Metadata| {
-            [m.international_prefix(), m.leading_digits()]
-                .into_iter()
-                .flatten()
-                .map(|r| r.as_str())
-        };
-        sources.push(meta.descriptors().general().national_number().as_str());
-        sources.extend(meta.national_prefix_for_parsing().map(|r| r.as_str()));
-        sources.extend(prefixes(meta));
-        for f in meta.formats().iter().chain(meta.international_formats()) {
-            sources.push(f.pattern().as_str());
-            sources.extend(f.leading_digits().iter().map(|r| r.as_str()));
-        }
-        for other in database.by_code(&meta.country_code()).into_iter().flatten() {
-            sources.extend(prefixes(other));
-        }
-    }
-    sources.sort_unstable();
-    sources.dedup();
-    sources
-}
-
-/// A metadata pattern compiled as `phonenumber` compiles it (whitespace in it
-/// ignored) but with ASCII classes; `None` where the pattern needs Unicode.
-fn ascii_regex(source: &str) -> Option<regex::Regex> {
-    regex::RegexBuilder::new(source)
-        .ignore_whitespace(true)
-        .unicode(false)
-        .build()
-        .ok()
 }
 
 #[cfg(test)]
@@ -412,7 +336,7 @@ mod tests {
         let database = &*phonenumber::metadata::DATABASE;
         let mut checked = 0;
         for meta in database.iter() {
-            let Ok(region) = meta.id().parse::<Id>() else {
+            let Ok(region) = meta.id().parse::<phonenumber::country::Id>() else {
                 continue;
             };
             let d = meta.descriptors();
@@ -440,7 +364,12 @@ mod tests {
                         continue;
                     };
                     let expected = (n.number_type(database), phonenumber::is_valid(&n));
-                    assert_eq!(type_and_validity(&n), expected, "{text} in {region:?}");
+                    let ours = Number {
+                        code: n.code().value(),
+                        national: n.national().to_string(),
+                        carrier: None,
+                    };
+                    assert_eq!(type_and_validity(&ours), expected, "{text} in {region:?}");
                     checked += 1;
                 }
             }
@@ -448,23 +377,27 @@ mod tests {
         assert!(checked > 2_000, "only {checked} numbers checked");
     }
 
-    /// The patterns compiled ahead with ASCII classes find what `phonenumber`'s
-    /// own compilation finds in every national number: each region's example
-    /// numbers, each shortened digit by digit and with a trunk `0` or `00` before.
+    /// The patterns compiled with ASCII classes and anchored find what
+    /// `phonenumber`'s own compilation (Unicode classes) finds at the start of
+    /// every national number, group for group: each
+    /// region's example numbers, each shortened digit by digit and with a trunk
+    /// `0` or `00` or a `1` before, against every pattern reading, formatting and
+    /// typing a number of a default region uses.
     #[test]
     fn ascii_compiled_patterns_match_as_phonenumber_compiles_them() {
-        let database = &*phonenumber::metadata::DATABASE;
         let mut inputs: Vec<String> = Vec::new();
-        for meta in database.iter() {
-            let d = meta.descriptors();
+        for r in &REGIONS {
             let examples = [
-                d.fixed_line(),
-                d.mobile(),
-                d.toll_free(),
-                d.voip(),
-                d.premium_rate(),
+                &r.fixed_line,
+                &r.mobile,
+                &r.toll_free,
+                &r.voip,
+                &r.premium_rate,
             ];
-            for example in examples.into_iter().flatten().filter_map(|d| d.example()) {
+            for d in examples.into_iter().flatten() {
+                let Some(example) = example_of(r, d) else {
+                    continue;
+                };
                 for end in 1..=example.len() {
                     for prefix in ["", "0", "00", "1"] {
                         inputs.push(format!("{prefix}{}", &example[..end]));
@@ -474,23 +407,66 @@ mod tests {
         }
         inputs.sort();
         inputs.dedup();
-        let sources = sources_to_prime(DEFAULT_REGIONS);
+        let mut sources: Vec<String> = Vec::new();
+        for r in DEFAULT_REGIONS.iter().filter_map(|r| by_id(r)) {
+            let descs = [
+                &r.fixed_line,
+                &r.mobile,
+                &r.toll_free,
+                &r.voip,
+                &r.premium_rate,
+            ];
+            sources.push(r.general.pattern.to_string());
+            sources.extend(descs.into_iter().flatten().map(|d| d.pattern.to_string()));
+            sources.extend(r.international_prefix.map(str::to_string));
+            sources.extend(r.national_prefix_for_parsing.map(str::to_string));
+            for f in r.formats {
+                sources.push(f.pattern.to_string());
+                sources.extend(f.leading_digits.map(str::to_string));
+            }
+        }
+        sources.sort();
+        sources.dedup();
         assert!(sources.len() > 200, "{} patterns", sources.len());
         for source in sources {
-            let Some(ascii) = ascii_regex(source) else {
-                continue;
-            };
-            let unicode = regex::RegexBuilder::new(source)
+            let unicode = regex::RegexBuilder::new(&source)
                 .ignore_whitespace(true)
                 .build()
                 .unwrap();
+            let anchored = Matcher::new(&format!("^(?:\n{source}\n)")).unwrap();
             for input in &inputs {
-                assert_eq!(
-                    ascii.find(input).map(|m| m.range()),
-                    unicode.find(input).map(|m| m.range()),
-                    "{source:?} on {input}"
-                );
+                let theirs = unicode
+                    .captures(input)
+                    .filter(|c| c.get(0).is_some_and(|m| m.start() == 0));
+                let theirs: Option<Vec<_>> =
+                    theirs.map(|c| c.iter().map(|g| g.map(|m| m.range())).collect());
+                let ours: Option<Vec<_>> = anchored.captures(input).map(|c| {
+                    (0..c.group_len())
+                        .map(|i| c.get_group(i).map(|s| s.range()))
+                        .collect()
+                });
+                assert_eq!(ours, theirs, "{source:?} on {input}");
             }
         }
+    }
+
+    /// The example number the metadata gives for a type of a region.
+    fn example_of(r: &Region, d: &Desc) -> Option<String> {
+        let database = &*phonenumber::metadata::DATABASE;
+        let metas = database.by_code(&r.code)?;
+        let meta = metas.into_iter().find(|m| m.id() == r.id)?;
+        let m = meta.descriptors();
+        [
+            m.fixed_line(),
+            m.mobile(),
+            m.toll_free(),
+            m.voip(),
+            m.premium_rate(),
+        ]
+        .into_iter()
+        .flatten()
+        .find(|x| x.national_number().as_str() == d.pattern)?
+        .example()
+        .map(str::to_string)
     }
 }
