@@ -312,6 +312,28 @@ mod tests {
         }
     }
 
+    /// Texts with letters for digits, an extension or other digits than ASCII
+    /// are read by `phonenumber` itself, and answer as it reads them.
+    #[test]
+    fn texts_the_tables_do_not_cover_are_read_by_phonenumber() {
+        let us = metadata::by_id("US");
+        for text in [
+            "1-800-FLOWERS",
+            "(212) 555-0199 ext. 44",
+            "\u{ff12}\u{ff11}\u{ff12} 555 0199",
+            "+1 212 555 0199 x12",
+        ] {
+            assert!(!covers(text), "{text}");
+            let ours = parse(us, text).map(|n| (n.code, n.national));
+            let theirs = phonenumber::parse(Some(phonenumber::country::US), text)
+                .ok()
+                .map(|n| (n.code().value(), n.national().to_string()));
+            assert_eq!(ours, theirs, "{text}");
+        }
+        let flowers = parse(us, "1-800-FLOWERS").map(|n| n.national);
+        assert_eq!(flowers.as_deref(), Some("8003569377"));
+    }
+
     /// Passing over the regions the digits cannot be a number of changes no
     /// answer: on every region's example numbers, written with and without
     /// prefixes, grouped in several ways and with a digit changed, and on

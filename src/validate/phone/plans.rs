@@ -79,13 +79,19 @@ impl Matcher {
         self.0.is_match(text)
     }
 
+    /// The first match in `text` (for an anchored pattern, the one at its start).
+    pub(super) fn find(&self, text: &str) -> Option<std::ops::Range<usize>> {
+        self.0.find(text).map(|m| m.range())
+    }
+
     /// Where the match starting at the start of `text` ends (the patterns are
     /// anchored).
     pub(super) fn end(&self, text: &str) -> Option<usize> {
-        self.0.find(text).map(|m| m.end())
+        self.find(text).map(|m| m.end)
     }
 
-    /// The groups of the match at the start of `text`.
+    /// The groups of the first match in `text` (for an anchored pattern, the
+    /// one at its start).
     pub(super) fn captures(&self, text: &str) -> Option<Captures> {
         let mut caps = self.0.create_captures();
         self.0.captures(text, &mut caps);
@@ -377,9 +383,9 @@ mod tests {
         assert!(checked > 2_000, "only {checked} numbers checked");
     }
 
-    /// The patterns compiled with ASCII classes and anchored find what
-    /// `phonenumber`'s own compilation (Unicode classes) finds at the start of
-    /// every national number, group for group: each
+    /// The patterns compiled with ASCII classes, anchored or not, find what
+    /// `phonenumber`'s own compilation (Unicode classes) finds, at the start of
+    /// every national number or anywhere in it, group for group: each
     /// region's example numbers, each shortened digit by digit and with a trunk
     /// `0` or `00` or a `1` before, against every pattern reading, formatting and
     /// typing a number of a default region uses.
@@ -434,18 +440,21 @@ mod tests {
                 .build()
                 .unwrap();
             let anchored = Matcher::new(&format!("^(?:\n{source}\n)")).unwrap();
-            for input in &inputs {
-                let theirs = unicode
-                    .captures(input)
-                    .filter(|c| c.get(0).is_some_and(|m| m.start() == 0));
-                let theirs: Option<Vec<_>> =
-                    theirs.map(|c| c.iter().map(|g| g.map(|m| m.range())).collect());
-                let ours: Option<Vec<_>> = anchored.captures(input).map(|c| {
+            let anywhere = Matcher::new(&source).unwrap();
+            let groups = |m: &Matcher, input: &str| -> Option<Vec<_>> {
+                m.captures(input).map(|c| {
                     (0..c.group_len())
                         .map(|i| c.get_group(i).map(|s| s.range()))
                         .collect()
-                });
-                assert_eq!(ours, theirs, "{source:?} on {input}");
+                })
+            };
+            for input in &inputs {
+                let theirs: Option<Vec<_>> = unicode
+                    .captures(input)
+                    .map(|c| c.iter().map(|g| g.map(|m| m.range())).collect());
+                assert_eq!(groups(&anywhere, input), theirs, "{source:?} on {input}");
+                let at_start = theirs.filter(|g| g[0].as_ref().is_some_and(|m| m.start == 0));
+                assert_eq!(groups(&anchored, input), at_start, "{source:?} on {input}");
             }
         }
     }

@@ -33,7 +33,6 @@ pub(super) fn covers(text: &str) -> bool {
 /// What `phonenumber::parse(region, text)` gives, for a text [`covers`] accepts.
 pub(super) fn read(region: Option<&'static Region>, text: &str) -> Option<Number> {
     let digits = |s: &str| -> String { s.chars().filter(char::is_ascii_digit).collect() };
-    let bytes = text.as_bytes();
     // The parser first tries RFC 3966 (`+CC-national`, no spaces), whose country
     // code runs from the `+` to the first of `- . ( )`; then the natural form.
     if let Some((code, rest)) = rfc3966_code(text) {
@@ -50,16 +49,14 @@ pub(super) fn read(region: Option<&'static Region>, text: &str) -> Option<Number
         }
         return finish(region, code, digits(rest));
     }
-    let plus = bytes.first() == Some(&b'+');
     let mut national = digits(text);
-    let idd = region.and_then(|r| r.international_prefix.map(|_| r));
-    let mut dialled = plus;
-    if let Some(r) = idd {
-        if let Some(end) = idd_end(r, &national) {
-            if !national[end..].starts_with('0') {
-                national.drain(..end);
-                dialled = true;
-            }
+    // Written with `+`, or after the region's international prefix (unless a
+    // `0` follows it), the number is dialled with its country code.
+    let mut dialled = text.starts_with('+');
+    if let Some(end) = region.and_then(|r| idd_end(r, &national)) {
+        if !national[end..].starts_with('0') {
+            national.drain(..end);
+            dialled = true;
         }
     }
     if dialled {
@@ -225,12 +222,14 @@ pub(super) fn national_format(number: &Number) -> String {
         c.leading.as_ref().is_some_and(|r| r.is_match(national))
             && c.pattern
                 .as_ref()
-                .and_then(|r| r.end(national))
-                .is_some_and(|end| end == national.len())
+                .and_then(|r| r.find(national))
+                .is_some_and(|m| m.start == 0 && m.end == national.len())
     });
     let Some((i, format)) = chosen else {
         return national.clone();
     };
+    // The first match anywhere is replaced: a format taken without trying its
+    // pattern may match further on, or not at all.
     let caps = compiled.format(meta, i).pattern.as_ref();
     let Some(caps) = caps.and_then(|p| p.captures(national)) else {
         return national.clone();
@@ -281,7 +280,9 @@ struct Compiled {
 }
 
 struct CompiledFormat {
+    /// Searched anywhere, as `phonenumber` searches it.
     pattern: Option<Matcher>,
+    /// Anchored at the start.
     leading: Option<Matcher>,
 }
 
@@ -293,7 +294,7 @@ impl Compiled {
         formats[i].get_or_init(|| {
             let f = &meta.formats[i];
             CompiledFormat {
-                pattern: anchored(f.pattern),
+                pattern: Matcher::new(f.pattern),
                 leading: f.leading_digits.and_then(anchored),
             }
         })
