@@ -268,6 +268,64 @@ fn plausible_length(region: &Region, digits: usize) -> bool {
             .any(|&l| (usize::from(l)..=usize::from(l) + 2).contains(&digits))
 }
 
+/// Reproducible choices for generated test texts (xorshift).
+#[cfg(test)]
+struct Dice(u64);
+
+#[cfg(test)]
+impl Dice {
+    /// A number below `n`.
+    fn below(&mut self, n: usize) -> usize {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        (self.0 % n as u64) as usize
+    }
+
+    /// `len` random digits.
+    fn digits(&mut self, len: usize) -> String {
+        (0..len)
+            .map(|_| char::from(b'0' + self.below(10) as u8))
+            .collect()
+    }
+
+    /// `digits` with one of them, chosen at random, moved on by `by`.
+    fn changed(&mut self, digits: &str, by: u8) -> String {
+        let mut changed = digits.as_bytes().to_vec();
+        let at = self.below(changed.len());
+        changed[at] = b'0' + (changed[at] - b'0' + by) % 10;
+        String::from_utf8(changed).expect("ASCII digits")
+    }
+}
+
+/// A test text: `digits` in groups of `size()` digits joined by `sep`; with
+/// `bracket`, the first group in brackets and `bracket` after them.
+#[cfg(test)]
+fn grouped(
+    digits: &str,
+    sep: &str,
+    bracket: Option<&str>,
+    mut size: impl FnMut() -> usize,
+) -> String {
+    let mut text = String::new();
+    let mut at = 0;
+    while at < digits.len() {
+        let take = size().min(digits.len() - at);
+        let group = &digits[at..at + take];
+        match (at, bracket) {
+            (0, Some(_)) => text.push_str(&format!("({group})")),
+            (0, None) => text.push_str(group),
+            (_, Some(after)) if text.ends_with(')') => text.push_str(after),
+            _ => text.push_str(sep),
+        }
+        if at > 0 {
+            text.push_str(group);
+        }
+        at += take;
+    }
+    text
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -342,13 +400,7 @@ mod tests {
     #[test]
     fn the_shortcut_changes_no_answer() {
         let database = &*phonenumber::metadata::DATABASE;
-        let mut seed: u64 = 0x2545_f491_4f6c_dd1d;
-        let mut next = move |n: usize| {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            (seed % n as u64) as usize
-        };
+        let mut dice = Dice(0x2545_f491_4f6c_dd1d);
         let mut numbers: Vec<String> = Vec::new();
         let regions = [
             "US", "GB", "DE", "JP", "BR", "IL", "PH", "AR", "RU", "CH", "HK", "CA",
@@ -372,39 +424,18 @@ mod tests {
             }
         }
         for _ in 0..300 {
-            let len = 7 + next(9);
-            numbers.push(
-                (0..len)
-                    .map(|_| char::from(b'0' + next(10) as u8))
-                    .collect(),
-            );
+            let len = 7 + dice.below(9);
+            numbers.push(dice.digits(len));
         }
         let mut candidates: Vec<String> = Vec::new();
         for digits in &numbers {
-            let mut changed = digits.clone().into_bytes();
-            let at = next(changed.len());
-            changed[at] = b'0' + (changed[at] - b'0' + 1) % 10;
-            for digits in [digits.clone(), String::from_utf8(changed).unwrap()] {
+            let changed = dice.changed(digits, 1);
+            for digits in [digits.clone(), changed] {
                 // Groups of 2 to 4 digits with one separator, the first in
-                // brackets or not.
+                // brackets (and a space) or not.
                 for sep in ["-", " ", ".", "/"] {
-                    let mut text = String::new();
-                    let mut at = 0;
-                    let bracket = next(3) == 0;
-                    while at < digits.len() {
-                        let take = (2 + next(3)).min(digits.len() - at);
-                        let group = &digits[at..at + take];
-                        match (at, bracket) {
-                            (0, true) => text.push_str(&format!("({group}) ")),
-                            (0, false) => text.push_str(group),
-                            _ => {
-                                text.push_str(sep);
-                                text.push_str(group);
-                            }
-                        }
-                        at += take;
-                    }
-                    candidates.push(text.replace(") -", ") ").replace(") .", ") "));
+                    let bracket = (dice.below(3) == 0).then_some(" ");
+                    candidates.push(grouped(&digits, sep, bracket, || 2 + dice.below(3)));
                 }
                 candidates.push(format!("{}-{}", &digits[..3], &digits[3..]));
             }

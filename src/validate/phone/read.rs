@@ -350,13 +350,7 @@ mod tests {
     /// spaces, so both of the crate's readings are taken), and random digits.
     fn texts() -> Vec<String> {
         let database = &*phonenumber::metadata::DATABASE;
-        let mut seed: u64 = 0x9e37_79b9_7f4a_7c15;
-        let mut next = move |n: usize| {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            (seed % n as u64) as usize
-        };
+        let mut dice = super::super::Dice(0x9e37_79b9_7f4a_7c15);
         let mut numbers: Vec<String> = Vec::new();
         for code in 1..=999u16 {
             for meta in database.by_code(&code).unwrap_or_default() {
@@ -364,7 +358,7 @@ mod tests {
                 let all = [d.fixed_line(), d.mobile(), d.toll_free(), d.voip(), d.uan()];
                 for example in all.into_iter().flatten().filter_map(|d| d.example()) {
                     let prefixes = ["", "0", "1", "00", "011", "8", "810", "90", "0341"];
-                    let prefix = prefixes[next(prefixes.len())];
+                    let prefix = prefixes[dice.below(prefixes.len())];
                     numbers.push(format!("{prefix}{example}"));
                     numbers.push(format!("+{code}{example}"));
                     numbers.push(format!("00{code}{example}"));
@@ -373,12 +367,8 @@ mod tests {
             }
         }
         for _ in 0..400 {
-            let len = 5 + next(12);
-            numbers.push(
-                (0..len)
-                    .map(|_| char::from(b'0' + next(10) as u8))
-                    .collect(),
-            );
+            let len = 5 + dice.below(12);
+            numbers.push(dice.digits(len));
         }
         let mut texts: Vec<String> = Vec::new();
         for number in &numbers {
@@ -386,29 +376,13 @@ mod tests {
                 Some(rest) => ("+", rest),
                 None => ("", number.as_str()),
             };
-            let mut changed = digits.as_bytes().to_vec();
-            let at = next(changed.len());
-            changed[at] = b'0' + (changed[at] - b'0' + 7) % 10;
-            for digits in [digits.to_string(), String::from_utf8(changed).unwrap()] {
+            let changed = dice.changed(digits, 7);
+            for digits in [digits.to_string(), changed] {
                 texts.push(format!("{plus}{digits}"));
                 for sep in ["-", " ", ".", "/"] {
-                    let mut text = plus.to_string();
-                    let mut at = 0;
-                    let bracket = next(4) == 0;
-                    while at < digits.len() {
-                        let take = (1 + next(4)).min(digits.len() - at);
-                        let group = &digits[at..at + take];
-                        match (at, bracket) {
-                            (0, true) => text.push_str(&format!("({group})")),
-                            (0, false) => text.push_str(group),
-                            _ => {
-                                text.push_str(sep);
-                                text.push_str(group);
-                            }
-                        }
-                        at += take;
-                    }
-                    texts.push(text);
+                    let bracket = (dice.below(4) == 0).then_some(sep);
+                    let text = super::super::grouped(&digits, sep, bracket, || 1 + dice.below(4));
+                    texts.push(format!("{plus}{text}"));
                 }
             }
         }
