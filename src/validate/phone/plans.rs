@@ -7,7 +7,7 @@ use std::sync::OnceLock;
 use phonenumber::Type;
 use regex_automata::util::captures::Captures;
 
-use super::metadata::{by_code, by_id, Desc, Region, COUNT, REGIONS};
+use super::metadata::{by_code, Desc, Region, COUNT, REGIONS};
 use super::read::Number;
 
 /// One type's pattern of national numbers, compiled on first use and anchored at
@@ -194,8 +194,9 @@ fn number_type(code: u16, national: &str) -> Type {
 pub(super) fn source_for(code: u16, national: &str) -> Option<&'static Region> {
     match by_code(code) {
         [] => None,
-        [only] if only.id == "001" => Some(only),
-        [only] => by_id(only.id),
+        // Region ids are unique but for the non-geographic `001`s, each the only
+        // region of its code: the only region is the one `by_id` would give.
+        [only] => Some(only),
         regions => regions.iter().find(|r| {
             let plan = plan(r);
             match &plan.leading_digits {
@@ -332,6 +333,7 @@ pub(super) fn prime(regions: &[&'static Region]) {
 
 #[cfg(test)]
 mod tests {
+    use super::super::metadata::by_id;
     use super::*;
     use crate::validate::phone::DEFAULT_REGIONS;
 
