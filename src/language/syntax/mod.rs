@@ -155,6 +155,7 @@ pub fn unescape(body: &str) -> String {
         }
         match chars.next() {
             Some('n') => out.push('\n'),
+            Some('r') => out.push('\r'),
             Some('t') => out.push('\t'),
             Some('"') => out.push('"'),
             Some('\\') => out.push('\\'),
@@ -523,3 +524,16 @@ fn guard(pair: P) -> Guard {
 }
 
 use cond::{cond, pattern_list};
+
+#[cfg(test)]
+mod tests {
+    use super::unescape;
+
+    #[test]
+    fn strings_decode_their_escapes() {
+        assert_eq!(
+            unescape(r#"a\nb\r\n\t\"q\" \\ \u{e9} \[x\] \z"#),
+            "a\nb\r\n\t\"q\" \\ é \\[x\\] \\z"
+        );
+    }
+}
