@@ -271,7 +271,7 @@ fn part(text: &str, from: usize, out: &mut Vec<(Range<usize>, Scope)>) -> Option
         if !quoted
             && footer_start.is_none()
             && part_words >= MIN_BODY_WORDS
-            && opens_footer(trimmed)
+            && opens_footer(text, at, trimmed)
         {
             footer_start = Some(at);
         }
@@ -490,14 +490,46 @@ const MIN_BODY_WORDS: usize = 10;
 /// The most non-blank lines a footer has.
 const MAX_FOOTER_LINES: usize = 30;
 
-/// How footers begin: legal notices, list and unsubscribe lines, free-mail ads.
-const FOOTER_OPENERS: &[&str] = &[
+/// Openings that only name the mail itself ("This message…"): they open a footer
+/// when the lines they start read as a notice (`NOTICE_WORDS`), and the body when
+/// not ("This message is being sent to request the presence of…").
+const SELF_OPENERS: &[&str] = &[
     "this e-mail",
     "this email",
     "this message",
     "this communication",
     "this transmission",
     "this electronic",
+];
+
+/// What a notice that opens with the mail's name goes on to say.
+const NOTICE_WORDS: &[&str] = &[
+    "confidential",
+    "privileged",
+    "proprietary",
+    "intended only",
+    "intended solely",
+    "intended for the",
+    "recipient",
+    "addressee",
+    "in error",
+    "prohibited",
+    "unauthori",
+    "disclaim",
+    "liab",
+    "virus",
+    "legally",
+    "solicitation",
+    "subscri",
+    "mailing list",
+    "removed from",
+];
+
+/// How many lines, from its first, a notice has to say what it is.
+const NOTICE_LINES: usize = 3;
+
+/// How footers begin: legal notices, list and unsubscribe lines, free-mail ads.
+const FOOTER_OPENERS: &[&str] = &[
     "the information contained",
     "the information in this",
     "confidentiality notice",
@@ -523,13 +555,25 @@ const FOOTER_OPENERS: &[&str] = &[
     "join the world's largest e-mail",
 ];
 
-/// Whether a (trimmed) line opens a footer.
-fn opens_footer(trimmed: &str) -> bool {
+/// Whether the line at `at` (`trimmed`) opens a footer.
+fn opens_footer(text: &str, at: usize, trimmed: &str) -> bool {
     let head = trimmed
         .trim_start_matches(|c: char| !c.is_alphanumeric())
         .as_bytes();
-    FOOTER_OPENERS.iter().any(|o| {
+    let starts = |o: &&str| {
         head.get(..o.len())
             .is_some_and(|h| h.eq_ignore_ascii_case(o.as_bytes()))
-    })
+    };
+    if FOOTER_OPENERS.iter().any(starts) {
+        return true;
+    }
+    if !SELF_OPENERS.iter().any(starts) {
+        return false;
+    }
+    let mut end = at;
+    for _ in 0..NOTICE_LINES {
+        end = line_end(text, end, text.len());
+    }
+    let lines = text[at..end].to_ascii_lowercase();
+    NOTICE_WORDS.iter().any(|w| lines.contains(w))
 }

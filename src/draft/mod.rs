@@ -263,6 +263,19 @@ mod tests {
     }
 
     #[test]
+    fn a_notice_naming_the_mail_is_a_footer_and_a_body_naming_it_is_not() {
+        let body = "Hello all, the meeting moves to Tuesday at noon in the big room.\n\n";
+        let notice = "This message is for the named person's use only and may contain\nconfidential information. If you are not the intended recipient, delete it.\n";
+        let text = format!("{body}{notice}");
+        let d = Draft::new(text.clone(), Format::Text);
+        assert_eq!(scope_texts(&d, Scope::Footer), [notice]);
+
+        let text = format!("{body}This message is being sent to ask for your presence\nat a meeting of the finance committee on Tuesday.\n");
+        let d = Draft::new(text, Format::Text);
+        assert!(scope_texts(&d, Scope::Footer).is_empty());
+    }
+
+    #[test]
     fn a_signature_without_dashes_follows_the_body() {
         let sig = |text: &str| {
             let d = Draft::new(text.to_string(), Format::Text);
