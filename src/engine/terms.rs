@@ -111,26 +111,40 @@ fn prefix_chained(pats: &[String]) -> usize {
 
 /// Walks `trie` from each word start of `text`, calling `found` with the
 /// pattern, start and end of each term that begins there.
+///
+/// Only bytes that begin some term are looked at (for a few `case` terms, a few
+/// per cent of the text), and only those that start a word are walked from.
+/// Every term begins with a word character, so a position whose byte begins a
+/// term and whose previous character is not a word character is a word start
+/// whenever a term matches there; and a term's first byte is never inside a
+/// character.
 fn walk(trie: &Trie, text: &str, mut found: impl FnMut(usize, usize, usize)) {
     let bytes = text.as_bytes();
-    let mut previous_is_word = false;
-    let mut i = 0;
-    while i < bytes.len() {
-        // ASCII is most text: decode a character only where one starts above it.
-        let (is_word, len) = match bytes[i] {
-            b if b < 0x80 => (is_word_char(b as char), 1),
-            _ => text[i..]
-                .chars()
-                .next()
-                .map_or((false, 1), |c| (is_word_char(c), c.len_utf8())),
+    for (i, &b) in bytes.iter().enumerate() {
+        if !trie.can_start(b) {
+            continue;
+        }
+        let word_before = match i.checked_sub(1).map(|j| bytes[j]) {
+            None => false,
+            Some(p) if p < 0x80 => ASCII_WORD[p as usize],
+            Some(_) => text[..i].chars().next_back().is_some_and(is_word_char),
         };
-        if is_word && !previous_is_word {
+        if !word_before {
             trie.walk(&bytes[i..], |pattern, len| found(pattern, i, i + len));
         }
-        previous_is_word = is_word;
-        i += len;
     }
 }
+
+/// Which ASCII bytes are word characters (as [`is_word_char`] says).
+static ASCII_WORD: [bool; 128] = {
+    let mut t = [false; 128];
+    let mut b = 0;
+    while b < 128 {
+        t[b] = (b as u8).is_ascii_alphanumeric() || b == b'_' as usize;
+        b += 1;
+    }
+    t
+};
 
 /// A set of terms searched everywhere, with a contiguous NFA (built at once,
 /// cheap) or a DFA (built for the first long draft, fast to search).

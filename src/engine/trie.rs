@@ -97,6 +97,12 @@ impl Trie {
         }
     }
 
+    /// Whether some pattern begins with byte `b`.
+    #[inline]
+    pub(super) fn can_start(&self, b: u8) -> bool {
+        self.first[b as usize] != 0
+    }
+
     /// Calls `found(pattern, end)` for every pattern that `bytes` begins with,
     /// shortest first (`end` is the pattern's length).
     #[inline]
