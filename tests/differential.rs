@@ -105,6 +105,7 @@ const REGEXES: &[&str] = &[
     "/b\\s?c/",
     "/\\bab\\b/i",
     "/\\d{4}(?: \\d{4}){3}/",
+    "/^fo+|c[ \\t]*$/m",
 ];
 const CATEGORIES: &[&str] = &["confidentiality", "copyright", "add-value", "disclosure"];
 /// Metrics conditions compare, word classes included.

@@ -377,7 +377,12 @@ pub fn ratio(a: f64, b: f64) -> f64 {
 
 /// Bytes outside which no evidence can be within `distance` of `at`: evidence must
 /// end after the first and start before the second.
-fn window(draft: &Draft, at: &Range<usize>, distance: usize, unit: Unit) -> (usize, usize) {
+pub(super) fn window(
+    draft: &Draft,
+    at: &Range<usize>,
+    distance: usize,
+    unit: Unit,
+) -> (usize, usize) {
     match unit {
         Unit::Chars => {
             let reach = distance.saturating_mul(4);

@@ -10,6 +10,7 @@
 pub mod checker;
 pub mod evaluate;
 pub mod examples;
+mod local;
 pub mod metrics;
 pub mod reference;
 pub(crate) mod search;
@@ -110,6 +111,8 @@ pub struct Engine {
     literal_owners: Vec<Vec<usize>>,
     /// The lines worth running each regex on, in a long draft (built for the first).
     windows: std::sync::OnceLock<Option<search::Windows>>,
+    /// The regexes searched only where conditions look for them.
+    locals: Vec<local::Local>,
 }
 
 /// A regex and where it is used.
@@ -121,6 +124,9 @@ struct RegexEntry {
     uses: Vec<(MatcherId, usize)>,
     /// Whether it has needed literals in `literals`; if not, it always runs.
     prefiltered: bool,
+    /// Whether it is searched only around the matches of the rules that look
+    /// for it ([`local`]), after the other hits.
+    local: bool,
 }
 
 /// How to check a draft.
@@ -214,6 +220,7 @@ impl Engine {
                                 owner: (m, p),
                                 uses: Vec::new(),
                                 prefiltered: r.literals.is_some(),
+                                local: false,
                             });
                             regexes.len() - 1
                         });
@@ -221,6 +228,10 @@ impl Engine {
                     }
                 }
             }
+        }
+        let locals = local::locals(&regexes, &rules);
+        for l in &locals {
+            regexes[l.regex()].local = true;
         }
         let (literal_pats, literal_owners) =
             literal_owners(&regexes, &rules, |r| r.literals.clone());
@@ -239,6 +250,7 @@ impl Engine {
             literals,
             literal_owners,
             windows: std::sync::OnceLock::new(),
+            locals,
             rules: Arc::new(rules),
         }
     }
@@ -250,7 +262,8 @@ impl Engine {
 
     /// Checks a draft: findings sorted by position, its triage and redactions.
     pub fn check(&self, draft: &Draft, options: &Options) -> Evaluation {
-        let hits = self.hits(&draft.text);
+        let mut hits = self.hits(&draft.text);
+        self.local_hits(draft, &mut hits);
         self.evaluate(draft, &hits, options)
     }
 
@@ -267,7 +280,58 @@ impl Engine {
             || self.hits(&text),
         );
         let draft = Draft::with_structure(text, format, structure);
+        let mut hits = hits;
+        self.local_hits(&draft, &mut hits);
         let evaluation = self.evaluate(&draft, &hits, options);
         (draft, evaluation)
+    }
+
+    /// Adds the hits of the regexes searched only where conditions look (see
+    /// [`local`]) to the other hits of a draft.
+    fn local_hits(&self, draft: &Draft, hits: &mut [Vec<Hit>]) {
+        if self.locals.is_empty() {
+            return;
+        }
+        // Regexes looked for in the same places share their lines.
+        let mut lines: Vec<(usize, Vec<Range<usize>>)> = Vec::new();
+        let jobs: Vec<(&local::Local, usize)> = self
+            .locals
+            .iter()
+            .enumerate()
+            .map(|(i, l)| {
+                let shared = lines
+                    .iter()
+                    .position(|&(j, _)| self.locals[j].same_reach(l));
+                let k = shared.unwrap_or_else(|| {
+                    lines.push((i, l.lines(draft, hits)));
+                    lines.len() - 1
+                });
+                (l, k)
+            })
+            .collect();
+        let text = draft.text.as_str();
+        let find = |&(l, k): &(&local::Local, usize)| {
+            l.find(&self.regexes[l.regex()], &self.rules, text, &lines[k].1)
+        };
+        let found: Vec<Vec<Range<usize>>> = if text.len() >= PARALLEL_BYTES {
+            use rayon::prelude::*;
+            jobs.par_iter().map(find).collect()
+        } else {
+            jobs.iter().map(find).collect()
+        };
+        for ((l, _), found) in jobs.iter().zip(found) {
+            if found.is_empty() {
+                continue;
+            }
+            for &(m, p) in &self.regexes[l.regex()].uses {
+                let list = &mut hits[m];
+                list.extend(found.iter().map(|span| Hit {
+                    span: span.clone(),
+                    pattern: p,
+                }));
+                list.sort_by_key(|h| (h.span.start, h.span.end, h.pattern));
+                list.dedup();
+            }
+        }
     }
 }

@@ -12,8 +12,10 @@ use crate::language::rules::*;
 use crate::text::fold::{is_whole_word, Folded};
 
 impl Engine {
-    /// Every hit of every matcher in `text`, each list sorted by position. Terms and
-    /// regexes are searched side by side.
+    /// Every hit of every matcher in `text`, each list sorted by position, but for
+    /// the regexes searched only where conditions look for them (added by
+    /// `Engine::local_hits` once the draft is parsed). Terms and regexes are
+    /// searched side by side.
     /// Validators run where the hits are found: a regex's hits are checked by the
     /// job that found them, so checking phone numbers overlaps the other searches.
     pub fn hits(&self, text: &str) -> Vec<Vec<Hit>> {
@@ -91,10 +93,12 @@ impl Engine {
             .then(|| self.windows())
             .flatten()
             .map(|w| w.lines(text, self.regexes.len()));
+        // Local regexes are searched later, where conditions look for them; they
+        // count as found here, so the literal scan does not wait for them.
         let mut needed: Vec<bool> = self
             .regexes
             .iter()
-            .map(|e| large || !e.prefiltered)
+            .map(|e| e.local || large || !e.prefiltered)
             .collect();
         let mut missing = needed.iter().filter(|n| !**n).count();
         if let (Some(ac), false) = (&self.literals, large) {
@@ -114,7 +118,7 @@ impl Engine {
             .regexes
             .iter()
             .enumerate()
-            .filter(|&(i, _)| needed[i])
+            .filter(|&(i, e)| needed[i] && !e.local)
             .map(|(i, e)| (e, windows.as_ref().and_then(|w| w[i].as_deref())))
             .collect();
         if large {
@@ -311,14 +315,14 @@ impl LiteralWindows {
 }
 
 /// The line (without its `\n`) that holds `start..end`.
-fn line_around(bytes: &[u8], start: usize, end: usize) -> (usize, usize) {
+pub(super) fn line_around(bytes: &[u8], start: usize, end: usize) -> (usize, usize) {
     let line_start = memchr::memrchr(b'\n', &bytes[..start]).map_or(0, |i| i + 1);
     let line_end = memchr::memchr(b'\n', &bytes[end..]).map_or(bytes.len(), |i| end + i);
     (line_start, line_end)
 }
 
 /// Adds a line to spans of adjacent lines, joining it to the last when they touch.
-fn add_line(spans: &mut Vec<Range<usize>>, line: Range<usize>) {
+pub(super) fn add_line(spans: &mut Vec<Range<usize>>, line: Range<usize>) {
     match spans.last_mut() {
         Some(last) if last.end + 1 >= line.start => last.end = line.end,
         _ => spans.push(line),

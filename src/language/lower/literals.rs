@@ -153,6 +153,12 @@ pub(crate) fn digit_lines_and_breaks(source: &str) -> (bool, usize) {
         })
 }
 
+/// Of a regex's source: the most line breaks a match holds ([`line_breaks`]).
+pub(crate) fn line_breaks_of(source: &str) -> Option<usize> {
+    let hir = regex_syntax::Parser::new().parse(source).ok()?;
+    line_breaks(&hir)
+}
+
 /// Whether every match of `hir` holds an ASCII digit.
 fn needs_digit(hir: &Hir) -> bool {
     match hir.kind() {
