@@ -1,14 +1,16 @@
 #!/usr/bin/env python3
 """Time whole commands: Tenet against ripgrep on the same inputs, in one run.
 
-    bench/compare.py DATA_DIR TENET RG [--runs 5] [--baseline OLD_TENET]
+    bench/compare.py DATA_DIR TENET RG [--runs 5] [--baseline OLD_TENET] [--only TEXT]
 
 DATA_DIR comes from bench/prepare.py. Each command runs once to warm the cache,
 then --runs times; the table gives the median wall time, the peak memory of the
 slowest run, and ratios against the reference named in each section. With
 --baseline, every Tenet command also runs with the other binary, the two
 alternating run by run so that both see the same machine, and the table gains
-the baseline's median and the ratio new ÷ baseline.
+the baseline's median and the ratio new ÷ baseline. --only runs just the
+sections whose title holds TEXT (e.g. `--only "18 MB file ("` with more runs,
+to settle a ratio this machine's noise leaves in doubt).
 """
 import argparse, os, statistics, subprocess, time
 
@@ -50,6 +52,7 @@ def main():
     ap.add_argument("rg", nargs="?")
     ap.add_argument("--runs", type=int, default=5)
     ap.add_argument("--baseline", help="another tenet binary, run alternately with TENET")
+    ap.add_argument("--only", help="run only the sections whose title holds this text")
     a = ap.parse_args()
     d = a.data
     big = os.path.join(d, "enron-drafts.txt")
@@ -59,6 +62,8 @@ def main():
 
     def row(section, label, cmd, ref=None, memory_of=None, **kw):
         """`memory_of`: the input's size in MB, to give the peak as a multiple of it."""
+        if a.only and a.only not in section:
+            return None
         before = None
         if a.baseline and cmd[0] == a.tenet:
             med, peak, before = measure_pair(cmd, [a.baseline, *cmd[1:]], a.runs, **kw)
