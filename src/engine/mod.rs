@@ -52,8 +52,8 @@ fn both<A: Send, B: Send>(
     }
 }
 
-/// Each distinct literal that `literals_of` gives some regex, and for each the
-/// regexes (indexes into `regexes`) it was given for.
+/// Each distinct literal that `literals_of` gives some regex (but the local ones),
+/// and for each the regexes (indexes into `regexes`) it was given for.
 fn literal_owners(
     regexes: &[RegexEntry],
     rules: &RuleSet,
@@ -62,7 +62,8 @@ fn literal_owners(
     let mut ids: HashMap<Vec<u8>, usize> = HashMap::new();
     let mut literals: Vec<Vec<u8>> = Vec::new();
     let mut owners: Vec<Vec<usize>> = Vec::new();
-    for (id, entry) in regexes.iter().enumerate() {
+    // A local regex is searched only around matches, never on its literals' lines.
+    for (id, entry) in regexes.iter().enumerate().filter(|(_, e)| !e.local) {
         let (m, p) = entry.owner;
         let Pattern::Regex(r) = &rules.matchers[m].patterns[p] else {
             continue;

@@ -222,7 +222,7 @@ impl Windows {
             .map(|e| {
                 let (m, p) = e.owner;
                 match &rules.matchers[m].patterns[p] {
-                    Pattern::Regex(r) => digit_lines_and_breaks(&r.source),
+                    Pattern::Regex(r) if !e.local => digit_lines_and_breaks(&r.source),
                     _ => (false, 0),
                 }
             })
