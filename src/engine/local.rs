@@ -10,7 +10,7 @@
 use std::ops::Range;
 
 use super::evaluate::window;
-use super::search::{add_line, line_around};
+use super::search::line_around;
 use super::{Hit, RegexEntry};
 use crate::draft::Draft;
 use crate::language::lower::literals::line_breaks_of;
@@ -54,7 +54,7 @@ pub(super) fn locals(regexes: &[RegexEntry], rules: &RuleSet) -> Vec<Local> {
             .iter()
             .chain(rule.escalate.iter().map(|(_, c)| c));
         for c in conds {
-            visit(c, &mut |c| match *c {
+            c.visit(&mut |c| match *c {
                 Cond::Near {
                     matcher,
                     distance,
@@ -79,32 +79,18 @@ pub(super) fn locals(regexes: &[RegexEntry], rules: &RuleSet) -> Vec<Local> {
                     }
                 }
                 Cond::Has(m) => eager[m] = true,
-                Cond::Compare { metric, per, .. } => {
-                    for metric in std::iter::once(metric).chain(per) {
-                        if let Metric::Count(m) = metric {
-                            eager[m] = true;
-                        }
-                    }
-                }
-                _ => {}
+                _ => counted(c).for_each(|m| eager[m] = true),
             });
         }
     }
     let triage = &rules.triage;
     let triage_conds = triage.categories.iter().filter_map(|(_, _, c)| c.as_ref());
     for c in triage_conds.chain(triage.priorities.iter().filter_map(|(_, c)| c.as_ref())) {
-        visit(c, &mut |c| match *c {
+        c.visit(&mut |c| match *c {
             Cond::Near { matcher: m, .. } | Cond::Has(m) | Cond::Matches(m) | Cond::Overlaps(m) => {
                 eager[m] = true
             }
-            Cond::Compare { metric, per, .. } => {
-                for metric in std::iter::once(metric).chain(per) {
-                    if let Metric::Count(m) = metric {
-                        eager[m] = true;
-                    }
-                }
-            }
-            _ => {}
+            _ => counted(c).for_each(|m| eager[m] = true),
         });
     }
     regexes
@@ -134,14 +120,16 @@ pub(super) fn locals(regexes: &[RegexEntry], rules: &RuleSet) -> Vec<Local> {
         .collect()
 }
 
-/// Calls `f` on `c` and every condition inside it.
-fn visit(c: &Cond, f: &mut impl FnMut(&Cond)) {
-    f(c);
-    match c {
-        Cond::And(cs) | Cond::Or(cs) => cs.iter().for_each(|c| visit(c, f)),
-        Cond::Not(c) => visit(c, f),
-        _ => {}
-    }
+/// The matchers a comparison counts (`count(P) > 2`): searched everywhere.
+fn counted(c: &Cond) -> impl Iterator<Item = MatcherId> {
+    let metrics = match *c {
+        Cond::Compare { metric, per, .. } => [Some(metric), per],
+        _ => [None, None],
+    };
+    metrics.into_iter().flatten().filter_map(|m| match m {
+        Metric::Count(m) => Some(m),
+        _ => None,
+    })
 }
 
 impl Local {
@@ -177,7 +165,7 @@ impl Local {
         for l in lines {
             match spans.last_mut() {
                 Some(last) if l.start <= last.end + 1 => last.end = last.end.max(l.end),
-                _ => add_line(&mut spans, l),
+                _ => spans.push(l),
             }
         }
         spans

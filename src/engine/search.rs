@@ -322,7 +322,7 @@ pub(super) fn line_around(bytes: &[u8], start: usize, end: usize) -> (usize, usi
 }
 
 /// Adds a line to spans of adjacent lines, joining it to the last when they touch.
-pub(super) fn add_line(spans: &mut Vec<Range<usize>>, line: Range<usize>) {
+fn add_line(spans: &mut Vec<Range<usize>>, line: Range<usize>) {
     match spans.last_mut() {
         Some(last) if last.end + 1 >= line.start => last.end = line.end,
         _ => spans.push(line),

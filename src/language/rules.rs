@@ -402,6 +402,16 @@ pub enum Cond {
 
 impl Cond {
     /// Calls `f` on this condition and every condition inside it.
+    pub fn visit(&self, f: &mut impl FnMut(&Cond)) {
+        f(self);
+        match self {
+            Cond::And(cs) | Cond::Or(cs) => cs.iter().for_each(|c| c.visit(f)),
+            Cond::Not(c) => c.visit(f),
+            _ => {}
+        }
+    }
+
+    /// Calls `f` on this condition and every condition inside it.
     pub fn visit_mut(&mut self, f: &mut impl FnMut(&mut Cond)) {
         f(self);
         match self {
@@ -446,39 +456,28 @@ pub enum Metric {
 }
 
 impl Metric {
-    /// The names usable in conditions.
-    pub const NAMES: &'static [&'static str] = &[
-        "words",
-        "sentences",
-        "links",
-        "hashtags",
-        "mentions",
-        "emoji",
-        "caps",
-        "exclamations",
-        "chars",
-        "lines",
-        "quoted",
-        "hashtag-run",
+    /// The names usable in conditions, with their metrics.
+    pub const NAMED: &'static [(&'static str, Metric)] = &[
+        ("words", Metric::Words),
+        ("sentences", Metric::Sentences),
+        ("links", Metric::Links),
+        ("hashtags", Metric::Hashtags),
+        ("mentions", Metric::Mentions),
+        ("emoji", Metric::Emoji),
+        ("caps", Metric::Caps),
+        ("exclamations", Metric::Exclamations),
+        ("chars", Metric::Chars),
+        ("lines", Metric::Lines),
+        ("quoted", Metric::Quoted),
+        ("hashtag-run", Metric::HashtagRun),
     ];
 
     /// Parses a metric name.
     pub fn parse(name: &str) -> Option<Metric> {
-        Some(match name {
-            "words" => Metric::Words,
-            "sentences" => Metric::Sentences,
-            "links" => Metric::Links,
-            "hashtags" => Metric::Hashtags,
-            "mentions" => Metric::Mentions,
-            "emoji" => Metric::Emoji,
-            "caps" => Metric::Caps,
-            "exclamations" => Metric::Exclamations,
-            "chars" => Metric::Chars,
-            "lines" => Metric::Lines,
-            "quoted" => Metric::Quoted,
-            "hashtag-run" => Metric::HashtagRun,
-            _ => return None,
-        })
+        Metric::NAMED
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map(|&(_, m)| m)
     }
 }
 

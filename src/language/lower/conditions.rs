@@ -137,7 +137,8 @@ impl FileCx<'_> {
             ast::Metric::Named(name, None) => match Metric::parse(&name.value) {
                 Some(m) => m,
                 None => {
-                    let known = [Metric::NAMES, &["words(CLASS)", "count(…)"]].concat();
+                    let names = Metric::NAMED.iter().map(|&(n, _)| n);
+                    let known: Vec<&str> = names.chain(["words(CLASS)", "count(…)"]).collect();
                     self.unknown(&name.span, "metric", &name.value, &known);
                     return None;
                 }
