@@ -1,9 +1,9 @@
 //! Conditions, document rules and triage, evaluated from a draft's hits.
 
-use std::collections::HashMap;
+use std::borrow::Cow;
 use std::ops::Range;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex, OnceLock};
+use std::sync::OnceLock;
 
 use rayon::prelude::*;
 
@@ -33,8 +33,9 @@ impl Engine {
             words: &self.rules.words,
             recording: AtomicBool::new(false),
             redactions: &redactions,
-            visible: Mutex::default(),
-            metrics: Mutex::default(),
+            hidden_sets: &self.hidden_sets,
+            visible: slots(hits.len() * self.hidden_sets.len()),
+            metrics: slots(Group::ALL.len() * self.hidden_sets.len()),
         };
         // Rules are independent: on a large draft they are evaluated on every core,
         // sharing what they derive (hits outside scopes, metrics) through `cx`.
@@ -82,24 +83,18 @@ pub fn redactions(
     Redactions::new(text, matchers.into_iter().flat_map(hits_of))
 }
 
-/// A matcher's hits outside some hidden scopes, shared between the conditions that ask.
-type VisibleHits = Arc<Visible>;
-
 /// Hits sorted by start, and the longest one's length (to bound window searches).
-struct Visible {
-    hits: Vec<Hit>,
+struct Visible<'a> {
+    /// The matcher's hits themselves when none is hidden, else a filtered copy.
+    hits: Cow<'a, [Hit]>,
     longest: usize,
 }
 
-/// Something derived once per check and shared by every rule that asks, whichever
-/// thread asks first computing it (others asking for the same wait; for others,
-/// not).
-type Shared<K, V> = Mutex<HashMap<K, Arc<OnceLock<V>>>>;
-
-/// The slot for `key`, made when first asked for.
-fn slot<K: std::hash::Hash + Eq, V>(shared: &Shared<K, V>, key: K) -> Arc<OnceLock<V>> {
-    let mut map = shared.lock().unwrap_or_else(|e| e.into_inner());
-    map.entry(key).or_default().clone()
+/// `n` empty slots for things derived once per check and shared by every rule
+/// that asks, whichever thread asks first computing it (others asking for the
+/// same wait; for others, not).
+fn slots<T>(n: usize) -> Vec<OnceLock<T>> {
+    std::iter::repeat_with(OnceLock::new).take(n).collect()
 }
 
 /// A rule's spans from this many on are judged on every core (in a large draft).
@@ -120,25 +115,41 @@ struct Cx<'a> {
     /// Whether `has` records its hits as evidence (for triage).
     recording: AtomicBool,
     redactions: &'a Redactions,
-    /// Hits of a matcher outside hidden scopes, by (matcher, hidden).
-    visible: Shared<(MatcherId, ScopeSet), VisibleHits>,
-    /// Metrics by hidden scopes and group, each group measured when first asked for.
-    metrics: Shared<(ScopeSet, Group), Metrics>,
+    /// Every set of scopes some rule or triage hides (see [`Engine::hidden_sets`]).
+    hidden_sets: &'a [ScopeSet],
+    /// Hits of a matcher outside hidden scopes, by hidden set, then matcher.
+    visible: Vec<OnceLock<Visible<'a>>>,
+    /// Metrics by hidden set, then group, each group measured when first asked for.
+    metrics: Vec<OnceLock<Metrics>>,
 }
 
-impl Cx<'_> {
-    fn visible(&self, matcher: MatcherId, hidden: ScopeSet) -> VisibleHits {
-        slot(&self.visible, (matcher, hidden))
-            .get_or_init(|| {
-                let hits: Vec<Hit> = self.hits[matcher]
-                    .iter()
-                    .filter(|h| !self.draft.in_any(h.span.start, hidden))
-                    .cloned()
-                    .collect();
-                let longest = hits.iter().map(|h| h.span.len()).max().unwrap_or(0);
-                Arc::new(Visible { hits, longest })
-            })
-            .clone()
+impl<'a> Cx<'a> {
+    /// Where `hidden` is in [`Cx::hidden_sets`]: every rule's and triage's is.
+    fn set(&self, hidden: ScopeSet) -> usize {
+        self.hidden_sets
+            .iter()
+            .position(|&s| s == hidden)
+            .expect("every hidden set of the rules is listed")
+    }
+
+    fn visible(&self, matcher: MatcherId, hidden: ScopeSet) -> &Visible<'a> {
+        let slot = self.set(hidden) * self.hits.len() + matcher;
+        self.visible[slot].get_or_init(|| {
+            let all: &'a [Hit] = &self.hits[matcher];
+            let shown = |h: &&Hit| !self.draft.in_any(h.span.start, hidden);
+            let hits = match all.iter().position(|h| !shown(&h)) {
+                None => Cow::Borrowed(all),
+                Some(first) => Cow::Owned(
+                    all[..first]
+                        .iter()
+                        .chain(all[first + 1..].iter().filter(shown))
+                        .cloned()
+                        .collect(),
+                ),
+            };
+            let longest = hits.iter().map(|h| h.span.len()).max().unwrap_or(0);
+            Visible { hits, longest }
+        })
     }
 
     fn metric(&self, metric: Metric, hidden: ScopeSet) -> f64 {
@@ -146,7 +157,7 @@ impl Cx<'_> {
             return select(self.visible(m, hidden).hits.iter().cloned()).len() as f64;
         }
         let group = Group::of(metric);
-        slot(&self.metrics, (hidden, group))
+        self.metrics[self.set(hidden) * Group::ALL.len() + group as usize]
             .get_or_init(|| {
                 let mut metrics = Metrics::default();
                 metrics.measure_group(self.draft, hidden, group, self.words);
@@ -304,7 +315,7 @@ impl Cx<'_> {
                 if self.recording.load(Ordering::Relaxed) {
                     // The first few distinct spans (several patterns may match one).
                     let mut spans: Vec<Range<usize>> = Vec::new();
-                    for h in &visible.hits {
+                    for h in visible.hits.iter() {
                         if spans.len() == 3 {
                             break;
                         }

@@ -47,6 +47,9 @@ pub enum Group {
 }
 
 impl Group {
+    /// Every group, in declaration order (`group as usize` is its index).
+    pub const ALL: [Group; 4] = [Group::Words, Group::Classes, Group::Regions, Group::Chars];
+
     /// The group a named metric belongs to.
     pub fn of(metric: Metric) -> Group {
         match metric {
@@ -68,7 +71,7 @@ impl Metrics {
     /// Measures every metric of `draft` without the `hidden` scopes.
     pub fn measure(draft: &Draft, hidden: ScopeSet, classes: &WordClasses) -> Metrics {
         let mut m = Metrics::default();
-        for group in [Group::Words, Group::Classes, Group::Regions, Group::Chars] {
+        for group in Group::ALL {
             m.measure_group(draft, hidden, group, classes);
         }
         m

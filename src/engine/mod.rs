@@ -23,7 +23,7 @@ use std::sync::Arc;
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
 
-use crate::draft::{Draft, Format, Structure};
+use crate::draft::{Draft, Format, ScopeSet, Structure};
 use crate::language::rules::*;
 use crate::report::finding::Finding;
 use crate::report::{Redactions, TriageResult};
@@ -116,6 +116,9 @@ pub struct Engine {
     windows: std::sync::OnceLock<Option<search::Windows>>,
     /// The regexes searched only where conditions look for them.
     locals: Vec<local::Local>,
+    /// Every distinct set of scopes a rule or triage hides, and the empty set:
+    /// what a check derives per hidden set is kept in slots indexed by these.
+    hidden_sets: Vec<ScopeSet>,
 }
 
 /// A regex and where it is used.
@@ -246,6 +249,10 @@ impl Engine {
                 .build(&literal_pats)
                 .expect("literal automaton: sizes are far below the limits")
         });
+        let mut hidden_sets = vec![ScopeSet::EMPTY, rules.triage.hidden];
+        hidden_sets.extend(rules.rules.iter().map(|r| r.hidden));
+        hidden_sets.sort_unstable_by_key(|s| s.0);
+        hidden_sets.dedup();
         Engine {
             caseless: TermSet::new(caseless_pats, caseless_uses),
             exact: TermSet::new(exact_pats, exact_uses),
@@ -254,6 +261,7 @@ impl Engine {
             literal_owners,
             windows: std::sync::OnceLock::new(),
             locals,
+            hidden_sets,
             rules: Arc::new(rules),
         }
     }
