@@ -21,10 +21,15 @@ use super::Outcome;
 /// The longest line read whole; a longer one is answered with an error and skipped.
 const MAX_LINE: usize = 64 << 20;
 
-/// Lines in each queue between the reader, the checkers and the writer.
-const AHEAD: usize = 1024;
+/// The most lines passed between threads at once. Lines already read travel
+/// together (fewer hand-overs between threads); the reader never waits for more
+/// input to fill a batch, so a caller that waits for each answer still gets it.
+const BATCH: usize = 64;
 
-/// Lines read but not yet written: however slow one line is, the answers held
+/// Batches in each queue between the reader, the checkers and the writer.
+const AHEAD: usize = 16;
+
+/// Batches read but not yet written: however slow one line is, the answers held
 /// behind it (and the lines read meanwhile) stay within this many.
 const IN_FLIGHT: usize = 4 * AHEAD;
 
@@ -43,38 +48,40 @@ pub fn run(setup: Setup) -> Result<Outcome> {
     };
     let channel: Option<Arc<str>> = workspace.setup().channel.as_deref().map(Arc::from);
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
-    let (lines_tx, lines_rx) = bounded::<(u64, Line)>(AHEAD);
-    let (answers_tx, answers_rx) = bounded::<(u64, Option<String>)>(AHEAD);
-    // One permit per line in flight: the reader takes one, the writer gives it back.
+    // Batches go by the number of their first line.
+    let (lines_tx, lines_rx) = bounded::<(u64, Vec<Line>)>(AHEAD);
+    let (answers_tx, answers_rx) = bounded::<(u64, Vec<Option<String>>)>(AHEAD);
+    // One permit per batch in flight: the reader takes one, the writer gives it back.
     let (permits_tx, permits_rx) = bounded::<()>(IN_FLIGHT);
     for _ in 0..IN_FLIGHT {
         permits_tx.send(())?;
     }
 
     let reader = std::thread::spawn(move || -> io::Result<()> {
-        let mut input = io::stdin().lock();
-        let mut line = Vec::new();
+        // Our own buffer, to see whether whole lines are already read.
+        let mut input = io::BufReader::with_capacity(1 << 16, io::stdin().lock());
         let mut number = 0u64;
         loop {
             if permits_rx.recv().is_err() {
                 return Ok(());
             }
-            line.clear();
-            number += 1;
-            let n = (&mut input)
-                .take(MAX_LINE as u64 + 1)
-                .read_until(b'\n', &mut line)?;
-            if n == 0 {
+            let first = number + 1;
+            let mut batch = Vec::new();
+            // The first line is waited for; more join it while whole ones are read.
+            while batch.len() < BATCH {
+                let Some(line) = read_line(&mut input)? else {
+                    break;
+                };
+                number += 1;
+                batch.push(line);
+                if memchr::memchr(b'\n', input.buffer()).is_none() {
+                    break;
+                }
+            }
+            if batch.is_empty() {
                 return Ok(());
             }
-            let item = if line.len() > MAX_LINE && !line.ends_with(b"\n") {
-                // Skip the rest of the line without holding it.
-                skip_line(&mut input)?;
-                Line::TooLong
-            } else {
-                Line::Text(std::mem::take(&mut line))
-            };
-            if lines_tx.send((number, item)).is_err() {
+            if lines_tx.send((first, batch)).is_err() {
                 return Ok(());
             }
         }
@@ -84,9 +91,12 @@ pub fn run(setup: Setup) -> Result<Outcome> {
             let (lines_rx, answers_tx) = (lines_rx.clone(), answers_tx.clone());
             let (rules, channel) = (rules.clone(), channel.clone());
             std::thread::spawn(move || {
-                for (number, line) in lines_rx {
-                    let answer = answer(&rules, number, line, channel.as_deref());
-                    if answers_tx.send((number, answer)).is_err() {
+                for (first, batch) in lines_rx {
+                    let answers = (first..)
+                        .zip(batch)
+                        .map(|(number, line)| answer(&rules, number, line, channel.as_deref()))
+                        .collect();
+                    if answers_tx.send((first, answers)).is_err() {
                         return;
                     }
                 }
@@ -97,15 +107,15 @@ pub fn run(setup: Setup) -> Result<Outcome> {
 
     // Answers in input order: hold the early ones until those before them are in.
     let mut out = io::BufWriter::new(io::stdout().lock());
-    let mut waiting: BTreeMap<u64, Option<String>> = BTreeMap::new();
+    let mut waiting: BTreeMap<u64, Vec<Option<String>>> = BTreeMap::new();
     let mut next = 1u64;
-    for (number, answer) in &answers_rx {
-        waiting.insert(number, answer);
+    for (first, answers) in &answers_rx {
+        waiting.insert(first, answers);
         let mut written = Ok(());
-        while let Some(answer) = waiting.remove(&next) {
-            next += 1;
+        while let Some(answers) = waiting.remove(&next) {
+            next += answers.len() as u64;
             let _ = permits_tx.try_send(());
-            if let Some(answer) = answer {
+            for answer in answers.into_iter().flatten() {
                 written = written.and_then(|()| writeln!(out, "{answer}"));
             }
         }
@@ -160,6 +170,23 @@ fn answer(rules: &Rules, number: u64, line: Line, channel: Option<&str>) -> Opti
             moderation::verdict_line(&id, &draft, &report)
         }
     })
+}
+
+/// The next line of `input` (`None` at its end); one longer than [`MAX_LINE`] is
+/// skipped without being held.
+fn read_line(input: &mut impl BufRead) -> io::Result<Option<Line>> {
+    let mut line = Vec::new();
+    let n = input
+        .take(MAX_LINE as u64 + 1)
+        .read_until(b'\n', &mut line)?;
+    if n == 0 {
+        return Ok(None);
+    }
+    if line.len() > MAX_LINE && !line.ends_with(b"\n") {
+        skip_line(input)?;
+        return Ok(Some(Line::TooLong));
+    }
+    Ok(Some(Line::Text(line)))
 }
 
 fn skip_line(input: &mut impl BufRead) -> io::Result<()> {
