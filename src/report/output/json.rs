@@ -137,7 +137,7 @@ struct SuppressedList<'a> {
 impl Serialize for SuppressedList<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         s.collect_seq(self.suppressed.iter().map(|x| {
-            let print = fingerprint(self.cx.text, &x.finding, 0);
+            let print = fingerprint(&x.finding.rule, &key(self.cx.text, &x.finding), 0);
             finding(&self.cx, &x.finding, print, Some(x))
         }))
     }
@@ -253,18 +253,21 @@ fn finding<'a>(
 /// when redacted) and which occurrence of that pair it is — never the line number,
 /// so a finding keeps its fingerprint when lines are added above it.
 pub fn fingerprints(text: &str, findings: &[Finding]) -> Vec<String> {
-    let mut seen: HashMap<(&str, String), usize> = HashMap::new();
+    let keys: Vec<String> = findings.iter().map(|f| key(text, f)).collect();
+    let mut seen: HashMap<(&str, &str), usize> = HashMap::new();
     findings
         .iter()
-        .map(|f| {
-            let n = seen.entry((f.rule.as_str(), key(text, f))).or_default();
-            let print = fingerprint(text, f, *n);
+        .zip(&keys)
+        .map(|(f, key)| {
+            let n = seen.entry((f.rule.as_str(), key.as_str())).or_default();
+            let print = fingerprint(&f.rule, key, *n);
             *n += 1;
             print
         })
         .collect()
 }
 
+/// What a finding's fingerprint says of its text.
 fn key(text: &str, f: &Finding) -> String {
     if f.redacted || f.document {
         String::new()
@@ -273,13 +276,13 @@ fn key(text: &str, f: &Finding) -> String {
     }
 }
 
-fn fingerprint(text: &str, f: &Finding, occurrence: usize) -> String {
+fn fingerprint(rule: &str, key: &str, occurrence: usize) -> String {
     // FNV-1a, 64 bits: stable across versions and platforms, unlike std's hasher.
     let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
     for part in [
-        f.rule.as_bytes(),
+        rule.as_bytes(),
         &[0],
-        key(text, f).as_bytes(),
+        key.as_bytes(),
         &[0],
         occurrence.to_string().as_bytes(),
     ] {

@@ -237,8 +237,11 @@ pub fn print_file(
     match format {
         OutputFormat::Human => human::file(result, color, out),
         OutputFormat::Jsonl => {
-            serde_json::to_writer(&mut *out, &json::file(result))?;
-            writeln!(out)
+            // Through a typed buffer, as in `print_end`.
+            let mut out = io::BufWriter::with_capacity(8 << 10, out);
+            serde_json::to_writer(&mut out, &json::file(result))?;
+            writeln!(out)?;
+            out.flush()
         }
         OutputFormat::Count => match result.report.findings.len() {
             0 => Ok(()),
@@ -262,13 +265,19 @@ pub fn print_end(
     let summary = Summary::of(results, notes);
     match format {
         OutputFormat::Human => human::summary(&summary, color, out),
+        // Buffered here, with the buffer's type known, so that the many small
+        // writes of a large document are copies, not calls through `dyn Write`.
         OutputFormat::Json => {
-            serde_json::to_writer_pretty(&mut *out, &json::document(results, notes, &summary))?;
-            writeln!(out)
+            let mut out = io::BufWriter::with_capacity(1 << 16, out);
+            serde_json::to_writer_pretty(&mut out, &json::document(results, notes, &summary))?;
+            writeln!(out)?;
+            out.flush()
         }
         OutputFormat::Sarif => {
-            serde_json::to_writer_pretty(&mut *out, &sarif::log(results, notes, rules))?;
-            writeln!(out)
+            let mut out = io::BufWriter::with_capacity(1 << 16, out);
+            serde_json::to_writer_pretty(&mut out, &sarif::log(results, notes, rules))?;
+            writeln!(out)?;
+            out.flush()
         }
         OutputFormat::Junit => junit::document(results, notes, out),
         OutputFormat::Jsonl | OutputFormat::Count | OutputFormat::Github => Ok(()),
