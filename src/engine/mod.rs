@@ -241,21 +241,32 @@ impl Engine {
         }
         let (literal_pats, literal_owners) =
             literal_owners(&regexes, &rules, |r| r.literals.clone());
-        let literals = (!literal_pats.is_empty()).then(|| {
-            AhoCorasickBuilder::new()
-                .ascii_case_insensitive(true)
-                .kind(Some(AhoCorasickKind::DFA))
-                .match_kind(MatchKind::Standard)
-                .build(&literal_pats)
-                .expect("literal automaton: sizes are far below the limits")
-        });
+        // The three automata are built side by side: a quarter of starting up.
+        let ((caseless, exact), literals) = rayon::join(
+            || {
+                rayon::join(
+                    || TermSet::new(caseless_pats, caseless_uses),
+                    || TermSet::new(exact_pats, exact_uses),
+                )
+            },
+            || {
+                (!literal_pats.is_empty()).then(|| {
+                    AhoCorasickBuilder::new()
+                        .ascii_case_insensitive(true)
+                        .kind(Some(AhoCorasickKind::DFA))
+                        .match_kind(MatchKind::Standard)
+                        .build(&literal_pats)
+                        .expect("literal automaton: sizes are far below the limits")
+                })
+            },
+        );
         let mut hidden_sets = vec![ScopeSet::EMPTY, rules.triage.hidden];
         hidden_sets.extend(rules.rules.iter().map(|r| r.hidden));
         hidden_sets.sort_unstable_by_key(|s| s.0);
         hidden_sets.dedup();
         Engine {
-            caseless: TermSet::new(caseless_pats, caseless_uses),
-            exact: TermSet::new(exact_pats, exact_uses),
+            caseless,
+            exact,
             regexes,
             literals,
             literal_owners,
