@@ -13,7 +13,6 @@ use super::evaluate::window;
 use super::search::line_around;
 use super::{Hit, RegexEntry};
 use crate::draft::Draft;
-use crate::language::lower::literals::line_breaks_of;
 use crate::language::rules::*;
 
 /// A regex searched near the matches of the rules that look for it.
@@ -102,7 +101,7 @@ pub(super) fn locals(regexes: &[RegexEntry], rules: &RuleSet) -> Vec<Local> {
             let Pattern::Regex(r) = &rules.matchers[m].patterns[p] else {
                 return None;
             };
-            if line_breaks_of(&r.source) != Some(0) {
+            if r.line_breaks != Some(0) {
                 return None;
             }
             let mut reach: Vec<Reach> = e

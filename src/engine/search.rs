@@ -7,7 +7,6 @@ use aho_corasick::{AhoCorasick, AhoCorasickBuilder, Input, MatchKind};
 use rayon::prelude::*;
 
 use super::{both, literal_owners, Engine, Hit, RegexEntry, Use, PARALLEL_BYTES};
-use crate::language::lower::literals::digit_lines_and_breaks;
 use crate::language::rules::*;
 use crate::text::fold::{is_whole_word, Folded};
 
@@ -222,7 +221,7 @@ impl Windows {
             .map(|e| {
                 let (m, p) = e.owner;
                 match &rules.matchers[m].patterns[p] {
-                    Pattern::Regex(r) if !e.local => digit_lines_and_breaks(&r.source),
+                    Pattern::Regex(r) if !e.local => (r.digit_lines, r.line_breaks.unwrap_or(0)),
                     _ => (false, 0),
                 }
             })

@@ -27,6 +27,9 @@ pub struct File {
     pub words: Vec<WordClass>,
     /// Syntax errors found while parsing; the tree holds everything else.
     pub errors: Vec<(Span, String)>,
+    /// Every regex written in the file, as source and flags (checked all at
+    /// once, before the tree is lowered).
+    pub regexes: Vec<(String, String)>,
 }
 
 /// `guideline ID "title" { … }`.

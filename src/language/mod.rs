@@ -9,5 +9,6 @@ pub mod builtin;
 pub mod diagnostic;
 pub mod explain;
 pub mod lower;
+pub mod regex;
 pub mod rules;
 pub mod syntax;

@@ -10,6 +10,7 @@ use std::sync::Arc;
 
 use crate::draft::ScopeSet;
 pub use crate::language::ast::{CmpOp, Level, Side, Unit};
+pub use crate::language::regex::{RegexPattern, REGEX_SIZE};
 
 /// Everything a check needs: rules, the pattern sets they use, and triage.
 #[derive(Debug, Clone, Default)]
@@ -171,57 +172,6 @@ pub struct Term {
     pub case: bool,
     /// Match inside words too (`partial`).
     pub partial: bool,
-}
-
-/// How large a regex's compiled form may be, in bytes. Rule files are checked
-/// against it when they load, so a regex never silently fails to compile later.
-pub const REGEX_SIZE: usize = 64 << 20;
-
-/// A checked regular expression, compiled on first use.
-#[derive(Debug, Clone)]
-pub struct RegexPattern {
-    /// The expression with its flags applied inline (`(?i)…`).
-    pub source: String,
-    /// Literals (ASCII lower case) one of which every match contains, anywhere in
-    /// it (`None`: no such small set).
-    pub literals: Option<Vec<Vec<u8>>>,
-    compiled: std::sync::OnceLock<Option<regex_automata::meta::Regex>>,
-}
-
-impl RegexPattern {
-    /// A regex that has been parsed and checked, not yet compiled.
-    pub fn new(source: String, literals: Option<Vec<Vec<u8>>>) -> RegexPattern {
-        RegexPattern {
-            source,
-            literals,
-            compiled: std::sync::OnceLock::new(),
-        }
-    }
-
-    /// Literals one of which every match contains, when no match can cross a line:
-    /// in a long text the regex need only run on the lines that hold one. Worked
-    /// out when asked for (only long drafts ask), not when the rules load.
-    pub fn line_literals(&self) -> Option<Vec<Vec<u8>>> {
-        let hir = regex_syntax::Parser::new().parse(&self.source).ok()?;
-        crate::language::lower::literals::line_literals(&hir, self.literals.as_deref())
-    }
-
-    /// The compiled regex (`None` only if it exceeds the size limits).
-    pub fn regex(&self) -> Option<&regex_automata::meta::Regex> {
-        self.compiled
-            .get_or_init(|| {
-                let config = regex_automata::meta::Config::new()
-                    .nfa_size_limit(Some(REGEX_SIZE))
-                    .auto_prefilter(crate::language::lower::literals::worth_a_prefilter(
-                        &self.source,
-                    ));
-                regex_automata::meta::Regex::builder()
-                    .configure(config)
-                    .build(&self.source)
-                    .ok()
-            })
-            .as_ref()
-    }
 }
 
 /// A check that keeps only real identifiers among look-alikes.

@@ -71,11 +71,8 @@ fn case_pair(class: &Class) -> Option<u8> {
 /// match may start with a single letter (`\bf\s*:`, `x[0-9]{4}`), which nearly
 /// every word of prose holds, so the search stops and restarts at each one. A run
 /// of letters, or a rarer byte (`.`, `+`, `@`, a digit), is worth it.
-pub(crate) fn worth_a_prefilter(source: &str) -> bool {
-    let Ok(hir) = regex_syntax::Parser::new().parse(source) else {
-        return true;
-    };
-    let prefixes = Extractor::new().extract(&hir);
+pub(crate) fn worth_a_prefilter(hir: &Hir) -> bool {
+    let prefixes = Extractor::new().extract(hir);
     prefixes.literals().is_none_or(|literals| {
         !literals
             .iter()
@@ -141,22 +138,6 @@ fn rare_letter(literal: &[u8]) -> Option<&'static [u8]> {
 /// look for).
 pub(crate) fn digit_lines(hir: &Hir) -> bool {
     line_breaks(hir).is_some() && needs_digit(hir)
-}
-
-/// Of a regex's source, parsed once: whether it runs on the lines that hold a
-/// digit ([`digit_lines`]), and how many lines around them ([`line_breaks`]).
-pub(crate) fn digit_lines_and_breaks(source: &str) -> (bool, usize) {
-    regex_syntax::Parser::new()
-        .parse(source)
-        .map_or((false, 0), |hir| {
-            (digit_lines(&hir), line_breaks(&hir).unwrap_or(0))
-        })
-}
-
-/// Of a regex's source: the most line breaks a match holds ([`line_breaks`]).
-pub(crate) fn line_breaks_of(source: &str) -> Option<usize> {
-    let hir = regex_syntax::Parser::new().parse(source).ok()?;
-    line_breaks(&hir)
 }
 
 /// Whether every match of `hir` holds an ASCII digit.
@@ -455,6 +436,8 @@ mod tests {
 
     #[test]
     fn no_prefilter_on_a_single_letter() {
+        let worth_a_prefilter =
+            |re: &str| worth_a_prefilter(&regex_syntax::Parser::new().parse(re).unwrap());
         assert!(!worth_a_prefilter(r"(?i)\bfax\b|\bf\s*:"));
         assert!(!worth_a_prefilter(r"(?i)\b(?:x|ext\.?)\s?[0-9]{4}"));
         assert!(worth_a_prefilter(r"(?i)\bfax\b"));

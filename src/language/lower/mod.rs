@@ -1,6 +1,6 @@
 //! Parsed files → a checked [`RuleSet`], with every error of every file.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::io;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -62,18 +62,33 @@ impl Compiled {
 
 /// Compiles rule files into one rule set.
 pub fn compile(files: &[RuleFile], overrides: &Overrides, read_list: ReadList) -> Compiled {
-    let mut cx = Lowerer {
-        set: RuleSet::default(),
-        diagnostics: Vec::new(),
-        matcher_keys: HashMap::new(),
-        pending: Vec::new(),
-    };
     let mut seen_rules: HashMap<String, (PathBuf, usize)> = HashMap::new();
     // Parsing is a quarter of starting up; the files parse side by side.
     let parsed: Vec<_> = files
         .par_iter()
         .map(|file| crate::language::syntax::parse(&file.text))
         .collect();
+    // Checking regexes is a fifth: every distinct one is checked on every core
+    // before lowering, which then only looks the answers up.
+    let written: HashSet<String> = parsed
+        .iter()
+        .flat_map(|f| &f.regexes)
+        .map(|(source, flags)| patterns::with_flags(source, flags))
+        .collect();
+    let regexes = written
+        .into_par_iter()
+        .map(|full| {
+            let checked = patterns::check(&full);
+            (full, checked)
+        })
+        .collect();
+    let mut cx = Lowerer {
+        set: RuleSet::default(),
+        diagnostics: Vec::new(),
+        matcher_keys: HashMap::new(),
+        pending: Vec::new(),
+        regexes,
+    };
     for (file, parsed) in files.iter().zip(parsed) {
         let syntax_errors: Vec<ast::Span> = parsed.errors.iter().map(|(s, _)| s.clone()).collect();
         let mut fx = FileCx {
@@ -111,10 +126,13 @@ pub fn compile(files: &[RuleFile], overrides: &Overrides, read_list: ReadList) -
 struct Lowerer {
     set: RuleSet,
     diagnostics: Vec<Diagnostic>,
-    matcher_keys: HashMap<String, MatcherId>,
+    /// Matchers by a hash of their patterns and validator.
+    matcher_keys: HashMap<u64, Vec<MatcherId>>,
     /// `overlaps RULE` conditions waiting for every rule to be lowered: the
     /// placeholder id each got, the rule it names, and where it was written.
     pending: Vec<Pending>,
+    /// Every regex written in the files (flags applied), checked.
+    regexes: HashMap<String, patterns::Checked>,
 }
 
 /// An `overlaps RULE` condition to resolve once every rule is known.

@@ -2,6 +2,7 @@
 //! and the pattern sets they are gathered into.
 
 use super::*;
+use std::hash::{BuildHasher, Hash, Hasher};
 
 impl FileCx<'_> {
     pub(super) fn patterns(&mut self, written: &[ast::Pattern], names: &Names) -> Vec<Pattern> {
@@ -91,22 +92,15 @@ impl FileCx<'_> {
             );
             return None;
         }
-        let full = if flags.is_empty() {
-            source.to_string()
-        } else {
-            format!("(?{flags}){source}")
+        let full = with_flags(source, flags);
+        let checked = match self.cx.regexes.get(&full) {
+            Some(checked) => checked.clone(),
+            None => check(&full),
         };
-        let prefix = full.len() - source.len();
-        let hir = match regex_syntax::Parser::new().parse(&full) {
-            Ok(hir) => hir,
-            Err(e) => {
-                let (kind, offset) = match &e {
-                    regex_syntax::Error::Parse(e) => (e.kind().to_string(), e.span().start.offset),
-                    regex_syntax::Error::Translate(e) => {
-                        (e.kind().to_string(), e.span().start.offset)
-                    }
-                    _ => (e.to_string(), 0),
-                };
+        match checked {
+            Checked::Ok(pattern) => return Some(pattern),
+            Checked::Invalid { kind, offset } => {
+                let prefix = full.len() - source.len();
                 let at = body_start + offset.saturating_sub(prefix).min(source.len());
                 let hint = if kind.contains("look-around") {
                     "; Tenet regexes have no look-around: match the text itself and rule out context with `unless near …`"
@@ -117,28 +111,14 @@ impl FileCx<'_> {
                 let at = crate::text::line_index::floor_char_boundary(text, at);
                 let len = text[at..].chars().next().map_or(0, char::len_utf8);
                 self.error(at..at + len, format!("invalid regex: {kind}{hint}"));
-                return None;
             }
-        };
-        if hir.properties().minimum_len() == Some(0) {
-            self.error(span, "this regex matches empty text, so its findings would be empty; require at least one character");
-            return None;
+            Checked::Empty => self.error(span, "this regex matches empty text, so its findings would be empty; require at least one character"),
+            Checked::TooLarge(e) => self.error(
+                span,
+                format!("this regex is too large to compile ({e}); use smaller repetition counts"),
+            ),
         }
-        // The full compile is left to the first draft that needs the regex (most
-        // drafts never contain a literal every match holds), but whether it
-        // fits the size limit is known now: a forward NFA is cheap to build.
-        if might_be_large(&hir) > 100_000.0 {
-            if let Err(e) = fits_size_limit(&hir) {
-                self.error(
-                    span,
-                    format!(
-                        "this regex is too large to compile ({e}); use smaller repetition counts"
-                    ),
-                );
-                return None;
-            }
-        }
-        Some(RegexPattern::new(full, literals::needed_literals(&hir)))
+        None
     }
 
     pub(super) fn matcher(
@@ -146,11 +126,33 @@ impl FileCx<'_> {
         patterns: Vec<Pattern>,
         validator: Option<Validator>,
     ) -> MatcherId {
-        let key = format!(
-            "{:?}|{validator:?}",
-            patterns.iter().map(pattern_key).collect::<Vec<_>>()
-        );
-        if let Some(&id) = self.cx.matcher_keys.get(&key) {
+        // One matcher for each distinct list of patterns and validator: looked up
+        // by a hash of both, then compared (no key is built per term).
+        let key = {
+            let mut h = foldhash::quality::FixedState::default().build_hasher();
+            for p in &patterns {
+                match p {
+                    Pattern::Term(t) => (0u8, t).hash(&mut h),
+                    Pattern::Regex(r) => (1u8, &r.source).hash(&mut h),
+                }
+            }
+            validator.hash(&mut h);
+            h.finish()
+        };
+        let same = |m: &Matcher| {
+            m.validator == validator
+                && m.patterns.len() == patterns.len()
+                && m.patterns.iter().zip(&patterns).all(|pair| match pair {
+                    (Pattern::Term(a), Pattern::Term(b)) => a == b,
+                    (Pattern::Regex(a), Pattern::Regex(b)) => a.source == b.source,
+                    _ => false,
+                })
+        };
+        let known = self.cx.matcher_keys.get(&key).into_iter().flatten();
+        if let Some(&id) = known
+            .into_iter()
+            .find(|&&id| same(&self.cx.set.matchers[id]))
+        {
             return id;
         }
         let id = self.cx.set.matchers.len();
@@ -158,9 +160,61 @@ impl FileCx<'_> {
             patterns,
             validator,
         });
-        self.cx.matcher_keys.insert(key, id);
+        self.cx.matcher_keys.entry(key).or_default().push(id);
         id
     }
+}
+
+/// A regex as written with its flags applied inline.
+pub(super) fn with_flags(source: &str, flags: &str) -> String {
+    if flags.is_empty() {
+        source.to_string()
+    } else {
+        format!("(?{flags}){source}")
+    }
+}
+
+/// What checking a regex (flags applied) finds.
+#[derive(Clone)]
+pub(super) enum Checked {
+    Ok(RegexPattern),
+    /// It does not parse: why, and where in the regex with its flags.
+    Invalid {
+        kind: String,
+        offset: usize,
+    },
+    /// It matches empty text.
+    Empty,
+    /// It is past the size limit.
+    TooLarge(String),
+}
+
+/// Parses and checks a regex, and works out what the engine plans with. Its full
+/// compile is left to the first draft that needs it (most drafts never contain a
+/// literal every match holds), but whether it fits the size limit is known now: a
+/// forward NFA is cheap to build.
+pub(super) fn check(full: &str) -> Checked {
+    let hir = match regex_syntax::Parser::new().parse(full) {
+        Ok(hir) => hir,
+        Err(e) => {
+            let (kind, offset) = match &e {
+                regex_syntax::Error::Parse(e) => (e.kind().to_string(), e.span().start.offset),
+                regex_syntax::Error::Translate(e) => (e.kind().to_string(), e.span().start.offset),
+                _ => (e.to_string(), 0),
+            };
+            return Checked::Invalid { kind, offset };
+        }
+    };
+    if hir.properties().minimum_len() == Some(0) {
+        return Checked::Empty;
+    }
+    if might_be_large(&hir) > 100_000.0 {
+        if let Err(e) = fits_size_limit(&hir) {
+            return Checked::TooLarge(e);
+        }
+    }
+    let needed = literals::needed_literals(&hir);
+    Checked::Ok(RegexPattern::new(full.to_string(), &hir, needed))
 }
 
 /// A rough upper bound of a regex's compiled size, in NFA states: repetition
@@ -196,11 +250,4 @@ fn fits_size_limit(hir: &regex_syntax::hir::Hir) -> Result<(), String> {
         .build_from_hir(hir)
         .map_err(|e| e.to_string())?;
     Ok(())
-}
-
-pub(super) fn pattern_key(p: &Pattern) -> String {
-    match p {
-        Pattern::Term(t) => format!("t{}{}{}", u8::from(t.case), u8::from(t.partial), t.text),
-        Pattern::Regex(r) => format!("r{}", r.source),
-    }
 }

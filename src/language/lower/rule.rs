@@ -42,9 +42,7 @@ impl FileCx<'_> {
             .patterns(&r.except, names)
             .into_iter()
             .map(|p| match p {
-                Pattern::Regex(r) => {
-                    Pattern::Regex(RegexPattern::new(format!("^(?:{})$", r.source), None))
-                }
+                Pattern::Regex(r) => Pattern::Regex(RegexPattern::whole_match(&r)),
                 term => term,
             })
             .collect();

@@ -14,9 +14,7 @@ fn pattern(pair: P) -> Pattern {
     let kind = match head.as_rule() {
         Rule::string => PatternKind::Term(string(head)),
         Rule::regex => {
-            let mut parts = head.into_inner();
-            let source = parts.next().map_or("", |p| p.as_str()).to_string();
-            let flags = parts.next().map_or("", |p| p.as_str()).to_string();
+            let (source, flags) = regex_parts(head);
             PatternKind::Regex { source, flags }
         }
         _ => PatternKind::Name(head.as_str().to_string()),
@@ -34,6 +32,14 @@ fn pattern(pair: P) -> Pattern {
         }
     }
     p
+}
+
+/// A `regex` pair's source and flags.
+pub(super) fn regex_parts(pair: P) -> (String, String) {
+    let mut parts = pair.into_inner();
+    let source = parts.next().map_or("", |p| p.as_str()).to_string();
+    let flags = parts.next().map_or("", |p| p.as_str()).to_string();
+    (source, flags)
 }
 
 fn metric_of(pair: P) -> Metric {

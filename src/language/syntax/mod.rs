@@ -37,6 +37,13 @@ pub fn parse(source: &str) -> File {
     match TenetParser::parse(Rule::file, source) {
         Ok(mut pairs) => {
             let root = pairs.next().expect("the file rule always yields one pair");
+            file.regexes = root
+                .clone()
+                .into_inner()
+                .flatten()
+                .filter(|p| p.as_rule() == Rule::regex)
+                .map(cond::regex_parts)
+                .collect();
             for item in root.into_inner() {
                 match item.as_rule() {
                     Rule::guideline => {

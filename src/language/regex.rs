@@ -1,0 +1,79 @@
+//! Checked regular expressions: parsed once when the rules load, which tells the
+//! engine all it plans with, and compiled when a draft first needs them.
+
+use std::sync::OnceLock;
+
+use regex_syntax::hir::Hir;
+
+use crate::language::lower::literals;
+
+/// How large a regex's compiled form may be, in bytes. Rule files are checked
+/// against it when they load, so a regex never silently fails to compile later.
+pub const REGEX_SIZE: usize = 64 << 20;
+
+/// A checked regular expression, compiled on first use.
+#[derive(Debug, Clone)]
+pub struct RegexPattern {
+    /// The expression with its flags applied inline (`(?i)…`).
+    pub source: String,
+    /// Literals (ASCII lower case) one of which every match contains, anywhere in
+    /// it (`None`: no such small set).
+    pub literals: Option<Vec<Vec<u8>>>,
+    /// The most line breaks a match holds (`None`: no bound, or a match depends
+    /// on where the text ends), as [`literals::line_breaks`] says.
+    pub line_breaks: Option<usize>,
+    /// Whether the regex finds the same matches on the lines that hold a digit as
+    /// on the whole text ([`literals::digit_lines`]).
+    pub digit_lines: bool,
+    compiled: OnceLock<Option<regex_automata::meta::Regex>>,
+}
+
+impl RegexPattern {
+    /// A regex `source` that parsed as `hir`; `literals` are its needed literals.
+    pub fn new(source: String, hir: &Hir, literals: Option<Vec<Vec<u8>>>) -> RegexPattern {
+        RegexPattern {
+            source,
+            literals,
+            line_breaks: literals::line_breaks(hir),
+            digit_lines: literals::digit_lines(hir),
+            compiled: OnceLock::new(),
+        }
+    }
+
+    /// A regex that matches where `inner` matches the whole text (for `except`).
+    /// Never searched for, so nothing is planned for it: it is parsed when first used.
+    pub fn whole_match(inner: &RegexPattern) -> RegexPattern {
+        RegexPattern {
+            source: format!("^(?:{})$", inner.source),
+            literals: None,
+            line_breaks: None,
+            digit_lines: false,
+            compiled: OnceLock::new(),
+        }
+    }
+
+    /// Literals one of which every match contains, when no match can cross a line:
+    /// in a long text the regex need only run on the lines that hold one. Worked
+    /// out when asked for (only long drafts ask), not when the rules load.
+    pub fn line_literals(&self) -> Option<Vec<Vec<u8>>> {
+        let hir = regex_syntax::Parser::new().parse(&self.source).ok()?;
+        literals::line_literals(&hir, self.literals.as_deref())
+    }
+
+    /// The compiled regex (`None` only if it exceeds the size limits).
+    pub fn regex(&self) -> Option<&regex_automata::meta::Regex> {
+        self.compiled
+            .get_or_init(|| {
+                // Parsed here, once, for both the prefilter question and the build.
+                let hir = regex_syntax::Parser::new().parse(&self.source).ok()?;
+                let config = regex_automata::meta::Config::new()
+                    .nfa_size_limit(Some(REGEX_SIZE))
+                    .auto_prefilter(literals::worth_a_prefilter(&hir));
+                regex_automata::meta::Regex::builder()
+                    .configure(config)
+                    .build_from_hir(&hir)
+                    .ok()
+            })
+            .as_ref()
+    }
+}
