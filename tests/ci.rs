@@ -573,6 +573,42 @@ fn moderate_keeps_the_id_and_line_number_of_a_malformed_line() {
 }
 
 #[test]
+fn moderate_numbers_lines_across_batches_with_blank_and_malformed_lines() {
+    // Lines travel between threads in batches: blank lines get no answer and
+    // malformed ones an error naming their own line, however the batches fall.
+    let dir = tempfile::tempdir().unwrap();
+    let mut input = String::new();
+    let mut expected = Vec::new();
+    for line in 1..=1000u64 {
+        if line % 7 == 0 {
+            input.push('\n');
+        } else if line % 50 == 0 {
+            input.push_str(&format!("{{\"id\": {line}, \"txt\": \"no text\"}}\n"));
+            expected.push((line, true));
+        } else {
+            input.push_str(&format!(
+                "{{\"id\": {line}, \"text\": \"Lounge opens at 6.\"}}\n"
+            ));
+            expected.push((line, false));
+        }
+    }
+    let run = tenet_in(dir.path(), &["moderate"], Some(&input));
+    let got: Vec<(u64, bool)> = run
+        .stdout
+        .lines()
+        .map(|l| {
+            let v: serde_json::Value = serde_json::from_str(l).unwrap();
+            let id = v["id"].as_u64().unwrap();
+            if v.get("error").is_some() {
+                assert_eq!(v["line"], id, "{l}");
+            }
+            (id, v.get("error").is_some())
+        })
+        .collect();
+    assert_eq!(got, expected);
+}
+
+#[test]
 fn moderate_answers_each_line_as_it_comes_and_keeps_input_order() {
     use std::io::{BufRead, BufReader};
     // Interactive: one line written, its answer read, before the next is written.

@@ -534,7 +534,45 @@ use cond::{cond, pattern_list};
 
 #[cfg(test)]
 mod tests {
-    use super::unescape;
+    use super::{parse, unescape};
+
+    #[test]
+    fn every_regex_of_a_file_is_listed_with_its_flags() {
+        // Lowering looks each regex up among these, checked in parallel beforehand.
+        let file = parse(
+            r#"guideline g {
+  rule r warning {
+    find /ab+c/i
+    except /abbc/
+    unless near /(?m)^x/ within 3 words or matches /q/
+    escalate error when near /[0-9]{6}/ within 2 words
+    message "m"
+  }
+}
+triage {
+  category support +1 when has /help/i
+}
+"#,
+        );
+        assert!(file.errors.is_empty(), "{:?}", file.errors);
+        let mut listed: Vec<(&str, &str)> = file
+            .regexes
+            .iter()
+            .map(|(s, f)| (s.as_str(), f.as_str()))
+            .collect();
+        listed.sort_unstable();
+        assert_eq!(
+            listed,
+            [
+                ("(?m)^x", ""),
+                ("[0-9]{6}", ""),
+                ("ab+c", "i"),
+                ("abbc", ""),
+                ("help", "i"),
+                ("q", ""),
+            ]
+        );
+    }
 
     #[test]
     fn strings_decode_their_escapes() {
