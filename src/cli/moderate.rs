@@ -68,20 +68,23 @@ pub fn run(setup: Setup) -> Result<Outcome> {
             let first = number + 1;
             let mut batch = Vec::new();
             // The first line is waited for; more join it while whole ones are read.
+            let mut ended = Ok(false);
             while batch.len() < BATCH {
-                let Some(line) = read_line(&mut input)? else {
-                    break;
-                };
-                number += 1;
-                batch.push(line);
-                if memchr::memchr(b'\n', input.buffer()).is_none() {
+                match read_line(&mut input) {
+                    Ok(Some(line)) => batch.push(line),
+                    Ok(None) => ended = Ok(true),
+                    Err(e) => ended = Err(e),
+                }
+                if !matches!(ended, Ok(false)) || memchr::memchr(b'\n', input.buffer()).is_none() {
                     break;
                 }
             }
-            if batch.is_empty() {
+            number += batch.len() as u64;
+            // Lines read before the input ended (or failed) are answered.
+            if !batch.is_empty() && lines_tx.send((first, batch)).is_err() {
                 return Ok(());
             }
-            if lines_tx.send((first, batch)).is_err() {
+            if ended? {
                 return Ok(());
             }
         }

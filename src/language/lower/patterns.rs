@@ -148,11 +148,8 @@ impl FileCx<'_> {
                     _ => false,
                 })
         };
-        let known = self.cx.matcher_keys.get(&key).into_iter().flatten();
-        if let Some(&id) = known
-            .into_iter()
-            .find(|&&id| same(&self.cx.set.matchers[id]))
-        {
+        let mut known = self.cx.matcher_keys.get(&key).into_iter().flatten();
+        if let Some(&id) = known.find(|&&id| same(&self.cx.set.matchers[id])) {
             return id;
         }
         let id = self.cx.set.matchers.len();
