@@ -30,7 +30,8 @@ pub struct Finding {
     /// Replacements for the span, best first.
     pub suggestions: Vec<String>,
     /// A fix that can be applied.
-    pub fix: Option<Fix>,
+    /// (Boxed: most findings have none, and a finding is moved and sorted often.)
+    pub fix: Option<Box<Fix>>,
     /// Spans of the evidence a `near` condition found.
     pub evidence: Vec<Range<usize>>,
     /// The rule's link.
@@ -175,7 +176,7 @@ pub fn build(
         redacted: rule.redact,
         review: rule.review,
         suggestions,
-        fix,
+        fix: fix.map(Box::new),
         evidence,
         link: rule.link.clone(),
     }

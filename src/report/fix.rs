@@ -23,7 +23,7 @@ impl Applicability {
 pub fn choose(findings: &[Finding], which: Applicability) -> Vec<&Fix> {
     let mut fixes: Vec<&Fix> = findings
         .iter()
-        .filter_map(|f| f.fix.as_ref())
+        .filter_map(|f| f.fix.as_deref())
         .filter(|fx| which.allows(fx) && !fx.edits.is_empty())
         .collect();
     fixes.sort_by_key(|fx| fx.edits.iter().map(|e| (e.span.start, e.span.end)).min());
@@ -80,14 +80,14 @@ mod tests {
             redacted: false,
             review: false,
             suggestions: Vec::new(),
-            fix: Some(Fix {
+            fix: Some(Box::new(Fix {
                 edits: vec![Edit {
                     span,
                     text: text.into(),
                 }],
                 safe,
                 title: "t".into(),
-            }),
+            })),
             evidence: Vec::new(),
             link: None,
         }

@@ -166,7 +166,7 @@ fn meta(rule: &str, span: Range<usize>, message: String, text: &str) -> Finding 
         redacted: false,
         review: false,
         suggestions: Vec::new(),
-        fix,
+        fix: fix.map(Box::new),
         evidence: Vec::new(),
         link: None,
     }
