@@ -28,6 +28,21 @@ pub struct RegexPattern {
     compiled: OnceLock<Option<regex_automata::meta::Regex>>,
 }
 
+/// A regex is what its source says: everything else is worked out from it.
+impl PartialEq for RegexPattern {
+    fn eq(&self, other: &RegexPattern) -> bool {
+        self.source == other.source
+    }
+}
+
+impl Eq for RegexPattern {}
+
+impl std::hash::Hash for RegexPattern {
+    fn hash<H: std::hash::Hasher>(&self, h: &mut H) {
+        self.source.hash(h);
+    }
+}
+
 impl RegexPattern {
     /// A regex `source` that parsed as `hir`; `literals` are its needed literals.
     pub fn new(source: String, hir: &Hir, literals: Option<Vec<Vec<u8>>>) -> RegexPattern {

@@ -155,7 +155,7 @@ pub struct Matcher {
 }
 
 /// One thing to look for.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Pattern {
     /// A literal term.
     Term(Term),

@@ -2,7 +2,7 @@
 //! and the pattern sets they are gathered into.
 
 use super::*;
-use std::hash::{BuildHasher, Hash, Hasher};
+use std::hash::BuildHasher;
 
 impl FileCx<'_> {
     pub(super) fn patterns(&mut self, written: &[ast::Pattern], names: &Names) -> Vec<Pattern> {
@@ -128,26 +128,8 @@ impl FileCx<'_> {
     ) -> MatcherId {
         // One matcher for each distinct list of patterns and validator: looked up
         // by a hash of both, then compared (no key is built per term).
-        let key = {
-            let mut h = foldhash::quality::FixedState::default().build_hasher();
-            for p in &patterns {
-                match p {
-                    Pattern::Term(t) => (0u8, t).hash(&mut h),
-                    Pattern::Regex(r) => (1u8, &r.source).hash(&mut h),
-                }
-            }
-            validator.hash(&mut h);
-            h.finish()
-        };
-        let same = |m: &Matcher| {
-            m.validator == validator
-                && m.patterns.len() == patterns.len()
-                && m.patterns.iter().zip(&patterns).all(|pair| match pair {
-                    (Pattern::Term(a), Pattern::Term(b)) => a == b,
-                    (Pattern::Regex(a), Pattern::Regex(b)) => a.source == b.source,
-                    _ => false,
-                })
-        };
+        let key = foldhash::quality::FixedState::default().hash_one((&patterns, &validator));
+        let same = |m: &Matcher| m.validator == validator && m.patterns == patterns;
         let mut known = self.cx.matcher_keys.get(&key).into_iter().flatten();
         if let Some(&id) = known.find(|&&id| same(&self.cx.set.matchers[id])) {
             return id;

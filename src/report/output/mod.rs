@@ -236,13 +236,7 @@ pub fn print_file(
 ) -> io::Result<()> {
     match format {
         OutputFormat::Human => human::file(result, color, out),
-        OutputFormat::Jsonl => {
-            // Through a typed buffer, as in `print_end`.
-            let mut out = io::BufWriter::with_capacity(8 << 10, out);
-            serde_json::to_writer(&mut out, &json::file(result))?;
-            writeln!(out)?;
-            out.flush()
-        }
+        OutputFormat::Jsonl => write_json(out, &json::file(result), false),
         OutputFormat::Count => match result.report.findings.len() {
             0 => Ok(()),
             n => writeln!(out, "{}:{n}", display_path(&result.path)),
@@ -250,6 +244,20 @@ pub fn print_file(
         OutputFormat::Github => github::file(result, out),
         OutputFormat::Json | OutputFormat::Sarif | OutputFormat::Junit => Ok(()),
     }
+}
+
+/// Writes `value` as JSON and a newline: pretty-printed, or on one line. Through
+/// a buffer whose type is known, so that the many small writes of a large
+/// document are copies, not calls through `dyn Write`.
+fn write_json(out: &mut dyn Write, value: &impl serde::Serialize, pretty: bool) -> io::Result<()> {
+    let mut out = io::BufWriter::with_capacity(1 << 16, out);
+    if pretty {
+        serde_json::to_writer_pretty(&mut out, value)?;
+    } else {
+        serde_json::to_writer(&mut out, value)?;
+    }
+    writeln!(out)?;
+    out.flush()
 }
 
 /// Prints what comes after all files: the summary, or the whole document (JSON,
@@ -265,20 +273,8 @@ pub fn print_end(
     let summary = Summary::of(results, notes);
     match format {
         OutputFormat::Human => human::summary(&summary, color, out),
-        // Buffered here, with the buffer's type known, so that the many small
-        // writes of a large document are copies, not calls through `dyn Write`.
-        OutputFormat::Json => {
-            let mut out = io::BufWriter::with_capacity(1 << 16, out);
-            serde_json::to_writer_pretty(&mut out, &json::document(results, notes, &summary))?;
-            writeln!(out)?;
-            out.flush()
-        }
-        OutputFormat::Sarif => {
-            let mut out = io::BufWriter::with_capacity(1 << 16, out);
-            serde_json::to_writer_pretty(&mut out, &sarif::log(results, notes, rules))?;
-            writeln!(out)?;
-            out.flush()
-        }
+        OutputFormat::Json => write_json(out, &json::document(results, notes, &summary), true),
+        OutputFormat::Sarif => write_json(out, &sarif::log(results, notes, rules), true),
         OutputFormat::Junit => junit::document(results, notes, out),
         OutputFormat::Jsonl | OutputFormat::Count | OutputFormat::Github => Ok(()),
     }
