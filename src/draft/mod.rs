@@ -14,7 +14,7 @@ use std::ops::Range;
 
 pub use directive::Directive;
 pub use scope::{Scope, ScopeSet};
-pub use tokens::is_emoji;
+pub use tokens::{is_emoji, Word};
 
 /// How a draft is written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
@@ -73,7 +73,7 @@ pub struct Draft {
     /// Every scope region, sorted by start.
     pub regions: Vec<(Range<usize>, Scope)>,
     /// The byte ranges of its words, in order.
-    pub words: Vec<Range<usize>>,
+    pub words: Vec<Word>,
     /// Where the body starts (after headers and front matter).
     pub body_start: usize,
     /// The suppression directives written in it.
@@ -88,7 +88,7 @@ pub struct Draft {
 #[derive(Debug, Clone)]
 pub struct Structure {
     regions: Vec<(Range<usize>, Scope)>,
-    words: Vec<Range<usize>>,
+    words: Vec<Word>,
     body_start: usize,
     directives: Vec<Directive>,
     by_kind: Vec<Vec<Range<usize>>>,

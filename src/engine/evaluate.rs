@@ -24,7 +24,7 @@ impl Engine {
         options: &Options,
     ) -> Evaluation {
         let redactions = redactions(&self.rules, &draft.text, |m| {
-            hits[m].iter().map(|h| h.span.clone()).collect()
+            hits[m].iter().map(|h| h.span()).collect()
         });
         let cx = Cx {
             draft,
@@ -136,7 +136,7 @@ impl<'a> Cx<'a> {
         let slot = self.set(hidden) * self.hits.len() + matcher;
         self.visible[slot].get_or_init(|| {
             let all: &'a [Hit] = &self.hits[matcher];
-            let shown = |h: &&Hit| !self.draft.in_any(h.span.start, hidden);
+            let shown = |h: &&Hit| !self.draft.in_any(h.start(), hidden);
             let hits = match all.iter().position(|h| !shown(&h)) {
                 None => Cow::Borrowed(all),
                 Some(first) => Cow::Owned(
@@ -147,7 +147,7 @@ impl<'a> Cx<'a> {
                         .collect(),
                 ),
             };
-            let longest = hits.iter().map(|h| h.span.len()).max().unwrap_or(0);
+            let longest = hits.iter().map(|h| h.span().len()).max().unwrap_or(0);
             Visible { hits, longest }
         })
     }
@@ -223,7 +223,7 @@ impl<'a> Cx<'a> {
     /// Whether a rule reports at one of its spans, at what level and on what
     /// evidence.
     fn judge(&self, rule: &Rule, hit: &Option<Hit>) -> Option<Judged> {
-        let span = hit.as_ref().map(|h| h.span.clone());
+        let span = hit.as_ref().map(|h| h.span());
         if span
             .as_ref()
             .is_some_and(|s| rule.excepts(&self.draft.text[s.clone()]))
@@ -256,8 +256,8 @@ impl<'a> Cx<'a> {
         finding::build(
             rule,
             self.draft,
-            hit.as_ref().map(|h| h.span.clone()),
-            hit.as_ref().map_or(0, |h| h.pattern),
+            hit.as_ref().map(|h| h.span()),
+            hit.as_ref().map_or(0, |h| h.pattern()),
             level,
             evidence,
             self.redactions,
@@ -293,19 +293,19 @@ impl<'a> Cx<'a> {
                 // Only evidence inside the window can be near enough: find it by binary search.
                 let (lo, hi) = window(self.draft, at, *distance, *unit);
                 let first =
-                    hits.partition_point(|h| h.span.start < lo.saturating_sub(visible.longest));
-                let last = hits.partition_point(|h| h.span.start < hi);
+                    hits.partition_point(|h| h.start() < lo.saturating_sub(visible.longest));
+                let last = hits.partition_point(|h| h.start() < hi);
                 for e in &hits[first..last.max(first)] {
-                    if e.span.start < at.end && at.start < e.span.end {
+                    if e.start() < at.end && at.start < e.end() {
                         continue;
                     }
                     let on_side = match side {
                         Side::Either => true,
-                        Side::Before => e.span.end <= at.start,
-                        Side::After => e.span.start >= at.end,
+                        Side::Before => e.end() <= at.start,
+                        Side::After => e.start() >= at.end,
                     };
-                    if on_side && within(self.draft, at, &e.span, *distance, *unit) {
-                        evidence.push(e.span.clone());
+                    if on_side && within(self.draft, at, &e.span(), *distance, *unit) {
+                        evidence.push(e.span());
                     }
                 }
                 evidence.len() > before
@@ -319,8 +319,8 @@ impl<'a> Cx<'a> {
                         if spans.len() == 3 {
                             break;
                         }
-                        if !spans.contains(&h.span) {
-                            spans.push(h.span.clone());
+                        if !spans.contains(&h.span()) {
+                            spans.push(h.span());
                         }
                     }
                     evidence.extend(spans);
@@ -330,22 +330,22 @@ impl<'a> Cx<'a> {
             Cond::Matches(m) => {
                 let Some(at) = at else { return false };
                 let all = self.visible(*m, ScopeSet::EMPTY);
-                let first = all.hits.partition_point(|h| h.span.start < at.start);
-                let last = all.hits.partition_point(|h| h.span.start < at.end);
+                let first = all.hits.partition_point(|h| h.start() < at.start);
+                let last = all.hits.partition_point(|h| h.start() < at.end);
                 all.hits[first..last.max(first)]
                     .iter()
-                    .any(|h| h.span.end <= at.end)
+                    .any(|h| h.end() <= at.end)
             }
             Cond::Overlaps(m) => {
                 let Some(at) = at else { return false };
                 let all = self.visible(*m, ScopeSet::EMPTY);
                 let first = all
                     .hits
-                    .partition_point(|h| h.span.start < at.start.saturating_sub(all.longest));
-                let last = all.hits.partition_point(|h| h.span.start < at.end);
+                    .partition_point(|h| h.start() < at.start.saturating_sub(all.longest));
+                let last = all.hits.partition_point(|h| h.start() < at.end);
                 all.hits[first..last.max(first)]
                     .iter()
-                    .any(|h| h.span.start < at.end && at.start < h.span.end)
+                    .any(|h| h.start() < at.end && at.start < h.end())
             }
             Cond::In(set) => at.is_some_and(|at| self.draft.in_any(at.start, *set)),
             Cond::Channel(name) => self.options.channel.eq_ignore_ascii_case(name),
@@ -404,15 +404,15 @@ pub(super) fn window(
         }
         Unit::Words => {
             // `distance + 1` whole words between them is too far.
-            let ending_before = draft.words.partition_point(|w| w.end <= at.start);
+            let ending_before = draft.words.partition_point(|w| w.end() <= at.start);
             let lo = ending_before
                 .checked_sub(distance + 1)
-                .map_or(0, |i| draft.words[i].start);
-            let starting_after = draft.words.partition_point(|w| w.start < at.end);
+                .map_or(0, |i| draft.words[i].start());
+            let starting_after = draft.words.partition_point(|w| w.start() < at.end);
             let hi = draft
                 .words
                 .get(starting_after + distance)
-                .map_or(usize::MAX, |w| w.end);
+                .map_or(usize::MAX, |w| w.end());
             (lo, hi)
         }
     }
@@ -444,8 +444,8 @@ pub fn within(
             }
         }
         Unit::Words => {
-            let first = draft.words.partition_point(|w| w.start < gap_start);
-            let last = draft.words.partition_point(|w| w.end <= gap_end);
+            let first = draft.words.partition_point(|w| w.start() < gap_start);
+            let last = draft.words.partition_point(|w| w.end() <= gap_end);
             last.saturating_sub(first) <= distance
         }
     }

@@ -150,7 +150,7 @@ impl Local {
         let mut lines: Vec<Range<usize>> = Vec::new();
         for reach in &self.reaches {
             for h in &hits[reach.find] {
-                let (lo, hi) = window(draft, &h.span, reach.distance, reach.unit);
+                let (lo, hi) = window(draft, &h.span(), reach.distance, reach.unit);
                 let lo = lo.min(text.len());
                 let hi = hi.clamp(lo, text.len());
                 // Evidence ends after `lo` and starts before `hi`: it lies on

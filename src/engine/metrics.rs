@@ -98,7 +98,7 @@ impl Metrics {
         self.classes = [0.0; 5];
         for range in complement(&merged(draft, hidden.union(NOT_WORDS)), draft.text.len()) {
             for w in &draft.words[words_within(draft, &range)] {
-                let class = classes.class_of(&draft.text[w.clone()]);
+                let class = classes.class_of(&draft.text[w.range()]);
                 if let Some(i) = WordClass::ALL.iter().position(|(c, _)| *c == class) {
                     self.classes[i] += 1.0;
                 }
@@ -122,7 +122,7 @@ impl Metrics {
             let within = words_within(draft, &range);
             words += within.len();
             for w in &draft.words[within] {
-                let (cased, capital) = casing(&draft.text[w.clone()]);
+                let (cased, capital) = casing(&draft.text[w.range()]);
                 cased_words += usize::from(cased);
                 capital_words += usize::from(capital);
             }
@@ -300,8 +300,8 @@ fn casing(word: &str) -> (bool, bool) {
 
 /// The indexes into `draft.words` of the words that start inside `range`.
 fn words_within(draft: &Draft, range: &Range<usize>) -> Range<usize> {
-    let first = draft.words.partition_point(|w| w.start < range.start);
-    let end = draft.words.partition_point(|w| w.start < range.end);
+    let first = draft.words.partition_point(|w| w.start() < range.start);
+    let end = draft.words.partition_point(|w| w.start() < range.end);
     first..end.max(first)
 }
 
@@ -378,17 +378,17 @@ mod tests {
         let mut m = Metrics::default();
         let (mut cased, mut capital) = (0, 0);
         for w in &draft.words {
-            let in_quote = draft.in_any(w.start, ScopeSet::of(&[Scope::Quote]))
-                && !draft.in_any(w.start, ScopeSet::of(&[Scope::Header, Scope::Comment]));
+            let in_quote = draft.in_any(w.start(), ScopeSet::of(&[Scope::Quote]))
+                && !draft.in_any(w.start(), ScopeSet::of(&[Scope::Header, Scope::Comment]));
             m.quoted += f64::from(u8::from(in_quote));
-            if draft.in_any(w.start, hidden.union(NOT_WORDS)) {
+            if draft.in_any(w.start(), hidden.union(NOT_WORDS)) {
                 continue;
             }
             m.words += 1.0;
-            let (c, u) = casing(&draft.text[w.clone()]);
+            let (c, u) = casing(&draft.text[w.range()]);
             cased += usize::from(c);
             capital += usize::from(u);
-            let class = classes.class_of(&draft.text[w.clone()]);
+            let class = classes.class_of(&draft.text[w.range()]);
             if let Some(i) = WordClass::ALL.iter().position(|(c, _)| *c == class) {
                 m.classes[i] += 1.0;
             }

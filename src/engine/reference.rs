@@ -19,7 +19,7 @@ pub fn check(rules: &RuleSet, draft: &Draft, options: &Options) -> Vec<Finding> 
     let redactions = super::evaluate::redactions(rules, &draft.text, |m| {
         hits(rules, m, &draft.text)
             .into_iter()
-            .map(|h| h.span)
+            .map(|h| h.span())
             .collect()
     });
     let mut out = Vec::new();
@@ -37,7 +37,7 @@ pub fn check(rules: &RuleSet, draft: &Draft, options: &Options) -> Vec<Finding> 
             if cap.is_some_and(|c| reported >= c) {
                 break;
             }
-            let span = hit.as_ref().map(|h| h.span.clone());
+            let span = hit.as_ref().map(|h| h.span());
             if span
                 .as_ref()
                 .is_some_and(|s| excepted(rule, &draft.text[s.clone()]))
@@ -64,7 +64,7 @@ pub fn check(rules: &RuleSet, draft: &Draft, options: &Options) -> Vec<Finding> 
             }
             evidence.sort_by_key(|r| (r.start, r.end));
             evidence.dedup();
-            let pattern = hit.map_or(0, |h| h.pattern);
+            let pattern = hit.map_or(0, |h| h.pattern());
             out.push(finding::build(
                 rule,
                 draft,
@@ -91,10 +91,7 @@ pub fn hits(rules: &RuleSet, matcher: MatcherId, text: &str) -> Vec<Hit> {
                 for (start, _) in text.char_indices() {
                     if let Some(end) = term_at(text, start, t) {
                         if t.partial || is_whole_word(text, start, end) {
-                            out.push(Hit {
-                                span: start..end,
-                                pattern: p,
-                            });
+                            out.push(Hit::new(start..end, p));
                         }
                     }
                 }
@@ -106,10 +103,7 @@ pub fn hits(rules: &RuleSet, matcher: MatcherId, text: &str) -> Vec<Hit> {
                 };
                 for found in re.find_iter(text) {
                     if !found.is_empty() {
-                        out.push(Hit {
-                            span: found.range(),
-                            pattern: p,
-                        });
+                        out.push(Hit::new(found.range(), p));
                     }
                 }
             }
@@ -152,7 +146,7 @@ fn in_any(draft: &Draft, offset: usize, set: ScopeSet) -> bool {
 fn visible_hits(rules: &RuleSet, matcher: MatcherId, draft: &Draft, hidden: ScopeSet) -> Vec<Hit> {
     hits(rules, matcher, &draft.text)
         .into_iter()
-        .filter(|h| !in_any(draft, h.span.start, hidden))
+        .filter(|h| !in_any(draft, h.start(), hidden))
         .collect()
 }
 
@@ -161,16 +155,15 @@ fn leftmost_longest(mut hits: Vec<Hit>) -> Vec<Hit> {
     let mut pos = 0;
     loop {
         // The leftmost hit at or after `pos`, the longest of those, the first pattern of those.
-        let best = hits.iter().filter(|h| h.span.start >= pos).min_by(|a, b| {
-            a.span
-                .start
-                .cmp(&b.span.start)
-                .then(b.span.end.cmp(&a.span.end))
-                .then(a.pattern.cmp(&b.pattern))
+        let best = hits.iter().filter(|h| h.start() >= pos).min_by(|a, b| {
+            a.start()
+                .cmp(&b.start())
+                .then(b.end().cmp(&a.end()))
+                .then(a.pattern().cmp(&b.pattern()))
         });
         let Some(best) = best.cloned() else { break };
-        pos = best.span.end;
-        hits.retain(|h| h.span.start >= pos);
+        pos = best.end();
+        hits.retain(|h| h.start() >= pos);
         out.push(best);
     }
     out
@@ -212,29 +205,29 @@ impl Oracle<'_> {
                 let Some(at) = at else { return false };
                 let mut found = false;
                 for e in visible_hits(rules, *matcher, draft, hidden) {
-                    let overlaps = e.span.start < at.end && at.start < e.span.end;
+                    let overlaps = e.start() < at.end && at.start < e.end();
                     if overlaps {
                         continue;
                     }
-                    let after = e.span.start >= at.end;
+                    let after = e.start() >= at.end;
                     if (*side == Side::Before && after) || (*side == Side::After && !after) {
                         continue;
                     }
-                    let gap = if e.span.start >= at.end {
-                        at.end..e.span.start
+                    let gap = if e.start() >= at.end {
+                        at.end..e.start()
                     } else {
-                        e.span.end..at.start
+                        e.end()..at.start
                     };
                     let apart = match unit {
                         Unit::Chars => draft.text[gap].chars().count(),
                         Unit::Words => draft
                             .words
                             .iter()
-                            .filter(|w| w.start >= gap.start && w.end <= gap.end)
+                            .filter(|w| w.start() >= gap.start && w.end() <= gap.end)
                             .count(),
                     };
                     if apart <= *distance {
-                        evidence.push(e.span.clone());
+                        evidence.push(e.span());
                         found = true;
                     }
                 }
@@ -242,21 +235,21 @@ impl Oracle<'_> {
             }
             Cond::Has(m) => {
                 let mut found = visible_hits(rules, *m, draft, hidden);
-                found.sort_by_key(|h| (h.span.start, h.span.end));
+                found.sort_by_key(|h| (h.start(), h.end()));
                 if self.recording {
-                    evidence.extend(found.iter().map(|h| h.span.clone()));
+                    evidence.extend(found.iter().map(|h| h.span()));
                 }
                 !found.is_empty()
             }
             Cond::Matches(m) => at.is_some_and(|at| {
                 hits(rules, *m, &draft.text)
                     .iter()
-                    .any(|h| h.span.start >= at.start && h.span.end <= at.end)
+                    .any(|h| h.start() >= at.start && h.end() <= at.end)
             }),
             Cond::Overlaps(m) => at.is_some_and(|at| {
                 hits(rules, *m, &draft.text)
                     .iter()
-                    .any(|h| h.span.start < at.end && at.start < h.span.end)
+                    .any(|h| h.start() < at.end && at.start < h.end())
             }),
             Cond::In(set) => at.is_some_and(|at| in_any(draft, at.start, *set)),
             Cond::Channel(name) => self.options.channel.eq_ignore_ascii_case(name),
@@ -293,8 +286,8 @@ impl Oracle<'_> {
                 .draft
                 .words
                 .iter()
-                .filter(|w| !in_any(self.draft, w.start, words_skipped(hidden)))
-                .filter(|w| word_class(&self.rules.words, &self.draft.text[(*w).clone()]) == class)
+                .filter(|w| !in_any(self.draft, w.start(), words_skipped(hidden)))
+                .filter(|w| word_class(&self.rules.words, &self.draft.text[w.range()]) == class)
                 .count() as f64,
             named => Metrics::measure(self.draft, hidden, &self.rules.words).get(named),
         }

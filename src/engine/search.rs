@@ -33,7 +33,7 @@ impl Engine {
         );
         for (list, more) in hits.iter_mut().zip(regex_hits) {
             list.extend(more);
-            list.sort_by_key(|h| (h.span.start, h.span.end, h.pattern));
+            list.sort_by_key(|h| (h.start(), h.end(), h.pattern()));
             list.dedup();
         }
         hits
@@ -52,10 +52,7 @@ impl Engine {
         let mut push = |uses: &[Use], start: usize, end: usize| {
             for u in uses {
                 if u.partial || is_whole_word(text, start, end) {
-                    hits[u.matcher as usize].push(Hit {
-                        span: start..end,
-                        pattern: u.pattern as usize,
-                    });
+                    hits[u.matcher as usize].push(Hit::new(start..end, u.pattern as usize));
                 }
             }
         };
@@ -156,10 +153,7 @@ impl Engine {
                     .uses
                     .iter()
                     .map(|&(m, p)| {
-                        let hits = found.iter().map(|span| Hit {
-                            span: span.clone(),
-                            pattern: p,
-                        });
+                        let hits = found.iter().map(|span| Hit::new(span.clone(), p));
                         let hits = match &self.rules.matchers[m].validator {
                             None => hits.collect(),
                             Some(v) if large && found.len() >= PARALLEL_HITS => {
@@ -367,10 +361,12 @@ fn lines_with_a_digit(text: &str) -> Vec<Range<usize>> {
 const PARALLEL_HITS: usize = 256;
 
 /// The hit cut to the part that passes the validator, or `None`.
-fn validated(mut h: Hit, validator: &Validator, text: &str) -> Option<Hit> {
-    let part = validator.accept(&text[h.span.clone()])?;
-    h.span = h.span.start + part.start..h.span.start + part.end;
-    Some(h)
+fn validated(h: Hit, validator: &Validator, text: &str) -> Option<Hit> {
+    let part = validator.accept(&text[h.span()])?;
+    Some(Hit::new(
+        h.start() + part.start..h.start() + part.end,
+        h.pattern(),
+    ))
 }
 
 /// Keeps the hits that pass a validator, each cut to the part that passes.
@@ -386,15 +382,14 @@ pub(crate) fn narrow(hits: &mut Vec<Hit>, validator: &Validator, text: &str) {
 pub fn select(hits: impl IntoIterator<Item = Hit>) -> Vec<Hit> {
     let mut sorted: Vec<Hit> = hits.into_iter().collect();
     sorted.sort_by(|a, b| {
-        a.span
-            .start
-            .cmp(&b.span.start)
-            .then(b.span.end.cmp(&a.span.end))
-            .then(a.pattern.cmp(&b.pattern))
+        a.start()
+            .cmp(&b.start())
+            .then(b.end().cmp(&a.end()))
+            .then(a.pattern().cmp(&b.pattern()))
     });
     let mut out: Vec<Hit> = Vec::new();
     for h in sorted {
-        if out.last().is_none_or(|last| h.span.start >= last.span.end) {
+        if out.last().is_none_or(|last| h.start() >= last.end()) {
             out.push(h);
         }
     }
