@@ -45,16 +45,17 @@ impl Engine {
         } else {
             self.rules.rules.iter().map(each).collect()
         };
-        let parts = per_rule.iter().flat_map(|(parts, _)| parts);
-        let mut findings = Vec::with_capacity(parts.map(Vec::len).sum());
-        let mut truncated = 0;
-        for (parts, t) in per_rule {
-            for mut part in parts {
-                findings.append(&mut part);
-            }
-            truncated += t;
-        }
-        crate::report::finding::sort(&mut findings);
+        let total = per_rule
+            .iter()
+            .flat_map(|(parts, _)| parts)
+            .map(Vec::len)
+            .sum();
+        let truncated = per_rule.iter().map(|&(_, t)| t).sum();
+        let runs = per_rule
+            .into_iter()
+            .map(|(parts, _)| parts.into_iter().flatten())
+            .collect();
+        let findings = finding::merge(runs, total);
         let triage = (!self.rules.triage.is_empty()).then(|| cx.triage(&self.rules.triage));
         Evaluation {
             findings,
