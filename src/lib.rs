@@ -19,7 +19,7 @@
 //! "#;
 //! let checker = Checker::from_source("example.tenet", rules).unwrap();
 //! let report = check_text(&checker, "Soon: project falcon!", None);
-//! assert_eq!(report.findings[0].rule, "confidentiality.codename");
+//! assert_eq!(&*report.findings[0].rule, "confidentiality.codename");
 //! assert_eq!(report.verdict.as_str(), "block");
 //! ```
 //!

@@ -309,7 +309,7 @@ tenet-disable confidentiality.soft\nbluebird bluebird\ntenet-enable confidential
 <!-- tenet-disable-next-line add-value -->\nnothing here\n";
     let c = checker(rules);
     let report = tenet::check_text(&c, draft, Some(std::path::Path::new("d.md")));
-    let rules_hit: Vec<&str> = report.findings.iter().map(|f| f.rule.as_str()).collect();
+    let rules_hit: Vec<&str> = report.findings.iter().map(|f| &*f.rule).collect();
     assert_eq!(
         rules_hit,
         [
@@ -367,7 +367,7 @@ fn builtin_pack_compiles_without_warnings_and_covers_the_four_categories() {
     assert!(rules.len() >= 30, "{} rules", rules.len());
     for category in ["confidentiality", "copyright", "add-value", "disclosure"] {
         assert!(
-            rules.iter().any(|r| r.category == category),
+            rules.iter().any(|r| &*r.category == category),
             "no {category} rule"
         );
     }

@@ -351,7 +351,7 @@ fn overlaps_naming_a_broken_rule_leaves_the_rule_out_not_a_panic() {
     let source = "guideline g {\n rule broken { find /(/\n message \"m\" }\n rule uses { find \"x\"\n unless overlaps broken\n message \"m\"\n bad \"[x]\" }\n}\n";
     let compiled = compile_str("r.tenet", source);
     assert!(compiled.has_errors());
-    assert!(compiled.rules.rules.iter().all(|r| r.id != "g.uses"));
+    assert!(compiled.rules.rules.iter().all(|r| &*r.id != "g.uses"));
     let engine = tenet::engine::Engine::new(compiled.rules);
     let outcome = tenet::engine::examples::run(&engine, &Default::default());
     assert_eq!(outcome.run, 0);

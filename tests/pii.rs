@@ -602,7 +602,7 @@ fn personal_data_and_secrets_on_cases_from_the_specifications() {
             let ours: Vec<_> = report
                 .findings
                 .iter()
-                .filter(|f| ids.contains(&f.rule.as_str()))
+                .filter(|f| ids.contains(&&*f.rule))
                 .collect();
             if c.positive {
                 if ours

@@ -265,7 +265,7 @@ pub fn run(req: Request) -> Result<Outcome> {
         let mut seen = std::collections::HashSet::new();
         for set in &warned {
             for r in &set.checker.engine.rules().rules {
-                if seen.insert(r.id.as_str()) {
+                if seen.insert(&*r.id) {
                     rules.push(r);
                 }
             }
@@ -356,7 +356,7 @@ fn print_diffs(
 fn print_statistics(format: OutputFormat, files: &[FileResult], out: &mut dyn Write) -> Result<()> {
     let mut by_rule: std::collections::BTreeMap<&str, (usize, Level)> = Default::default();
     for f in files.iter().flat_map(|file| &file.report.findings) {
-        let entry = by_rule.entry(f.rule.as_str()).or_insert((0, f.level));
+        let entry = by_rule.entry(&*f.rule).or_insert((0, f.level));
         entry.0 += 1;
         entry.1 = entry.1.max(f.level);
     }

@@ -142,7 +142,7 @@ pub fn explain(id: &str, setup: Setup) -> Result<Outcome> {
         return Ok(Outcome::Error);
     };
     let set = rules.checker.engine.rules();
-    if let Some(rule) = rules.off.iter().find(|r| r.id == id) {
+    if let Some(rule) = rules.off.iter().find(|r| &*r.id == id) {
         writeln!(
             out,
             "This rule is turned off by the configuration (`[levels]` in tenet.toml).\n"
@@ -150,7 +150,7 @@ pub fn explain(id: &str, setup: Setup) -> Result<Outcome> {
         write!(out, "{}", explain::text(rule))?;
         return Ok(Outcome::Clean);
     }
-    let Some(rule) = set.rules.iter().find(|r| r.id == id) else {
+    let Some(rule) = set.rules.iter().find(|r| &*r.id == id) else {
         let close: Vec<&str> = set
             .rules
             .iter()
@@ -161,7 +161,7 @@ pub fn explain(id: &str, setup: Setup) -> Result<Outcome> {
                         .next_back()
                         .is_some_and(|tail| r.id.ends_with(tail))
             })
-            .map(|r| r.id.as_str())
+            .map(|r| &*r.id)
             .collect();
         if close.is_empty() {
             bail!("no rule `{id}`; `tenet rules list` shows them all");

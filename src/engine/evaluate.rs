@@ -39,11 +39,12 @@ impl Engine {
         };
         // Rules are independent: on a large draft they are evaluated on every core,
         // sharing what they derive (hits outside scopes, metrics) through `cx`.
-        let each = |rule: &Rule| cx.rule(rule);
-        let per_rule: Vec<(Vec<Vec<Finding>>, usize)> = if draft.text.len() >= PARALLEL_BYTES {
-            self.rules.rules.par_iter().map(each).collect()
+        let large = draft.text.len() >= PARALLEL_BYTES;
+        let each = |(r, rule): (usize, &Rule)| cx.rule(r, rule);
+        let per_rule: Vec<(Vec<Vec<Judged>>, usize)> = if large {
+            self.rules.rules.par_iter().enumerate().map(each).collect()
         } else {
-            self.rules.rules.iter().map(each).collect()
+            self.rules.rules.iter().enumerate().map(each).collect()
         };
         let total = per_rule
             .iter()
@@ -51,11 +52,23 @@ impl Engine {
             .map(Vec::len)
             .sum();
         let truncated = per_rule.iter().map(|&(_, t)| t).sum();
+        // Judgements are small: they are put in order first, then every finding is
+        // built straight into its place, so a large draft's findings are held once.
         let runs = per_rule
             .into_iter()
-            .map(|(parts, _)| parts.into_iter().flatten())
+            .zip(&self.rules.rules)
+            .map(|((parts, _), rule)| (&*rule.id, parts.into_iter().flatten()))
             .collect();
-        let findings = finding::merge(runs, total);
+        let document = draft.document_span();
+        let ordered = finding::merge(runs, total, |j: &Judged| {
+            j.hit.map_or(document.clone(), |h| h.span())
+        });
+        let build = |j: Judged| cx.build(&self.rules.rules[j.rule], j);
+        let findings: Vec<Finding> = if large {
+            ordered.into_par_iter().map(build).collect()
+        } else {
+            ordered.into_iter().map(build).collect()
+        };
         let triage = (!self.rules.triage.is_empty()).then(|| cx.triage(&self.rules.triage));
         Evaluation {
             findings,
@@ -101,8 +114,12 @@ fn slots<T>(n: usize) -> Vec<OnceLock<T>> {
 /// A rule's spans from this many on are judged on every core (in a large draft).
 const PARALLEL_SPANS: usize = 4096;
 
-/// A rule's judgement at one span: it reports, at this level, on this evidence.
+/// A rule's judgement at one of its spans (or on the whole draft): it reports, at
+/// this level, on this evidence. Its finding is built from it.
 struct Judged {
+    /// The rule (an index into the rule set's rules).
+    rule: usize,
+    hit: Option<Hit>,
     level: Level,
     evidence: Vec<Range<usize>>,
 }
@@ -167,9 +184,9 @@ impl<'a> Cx<'a> {
             .get(metric)
     }
 
-    /// Evaluates one rule: its findings, in parts to be joined in order, and how
-    /// many findings the per-rule cap left out.
-    fn rule(&self, rule: &Rule) -> (Vec<Vec<Finding>>, usize) {
+    /// Evaluates one rule: where it reports, in parts to be joined in order, and
+    /// how many findings the per-rule cap left out.
+    fn rule(&self, r: usize, rule: &Rule) -> (Vec<Vec<Judged>>, usize) {
         let spans: Vec<Option<Hit>> = match rule.find {
             Some(m) => select(self.visible(m, rule.hidden).hits.iter().cloned())
                 .into_iter()
@@ -181,8 +198,12 @@ impl<'a> Cx<'a> {
         if cap.is_none() && self.options.max_per_rule.is_none() {
             // Without a cap every span stands alone: a rule with many spans in a
             // large draft is shared between the cores, in order.
-            let judge =
-                |spans: &[Option<Hit>]| spans.iter().filter_map(|h| self.span(rule, h)).collect();
+            let judge = |spans: &[Option<Hit>]| {
+                spans
+                    .iter()
+                    .filter_map(|h| self.judge(r, rule, h))
+                    .collect()
+            };
             let parts = if spans.len() >= PARALLEL_SPANS && self.draft.text.len() >= PARALLEL_BYTES
             {
                 spans.par_chunks(PARALLEL_SPANS / 4).map(judge).collect()
@@ -199,7 +220,7 @@ impl<'a> Cx<'a> {
             if cap.is_some_and(|c| reported >= c) {
                 break;
             }
-            let Some(judged) = self.judge(rule, hit) else {
+            let Some(judged) = self.judge(r, rule, hit) else {
                 continue;
             };
             reported += 1;
@@ -210,20 +231,14 @@ impl<'a> Cx<'a> {
                 continue;
             }
             highest = highest.max(Some(judged.level));
-            found.push(self.build(rule, hit, judged));
+            found.push(judged);
         }
         (vec![found], truncated)
     }
 
-    /// The finding a rule makes at one of its spans (or on the whole draft), if any.
-    fn span(&self, rule: &Rule, hit: &Option<Hit>) -> Option<Finding> {
-        self.judge(rule, hit)
-            .map(|judged| self.build(rule, hit, judged))
-    }
-
     /// Whether a rule reports at one of its spans, at what level and on what
     /// evidence.
-    fn judge(&self, rule: &Rule, hit: &Option<Hit>) -> Option<Judged> {
+    fn judge(&self, r: usize, rule: &Rule, hit: &Option<Hit>) -> Option<Judged> {
         let span = hit.as_ref().map(|h| h.span());
         if span
             .as_ref()
@@ -243,14 +258,21 @@ impl<'a> Cx<'a> {
                 level = level.max(*l);
             }
         }
-        Some(Judged { level, evidence })
+        Some(Judged {
+            rule: r,
+            hit: *hit,
+            level,
+            evidence,
+        })
     }
 
-    /// The finding of a rule's judgement at a span.
-    fn build(&self, rule: &Rule, hit: &Option<Hit>, judged: Judged) -> Finding {
+    /// The finding of a rule's judgement.
+    fn build(&self, rule: &Rule, judged: Judged) -> Finding {
         let Judged {
+            hit,
             level,
             mut evidence,
+            ..
         } = judged;
         evidence.sort_by_key(|r| (r.start, r.end));
         evidence.dedup();

@@ -231,9 +231,9 @@ impl Validator {
 #[derive(Debug, Clone)]
 pub struct Rule {
     /// `guideline.rule`.
-    pub id: String,
+    pub id: std::sync::Arc<str>,
     /// The guideline id, which is the category.
-    pub category: String,
+    pub category: std::sync::Arc<str>,
     /// The level before escalation.
     pub level: Level,
     /// The `##` explanation.
@@ -249,7 +249,7 @@ pub struct Rule {
     /// The message template.
     pub message: Template,
     /// The rule's (or its guideline's) link.
-    pub link: Option<String>,
+    pub link: Option<std::sync::Arc<str>>,
     /// The fixes it offers.
     pub fix: Option<FixSpec>,
     /// Report only the first finding.

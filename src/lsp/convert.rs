@@ -199,7 +199,7 @@ pub fn diagnostic(text: &Text, uri: &Uri, f: &Finding, redactions: &Redactions) 
     Diagnostic {
         range: text.range(&span),
         severity: Some(severity(f.level)),
-        code: Some(NumberOrString::String(f.rule.clone())),
+        code: Some(NumberOrString::String(f.rule.to_string())),
         code_description: f
             .link
             .as_deref()

@@ -168,7 +168,7 @@ pub fn draft_hover(
     let mut out = String::new();
     for f in here {
         let rule = rules.rules.iter().find(|r| r.id == f.rule);
-        let guideline = rules.guidelines.iter().find(|g| g.id == f.category);
+        let guideline = rules.guidelines.iter().find(|g| *g.id == *f.category);
         match rule {
             Some(rule) => out.push_str(&explain::markdown_heading(rule, f.level, guideline)),
             None => out.push_str(&format!("**{}** · {}", f.rule, f.level.as_str())),
@@ -355,7 +355,7 @@ pub fn rule_file_hover(
             .rules
             .guidelines
             .iter()
-            .find(|g| g.id == rule.category);
+            .find(|g| *g.id == *rule.category);
         let link = rule
             .link
             .as_deref()

@@ -68,7 +68,7 @@ impl Baseline {
             {
                 findings.push(Entry {
                     path: path.clone(),
-                    rule: f.rule.clone(),
+                    rule: f.rule.to_string(),
                     fingerprint: print,
                 });
             }

@@ -12,9 +12,9 @@ use crate::report::redact::Redactions;
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Finding {
     /// `guideline.rule`.
-    pub rule: String,
+    pub rule: std::sync::Arc<str>,
     /// The guideline's category.
-    pub category: String,
+    pub category: std::sync::Arc<str>,
     /// The level after escalation.
     pub level: Level,
     /// What is wrong and what to do.
@@ -35,7 +35,7 @@ pub struct Finding {
     /// Spans of the evidence a `near` condition found.
     pub evidence: Vec<Range<usize>>,
     /// The rule's link.
-    pub link: Option<String>,
+    pub link: Option<std::sync::Arc<str>>,
 }
 
 /// Edits that fix a finding.
@@ -204,44 +204,50 @@ pub fn sort(findings: &mut [Finding]) {
     });
 }
 
-/// The findings of several rules in the order [`sort`] gives them joined, from each
-/// rule's findings in position order (`runs`, one rule each, in rule order; `total`
-/// findings in all). Each finding is moved once and each run is freed as it is used
-/// up: a large draft's findings are neither held twice nor sorted again.
-pub fn merge<I: Iterator<Item = Finding>>(runs: Vec<I>, total: usize) -> Vec<Finding> {
+/// Joins runs of several rules' findings (or what they are built from) in the order
+/// [`sort`] gives the findings joined: `runs` holds each rule's id and its items in
+/// position order, rules in rule order; `span` is where an item's finding is;
+/// `total` items in all. Each item is moved once and each run is freed as it is
+/// used up: a large draft's findings are neither held twice nor sorted again.
+pub fn merge<T, I: Iterator<Item = T>>(
+    runs: Vec<(&str, I)>,
+    total: usize,
+    span: impl Fn(&T) -> Range<usize>,
+) -> Vec<T> {
     use std::cmp::Reverse;
     use std::collections::BinaryHeap;
-    let mut runs: Vec<std::iter::Peekable<I>> = runs.into_iter().map(Iterator::peekable).collect();
-    // Ties of position go by rule id, then by run: each run's rank among the ids.
-    let mut ids: Vec<(String, usize)> = Vec::new();
-    for (i, run) in runs.iter_mut().enumerate() {
-        if let Some(f) = run.peek() {
-            ids.push((f.rule.clone(), i));
-        }
-    }
-    ids.sort_unstable();
+    // Ties of position go by rule id, then by rule order: each run's rank by id.
+    let mut by_id: Vec<(&str, usize)> = runs.iter().enumerate().map(|(i, r)| (r.0, i)).collect();
+    by_id.sort_unstable();
     let mut rank = vec![0; runs.len()];
-    for (r, &(_, i)) in ids.iter().enumerate() {
-        rank[i] = r;
+    for (k, &(_, i)) in by_id.iter().enumerate() {
+        rank[i] = k;
     }
-    let key = |f: &Finding, run: usize| Reverse((f.span.start, f.span.end, rank[run], run));
+    let mut runs: Vec<std::iter::Peekable<I>> = runs
+        .into_iter()
+        .map(|(_, items)| items.peekable())
+        .collect();
+    let key = |item: &T, run: usize| {
+        let at = span(item);
+        Reverse((at.start, at.end, rank[run], run))
+    };
     let mut heads: BinaryHeap<_> = runs
         .iter_mut()
         .enumerate()
-        .filter_map(|(i, run)| run.peek().map(|f| key(f, i)))
+        .filter_map(|(i, run)| run.peek().map(|item| key(item, i)))
         .collect();
     let mut out = Vec::with_capacity(total);
-    while let Some(Reverse((.., run))) = heads.pop() {
-        let finding = runs[run].next().expect("a run in the heap has a head");
+    while let Some(Reverse((start, end, _, run))) = heads.pop() {
+        let item = runs[run].next().expect("a run in the heap has a head");
         if let Some(next) = runs[run].peek() {
+            let next = key(next, run);
             debug_assert!(
-                (next.span.start, next.span.end) >= (finding.span.start, finding.span.end)
-                    && next.rule == finding.rule,
-                "a run is one rule's findings in position order"
+                (next.0 .0, next.0 .1) >= (start, end),
+                "a run is in position order"
             );
-            heads.push(key(next, run));
+            heads.push(next);
         }
-        out.push(finding);
+        out.push(item);
     }
     out
 }
@@ -312,7 +318,18 @@ mod tests {
         let mut want: Vec<Finding> = runs.iter().flatten().cloned().collect();
         sort(&mut want);
         let total = want.len();
-        let got = merge(runs.into_iter().map(Vec::into_iter).collect(), total);
+        let runs = runs
+            .into_iter()
+            .map(|run| {
+                let id = run.first().map_or("", |f| &*f.rule).to_string();
+                (id, run.into_iter())
+            })
+            .collect::<Vec<_>>();
+        let runs = runs
+            .iter()
+            .map(|(id, run)| (id.as_str(), run.clone()))
+            .collect();
+        let got = merge(runs, total, |f| f.span.clone());
         let messages = |fs: &[Finding]| fs.iter().map(|f| f.message.clone()).collect::<Vec<_>>();
         assert_eq!(messages(&got), messages(&want));
         assert_eq!(got, want);

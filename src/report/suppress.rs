@@ -27,7 +27,7 @@ pub struct Suppressed {
 
 fn names(id: &str, finding: &Finding) -> bool {
     id == "all"
-        || id == finding.rule
+        || *id == *finding.rule
         || finding
             .rule
             .strip_prefix(id)
@@ -82,7 +82,7 @@ pub fn apply(
             }
             used[i] = true;
             if f.level == Level::Error && s.reason.is_none() {
-                needs_reason.push((i, f.rule.clone()));
+                needs_reason.push((i, f.rule.to_string()));
                 continue;
             }
             suppressed.push(Suppressed {
@@ -99,7 +99,10 @@ pub fn apply(
     });
     let known = |id: &str| {
         id == "all"
-            || rules.rules.iter().any(|r| r.id == id || r.category == id)
+            || rules
+                .rules
+                .iter()
+                .any(|r| *r.id == *id || *r.category == *id)
             || rules.guidelines.iter().any(|g| g.id == id)
     };
     for (i, s) in directives.iter().enumerate() {
@@ -157,8 +160,8 @@ fn meta(rule: &str, span: Range<usize>, message: String, text: &str) -> Finding 
         }
     });
     Finding {
-        rule: rule.to_string(),
-        category: "tenet".to_string(),
+        rule: rule.into(),
+        category: "tenet".into(),
         level: Level::Warning,
         message,
         span,

@@ -57,7 +57,7 @@ impl Metrics {
             let mut findings = lock(&self.findings);
             for f in &report.findings {
                 *findings
-                    .entry((f.category.clone(), f.level.as_str()))
+                    .entry((f.category.to_string(), f.level.as_str()))
                     .or_insert(0) += 1;
             }
         }

@@ -38,7 +38,7 @@ pub fn check(config: &Config, rules: &RuleSet, lenient: bool) -> Vec<Diagnostic>
         let ids: BTreeSet<String> = rules
             .rules
             .iter()
-            .map(|r| r.id.clone())
+            .map(|r| r.id.to_string())
             .chain(rules.guidelines.iter().map(|g| g.id.clone()))
             .collect();
         for (id, _) in &file.levels {

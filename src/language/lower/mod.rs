@@ -154,7 +154,7 @@ impl Lowerer {
         let pending = std::mem::take(&mut self.pending);
         let mut map: HashMap<MatcherId, MatcherId> = HashMap::new();
         for p in &pending {
-            let target = self.set.rules.iter().find(|r| r.id == p.rule);
+            let target = self.set.rules.iter().find(|r| *r.id == *p.rule);
             match target.and_then(|r| r.find) {
                 Some(m) => {
                     map.insert(p.placeholder, m);

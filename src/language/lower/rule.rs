@@ -78,8 +78,8 @@ impl FileCx<'_> {
             return None;
         }
         Some(Rule {
-            id,
-            category: category.to_string(),
+            id: id.into(),
+            category: category.into(),
             level: r.level.as_ref().map_or(Level::Warning, |l| l.value),
             doc: r.doc.clone(),
             find,
@@ -87,7 +87,7 @@ impl FileCx<'_> {
             except,
             escalate,
             message,
-            link: rule_link.or(link),
+            link: rule_link.or(link).map(Into::into),
             fix,
             once: r.once,
             limit,

@@ -259,7 +259,7 @@ pub fn fingerprints(text: &str, findings: &[Finding]) -> Vec<String> {
         .iter()
         .zip(&keys)
         .map(|(f, key)| {
-            let n = seen.entry((f.rule.as_str(), key.as_str())).or_default();
+            let n = seen.entry((&*f.rule, key.as_str())).or_default();
             let print = fingerprint(&f.rule, key, *n);
             *n += 1;
             print

@@ -61,18 +61,14 @@ pub fn summary(doc: &str) -> String {
 
 /// The whole SARIF log for a run.
 pub(super) fn log(results: &[FileResult], notes: &[Note], rules: &[&Rule]) -> Value {
-    let index: HashMap<&str, usize> = rules
-        .iter()
-        .enumerate()
-        .map(|(i, r)| (r.id.as_str(), i))
-        .collect();
+    let index: HashMap<&str, usize> = rules.iter().enumerate().map(|(i, r)| (&*r.id, i)).collect();
     let descriptors: Vec<Value> = rules
         .iter()
         .map(|r| {
             let short = summary(&r.doc);
             let mut d = json!({
                 "id": r.id,
-                "shortDescription": { "text": if short.is_empty() { r.id.clone() } else { short } },
+                "shortDescription": { "text": if short.is_empty() { r.id.to_string() } else { short } },
                 "defaultConfiguration": { "level": level(r.level) },
                 "properties": { "category": r.category, "tags": [r.category] },
             });
@@ -115,7 +111,7 @@ pub(super) fn log(results: &[FileResult], notes: &[Note], rules: &[&Rule]) -> Va
                 }],
                 "partialFingerprints": { "tenet/v1": print },
             });
-            if let Some(&i) = index.get(f.rule.as_str()) {
+            if let Some(&i) = index.get(&*f.rule) {
                 result["ruleIndex"] = json!(i);
             }
             out.push(result);
