@@ -278,8 +278,8 @@ impl Engine {
         let ((caseless, exact), literals) = rayon::join(
             || {
                 rayon::join(
-                    || TermSet::new(caseless_pats, caseless_uses),
-                    || TermSet::new(exact_pats, exact_uses),
+                    || TermSet::new(caseless_pats, caseless_uses, true),
+                    || TermSet::new(exact_pats, exact_uses, false),
                 )
             },
             || {

@@ -56,7 +56,11 @@ impl Engine {
                 }
             }
         };
-        if !self.caseless.is_empty() {
+        if !self.caseless.is_empty() && text.is_ascii() {
+            // Folding ASCII is lowering its letters, which the caseless automata do
+            // as they go: no folded copy of the text.
+            self.caseless.find(text, &mut push);
+        } else if !self.caseless.is_empty() {
             let folded = Folded::new(text);
             self.caseless.find(&folded.text, |uses, start, end| {
                 let (Some(start), Some(end)) = (folded.to_original(start), folded.to_original(end))

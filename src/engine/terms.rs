@@ -35,8 +35,10 @@ pub(super) struct TermSet {
 }
 
 impl TermSet {
-    /// The automata for terms `pats`, `uses[i]` being where `pats[i]` is used.
-    pub(super) fn new(pats: Vec<String>, uses: Vec<Vec<Use>>) -> TermSet {
+    /// The automata for terms `pats`, `uses[i]` being where `pats[i]` is used. The
+    /// terms of a `caseless` set are folded; its automata also match their ASCII
+    /// letters in upper case, so an ASCII text is searched as it is, not folded.
+    pub(super) fn new(pats: Vec<String>, uses: Vec<Vec<Use>>, caseless: bool) -> TermSet {
         let (mut words, mut word_uses) = (Vec::new(), Vec::new());
         let (mut scan, mut scan_uses) = (Vec::new(), Vec::new());
         for (pat, u) in pats.into_iter().zip(uses) {
@@ -51,10 +53,14 @@ impl TermSet {
             }
         }
         TermSet {
-            words: (!words.is_empty())
-                .then(|| Trie::new(&words.iter().map(String::as_bytes).collect::<Vec<_>>())),
+            words: (!words.is_empty()).then(|| {
+                Trie::new(
+                    &words.iter().map(String::as_bytes).collect::<Vec<_>>(),
+                    caseless,
+                )
+            }),
             word_uses,
-            scan: Terms::new(scan, &mut scan_uses),
+            scan: Terms::new(scan, &mut scan_uses, caseless),
             scan_uses,
         }
     }
@@ -151,6 +157,7 @@ static ASCII_WORD: [bool; 128] = {
 #[derive(Debug, Clone)]
 struct Terms {
     patterns: Arc<Vec<String>>,
+    caseless: bool,
     nfa: AhoCorasick,
     dfa: OnceLock<Option<AhoCorasick>>,
 }
@@ -158,21 +165,23 @@ struct Terms {
 impl Terms {
     /// The automata for a set of terms; `uses` is indexed like `pats` and gains an
     /// empty entry for a padding pattern, if one is added.
-    fn new(mut pats: Vec<String>, uses: &mut Vec<Vec<Use>>) -> Option<Terms> {
+    fn new(mut pats: Vec<String>, uses: &mut Vec<Vec<Use>>, caseless: bool) -> Option<Terms> {
         if pats.is_empty() {
             return None;
         }
         pad(&mut pats, uses);
-        let nfa = Terms::build(&pats, AhoCorasickKind::ContiguousNFA)?;
+        let nfa = Terms::build(&pats, AhoCorasickKind::ContiguousNFA, caseless)?;
         Some(Terms {
             patterns: Arc::new(pats),
+            caseless,
             nfa,
             dfa: OnceLock::new(),
         })
     }
 
-    fn build(pats: &[String], kind: AhoCorasickKind) -> Option<AhoCorasick> {
+    fn build(pats: &[String], kind: AhoCorasickKind, caseless: bool) -> Option<AhoCorasick> {
         AhoCorasickBuilder::new()
+            .ascii_case_insensitive(caseless)
             .match_kind(MatchKind::Standard)
             .kind(Some(kind))
             .build(pats)
@@ -190,7 +199,7 @@ impl Terms {
             .get_or_init(|| {
                 let bytes: usize = self.patterns.iter().map(String::len).sum();
                 (bytes <= DFA_BYTES)
-                    .then(|| Terms::build(&self.patterns, AhoCorasickKind::DFA))
+                    .then(|| Terms::build(&self.patterns, AhoCorasickKind::DFA, self.caseless))
                     .flatten()
             })
             .as_ref()
@@ -204,6 +213,10 @@ mod tests {
 
     /// Every (term, start, end) `TermSet::find` reports.
     fn found(terms: &[(&str, bool)], text: &str) -> Vec<(String, usize, usize)> {
+        found_in(terms, text, false)
+    }
+
+    fn found_in(terms: &[(&str, bool)], text: &str, caseless: bool) -> Vec<(String, usize, usize)> {
         let pats: Vec<String> = terms.iter().map(|(t, _)| t.to_string()).collect();
         let uses = terms
             .iter()
@@ -216,7 +229,7 @@ mod tests {
                 }]
             })
             .collect();
-        let set = TermSet::new(pats, uses);
+        let set = TermSet::new(pats, uses, caseless);
         let mut out = Vec::new();
         set.find(text, |uses, start, end| {
             for u in uses {
@@ -256,5 +269,28 @@ mod tests {
         // `new york`, `york` at 4 (not in `newyork`), `yo` in both, `#tag`, and `ß`
         // in `ßa` (not in `straße`); `ork` never starts a word.
         assert_eq!(expected.len(), 6, "{expected:?}");
+    }
+
+    /// A caseless set finds in an ASCII text as written what it finds in the text
+    /// folded: word terms (trie, sparse and dense nodes) and scanned ones.
+    #[test]
+    fn caseless_sets_match_ascii_upper_case_as_folded() {
+        // Nine terms after `a` make its node dense; `b` has two children, sparse.
+        let mut terms: Vec<(String, bool)> = "abcdefghij"
+            .chars()
+            .map(|c| (format!("a{c}x"), false))
+            .collect();
+        terms.extend([("bat".into(), false), ("bot".into(), false)]);
+        terms.extend([
+            ("ell".into(), true),
+            ("#ok".into(), false),
+            ("q_1".into(), false),
+        ]);
+        let terms: Vec<(&str, bool)> = terms.iter().map(|(t, p)| (t.as_str(), *p)).collect();
+        let text = "AAX aJx Abx BAT bOt BoT HELLO hello #OK #ok Q_1 q_1 xAAX";
+        let folded = crate::text::fold::fold(text);
+        let upper = found_in(&terms, text, true);
+        assert_eq!(upper, found_in(&terms, &folded, true));
+        assert_eq!(upper.len(), 12, "{upper:?}");
     }
 }

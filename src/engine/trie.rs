@@ -24,13 +24,22 @@ pub(super) struct Trie {
     /// the others all in the last class, which no edge uses.
     class: Box<[u8; 256]>,
     classes: usize,
+    /// What a byte is compared as: itself, or for a caseless trie its ASCII lower
+    /// case (`first` and `class` already map an upper-case byte like its lower case).
+    fold: Box<[u8; 256]>,
     nodes: Vec<u8>,
 }
 
 impl Trie {
     /// The trie of `pats`; a walk reports pattern `i` for `pats[i]`. Empty
-    /// patterns never match.
-    pub(super) fn new(pats: &[&[u8]]) -> Trie {
+    /// patterns never match. A `caseless` trie (of patterns in lower case) also
+    /// matches their ASCII letters in upper case.
+    pub(super) fn new(pats: &[&[u8]], caseless: bool) -> Trie {
+        let mut fold = Box::new([0u8; 256]);
+        for (b, f) in fold.iter_mut().enumerate() {
+            let b = b as u8;
+            *f = if caseless { b.to_ascii_lowercase() } else { b };
+        }
         let mut order: Vec<u32> = (0..pats.len() as u32)
             .filter(|&i| !pats[i as usize].is_empty())
             .collect();
@@ -51,6 +60,9 @@ impl Trie {
         // 256 used bytes leave no class for the unused ones, and none is needed.
         for b in (0..256).filter(|&b| !used[b]) {
             class[b] = classes as u8;
+        }
+        for b in 0..256 {
+            class[b] = class[fold[b] as usize];
         }
         let dense = |edges: usize| edges > SPARSE_MAX;
         // Each node's offset, then the nodes written in breadth-first order.
@@ -89,10 +101,14 @@ impl Trie {
         for e in shape.edges[0].clone() {
             first[shape.labels[e as usize] as usize] = offsets[shape.children[e as usize] as usize];
         }
+        for b in 0..256 {
+            first[b] = first[fold[b] as usize];
+        }
         Trie {
             first,
             class,
             classes,
+            fold,
             nodes,
         }
     }
@@ -134,6 +150,7 @@ impl Trie {
                     found(self.u32_at(patterns + m * 4) as usize, end);
                 }
                 let Some(b) = next else { return };
+                let b = self.fold[b as usize];
                 let Some(k) = self.nodes[body..children].iter().position(|&l| l == b) else {
                     return;
                 };
@@ -209,7 +226,7 @@ mod tests {
     /// Every (pattern, start, end) found by walking from each position of `text`.
     fn walk_all(pats: &[&str], text: &str) -> Vec<(usize, usize, usize)> {
         let bytes: Vec<&[u8]> = pats.iter().map(|p| p.as_bytes()).collect();
-        let trie = Trie::new(&bytes);
+        let trie = Trie::new(&bytes, false);
         let mut out = Vec::new();
         for start in 0..text.len() {
             trie.walk(&text.as_bytes()[start..], |p, len| {
@@ -258,7 +275,7 @@ mod tests {
     fn a_node_with_every_byte_value_as_a_child() {
         let owned: Vec<Vec<u8>> = (0..=255u8).map(|b| vec![b'x', b]).collect();
         let pats: Vec<&[u8]> = owned.iter().map(Vec::as_slice).collect();
-        let trie = Trie::new(&pats);
+        let trie = Trie::new(&pats, false);
         for b in 0..=255u8 {
             let mut found = Vec::new();
             trie.walk(&[b'x', b, b'y'], |p, len| found.push((p, len)));
