@@ -9,12 +9,14 @@ mod email;
 mod markdown;
 mod scope;
 mod tokens;
+mod words;
 
 use std::ops::Range;
 
 pub use directive::Directive;
 pub use scope::{Scope, ScopeSet};
-pub use tokens::{is_emoji, Word};
+pub use tokens::is_emoji;
+pub use words::{Word, Words};
 
 /// How a draft is written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
@@ -72,8 +74,8 @@ pub struct Draft {
     pub format: Format,
     /// Every scope region, sorted by start.
     pub regions: Vec<(Range<usize>, Scope)>,
-    /// The byte ranges of its words, in order.
-    pub words: Vec<Word>,
+    /// Its words, in order.
+    pub words: Words,
     /// Where the body starts (after headers and front matter).
     pub body_start: usize,
     /// The suppression directives written in it.
@@ -88,7 +90,7 @@ pub struct Draft {
 #[derive(Debug, Clone)]
 pub struct Structure {
     regions: Vec<(Range<usize>, Scope)>,
-    words: Vec<Word>,
+    words: Words,
     body_start: usize,
     directives: Vec<Directive>,
     by_kind: Vec<Vec<Range<usize>>>,

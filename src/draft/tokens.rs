@@ -2,49 +2,19 @@
 
 use std::ops::Range;
 
-use super::Scope;
+use super::{Scope, Words};
 use crate::text::fold::is_word_char;
-
-/// A word's byte range in its draft, kept in half the room of a `Range<usize>`: a
-/// large draft has millions of words (offsets past 4 GiB are not recorded; every
-/// reader of drafts stops long before).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Word {
-    start: u32,
-    end: u32,
-}
-
-impl Word {
-    /// Where the word starts.
-    pub fn start(self) -> usize {
-        self.start as usize
-    }
-
-    /// Where the word ends (exclusive).
-    pub fn end(self) -> usize {
-        self.end as usize
-    }
-
-    /// The word's byte range.
-    pub fn range(self) -> Range<usize> {
-        self.start()..self.end()
-    }
-}
 
 /// The words of `text`: runs of word characters with at least one letter or digit
 /// (a variation selector or joiner alone is not a word), joined across an
 /// apostrophe (`don't` is one word).
-pub(super) fn words(text: &str) -> Vec<Word> {
+pub(super) fn words(text: &str) -> Words {
     let mut last = text.len().min(u32::MAX as usize);
     while !text.is_char_boundary(last) {
         last -= 1;
     }
     let text = &text[..last];
     let bytes = text.as_bytes();
-    let word = |s: usize, e: usize| Word {
-        start: s as u32,
-        end: e as u32,
-    };
     // The character at `i` and its length; ASCII without decoding.
     let char_at = |i: usize| -> (char, usize) {
         if bytes[i] < 0x80 {
@@ -54,7 +24,7 @@ pub(super) fn words(text: &str) -> Vec<Word> {
             (c, c.len_utf8())
         }
     };
-    let mut out = Vec::with_capacity(text.len() / 6);
+    let mut out = Words::builder(text.len());
     let mut start: Option<usize> = None;
     let mut alnum = false;
     let mut i = 0;
@@ -81,7 +51,7 @@ pub(super) fn words(text: &str) -> Vec<Word> {
                 matches!(c, '\'' | '’') && next < bytes.len() && is_word_char(char_at(next).0);
             if !joins {
                 if alnum {
-                    out.push(word(s, i));
+                    out.push(s..i);
                 }
                 start = None;
                 alnum = false;
@@ -90,9 +60,9 @@ pub(super) fn words(text: &str) -> Vec<Word> {
         i += len;
     }
     if let (Some(s), true) = (start, alnum) {
-        out.push(word(s, text.len()));
+        out.push(s..text.len());
     }
-    out
+    out.finish()
 }
 
 const NOT_WORD: u8 = 0;

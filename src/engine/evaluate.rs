@@ -427,11 +427,12 @@ pub(super) fn window(
         }
         Unit::Words => {
             // `distance + 1` whole words between them is too far.
-            let ending_before = draft.words.partition_point(|w| w.end() <= at.start);
+            let ending_before = draft.words.ending_by(at.start);
             let lo = ending_before
                 .checked_sub(distance + 1)
-                .map_or(0, |i| draft.words[i].start());
-            let starting_after = draft.words.partition_point(|w| w.start() < at.end);
+                .and_then(|i| draft.words.get(i))
+                .map_or(0, |w| w.start());
+            let starting_after = draft.words.starting_before(at.end);
             let hi = draft
                 .words
                 .get(starting_after + distance)
@@ -467,8 +468,8 @@ pub fn within(
             }
         }
         Unit::Words => {
-            let first = draft.words.partition_point(|w| w.start() < gap_start);
-            let last = draft.words.partition_point(|w| w.end() <= gap_end);
+            let first = draft.words.starting_before(gap_start);
+            let last = draft.words.ending_by(gap_end);
             last.saturating_sub(first) <= distance
         }
     }

@@ -97,7 +97,7 @@ impl Metrics {
     fn classes_pass(&mut self, draft: &Draft, hidden: ScopeSet, classes: &WordClasses) {
         self.classes = [0.0; 5];
         for range in complement(&merged(draft, hidden.union(NOT_WORDS)), draft.text.len()) {
-            for w in &draft.words[words_within(draft, &range)] {
+            for w in draft.words.starting_in(range) {
                 let class = classes.class_of(&draft.text[w.range()]);
                 if let Some(i) = WordClass::ALL.iter().position(|(c, _)| *c == class) {
                     self.classes[i] += 1.0;
@@ -107,21 +107,20 @@ impl Metrics {
     }
 
     fn words_pass(&mut self, draft: &Draft, hidden: ScopeSet) {
-        // Words are sorted by start: the words a set of ranges holds are found by
-        // binary search, so only the visible words are looked at.
+        // Only the visible words are looked at: the words a range holds are
+        // counted, and found, from the draft's word index.
         let quoted = difference(
             &merged(draft, ScopeSet::of(&[Scope::Quote])),
             &merged(draft, ScopeSet::of(&[Scope::Header, Scope::Comment])),
         );
         self.quoted = quoted
             .iter()
-            .map(|r| words_within(draft, r).len())
+            .map(|r| draft.words.count_in(r.clone()))
             .sum::<usize>() as f64;
         let (mut words, mut cased_words, mut capital_words) = (0usize, 0usize, 0usize);
         for range in complement(&merged(draft, hidden.union(NOT_WORDS)), draft.text.len()) {
-            let within = words_within(draft, &range);
-            words += within.len();
-            for w in &draft.words[within] {
+            words += draft.words.count_in(range.clone());
+            for w in draft.words.starting_in(range) {
                 let (cased, capital) = casing(&draft.text[w.range()]);
                 cased_words += usize::from(cased);
                 capital_words += usize::from(capital);
@@ -298,13 +297,6 @@ fn casing(word: &str) -> (bool, bool) {
     (cased, cased && upper == letters)
 }
 
-/// The indexes into `draft.words` of the words that start inside `range`.
-fn words_within(draft: &Draft, range: &Range<usize>) -> Range<usize> {
-    let first = draft.words.partition_point(|w| w.start() < range.start);
-    let end = draft.words.partition_point(|w| w.start() < range.end);
-    first..end.max(first)
-}
-
 /// The parts of sorted, disjoint `ranges` outside sorted, disjoint `cut`.
 fn difference(ranges: &[Range<usize>], cut: &[Range<usize>]) -> Vec<Range<usize>> {
     let mut out = Vec::new();
@@ -377,7 +369,7 @@ mod tests {
         let hidden = hidden.without(COUNTED);
         let mut m = Metrics::default();
         let (mut cased, mut capital) = (0, 0);
-        for w in &draft.words {
+        for w in draft.words.iter() {
             let in_quote = draft.in_any(w.start(), ScopeSet::of(&[Scope::Quote]))
                 && !draft.in_any(w.start(), ScopeSet::of(&[Scope::Header, Scope::Comment]));
             m.quoted += f64::from(u8::from(in_quote));
