@@ -16,7 +16,7 @@ use std::ops::Range;
 pub use directive::Directive;
 pub use scope::{Scope, ScopeSet};
 pub use tokens::is_emoji;
-pub use words::{Word, Words};
+pub use words::{Starting, Word, Words};
 
 /// How a draft is written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]

@@ -183,25 +183,18 @@ impl Words {
     }
 
     /// The words that start inside `range`, in order.
-    pub fn starting_in(&self, range: Range<usize>) -> impl Iterator<Item = Word> + '_ {
-        let units = range.start / 64..range.end.div_ceil(64).min(self.bits.len());
-        units.flat_map(move |u| {
-            let mut starts = self.starts(u);
-            if u == range.start / 64 {
-                starts &= u64::MAX << (range.start % 64);
-            }
-            std::iter::from_fn(move || {
-                if starts == 0 {
-                    return None;
-                }
-                let start = u * 64 + starts.trailing_zeros() as usize;
-                starts &= starts - 1;
-                (start < range.end).then(|| Word {
-                    start,
-                    end: self.end_of(start),
-                })
-            })
-        })
+    pub fn starting_in(&self, range: Range<usize>) -> Starting<'_> {
+        let unit = range.start / 64;
+        let starts = match self.bits.get(unit) {
+            Some(_) => self.starts(unit) & (u64::MAX << (range.start % 64)),
+            None => 0,
+        };
+        Starting {
+            words: self,
+            unit,
+            starts,
+            end: range.end.min(self.bits.len() * 64),
+        }
     }
 
     /// How many words start inside `range`.
@@ -213,8 +206,43 @@ impl Words {
     }
 
     /// Every word, in order.
-    pub fn iter(&self) -> impl Iterator<Item = Word> + '_ {
+    pub fn iter(&self) -> Starting<'_> {
         self.starting_in(0..self.bits.len() * 64)
+    }
+}
+
+/// The words that start in a range: [`Words::starting_in`].
+pub struct Starting<'a> {
+    words: &'a Words,
+    /// The unit being read, and its word starts not yet reported.
+    unit: usize,
+    starts: u64,
+    /// The range's end, at most the text's.
+    end: usize,
+}
+
+impl Iterator for Starting<'_> {
+    type Item = Word;
+
+    fn next(&mut self) -> Option<Word> {
+        while self.starts == 0 {
+            self.unit += 1;
+            if self.unit * 64 >= self.end {
+                return None;
+            }
+            self.starts = self.words.starts(self.unit);
+        }
+        let start = self.unit * 64 + self.starts.trailing_zeros() as usize;
+        if start >= self.end {
+            // Past the range: nothing more, now or on a later call.
+            (self.starts, self.end) = (0, 0);
+            return None;
+        }
+        self.starts &= self.starts - 1;
+        Some(Word {
+            start,
+            end: self.words.end_of(start),
+        })
     }
 }
 
