@@ -65,7 +65,9 @@ impl Format {
     }
 }
 
-/// A draft, parsed: its text, its scopes and its words.
+/// A draft, parsed: its text, its scopes and its words. Word and match offsets
+/// are kept in 32 bits, so a draft is under 4 GiB (`tenet check` reads at most
+/// 1 GiB of a file).
 #[derive(Debug, Clone)]
 pub struct Draft {
     /// The text, as given.
