@@ -387,3 +387,15 @@ impl Engine {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    /// A large draft holds millions of matches and a million findings: their size
+    /// is most of its memory, so growing them is a decision, not an accident.
+    #[test]
+    fn matches_and_findings_stay_small() {
+        assert_eq!(std::mem::size_of::<super::Hit>(), 12);
+        let finding = std::mem::size_of::<super::Finding>();
+        assert!(finding <= 152, "{finding}");
+    }
+}
