@@ -57,6 +57,7 @@ impl Engine {
         let runs = per_rule
             .into_iter()
             .zip(&self.rules.rules)
+            .filter(|((parts, _), _)| parts.iter().any(|p| !p.is_empty()))
             .map(|((parts, _), rule)| (&*rule.id, parts.into_iter().flatten()))
             .collect();
         let document = draft.document_span();

@@ -216,6 +216,10 @@ pub fn merge<T, I: Iterator<Item = T>>(
 ) -> Vec<T> {
     use std::cmp::Reverse;
     use std::collections::BinaryHeap;
+    if runs.len() <= 1 {
+        // Most drafts: one rule reports, or none.
+        return runs.into_iter().flat_map(|(_, items)| items).collect();
+    }
     // Ties of position go by rule id, then by rule order: each run's rank by id.
     let mut by_id: Vec<(&str, usize)> = runs.iter().enumerate().map(|(i, r)| (r.0, i)).collect();
     by_id.sort_unstable();
