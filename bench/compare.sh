@@ -36,4 +36,4 @@ python3 bench/lsp-latency.py --data "$data" --sizes 10,100,1000 "${baseline[@]}"
 echo
 echo "**\`tenet moderate\` on every shared social post**"
 echo
-python3 bench/moderate.py
+python3 bench/moderate.py "${baseline[@]}"

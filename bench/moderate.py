@@ -1,10 +1,11 @@
 #!/usr/bin/env python3
 """Throughput of `tenet moderate` on every shared social post (24,798 posts):
 posts/s and MB/s of text on all cores and on one (taskset), medians of paired
-runs, and the ratio between them. Answers are checked to come back in input
-order.
+runs, and the ratio between them, as a Markdown table. With --baseline, another
+build is run alternately with it on the same posts, and its column and the ratio
+to it are added. Answers are checked to come back in input order.
 
-    cargo build --release && python3 bench/moderate.py [--tenet target/release/tenet] [--runs 5]
+    cargo build --release && python3 bench/moderate.py [--tenet target/release/tenet] [--runs 5] [--baseline OLD_TENET]
 """
 import argparse, json, os, shutil, statistics, subprocess, sys, tempfile, time
 
@@ -23,6 +24,7 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--tenet", default="target/release/tenet")
     ap.add_argument("--runs", type=int, default=5)
+    ap.add_argument("--baseline", help="another tenet binary, run alternately on the same posts")
     args = ap.parse_args()
     tmp = tempfile.mkdtemp(prefix="tenet-moderate.")
     try:
@@ -32,21 +34,39 @@ def main():
         ids = [json.loads(l)["id"] for l in open(data, encoding="utf-8")]
         cores = os.cpu_count()
         one = ["taskset", "-c", "0"] if shutil.which("taskset") else None
-        all_times, one_times = [], []
-        for _ in range(args.runs):
-            all_times.append(run([args.tenet, "moderate"], data, answers))
-            got = [json.loads(l)["id"] for l in open(answers, encoding="utf-8")]
-            assert got == ids, "answers out of order or missing"
-            if one:
-                one_times.append(run(one + [args.tenet, "moderate"], data, answers))
-        report = lambda label, t: print(
-            f"{label:<10} {statistics.median(t):6.3f} s  {posts / statistics.median(t):8.0f} posts/s"
-            f"  {size / statistics.median(t) / 1e6:6.2f} MB/s")
-        print(f"tenet moderate, {posts} posts ({size / 1e6:.2f} MB of text), median of {args.runs} runs")
-        report(f"{cores} cores", all_times)
+        binaries = [args.tenet] + ([args.baseline] if args.baseline else [])
+        # times[binary][cores]: every run of that binary on all cores or on one.
+        times = {b: {"all": [], "one": []} for b in binaries}
+        for i in range(args.runs):
+            for b in binaries if i % 2 == 0 else binaries[::-1]:
+                times[b]["all"].append(run([b, "moderate"], data, answers))
+                got = [json.loads(l)["id"] for l in open(answers, encoding="utf-8")]
+                assert got == ids, f"{b}: answers out of order or missing"
+                if one:
+                    times[b]["one"].append(run(one + [b, "moderate"], data, answers))
+        med = {b: {k: statistics.median(t) for k, t in ts.items() if t} for b, ts in times.items()}
+        new = med[args.tenet]
+        old = med.get(args.baseline)
+        print(f"tenet moderate, {posts:,} posts ({size / 1e6:.2f} MB of text), medians of {args.runs} runs")
+        print()
+        if old:
+            print("| | time | posts/s | MB/s | baseline | ÷ baseline |")
+            print("|---|---:|---:|---:|---:|---:|")
+        else:
+            print("| | time | posts/s | MB/s |")
+            print("|---|---:|---:|---:|")
+        rows = [(f"{cores} cores", "all")] + ([("1 core", "one")] if one else [])
+        for label, k in rows:
+            t = new[k]
+            line = f"| {label} | {t:.3f} s | {posts / t:,.0f} | {size / t / 1e6:.2f} |"
+            if old:
+                line += f" {old[k]:.3f} s | {t / old[k]:.2f}× |"
+            print(line)
         if one:
-            report("1 core", one_times)
-            print(f"speed-up   {statistics.median(one_times) / statistics.median(all_times):.2f}x")
+            line = f"| speed-up | {new['one'] / new['all']:.2f}× | | |"
+            if old:
+                line += f" {old['one'] / old['all']:.2f}× | |"
+            print(line)
     finally:
         shutil.rmtree(tmp)
 
