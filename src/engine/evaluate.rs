@@ -56,9 +56,9 @@ impl Engine {
         // built straight into its place, so a large draft's findings are held once.
         let runs = per_rule
             .into_iter()
-            .zip(&self.rules.rules)
+            .zip(&self.id_rank)
             .filter(|((parts, _), _)| parts.iter().any(|p| !p.is_empty()))
-            .map(|((parts, _), rule)| (&*rule.id, parts.into_iter().flatten()))
+            .map(|((parts, _), &rank)| (rank, parts.into_iter().flatten()))
             .collect();
         let document = draft.document_span();
         let ordered = finding::merge(runs, total, |j: &Judged| {

@@ -152,6 +152,9 @@ pub struct Engine {
     /// Every distinct set of scopes a rule or triage hides, and the empty set:
     /// what a check derives per hidden set is kept in slots indexed by these.
     hidden_sets: Vec<ScopeSet>,
+    /// Each rule's place among the rules sorted by id: how findings at one span
+    /// are ordered (see [`crate::report::finding::merge`]).
+    id_rank: Vec<usize>,
 }
 
 /// A regex and where it is used.
@@ -297,6 +300,12 @@ impl Engine {
         hidden_sets.extend(rules.rules.iter().map(|r| r.hidden));
         hidden_sets.sort_unstable_by_key(|s| s.0);
         hidden_sets.dedup();
+        let mut by_id: Vec<usize> = (0..rules.rules.len()).collect();
+        by_id.sort_by(|&a, &b| rules.rules[a].id.cmp(&rules.rules[b].id).then(a.cmp(&b)));
+        let mut id_rank = vec![0; by_id.len()];
+        for (rank, &r) in by_id.iter().enumerate() {
+            id_rank[r] = rank;
+        }
         Engine {
             caseless,
             exact,
@@ -306,6 +315,7 @@ impl Engine {
             windows: std::sync::OnceLock::new(),
             locals,
             hidden_sets,
+            id_rank,
             rules: Arc::new(rules),
         }
     }

@@ -205,12 +205,12 @@ pub fn sort(findings: &mut [Finding]) {
 }
 
 /// Joins runs of several rules' findings (or what they are built from) in the order
-/// [`sort`] gives the findings joined: `runs` holds each rule's id and its items in
-/// position order, rules in rule order; `span` is where an item's finding is;
-/// `total` items in all. Each item is moved once and each run is freed as it is
+/// [`sort`] gives the findings joined: `runs` holds each rule's rank among the
+/// rules sorted by id (then rule order; ranks differ) and its items in position
+/// order; `span` is where an item's finding is; `total` items in all. Each item is moved once and each run is freed as it is
 /// used up: a large draft's findings are neither held twice nor sorted again.
 pub fn merge<T, I: Iterator<Item = T>>(
-    runs: Vec<(&str, I)>,
+    runs: Vec<(usize, I)>,
     total: usize,
     span: impl Fn(&T) -> Range<usize>,
 ) -> Vec<T> {
@@ -220,17 +220,11 @@ pub fn merge<T, I: Iterator<Item = T>>(
         // Most drafts: one rule reports, or none.
         return runs.into_iter().flat_map(|(_, items)| items).collect();
     }
-    // Ties of position go by rule id, then by rule order: each run's rank by id.
-    let mut by_id: Vec<(&str, usize)> = runs.iter().enumerate().map(|(i, r)| (r.0, i)).collect();
-    by_id.sort_unstable();
-    let mut rank = vec![0; runs.len()];
-    for (k, &(_, i)) in by_id.iter().enumerate() {
-        rank[i] = k;
-    }
-    let mut runs: Vec<std::iter::Peekable<I>> = runs
+    // Ties of position go by the rule's rank.
+    let (rank, mut runs): (Vec<usize>, Vec<std::iter::Peekable<I>>) = runs
         .into_iter()
-        .map(|(_, items)| items.peekable())
-        .collect();
+        .map(|(rank, items)| (rank, items.peekable()))
+        .unzip();
     let key = |item: &T, run: usize| {
         let at = span(item);
         Reverse((at.start, at.end, rank[run], run))
@@ -322,18 +316,13 @@ mod tests {
         let mut want: Vec<Finding> = runs.iter().flatten().cloned().collect();
         sort(&mut want);
         let total = want.len();
-        let runs = runs
-            .into_iter()
-            .map(|run| {
-                let id = run.first().map_or("", |f| &*f.rule).to_string();
-                (id, run.into_iter())
-            })
-            .collect::<Vec<_>>();
-        let runs = runs
-            .iter()
-            .map(|(id, run)| (id.as_str(), run.clone()))
+        // Each run's rank among the runs sorted by rule id, as the engine gives it.
+        let id = |run: &Vec<Finding>| run.first().map_or(String::new(), |f| f.rule.to_string());
+        let rank = |i: usize| runs.iter().filter(|r| id(r) < id(&runs[i])).count();
+        let ranked = (0..runs.len())
+            .map(|i| (rank(i), runs[i].clone().into_iter()))
             .collect();
-        let got = merge(runs, total, |f| f.span.clone());
+        let got = merge(ranked, total, |f| f.span.clone());
         let messages = |fs: &[Finding]| fs.iter().map(|f| f.message.clone()).collect::<Vec<_>>();
         assert_eq!(messages(&got), messages(&want));
         assert_eq!(got, want);
