@@ -27,10 +27,14 @@ pub fn longest_prefix(
         if check(candidate) {
             return Some(0..candidate.len());
         }
-        // Drop the last group of digits and the separator before it.
+        // Drop the last group of digits; the next round drops the separator
+        // before it, whatever its width.
         let group_start = candidate
-            .rfind(|c: char| !c.is_ascii_digit())
-            .map(|i| i + 1)?;
+            .trim_end_matches(|c: char| c.is_ascii_digit())
+            .len();
+        if group_start == 0 {
+            return None;
+        }
         end = group_start;
     }
 }
@@ -123,6 +127,21 @@ mod tests {
         assert!(ipv4("10.12.0.4"));
         assert!(!ipv4("10.12.0.256"));
         assert!(!ipv4("10.12.0"));
+    }
+
+    #[test]
+    fn longest_prefix_cuts_back_across_any_separator() {
+        let card = |s: &str| luhn(s);
+        assert_eq!(
+            longest_prefix("4111 1111 1111 1111 2", 12, card),
+            Some(0..19)
+        );
+        // A separator outside ASCII is dropped whole, never cut inside.
+        assert_eq!(
+            longest_prefix("4111 1111 1111 1111€5678", 12, card),
+            Some(0..19)
+        );
+        assert_eq!(longest_prefix("4111€1111€1111€1112", 12, card), None);
     }
 
     #[test]

@@ -5,27 +5,34 @@
 /// first `=`, `:` or ` is `, without quotes and trailing punctuation; the whole text
 /// for a bare token.
 pub fn value_of(text: &str) -> &str {
-    if let Some(rest) = text.split_once("://").map(|(_, r)| r) {
+    &text[value_span(text)]
+}
+
+/// Where [`value_of`] finds the value, as a byte range of `text`.
+fn value_span(text: &str) -> std::ops::Range<usize> {
+    if let Some(at) = text.find("://") {
         // scheme://user:password@host
+        let rest = &text[at + 3..];
         if let Some((userinfo, _)) = rest.split_once('@') {
-            if let Some((_, pass)) = userinfo.split_once(':') {
-                return pass;
+            if let Some(colon) = userinfo.find(':') {
+                return at + 3 + colon + 1..at + 3 + userinfo.len();
             }
         }
     }
     let lower = text.to_ascii_lowercase();
-    let cut = [":=", "=>", "=", ":", " is "]
+    let start = [":=", "=>", "=", ":", " is "]
         .iter()
         .filter_map(|sep| lower.find(sep).map(|i| (i, sep.len())))
-        .min();
-    let value = match cut {
-        Some((i, len)) => &text[i + len..],
-        None => text,
-    };
-    value
+        .min()
+        .map_or(0, |(i, len)| i + len);
+    let raw = &text[start..];
+    let value = raw
         .trim()
         .trim_matches(|c: char| matches!(c, '"' | '\'' | '`' | ',' | ';' | ')' | '('))
-        .trim()
+        .trim();
+    // `value` is a subslice of `raw`: its offset is where trimming began.
+    let offset = value.as_ptr() as usize - raw.as_ptr() as usize;
+    start + offset..start + offset + value.len()
 }
 
 /// Pieces that mark a value as a stand-in wherever they stand in it.
@@ -166,11 +173,12 @@ fn classes(value: &str) -> usize {
 /// `secret =`) the value must also look generated: two kinds of character, or 16
 /// characters or more, so that prose (`Token: appreciation`) is not a secret.
 pub fn secret(text: &str) -> bool {
-    let value = value_of(text);
+    let span = value_span(text);
+    let value = &text[span.clone()];
     if is_placeholder(value) || entropy(value) < 2.0 {
         return false;
     }
-    let key = text[..text.len() - value.len().min(text.len())].to_ascii_lowercase();
+    let key = text[..span.start].to_ascii_lowercase();
     let password_key = ["pass", "pwd"].iter().any(|k| key.contains(k));
     let assigned = key.contains(['=', ':']) || key.contains(" is ");
     !assigned || password_key || classes(value) >= 2 || value.chars().count() >= 16
@@ -207,5 +215,20 @@ mod tests {
         ] {
             assert!(!secret(fake), "{fake}");
         }
+    }
+
+    #[test]
+    fn the_key_ends_where_the_value_begins_even_when_the_value_is_not_last() {
+        // The value found after `://` is followed by more text, some of it
+        // outside ASCII: the key is the text before the value, never a slice
+        // cut by the value's length from the end.
+        let text = "password: hunter2https://x.io/a(b)[link](http://x)👍🏽@user€4";
+        assert_eq!(value_of(text), "//x)👍🏽");
+        let _ = secret(text); // must not panic
+        assert_eq!(
+            value_of("token = \"q8Rz3LkP0vWm2NnT\";"),
+            "q8Rz3LkP0vWm2NnT"
+        );
+        assert!(secret("token = \"q8Rz3LkP0vWm2NnT\";"));
     }
 }
