@@ -16,36 +16,20 @@ use crate::report::finding::{self, Finding};
 use crate::report::{Redactions, TriageResult};
 
 impl Engine {
-    /// Findings and triage from a draft and its hits.
+    /// Findings and triage from a draft and its hits. The hits are taken: they
+    /// and all derived from them are freed before the findings are built, so a
+    /// large draft never holds both.
     pub(super) fn evaluate(
         &self,
         draft: &Draft,
-        hits: &[Vec<Hit>],
+        hits: Vec<Vec<Hit>>,
         options: &Options,
     ) -> Evaluation {
         let redactions = redactions(&self.rules, &draft.text, |m| {
             hits[m].iter().map(|h| h.span()).collect()
         });
-        let cx = Cx {
-            draft,
-            hits,
-            options,
-            words: &self.rules.words,
-            recording: AtomicBool::new(false),
-            redactions: &redactions,
-            hidden_sets: &self.hidden_sets,
-            visible: slots(hits.len() * self.hidden_sets.len()),
-            metrics: slots(Group::ALL.len() * self.hidden_sets.len()),
-        };
-        // Rules are independent: on a large draft they are evaluated on every core,
-        // sharing what they derive (hits outside scopes, metrics) through `cx`.
-        let large = draft.text.len() >= PARALLEL_BYTES;
-        let each = |(r, rule): (usize, &Rule)| cx.rule(r, rule);
-        let per_rule: Vec<(Vec<Vec<Judged>>, usize)> = if large {
-            self.rules.rules.par_iter().enumerate().map(each).collect()
-        } else {
-            self.rules.rules.iter().enumerate().map(each).collect()
-        };
+        let (per_rule, triage) = self.judge(draft, &hits, options);
+        drop(hits);
         let total = per_rule
             .iter()
             .flat_map(|(parts, _)| parts)
@@ -64,19 +48,48 @@ impl Engine {
         let ordered = finding::merge(runs, total, |j: &Judged| {
             j.hit.map_or(document.clone(), |h| h.span())
         });
-        let build = |j: Judged| cx.build(&self.rules.rules[j.rule], j);
-        let findings: Vec<Finding> = if large {
+        let build = |j: Judged| build(&self.rules.rules[j.rule], j, draft, &redactions);
+        let findings: Vec<Finding> = if draft.text.len() >= PARALLEL_BYTES {
             ordered.into_par_iter().map(build).collect()
         } else {
             ordered.into_iter().map(build).collect()
         };
-        let triage = (!self.rules.triage.is_empty()).then(|| cx.triage(&self.rules.triage));
         Evaluation {
             findings,
             triage,
             redactions,
             truncated,
         }
+    }
+
+    /// Every rule's judgements (in parts, with how many its cap cut off) and the
+    /// triage.
+    fn judge(
+        &self,
+        draft: &Draft,
+        hits: &[Vec<Hit>],
+        options: &Options,
+    ) -> (Vec<(Vec<Vec<Judged>>, usize)>, Option<TriageResult>) {
+        let cx = Cx {
+            draft,
+            hits,
+            options,
+            words: &self.rules.words,
+            recording: AtomicBool::new(false),
+            hidden_sets: &self.hidden_sets,
+            visible: slots(hits.len() * self.hidden_sets.len()),
+            metrics: slots(Group::ALL.len() * self.hidden_sets.len()),
+        };
+        // Rules are independent: on a large draft they are evaluated on every core,
+        // sharing what they derive (hits outside scopes, metrics) through `cx`.
+        let each = |(r, rule): (usize, &Rule)| cx.rule(r, rule);
+        let per_rule = if draft.text.len() >= PARALLEL_BYTES {
+            self.rules.rules.par_iter().enumerate().map(each).collect()
+        } else {
+            self.rules.rules.iter().enumerate().map(each).collect()
+        };
+        let triage = (!self.rules.triage.is_empty()).then(|| cx.triage(&self.rules.triage));
+        (per_rule, triage)
     }
 }
 
@@ -125,6 +138,27 @@ struct Judged {
     evidence: Vec<Range<usize>>,
 }
 
+/// The finding of a rule's judgement.
+fn build(rule: &Rule, judged: Judged, draft: &Draft, redactions: &Redactions) -> Finding {
+    let Judged {
+        hit,
+        level,
+        mut evidence,
+        ..
+    } = judged;
+    evidence.sort_by_key(|r| (r.start, r.end));
+    evidence.dedup();
+    finding::build(
+        rule,
+        draft,
+        hit.as_ref().map(|h| h.span()),
+        hit.as_ref().map_or(0, |h| h.pattern()),
+        level,
+        evidence,
+        redactions,
+    )
+}
+
 /// The state of one check: hits, and what has been derived from them so far.
 struct Cx<'a> {
     draft: &'a Draft,
@@ -133,7 +167,6 @@ struct Cx<'a> {
     words: &'a WordClasses,
     /// Whether `has` records its hits as evidence (for triage).
     recording: AtomicBool,
-    redactions: &'a Redactions,
     /// Every set of scopes some rule or triage hides (see [`Engine::hidden_sets`]).
     hidden_sets: &'a [ScopeSet],
     /// Hits of a matcher outside hidden scopes, by hidden set, then matcher.
@@ -265,27 +298,6 @@ impl<'a> Cx<'a> {
             level,
             evidence,
         })
-    }
-
-    /// The finding of a rule's judgement.
-    fn build(&self, rule: &Rule, judged: Judged) -> Finding {
-        let Judged {
-            hit,
-            level,
-            mut evidence,
-            ..
-        } = judged;
-        evidence.sort_by_key(|r| (r.start, r.end));
-        evidence.dedup();
-        finding::build(
-            rule,
-            self.draft,
-            hit.as_ref().map(|h| h.span()),
-            hit.as_ref().map_or(0, |h| h.pattern()),
-            level,
-            evidence,
-            self.redactions,
-        )
     }
 
     fn eval(

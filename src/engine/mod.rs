@@ -329,7 +329,7 @@ impl Engine {
     pub fn check(&self, draft: &Draft, options: &Options) -> Evaluation {
         let mut hits = self.hits(&draft.text);
         self.local_hits(draft, &mut hits);
-        self.evaluate(draft, &hits, options)
+        self.evaluate(draft, hits, options)
     }
 
     /// Parses and checks a text, parsing and searching it side by side.
@@ -347,7 +347,7 @@ impl Engine {
         let draft = Draft::with_structure(text, format, structure);
         let mut hits = hits;
         self.local_hits(&draft, &mut hits);
-        let evaluation = self.evaluate(&draft, &hits, options);
+        let evaluation = self.evaluate(&draft, hits, options);
         (draft, evaluation)
     }
 
