@@ -68,11 +68,15 @@ impl Settings {
                 .collect();
         }
         if let Some(n) = v.get("maxBytes").and_then(Value::as_u64) {
-            s.max_bytes = n as usize;
+            // Never past what `tenet check` reads of a file: offsets are 32-bit.
+            s.max_bytes = n.min(MAX_BYTES_CEILING) as usize;
         }
         s
     }
 }
+
+/// The largest `maxBytes` a client may set (1 GiB, as `tenet check` reads).
+const MAX_BYTES_CEILING: u64 = 1 << 30;
 
 #[cfg(test)]
 mod tests {
@@ -89,5 +93,12 @@ mod tests {
         assert_eq!(nested, flat);
         assert_eq!(nested.debounce, Duration::from_millis(5));
         assert_eq!(Settings::from_json(&Value::Null), Settings::default());
+    }
+
+    #[test]
+    fn max_bytes_stops_at_the_ceiling() {
+        let at = |n: u64| Settings::from_json(&serde_json::json!({ "maxBytes": n })).max_bytes;
+        assert_eq!(at(4096), 4096);
+        assert_eq!(at(u64::MAX), 1 << 30);
     }
 }
