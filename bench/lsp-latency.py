@@ -7,8 +7,10 @@
 Opens a draft of each size in KB (the 10 KB draft of bench/prepare.py, repeated)
 with the built-in pack plus a 5,000-term list, debounce 0, sends single-character
 edits one at a time and prints the median and p99 in milliseconds. With
---baseline, the other binary is measured on the same drafts right after, size by
-size. DATA defaults to a fresh temporary folder.
+--baseline, the other binary runs beside it on the same draft and gets the same
+edits, the two taking turns edit by edit (which goes first alternates), so a
+slow spell on a shared machine falls on both. DATA defaults to a fresh
+temporary folder.
 """
 import argparse, json, os, random, statistics, subprocess, sys, tempfile, threading, time, queue
 
@@ -54,59 +56,72 @@ def main():
         path = os.path.join(data, f"draft-{kb}k.md")
         with open(path, "w", encoding="utf-8") as f:
             f.write(text)
-        for name, tenet in binaries:
-            diags, lat = measure(tenet, path, text, rules, a.edits)
+        sessions = [(name, Session(tenet, path, text, rules)) for name, tenet in binaries]
+        lines = text.split("\n")
+        rng = random.Random(1)
+        latencies = {name: [] for name, _ in sessions}
+        for i in range(a.edits):
+            line = rng.randrange(len(lines))
+            col = rng.randrange(len(lines[line]) + 1)
+            lines[line] = lines[line][:col] + "x" + lines[line][col:]
+            for name, session in sessions if i % 2 == 0 else sessions[::-1]:
+                latencies[name].append(session.edit(line, col))
+        for name, session in sessions:
+            session.close()
+            lat = sorted(latencies[name])
             p99 = lat[min(len(lat) - 1, int(len(lat) * 0.99))]
-            print(f"| {len(text) / 1024:,.0f} KB | {name} | {diags} | {statistics.median(lat):.2f} ms "
+            print(f"| {len(text) / 1024:,.0f} KB | {name} | {session.diagnostics} | {statistics.median(lat):.2f} ms "
                   f"| {p99:.2f} ms | {lat[-1]:.2f} ms |", flush=True)
 
 
-def measure(tenet, path, text, rules, edits):
-    """Diagnostics at open and the sorted latencies of `edits` one-character edits."""
-    uri = "file://" + path
-    proc = subprocess.Popen([tenet, "lsp"], stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
-    inbox = queue.Queue()
-    threading.Thread(target=reader, args=(proc.stdout, inbox), daemon=True).start()
+class Session:
+    """One `tenet lsp` with one open draft; `edit` inserts a character and times
+    the diagnostics it brings."""
 
-    def send(obj):
-        proc.stdin.write(frame(obj))
-        proc.stdin.flush()
+    def __init__(self, tenet, path, text, rules):
+        self.uri = "file://" + path
+        self.version = 1
+        self.proc = subprocess.Popen([tenet, "lsp"], stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+        self.inbox = queue.Queue()
+        threading.Thread(target=reader, args=(self.proc.stdout, self.inbox), daemon=True).start()
+        self.send({"jsonrpc": "2.0", "id": 1, "method": "initialize",
+                   "params": {"capabilities": {}, "initializationOptions": {"tenet": {"debounceMs": 0, "rules": [rules]}}}})
+        self.wait_for(lambda m: m.get("id") == 1)
+        self.send({"jsonrpc": "2.0", "method": "initialized", "params": {}})
+        self.send({"jsonrpc": "2.0", "method": "textDocument/didOpen",
+                   "params": {"textDocument": {"uri": self.uri, "languageId": "markdown", "version": 1, "text": text}}})
+        _, first = self.wait_for(lambda m: m.get("method") == "textDocument/publishDiagnostics")
+        self.diagnostics = len(first["params"]["diagnostics"])
 
-    def wait_for(pred, timeout=60):
+    def send(self, obj):
+        self.proc.stdin.write(frame(obj))
+        self.proc.stdin.flush()
+
+    def wait_for(self, pred, timeout=60):
         deadline = time.time() + timeout
         while True:
-            at, msg = inbox.get(timeout=max(0.01, deadline - time.time()))
+            at, msg = self.inbox.get(timeout=max(0.01, deadline - time.time()))
             if pred(msg):
                 return at, msg
 
-    send({"jsonrpc": "2.0", "id": 1, "method": "initialize",
-          "params": {"capabilities": {}, "initializationOptions": {"tenet": {"debounceMs": 0, "rules": [rules]}}}})
-    wait_for(lambda m: m.get("id") == 1)
-    send({"jsonrpc": "2.0", "method": "initialized", "params": {}})
-    send({"jsonrpc": "2.0", "method": "textDocument/didOpen",
-          "params": {"textDocument": {"uri": uri, "languageId": "markdown", "version": 1, "text": text}}})
-    _, first = wait_for(lambda m: m.get("method") == "textDocument/publishDiagnostics")
-    lines = text.split("\n")
-    rng = random.Random(1)
-    latencies = []
-    for i in range(edits):
-        line = rng.randrange(len(lines))
-        col = rng.randrange(len(lines[line]) + 1)
-        version = i + 2
+    def edit(self, line, col):
+        """Milliseconds from an inserted "x" at (line, col) to its diagnostics."""
+        self.version += 1
+        version = self.version
         start = time.perf_counter()
-        send({"jsonrpc": "2.0", "method": "textDocument/didChange",
-              "params": {"textDocument": {"uri": uri, "version": version},
-                         "contentChanges": [{"range": {"start": {"line": line, "character": col},
-                                                       "end": {"line": line, "character": col}}, "text": "x"}]}})
-        lines[line] = lines[line][:col] + "x" + lines[line][col:]
-        at, _ = wait_for(lambda m: m.get("method") == "textDocument/publishDiagnostics" and m["params"].get("version") == version)
-        latencies.append((at - start) * 1000)
-    send({"jsonrpc": "2.0", "id": 2, "method": "shutdown"})
-    wait_for(lambda m: m.get("id") == 2)
-    send({"jsonrpc": "2.0", "method": "exit"})
-    proc.wait(timeout=10)
-    latencies.sort()
-    return len(first["params"]["diagnostics"]), latencies
+        self.send({"jsonrpc": "2.0", "method": "textDocument/didChange",
+                   "params": {"textDocument": {"uri": self.uri, "version": version},
+                              "contentChanges": [{"range": {"start": {"line": line, "character": col},
+                                                            "end": {"line": line, "character": col}}, "text": "x"}]}})
+        at, _ = self.wait_for(lambda m: m.get("method") == "textDocument/publishDiagnostics"
+                              and m["params"].get("version") == version)
+        return (at - start) * 1000
+
+    def close(self):
+        self.send({"jsonrpc": "2.0", "id": 2, "method": "shutdown"})
+        self.wait_for(lambda m: m.get("id") == 2)
+        self.send({"jsonrpc": "2.0", "method": "exit"})
+        self.proc.wait(timeout=10)
 
 
 if __name__ == "__main__":
