@@ -3,6 +3,7 @@
 //! octet past 255, a placeholder) are rejected.
 
 use proptest::prelude::*;
+use tenet::language::rules::Validator;
 use tenet::validate;
 
 mod common;
@@ -168,4 +169,29 @@ proptest! {
             { let v = format!("{key}{placeholder}"); prop_assert!(!validate::secret(&v), "{}", v); }
         }
     }
+
+    #[test]
+    fn every_validator_takes_any_text_and_answers_on_character_boundaries(
+        text in prop::collection::vec(prop::sample::select(HOSTILE_PIECES), 0..24).prop_map(|p| p.concat()),
+    ) {
+        let regions: Vec<_> = validate::DEFAULT_PHONE_REGIONS.iter().filter_map(|r| validate::phone_region(r)).collect();
+        for validator in [
+            Validator::Luhn, Validator::Card, Validator::Iban, Validator::Ssn, Validator::Ip,
+            Validator::Phone(regions.clone()), Validator::Secret,
+        ] {
+            if let Some(range) = validator.accept(&text) {
+                prop_assert!(range.end <= text.len(), "{validator:?} {range:?} past {text:?}");
+                prop_assert!(text.is_char_boundary(range.start) && text.is_char_boundary(range.end),
+                    "{validator:?} {range:?} inside a character of {text:?}");
+            }
+        }
+    }
 }
+
+/// Pieces of what a user's own `find` might hand a validator: digits, letters,
+/// separators in and outside ASCII, credential keys and URL parts.
+const HOSTILE_PIECES: &[&str] = &[
+    "4", "1", "0", "9", "12", "4111", "DE", "GB82", "x", "Z", " ", "-", ".", "/", "(", ")", "+",
+    "€", "–", "·", "\u{a0}", "\u{202f}", "١", "４", "é", "👍🏽", "=", ":", " is ", "password",
+    "token", "://", "@", "\"", "'", "`", ",", ";", "\n", "\t", "${", "}",
+];
