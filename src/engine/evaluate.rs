@@ -69,7 +69,7 @@ impl Engine {
         draft: &Draft,
         hits: &[Vec<Hit>],
         options: &Options,
-    ) -> (Vec<(Vec<Vec<Judged>>, usize)>, Option<TriageResult>) {
+    ) -> (Vec<RuleJudgements>, Option<TriageResult>) {
         let cx = Cx {
             draft,
             hits,
@@ -124,6 +124,9 @@ struct Visible<'a> {
 fn slots<T>(n: usize) -> Vec<OnceLock<T>> {
     std::iter::repeat_with(OnceLock::new).take(n).collect()
 }
+
+/// A rule's judgements, in parts, and how many findings its cap cut off.
+type RuleJudgements = (Vec<Vec<Judged>>, usize);
 
 /// A rule's spans from this many on are judged on every core (in a large draft).
 const PARALLEL_SPANS: usize = 4096;
@@ -220,7 +223,7 @@ impl<'a> Cx<'a> {
 
     /// Evaluates one rule: where it reports, in parts to be joined in order, and
     /// how many findings the per-rule cap left out.
-    fn rule(&self, r: usize, rule: &Rule) -> (Vec<Vec<Judged>>, usize) {
+    fn rule(&self, r: usize, rule: &Rule) -> RuleJudgements {
         let spans: Vec<Option<Hit>> = match rule.find {
             Some(m) => select(self.visible(m, rule.hidden).hits.iter().cloned())
                 .into_iter()
