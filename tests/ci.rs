@@ -231,6 +231,36 @@ fn sarif_describes_rules_with_help_links_fingerprints_and_utf16_columns() {
 }
 
 #[test]
+fn sarif_gives_a_remark_on_the_whole_draft_its_first_line_and_unread_files_a_notification() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(dir.path().join("b.md"), "+1\n").unwrap();
+    let run = tenet_in(
+        dir.path(),
+        &["check", "--format", "sarif", "b.md", "missing.md"],
+        None,
+    );
+    let log = json(&run);
+    let run0 = &log["runs"][0];
+    let result = &run0["results"][0];
+    assert_eq!(result["ruleId"], "add-value.near-empty");
+    let region = &result["locations"][0]["physicalLocation"]["region"];
+    assert_eq!(region, &serde_json::json!({ "startLine": 1 }));
+    let notes = run0["invocations"][0]["toolExecutionNotifications"]
+        .as_array()
+        .unwrap();
+    assert_eq!(notes.len(), 1);
+    assert_eq!(notes[0]["level"], "warning");
+    assert_eq!(
+        notes[0]["locations"][0]["physicalLocation"],
+        serde_json::json!({ "artifactLocation": { "uri": "missing.md", "uriBaseId": "%SRCROOT%" } })
+    );
+    assert!(run0["originalUriBaseIds"]["%SRCROOT%"]["uri"]
+        .as_str()
+        .unwrap()
+        .starts_with("file:///"));
+}
+
+#[test]
 fn sarif_and_every_ci_format_never_show_redacted_text() {
     let dir = tempfile::tempdir().unwrap();
     fs::write(

@@ -120,10 +120,10 @@ struct Findings<'a> {
 
 impl Serialize for Findings<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let prints = fingerprints(self.cx.text, self.findings);
+        let mut prints = Fingerprints::new(self.cx.text);
         let mut seq = s.serialize_seq(Some(self.findings.len()))?;
-        for (f, print) in self.findings.iter().zip(prints) {
-            seq.serialize_element(&finding(&self.cx, f, print, None))?;
+        for f in self.findings {
+            seq.serialize_element(&finding(&self.cx, f, prints.next(f), None))?;
         }
         seq.end()
     }
@@ -253,18 +253,42 @@ fn finding<'a>(
 /// when redacted) and which occurrence of that pair it is — never the line number,
 /// so a finding keeps its fingerprint when lines are added above it.
 pub fn fingerprints(text: &str, findings: &[Finding]) -> Vec<String> {
-    let keys: Vec<String> = findings.iter().map(|f| key(text, f)).collect();
-    let mut seen: HashMap<(&str, &str), usize> = HashMap::new();
-    findings
-        .iter()
-        .zip(&keys)
-        .map(|(f, key)| {
-            let n = seen.entry((&*f.rule, key.as_str())).or_default();
-            let print = fingerprint(&f.rule, key, *n);
-            *n += 1;
-            print
-        })
-        .collect()
+    let mut prints = Fingerprints::new(text);
+    findings.iter().map(|f| prints.next(f)).collect()
+}
+
+/// [`fingerprints`] one finding at a time, in order: what it keeps is one count
+/// per distinct rule and text, not a string per finding.
+pub struct Fingerprints<'a> {
+    text: &'a str,
+    seen: HashMap<std::sync::Arc<str>, HashMap<String, usize>>,
+}
+
+impl<'a> Fingerprints<'a> {
+    /// For the findings of the draft `text`.
+    pub fn new(text: &'a str) -> Self {
+        Fingerprints {
+            text,
+            seen: HashMap::new(),
+        }
+    }
+
+    /// The fingerprint of the next finding.
+    pub fn next(&mut self, f: &Finding) -> String {
+        let key = key(self.text, f);
+        let counts = self.seen.entry(f.rule.clone()).or_default();
+        let n = match counts.get_mut(key.as_str()) {
+            Some(n) => {
+                *n += 1;
+                *n - 1
+            }
+            None => {
+                counts.insert(key.clone(), 1);
+                0
+            }
+        };
+        fingerprint(&f.rule, &key, n)
+    }
 }
 
 /// What a finding's fingerprint says of its text.
