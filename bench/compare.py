@@ -85,6 +85,7 @@ def main():
         row(sec, "`rg --count-matches -w -i -F -f terms.txt` (every whole-word match, caseless)", [a.rg, "--count-matches", "-w", "-i", "-F", "-f", f"{d}/terms-5000.txt", big])
     row(sec, "tenet, built-in pack + 5,000 terms, `--format count`", t("--format", "count", "--rules", f"{d}/terms-5000.tenet", big), ref=("rg -F", rg_f, "rg -i", rg_i))
     row(sec, "tenet, built-in pack + 5,000 terms, `--format json`", t("--format", "json", "--rules", f"{d}/terms-5000.tenet", big), ref=("rg -F", rg_f, "rg -i", rg_i))
+    row(sec, "tenet, built-in pack + 5,000 terms, `--format sarif`", t("--format", "sarif", "--rules", f"{d}/terms-5000.tenet", big), ref=("rg -F", rg_f, "rg -i", rg_i))
 
     sec = "10,000 small files (the same drafts), 5,000 terms"
     rg_dir = None
@@ -120,6 +121,7 @@ def main():
     if a.rg:
         row(sec, "`rg -c -F -f terms.txt`", [a.rg, "-c", "-F", "-f", f"{d}/terms-5000.txt", huge])
     row(sec, "tenet, built-in pack + 5,000 terms, `--format count`", t("--format", "count", "--rules", f"{d}/terms-5000.tenet", huge), memory_of=mb)
+    row(sec, "tenet, built-in pack + 5,000 terms, `--format json`", t("--format", "json", "--rules", f"{d}/terms-5000.tenet", huge), memory_of=mb)
 
     current = None
     for section, label, med, peak, ref, before in rows:
