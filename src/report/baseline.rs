@@ -9,30 +9,31 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
-use super::output::{fingerprints, FileResult};
+use super::output::{FileResult, Fingerprints};
 use super::Verdict;
 
 /// The baseline file's version.
 const VERSION: u32 = 1;
 
 #[derive(Serialize, Deserialize)]
-struct Written {
+struct Written<E> {
     version: u32,
-    findings: Vec<Entry>,
+    findings: Vec<E>,
 }
 
+/// A finding as a baseline file holds it.
 #[derive(Serialize, Deserialize, PartialEq, Eq, PartialOrd, Ord)]
-struct Entry {
-    path: String,
-    rule: String,
+struct Entry<S> {
+    path: S,
+    rule: S,
     fingerprint: String,
 }
 
-/// Accepted findings, counted by (file, fingerprint).
+/// Accepted findings: by file, how many of each fingerprint.
 #[derive(Debug)]
 pub struct Baseline {
     dir: PathBuf,
-    accepted: HashMap<(String, String), usize>,
+    accepted: HashMap<String, HashMap<String, usize>>,
 }
 
 /// The folder paths in a baseline are relative to: the baseline file's own.
@@ -57,23 +58,17 @@ impl Baseline {
     /// Writes the findings of `results` to `file` (atomically); returns how many.
     pub fn write(file: &Path, results: &[FileResult]) -> io::Result<usize> {
         let dir = folder_of(file);
-        let mut findings = Vec::new();
-        for r in results {
-            let path = key(&dir, &r.path);
-            for (f, print) in r
-                .report
-                .findings
-                .iter()
-                .zip(fingerprints(&r.text, &r.report.findings))
-            {
-                findings.push(Entry {
-                    path: path.clone(),
-                    rule: f.rule.to_string(),
-                    fingerprint: print,
-                });
-            }
+        let paths: Vec<String> = results.iter().map(|r| key(&dir, &r.path)).collect();
+        let mut findings: Vec<Entry<&str>> = Vec::new();
+        for (r, path) in results.iter().zip(&paths) {
+            let mut prints = Fingerprints::new(&r.text);
+            findings.extend(r.report.findings.iter().map(|f| Entry {
+                path: path.as_str(),
+                rule: &*f.rule,
+                fingerprint: prints.next(f),
+            }));
         }
-        findings.sort();
+        findings.sort_unstable();
         let n = findings.len();
         let mut json = serde_json::to_vec_pretty(&Written {
             version: VERSION,
@@ -88,7 +83,7 @@ impl Baseline {
     pub fn read(file: &Path) -> Result<Baseline, String> {
         let text = crate::text::file::read_text(file, 1 << 30)
             .map_err(|e| format!("{}: cannot read: {e}", file.display()))?;
-        let written: Written = serde_json::from_str(&text)
+        let written: Written<Entry<String>> = serde_json::from_str(&text)
             .map_err(|e| format!("{}: not a tenet baseline: {e}", file.display()))?;
         if written.version != VERSION {
             return Err(format!(
@@ -97,9 +92,13 @@ impl Baseline {
                 written.version
             ));
         }
-        let mut accepted = HashMap::new();
+        let mut accepted: HashMap<String, HashMap<String, usize>> = HashMap::new();
         for e in written.findings {
-            *accepted.entry((e.path, e.fingerprint)).or_insert(0) += 1;
+            *accepted
+                .entry(e.path)
+                .or_default()
+                .entry(e.fingerprint)
+                .or_insert(0) += 1;
         }
         Ok(Baseline {
             dir: folder_of(file),
@@ -109,22 +108,24 @@ impl Baseline {
 
     /// Removes the accepted findings from a result; returns how many.
     pub fn filter(&self, result: &mut FileResult) -> usize {
-        let path = key(&self.dir, &result.path);
+        let Some(accepted) = self.accepted.get(&key(&self.dir, &result.path)) else {
+            return 0;
+        };
         let report = &mut result.report;
-        let prints = fingerprints(&result.text, &report.findings);
-        let mut used: HashMap<&str, usize> = HashMap::new();
-        let mut keep = prints.iter().map(|print| {
-            let known = self
-                .accepted
-                .get(&(path.clone(), print.clone()))
-                .copied()
-                .unwrap_or(0);
-            let n = used.entry(print.as_str()).or_insert(0);
+        let mut prints = Fingerprints::new(&result.text);
+        let mut used: HashMap<String, usize> = HashMap::new();
+        let before = report.findings.len();
+        // `retain` visits the findings once each, in order, as fingerprints need.
+        report.findings.retain(|f| {
+            let print = prints.next(f);
+            let known = accepted.get(&print).copied().unwrap_or(0);
+            if known == 0 {
+                return true;
+            }
+            let n = used.entry(print).or_insert(0);
             *n += 1;
             *n > known
         });
-        let before = report.findings.len();
-        report.findings.retain(|_| keep.next().unwrap_or(true));
         let removed = before - report.findings.len();
         if removed > 0 {
             let priority = report.triage.as_ref().and_then(|t| t.priority);

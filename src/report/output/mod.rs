@@ -16,7 +16,7 @@ use crate::language::rules::{Level, Rule};
 use crate::report::Report;
 use crate::text::line_index::LineIndex;
 
-pub use json::{fingerprints, JSON_VERSION};
+pub use json::{fingerprints, Fingerprints, JSON_VERSION};
 
 /// How results are printed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
