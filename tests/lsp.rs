@@ -423,6 +423,53 @@ fn hover_explains_the_finding() {
 }
 
 #[test]
+fn hover_reads_the_draft_as_edited_and_the_channel_as_set() {
+    let dir = tempfile::tempdir().unwrap();
+    let rules = dir.path().join("team.tenet");
+    std::fs::write(
+        &rules,
+        "guideline add-value {\n rule alpha hint {\n  find \"alpha\"\n  message \"No.\"\n  bad \"[alpha]\"\n }\n \
+         rule beta hint {\n  find \"beta\"\n  when channel is external\n  message \"No.\"\n  bad \"[beta]\"\n }\n}\n",
+    )
+    .unwrap();
+    // A long debounce: edits are not checked before the hovers ask.
+    let settings = |channel: &str| json!({ "tenet": { "debounceMs": 60000, "rules": [rules.to_string_lossy()], "noDefaultRules": true, "channel": channel } });
+    let mut c = Client::start(settings("external"));
+    c.open(DRAFT, "markdown", "alpha beta\n");
+    let hover = |c: &mut Client, character: u32| {
+        c.request(
+            "textDocument/hover",
+            json!({ "textDocument": { "uri": DRAFT }, "position": { "line": 0, "character": character } }),
+        )
+    };
+    let first = hover(&mut c, 1);
+    assert!(first["contents"]["value"]
+        .as_str()
+        .unwrap()
+        .contains("add-value.alpha"));
+    assert_eq!(hover(&mut c, 1), first, "asked twice, answered the same");
+    assert!(!hover(&mut c, 7).is_null());
+    c.notify(
+        "textDocument/didChange",
+        json!({ "textDocument": { "uri": DRAFT, "version": 2 }, "contentChanges": [{ "text": "gamma beta\n" }] }),
+    );
+    assert!(
+        hover(&mut c, 1).is_null(),
+        "the hover read the text before the edit"
+    );
+    assert!(!hover(&mut c, 7).is_null());
+    c.notify(
+        "workspace/didChangeConfiguration",
+        json!({ "settings": settings("internal") }),
+    );
+    assert!(
+        hover(&mut c, 7).is_null(),
+        "the hover used the report of the external channel"
+    );
+    c.shutdown();
+}
+
+#[test]
 fn rule_files_get_errors_failing_examples_and_hover() {
     let mut c = Client::start(NO_DEBOUNCE());
     let uri = "file:///tmp/tenet-lsp-test/team.tenet";

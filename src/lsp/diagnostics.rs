@@ -10,7 +10,7 @@ use lsp_types::{Diagnostic, DiagnosticSeverity, MessageType, PublishDiagnosticsP
 
 use super::compile;
 use super::convert::{self, uri_to_path};
-use super::documents::Kind;
+use super::documents::{Checked, Kind};
 use super::features;
 use super::server::Server;
 use crate::draft::Format;
@@ -90,11 +90,13 @@ impl Server {
         }
     }
 
-    /// Checks a draft; the report and the rules come back for code actions and hover.
-    pub(super) fn report(&mut self, uri: &Uri) -> Option<(Report, Arc<Rules>)> {
+    /// Checks a draft, or reuses the last check when neither its text, its rules
+    /// nor its channel changed since; the report and the rules come back for
+    /// code actions and hover.
+    pub(super) fn report(&mut self, uri: &Uri) -> Option<(Arc<Report>, Arc<Rules>)> {
         let path = Self::path_of(uri);
         let rules = self.rules(&path)?;
-        let doc = self.documents.get(uri)?;
+        let doc = self.documents.get_mut(uri)?;
         let Kind::Draft(format) = doc.kind else {
             return None;
         };
@@ -102,12 +104,23 @@ impl Server {
             return None;
         }
         let file = uri_to_path(uri);
+        let channel = rules.channel_for(file.as_deref(), self.settings.channel.as_deref());
+        if let Some(last) = &doc.checked {
+            if Arc::ptr_eq(&last.rules, &rules) && last.channel == channel {
+                return Some((last.report.clone(), rules));
+            }
+        }
         let format = match file.as_deref() {
             Some(p) if format == Format::Text => rules.format_for(Some(p), &doc.text),
             _ => format,
         };
-        let channel = rules.channel_for(file.as_deref(), self.settings.channel.as_deref());
-        let (_, report) = rules.check(doc.text.clone(), format, channel);
+        let (_, report) = rules.check(doc.text.clone(), format, channel.clone());
+        let report = Arc::new(report);
+        doc.checked = Some(Checked {
+            report: report.clone(),
+            rules: rules.clone(),
+            channel,
+        });
         Some((report, rules))
     }
 

@@ -1,6 +1,7 @@
 //! Open documents: what each is (draft, rule file, configuration) and their text,
 //! kept up to date by incremental edits.
 
+use std::sync::Arc;
 use std::time::Instant;
 
 use lsp_types::{MessageType, TextDocumentItem, Uri};
@@ -8,6 +9,8 @@ use lsp_types::{MessageType, TextDocumentItem, Uri};
 use super::convert;
 use super::server::Server;
 use crate::draft::Format;
+use crate::report::Report;
+use crate::workspace::Rules;
 
 /// What an open document is to the server.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -24,6 +27,16 @@ pub(super) struct Document {
     pub(super) kind: Kind,
     /// When it changed and was not checked since.
     pub(super) dirty_since: Option<Instant>,
+    /// The last check of a draft's current text: hover and code actions read it
+    /// instead of checking again. Any edit clears it.
+    pub(super) checked: Option<Checked>,
+}
+
+/// A draft's report, and what it was checked with.
+pub(super) struct Checked {
+    pub(super) report: Arc<Report>,
+    pub(super) rules: Arc<Rules>,
+    pub(super) channel: String,
 }
 
 impl Server {
@@ -36,6 +49,7 @@ impl Server {
                 version: doc.version,
                 kind,
                 dirty_since: None,
+                checked: None,
             },
         );
         self.publish(&doc.uri);
@@ -83,6 +97,7 @@ impl Server {
             );
         };
         let mut clamped = false;
+        doc.checked = None;
         for change in p.content_changes {
             match change.range {
                 None => doc.text = change.text,
