@@ -1028,6 +1028,40 @@ fn a_large_rule_file_is_compiled_off_the_main_loop() {
 }
 
 #[test]
+fn a_large_draft_is_checked_off_the_main_loop_and_a_stale_check_is_never_published() {
+    let mut c = Client::start(NO_DEBOUNCE());
+    let other = "file:///tmp/tenet-lsp-test/other.md";
+    c.open(other, "markdown", "Thanks guys");
+    let big = "Thanks guys, you guys rock. Card 4111 1111 1111 1111, visa.\n".repeat(3_500);
+    c.notify(
+        "textDocument/didOpen",
+        json!({ "textDocument": { "uri": DRAFT, "languageId": "markdown", "version": 1, "text": big } }),
+    );
+    // Another draft's hover is answered while the large one is being checked.
+    let hover = c.request(
+        "textDocument/hover",
+        json!({ "textDocument": { "uri": other }, "position": { "line": 0, "character": 8 } }),
+    );
+    assert!(hover["contents"]["value"].is_string());
+    assert!(
+        !c.backlog.iter().any(|m| is_diagnostics_for(m, DRAFT)),
+        "the large draft was checked before the hover was answered"
+    );
+    // Edited while being checked: the check of the old text is not published.
+    c.notify(
+        "textDocument/didChange",
+        json!({ "textDocument": { "uri": DRAFT, "version": 2 }, "contentChanges": [{ "text": "Thanks guys" }] }),
+    );
+    let d = c.diagnostics(DRAFT);
+    assert_eq!(
+        d["version"], 2,
+        "diagnostics of the old text were published"
+    );
+    assert!(!codes(&d).contains(&"confidentiality.payment-card".to_string()));
+    assert!(c.shutdown());
+}
+
+#[test]
 fn evidence_that_is_another_rules_redacted_match_is_masked() {
     let dir = tempfile::tempdir().unwrap();
     let pack = dir.path().join("leaky.tenet");

@@ -8,13 +8,13 @@ use std::sync::Arc;
 use lsp_types::notification;
 use lsp_types::{Diagnostic, DiagnosticSeverity, MessageType, PublishDiagnosticsParams, Uri};
 
+use super::check;
 use super::compile;
-use super::convert::{self, uri_to_path};
+use super::convert::uri_to_path;
 use super::documents::{Checked, Kind};
 use super::features;
 use super::server::Server;
 use crate::draft::Format;
-use crate::report::finding::Finding;
 use crate::report::Report;
 use crate::workspace::{LoadError, Rules};
 
@@ -56,8 +56,9 @@ impl Server {
         let (kind, version) = (doc.kind, doc.version);
         let diagnostics = match kind {
             Kind::Ignored => return,
-            Kind::Draft(_) => self.draft_diagnostics(uri),
-            // Compiled off the main loop; published when done (see `rule_file_done`).
+            // Checked and compiled off the main loop; published when done (see
+            // `draft_done` and `rule_file_done`).
+            Kind::Draft(_) => return self.submit_draft(uri),
             Kind::RuleFile => return self.submit_rule_file(uri),
             Kind::Config => self.config_diagnostics(uri),
         };
@@ -90,13 +91,12 @@ impl Server {
         }
     }
 
-    /// Checks a draft, or reuses the last check when neither its text, its rules
-    /// nor its channel changed since; the report and the rules come back for
-    /// code actions and hover.
-    pub(super) fn report(&mut self, uri: &Uri) -> Option<(Arc<Report>, Arc<Rules>)> {
+    /// What a draft is checked with: its rules, format and channel; `None` when it
+    /// is not a draft, is too large, or its rules fail to load (said to the user).
+    fn draft_setup(&mut self, uri: &Uri) -> Option<(Arc<Rules>, Format, String)> {
         let path = Self::path_of(uri);
         let rules = self.rules(&path)?;
-        let doc = self.documents.get_mut(uri)?;
+        let doc = self.documents.get(uri)?;
         let Kind::Draft(format) = doc.kind else {
             return None;
         };
@@ -104,16 +104,28 @@ impl Server {
             return None;
         }
         let file = uri_to_path(uri);
-        let channel = rules.channel_for(file.as_deref(), self.settings.channel.as_deref());
-        if let Some(last) = &doc.checked {
-            if Arc::ptr_eq(&last.rules, &rules) && last.channel == channel {
-                return Some((last.report.clone(), rules));
-            }
-        }
         let format = match file.as_deref() {
             Some(p) if format == Format::Text => rules.format_for(Some(p), &doc.text),
             _ => format,
         };
+        let channel = rules.channel_for(file.as_deref(), self.settings.channel.as_deref());
+        Some((rules, format, channel))
+    }
+
+    /// The last check of a draft when its text, rules and channel are unchanged.
+    fn cached(&self, uri: &Uri, rules: &Arc<Rules>, channel: &str) -> Option<Arc<Report>> {
+        let last = self.documents.get(uri)?.checked.as_ref()?;
+        (Arc::ptr_eq(&last.rules, rules) && last.channel == channel).then(|| last.report.clone())
+    }
+
+    /// Checks a draft here, or reuses the last check; the report and the rules
+    /// come back for code actions and hover.
+    pub(super) fn report(&mut self, uri: &Uri) -> Option<(Arc<Report>, Arc<Rules>)> {
+        let (rules, format, channel) = self.draft_setup(uri)?;
+        if let Some(report) = self.cached(uri, &rules, &channel) {
+            return Some((report, rules));
+        }
+        let doc = self.documents.get_mut(uri)?;
         let (_, report) = rules.check(doc.text.clone(), format, channel.clone());
         let report = Arc::new(report);
         doc.checked = Some(Checked {
@@ -124,39 +136,95 @@ impl Server {
         Some((report, rules))
     }
 
-    fn draft_diagnostics(&mut self, uri: &Uri) -> Vec<Diagnostic> {
-        let encoding = self.encoding;
+    /// Sends a draft to be checked off the main loop; publishes at once what needs
+    /// no check (a draft too large to check while typing, one checked already).
+    fn submit_draft(&mut self, uri: &Uri) {
         let Some(doc) = self.documents.get(uri) else {
-            return Vec::new();
+            return;
+        };
+        let version = doc.version;
+        let publish = |s: &Server, diagnostics| {
+            s.notify::<notification::PublishDiagnostics>(PublishDiagnosticsParams {
+                uri: uri.clone(),
+                diagnostics,
+                version: Some(version),
+            })
         };
         if doc.text.len() > self.settings.max_bytes {
-            return vec![Diagnostic {
-                range: lsp_types::Range::default(),
-                severity: Some(DiagnosticSeverity::INFORMATION),
-                source: Some("tenet".into()),
-                message: format!(
-                    "This document is larger than {} KB, so Tenet does not check it while you type; run `tenet check` on it.",
-                    self.settings.max_bytes / 1024
-                ),
-                ..Default::default()
-            }];
+            return publish(self, vec![self.too_large()]);
         }
-        let Some((report, _)) = self.report(uri) else {
-            return Vec::new();
+        let Some((rules, format, channel)) = self.draft_setup(uri) else {
+            return publish(self, Vec::new());
         };
         let Some(doc) = self.documents.get(uri) else {
-            return Vec::new();
+            return;
         };
-        let text = convert::Text::new(&doc.text, encoding);
-        // Specific findings first, remarks on the whole draft after: clients that
-        // list the diagnostics of a line in order then show the specific one first.
-        let (specific, whole): (Vec<&Finding>, Vec<&Finding>) =
-            report.findings.iter().partition(|f| !f.document);
-        specific
-            .into_iter()
-            .chain(whole)
-            .map(|f| convert::diagnostic(&text, uri, f, &report.redactions))
-            .collect()
+        if let Some(report) = self.cached(uri, &rules, &channel) {
+            let diagnostics = check::diagnostics(&doc.text, uri, &report, self.encoding);
+            return publish(self, diagnostics);
+        }
+        self.in_flight.insert(uri.clone(), doc.revision);
+        self.checker.submit(check::Job {
+            uri: uri.clone(),
+            version,
+            revision: doc.revision,
+            text: doc.text.clone(),
+            format,
+            channel,
+            rules,
+            encoding: self.encoding,
+        });
+    }
+
+    /// Publishes a checked draft's diagnostics and keeps its report, unless the
+    /// draft changed since.
+    pub(super) fn draft_done(&mut self, done: check::Done) {
+        let check::Done { job, result } = done;
+        if self.in_flight.get(&job.uri) == Some(&job.revision) {
+            self.in_flight.remove(&job.uri);
+        }
+        let (report, diagnostics) = match result {
+            Ok(r) => r,
+            Err(panic) => {
+                return self.log(
+                    MessageType::ERROR,
+                    format!(
+                        "internal error checking {}: {panic}; the server goes on",
+                        job.uri.as_str()
+                    ),
+                )
+            }
+        };
+        let Some(doc) = self.documents.get_mut(&job.uri) else {
+            return;
+        };
+        if doc.revision != job.revision {
+            return;
+        }
+        doc.checked = Some(Checked {
+            report,
+            rules: job.rules,
+            channel: job.channel,
+        });
+        self.notify::<notification::PublishDiagnostics>(PublishDiagnosticsParams {
+            uri: job.uri,
+            diagnostics,
+            version: Some(job.version),
+        });
+    }
+
+    /// The remark on a draft too large to check while typing.
+    fn too_large(&self) -> Diagnostic {
+        Diagnostic {
+            range: lsp_types::Range::default(),
+            severity: Some(DiagnosticSeverity::INFORMATION),
+            source: Some("tenet".into()),
+            message: format!(
+                "This document is larger than {} KB, so Tenet does not check it while you type; run `tenet check` on it.",
+                self.settings.max_bytes / 1024
+            ),
+            ..Default::default()
+        }
     }
 
     fn submit_rule_file(&mut self, uri: &Uri) {
@@ -186,16 +254,17 @@ impl Server {
 
     /// Publishes a compiled rule file's diagnostics, unless the file changed since.
     pub(super) fn rule_file_done(&mut self, done: compile::Done) {
+        let compile::Done { job, result } = done;
         let current = self
             .documents
-            .get(&done.uri)
-            .is_some_and(|d| d.version == done.version);
-        match done.diagnostics {
+            .get(&job.uri)
+            .is_some_and(|d| d.version == job.version);
+        match result {
             Ok(diagnostics) if current => {
                 self.notify::<notification::PublishDiagnostics>(PublishDiagnosticsParams {
-                    uri: done.uri,
+                    uri: job.uri,
                     diagnostics,
-                    version: Some(done.version),
+                    version: Some(job.version),
                 });
             }
             Ok(_) => {}
@@ -203,7 +272,7 @@ impl Server {
                 MessageType::ERROR,
                 format!(
                     "internal error compiling {}: {panic}; the server goes on",
-                    done.uri.as_str()
+                    job.uri.as_str()
                 ),
             ),
         }

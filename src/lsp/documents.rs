@@ -27,6 +27,10 @@ pub(super) struct Document {
     pub(super) kind: Kind,
     /// When it changed and was not checked since.
     pub(super) dirty_since: Option<Instant>,
+    /// Which open or edit gave it its text (numbered across all documents, so a
+    /// document closed and opened again never repeats one): a check of an
+    /// earlier revision is stale.
+    pub(super) revision: u64,
     /// The last check of a draft's current text: hover and code actions read it
     /// instead of checking again. Any edit clears it.
     pub(super) checked: Option<Checked>,
@@ -42,6 +46,7 @@ pub(super) struct Checked {
 impl Server {
     pub(super) fn open(&mut self, doc: TextDocumentItem) {
         let kind = self.kind_of(&doc.uri, &doc.language_id);
+        self.revisions += 1;
         self.documents.insert(
             doc.uri.clone(),
             Document {
@@ -49,6 +54,7 @@ impl Server {
                 version: doc.version,
                 kind,
                 dirty_since: None,
+                revision: self.revisions,
                 checked: None,
             },
         );
@@ -90,6 +96,8 @@ impl Server {
     pub(super) fn change(&mut self, p: lsp_types::DidChangeTextDocumentParams) {
         let encoding = self.encoding;
         let uri = p.text_document.uri;
+        self.revisions += 1;
+        let revision = self.revisions;
         let Some(doc) = self.documents.get_mut(&uri) else {
             return self.log(
                 MessageType::WARNING,
@@ -98,6 +106,7 @@ impl Server {
         };
         let mut clamped = false;
         doc.checked = None;
+        doc.revision = revision;
         for change in p.content_changes {
             match change.range {
                 None => doc.text = change.text,

@@ -7,6 +7,7 @@
 //!
 //! A front end: may import [`crate::workspace`] and every layer below it.
 
+mod check;
 mod compile;
 mod convert;
 mod diagnostics;
@@ -15,6 +16,7 @@ mod features;
 mod server;
 mod settings;
 mod transport;
+mod worker;
 
 use std::io;
 

@@ -11,6 +11,7 @@ use lsp_types::request::Request as _;
 use lsp_types::{notification, request, MessageType, PublishDiagnosticsParams, Uri};
 use serde_json::Value;
 
+use super::check::{self, Checker};
 use super::compile::{self, Compiler};
 use super::convert::Encoding;
 use super::documents::{Document, Kind};
@@ -21,6 +22,7 @@ use crate::workspace::{Setup, Workspace};
 enum Event {
     Message(Message),
     RuleFile(compile::Done),
+    Draft(check::Done),
     Tick,
 }
 
@@ -33,6 +35,12 @@ pub(super) struct Server {
     pub(super) workspace: Workspace,
     /// The thread that compiles open rule files.
     pub(super) compiler: Compiler,
+    /// The thread that checks open drafts.
+    pub(super) checker: Checker,
+    /// The revision of each draft last sent to be checked, until its check is back.
+    pub(super) in_flight: HashMap<Uri, u64>,
+    /// The last revision given to a document's text (see `Document::revision`).
+    pub(super) revisions: u64,
     cancelled: HashSet<RequestId>,
     shutdown_requested: bool,
     next_request: i32,
@@ -67,7 +75,10 @@ impl Server {
             sender,
             encoding,
             workspace: Workspace::new(setup(&settings)),
-            compiler: Compiler::start(),
+            compiler: compile::start(),
+            checker: check::start(),
+            in_flight: HashMap::new(),
+            revisions: 0,
             settings,
             documents: HashMap::new(),
             cancelled: HashSet::new(),
@@ -79,6 +90,7 @@ impl Server {
     /// Serves until `exit` or the end of input; returns whether `shutdown` came first.
     pub(super) fn main_loop(&mut self, connection: &Connection) -> bool {
         let done = self.compiler.done.clone();
+        let checked = self.checker.done.clone();
         loop {
             let timeout = self
                 .next_due()
@@ -87,11 +99,13 @@ impl Server {
                 Some(t) => select! {
                     recv(connection.receiver) -> m => m.map(Event::Message).map_err(|_| ()),
                     recv(done) -> d => Ok(d.map_or(Event::Tick, Event::RuleFile)),
+                    recv(checked) -> d => Ok(d.map_or(Event::Tick, Event::Draft)),
                     default(t) => Ok(Event::Tick),
                 },
                 None => select! {
                     recv(connection.receiver) -> m => m.map(Event::Message).map_err(|_| ()),
                     recv(done) -> d => Ok(d.map_or(Event::Tick, Event::RuleFile)),
+                    recv(checked) -> d => Ok(d.map_or(Event::Tick, Event::Draft)),
                 },
             };
             match event {
@@ -106,6 +120,7 @@ impl Server {
                 Ok(Event::RuleFile(d)) => {
                     self.guarded("a rule file's diagnostics", |s| s.rule_file_done(d))
                 }
+                Ok(Event::Draft(d)) => self.guarded("a draft's diagnostics", |s| s.draft_done(d)),
                 Ok(Event::Message(Message::Response(_)) | Event::Tick) => {}
             }
             self.publish_due();
@@ -137,6 +152,20 @@ impl Server {
                 d.dirty_since = None;
             }
             self.guarded("a debounced check", |s| s.publish(&uri));
+        }
+    }
+
+    /// Waits for the drafts sent to be checked and publishes them (before
+    /// answering `shutdown`: what the editor sent before it is answered). Gives up
+    /// after ten seconds.
+    fn finish_checks(&mut self) {
+        let deadline = Instant::now() + std::time::Duration::from_secs(10);
+        while !self.in_flight.is_empty() {
+            let left = deadline.saturating_duration_since(Instant::now());
+            match self.checker.done.recv_timeout(left) {
+                Ok(done) => self.guarded("a draft's diagnostics", |s| s.draft_done(done)),
+                Err(_) => return,
+            }
         }
     }
 
@@ -243,6 +272,7 @@ impl Server {
         match req.method.as_str() {
             request::Shutdown::METHOD => {
                 self.shutdown_requested = true;
+                self.finish_checks();
                 Ok(None)
             }
             request::CodeActionRequest::METHOD => {
