@@ -48,7 +48,7 @@ impl Engine {
         let ordered = finding::merge(runs, total, |j: &Judged| {
             j.hit.map_or(document.clone(), |h| h.span())
         });
-        let build = |j: Judged| build(&self.rules.rules[j.rule], j, draft, &redactions);
+        let build = |j: Judged| finding_of(&self.rules.rules[j.rule], j, draft, &redactions);
         let findings: Vec<Finding> = if draft.text.len() >= PARALLEL_BYTES {
             ordered.into_par_iter().map(build).collect()
         } else {
@@ -142,7 +142,7 @@ struct Judged {
 }
 
 /// The finding of a rule's judgement.
-fn build(rule: &Rule, judged: Judged, draft: &Draft, redactions: &Redactions) -> Finding {
+fn finding_of(rule: &Rule, judged: Judged, draft: &Draft, redactions: &Redactions) -> Finding {
     let Judged {
         hit,
         level,
