@@ -2,7 +2,7 @@
 """Latency of `tenet lsp`: from a one-character didChange to its publishDiagnostics.
 
     bench/lsp-latency.py [--tenet target/release/tenet] [--baseline OLD_TENET]
-                         [--sizes 10,100,1000] [--data DIR] [--edits 200]
+                         [--sizes 10,100,1000] [--data DIR] [--edits 200] [--hovers 0]
 
 Opens a draft of each size in KB (the 10 KB draft of bench/prepare.py, repeated)
 with the built-in pack plus a 5,000-term list, debounce 0, sends single-character
@@ -10,7 +10,9 @@ edits one at a time and prints the median and p99 in milliseconds. With
 --baseline, the other binary runs beside it on the same draft and gets the same
 edits, the two taking turns edit by edit (which goes first alternates), so a
 slow spell on a shared machine falls on both. DATA defaults to a fresh
-temporary folder.
+temporary folder. --hovers N then sends N hover requests at random positions
+(after the last edit's diagnostics, taking turns the same way) and adds their
+median and p99 to the row.
 """
 import argparse, json, os, random, statistics, subprocess, sys, tempfile, threading, time, queue
 
@@ -41,6 +43,7 @@ def main():
     ap.add_argument("--baseline", help="another tenet binary, measured on the same drafts")
     ap.add_argument("--sizes", default="10", help="draft sizes in KB, comma-separated")
     ap.add_argument("--edits", type=int, default=200)
+    ap.add_argument("--hovers", type=int, default=0)
     a = ap.parse_args()
     data = a.data or tempfile.mkdtemp(prefix="tenet-lsp-bench-")
     if not os.path.exists(os.path.join(data, "terms-5000.tenet")):
@@ -48,8 +51,9 @@ def main():
     draft = open(os.path.join(data, "draft-10k.md"), encoding="utf-8").read()
     rules = os.path.join(data, "terms-5000.tenet")
     binaries = [("tenet", a.tenet)] + ([("baseline", a.baseline)] if a.baseline else [])
-    print("| draft | binary | diagnostics at open | median | p99 | max |")
-    print("|---:|---|---:|---:|---:|---:|")
+    hover_head = " hover median | hover p99 |" if a.hovers else ""
+    print("| draft | binary | diagnostics at open | median | p99 | max |" + hover_head)
+    print("|---:|---|---:|---:|---:|---:|" + "---:|---:|" * bool(a.hovers))
     for kb in (int(k) for k in a.sizes.split(",")):
         text = (draft * (kb * 1024 // len(draft) + 1))[: kb * 1024]
         text = text[: text.rfind("\n") + 1]
@@ -66,12 +70,25 @@ def main():
             lines[line] = lines[line][:col] + "x" + lines[line][col:]
             for name, session in sessions if i % 2 == 0 else sessions[::-1]:
                 latencies[name].append(session.edit(line, col))
+        hovers = {name: [] for name, _ in sessions}
+        for i in range(a.hovers):
+            line = rng.randrange(len(lines))
+            col = rng.randrange(len(lines[line]) + 1)
+            for name, session in sessions if i % 2 == 0 else sessions[::-1]:
+                hovers[name].append(session.hover(line, col))
         for name, session in sessions:
             session.close()
             lat = sorted(latencies[name])
-            p99 = lat[min(len(lat) - 1, int(len(lat) * 0.99))]
+            hover = ""
+            if a.hovers:
+                h = sorted(hovers[name])
+                hover = f" {statistics.median(h):.2f} ms | {p99_of(h):.2f} ms |"
             print(f"| {len(text) / 1024:,.0f} KB | {name} | {session.diagnostics} | {statistics.median(lat):.2f} ms "
-                  f"| {p99:.2f} ms | {lat[-1]:.2f} ms |", flush=True)
+                  f"| {p99_of(lat):.2f} ms | {lat[-1]:.2f} ms |{hover}", flush=True)
+
+
+def p99_of(sorted_ms):
+    return sorted_ms[min(len(sorted_ms) - 1, int(len(sorted_ms) * 0.99))]
 
 
 class Session:
@@ -81,6 +98,7 @@ class Session:
     def __init__(self, tenet, path, text, rules):
         self.uri = "file://" + path
         self.version = 1
+        self.next_id = 100
         self.proc = subprocess.Popen([tenet, "lsp"], stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
         self.inbox = queue.Queue()
         threading.Thread(target=reader, args=(self.proc.stdout, self.inbox), daemon=True).start()
@@ -115,6 +133,16 @@ class Session:
                                                             "end": {"line": line, "character": col}}, "text": "x"}]}})
         at, _ = self.wait_for(lambda m: m.get("method") == "textDocument/publishDiagnostics"
                               and m["params"].get("version") == version)
+        return (at - start) * 1000
+
+    def hover(self, line, col):
+        """Milliseconds to answer a hover at (line, col)."""
+        self.next_id += 1
+        request = self.next_id
+        start = time.perf_counter()
+        self.send({"jsonrpc": "2.0", "id": request, "method": "textDocument/hover",
+                   "params": {"textDocument": {"uri": self.uri}, "position": {"line": line, "character": col}}})
+        at, _ = self.wait_for(lambda m: m.get("id") == request)
         return (at - start) * 1000
 
     def close(self):
