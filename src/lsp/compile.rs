@@ -14,6 +14,8 @@ use crate::language::lower::Overrides;
 pub(super) struct Job {
     pub(super) uri: Uri,
     pub(super) version: i32,
+    /// The document's revision when the job was made (see `Document::revision`).
+    pub(super) revision: u64,
     pub(super) text: String,
     pub(super) path: PathBuf,
     pub(super) overrides: Overrides,

@@ -62,11 +62,7 @@ impl Server {
             Kind::RuleFile => return self.submit_rule_file(uri),
             Kind::Config => self.config_diagnostics(uri),
         };
-        self.notify::<notification::PublishDiagnostics>(PublishDiagnosticsParams {
-            uri: uri.clone(),
-            diagnostics,
-            version: Some(version),
-        });
+        self.publish_diagnostics(uri.clone(), version, diagnostics);
     }
 
     /// The path the workspace looks up configuration for: the file's own, or the
@@ -143,13 +139,8 @@ impl Server {
             return;
         };
         let version = doc.version;
-        let publish = |s: &Server, diagnostics| {
-            s.notify::<notification::PublishDiagnostics>(PublishDiagnosticsParams {
-                uri: uri.clone(),
-                diagnostics,
-                version: Some(version),
-            })
-        };
+        let publish =
+            |s: &Server, diagnostics| s.publish_diagnostics(uri.clone(), version, diagnostics);
         if doc.text.len() > self.settings.max_bytes {
             return publish(self, vec![self.too_large()]);
         }
@@ -183,33 +174,53 @@ impl Server {
         if self.in_flight.get(&job.uri) == Some(&job.revision) {
             self.in_flight.remove(&job.uri);
         }
-        let (report, diagnostics) = match result {
-            Ok(r) => r,
+        let Some((report, diagnostics)) = self.current(&job.uri, job.revision, "checking", result)
+        else {
+            return;
+        };
+        if let Some(doc) = self.documents.get_mut(&job.uri) {
+            doc.checked = Some(Checked {
+                report,
+                rules: job.rules,
+                channel: job.channel,
+            });
+        }
+        self.publish_diagnostics(job.uri, job.version, diagnostics);
+    }
+
+    /// A worker's result when it is for the document's current text; a panic is
+    /// logged (`doing` what), a result for a text edited since is dropped.
+    fn current<R>(
+        &self,
+        uri: &Uri,
+        revision: u64,
+        doing: &str,
+        result: Result<R, String>,
+    ) -> Option<R> {
+        match result {
             Err(panic) => {
-                return self.log(
+                self.log(
                     MessageType::ERROR,
                     format!(
-                        "internal error checking {}: {panic}; the server goes on",
-                        job.uri.as_str()
+                        "internal error {doing} {}: {panic}; the server goes on",
+                        uri.as_str()
                     ),
-                )
+                );
+                None
             }
-        };
-        let Some(doc) = self.documents.get_mut(&job.uri) else {
-            return;
-        };
-        if doc.revision != job.revision {
-            return;
+            Ok(r) => self
+                .documents
+                .get(uri)
+                .is_some_and(|d| d.revision == revision)
+                .then_some(r),
         }
-        doc.checked = Some(Checked {
-            report,
-            rules: job.rules,
-            channel: job.channel,
-        });
+    }
+
+    fn publish_diagnostics(&self, uri: Uri, version: i32, diagnostics: Vec<Diagnostic>) {
         self.notify::<notification::PublishDiagnostics>(PublishDiagnosticsParams {
-            uri: job.uri,
+            uri,
             diagnostics,
-            version: Some(job.version),
+            version: Some(version),
         });
     }
 
@@ -245,6 +256,7 @@ impl Server {
         self.compiler.submit(compile::Job {
             uri: uri.clone(),
             version: doc.version,
+            revision: doc.revision,
             text: doc.text.clone(),
             path,
             overrides,
@@ -255,26 +267,8 @@ impl Server {
     /// Publishes a compiled rule file's diagnostics, unless the file changed since.
     pub(super) fn rule_file_done(&mut self, done: compile::Done) {
         let compile::Done { job, result } = done;
-        let current = self
-            .documents
-            .get(&job.uri)
-            .is_some_and(|d| d.version == job.version);
-        match result {
-            Ok(diagnostics) if current => {
-                self.notify::<notification::PublishDiagnostics>(PublishDiagnosticsParams {
-                    uri: job.uri,
-                    diagnostics,
-                    version: Some(job.version),
-                });
-            }
-            Ok(_) => {}
-            Err(panic) => self.log(
-                MessageType::ERROR,
-                format!(
-                    "internal error compiling {}: {panic}; the server goes on",
-                    job.uri.as_str()
-                ),
-            ),
+        if let Some(diagnostics) = self.current(&job.uri, job.revision, "compiling", result) {
+            self.publish_diagnostics(job.uri, job.version, diagnostics);
         }
     }
 
