@@ -207,8 +207,9 @@ pub fn sort(findings: &mut [Finding]) {
 /// Joins runs of several rules' findings (or what they are built from) in the order
 /// [`sort`] gives the findings joined: `runs` holds each rule's rank among the
 /// rules sorted by id (then rule order; ranks differ) and its items in position
-/// order; `span` is where an item's finding is; `total` items in all. Each item is moved once and each run is freed as it is
-/// used up: a large draft's findings are neither held twice nor sorted again.
+/// order; `span` is where an item's finding is; `total` items in all. Each item
+/// is moved once and each run is freed as it is used up: a large draft's
+/// findings are neither held twice nor sorted again.
 pub fn merge<T, I: Iterator<Item = T>>(
     runs: Vec<(usize, I)>,
     total: usize,
