@@ -73,6 +73,10 @@ struct RuleArgs {
     /// Use this configuration file instead of looking for `tenet.toml`.
     #[arg(long, value_name = "FILE")]
     config: Option<PathBuf>,
+    /// Compile the rules afresh, neither reading nor writing the rule cache
+    /// (kept in `TENET_CACHE_DIR`, else the user's cache folder).
+    #[arg(long)]
+    no_cache: bool,
 }
 
 #[derive(Args)]
@@ -398,6 +402,11 @@ impl RuleArgs {
             packs: None,
             channel,
             max_per_rule: None,
+            cache: if self.no_cache {
+                None
+            } else {
+                tenet::workspace::cache::Cache::default_dir()
+            },
         }
     }
 }

@@ -455,3 +455,48 @@ fn statistics_count_findings_by_rule_and_quiet_drops_the_summary() {
     assert!(quiet.stdout.contains("add-value.inclusive-greeting"));
     assert_eq!(loud.code, quiet.code);
 }
+
+/// Compiled rules are kept in `TENET_CACHE_DIR` and read back by the next run,
+/// which answers the same; `--no-cache` neither reads nor writes the folder.
+#[test]
+fn the_rule_cache_changes_nothing_but_speed_and_no_cache_leaves_it_alone() {
+    let cache = tempfile::tempdir().unwrap();
+    let draft = "Call me at 415-555-0132 about Project Bluebird, thanks!!\n";
+    let check = |extra: &[&str]| {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_tenet"))
+            .args(["check", "--format", "json", "--stdin-filename", "post.md"])
+            .args(extra)
+            .arg("-")
+            .current_dir(env!("CARGO_MANIFEST_DIR"))
+            .env("TENET_CACHE_DIR", cache.path())
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        use std::io::Write;
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(draft.as_bytes())
+            .unwrap();
+        let out = child.wait_with_output().unwrap();
+        (out.status.code(), String::from_utf8(out.stdout).unwrap())
+    };
+    let entries = || std::fs::read_dir(cache.path()).unwrap().count();
+    let uncached = check(&["--no-cache"]);
+    assert_eq!(entries(), 0, "--no-cache wrote to the cache");
+    for rule in [
+        "confidentiality.phone-number",
+        "confidentiality.codename-pattern",
+    ] {
+        assert!(uncached.1.contains(rule), "no {rule}: {}", uncached.1);
+    }
+    let cold = check(&[]);
+    assert_eq!(entries(), 1);
+    let warm = check(&[]);
+    assert_eq!(entries(), 1);
+    assert_eq!(cold, uncached);
+    assert_eq!(warm, uncached);
+}

@@ -19,7 +19,7 @@ pub use tokens::is_emoji;
 pub use words::{Starting, Word, Words};
 
 /// How a draft is written.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Format {
     /// CommonMark, with front matter.

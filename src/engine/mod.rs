@@ -21,14 +21,12 @@ use std::collections::HashMap;
 use std::ops::Range;
 use std::sync::Arc;
 
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
-
 use crate::draft::{Draft, Format, ScopeSet, Structure};
 use crate::language::rules::*;
 use crate::report::finding::Finding;
 use crate::report::{Redactions, TriageResult};
 use crate::text::fold::fold;
-use terms::TermSet;
+use terms::{TermSet, Terms};
 
 pub use evaluate::within;
 pub use search::select;
@@ -142,7 +140,7 @@ pub struct Engine {
     regexes: Vec<RegexEntry>,
     /// The needed literals of every regex that has them: a regex whose literals are
     /// all absent from a draft is neither compiled nor run.
-    literals: Option<AhoCorasick>,
+    literals: Option<Terms>,
     /// For each literal of `literals`, the regexes (indexes into `regexes`) needing it.
     literal_owners: Vec<Vec<usize>>,
     /// The lines worth running each regex on, in a long draft (built for the first).
@@ -218,10 +216,13 @@ pub struct Evaluation {
 impl Engine {
     /// Builds the automata for a rule set.
     pub fn new(rules: RuleSet) -> Engine {
-        let mut caseless_ids: HashMap<String, usize> = HashMap::new();
+        // Thousands of terms are a few thousand lookups: a fast hash is a tenth of
+        // starting up.
+        type Ids = HashMap<String, usize, foldhash::fast::FixedState>;
+        let mut caseless_ids = Ids::default();
         let mut caseless_pats: Vec<String> = Vec::new();
         let mut caseless_uses: Vec<Vec<Use>> = Vec::new();
-        let mut exact_ids: HashMap<String, usize> = HashMap::new();
+        let mut exact_ids = Ids::default();
         let mut exact_pats: Vec<String> = Vec::new();
         let mut exact_uses: Vec<Vec<Use>> = Vec::new();
         let mut regexes: Vec<RegexEntry> = Vec::new();
@@ -245,11 +246,15 @@ impl Engine {
                                 &mut caseless_uses,
                             )
                         };
-                        let id = *ids.entry(key.clone()).or_insert_with(|| {
-                            pats.push(key);
-                            uses.push(Vec::new());
-                            pats.len() - 1
-                        });
+                        let id = match ids.get(&key) {
+                            Some(&id) => id,
+                            None => {
+                                ids.insert(key.clone(), pats.len());
+                                pats.push(key);
+                                uses.push(Vec::new());
+                                pats.len() - 1
+                            }
+                        };
                         uses[id].push(Use {
                             matcher: m as u32,
                             pattern: p as u32,
@@ -275,7 +280,7 @@ impl Engine {
         for l in &locals {
             regexes[l.regex()].local = true;
         }
-        let (literal_pats, literal_owners) =
+        let (literal_pats, mut literal_owners) =
             literal_owners(&regexes, &rules, |r| r.literals.clone());
         // The three automata are built side by side: a quarter of starting up.
         let ((caseless, exact), literals) = rayon::join(
@@ -285,16 +290,7 @@ impl Engine {
                     || TermSet::new(exact_pats, exact_uses, false),
                 )
             },
-            || {
-                (!literal_pats.is_empty()).then(|| {
-                    AhoCorasickBuilder::new()
-                        .ascii_case_insensitive(true)
-                        .kind(Some(AhoCorasickKind::DFA))
-                        .match_kind(MatchKind::Standard)
-                        .build(&literal_pats)
-                        .expect("literal automaton: sizes are far below the limits")
-                })
-            },
+            || Terms::new(literal_pats, &mut literal_owners, true),
         );
         let mut hidden_sets = vec![ScopeSet::EMPTY, rules.triage.hidden];
         hidden_sets.extend(rules.rules.iter().map(|r| r.hidden));

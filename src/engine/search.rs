@@ -101,8 +101,8 @@ impl Engine {
             .map(|e| e.local || large || !e.prefiltered)
             .collect();
         let mut missing = needed.iter().filter(|n| !**n).count();
-        if let (Some(ac), false) = (&self.literals, large) {
-            for m in ac.find_overlapping_iter(text) {
+        if let (Some(literals), false) = (&self.literals, large) {
+            for m in literals.for_len(text.len()).find_overlapping_iter(text) {
                 for &r in &self.literal_owners[m.pattern().as_usize()] {
                     if !needed[r] {
                         needed[r] = true;

@@ -60,7 +60,11 @@ impl TermSet {
                 )
             }),
             word_uses,
-            scan: Terms::new(scan, &mut scan_uses, caseless),
+            scan: Terms::new(
+                scan.into_iter().map(String::into_bytes).collect(),
+                &mut scan_uses,
+                caseless,
+            ),
             scan_uses,
         }
     }
@@ -89,7 +93,7 @@ impl TermSet {
 
 /// A padding term for `pats`, when it needs one (see [`PAD_AT`]): put in front,
 /// with an empty entry in `uses`.
-fn pad(pats: &mut Vec<String>, uses: &mut Vec<Vec<Use>>) {
+fn pad<U: Default>(pats: &mut Vec<Vec<u8>>, uses: &mut Vec<U>) {
     // aho-corasick moves match states ahead of the others after building, and
     // rewrites state ids by following the cycles those swaps make. When nearly
     // every state is a match state (terms that are prefixes of each other: `t1`,
@@ -100,14 +104,14 @@ fn pad(pats: &mut Vec<String>, uses: &mut Vec<Vec<Use>>) {
     // reports anything.
     let chained = prefix_chained(pats);
     if chained >= PAD_AT {
-        pats.insert(0, "\0".repeat(chained));
-        uses.insert(0, Vec::new());
+        pats.insert(0, vec![0; chained]);
+        uses.insert(0, U::default());
     }
 }
 
 /// How many terms are a proper prefix of another term.
-fn prefix_chained(pats: &[String]) -> usize {
-    let mut sorted: Vec<&str> = pats.iter().map(String::as_str).collect();
+fn prefix_chained(pats: &[Vec<u8>]) -> usize {
+    let mut sorted: Vec<&[u8]> = pats.iter().map(Vec::as_slice).collect();
     sorted.sort_unstable();
     sorted
         .windows(2)
@@ -152,11 +156,12 @@ static ASCII_WORD: [bool; 128] = {
     t
 };
 
-/// A set of terms searched everywhere, with a contiguous NFA (built at once,
-/// cheap) or a DFA (built for the first long draft, fast to search).
+/// A set of terms searched everywhere (overlapping), with a contiguous NFA
+/// (built at once, cheap) or a DFA (built for the first long draft, fast to
+/// search).
 #[derive(Debug, Clone)]
-struct Terms {
-    patterns: Arc<Vec<String>>,
+pub(super) struct Terms {
+    patterns: Arc<Vec<Vec<u8>>>,
     caseless: bool,
     nfa: AhoCorasick,
     dfa: OnceLock<Option<AhoCorasick>>,
@@ -164,8 +169,13 @@ struct Terms {
 
 impl Terms {
     /// The automata for a set of terms; `uses` is indexed like `pats` and gains an
-    /// empty entry for a padding pattern, if one is added.
-    fn new(mut pats: Vec<String>, uses: &mut Vec<Vec<Use>>, caseless: bool) -> Option<Terms> {
+    /// empty entry for a padding pattern, if one is added. A `caseless` set also
+    /// matches its terms' ASCII letters in the other case.
+    pub(super) fn new<U: Default>(
+        mut pats: Vec<Vec<u8>>,
+        uses: &mut Vec<U>,
+        caseless: bool,
+    ) -> Option<Terms> {
         if pats.is_empty() {
             return None;
         }
@@ -179,7 +189,7 @@ impl Terms {
         })
     }
 
-    fn build(pats: &[String], kind: AhoCorasickKind, caseless: bool) -> Option<AhoCorasick> {
+    fn build(pats: &[Vec<u8>], kind: AhoCorasickKind, caseless: bool) -> Option<AhoCorasick> {
         AhoCorasickBuilder::new()
             .ascii_case_insensitive(caseless)
             .match_kind(MatchKind::Standard)
@@ -189,7 +199,7 @@ impl Terms {
     }
 
     /// The automaton to search a text of `len` bytes with.
-    fn for_len(&self, len: usize) -> &AhoCorasick {
+    pub(super) fn for_len(&self, len: usize) -> &AhoCorasick {
         if len < DFA_DRAFT_BYTES {
             return &self.nfa;
         }
@@ -197,7 +207,7 @@ impl Terms {
         // worth it and the NFA does the job.
         self.dfa
             .get_or_init(|| {
-                let bytes: usize = self.patterns.iter().map(String::len).sum();
+                let bytes: usize = self.patterns.iter().map(Vec::len).sum();
                 (bytes <= DFA_BYTES)
                     .then(|| Terms::build(&self.patterns, AhoCorasickKind::DFA, self.caseless))
                     .flatten()

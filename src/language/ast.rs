@@ -265,7 +265,7 @@ pub enum Metric {
 }
 
 /// A comparison operator.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum CmpOp {
     /// `<`
     Lt,
@@ -296,7 +296,7 @@ impl CmpOp {
 }
 
 /// Where `near` evidence may stand: either side, or only before or after the match.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Side {
     /// `near`: before or after.
     Either,
@@ -307,7 +307,7 @@ pub enum Side {
 }
 
 /// The unit of a `near` distance.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Unit {
     /// Words between the two spans.
     Words,
@@ -368,7 +368,7 @@ pub struct Example {
 }
 
 /// The kind of an example.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum ExampleKind {
     /// Must produce exactly the bracketed findings.
     Bad,

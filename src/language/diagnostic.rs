@@ -7,7 +7,9 @@ use std::path::PathBuf;
 use crate::text::line_index::{floor_char_boundary, LineIndex};
 
 /// How serious a rule-file problem is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
+)]
 pub enum Severity {
     /// Worth fixing; the rules still load.
     Warning,
@@ -16,13 +18,15 @@ pub enum Severity {
 }
 
 /// One problem in one rule file.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Diagnostic {
     /// Error or warning.
     pub severity: Severity,
     /// The file.
     pub path: PathBuf,
-    /// The file's text, for showing the line.
+    /// The file's text, for showing the line (not stored with a cached rule set,
+    /// which keeps each text once).
+    #[serde(skip)]
     pub source: std::sync::Arc<str>,
     /// Byte range in `source`.
     pub span: Range<usize>,

@@ -12,7 +12,7 @@ use crate::language::lower::literals;
 pub const REGEX_SIZE: usize = 64 << 20;
 
 /// A checked regular expression, compiled on first use.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct RegexPattern {
     /// The expression with its flags applied inline (`(?i)…`).
     pub source: String,
@@ -25,6 +25,7 @@ pub struct RegexPattern {
     /// Whether the regex finds the same matches on the lines that hold a digit as
     /// on the whole text ([`literals::digit_lines`]).
     pub digit_lines: bool,
+    #[serde(skip)]
     compiled: OnceLock<Option<regex_automata::meta::Regex>>,
 }
 

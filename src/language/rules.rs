@@ -13,7 +13,7 @@ pub use crate::language::ast::{CmpOp, Level, Side, Unit};
 pub use crate::language::regex::{RegexPattern, REGEX_SIZE};
 
 /// Everything a check needs: rules, the pattern sets they use, and triage.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct RuleSet {
     /// The rules, in the order their files and guidelines were given.
     pub rules: Vec<Rule>,
@@ -30,7 +30,7 @@ pub struct RuleSet {
 }
 
 /// What the word classes hold (from `words { … }` blocks, folded to lower case).
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct WordClasses {
     /// Words that carry no content (articles, pronouns, auxiliaries…).
     pub stop: std::collections::HashSet<String>,
@@ -40,6 +40,7 @@ pub struct WordClasses {
     pub greeting: std::collections::HashSet<String>,
     /// Every word of the three sets with its class, built on the first lookup: one
     /// probe with a fast hash per word, where the sets cost three with SipHash.
+    #[serde(skip)]
     index: std::sync::OnceLock<HashMap<Box<str>, WordClass, foldhash::fast::FixedState>>,
 }
 
@@ -83,7 +84,7 @@ impl WordClasses {
 }
 
 /// A class of words that `words(CLASS)` counts.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub enum WordClass {
     /// Words of none of the other classes: what the draft says.
     Content,
@@ -117,7 +118,7 @@ impl WordClass {
 }
 
 /// The names rule files declare, which `tenet.toml` may set.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct Declared {
     /// Parameters, as `name` and as `guideline.name`.
     pub params: BTreeSet<String>,
@@ -131,7 +132,7 @@ pub struct Declared {
 pub type MatcherId = usize;
 
 /// What a guideline says about itself.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct GuidelineInfo {
     /// Its id, which is also its category.
     pub id: String,
@@ -146,7 +147,7 @@ pub struct GuidelineInfo {
 }
 
 /// A set of terms and regexes searched for together, with an optional validator.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Matcher {
     /// The patterns; a hit records the index of the one that produced it.
     pub patterns: Vec<Pattern>,
@@ -155,7 +156,7 @@ pub struct Matcher {
 }
 
 /// One thing to look for.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub enum Pattern {
     /// A literal term.
     Term(Term),
@@ -164,7 +165,7 @@ pub enum Pattern {
 }
 
 /// A literal term and how it matches.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub struct Term {
     /// The term as written.
     pub text: String,
@@ -175,7 +176,7 @@ pub struct Term {
 }
 
 /// A check that keeps only real identifiers among look-alikes.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub enum Validator {
     /// Luhn mod 10 (any issuer).
     Luhn,
@@ -228,7 +229,7 @@ impl Validator {
 }
 
 /// A checked rule.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Rule {
     /// `guideline.rule`.
     pub id: std::sync::Arc<str>,
@@ -295,18 +296,19 @@ impl Rule {
 }
 
 /// A file and a span in it.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Origin {
     /// The rule file.
     pub path: PathBuf,
-    /// Its text.
+    /// Its text (not stored with a cached rule set, which keeps each text once).
+    #[serde(skip)]
     pub source: Arc<str>,
     /// The span of the rule.
     pub span: Range<usize>,
 }
 
 /// A condition over a hit and its draft.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub enum Cond {
     /// All hold.
     And(Vec<Cond>),
@@ -373,7 +375,7 @@ impl Cond {
 }
 
 /// Something measured over a draft.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Metric {
     /// Words.
     Words,
@@ -432,14 +434,14 @@ impl Metric {
 }
 
 /// A message with `{match}`, `{suggestion}` and parameters to fill in.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Template {
     /// Literal text and holes, in order.
     pub parts: Vec<TemplatePart>,
 }
 
 /// A piece of a [`Template`].
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum TemplatePart {
     /// Text as is (parameters are already filled in).
     Text(String),
@@ -470,7 +472,7 @@ impl Template {
 }
 
 /// The fixes a rule offers.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct FixSpec {
     /// What the fix does.
     pub kind: FixKind,
@@ -491,7 +493,7 @@ impl FixSpec {
 }
 
 /// What a fix does.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub enum FixKind {
     /// Replace the match with one of these (best first).
     Suggest(Vec<Template>),
@@ -505,7 +507,7 @@ pub enum FixKind {
 }
 
 /// A checked example.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Example {
     /// Bad, good or fixed.
     pub kind: crate::language::ast::ExampleKind,
@@ -526,7 +528,7 @@ pub struct Example {
 }
 
 /// Classify a conversation and rate its priority (Cisco's "ABC" and "123").
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct Triage {
     /// `category NAME +WEIGHT when …`: every line that holds adds its weight to
     /// its category; the heaviest category wins (the first declared on a tie).

@@ -30,7 +30,7 @@ pub const DEFAULT_REGIONS: &[&str] = &[
 
 /// A region of libphonenumber's numbering plans, tried for numbers written
 /// without a country code.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub struct PhoneRegion(usize);
 
 impl PhoneRegion {

@@ -7,6 +7,7 @@
 //! May import every layer below it: [`crate::engine`], [`crate::report`],
 //! [`crate::language`], [`crate::draft`], [`crate::text`].
 
+pub mod cache;
 pub mod config;
 mod files;
 mod names;
@@ -46,6 +47,8 @@ pub struct Setup {
     /// Keep at most this many findings of one rule per draft (see
     /// [`Options::max_per_rule`]).
     pub max_per_rule: Option<usize>,
+    /// Keep compiled rule sets here, and read them back (see [`cache`]).
+    pub cache: Option<PathBuf>,
 }
 
 /// Why rules could not be loaded.
@@ -197,7 +200,13 @@ impl Built {
     fn new(setup: &Setup, config: Config) -> Result<Built, LoadError> {
         let packs = packs_of(setup, &config);
         let (files, mut diagnostics) = packs::rule_files(&packs).map_err(LoadError::Pack)?;
-        let compiled = lower::compile(&files, &config.overrides(), &builtin::read_list);
+        let overrides = config.overrides();
+        let compiled = match &setup.cache {
+            Some(dir) => {
+                cache::Cache::new(dir.clone()).compile(&files, &overrides, &builtin::read_list)
+            }
+            None => lower::compile(&files, &overrides, &builtin::read_list),
+        };
         diagnostics.extend(compiled.diagnostics);
         let lenient = setup.packs.is_some();
         diagnostics.extend(names::check(&config, &compiled.rules, lenient));

@@ -43,7 +43,7 @@ pub struct Overrides {
 pub type ReadList<'a> = &'a dyn Fn(&Path) -> io::Result<String>;
 
 /// The result of compiling rule files: the rules, and every problem found.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct Compiled {
     /// The rules (incomplete when there are errors).
     pub rules: RuleSet,
