@@ -463,25 +463,15 @@ fn the_rule_cache_changes_nothing_but_speed_and_no_cache_leaves_it_alone() {
     let cache = tempfile::tempdir().unwrap();
     let draft = "Call me at 415-555-0132 about Project Bluebird, thanks!!\n";
     let check = |extra: &[&str]| {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_tenet"))
-            .args(["check", "--format", "json", "--stdin-filename", "post.md"])
-            .args(extra)
-            .arg("-")
-            .current_dir(env!("CARGO_MANIFEST_DIR"))
-            .env("TENET_CACHE_DIR", cache.path())
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap();
-        use std::io::Write;
-        child
-            .stdin
-            .take()
-            .unwrap()
-            .write_all(draft.as_bytes())
-            .unwrap();
-        let out = child.wait_with_output().unwrap();
+        let mut args = vec!["check", "--format", "json", "--stdin-filename", "post.md"];
+        args.extend(extra);
+        args.push("-");
+        let out = run::tenet_with(
+            Path::new(env!("CARGO_MANIFEST_DIR")),
+            &args,
+            draft.as_bytes(),
+            &[("TENET_CACHE_DIR", cache.path())],
+        );
         (out.status.code(), String::from_utf8(out.stdout).unwrap())
     };
     let entries = || std::fs::read_dir(cache.path()).unwrap().count();

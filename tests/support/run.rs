@@ -8,9 +8,16 @@ use std::process::{Command, Output, Stdio};
 /// is written from another thread: a streaming command answers while it reads,
 /// and would block on a full stdout pipe if nobody read it meanwhile.
 pub fn tenet(dir: &Path, args: &[&str], stdin: &[u8]) -> Output {
+    tenet_with(dir, args, stdin, &[])
+}
+
+/// [`tenet`] with these environment variables set too.
+#[allow(dead_code)] // not every test file that includes this module uses it
+pub fn tenet_with(dir: &Path, args: &[&str], stdin: &[u8], env: &[(&str, &Path)]) -> Output {
     let mut child = Command::new(env!("CARGO_BIN_EXE_tenet"))
         .args(args)
         .current_dir(dir)
+        .envs(env.iter().copied())
         .env("NO_COLOR", "1")
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
