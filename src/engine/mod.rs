@@ -217,13 +217,10 @@ pub struct Evaluation {
 impl Engine {
     /// Builds the automata for a rule set.
     pub fn new(rules: RuleSet) -> Engine {
-        // Thousands of terms are a few thousand lookups: a fast hash is a tenth of
-        // starting up.
-        type Ids = HashMap<String, usize, foldhash::fast::FixedState>;
-        let mut caseless_ids = Ids::default();
+        let mut caseless_ids: HashMap<String, usize> = HashMap::new();
         let mut caseless_pats: Vec<String> = Vec::new();
         let mut caseless_uses: Vec<Vec<Use>> = Vec::new();
-        let mut exact_ids = Ids::default();
+        let mut exact_ids: HashMap<String, usize> = HashMap::new();
         let mut exact_pats: Vec<String> = Vec::new();
         let mut exact_uses: Vec<Vec<Use>> = Vec::new();
         let mut regexes: Vec<RegexEntry> = Vec::new();
@@ -247,15 +244,11 @@ impl Engine {
                                 &mut caseless_uses,
                             )
                         };
-                        let id = match ids.get(&key) {
-                            Some(&id) => id,
-                            None => {
-                                ids.insert(key.clone(), pats.len());
-                                pats.push(key);
-                                uses.push(Vec::new());
-                                pats.len() - 1
-                            }
-                        };
+                        let id = *ids.entry(key.clone()).or_insert_with(|| {
+                            pats.push(key);
+                            uses.push(Vec::new());
+                            pats.len() - 1
+                        });
                         uses[id].push(Use {
                             matcher: m as u32,
                             pattern: p as u32,
