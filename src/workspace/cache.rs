@@ -38,7 +38,6 @@ pub struct Cache {
 /// What an entry file holds.
 #[derive(Serialize, Deserialize)]
 struct Entry {
-    format: u32,
     key: Sha,
     /// Each list file read while compiling, and a digest of its text (`None`:
     /// it could not be read).
@@ -98,7 +97,6 @@ impl Cache {
         // the next time; only rules that load are kept.
         if !compiled.has_errors() {
             let entry = Entry {
-                format: FORMAT,
                 key,
                 lists: read.into_inner(),
                 compiled,
@@ -160,7 +158,9 @@ impl Cache {
 fn load(path: &Path, key: &Sha, files: &[RuleFile], read_list: ReadList) -> Option<Compiled> {
     let bytes = std::fs::read(path).ok()?;
     let entry: Entry = postcard::from_bytes(&bytes).ok()?;
-    if entry.format != FORMAT || entry.key != *key {
+    // The key (which covers FORMAT) guards against an entry renamed or damaged
+    // into another's place.
+    if entry.key != *key {
         return None;
     }
     for (list, sha_then) in &entry.lists {
