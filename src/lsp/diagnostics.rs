@@ -5,7 +5,6 @@
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use lsp_types::notification;
 use lsp_types::{Diagnostic, DiagnosticSeverity, MessageType, PublishDiagnosticsParams, Uri};
 
 use super::check;
@@ -14,6 +13,7 @@ use super::convert::uri_to_path;
 use super::documents::{Checked, Kind};
 use super::features;
 use super::server::Server;
+use super::transport::Outgoing;
 use crate::draft::Format;
 use crate::report::Report;
 use crate::workspace::{LoadError, Rules};
@@ -217,11 +217,11 @@ impl Server {
     }
 
     fn publish_diagnostics(&self, uri: Uri, version: i32, diagnostics: Vec<Diagnostic>) {
-        self.notify::<notification::PublishDiagnostics>(PublishDiagnosticsParams {
+        self.send_out(Outgoing::Diagnostics(PublishDiagnosticsParams {
             uri,
             diagnostics,
             version: Some(version),
-        });
+        }));
     }
 
     /// The remark on a draft too large to check while typing.

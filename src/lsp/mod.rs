@@ -19,7 +19,9 @@ mod transport;
 mod worker;
 
 use std::io;
+use std::thread;
 
+use crossbeam_channel::{Receiver, Sender};
 use lsp_server::{Connection, ErrorCode, Message, Response};
 use lsp_types::notification::Notification as _;
 use lsp_types::request::Request as _;
@@ -34,22 +36,43 @@ pub use convert::{path_to_uri, uri_to_path, Encoding};
 pub use settings::Settings;
 
 use server::Server;
+use transport::Outgoing;
 
 /// Runs the server on standard input and output until `exit`. Returns whether it
 /// ended cleanly (`shutdown`, then `exit`); the protocol asks for exit code 1 if not.
 pub fn run_stdio() -> io::Result<bool> {
-    let (connection, threads) = transport::stdio();
-    let clean = run(connection)?;
+    let (receiver, sender, threads) = transport::stdio();
+    let clean = serve(&receiver, sender)?;
     threads.join()?;
     Ok(clean)
 }
 
-/// Runs the server on a connection. Returns whether it ended with `shutdown` then `exit`.
+/// Runs the server on a connection (an in-memory one, say). Returns whether it
+/// ended with `shutdown` then `exit`.
 pub fn run(connection: Connection) -> io::Result<bool> {
+    let Connection { sender, receiver } = connection;
+    let (outgoing, to_forward) = crossbeam_channel::unbounded::<Outgoing>();
+    let forward = thread::Builder::new()
+        .name("lsp-forward".into())
+        .spawn(move || {
+            for out in to_forward {
+                if sender.send(out.into_message()).is_err() {
+                    return;
+                }
+            }
+        })?;
+    let clean = serve(&receiver, outgoing);
+    // The server and its sender are gone: the forwarder ends once it has passed on
+    // everything sent.
+    let _ = forward.join();
+    clean
+}
+
+fn serve(receiver: &Receiver<Message>, sender: Sender<Outgoing>) -> io::Result<bool> {
     crate::validate::warm_phone_plans();
     let gone = |_| io::Error::new(io::ErrorKind::BrokenPipe, "the client went away");
     let (id, params) = loop {
-        match connection.receiver.recv() {
+        match receiver.recv() {
             Ok(Message::Request(req)) if req.method == request::Initialize::METHOD => {
                 break (req.id, req.params)
             }
@@ -59,7 +82,7 @@ pub fn run(connection: Connection) -> io::Result<bool> {
                     ErrorCode::ServerNotInitialized as i32,
                     "not initialized".into(),
                 );
-                connection.sender.send(resp.into()).map_err(gone)?;
+                sender.send(Message::from(resp).into()).map_err(gone)?;
             }
             Ok(Message::Notification(n)) if n.method == notification::Exit::METHOD => {
                 return Ok(false)
@@ -91,9 +114,8 @@ pub fn run(connection: Connection) -> io::Result<bool> {
             version: Some(env!("CARGO_PKG_VERSION").into()),
         }),
     };
-    connection
-        .sender
-        .send(Response::new_ok(id, result).into())
+    sender
+        .send(Message::from(Response::new_ok(id, result)).into())
         .map_err(gone)?;
 
     let watch = init
@@ -103,11 +125,11 @@ pub fn run(connection: Connection) -> io::Result<bool> {
         .and_then(|w| w.did_change_watched_files.as_ref())
         .and_then(|d| d.dynamic_registration)
         .unwrap_or(false);
-    let mut server = Server::new(connection.sender.clone(), encoding, settings);
+    let mut server = Server::new(sender, encoding, settings);
     if watch {
         server.register_watchers();
     }
-    Ok(server.main_loop(&connection))
+    Ok(server.main_loop(receiver))
 }
 
 fn capabilities(encoding: Encoding) -> ServerCapabilities {

@@ -4,8 +4,8 @@ use std::collections::{HashMap, HashSet};
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::time::Instant;
 
-use crossbeam_channel::select;
-use lsp_server::{Connection, ErrorCode, Message, Notification, Request, RequestId, Response};
+use crossbeam_channel::{select, Receiver};
+use lsp_server::{ErrorCode, Message, Notification, Request, RequestId, Response};
 use lsp_types::notification::Notification as _;
 use lsp_types::request::Request as _;
 use lsp_types::{notification, request, MessageType, PublishDiagnosticsParams, Uri};
@@ -16,6 +16,7 @@ use super::compile::{self, Compiler};
 use super::convert::Encoding;
 use super::documents::{Document, Kind};
 use super::settings::Settings;
+use super::transport::Outgoing;
 use crate::workspace::{Setup, Workspace};
 
 /// What wakes the main loop.
@@ -27,7 +28,7 @@ enum Event {
 }
 
 pub(super) struct Server {
-    sender: crossbeam_channel::Sender<Message>,
+    sender: crossbeam_channel::Sender<Outgoing>,
     pub(super) encoding: Encoding,
     pub(super) settings: Settings,
     pub(super) documents: HashMap<Uri, Document>,
@@ -67,7 +68,7 @@ pub(super) fn panic_message(panic: &(dyn std::any::Any + Send)) -> String {
 
 impl Server {
     pub(super) fn new(
-        sender: crossbeam_channel::Sender<Message>,
+        sender: crossbeam_channel::Sender<Outgoing>,
         encoding: Encoding,
         settings: Settings,
     ) -> Server {
@@ -88,7 +89,7 @@ impl Server {
     }
 
     /// Serves until `exit` or the end of input; returns whether `shutdown` came first.
-    pub(super) fn main_loop(&mut self, connection: &Connection) -> bool {
+    pub(super) fn main_loop(&mut self, messages: &Receiver<Message>) -> bool {
         let done = self.compiler.done.clone();
         let checked = self.checker.done.clone();
         loop {
@@ -97,13 +98,13 @@ impl Server {
                 .map(|at| at.saturating_duration_since(Instant::now()));
             let event = match timeout {
                 Some(t) => select! {
-                    recv(connection.receiver) -> m => m.map(Event::Message).map_err(|_| ()),
+                    recv(messages) -> m => m.map(Event::Message).map_err(|_| ()),
                     recv(done) -> d => Ok(d.map_or(Event::Tick, Event::RuleFile)),
                     recv(checked) -> d => Ok(d.map_or(Event::Tick, Event::Draft)),
                     default(t) => Ok(Event::Tick),
                 },
                 None => select! {
-                    recv(connection.receiver) -> m => m.map(Event::Message).map_err(|_| ()),
+                    recv(messages) -> m => m.map(Event::Message).map_err(|_| ()),
                     recv(done) -> d => Ok(d.map_or(Event::Tick, Event::RuleFile)),
                     recv(checked) -> d => Ok(d.map_or(Event::Tick, Event::Draft)),
                 },
@@ -181,8 +182,12 @@ impl Server {
     }
 
     pub(super) fn send(&self, msg: impl Into<Message>) {
+        self.send_out(Outgoing::Message(msg.into()));
+    }
+
+    pub(super) fn send_out(&self, out: Outgoing) {
         // The client going away is noticed by the reader; nothing to do here.
-        let _ = self.sender.send(msg.into());
+        let _ = self.sender.send(out);
     }
 
     pub(super) fn notify<N: lsp_types::notification::Notification>(&self, params: N::Params) {
@@ -325,11 +330,11 @@ impl Server {
                     serde_json::from_value::<lsp_types::DidCloseTextDocumentParams>(n.params)
                 {
                     self.documents.remove(&p.text_document.uri);
-                    self.notify::<notification::PublishDiagnostics>(PublishDiagnosticsParams {
+                    self.send_out(Outgoing::Diagnostics(PublishDiagnosticsParams {
                         uri: p.text_document.uri,
                         diagnostics: Vec::new(),
                         version: None,
-                    });
+                    }));
                 }
             }
             notification::DidSaveTextDocument::METHOD => {

@@ -1,21 +1,76 @@
 //! Standard input and output as an LSP connection that survives bad input: a frame
-//! whose body is not a JSON-RPC message is logged and skipped, not fatal.
+//! whose body is not a JSON-RPC message is logged and skipped, not fatal. What the
+//! server sends is [`Outgoing`]: diagnostics are written to JSON on the writer
+//! thread, straight from their structs.
 
 use std::io::{self, BufRead, Write};
 use std::thread;
 
-use crossbeam_channel::{bounded, unbounded};
-use lsp_server::{Connection, Message};
+use crossbeam_channel::{bounded, unbounded, Receiver, Sender};
+use lsp_server::{Message, Notification};
+use lsp_types::notification::{Notification as _, PublishDiagnostics};
+use lsp_types::PublishDiagnosticsParams;
+use serde::Serialize;
+
+/// A message for the client.
+#[derive(Debug)]
+pub(super) enum Outgoing {
+    Message(Message),
+    /// A `textDocument/publishDiagnostics` notification. A large draft has
+    /// thousands of diagnostics: turning them into a `serde_json::Value` first, as
+    /// a [`Message`] needs, took longer than writing them.
+    Diagnostics(PublishDiagnosticsParams),
+}
+
+impl From<Message> for Outgoing {
+    fn from(msg: Message) -> Outgoing {
+        Outgoing::Message(msg)
+    }
+}
+
+impl Outgoing {
+    /// Writes it as one `Content-Length` framed message.
+    fn write(self, out: &mut impl Write) -> io::Result<()> {
+        match self {
+            Outgoing::Message(msg) => msg.write(out),
+            Outgoing::Diagnostics(params) => {
+                #[derive(Serialize)]
+                struct Wire<'a> {
+                    jsonrpc: &'static str,
+                    method: &'static str,
+                    params: &'a PublishDiagnosticsParams,
+                }
+                let body = serde_json::to_vec(&Wire {
+                    jsonrpc: "2.0",
+                    method: PublishDiagnostics::METHOD,
+                    params: &params,
+                })?;
+                write!(out, "Content-Length: {}\r\n\r\n", body.len())?;
+                out.write_all(&body)
+            }
+        }
+    }
+
+    /// It as a [`Message`], for a connection that carries those.
+    pub(super) fn into_message(self) -> Message {
+        match self {
+            Outgoing::Message(msg) => msg,
+            Outgoing::Diagnostics(params) => {
+                Notification::new(PublishDiagnostics::METHOD.to_string(), params).into()
+            }
+        }
+    }
+}
 
 /// Threads that move messages between the channels and standard input and output.
-pub struct Threads {
+pub(super) struct Threads {
     reader: thread::JoinHandle<()>,
     writer: thread::JoinHandle<io::Result<()>>,
 }
 
 impl Threads {
     /// Waits for the writer to flush; the reader ends with standard input.
-    pub fn join(self) -> io::Result<()> {
+    pub(super) fn join(self) -> io::Result<()> {
         let written = self
             .writer
             .join()
@@ -26,9 +81,10 @@ impl Threads {
     }
 }
 
-/// A connection over standard input and output.
-pub fn stdio() -> (Connection, Threads) {
-    let (writer_sender, writer_receiver) = bounded::<Message>(0);
+/// A connection over standard input and output: the messages read, and where to
+/// send messages.
+pub(super) fn stdio() -> (Receiver<Message>, Sender<Outgoing>, Threads) {
+    let (writer_sender, writer_receiver) = bounded::<Outgoing>(0);
     let writer = thread::Builder::new()
         .name("lsp-writer".into())
         .spawn(move || {
@@ -71,13 +127,7 @@ pub fn stdio() -> (Connection, Threads) {
             }
         })
         .expect("a thread can be spawned");
-    (
-        Connection {
-            sender: writer_sender,
-            receiver: reader_receiver,
-        },
-        Threads { reader, writer },
-    )
+    (reader_receiver, writer_sender, Threads { reader, writer })
 }
 
 /// Reads one `Content-Length` framed body; `None` at the end of input.
@@ -126,6 +176,38 @@ mod tests {
         assert_eq!(read_frame(&mut input).unwrap().unwrap(), b"{}");
         assert_eq!(read_frame(&mut input).unwrap().unwrap(), b"[1]");
         assert!(read_frame(&mut input).unwrap().is_none());
+    }
+
+    #[test]
+    fn diagnostics_are_written_as_the_notification_a_message_would_be() {
+        let params = || PublishDiagnosticsParams {
+            uri: "file:///tmp/post.md".parse().unwrap(),
+            diagnostics: vec![lsp_types::Diagnostic {
+                message: "Say \"who\" you are ✓".into(),
+                source: Some("tenet".into()),
+                ..Default::default()
+            }],
+            version: Some(7),
+        };
+        let mut wire = Vec::new();
+        Outgoing::Diagnostics(params()).write(&mut wire).unwrap();
+        let body = read_frame(&mut io::BufReader::new(&wire[..]))
+            .unwrap()
+            .unwrap();
+        let read: Message = serde_json::from_slice(&body).unwrap();
+        let Message::Notification(read) = read else {
+            panic!("not a notification: {read:?}");
+        };
+        let Message::Notification(expected) = Outgoing::Diagnostics(params()).into_message() else {
+            panic!("not a notification");
+        };
+        assert_eq!(read.method, "textDocument/publishDiagnostics");
+        assert_eq!(read.params, expected.params);
+        assert_eq!(
+            read.params["diagnostics"][0]["message"],
+            "Say \"who\" you are ✓"
+        );
+        assert_eq!(read.params["version"], 7);
     }
 
     #[test]
