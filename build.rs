@@ -1,6 +1,7 @@
-//! Embeds the built-in rule pack (`rules/`) in the binary, and writes
+//! Embeds the built-in rule pack (`rules/`) in the binary, writes
 //! libphonenumber's numbering plans (from the `phonenumber` crate) as static
-//! tables, so that checking a number never builds the crate's whole database.
+//! tables, so that checking a number never builds the crate's whole database, and
+//! names the sources the binary is built from (`TENET_SOURCE_DIGEST`).
 
 use std::fmt::Write as _;
 use std::path::Path;
@@ -9,7 +10,9 @@ fn main() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("rules");
     println!("cargo:rerun-if-changed={}", root.display());
     let mut files = Vec::new();
-    collect(&root, &root, &mut files);
+    collect(&root, &root, &mut files, &|rel| {
+        rel.ends_with(".tenet") || rel.ends_with(".txt")
+    });
     files.sort();
     let mut out = String::from("/// The built-in pack: (path under `rules/`, contents).\npub static FILES: &[(&str, &str)] = &[\n");
     for rel in &files {
@@ -26,6 +29,35 @@ fn main() {
         Path::new(&std::env::var("OUT_DIR").expect("cargo sets OUT_DIR")).join("builtin_files.rs");
     std::fs::write(dest, out).expect("OUT_DIR is writable");
     numbering_plans();
+    source_digest();
+}
+
+/// Sets `TENET_SOURCE_DIGEST`, a SHA-256 of every file the binary is compiled
+/// from: the rule cache (`src/workspace/cache.rs`) keys entries by it, so two
+/// builds from different sources never read each other's compiled rule sets,
+/// whatever their version, size or file times.
+fn source_digest() {
+    use sha2::{Digest, Sha256};
+    let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut files: Vec<String> = ["build.rs", "Cargo.toml", "Cargo.lock"]
+        .map(String::from)
+        .to_vec();
+    for dir in ["src", "grammar"] {
+        println!("cargo:rerun-if-changed={}", manifest.join(dir).display());
+        collect(manifest, &manifest.join(dir), &mut files, &|_| true);
+    }
+    files.sort();
+    let mut h = Sha256::new();
+    for rel in &files {
+        println!("cargo:rerun-if-changed={}", manifest.join(rel).display());
+        let bytes = std::fs::read(manifest.join(rel)).unwrap_or_default();
+        for field in [rel.as_bytes(), &bytes] {
+            h.update((field.len() as u64).to_le_bytes());
+            h.update(field);
+        }
+    }
+    let digest: String = h.finalize().iter().map(|b| format!("{b:02x}")).collect();
+    println!("cargo:rustc-env=TENET_SOURCE_DIGEST={digest}");
 }
 
 /// Writes `numbering_plans.rs`: `REGIONS`, every region's metadata ordered by
@@ -127,7 +159,8 @@ fn numbering_plans() {
     std::fs::write(dest, out).expect("OUT_DIR is writable");
 }
 
-fn collect(root: &Path, dir: &Path, out: &mut Vec<String>) {
+/// The files under `dir` that `keep` (given a path relative to `root`) keeps.
+fn collect(root: &Path, dir: &Path, out: &mut Vec<String>, keep: &dyn Fn(&str) -> bool) {
     let Ok(entries) = std::fs::read_dir(dir) else {
         return;
     };
@@ -135,10 +168,10 @@ fn collect(root: &Path, dir: &Path, out: &mut Vec<String>) {
         let path = entry.path();
         if path.is_dir() {
             println!("cargo:rerun-if-changed={}", path.display());
-            collect(root, &path, out);
+            collect(root, &path, out, keep);
         } else if let Ok(rel) = path.strip_prefix(root) {
             let rel = rel.to_string_lossy().replace('\\', "/");
-            if rel.ends_with(".tenet") || rel.ends_with(".txt") {
+            if keep(&rel) {
                 out.push(rel);
             }
         }

@@ -2,10 +2,11 @@
 //! lowering them is most of the time a one-line check takes; a command run
 //! again on the same rules reads the result instead.
 //!
-//! An entry is named by a SHA-256 of everything compiling reads: this build of
-//! tenet, each rule file's path and text, and the configured overrides. List
-//! files are read while compiling, so an entry also records a digest of each
-//! list it read, and is used only while every one of them still reads the same.
+//! An entry is named by a SHA-256 of everything compiling reads: the sources this
+//! tenet was built from, each rule file's path and text, and the configured
+//! overrides. List files are read while compiling, so an entry also records a
+//! digest of each list it read, and is used only while every one of them still
+//! reads the same.
 //! A missing, stale or damaged entry is compiled afresh and written again, and a
 //! folder that cannot be written only means compiling every time: the cache
 //! changes how soon an answer comes, never the answer.
@@ -20,9 +21,6 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use crate::language::lower::{self, Compiled, Overrides, ReadList, RuleFile};
-
-/// Bumped when what an entry holds changes shape.
-const FORMAT: u32 = 1;
 
 /// The most entries a folder keeps; the least recently used go first.
 const KEEP: usize = 64;
@@ -78,9 +76,7 @@ impl Cache {
         overrides: &Overrides,
         read_list: ReadList,
     ) -> Compiled {
-        let Some(key) = key(files, overrides) else {
-            return lower::compile(files, overrides, read_list);
-        };
+        let key = key(files, overrides);
         let path = self.entry_path(&key);
         if let Some(compiled) = load(&path, &key, files, read_list) {
             return compiled;
@@ -114,7 +110,7 @@ impl Cache {
         overrides: &Overrides,
         read_list: ReadList,
     ) -> Option<Compiled> {
-        let key = key(files, overrides)?;
+        let key = key(files, overrides);
         load(&self.entry_path(&key), &key, files, read_list)
     }
 
@@ -158,8 +154,7 @@ impl Cache {
 fn load(path: &Path, key: &Sha, files: &[RuleFile], read_list: ReadList) -> Option<Compiled> {
     let bytes = std::fs::read(path).ok()?;
     let entry: Entry = postcard::from_bytes(&bytes).ok()?;
-    // The key (which covers FORMAT) guards against an entry renamed or damaged
-    // into another's place.
+    // The key guards against an entry renamed or damaged into another's place.
     if entry.key != *key {
         return None;
     }
@@ -185,26 +180,16 @@ fn load(path: &Path, key: &Sha, files: &[RuleFile], read_list: ReadList) -> Opti
     Some(compiled)
 }
 
-/// The digest of everything compiling reads besides list files, or `None` when
-/// this build cannot be told apart from another (its executable cannot be found).
-fn key(files: &[RuleFile], overrides: &Overrides) -> Option<Sha> {
+/// The digest of everything compiling reads besides list files.
+fn key(files: &[RuleFile], overrides: &Overrides) -> Sha {
     let mut h = Sha256::new();
-    // Another build may lay rule sets out differently: the running executable's
-    // size and modification time tell builds apart.
-    let exe = std::fs::metadata(std::env::current_exe().ok()?).ok()?;
-    let built = exe
-        .modified()
-        .ok()?
-        .duration_since(std::time::UNIX_EPOCH)
-        .ok()?;
     let mut field = |bytes: &[u8]| {
         h.update((bytes.len() as u64).to_le_bytes());
         h.update(bytes);
     };
-    field(env!("CARGO_PKG_VERSION").as_bytes());
-    field(&FORMAT.to_le_bytes());
-    field(&exe.len().to_le_bytes());
-    field(&built.as_nanos().to_le_bytes());
+    // Another build may lay rule sets out differently: the digest of the sources
+    // this one was compiled from (see build.rs) tells builds apart.
+    field(env!("TENET_SOURCE_DIGEST").as_bytes());
     field(&(files.len() as u64).to_le_bytes());
     for f in files {
         field(f.path.as_os_str().as_encoded_bytes());
@@ -227,7 +212,7 @@ fn key(files: &[RuleFile], overrides: &Overrides) -> Option<Sha> {
             field(item.as_bytes());
         }
     }
-    Some(h.finalize().into())
+    h.finalize().into()
 }
 
 fn sha(bytes: &[u8]) -> Sha {
@@ -280,6 +265,15 @@ mod tests {
 
     fn entries(dir: &Path) -> usize {
         std::fs::read_dir(dir).map_or(0, |d| d.count())
+    }
+
+    #[test]
+    fn builds_are_told_apart_by_a_digest_of_their_sources() {
+        let digest = env!("TENET_SOURCE_DIGEST");
+        assert_eq!(digest.len(), 64, "{digest}");
+        assert!(digest.bytes().all(|b| b.is_ascii_hexdigit()), "{digest}");
+        // The build script hashed real files, not nothing.
+        assert_ne!(digest, hex(&sha(b"")));
     }
 
     #[test]
