@@ -17,10 +17,11 @@ use crate::text::fold::is_word_char;
 /// Term lists up to this many bytes get a full DFA (fast, larger); longer ones an NFA.
 const DFA_BYTES: usize = 256 << 10;
 
-/// Drafts this long are searched with the DFA; shorter ones with the NFA, which is
-/// many times quicker to build: a one-line draft with 5,000 terms spent most of
+/// Scanned terms are searched with the NFA, which is many times quicker to build,
+/// until this much text has been searched (in one draft or in all so far); then
+/// the DFA is built and searched. A one-line draft with 5,000 terms spent most of
 /// its time building a DFA it then searched for a microsecond.
-const DFA_DRAFT_BYTES: usize = 64 << 10;
+const NFA_BYTES: usize = 64 << 10;
 
 /// Word terms are looked up in a [`Table`] until this much text has been
 /// searched (in one draft or in all so far); then a [`Trie`] is built and
@@ -221,14 +222,16 @@ static ASCII_WORD: [bool; 128] = {
 };
 
 /// A set of terms searched everywhere (overlapping), with a contiguous NFA
-/// (built at once, cheap) or a DFA (built for the first long draft, fast to
-/// search).
+/// (built at once, cheap) or a DFA (built once [`NFA_BYTES`] of text have been
+/// searched, fast to search).
 #[derive(Debug, Clone)]
 pub(super) struct Terms {
     patterns: Arc<Vec<Vec<u8>>>,
     caseless: bool,
     nfa: AhoCorasick,
     dfa: OnceLock<Option<AhoCorasick>>,
+    /// How much text the NFA has been asked to search.
+    searched: Arc<AtomicUsize>,
 }
 
 impl Terms {
@@ -250,6 +253,7 @@ impl Terms {
             caseless,
             nfa,
             dfa: OnceLock::new(),
+            searched: Arc::default(),
         })
     }
 
@@ -262,9 +266,13 @@ impl Terms {
             .ok()
     }
 
-    /// The automaton to search a text of `len` bytes with.
+    /// The automaton to search a text of `len` bytes with: the NFA until it has
+    /// been given [`NFA_BYTES`] of text, in this draft or all so far.
     pub(super) fn for_len(&self, len: usize) -> &AhoCorasick {
-        if len < DFA_DRAFT_BYTES {
+        if self.dfa.get().is_none()
+            && len < NFA_BYTES
+            && self.searched.fetch_add(len, Ordering::Relaxed) + len < NFA_BYTES
+        {
             return &self.nfa;
         }
         // A full DFA is the fastest to search; past some size its memory is not
@@ -378,6 +386,43 @@ mod tests {
         words.find(draft, |p, s, e| found.push((p, s, e)));
         assert_eq!(found, [(0, 7, 15), (1, 11, 15), (1, 20, 24)]);
         assert!(words.trie.get().is_some());
+    }
+
+    /// Short drafts are searched with the NFA until it has seen [`NFA_BYTES`] of
+    /// text; then the DFA is built once, finds the same, and serves every draft
+    /// after.
+    #[test]
+    fn the_dfa_takes_over_once_the_nfa_has_seen_enough_text() {
+        let mut uses: Vec<()> = vec![(); 3];
+        let terms = Terms::new(
+            vec![b"ext".to_vec(), b"extension".to_vec(), b"#tag".to_vec()],
+            &mut uses,
+            true,
+        )
+        .unwrap();
+        let draft = "Call EXTENSION 12 #Tag.\n";
+        let found = |ac: &AhoCorasick| -> Vec<(usize, usize, usize)> {
+            ac.find_overlapping_iter(draft)
+                .map(|m| (m.pattern().as_usize(), m.start(), m.end()))
+                .collect()
+        };
+        let expected = [(0, 5, 8), (1, 5, 14), (2, 18, 22)];
+        let mut seen = 0;
+        while seen + draft.len() < NFA_BYTES {
+            assert_eq!(found(terms.for_len(draft.len())), expected);
+            assert!(
+                terms.dfa.get().is_none(),
+                "the DFA was built after {seen} bytes"
+            );
+            seen += draft.len();
+        }
+        assert_eq!(found(terms.for_len(draft.len())), expected);
+        assert!(terms.dfa.get().is_some_and(|d| d.is_some()));
+        assert_eq!(
+            found(terms.for_len(1)),
+            expected,
+            "the DFA serves short drafts after"
+        );
     }
 
     #[test]
