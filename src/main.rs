@@ -402,6 +402,7 @@ impl RuleArgs {
             packs: None,
             channel,
             max_per_rule: None,
+            warm: false,
             cache: if self.no_cache {
                 None
             } else {

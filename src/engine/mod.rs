@@ -310,6 +310,26 @@ impl Engine {
         }
     }
 
+    /// Builds now what is otherwise built when a draft first needs it: every
+    /// regex, the regexes' line windows, and the tries and DFAs that a long
+    /// draft, or enough short ones, is searched with. A server warms its rules
+    /// once, so that no check waits for them; a one-shot check is better off
+    /// building only what its drafts need.
+    pub fn warm(&self) {
+        self.caseless.warm();
+        self.exact.warm();
+        if let Some(literals) = &self.literals {
+            literals.dfa();
+        }
+        let _ = self.windows();
+        for entry in &self.regexes {
+            let (m, p) = entry.owner;
+            if let Pattern::Regex(r) = &self.rules.matchers[m].patterns[p] {
+                let _ = r.regex();
+            }
+        }
+    }
+
     /// The rules this engine checks.
     pub fn rules(&self) -> &RuleSet {
         &self.rules

@@ -40,7 +40,7 @@ impl Engine {
     }
 
     /// The lines worth running each regex on, worked out on the first long draft.
-    fn windows(&self) -> Option<&Windows> {
+    pub(super) fn windows(&self) -> Option<&Windows> {
         self.windows
             .get_or_init(|| Windows::new(&self.regexes, &self.rules))
             .as_ref()

@@ -80,6 +80,16 @@ impl TermSet {
         }
     }
 
+    /// Builds now the trie and the DFA a long draft, or enough short ones, would.
+    pub(super) fn warm(&self) {
+        if let Some(words) = &self.words {
+            words.trie();
+        }
+        if let Some(scan) = &self.scan {
+            scan.dfa();
+        }
+    }
+
     /// Whether there are no terms.
     pub(super) fn is_empty(&self) -> bool {
         self.words.is_none() && self.scan.is_none()
@@ -168,10 +178,7 @@ impl Words {
                 },
             );
         } else {
-            let trie = self.trie.get_or_init(|| {
-                let pats: Vec<&[u8]> = self.pats.iter().map(Vec::as_slice).collect();
-                Trie::new(&pats, self.caseless)
-            });
+            let trie = self.trie();
             let bytes = text.as_bytes();
             word_starts(
                 text,
@@ -181,6 +188,14 @@ impl Words {
                 },
             );
         }
+    }
+
+    /// The trie, built on first use.
+    fn trie(&self) -> &Trie {
+        self.trie.get_or_init(|| {
+            let pats: Vec<&[u8]> = self.pats.iter().map(Vec::as_slice).collect();
+            Trie::new(&pats, self.caseless)
+        })
     }
 }
 
@@ -275,6 +290,11 @@ impl Terms {
         {
             return &self.nfa;
         }
+        self.dfa()
+    }
+
+    /// The DFA, built on first use, or the NFA when the terms are too many for one.
+    pub(super) fn dfa(&self) -> &AhoCorasick {
         // A full DFA is the fastest to search; past some size its memory is not
         // worth it and the NFA does the job.
         self.dfa
@@ -423,6 +443,21 @@ mod tests {
             expected,
             "the DFA serves short drafts after"
         );
+    }
+
+    #[test]
+    fn warming_builds_the_trie_and_the_dfa() {
+        let set = TermSet::new(
+            vec!["york".into(), "#tag".into()],
+            vec![Vec::new(), Vec::new()],
+            true,
+        );
+        let words = set.words.as_ref().unwrap();
+        let scan = set.scan.as_ref().unwrap();
+        assert!(words.trie.get().is_none() && scan.dfa.get().is_none());
+        set.warm();
+        assert!(words.trie.get().is_some());
+        assert!(scan.dfa.get().is_some_and(|d| d.is_some()));
     }
 
     #[test]

@@ -53,6 +53,7 @@ fn setup(settings: &Settings) -> Setup {
         extra_rules: settings.rules.clone(),
         no_default_rules: settings.no_default_rules,
         channel: settings.channel.clone(),
+        warm: true,
         ..Setup::default()
     }
 }

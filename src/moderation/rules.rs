@@ -129,16 +129,10 @@ impl LiveRules {
     }
 }
 
-/// Compiles every regex of the rules now, so the first draft after a (re)load is
-/// not the one that waits for it.
+/// Builds every regex and automaton of the rules now, so the first draft after a
+/// (re)load is not the one that waits for them.
 fn warm(rules: &Rules) {
-    for matcher in &rules.checker.engine.rules().matchers {
-        for pattern in &matcher.patterns {
-            if let crate::language::rules::Pattern::Regex(r) = pattern {
-                let _ = r.regex();
-            }
-        }
-    }
+    rules.checker.engine.warm();
 }
 
 /// A load error as one text (diagnostics rendered with their places).

@@ -49,6 +49,11 @@ pub struct Setup {
     pub max_per_rule: Option<usize>,
     /// Keep compiled rule sets here, and read them back (see [`cache`]).
     pub cache: Option<PathBuf>,
+    /// Build everything rules will search with as soon as they are compiled, on
+    /// a thread of its own (see [`crate::engine::Engine::warm`]): for the
+    /// language server, which checks for hours and should never make a keystroke
+    /// wait for an automaton.
+    pub warm: bool,
 }
 
 /// Why rules could not be loaded.
@@ -336,6 +341,13 @@ impl Workspace {
             return Ok(r.clone());
         }
         let rules = Arc::new(self.compile(key.as_deref())?);
+        if self.setup.warm {
+            let warming = Arc::clone(&rules);
+            // Without the thread, checks build what they need as they go.
+            let _ = std::thread::Builder::new()
+                .name("tenet-warm".into())
+                .spawn(move || warming.checker.engine.warm());
+        }
         Ok(lock(&self.rules).entry(key).or_insert(rules).clone())
     }
 
