@@ -42,14 +42,17 @@ fn source_digest() {
     let mut files: Vec<String> = ["build.rs", "Cargo.toml", "Cargo.lock"]
         .map(String::from)
         .to_vec();
+    // A folder named here is watched whole, so only these top-level files and
+    // the folders need naming.
+    for name in files.iter().chain(&["src".into(), "grammar".into()]) {
+        println!("cargo:rerun-if-changed={}", manifest.join(name).display());
+    }
     for dir in ["src", "grammar"] {
-        println!("cargo:rerun-if-changed={}", manifest.join(dir).display());
         collect(manifest, &manifest.join(dir), &mut files, &|_| true);
     }
     files.sort();
     let mut h = Sha256::new();
     for rel in &files {
-        println!("cargo:rerun-if-changed={}", manifest.join(rel).display());
         let bytes = std::fs::read(manifest.join(rel)).unwrap_or_default();
         for field in [rel.as_bytes(), &bytes] {
             h.update((field.len() as u64).to_le_bytes());

@@ -33,6 +33,18 @@ const TABLE_BYTES: usize = 16 << 10;
 /// Prefix-chained term sets at least this large get a padding term.
 const PAD_AT: usize = 512;
 
+/// Text searched with a cheap automaton, counted across drafts (and clones of
+/// an engine): once it passes a limit, the fast automaton is built and used.
+#[derive(Debug, Clone, Default)]
+struct Budget(Arc<AtomicUsize>);
+
+impl Budget {
+    /// Whether `len` more bytes stay under `limit`, counting them if so.
+    fn spend(&self, len: usize, limit: usize) -> bool {
+        len < limit && self.0.fetch_add(len, Ordering::Relaxed) + len < limit
+    }
+}
+
 /// The terms of one kind (caseless or `case`), each with its uses.
 #[derive(Debug, Clone)]
 pub(super) struct TermSet {
@@ -68,7 +80,7 @@ impl TermSet {
                 caseless,
                 trie: OnceLock::new(),
                 table: OnceLock::new(),
-                tabled: Arc::default(),
+                tabled: Budget::default(),
             }),
             word_uses,
             scan: Terms::new(
@@ -150,16 +162,14 @@ struct Words {
     trie: OnceLock<Trie>,
     table: OnceLock<Table>,
     /// How much text the table has been asked about.
-    tabled: Arc<AtomicUsize>,
+    tabled: Budget,
 }
 
 impl Words {
     /// Calls `found` with the pattern, start and end of each term that begins
     /// where a word of `text` begins.
     fn find(&self, text: &str, found: impl FnMut(usize, usize, usize)) {
-        let by_table = self.trie.get().is_none()
-            && text.len() < TABLE_BYTES
-            && self.tabled.fetch_add(text.len(), Ordering::Relaxed) + text.len() < TABLE_BYTES;
+        let by_table = self.trie.get().is_none() && self.tabled.spend(text.len(), TABLE_BYTES);
         self.find_by(text, by_table, found);
     }
 
@@ -246,7 +256,7 @@ pub(super) struct Terms {
     nfa: AhoCorasick,
     dfa: OnceLock<Option<AhoCorasick>>,
     /// How much text the NFA has been asked to search.
-    searched: Arc<AtomicUsize>,
+    searched: Budget,
 }
 
 impl Terms {
@@ -268,7 +278,7 @@ impl Terms {
             caseless,
             nfa,
             dfa: OnceLock::new(),
-            searched: Arc::default(),
+            searched: Budget::default(),
         })
     }
 
@@ -284,10 +294,7 @@ impl Terms {
     /// The automaton to search a text of `len` bytes with: the NFA until it has
     /// been given [`NFA_BYTES`] of text, in this draft or all so far.
     pub(super) fn for_len(&self, len: usize) -> &AhoCorasick {
-        if self.dfa.get().is_none()
-            && len < NFA_BYTES
-            && self.searched.fetch_add(len, Ordering::Relaxed) + len < NFA_BYTES
-        {
+        if self.dfa.get().is_none() && self.searched.spend(len, NFA_BYTES) {
             return &self.nfa;
         }
         self.dfa()
@@ -363,7 +370,7 @@ mod tests {
                 caseless,
                 trie: OnceLock::new(),
                 table: OnceLock::new(),
-                tabled: Arc::default(),
+                tabled: Budget::default(),
             };
             let mut total = 0;
             for text in texts {
@@ -388,7 +395,7 @@ mod tests {
             caseless: true,
             trie: OnceLock::new(),
             table: OnceLock::new(),
-            tabled: Arc::default(),
+            tabled: Budget::default(),
         };
         let draft = "I love New York and york.\n";
         let mut seen = 0;

@@ -46,7 +46,8 @@ impl LiveRules {
         let workspace = Arc::new(Workspace::new(setup));
         let near = near.join("-");
         let rules = workspace.rules_for(&near)?;
-        warm(&rules);
+        // The first draft after a (re)load does not wait for an automaton.
+        rules.checker.engine.warm();
         let stamp = stamp(&rules, &near);
         let version = version(&stamp);
         Ok(LiveRules {
@@ -103,7 +104,7 @@ impl LiveRules {
         let fresh = Arc::new(Workspace::new(setup));
         match fresh.rules_for(&self.near) {
             Ok(rules) => {
-                warm(&rules);
+                rules.checker.engine.warm();
                 // The stamp of the new rules' own files (the set may have changed).
                 let stamp = stamp(&rules, &self.near);
                 let version = version(&stamp);
@@ -127,12 +128,6 @@ impl LiveRules {
             }
         }
     }
-}
-
-/// Builds every regex and automaton of the rules now, so the first draft after a
-/// (re)load is not the one that waits for them.
-fn warm(rules: &Rules) {
-    rules.checker.engine.warm();
 }
 
 /// A load error as one text (diagnostics rendered with their places).
