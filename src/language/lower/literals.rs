@@ -113,7 +113,22 @@ pub(crate) fn line_literals(hir: &Hir, needed: Option<&[Vec<u8>]>) -> Option<Vec
         .map(Vec::len)
         .min()
         .unwrap_or(SHORTEST_WINDOW_LITERAL);
-    (shortest >= SHORTEST_WINDOW_LITERAL && set.len() <= MOST_WINDOW_LITERALS).then_some(set)
+    if shortest < SHORTEST_WINDOW_LITERAL {
+        return None;
+    }
+    // A line that holds a literal holds each of its prefixes. Extraction runs on
+    // past a word into what may follow it (`booth 4`, `booth#4`, `booth4`…), which
+    // can make too large a set of what is one word: the literals are cut to the
+    // longest length that makes the set small enough, never below the shortest.
+    (shortest..=set.iter().map(Vec::len).max().unwrap_or(0))
+        .rev()
+        .map(|most| {
+            folded(set.iter().map(|l| match rare_letter(l) {
+                Some(_) => l.clone(),
+                None => l[..l.len().min(most)].to_vec(),
+            }))
+        })
+        .find(|cut| cut.len() <= MOST_WINDOW_LITERALS)
 }
 
 /// The two letters outside ASCII that `(?i)` lets stand for ASCII ones: the long
@@ -329,6 +344,19 @@ mod tests {
                 .all(|l| l.is_ascii() || RARE_LETTERS.contains(&l.as_str())),
             "{set:?}"
         );
+    }
+
+    #[test]
+    fn literals_run_on_past_a_word_are_cut_back_to_it() {
+        // Extraction gives `booth ` and `booth#4`, `booth4`… (24 spellings), which
+        // with the words before make too many for a window.
+        let re = r"(?i)\b(?:stop by|swing by|drop by|come by|come see|visit|find me|find us|ask me|ask us)\b|\bbooth[ \t]*#?[ \t]*[0-9]+\b";
+        let set = lines(re).unwrap();
+        assert!(set.len() <= MOST_WINDOW_LITERALS, "{set:?}");
+        assert!(set.contains(&"booth#".to_string()), "{set:?}");
+        assert!(set.contains(&"drop b".to_string()), "{set:?}");
+        // Cut no shorter than need be: a set that fits is left whole.
+        assert_eq!(lines(r"\bbooth [0-9]\b").unwrap().len(), 10);
     }
 
     #[test]
