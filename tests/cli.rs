@@ -415,6 +415,72 @@ fn piping_into_head_is_not_an_error() {
 }
 
 #[test]
+fn files_are_printed_in_order_as_they_are_checked() {
+    // Standard input comes last and is held open: the files before it must be
+    // on stdout while tenet is still waiting for it, and in the order given.
+    let dir = tempfile::tempdir().unwrap();
+    for i in 0..1000 {
+        let text = "Thanks guys!!!\n".repeat(1 + i % 3);
+        std::fs::write(dir.path().join(format!("d{i:04}.md")), text).unwrap();
+    }
+    let mut child = Command::new(env!("CARGO_BIN_EXE_tenet"))
+        .args(["check", "--format", "count", ".", "-"])
+        .current_dir(dir.path())
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let stdout = child.stdout.take().unwrap();
+    let (lines_tx, lines_rx) = std::sync::mpsc::channel();
+    let reader = std::thread::spawn(move || {
+        for line in std::io::BufRead::lines(std::io::BufReader::new(stdout)) {
+            let _ = lines_tx.send(line.unwrap());
+        }
+    });
+    let Ok(first) = lines_rx.recv_timeout(std::time::Duration::from_secs(60)) else {
+        child.kill().unwrap();
+        panic!("nothing was printed before the last input was read");
+    };
+    assert!(first.starts_with("./d0000.md:"), "{first}");
+    assert!(
+        child.try_wait().unwrap().is_none(),
+        "tenet is waiting for standard input"
+    );
+    let mut stdin = child.stdin.take().unwrap();
+    std::io::Write::write_all(&mut stdin, b"Thanks guys!!!\n").unwrap();
+    drop(stdin);
+    let status = child.wait().unwrap();
+    assert_eq!(status.code(), Some(0), "hints do not fail the run");
+    reader.join().unwrap();
+    let lines: Vec<String> = std::iter::once(first).chain(lines_rx).collect();
+    // The same as the whole-run document says, file by file.
+    let doc = json(&tenet_in(
+        dir.path(),
+        &["check", "--format", "json", ".", "-"],
+        Some("Thanks guys!!!\n"),
+    ));
+    let want: Vec<String> = doc["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            format!(
+                "{}:{}",
+                f["path"].as_str().unwrap(),
+                f["findings"].as_array().unwrap().len()
+            )
+        })
+        .collect();
+    assert_eq!(want.len(), 1001);
+    assert_eq!(
+        want[1000],
+        format!("<stdin>:{}", want[0].rsplit(':').next().unwrap())
+    );
+    assert_eq!(lines, want);
+}
+
+#[test]
 fn lsp_accepts_the_stdio_flag_generic_clients_send() {
     // No `initialize`, no `exit`: the server ends as the protocol says (1), not
     // with a usage error (2).

@@ -2,11 +2,10 @@
 
 use std::io::{self, IsTerminal, Read, Write};
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::Arc;
 
 use anyhow::Result;
-use rayon::prelude::*;
 use tenet::draft::Format;
 use tenet::language::rules::Level;
 use tenet::report::baseline::Baseline;
@@ -164,51 +163,73 @@ pub fn run(req: Request) -> Result<Outcome> {
     };
 
     let stdout = io::stdout();
-    let color = req.color.enabled(stdout.is_terminal());
-    let progress = !req.quiet
+    let interactive = stdout.is_terminal();
+    let color = req.color.enabled(interactive);
+    // Formats that print file by file do so as each file is checked, in input
+    // order, and keep only the counts: memory goes with the files in flight, not
+    // with the run. Whole documents, statistics, diffs, baselines and fixed
+    // standard input need every file first.
+    let stdin_fix = req.fix.is_some() && jobs.iter().any(|(i, _)| matches!(i, Input::Stdin));
+    let stream = req.format.streams()
+        && !req.statistics
+        && !req.diff
+        && req.write_baseline.is_none()
+        && !stdin_fix;
+    // A run that prints nothing until the end says how far it has got.
+    let progress = !stream
+        && !req.quiet
         && io::stderr().is_terminal()
         && jobs.len() > 200
         && req.format == OutputFormat::Human;
     let done = AtomicUsize::new(0);
     let total = jobs.len();
-    let results: Vec<(Checked, Level)> = jobs
-        .par_iter()
-        .map(|(input, rules)| {
-            let fail_on = req.fail_on.unwrap_or_else(|| rules.fail_on());
-            let r = (check_one(input, rules, &req), fail_on);
-            let n = done.fetch_add(1, Ordering::Relaxed) + 1;
-            if progress && n % 250 == 0 {
-                eprint!("\rchecked {n}/{total} files");
-            }
-            r
-        })
-        .collect();
-    if progress {
-        eprint!("\r{:40}\r", "");
-    }
-
-    let mut out = io::BufWriter::new(stdout.lock());
-    let mut checked = Vec::with_capacity(results.len());
+    let check = |(input, rules): &(Input, Arc<Rules>)| {
+        let fail_on = req.fail_on.unwrap_or_else(|| rules.fail_on());
+        let r = (check_one(input, rules, &req), fail_on);
+        let n = done.fetch_add(1, Ordering::Relaxed) + 1;
+        if progress && n % 250 == 0 {
+            eprint!("\rchecked {n}/{total} files");
+        }
+        r
+    };
+    let mut out = io::BufWriter::new(stdout);
+    let mut checked = Vec::new();
+    let mut summary = output::Summary::default();
     let mut changes = Vec::new();
     let mut failed = false;
     let mut baselined = 0;
     let mut fixed = 0;
-    for (r, fail_on) in results {
-        match r {
-            Ok((mut file, change)) => {
-                if let Some(b) = &baseline {
-                    baselined += b.filter(&mut file);
-                }
-                fixed += file.fixed;
-                failed |= file.report.findings.iter().any(|f| f.level >= fail_on);
-                if let Some(change) = change {
-                    changes.push((checked.len(), change));
-                }
-                checked.push(file);
+    in_order(&jobs, check, |(r, fail_on)| {
+        let (mut file, change) = match r {
+            Ok(checked) => checked,
+            Err(note) => {
+                notes.push(note);
+                return Ok(());
             }
-            Err(note) => notes.push(note),
+        };
+        if let Some(b) = &baseline {
+            baselined += b.filter(&mut file);
         }
+        fixed += file.fixed;
+        failed |= file.report.findings.iter().any(|f| f.level >= fail_on);
+        if stream {
+            output::print_file(req.format, &file, color, &mut out)?;
+            if interactive {
+                out.flush()?;
+            }
+            summary.add(&file);
+            return Ok(());
+        }
+        if let Some(change) = change {
+            changes.push((checked.len(), change));
+        }
+        checked.push(file);
+        Ok(())
+    })?;
+    if progress {
+        eprint!("\r{:40}\r", "");
     }
+
     if let Some(file) = &req.write_baseline {
         let n = Baseline::write(file, &checked)
             .map_err(|e| anyhow::anyhow!("{}: cannot write: {e}", file.display()))?;
@@ -270,7 +291,12 @@ pub fn run(req: Request) -> Result<Outcome> {
                 }
             }
         }
-        output::print_end(req.format, &checked, &notes, &rules, color, findings_out)?;
+        if stream {
+            summary.skipped = notes.len();
+            output::print_summary(req.format, &summary, color, findings_out)?;
+        } else {
+            output::print_end(req.format, &checked, &notes, &rules, color, findings_out)?;
+        }
         if req.format == OutputFormat::Human && (fixed > 0 || baselined > 0) {
             let mut line = Vec::new();
             if fixed > 0 {
@@ -294,6 +320,63 @@ pub fn run(req: Request) -> Result<Outcome> {
     } else {
         Outcome::Clean
     })
+}
+
+/// Runs `work` on every item, on every core, and hands each result to `take` in
+/// the items' order as soon as it and all before it are done. Items are started
+/// in order, so the results waiting for an earlier one are about as many as
+/// there are cores; `take` runs on whichever thread finished the result that
+/// lets it go on, so no thread waits to be woken for each one. When `take`
+/// fails, the items not yet started are skipped and the error comes back.
+fn in_order<T: Sync, R: Send>(
+    items: &[T],
+    work: impl Fn(&T) -> R + Sync,
+    take: impl FnMut(R) -> io::Result<()> + Send,
+) -> io::Result<()> {
+    struct Taker<R, F> {
+        next: usize,
+        waiting: std::collections::BTreeMap<usize, R>,
+        take: F,
+        failed: Option<io::Error>,
+    }
+    let taker = std::sync::Mutex::new(Taker {
+        next: 0,
+        waiting: Default::default(),
+        take,
+        failed: None,
+    });
+    let started = AtomicUsize::new(0);
+    let stop = AtomicBool::new(false);
+    let worker = || loop {
+        let i = started.fetch_add(1, Ordering::Relaxed);
+        if i >= items.len() || stop.load(Ordering::Relaxed) {
+            break;
+        }
+        let r = work(&items[i]);
+        let mut t = taker.lock().unwrap_or_else(|e| e.into_inner());
+        t.waiting.insert(i, r);
+        while t.failed.is_none() {
+            let next = t.next;
+            let Some(r) = t.waiting.remove(&next) else {
+                break;
+            };
+            t.next += 1;
+            if let Err(e) = (t.take)(r) {
+                t.failed = Some(e);
+                stop.store(true, Ordering::Relaxed);
+            }
+        }
+    };
+    // One loop per core, each on a thread of its own rather than in the pool: a
+    // large draft's own parallel work waits in the pool, and a pool thread
+    // waiting for it can never pick up a whole loop meanwhile.
+    std::thread::scope(|s| {
+        for _ in 0..rayon::current_num_threads() {
+            s.spawn(worker);
+        }
+    });
+    let t = taker.into_inner().unwrap_or_else(|e| e.into_inner());
+    t.failed.map_or(Ok(()), Err)
 }
 
 fn plural(n: usize) -> &'static str {

@@ -56,6 +56,18 @@ impl OutputFormat {
             .find(|(n, _)| *n == name)
             .map(|(_, f)| *f)
     }
+    /// Whether each file's results are printed on their own ([`print_file`]), so
+    /// that they can go out as soon as the file is checked; the others are one
+    /// document for the whole run ([`print_end`]).
+    pub fn streams(self) -> bool {
+        match self {
+            OutputFormat::Human
+            | OutputFormat::Jsonl
+            | OutputFormat::Count
+            | OutputFormat::Github => true,
+            OutputFormat::Json | OutputFormat::Sarif | OutputFormat::Junit => false,
+        }
+    }
 }
 
 /// One checked draft and what was found.
@@ -204,26 +216,32 @@ impl Summary {
     /// Counts `results` and `notes`.
     pub fn of(results: &[FileResult], notes: &[Note]) -> Summary {
         let mut s = Summary {
-            files: results.len(),
             skipped: notes.len(),
             ..Summary::default()
         };
         for r in results {
-            if !r.report.findings.is_empty() {
-                s.files_with_findings += 1;
-            }
-            s.suppressed += r.report.suppressed.len();
-            for f in &r.report.findings {
-                s.findings += 1;
-                match f.level {
-                    Level::Error => s.errors += 1,
-                    Level::Warning => s.warnings += 1,
-                    Level::Info => s.infos += 1,
-                    Level::Hint => s.hints += 1,
-                }
-            }
+            s.add(r);
         }
         s
+    }
+
+    /// Counts one more checked file.
+    pub fn add(&mut self, result: &FileResult) {
+        let report = &result.report;
+        self.files += 1;
+        if !report.findings.is_empty() {
+            self.files_with_findings += 1;
+        }
+        self.suppressed += report.suppressed.len();
+        for f in &report.findings {
+            self.findings += 1;
+            match f.level {
+                Level::Error => self.errors += 1,
+                Level::Warning => self.warnings += 1,
+                Level::Info => self.infos += 1,
+                Level::Hint => self.hints += 1,
+            }
+        }
     }
 }
 
@@ -272,10 +290,25 @@ pub fn print_end(
 ) -> io::Result<()> {
     let summary = Summary::of(results, notes);
     match format {
-        OutputFormat::Human => human::summary(&summary, color, out),
         OutputFormat::Json => write_json(out, &json::document(results, notes, &summary), true),
         OutputFormat::Sarif => write_json(out, &sarif::log(results, notes, rules), true),
         OutputFormat::Junit => junit::document(results, notes, out),
-        OutputFormat::Jsonl | OutputFormat::Count | OutputFormat::Github => Ok(()),
+        OutputFormat::Human | OutputFormat::Jsonl | OutputFormat::Count | OutputFormat::Github => {
+            print_summary(format, &summary, color, out)
+        }
+    }
+}
+
+/// What a format that prints each file as it is checked ([`OutputFormat::streams`])
+/// prints after all files: the summary line of human output, nothing for the others.
+pub fn print_summary(
+    format: OutputFormat,
+    summary: &Summary,
+    color: bool,
+    out: &mut dyn Write,
+) -> io::Result<()> {
+    match format {
+        OutputFormat::Human => human::summary(summary, color, out),
+        _ => Ok(()),
     }
 }
