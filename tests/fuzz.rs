@@ -210,10 +210,18 @@ proptest! {
             stdin: false,
         };
         let rules: Vec<_> = builtin().engine.rules().rules.iter().collect();
+        let mut summary = output::Summary::default();
+        summary.add(&result);
         for (_, format) in OutputFormat::ALL {
             let mut out = Vec::new();
-            output::print_file(*format, &result, false, &mut out).unwrap();
-            output::print_end(*format, std::slice::from_ref(&result), &[], &rules, false, &mut out).unwrap();
+            let mut printer = output::Printer::new(*format, false);
+            printer.file(&result, &mut out).unwrap();
+            printer.end(&[], &summary, &mut out).unwrap();
+            output::print_document(*format, std::slice::from_ref(&result), &[], &rules, &mut out).unwrap();
+            if matches!(format, OutputFormat::Json | OutputFormat::Sarif | OutputFormat::Jsonl) {
+                let parsed: Result<serde_json::Value, _> = serde_json::from_slice(&out);
+                prop_assert!(parsed.is_ok(), "{format:?} is not JSON: {parsed:?}");
+            }
         }
     }
 

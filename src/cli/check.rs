@@ -193,6 +193,7 @@ pub fn run(req: Request) -> Result<Outcome> {
         r
     };
     let mut out = io::BufWriter::new(stdout);
+    let mut printer = output::Printer::new(req.format, color);
     let mut checked = Vec::new();
     let mut summary = output::Summary::default();
     let mut changes = Vec::new();
@@ -212,12 +213,12 @@ pub fn run(req: Request) -> Result<Outcome> {
         }
         fixed += file.fixed;
         failed |= file.report.findings.iter().any(|f| f.level >= fail_on);
+        summary.add(&file);
         if stream {
-            output::print_file(req.format, &file, color, &mut out)?;
+            printer.file(&file, &mut out)?;
             if interactive {
                 out.flush()?;
             }
-            summary.add(&file);
             return Ok(());
         }
         if let Some(change) = change {
@@ -266,7 +267,7 @@ pub fn run(req: Request) -> Result<Outcome> {
     };
     if !req.statistics {
         for file in &checked {
-            output::print_file(req.format, file, color, findings_out)?;
+            printer.file(file, findings_out)?;
         }
     }
     if req.format == OutputFormat::Human {
@@ -282,20 +283,20 @@ pub fn run(req: Request) -> Result<Outcome> {
     if req.statistics {
         print_statistics(req.format, &checked, findings_out)?;
     } else if !(req.quiet && req.format == OutputFormat::Human) {
-        let mut rules: Vec<&tenet::language::rules::Rule> = Vec::new();
-        let mut seen = std::collections::HashSet::new();
-        for set in &warned {
-            for r in &set.checker.engine.rules().rules {
-                if seen.insert(&*r.id) {
-                    rules.push(r);
+        if req.format.streams() {
+            summary.skipped = notes.len();
+            printer.end(&notes, &summary, findings_out)?;
+        } else {
+            let mut rules: Vec<&tenet::language::rules::Rule> = Vec::new();
+            let mut seen = std::collections::HashSet::new();
+            for set in &warned {
+                for r in &set.checker.engine.rules().rules {
+                    if seen.insert(&*r.id) {
+                        rules.push(r);
+                    }
                 }
             }
-        }
-        if stream {
-            summary.skipped = notes.len();
-            output::print_summary(req.format, &summary, color, findings_out)?;
-        } else {
-            output::print_end(req.format, &checked, &notes, &rules, color, findings_out)?;
+            output::print_document(req.format, &checked, &notes, &rules, findings_out)?;
         }
         if req.format == OutputFormat::Human && (fixed > 0 || baselined > 0) {
             let mut line = Vec::new();

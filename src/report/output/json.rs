@@ -4,106 +4,93 @@
 
 use std::borrow::Cow;
 use std::collections::HashMap;
+use std::io::{self, Write};
 use std::ops::Range;
-use std::path::Path;
 
-use serde::ser::{SerializeSeq, Serializer};
+use rayon::prelude::*;
+use serde::ser::Serializer;
 use serde::Serialize;
 
+use super::pretty::{self, Array, Depth, Object};
 use super::{FileResult, Note, Summary};
-use crate::draft::Format;
 use crate::language::rules::Level;
 use crate::report::finding::Finding;
 use crate::report::suppress::Suppressed;
-use crate::report::{Redactions, Verdict};
+use crate::report::Redactions;
 use crate::text::fold::fold;
 use crate::text::line_index::{LineIndex, Position};
 
 /// The version of the JSON output.
 pub const JSON_VERSION: u32 = 1;
 
-#[derive(Serialize)]
-pub(super) struct Document<'a> {
-    version: u32,
-    files: Files<'a>,
-    notes: &'a [Note],
-    summary: &'a Summary,
+/// The whole-run document, written a file at a time: `begin`, `file` for each,
+/// `end`. The bytes are those of `serde_json`'s pretty printing of
+/// `{"version", "files": [...], "notes", "summary"}`.
+pub(super) struct Document {
+    top: Object,
+    files: Array,
 }
 
-pub(super) fn document<'a>(
-    results: &'a [FileResult],
-    notes: &'a [Note],
-    summary: &'a Summary,
-) -> Document<'a> {
-    Document {
-        version: JSON_VERSION,
-        files: Files(results),
-        notes,
-        summary,
+impl Document {
+    pub(super) fn begin(out: &mut impl Write) -> io::Result<Document> {
+        let mut top = Object::open(out, Some(0))?;
+        top.field(out, "version", &JSON_VERSION)?;
+        top.key(out, "files")?;
+        let files = Array::open(out, top.inner())?;
+        Ok(Document { top, files })
+    }
+
+    pub(super) fn file(&mut self, out: &mut impl Write, result: &FileResult) -> io::Result<()> {
+        self.files.next(out)?;
+        file(out, result, self.files.inner())
+    }
+
+    pub(super) fn end(
+        self,
+        out: &mut impl Write,
+        notes: &[Note],
+        summary: &Summary,
+    ) -> io::Result<()> {
+        let Document { mut top, files } = self;
+        files.close(out)?;
+        top.field(out, "notes", &notes)?;
+        top.field(out, "summary", summary)?;
+        top.close(out)?;
+        out.write_all(b"\n")
     }
 }
 
-struct Files<'a>(&'a [FileResult]);
-
-impl Serialize for Files<'_> {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.collect_seq(self.0.iter().map(file))
-    }
-}
-
-#[derive(Serialize)]
-pub(super) struct File<'a> {
-    version: u32,
-    #[serde(serialize_with = "lossy_path")]
-    path: &'a Path,
-    format: Format,
-    channel: &'a str,
-    verdict: Verdict,
-    triage: Option<super::TriageJson<'a>>,
-    findings: Findings<'a>,
-    suppressed: SuppressedList<'a>,
-    /// Findings a per-rule cap left out (the verdict counts them).
-    #[serde(skip_serializing_if = "is_zero")]
-    truncated: usize,
-}
-
-fn is_zero(n: &usize) -> bool {
-    *n == 0
-}
-
-/// A path as a string; bytes that are not UTF-8 become U+FFFD, so the document is
-/// always valid JSON.
-pub(super) fn lossy_path<S: Serializer>(path: &&Path, s: S) -> Result<S::Ok, S::Error> {
-    s.serialize_str(&path.to_string_lossy())
-}
-
-pub(super) fn file(result: &FileResult) -> File<'_> {
+/// Writes one file's results at `depth` (`None`: on one line, for JSONL).
+pub(super) fn file(out: &mut impl Write, result: &FileResult, depth: Depth) -> io::Result<()> {
+    let report = &result.report;
     let cx = Cx {
         text: &result.text,
         index: result.index(),
-        redactions: &result.report.redactions,
+        redactions: &report.redactions,
     };
-    File {
-        version: JSON_VERSION,
-        path: &result.path,
-        format: result.format,
-        channel: &result.channel,
-        verdict: result.report.verdict,
-        triage: result
-            .report
-            .triage
-            .as_ref()
-            .map(|t| super::TriageJson::new(t, &result.text, &result.report.redactions)),
-        findings: Findings {
-            cx: cx.clone(),
-            findings: &result.report.findings,
-        },
-        suppressed: SuppressedList {
-            cx,
-            suppressed: &result.report.suppressed,
-        },
-        truncated: result.report.truncated,
+    let mut o = Object::open(out, depth)?;
+    o.field(out, "version", &JSON_VERSION)?;
+    o.field(out, "path", &result.path.to_string_lossy())?;
+    o.field(out, "format", &result.format)?;
+    o.field(out, "channel", &result.channel)?;
+    o.field(out, "verdict", &report.verdict)?;
+    let triage = report
+        .triage
+        .as_ref()
+        .map(|t| super::TriageJson::new(t, &result.text, &report.redactions));
+    o.field(out, "triage", &triage)?;
+    o.key(out, "findings")?;
+    findings(out, &cx, &report.findings, o.inner())?;
+    let suppressed = SuppressedList {
+        cx: cx.clone(),
+        suppressed: &report.suppressed,
+    };
+    o.field(out, "suppressed", &suppressed)?;
+    // Findings a per-rule cap left out (the verdict counts them), when any were.
+    if report.truncated != 0 {
+        o.field(out, "truncated", &report.truncated)?;
     }
+    o.close(out)
 }
 
 #[derive(Clone)]
@@ -113,20 +100,46 @@ struct Cx<'a> {
     redactions: &'a Redactions,
 }
 
-struct Findings<'a> {
-    cx: Cx<'a>,
-    findings: &'a [Finding],
-}
+/// A file's findings from this many on are written on every core, this many at
+/// a time.
+const PARALLEL_FINDINGS: usize = 4096;
 
-impl Serialize for Findings<'_> {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let mut prints = Fingerprints::new(self.cx.text);
-        let mut seq = s.serialize_seq(Some(self.findings.len()))?;
-        for f in self.findings {
-            seq.serialize_element(&finding(&self.cx, f, prints.next(f), None))?;
+/// How many findings one core writes in one go.
+const FINDINGS_PER_PART: usize = 512;
+
+/// Writes a file's findings as an array at `depth`. A long list goes in
+/// batches: the batch's fingerprints in order (each counts the ones before
+/// it), then its findings in parts on every core, joined in order.
+fn findings(out: &mut impl Write, cx: &Cx, findings: &[Finding], depth: Depth) -> io::Result<()> {
+    let mut prints = Fingerprints::new(cx.text);
+    let mut array = Array::open(out, depth)?;
+    if findings.len() < PARALLEL_FINDINGS {
+        for f in findings {
+            array.element(out, &finding(cx, f, prints.next(f), None))?;
         }
-        seq.end()
+        return array.close(out);
     }
+    for batch in findings.chunks(PARALLEL_FINDINGS) {
+        let batch: Vec<(&Finding, String)> = batch.iter().map(|f| (f, prints.next(f))).collect();
+        let parts: Vec<(Vec<u8>, Array)> = batch
+            .par_chunks(FINDINGS_PER_PART)
+            .enumerate()
+            .map(|(k, part)| {
+                let mut buf = Vec::new();
+                let mut at = array.at(k * FINDINGS_PER_PART);
+                for (f, print) in part {
+                    at.next(&mut buf)?;
+                    pretty::value(&mut buf, &finding(cx, f, print.clone(), None), at.inner())?;
+                }
+                Ok((buf, at))
+            })
+            .collect::<io::Result<_>>()?;
+        for (buf, at) in parts {
+            out.write_all(&buf)?;
+            array = at;
+        }
+    }
+    array.close(out)
 }
 
 struct SuppressedList<'a> {

@@ -5,6 +5,7 @@ mod github;
 mod human;
 mod json;
 mod junit;
+mod pretty;
 pub mod sarif;
 pub mod verdict;
 
@@ -56,16 +57,18 @@ impl OutputFormat {
             .find(|(n, _)| *n == name)
             .map(|(_, f)| *f)
     }
-    /// Whether each file's results are printed on their own ([`print_file`]), so
-    /// that they can go out as soon as the file is checked; the others are one
-    /// document for the whole run ([`print_end`]).
+
+    /// Whether each file's results can be printed as soon as it is checked
+    /// ([`Printer`]); the others are one document written at the end
+    /// ([`print_document`]).
     pub fn streams(self) -> bool {
         match self {
             OutputFormat::Human
+            | OutputFormat::Json
             | OutputFormat::Jsonl
             | OutputFormat::Count
             | OutputFormat::Github => true,
-            OutputFormat::Json | OutputFormat::Sarif | OutputFormat::Junit => false,
+            OutputFormat::Sarif | OutputFormat::Junit => false,
         }
     }
 }
@@ -213,18 +216,6 @@ pub struct Summary {
 }
 
 impl Summary {
-    /// Counts `results` and `notes`.
-    pub fn of(results: &[FileResult], notes: &[Note]) -> Summary {
-        let mut s = Summary {
-            skipped: notes.len(),
-            ..Summary::default()
-        };
-        for r in results {
-            s.add(r);
-        }
-        s
-    }
-
     /// Counts one more checked file.
     pub fn add(&mut self, result: &FileResult) {
         let report = &result.report;
@@ -245,70 +236,99 @@ impl Summary {
     }
 }
 
-/// Prints one file's results as soon as they are ready (formats that stream).
-pub fn print_file(
+/// Prints a run's files one at a time, in order, as they are checked, and then
+/// what comes after them, in the formats that [stream](OutputFormat::streams);
+/// SARIF and JUnit are written whole by [`print_document`].
+pub struct Printer {
     format: OutputFormat,
-    result: &FileResult,
     color: bool,
-    out: &mut dyn Write,
-) -> io::Result<()> {
-    match format {
-        OutputFormat::Human => human::file(result, color, out),
-        OutputFormat::Jsonl => write_json(out, &json::file(result), false),
-        OutputFormat::Count => match result.report.findings.len() {
-            0 => Ok(()),
-            n => writeln!(out, "{}:{n}", display_path(&result.path)),
-        },
-        OutputFormat::Github => github::file(result, out),
-        OutputFormat::Json | OutputFormat::Sarif | OutputFormat::Junit => Ok(()),
-    }
+    /// The JSON document, once its beginning is written.
+    document: Option<json::Document>,
 }
 
-/// Writes `value` as JSON and a newline: pretty-printed, or on one line. Through
-/// a buffer whose type is known, so that the many small writes of a large
-/// document are copies, not calls through `dyn Write`.
-fn write_json(out: &mut dyn Write, value: &impl serde::Serialize, pretty: bool) -> io::Result<()> {
-    let mut out = io::BufWriter::with_capacity(1 << 16, out);
-    if pretty {
-        serde_json::to_writer_pretty(&mut out, value)?;
-    } else {
-        serde_json::to_writer(&mut out, value)?;
+impl Printer {
+    pub fn new(format: OutputFormat, color: bool) -> Printer {
+        Printer {
+            format,
+            color,
+            document: None,
+        }
     }
-    writeln!(out)?;
-    out.flush()
-}
 
-/// Prints what comes after all files: the summary, or the whole document (JSON,
-/// SARIF, JUnit); `rules` are the rules that ran, which SARIF describes.
-pub fn print_end(
-    format: OutputFormat,
-    results: &[FileResult],
-    notes: &[Note],
-    rules: &[&Rule],
-    color: bool,
-    out: &mut dyn Write,
-) -> io::Result<()> {
-    let summary = Summary::of(results, notes);
-    match format {
-        OutputFormat::Json => write_json(out, &json::document(results, notes, &summary), true),
-        OutputFormat::Sarif => write_json(out, &sarif::log(results, notes, rules), true),
-        OutputFormat::Junit => junit::document(results, notes, out),
-        OutputFormat::Human | OutputFormat::Jsonl | OutputFormat::Count | OutputFormat::Github => {
-            print_summary(format, &summary, color, out)
+    /// Prints one file's results.
+    pub fn file(&mut self, result: &FileResult, out: &mut dyn Write) -> io::Result<()> {
+        match self.format {
+            OutputFormat::Human => human::file(result, self.color, out),
+            OutputFormat::Json => {
+                let mut out = buffered(out);
+                let document = match &mut self.document {
+                    Some(d) => d,
+                    None => self.document.insert(json::Document::begin(&mut out)?),
+                };
+                document.file(&mut out, result)?;
+                out.flush()
+            }
+            OutputFormat::Jsonl => {
+                let mut out = buffered(out);
+                json::file(&mut out, result, None)?;
+                writeln!(out)?;
+                out.flush()
+            }
+            OutputFormat::Count => match result.report.findings.len() {
+                0 => Ok(()),
+                n => writeln!(out, "{}:{n}", display_path(&result.path)),
+            },
+            OutputFormat::Github => github::file(result, out),
+            OutputFormat::Sarif | OutputFormat::Junit => Ok(()),
+        }
+    }
+
+    /// Prints what comes after the files: the summary line of human output, the
+    /// end of the JSON document.
+    pub fn end(self, notes: &[Note], summary: &Summary, out: &mut dyn Write) -> io::Result<()> {
+        match self.format {
+            OutputFormat::Human => human::summary(summary, self.color, out),
+            OutputFormat::Json => {
+                let mut out = buffered(out);
+                let document = match self.document {
+                    Some(d) => d,
+                    None => json::Document::begin(&mut out)?,
+                };
+                document.end(&mut out, notes, summary)?;
+                out.flush()
+            }
+            _ => Ok(()),
         }
     }
 }
 
-/// What a format that prints each file as it is checked ([`OutputFormat::streams`])
-/// prints after all files: the summary line of human output, nothing for the others.
-pub fn print_summary(
+/// A buffer whose type is known in front of `out`, so that the many small writes
+/// of JSON are copies, not calls through `dyn Write`.
+fn buffered(out: &mut dyn Write) -> io::BufWriter<&mut dyn Write> {
+    io::BufWriter::with_capacity(1 << 16, out)
+}
+
+/// Writes `value` as pretty JSON and a newline.
+fn write_json(out: &mut dyn Write, value: &impl serde::Serialize) -> io::Result<()> {
+    let mut out = buffered(out);
+    serde_json::to_writer_pretty(&mut out, value)?;
+    writeln!(out)?;
+    out.flush()
+}
+
+/// Prints the formats that are one document for the whole run, SARIF and JUnit
+/// (the others print through a [`Printer`]); `rules` are the rules that ran,
+/// which SARIF describes.
+pub fn print_document(
     format: OutputFormat,
-    summary: &Summary,
-    color: bool,
+    results: &[FileResult],
+    notes: &[Note],
+    rules: &[&Rule],
     out: &mut dyn Write,
 ) -> io::Result<()> {
     match format {
-        OutputFormat::Human => human::summary(summary, color, out),
+        OutputFormat::Sarif => write_json(out, &sarif::log(results, notes, rules)),
+        OutputFormat::Junit => junit::document(results, notes, out),
         _ => Ok(()),
     }
 }

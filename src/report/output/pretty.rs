@@ -1,0 +1,285 @@
+//! JSON written a piece at a time, byte for byte as `serde_json` would write the
+//! whole: objects and arrays opened and closed here, values serialized by
+//! `serde_json` with its pretty printing started at the depth they sit at. A document can then go
+//! out a file at a time, and a long array's elements can be written on several
+//! cores and joined in order.
+
+use std::io::{self, Write};
+
+use serde::Serialize;
+
+/// How deep a value sits in a pretty document (`Some(0)` at the top), or `None`
+/// for JSON on one line.
+pub(super) type Depth = Option<usize>;
+
+/// One level deeper.
+pub(super) fn inner(depth: Depth) -> Depth {
+    depth.map(|d| d + 1)
+}
+
+/// A line break and the indentation of `depth`, in a pretty document.
+fn newline<W: ?Sized + Write>(out: &mut W, depth: Depth) -> io::Result<()> {
+    match depth {
+        Some(d) => {
+            out.write_all(b"\n")?;
+            for _ in 0..d {
+                out.write_all(b"  ")?;
+            }
+            Ok(())
+        }
+        None => Ok(()),
+    }
+}
+
+/// Writes `value` as it appears at `depth`.
+pub(super) fn value(out: &mut impl Write, value: &impl Serialize, depth: Depth) -> io::Result<()> {
+    match depth {
+        None => serde_json::to_writer(out, value)?,
+        Some(d) => value.serialize(&mut serde_json::Serializer::with_formatter(
+            out,
+            Indented::at(d),
+        ))?,
+    }
+    Ok(())
+}
+
+/// `serde_json`'s pretty printing (two spaces a level) of a value that starts
+/// `indent` levels deep.
+struct Indented {
+    indent: usize,
+    has_value: bool,
+}
+
+impl Indented {
+    fn at(indent: usize) -> Indented {
+        Indented {
+            indent,
+            has_value: false,
+        }
+    }
+
+    fn open<W: ?Sized + Write>(&mut self, out: &mut W, bracket: &[u8]) -> io::Result<()> {
+        self.indent += 1;
+        self.has_value = false;
+        out.write_all(bracket)
+    }
+
+    fn close<W: ?Sized + Write>(&mut self, out: &mut W, bracket: &[u8]) -> io::Result<()> {
+        self.indent -= 1;
+        if self.has_value {
+            newline(out, Some(self.indent))?;
+        }
+        out.write_all(bracket)
+    }
+
+    fn item<W: ?Sized + Write>(&mut self, out: &mut W, first: bool) -> io::Result<()> {
+        if !first {
+            out.write_all(b",")?;
+        }
+        newline(out, Some(self.indent))
+    }
+}
+
+impl serde_json::ser::Formatter for Indented {
+    fn begin_array<W: ?Sized + Write>(&mut self, out: &mut W) -> io::Result<()> {
+        self.open(out, b"[")
+    }
+
+    fn end_array<W: ?Sized + Write>(&mut self, out: &mut W) -> io::Result<()> {
+        self.close(out, b"]")
+    }
+
+    fn begin_array_value<W: ?Sized + Write>(&mut self, out: &mut W, first: bool) -> io::Result<()> {
+        self.item(out, first)
+    }
+
+    fn end_array_value<W: ?Sized + Write>(&mut self, _: &mut W) -> io::Result<()> {
+        self.has_value = true;
+        Ok(())
+    }
+
+    fn begin_object<W: ?Sized + Write>(&mut self, out: &mut W) -> io::Result<()> {
+        self.open(out, b"{")
+    }
+
+    fn end_object<W: ?Sized + Write>(&mut self, out: &mut W) -> io::Result<()> {
+        self.close(out, b"}")
+    }
+
+    fn begin_object_key<W: ?Sized + Write>(&mut self, out: &mut W, first: bool) -> io::Result<()> {
+        self.item(out, first)
+    }
+
+    fn begin_object_value<W: ?Sized + Write>(&mut self, out: &mut W) -> io::Result<()> {
+        out.write_all(b": ")
+    }
+
+    fn end_object_value<W: ?Sized + Write>(&mut self, _: &mut W) -> io::Result<()> {
+        self.has_value = true;
+        Ok(())
+    }
+}
+
+/// An object being written: `{`, its fields, `}`.
+pub(super) struct Object {
+    depth: Depth,
+    empty: bool,
+}
+
+impl Object {
+    /// Opens an object at `depth`.
+    pub(super) fn open(out: &mut impl Write, depth: Depth) -> io::Result<Object> {
+        out.write_all(b"{")?;
+        Ok(Object { depth, empty: true })
+    }
+
+    /// Writes the next key (a plain name: it is not escaped); its value follows
+    /// at [`Object::inner`].
+    pub(super) fn key(&mut self, out: &mut impl Write, key: &str) -> io::Result<()> {
+        if !self.empty {
+            out.write_all(b",")?;
+        }
+        self.empty = false;
+        newline(out, self.inner())?;
+        write!(out, "\"{key}\":")?;
+        if self.depth.is_some() {
+            out.write_all(b" ")?;
+        }
+        Ok(())
+    }
+
+    /// Writes a field.
+    pub(super) fn field(
+        &mut self,
+        out: &mut impl Write,
+        key: &str,
+        v: &impl Serialize,
+    ) -> io::Result<()> {
+        self.key(out, key)?;
+        value(out, v, self.inner())
+    }
+
+    /// The depth of the object's values.
+    pub(super) fn inner(&self) -> Depth {
+        inner(self.depth)
+    }
+
+    /// Closes the object.
+    pub(super) fn close(self, out: &mut impl Write) -> io::Result<()> {
+        if !self.empty {
+            newline(out, self.depth)?;
+        }
+        out.write_all(b"}")
+    }
+}
+
+/// An array being written: `[`, its elements, `]`.
+#[derive(Clone, Copy)]
+pub(super) struct Array {
+    depth: Depth,
+    len: usize,
+}
+
+impl Array {
+    /// Opens an array at `depth`.
+    pub(super) fn open(out: &mut impl Write, depth: Depth) -> io::Result<Array> {
+        out.write_all(b"[")?;
+        Ok(Array { depth, len: 0 })
+    }
+
+    /// Writes what goes before the next element, which follows at
+    /// [`Array::inner`].
+    pub(super) fn next(&mut self, out: &mut impl Write) -> io::Result<()> {
+        if self.len > 0 {
+            out.write_all(b",")?;
+        }
+        self.len += 1;
+        newline(out, self.inner())
+    }
+
+    /// Writes the next element.
+    pub(super) fn element(&mut self, out: &mut impl Write, v: &impl Serialize) -> io::Result<()> {
+        self.next(out)?;
+        value(out, v, self.inner())
+    }
+
+    /// The array as it will be `ahead` elements on: a part of it written apart
+    /// starts there, and what it ends as goes on after that part.
+    pub(super) fn at(&self, ahead: usize) -> Array {
+        Array {
+            len: self.len + ahead,
+            ..*self
+        }
+    }
+
+    /// The depth of the array's elements.
+    pub(super) fn inner(&self) -> Depth {
+        inner(self.depth)
+    }
+
+    /// Closes the array.
+    pub(super) fn close(self, out: &mut impl Write) -> io::Result<()> {
+        if self.len > 0 {
+            newline(out, self.depth)?;
+        }
+        out.write_all(b"]")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    /// `value` written with [`Object`] and [`Array`], field by field.
+    fn by_pieces(value: &serde_json::Value, depth: Depth) -> Vec<u8> {
+        let mut out = Vec::new();
+        let serde_json::Value::Object(map) = value else {
+            panic!("an object")
+        };
+        let mut o = Object::open(&mut out, depth).unwrap();
+        for (k, v) in map {
+            match v {
+                serde_json::Value::Array(items) => {
+                    o.key(&mut out, k).unwrap();
+                    let mut a = Array::open(&mut out, o.inner()).unwrap();
+                    for item in items {
+                        a.element(&mut out, item).unwrap();
+                    }
+                    a.close(&mut out).unwrap();
+                }
+                v => o.field(&mut out, k, v).unwrap(),
+            }
+        }
+        o.close(&mut out).unwrap();
+        out
+    }
+
+    #[test]
+    fn pieces_are_written_as_serde_json_writes_the_whole() {
+        for value in [
+            json!({}),
+            json!({"a": []}),
+            json!({"version": 1, "files": [{"x": [1, {"y": "line\nbreak"}], "z": {}}, {}], "s": "é\"\\"}),
+            json!({"nested": {"deeper": {"list": [[], [1, 2], {"k": null}]}}, "n": 1.5}),
+        ] {
+            let pretty = serde_json::to_vec_pretty(&value).unwrap();
+            assert_eq!(
+                String::from_utf8(by_pieces(&value, Some(0))).unwrap(),
+                String::from_utf8(pretty).unwrap()
+            );
+            let compact = serde_json::to_vec(&value).unwrap();
+            assert_eq!(by_pieces(&value, None), compact);
+        }
+    }
+
+    #[test]
+    fn a_value_deeper_down_is_indented_to_its_depth() {
+        let mut out = Vec::new();
+        value(&mut out, &json!({"a": [1]}), Some(2)).unwrap();
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            "{\n      \"a\": [\n        1\n      ]\n    }"
+        );
+    }
+}
