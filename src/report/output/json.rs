@@ -120,16 +120,18 @@ fn findings(out: &mut impl Write, cx: &Cx, findings: &[Finding], depth: Depth) -
         return array.close(out);
     }
     for batch in findings.chunks(PARALLEL_FINDINGS) {
-        let batch: Vec<(&Finding, String)> = batch.iter().map(|f| (f, prints.next(f))).collect();
+        let mut batch: Vec<(&Finding, String)> =
+            batch.iter().map(|f| (f, prints.next(f))).collect();
         let parts: Vec<(Vec<u8>, Array)> = batch
-            .par_chunks(FINDINGS_PER_PART)
+            .par_chunks_mut(FINDINGS_PER_PART)
             .enumerate()
             .map(|(k, part)| {
                 let mut buf = Vec::new();
                 let mut at = array.at(k * FINDINGS_PER_PART);
                 for (f, print) in part {
                     at.next(&mut buf)?;
-                    pretty::value(&mut buf, &finding(cx, f, print.clone(), None), at.inner())?;
+                    let print = std::mem::take(print);
+                    pretty::value(&mut buf, &finding(cx, f, print, None), at.inner())?;
                 }
                 Ok((buf, at))
             })
