@@ -417,14 +417,15 @@ fn piping_into_head_is_not_an_error() {
 #[test]
 fn files_are_printed_in_order_as_they_are_checked() {
     // Standard input comes last and is held open: the files before it must be
-    // on stdout while tenet is still waiting for it, and in the order given.
+    // on stdout while tenet is still waiting for it, and in the order given
+    // (more of them than output buffers hold).
     let dir = tempfile::tempdir().unwrap();
     for i in 0..1000 {
         let text = "Thanks guys!!!\n".repeat(1 + i % 3);
         std::fs::write(dir.path().join(format!("d{i:04}.md")), text).unwrap();
     }
     let mut child = Command::new(env!("CARGO_BIN_EXE_tenet"))
-        .args(["check", "--format", "count", ".", "-"])
+        .args(["check", "--format", "jsonl", ".", "-"])
         .current_dir(dir.path())
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
@@ -442,6 +443,13 @@ fn files_are_printed_in_order_as_they_are_checked() {
         child.kill().unwrap();
         panic!("nothing was printed before the last input was read");
     };
+    // Each line is one file: its path and how many findings it has.
+    let summary = |line: &str| {
+        let file: serde_json::Value = serde_json::from_str(line).unwrap();
+        let findings = file["findings"].as_array().unwrap().len();
+        format!("{}:{findings}", file["path"].as_str().unwrap())
+    };
+    let first = summary(&first);
     assert!(first.starts_with("./d0000.md:"), "{first}");
     assert!(
         child.try_wait().unwrap().is_none(),
@@ -453,7 +461,9 @@ fn files_are_printed_in_order_as_they_are_checked() {
     let status = child.wait().unwrap();
     assert_eq!(status.code(), Some(0), "hints do not fail the run");
     reader.join().unwrap();
-    let lines: Vec<String> = std::iter::once(first).chain(lines_rx).collect();
+    let lines: Vec<String> = std::iter::once(first)
+        .chain(lines_rx.iter().map(|l| summary(&l)))
+        .collect();
     // The same as the whole-run document says, file by file.
     let doc = json(&tenet_in(
         dir.path(),

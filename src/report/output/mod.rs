@@ -259,21 +259,17 @@ impl Printer {
     pub fn file(&mut self, result: &FileResult, out: &mut dyn Write) -> io::Result<()> {
         match self.format {
             OutputFormat::Human => human::file(result, self.color, out),
-            OutputFormat::Json => {
-                let mut out = buffered(out);
+            OutputFormat::Json => buffered(out, |out| {
                 let document = match &mut self.document {
                     Some(d) => d,
-                    None => self.document.insert(json::Document::begin(&mut out)?),
+                    None => self.document.insert(json::Document::begin(out)?),
                 };
-                document.file(&mut out, result)?;
-                out.flush()
-            }
-            OutputFormat::Jsonl => {
-                let mut out = buffered(out);
-                json::file(&mut out, result, None)?;
-                writeln!(out)?;
-                out.flush()
-            }
+                document.file(out, result)
+            }),
+            OutputFormat::Jsonl => buffered(out, |out| {
+                json::file(out, result, None)?;
+                writeln!(out)
+            }),
             OutputFormat::Count => match result.report.findings.len() {
                 0 => Ok(()),
                 n => writeln!(out, "{}:{n}", display_path(&result.path)),
@@ -288,32 +284,40 @@ impl Printer {
     pub fn end(self, notes: &[Note], summary: &Summary, out: &mut dyn Write) -> io::Result<()> {
         match self.format {
             OutputFormat::Human => human::summary(summary, self.color, out),
-            OutputFormat::Json => {
-                let mut out = buffered(out);
+            OutputFormat::Json => buffered(out, |out| {
                 let document = match self.document {
                     Some(d) => d,
-                    None => json::Document::begin(&mut out)?,
+                    None => json::Document::begin(out)?,
                 };
-                document.end(&mut out, notes, summary)?;
-                out.flush()
-            }
+                document.end(out, notes, summary)
+            }),
             _ => Ok(()),
         }
     }
 }
 
-/// A buffer whose type is known in front of `out`, so that the many small writes
-/// of JSON are copies, not calls through `dyn Write`.
-fn buffered(out: &mut dyn Write) -> io::BufWriter<&mut dyn Write> {
-    io::BufWriter::with_capacity(1 << 16, out)
+/// Runs `write` on a buffer whose type is known, in front of `out`, so that the
+/// many small writes of JSON are copies, not calls through `dyn Write`. What is
+/// left in the buffer goes to `out` at the end; `out` itself is not flushed (it
+/// is buffered too: a system call per file would only cost).
+fn buffered(
+    out: &mut dyn Write,
+    write: impl FnOnce(&mut io::BufWriter<&mut dyn Write>) -> io::Result<()>,
+) -> io::Result<()> {
+    let mut buffer = io::BufWriter::with_capacity(1 << 16, out);
+    write(&mut buffer)?;
+    buffer
+        .into_inner()
+        .map_err(io::IntoInnerError::into_error)?;
+    Ok(())
 }
 
 /// Writes `value` as pretty JSON and a newline.
 fn write_json(out: &mut dyn Write, value: &impl serde::Serialize) -> io::Result<()> {
-    let mut out = buffered(out);
-    serde_json::to_writer_pretty(&mut out, value)?;
-    writeln!(out)?;
-    out.flush()
+    buffered(out, |out| {
+        serde_json::to_writer_pretty(&mut *out, value)?;
+        writeln!(out)
+    })
 }
 
 /// Prints the formats that are one document for the whole run, SARIF and JUnit
