@@ -2,6 +2,7 @@
 
 pub mod check;
 pub mod moderate;
+mod order;
 pub mod rules;
 pub mod walk;
 
