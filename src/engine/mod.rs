@@ -14,6 +14,7 @@ mod local;
 pub mod metrics;
 pub mod reference;
 pub(crate) mod search;
+mod starts;
 mod table;
 mod terms;
 mod trie;
