@@ -11,7 +11,7 @@ use rayon::prelude::*;
 use serde::ser::Serializer;
 use serde::Serialize;
 
-use super::pretty::{self, Array, Depth, Object};
+use super::pretty::{Array, Depth, Object};
 use super::{FileResult, Note, Summary};
 use crate::language::rules::Level;
 use crate::report::finding::Finding;
@@ -129,9 +129,7 @@ fn findings(out: &mut impl Write, cx: &Cx, findings: &[Finding], depth: Depth) -
                 let mut buf = Vec::new();
                 let mut at = array.at(k * FINDINGS_PER_PART);
                 for (f, print) in part {
-                    at.next(&mut buf)?;
-                    let print = std::mem::take(print);
-                    pretty::value(&mut buf, &finding(cx, f, print, None), at.inner())?;
+                    at.element(&mut buf, &finding(cx, f, std::mem::take(print), None))?;
                 }
                 Ok((buf, at))
             })

@@ -13,7 +13,7 @@ use serde::Serialize;
 pub(super) type Depth = Option<usize>;
 
 /// One level deeper.
-pub(super) fn inner(depth: Depth) -> Depth {
+fn inner(depth: Depth) -> Depth {
     depth.map(|d| d + 1)
 }
 
