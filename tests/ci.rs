@@ -162,6 +162,21 @@ fn fix_on_standard_input_prints_the_fixed_text() {
     assert!(run.stderr.contains("fixed 1 finding"), "{}", run.stderr);
 }
 
+/// Standard output is the fixed text's alone: when standard input turns out
+/// binary, another file's findings still go to standard error.
+#[test]
+fn fix_on_unreadable_standard_input_keeps_findings_off_standard_output() {
+    let dir = drafts();
+    let run = tenet_in(
+        dir.path(),
+        &["check", "--fix", "drafts/partner.md", "-"],
+        Some("binary\0draft"),
+    );
+    assert_eq!(run.stdout, "", "{}", run.stderr);
+    assert!(run.stderr.contains("binary file, skipped"), "{}", run.stderr);
+    assert!(run.stderr.contains("partner.md:1:"), "{}", run.stderr);
+}
+
 #[test]
 fn fixes_are_written_atomically_through_links_keeping_permissions() {
     use std::os::unix::fs::PermissionsExt;

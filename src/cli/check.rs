@@ -169,13 +169,14 @@ pub fn run(req: Request) -> Result<Outcome> {
     // Formats that print file by file do so as each file is checked, in input
     // order, and keep only the counts: memory goes with the files in flight, not
     // with the run. Whole documents, statistics, diffs, baselines and fixed
-    // standard input need every file first.
-    let stdin_fix = req.fix.is_some() && jobs.iter().any(|(i, _)| matches!(i, Input::Stdin));
+    // standard input need every file first. Fixed standard input goes to
+    // standard output, as a filter, and then the findings go to standard error.
+    let fixing_stdin = req.fix.is_some() && jobs.iter().any(|(i, _)| matches!(i, Input::Stdin));
     let stream = req.format.streams()
         && !req.statistics
         && !req.diff
         && req.write_baseline.is_none()
-        && !stdin_fix;
+        && !fixing_stdin;
     // A run that prints nothing until the end says how far it has got.
     let progress = !stream
         && !req.quiet
@@ -254,11 +255,9 @@ pub fn run(req: Request) -> Result<Outcome> {
     if req.diff {
         return print_diffs(&checked, &changes, fixed, &notes, &mut out);
     }
-    // Fixed standard input goes to standard output, as a filter; the findings
-    // that are left go to standard error.
-    let stdin_fixed = req.fix.is_some() && checked.iter().any(|f| f.stdin);
+    // Standard output is the fixed text's, even when it could not be read.
     let mut err_out;
-    let findings_out: &mut dyn Write = if stdin_fixed {
+    let findings_out: &mut dyn Write = if fixing_stdin {
         for f in checked.iter().filter(|f| f.stdin) {
             out.write_all(f.text.as_bytes())?;
         }
