@@ -173,7 +173,11 @@ fn fix_on_unreadable_standard_input_keeps_findings_off_standard_output() {
         Some("binary\0draft"),
     );
     assert_eq!(run.stdout, "", "{}", run.stderr);
-    assert!(run.stderr.contains("binary file, skipped"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("binary file, skipped"),
+        "{}",
+        run.stderr
+    );
     assert!(run.stderr.contains("partner.md:1:"), "{}", run.stderr);
 }
 

@@ -176,6 +176,31 @@ fn scopes_from_markdown_email_and_every_format() {
     );
 }
 
+/// A regex every match of which holds a digit is not run on a short draft
+/// without one; what it finds where digits are, and what other regexes find
+/// anywhere, is unchanged.
+#[test]
+fn regexes_that_need_a_digit_find_the_same_with_or_without_running() {
+    let rules = "guideline confidentiality {\n\
+        rule fax warning { find /(?i)fax\\s+[0-9]{3}/ message \"m\" }\n\
+        rule word warning { find /(?i)fax\\s+\\w+/ message \"m\" }\n}\n";
+    assert_eq!(
+        check(rules, "Fax\n\n555 or fax us"),
+        [
+            "confidentiality.fax warning «Fax\n\n555»",
+            "confidentiality.word warning «Fax\n\n555»",
+            "confidentiality.word warning «fax us»"
+        ]
+    );
+    assert_eq!(
+        check(rules, "Fax\n\nfive or fax us"),
+        [
+            "confidentiality.word warning «Fax\n\nfive»",
+            "confidentiality.word warning «fax us»"
+        ]
+    );
+}
+
 #[test]
 fn document_rules_use_metrics_and_report_once() {
     let rules = one_rule("add-value", "when caps > 0.7 and words >= 3");

@@ -166,6 +166,8 @@ struct RegexEntry {
     uses: Vec<(MatcherId, usize)>,
     /// Whether it has needed literals in `literals`; if not, it always runs.
     prefiltered: bool,
+    /// Whether every match holds an ASCII digit (so a draft without one has none).
+    digit: bool,
     /// Whether it is searched only around the matches of the rules that look
     /// for it ([`local`]), after the other hits.
     local: bool,
@@ -262,6 +264,7 @@ impl Engine {
                                 owner: (m, p),
                                 uses: Vec::new(),
                                 prefiltered: r.literals.is_some(),
+                                digit: r.digit,
                                 local: false,
                             });
                             regexes.len() - 1

@@ -93,12 +93,17 @@ impl Engine {
             .then(|| self.windows())
             .flatten()
             .map(|w| w.lines(text, self.regexes.len()));
+        // A regex every match of which holds a digit finds nothing in a short
+        // draft without one (a long draft's windows leave it no lines).
+        let digitless = !large && !text.bytes().any(|b| b.is_ascii_digit());
+        let skipped = |e: &RegexEntry| e.local || (digitless && e.digit);
         // Local regexes are searched later, where conditions look for them; they
-        // count as found here, so the literal scan does not wait for them.
+        // and the skipped ones count as found here, so that the literal scan does
+        // not wait for them.
         let mut needed: Vec<bool> = self
             .regexes
             .iter()
-            .map(|e| e.local || large || !e.prefiltered)
+            .map(|e| skipped(e) || large || !e.prefiltered)
             .collect();
         let mut missing = needed.iter().filter(|n| !**n).count();
         if let (Some(literals), false) = (&self.literals, large) {
@@ -118,7 +123,7 @@ impl Engine {
             .regexes
             .iter()
             .enumerate()
-            .filter(|&(i, e)| needed[i] && !e.local)
+            .filter(|&(i, e)| needed[i] && !skipped(e))
             .map(|(i, e)| (e, windows.as_ref().and_then(|w| w[i].as_deref())))
             .collect();
         if large {

@@ -22,6 +22,8 @@ pub struct RegexPattern {
     /// The most line breaks a match holds (`None`: no bound, or a match depends
     /// on where the text ends), as [`literals::line_breaks`] says.
     pub line_breaks: Option<usize>,
+    /// Whether every match holds an ASCII digit.
+    pub digit: bool,
     /// Whether the regex finds the same matches on the lines that hold a digit as
     /// on the whole text ([`literals::digit_lines`]).
     pub digit_lines: bool,
@@ -51,6 +53,7 @@ impl RegexPattern {
             source,
             literals,
             line_breaks: literals::line_breaks(hir),
+            digit: literals::needs_digit(hir),
             digit_lines: literals::digit_lines(hir),
             compiled: OnceLock::new(),
         }
@@ -63,6 +66,7 @@ impl RegexPattern {
             source: format!("^(?:{})$", inner.source),
             literals: None,
             line_breaks: None,
+            digit: false,
             digit_lines: false,
             compiled: OnceLock::new(),
         }

@@ -156,7 +156,7 @@ pub(crate) fn digit_lines(hir: &Hir) -> bool {
 }
 
 /// Whether every match of `hir` holds an ASCII digit.
-fn needs_digit(hir: &Hir) -> bool {
+pub(crate) fn needs_digit(hir: &Hir) -> bool {
     match hir.kind() {
         HirKind::Empty | HirKind::Look(_) => false,
         HirKind::Literal(l) => l.0.iter().any(u8::is_ascii_digit),
@@ -325,6 +325,18 @@ mod tests {
         assert!(digits(r"ext\s?[0-9]{4}"));
         assert!(!digits(r"[0-9]{4}$"));
         assert!(digits(r"(?m)[0-9]{4}$"));
+    }
+
+    #[test]
+    fn regexes_that_need_a_digit_anywhere() {
+        let needs = |re: &str| needs_digit(&regex_syntax::Parser::new().parse(re).unwrap());
+        // Over any number of lines, or up to the end of the text, a digit is still needed.
+        assert!(needs(r"fax\s+[0-9]{7}"));
+        assert!(needs(r"[0-9]{4}$"));
+        assert!(needs(r"(?i)call\s+(?:us|me)\s+on\s+[0-9]"));
+        assert!(!needs(r"\d{9}"));
+        assert!(!needs(r"x[0-9]{4}|ext"));
+        assert!(!needs(r"[A-Z]{2}[0-9]*"));
     }
 
     #[test]
