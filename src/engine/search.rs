@@ -94,7 +94,8 @@ impl Engine {
             .flatten()
             .map(|w| w.lines(text, self.regexes.len()));
         // A regex every match of which holds a digit finds nothing in a short
-        // draft without one (a long draft's windows leave it no lines).
+        // draft without one. (A long draft nearly always holds digits; its line
+        // windows give such a regex only the lines that do, where they can.)
         let digitless = !large && !text.bytes().any(|b| b.is_ascii_digit());
         let skipped = |e: &RegexEntry| e.local || (digitless && e.digit);
         // Local regexes are searched later, where conditions look for them; they
