@@ -70,6 +70,15 @@ impl Engine {
         hits: &[Vec<Hit>],
         options: &Options,
     ) -> (Vec<RuleJudgements>, Option<TriageResult>) {
+        // Only matchers with hits get slots: a short draft has few.
+        let mut slot_of = vec![NO_SLOT; hits.len()];
+        let mut with_hits = 0;
+        for (m, list) in hits.iter().enumerate() {
+            if !list.is_empty() {
+                slot_of[m] = with_hits;
+                with_hits += 1;
+            }
+        }
         let cx = Cx {
             draft,
             hits,
@@ -77,7 +86,8 @@ impl Engine {
             words: &self.rules.words,
             recording: AtomicBool::new(false),
             hidden_sets: &self.hidden_sets,
-            visible: slots(hits.len() * self.hidden_sets.len()),
+            slot_of,
+            visible: slots(with_hits as usize * self.hidden_sets.len()),
             metrics: slots(Group::ALL.len() * self.hidden_sets.len()),
         };
         // Rules are independent: on a large draft they are evaluated on every core,
@@ -117,6 +127,15 @@ struct Visible<'a> {
     hits: Cow<'a, [Hit]>,
     longest: usize,
 }
+
+/// The `slot_of` a matcher without hits.
+const NO_SLOT: u32 = u32::MAX;
+
+/// What every matcher without hits shows.
+static NONE_VISIBLE: Visible<'static> = Visible {
+    hits: Cow::Borrowed(&[]),
+    longest: 0,
+};
 
 /// `n` empty slots for things derived once per check and shared by every rule
 /// that asks, whichever thread asks first computing it (others asking for the
@@ -172,7 +191,10 @@ struct Cx<'a> {
     recording: AtomicBool,
     /// Every set of scopes some rule or triage hides (see [`Engine::hidden_sets`]).
     hidden_sets: &'a [ScopeSet],
-    /// Hits of a matcher outside hidden scopes, by hidden set, then matcher.
+    /// Where a matcher with hits is in each hidden set's run of `visible`
+    /// ([`NO_SLOT`]: it has none).
+    slot_of: Vec<u32>,
+    /// Hits of a matcher outside hidden scopes, by hidden set, then matcher with hits.
     visible: Vec<OnceLock<Visible<'a>>>,
     /// Metrics by hidden set, then group, each group measured when first asked for.
     metrics: Vec<OnceLock<Metrics>>,
@@ -188,7 +210,12 @@ impl<'a> Cx<'a> {
     }
 
     fn visible(&self, matcher: MatcherId, hidden: ScopeSet) -> &Visible<'a> {
-        let slot = self.set(hidden) * self.hits.len() + matcher;
+        let slot = self.slot_of[matcher];
+        if slot == NO_SLOT {
+            return &NONE_VISIBLE;
+        }
+        let with_hits = self.visible.len() / self.hidden_sets.len();
+        let slot = self.set(hidden) * with_hits + slot as usize;
         self.visible[slot].get_or_init(|| {
             let all: &'a [Hit] = &self.hits[matcher];
             let shown = |h: &&Hit| !self.draft.in_any(h.start(), hidden);
