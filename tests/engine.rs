@@ -201,6 +201,23 @@ fn regexes_that_need_a_digit_find_the_same_with_or_without_running() {
     );
 }
 
+/// A regex whose needed literal is one byte (`!`, `x`) runs when the draft
+/// holds that byte, in either case, and finds nothing otherwise.
+#[test]
+fn regexes_needing_a_one_byte_literal_run_where_it_occurs() {
+    let rules = "guideline add_value {\n\
+        rule shout warning { find /[A-Z]{3,}!/ message \"m\" }\n\
+        rule times warning { find /(?i)[a-z]{2}x\\b/ message \"m\" }\n}\n";
+    assert_eq!(
+        check(rules, "WOW! Try the new BOX"),
+        [
+            "add_value.shout warning «WOW!»",
+            "add_value.times warning «BOX»"
+        ]
+    );
+    assert!(check(rules, "wow. try the new bot").is_empty());
+}
+
 #[test]
 fn document_rules_use_metrics_and_report_once() {
     let rules = one_rule("add-value", "when caps > 0.7 and words >= 3");

@@ -327,6 +327,15 @@ mod tests {
         assert!(digits(r"(?m)[0-9]{4}$"));
     }
 
+    /// A needed literal may be one byte, which a caseless prefilter finds in
+    /// either case (tests/engine.rs checks what these two regexes find).
+    #[test]
+    fn one_byte_needed_literals() {
+        let needed = |re: &str| strings(re, needed_literals);
+        assert_eq!(needed(r"[A-Z]{3,}!"), Some(vec!["!".to_string()]));
+        assert_eq!(needed(r"(?i)[a-z]{2}x\b"), Some(vec!["x".to_string()]));
+    }
+
     #[test]
     fn regexes_that_need_a_digit_anywhere() {
         let needs = |re: &str| needs_digit(&regex_syntax::Parser::new().parse(re).unwrap());
