@@ -225,7 +225,7 @@ impl Windows {
             .map(|e| {
                 let (m, p) = e.owner;
                 match &rules.matchers[m].patterns[p] {
-                    Pattern::Regex(r) if !e.local => (r.digit_lines, r.line_breaks.unwrap_or(0)),
+                    Pattern::Regex(r) if !e.local => (r.digit_lines(), r.line_breaks.unwrap_or(0)),
                     _ => (false, 0),
                 }
             })

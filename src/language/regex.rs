@@ -24,9 +24,6 @@ pub struct RegexPattern {
     pub line_breaks: Option<usize>,
     /// Whether every match holds an ASCII digit.
     pub digit: bool,
-    /// Whether the regex finds the same matches on the lines that hold a digit as
-    /// on the whole text ([`literals::digit_lines`]).
-    pub digit_lines: bool,
     #[serde(skip)]
     compiled: OnceLock<Option<regex_automata::meta::Regex>>,
 }
@@ -47,6 +44,14 @@ impl std::hash::Hash for RegexPattern {
 }
 
 impl RegexPattern {
+    /// Whether the regex finds the same matches on the lines that hold a digit,
+    /// and as many lines around as a match can span, as on the whole text
+    /// (account, card and phone numbers without a literal to look for): every
+    /// match holds a digit and a known number of line breaks.
+    pub fn digit_lines(&self) -> bool {
+        self.digit && self.line_breaks.is_some()
+    }
+
     /// A regex `source` that parsed as `hir`; `literals` are its needed literals.
     pub fn new(source: String, hir: &Hir, literals: Option<Vec<Vec<u8>>>) -> RegexPattern {
         RegexPattern {
@@ -54,7 +59,6 @@ impl RegexPattern {
             literals,
             line_breaks: literals::line_breaks(hir),
             digit: literals::needs_digit(hir),
-            digit_lines: literals::digit_lines(hir),
             compiled: OnceLock::new(),
         }
     }
@@ -67,7 +71,6 @@ impl RegexPattern {
             literals: None,
             line_breaks: None,
             digit: false,
-            digit_lines: false,
             compiled: OnceLock::new(),
         }
     }

@@ -146,15 +146,6 @@ fn rare_letter(literal: &[u8]) -> Option<&'static [u8]> {
         .find(|l| memchr::memmem::find(literal, l).is_some())
 }
 
-/// Whether every match of the regex holds an ASCII digit, holds at most a known
-/// number of line breaks and does not rely on the end of the text: it then finds
-/// the same matches on the lines that hold a digit, and that many lines around,
-/// as on the whole text (account, card and phone numbers without a literal to
-/// look for).
-pub(crate) fn digit_lines(hir: &Hir) -> bool {
-    line_breaks(hir).is_some() && needs_digit(hir)
-}
-
 /// Whether every match of `hir` holds an ASCII digit.
 pub(crate) fn needs_digit(hir: &Hir) -> bool {
     match hir.kind() {
@@ -301,7 +292,8 @@ mod tests {
     }
 
     fn digits(re: &str) -> bool {
-        digit_lines(&regex_syntax::Parser::new().parse(re).unwrap())
+        let hir = regex_syntax::Parser::new().parse(re).unwrap();
+        crate::language::regex::RegexPattern::new(re.to_string(), &hir, None).digit_lines()
     }
 
     #[test]
