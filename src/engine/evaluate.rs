@@ -191,10 +191,9 @@ struct Cx<'a> {
     recording: AtomicBool,
     /// Every set of scopes some rule or triage hides (see [`Engine::hidden_sets`]).
     hidden_sets: &'a [ScopeSet],
-    /// Where a matcher with hits is in each hidden set's run of `visible`
-    /// ([`NO_SLOT`]: it has none).
+    /// Which of the matchers with hits a matcher is ([`NO_SLOT`]: it has none).
     slot_of: Vec<u32>,
-    /// Hits of a matcher outside hidden scopes, by hidden set, then matcher with hits.
+    /// Hits of a matcher outside hidden scopes, by matcher with hits, then hidden set.
     visible: Vec<OnceLock<Visible<'a>>>,
     /// Metrics by hidden set, then group, each group measured when first asked for.
     metrics: Vec<OnceLock<Metrics>>,
@@ -214,8 +213,7 @@ impl<'a> Cx<'a> {
         if slot == NO_SLOT {
             return &NONE_VISIBLE;
         }
-        let with_hits = self.visible.len() / self.hidden_sets.len();
-        let slot = self.set(hidden) * with_hits + slot as usize;
+        let slot = slot as usize * self.hidden_sets.len() + self.set(hidden);
         self.visible[slot].get_or_init(|| {
             let all: &'a [Hit] = &self.hits[matcher];
             let shown = |h: &&Hit| !self.draft.in_any(h.start(), hidden);

@@ -10,8 +10,7 @@ use crate::text::fold::is_word_char;
 /// Every term begins with a word character, so a position whose byte begins a
 /// term and whose previous character is not a word character is a word start
 /// whenever a term matches there; and a term's first byte is never inside a
-/// character. Bytes are classed eight at a time in a `u64` and 64 at a time as
-/// bit masks, so that branches are taken once per word, not once per byte.
+/// character.
 pub(super) fn word_starts(text: &str, can_start: impl Fn(u8) -> bool, mut at: impl FnMut(usize)) {
     let bytes = text.as_bytes();
     // Whether the byte before the block is an ASCII word byte, or not ASCII.
