@@ -82,7 +82,7 @@ pub(super) fn file(out: &mut impl Write, result: &FileResult, depth: Depth) -> i
     o.key(out, "findings")?;
     findings(out, &cx, &report.findings, o.inner())?;
     let suppressed = SuppressedList {
-        cx: cx.clone(),
+        cx,
         suppressed: &report.suppressed,
     };
     o.field(out, "suppressed", &suppressed)?;

@@ -259,13 +259,7 @@ impl Printer {
     pub fn file(&mut self, result: &FileResult, out: &mut dyn Write) -> io::Result<()> {
         match self.format {
             OutputFormat::Human => human::file(result, self.color, out),
-            OutputFormat::Json => buffered(out, |out| {
-                let document = match &mut self.document {
-                    Some(d) => d,
-                    None => self.document.insert(json::Document::begin(out)?),
-                };
-                document.file(out, result)
-            }),
+            OutputFormat::Json => buffered(out, |out| self.document(out)?.file(out, result)),
             OutputFormat::Jsonl => buffered(out, |out| {
                 json::file(out, result, None)?;
                 writeln!(out)
@@ -281,18 +275,24 @@ impl Printer {
 
     /// Prints what comes after the files: the summary line of human output, the
     /// end of the JSON document.
-    pub fn end(self, notes: &[Note], summary: &Summary, out: &mut dyn Write) -> io::Result<()> {
+    pub fn end(mut self, notes: &[Note], summary: &Summary, out: &mut dyn Write) -> io::Result<()> {
         match self.format {
             OutputFormat::Human => human::summary(summary, self.color, out),
             OutputFormat::Json => buffered(out, |out| {
-                let document = match self.document {
-                    Some(d) => d,
-                    None => json::Document::begin(out)?,
-                };
+                self.document(out)?;
+                let document = self.document.take().expect("begun");
                 document.end(out, notes, summary)
             }),
             _ => Ok(()),
         }
+    }
+
+    /// The JSON document, its beginning written first if it is not yet.
+    fn document(&mut self, out: &mut impl Write) -> io::Result<&mut json::Document> {
+        if self.document.is_none() {
+            self.document = Some(json::Document::begin(out)?);
+        }
+        Ok(self.document.as_mut().expect("begun"))
     }
 }
 
