@@ -109,6 +109,25 @@ guideline g {
 }
 "#;
 
+/// Lines planted between the messages: secrets, internal hosts and URL credentials
+/// written in every case (and with the long `ſ`, a caseless `s`), and numbers.
+const PLANTED: [&str; 11] = [
+    "db_password = hunter2hunter2",
+    "\"client_SECRET\": \"9f8e7d6c5b4a\"",
+    "api_key=ſk83hd92jd72hs and PASSWORD: ſwordfiſh",
+    "Clone from https://deploy:Tr0ub4dor@git.example.com/repo",
+    "the wiki at build.INTERNAL and docs.corp",
+    "Token: abcdefgh12345678 (The Project Falcon)",
+    "password",
+    // `(?i)` spells s and k outside ASCII too: the long s and the Kelvin sign.
+    "pa\u{17F}sword = opensesame1 and api_\u{212A}ey: 0123456789abcdef",
+    // A match may hold one line break: the line before the digits counts.
+    "reach me at ext.\n5-4577 or at x\n39757",
+    "pay to GB29 NWBK 6016 1331 9268 19, or call (713) 853-7409",
+    // Evidence searched only around the matches that need it.
+    "Fax: (713) 853-7410 or fax\n281 555-0100, fax 281-555-0101",
+];
+
 /// A draft large enough to be checked on every core, where a regex whose matches
 /// never cross a line runs only on the lines that hold its literals (or, if it is
 /// only evidence, on the lines around the matches that look for it) and a rule
@@ -121,22 +140,6 @@ fn engine_agrees_with_reference_on_one_large_draft() {
     let Some(mut archive) = mail() else {
         return;
     };
-    let planted = [
-        "db_password = hunter2hunter2",
-        "\"client_SECRET\": \"9f8e7d6c5b4a\"",
-        "api_key=ſk83hd92jd72hs and PASSWORD: ſwordfiſh",
-        "Clone from https://deploy:Tr0ub4dor@git.example.com/repo",
-        "the wiki at build.INTERNAL and docs.corp",
-        "Token: abcdefgh12345678 (The Project Falcon)",
-        "password",
-        // `(?i)` spells s and k outside ASCII too: the long s and the Kelvin sign.
-        "pa\u{17F}sword = opensesame1 and api_\u{212A}ey: 0123456789abcdef",
-        // A match may hold one line break: the line before the digits counts.
-        "reach me at ext.\n5-4577 or at x\n39757",
-        "pay to GB29 NWBK 6016 1331 9268 19, or call (713) 853-7409",
-        // Evidence searched only around the matches that need it.
-        "Fax: (713) 853-7410 or fax\n281 555-0100, fax 281-555-0101",
-    ];
     let mut text = String::new();
     for (i, entry) in archive.entries().unwrap().enumerate() {
         let mut entry = entry.unwrap();
@@ -146,7 +149,7 @@ fn engine_agrees_with_reference_on_one_large_draft() {
         let mut bytes = Vec::new();
         entry.read_to_end(&mut bytes).unwrap();
         text.push_str(&String::from_utf8_lossy(&bytes));
-        text.push_str(planted[i % planted.len()]);
+        text.push_str(PLANTED[i % PLANTED.len()]);
         text.push('\n');
         if text.len() > 300 << 10 {
             break;
@@ -187,4 +190,44 @@ fn engine_agrees_with_reference_on_one_large_draft() {
         );
     }
     assert_eq!(fast, slow);
+}
+
+/// Short drafts (checked one at a time, on one core) with the same rules: a
+/// regex runs only on the lines that hold its literals, or the digits every
+/// match holds, and as many lines around as a match can span. The same
+/// findings as the reference, on real mail with a planted line before and
+/// after each message.
+#[test]
+fn engine_agrees_with_reference_on_short_drafts() {
+    let Some(mut archive) = mail() else {
+        return;
+    };
+    let compiled = tenet::language::lower::compile_str("lines.tenet", LINE_RULES);
+    let engine = Engine::new(compiled.rules.clone());
+    let options = Options::default();
+    let (mut checked, mut windowed) = (0, 0);
+    for (i, entry) in archive.entries().unwrap().enumerate() {
+        let mut entry = entry.unwrap();
+        if !entry.header().entry_type().is_file() {
+            continue;
+        }
+        let mut bytes = Vec::new();
+        entry.read_to_end(&mut bytes).unwrap();
+        let body: String = String::from_utf8_lossy(&bytes).chars().take(6000).collect();
+        let text = format!(
+            "{}\n{body}\n{}",
+            PLANTED[i % PLANTED.len()],
+            PLANTED[(i + 3) % PLANTED.len()]
+        );
+        let draft = Draft::new(text, Format::Text);
+        let fast = engine.check(&draft, &options).findings;
+        let slow = tenet::engine::reference::check(&compiled.rules, &draft, &options);
+        assert_eq!(fast, slow, "message {}", entry.path().unwrap().display());
+        windowed += fast.iter().filter(|f| &*f.rule != "g.common").count();
+        checked += 1;
+        if checked == 150 {
+            break;
+        }
+    }
+    assert!(windowed >= 150, "{windowed} findings of the windowed rules");
 }

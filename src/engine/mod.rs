@@ -168,6 +168,9 @@ struct RegexEntry {
     prefiltered: bool,
     /// Whether every match holds an ASCII digit (so a draft without one has none).
     digit: bool,
+    /// The most line breaks a match holds, if known (so the regex can run on the
+    /// lines around what every match holds).
+    line_breaks: Option<usize>,
     /// Whether it is searched only around the matches of the rules that look
     /// for it ([`local`]), after the other hits.
     local: bool,
@@ -265,6 +268,7 @@ impl Engine {
                                 uses: Vec::new(),
                                 prefiltered: r.literals.is_some(),
                                 digit: r.digit,
+                                line_breaks: r.line_breaks,
                                 local: false,
                             });
                             regexes.len() - 1

@@ -77,22 +77,14 @@ impl Engine {
     }
 
     /// Finds every regex's matches (leftmost-first, not overlapping, like `find_iter`).
-    /// A regex with needed literals runs only when one of them occurs in the draft:
-    /// one scan of the literal automaton answers that for all of them, and stops as
-    /// soon as every such regex is known to be needed.
+    /// In a short draft, a regex with needed literals runs only when one of them
+    /// occurs, and where: one scan of the literal automaton answers that for all.
     fn regex_hits(&self, text: &str) -> Vec<Vec<Hit>> {
         let mut hits: Vec<Vec<Hit>> = vec![Vec::new(); self.rules.matchers.len()];
         if self.regexes.is_empty() {
             return hits;
         }
         let large = text.len() >= PARALLEL_BYTES;
-        // On a large draft nearly every literal occurs somewhere and that scan only
-        // costs: every regex runs, on the whole text or, when every match holds one
-        // of a few literals and no match crosses a line, on the lines that hold one.
-        let windows: Option<Vec<Lines>> = large
-            .then(|| self.windows())
-            .flatten()
-            .map(|w| w.lines(text, self.regexes.len()));
         // A regex every match of which holds a digit finds nothing in a short
         // draft without one. (A long draft nearly always holds digits; its line
         // windows give such a regex only the lines that do, where they can.)
@@ -106,26 +98,25 @@ impl Engine {
             .iter()
             .map(|e| skipped(e) || large || !e.prefiltered)
             .collect();
-        let mut missing = needed.iter().filter(|n| !**n).count();
-        if let (Some(literals), false) = (&self.literals, large) {
-            for m in literals.for_len(text.len()).find_overlapping_iter(text) {
-                for &r in &self.literal_owners[m.pattern().as_usize()] {
-                    if !needed[r] {
-                        needed[r] = true;
-                        missing -= 1;
-                    }
-                }
-                if missing == 0 {
-                    break;
-                }
-            }
-        }
+        // On a large draft nearly every literal occurs somewhere and that scan only
+        // costs: every regex runs, on the whole text or, when every match holds one
+        // of a few literals, or a digit, and crosses a known number of lines, on the
+        // lines that hold one. A short draft's scan finds which regexes run at all,
+        // and where.
+        let windows: Vec<Lines> = if large {
+            self.windows().map_or_else(
+                || vec![None; self.regexes.len()],
+                |w| w.lines(text, self.regexes.len()),
+            )
+        } else {
+            self.scan(text, &mut needed)
+        };
         let mut run: Vec<(&RegexEntry, Option<&[Range<usize>]>)> = self
             .regexes
             .iter()
             .enumerate()
             .filter(|&(i, e)| needed[i] && !skipped(e))
-            .map(|(i, e)| (e, windows.as_ref().and_then(|w| w[i].as_deref())))
+            .map(|(i, e)| (e, windows[i].as_deref()))
             .collect();
         if large {
             // Longest first, so that no long job starts last and runs alone: those
@@ -188,7 +179,73 @@ impl Engine {
         }
         hits
     }
+
+    /// A short draft's literal scan: marks the regexes `needed` one of whose
+    /// literals occurs, and gives each the lines to run it on. A regex whose every
+    /// match crosses at most a known number of line breaks runs on the lines that
+    /// hold its literals or, wanting literals, a digit that every match holds (and
+    /// that many lines around); any other on the whole text.
+    fn scan(&self, text: &str, needed: &mut [bool]) -> Vec<Lines> {
+        // A draft of a few lines is searched whole: what windows would leave out
+        // does not pay for finding them.
+        let windowed = text.len() >= WINDOWED_BYTES;
+        let breaks = |r: usize| {
+            let e = &self.regexes[r];
+            e.line_breaks.filter(|_| windowed && !e.local)
+        };
+        let bytes = text.as_bytes();
+        let mut lines: Vec<Lines> = vec![None; self.regexes.len()];
+        if let Some(literals) = &self.literals {
+            let mut missing = needed.iter().filter(|n| !**n).count();
+            // The lines of windowed regexes' literals are wanted to the end.
+            let to_the_end = windowed
+                && self
+                    .literal_owners
+                    .iter()
+                    .flatten()
+                    .any(|&r| breaks(r).is_some());
+            let mut line = 0..0;
+            for m in literals.for_len(text.len()).find_overlapping_iter(text) {
+                for &r in &self.literal_owners[m.pattern().as_usize()] {
+                    if !needed[r] {
+                        needed[r] = true;
+                        missing -= 1;
+                    }
+                    if breaks(r).is_some() {
+                        if m.start() < line.start || m.end() > line.end {
+                            let (start, end) = line_around(bytes, m.start(), m.end());
+                            line = start..end;
+                        }
+                        add_line(lines[r].get_or_insert_with(Vec::new), line.clone());
+                    }
+                }
+                if missing == 0 && !to_the_end {
+                    break;
+                }
+            }
+        }
+        let mut digit_lines: Option<Vec<Range<usize>>> = None;
+        for (r, (e, spans)) in self.regexes.iter().zip(&mut lines).enumerate() {
+            let Some(breaks) = breaks(r) else {
+                *spans = None;
+                continue;
+            };
+            let found = match spans.take() {
+                Some(found) => found,
+                None if e.digit => digit_lines
+                    .get_or_insert_with(|| lines_with_a_digit(text))
+                    .clone(),
+                None => continue,
+            };
+            *spans = narrowed(bytes, &found, breaks);
+        }
+        lines
+    }
 }
+
+/// A short draft from this long on runs its regexes on the lines that hold what
+/// their matches hold (see [`Engine::scan`]).
+const WINDOWED_BYTES: usize = 1 << 10;
 
 /// The spans of adjacent lines a regex runs on (`None`: the whole text).
 type Lines = Option<Vec<Range<usize>>>;
@@ -257,17 +314,20 @@ impl Windows {
             }
         }
         for (lines, &breaks) in out.iter_mut().zip(&self.breaks) {
-            if let (Some(spans), 1..) = (lines.as_mut(), breaks) {
-                *spans = widened(text.as_bytes(), spans, breaks);
-                // Searching span by span costs more than one scan of the whole
-                // text unless the spans leave out most of it.
-                if spans.iter().map(|s| s.len()).sum::<usize>() > text.len() / 2 {
-                    *lines = None;
-                }
+            if let (Some(spans), 1..) = (lines.as_ref(), breaks) {
+                *lines = narrowed(text.as_bytes(), spans, breaks);
             }
         }
         out
     }
+}
+
+/// Spans of lines widened by `breaks` lines on either side; `None` (the whole
+/// text) when they hold more than half of it, since searching span by span
+/// costs more than one scan of the whole text unless the spans leave out most.
+fn narrowed(bytes: &[u8], spans: &[Range<usize>], breaks: usize) -> Lines {
+    let spans = widened(bytes, spans, breaks);
+    (spans.iter().map(|s| s.len()).sum::<usize>() <= bytes.len() / 2).then_some(spans)
 }
 
 impl LiteralWindows {
@@ -327,9 +387,29 @@ pub(super) fn line_around(bytes: &[u8], start: usize, end: usize) -> (usize, usi
 /// Adds a line to spans of adjacent lines, joining it to the last when they touch.
 fn add_line(spans: &mut Vec<Range<usize>>, line: Range<usize>) {
     match spans.last_mut() {
-        Some(last) if last.end + 1 >= line.start => last.end = line.end,
+        Some(last) if last.end + 1 >= line.start && last.start <= line.start => {
+            last.end = last.end.max(line.end);
+        }
+        Some(last) if line.start < last.start => {
+            // Out of order (a literal holding a line break): put in its place.
+            let at = spans.partition_point(|s| s.start <= line.start);
+            spans.insert(at, line);
+            coalesce(spans);
+        }
         _ => spans.push(line),
     }
+}
+
+/// Joins sorted spans of lines where they touch or overlap.
+fn coalesce(spans: &mut Vec<Range<usize>>) {
+    let mut out: Vec<Range<usize>> = Vec::with_capacity(spans.len());
+    for span in spans.drain(..) {
+        match out.last_mut() {
+            Some(last) if last.end + 1 >= span.start => last.end = last.end.max(span.end),
+            _ => out.push(span),
+        }
+    }
+    *spans = out;
 }
 
 /// Spans of whole lines, each with `lines` more lines before and after it, joined
@@ -404,4 +484,26 @@ pub fn select(hits: impl IntoIterator<Item = Hit>) -> Vec<Hit> {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::add_line;
+
+    /// Lines come in order but for a literal that holds a line break, whose
+    /// lines begin before the last ones added: every line is kept, joined where
+    /// lines touch.
+    #[test]
+    fn lines_are_joined_in_order_whatever_order_they_come_in() {
+        let mut spans = Vec::new();
+        for line in [0..4, 5..9, 20..24, 12..18, 30..34, 25..34] {
+            add_line(&mut spans, line);
+        }
+        assert_eq!(spans, [0..9, 12..18, 20..34]);
+        let mut spans = Vec::new();
+        for line in [10..14, 20..24, 0..9] {
+            add_line(&mut spans, line);
+        }
+        assert_eq!(spans, [0..14, 20..24]);
+    }
 }
