@@ -266,7 +266,7 @@ impl Engine {
                             regexes.push(RegexEntry {
                                 owner: (m, p),
                                 uses: Vec::new(),
-                                prefiltered: r.literals.is_some(),
+                                prefiltered: r.prefilter_literals().is_some(),
                                 digit: r.digit,
                                 line_breaks: r.line_breaks,
                                 local: false,
@@ -282,8 +282,9 @@ impl Engine {
         for l in &locals {
             regexes[l.regex()].local = true;
         }
-        let (literal_pats, mut literal_owners) =
-            literal_owners(&regexes, &rules, |r| r.literals.clone());
+        let (literal_pats, mut literal_owners) = literal_owners(&regexes, &rules, |r| {
+            r.prefilter_literals().map(<[_]>::to_vec)
+        });
         // The three automata are built side by side: a quarter of starting up.
         let ((caseless, exact), literals) = rayon::join(
             || {

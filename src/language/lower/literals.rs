@@ -341,6 +341,25 @@ mod tests {
     }
 
     #[test]
+    fn literals_that_all_hold_a_digit_are_no_prefilter() {
+        let prefilter = |re: &str| {
+            let hir = regex_syntax::Parser::new().parse(re).unwrap();
+            let pattern = crate::language::regex::RegexPattern::new(
+                re.to_string(),
+                &hir,
+                needed_literals(&hir),
+            );
+            assert!(pattern.literals.is_some(), "{re} has needed literals");
+            pattern.prefilter_literals().map(<[_]>::len)
+        };
+        // Digits say as much as `-00-`…`-99-` do.
+        assert_eq!(prefilter(r"[0-9]{3}-[0-9]{2}-[0-9]{4}"), None);
+        // A word beside the digits is worth looking for.
+        assert_eq!(prefilter(r"(?i)ext\.?\s?[0-9]{4}"), Some(1));
+        assert!(prefilter(r"(?:fax|[0-9]-)[0-9]{4}").is_some());
+    }
+
+    #[test]
     fn caseless_s_and_k_are_looked_for_by_their_rare_spellings() {
         // `(?i)s` also matches `ſ` and `(?i)k` the Kelvin sign: a line spelling
         // one of the words with them holds that letter, which is looked for alone.
