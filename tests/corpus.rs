@@ -69,11 +69,17 @@ fn bytes_as_str(bytes: &[u8]) -> String {
     String::from_utf8_lossy(&bytes[..bytes.len().min(4096)]).into_owned()
 }
 
-/// Rules whose regexes never match across a line, each with literals or a digit
-/// that every match holds: in a large draft they run only on the lines that hold
-/// one.
+/// Rules whose regexes never match across a line, or across a known number of
+/// lines, each with literals or a digit that every match holds: they run only on
+/// the lines that hold one. And one whose matches cross any number of lines but
+/// begin with one of a few words: in a short draft it is tried only where one is.
 const LINE_RULES: &str = r#"
 guideline g {
+  rule reach info {
+    find /(?i)\b(?:call|contact|reach)\s+(?:the|our)\s+(?:[\w&'.-]+\s+){0,3}(?:office|desk|team)\b/
+    message "m"
+    bad "[call the help desk]"
+  }
   rule credential warning {
     find /(?i)["']?\b[a-z0-9_.-]*(?:password|secret|token|api[_-]?key)[a-z0-9_.-]*["']?[ \t]*(?::|=)[ \t]*["']?[^\s"',;]{6,}/,
          /(?i)\b[a-z][a-z0-9+.-]*:\/\/[^\s\/:@]+:[^\s\/@]+@[^\s\/]+/
@@ -111,7 +117,9 @@ guideline g {
 
 /// Lines planted between the messages: secrets, internal hosts and URL credentials
 /// written in every case (and with the long `ſ`, a caseless `s`), and numbers.
-const PLANTED: [&str; 11] = [
+const PLANTED: [&str; 12] = [
+    // Across lines, in any case; `reach` also begins words that are not it.
+    "Please CALL THE\n\nhelp desk, or Reach our sales\n office; reaches the team",
     "db_password = hunter2hunter2",
     "\"client_SECRET\": \"9f8e7d6c5b4a\"",
     "api_key=ſk83hd92jd72hs and PASSWORD: ſwordfiſh",
@@ -167,6 +175,7 @@ fn engine_agrees_with_reference_on_one_large_draft() {
     let fast = engine.check(&draft, &options).findings;
     let slow = tenet::engine::reference::check(&compiled.rules, &draft, &options);
     for rule in [
+        "g.reach",
         "g.credential",
         "g.host",
         "g.project",

@@ -171,6 +171,9 @@ struct RegexEntry {
     /// The most line breaks a match holds, if known (so the regex can run on the
     /// lines around what every match holds).
     line_breaks: Option<usize>,
+    /// Whether its literals in `literals` begin every match (so the regex is
+    /// tried only where they occur).
+    anchored: bool,
     /// Whether it is searched only around the matches of the rules that look
     /// for it ([`local`]), after the other hits.
     local: bool,
@@ -266,7 +269,8 @@ impl Engine {
                             regexes.push(RegexEntry {
                                 owner: (m, p),
                                 uses: Vec::new(),
-                                prefiltered: r.prefilter_literals().is_some(),
+                                prefiltered: r.starts.is_some() || r.prefilter_literals().is_some(),
+                                anchored: r.starts.is_some(),
                                 digit: r.digit,
                                 line_breaks: r.line_breaks,
                                 local: false,

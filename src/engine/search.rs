@@ -103,20 +103,20 @@ impl Engine {
         // of a few literals, or a digit, and crosses a known number of lines, on the
         // lines that hold one. A short draft's scan finds which regexes run at all,
         // and where.
-        let windows: Vec<Lines> = if large {
-            self.windows().map_or_else(
-                || vec![None; self.regexes.len()],
-                |w| w.lines(text, self.regexes.len()),
-            )
+        let places: Vec<Place> = if large {
+            let lines = self.windows().map(|w| w.lines(text, self.regexes.len()));
+            let lines = lines.unwrap_or_else(|| vec![None; self.regexes.len()]);
+            lines.into_iter().map(Place::from).collect()
         } else {
             self.scan(text, &mut needed)
         };
-        let mut run: Vec<(&RegexEntry, Option<&[Range<usize>]>)> = self
+        let mut run: Vec<(&RegexEntry, &Place)> = self
             .regexes
             .iter()
-            .enumerate()
-            .filter(|&(i, e)| needed[i] && !skipped(e))
-            .map(|(i, e)| (e, windows[i].as_deref()))
+            .zip(&places)
+            .zip(&needed)
+            .filter(|&((e, _), &needed)| needed && !skipped(e))
+            .map(|(run, _)| run)
             .collect();
         if large {
             // Longest first, so that no long job starts last and runs alone: those
@@ -126,49 +126,38 @@ impl Engine {
                     .iter()
                     .any(|&(m, _)| self.rules.matchers[m].validator.is_some())
             };
-            run.sort_by_key(|(e, lines)| (!validated(e), lines.is_some()));
+            run.sort_by_key(|(e, place)| (!validated(e), !matches!(place, Place::Whole)));
         }
         // Each regex's matches, then for each use the hits its matcher's validator
         // keeps (checked in parallel when there are many).
-        let find =
-            |&(entry, lines): &(&RegexEntry, Option<&[Range<usize>]>)| -> Vec<(usize, Vec<Hit>)> {
-                let (m, p) = entry.owner;
-                let Pattern::Regex(r) = &self.rules.matchers[m].patterns[p] else {
-                    return Vec::new();
-                };
-                let Some(re) = r.regex() else {
-                    return Vec::new();
-                };
-                let whole = 0..text.len();
-                let spans = lines.unwrap_or(std::slice::from_ref(&whole));
-                // A span limits where a match lies, not what its `\b` sees around it.
-                let found: Vec<Range<usize>> = spans
-                    .iter()
-                    .flat_map(|span| {
-                        re.find_iter(regex_automata::Input::new(text).span(span.clone()))
-                    })
-                    .filter(|m| !m.is_empty())
-                    .map(|m| m.range())
-                    .collect();
-                entry
-                    .uses
-                    .iter()
-                    .map(|&(m, p)| {
-                        let hits = found.iter().map(|span| Hit::new(span.clone(), p));
-                        let hits = match &self.rules.matchers[m].validator {
-                            None => hits.collect(),
-                            Some(v) if large && found.len() >= PARALLEL_HITS => {
-                                let hits: Vec<Hit> = hits.collect();
-                                hits.into_par_iter()
-                                    .filter_map(|h| validated(h, v, text))
-                                    .collect()
-                            }
-                            Some(v) => hits.filter_map(|h| validated(h, v, text)).collect(),
-                        };
-                        (m, hits)
-                    })
-                    .collect()
+        let find = |&(entry, place): &(&RegexEntry, &Place)| -> Vec<(usize, Vec<Hit>)> {
+            let (m, p) = entry.owner;
+            let Pattern::Regex(r) = &self.rules.matchers[m].patterns[p] else {
+                return Vec::new();
             };
+            let Some(re) = r.regex() else {
+                return Vec::new();
+            };
+            let found = place.matches(re, text);
+            entry
+                .uses
+                .iter()
+                .map(|&(m, p)| {
+                    let hits = found.iter().map(|span| Hit::new(span.clone(), p));
+                    let hits = match &self.rules.matchers[m].validator {
+                        None => hits.collect(),
+                        Some(v) if large && found.len() >= PARALLEL_HITS => {
+                            let hits: Vec<Hit> = hits.collect();
+                            hits.into_par_iter()
+                                .filter_map(|h| validated(h, v, text))
+                                .collect()
+                        }
+                        Some(v) => hits.filter_map(|h| validated(h, v, text)).collect(),
+                    };
+                    (m, hits)
+                })
+                .collect()
+        };
         let found: Vec<Vec<(usize, Vec<Hit>)>> = if large {
             run.par_iter().map(find).collect()
         } else {
@@ -181,29 +170,26 @@ impl Engine {
     }
 
     /// A short draft's literal scan: marks the regexes `needed` one of whose
-    /// literals occurs, and gives each the lines to run it on. A regex whose every
-    /// match crosses at most a known number of line breaks runs on the lines that
-    /// hold its literals or, wanting literals, a digit that every match holds (and
-    /// that many lines around); any other on the whole text.
-    fn scan(&self, text: &str, needed: &mut [bool]) -> Vec<Lines> {
+    /// literals occurs, and says where to run each. A regex whose matches begin
+    /// with its literals is tried where they occur; one whose every match crosses
+    /// at most a known number of line breaks runs on the lines that hold its
+    /// literals or, wanting literals, a digit that every match holds (and that
+    /// many lines around); any other on the whole text.
+    fn scan(&self, text: &str, needed: &mut [bool]) -> Vec<Place> {
         // A draft of a few lines is searched whole: what windows would leave out
         // does not pay for finding them.
         let windowed = text.len() >= WINDOWED_BYTES;
-        let breaks = |r: usize| {
+        let wants = |r: usize| {
             let e = &self.regexes[r];
-            e.line_breaks.filter(|_| windowed && !e.local)
+            let lines = e.line_breaks.is_some() || e.anchored;
+            windowed && !e.local && lines
         };
         let bytes = text.as_bytes();
-        let mut lines: Vec<Lines> = vec![None; self.regexes.len()];
+        let mut places: Vec<Place> = vec![Place::Whole; self.regexes.len()];
         if let Some(literals) = &self.literals {
             let mut missing = needed.iter().filter(|n| !**n).count();
-            // The lines of windowed regexes' literals are wanted to the end.
-            let to_the_end = windowed
-                && self
-                    .literal_owners
-                    .iter()
-                    .flatten()
-                    .any(|&r| breaks(r).is_some());
+            // Where windowed regexes' literals are is wanted to the end.
+            let to_the_end = windowed && self.literal_owners.iter().flatten().any(|&r| wants(r));
             let mut line = 0..0;
             for m in literals.for_len(text.len()).find_overlapping_iter(text) {
                 for &r in &self.literal_owners[m.pattern().as_usize()] {
@@ -211,13 +197,18 @@ impl Engine {
                         needed[r] = true;
                         missing -= 1;
                     }
-                    if breaks(r).is_some() {
-                        if m.start() < line.start || m.end() > line.end {
-                            let (start, end) = line_around(bytes, m.start(), m.end());
-                            line = start..end;
-                        }
-                        add_line(lines[r].get_or_insert_with(Vec::new), line.clone());
+                    if !wants(r) {
+                        continue;
                     }
+                    if self.regexes[r].anchored {
+                        places[r].at(m.start());
+                        continue;
+                    }
+                    if m.start() < line.start || m.end() > line.end {
+                        let (start, end) = line_around(bytes, m.start(), m.end());
+                        line = start..end;
+                    }
+                    places[r].line(line.clone());
                 }
                 if missing == 0 && !to_the_end {
                     break;
@@ -225,21 +216,99 @@ impl Engine {
             }
         }
         let mut digit_lines: Option<Vec<Range<usize>>> = None;
-        for (r, (e, spans)) in self.regexes.iter().zip(&mut lines).enumerate() {
-            let Some(breaks) = breaks(r) else {
-                *spans = None;
+        for (r, (e, place)) in self.regexes.iter().zip(&mut places).enumerate() {
+            if !wants(r) {
                 continue;
+            }
+            *place = match (std::mem::take(place), e.line_breaks) {
+                (Place::At(mut starts), _) => {
+                    // Literals of several lengths are found in order of their ends.
+                    starts.sort_unstable();
+                    starts.dedup();
+                    Place::At(starts)
+                }
+                (Place::Lines(found), Some(breaks)) => narrowed(bytes, &found, breaks).into(),
+                (Place::Whole, Some(breaks)) if e.digit => {
+                    let found = digit_lines.get_or_insert_with(|| lines_with_a_digit(text));
+                    narrowed(bytes, found, breaks).into()
+                }
+                (place, _) => place,
             };
-            let found = match spans.take() {
-                Some(found) => found,
-                None if e.digit => digit_lines
-                    .get_or_insert_with(|| lines_with_a_digit(text))
-                    .clone(),
-                None => continue,
-            };
-            *spans = narrowed(bytes, &found, breaks);
         }
-        lines
+        places
+    }
+}
+
+/// Where in a draft a regex runs.
+#[derive(Debug, Clone, Default)]
+enum Place {
+    /// On the whole text.
+    #[default]
+    Whole,
+    /// On these spans of adjacent lines.
+    Lines(Vec<Range<usize>>),
+    /// Anchored at each of these positions, in order.
+    At(Vec<usize>),
+}
+
+impl From<Lines> for Place {
+    fn from(lines: Lines) -> Place {
+        lines.map_or(Place::Whole, Place::Lines)
+    }
+}
+
+impl Place {
+    /// Adds a line (see [`add_line`]).
+    fn line(&mut self, line: Range<usize>) {
+        match self {
+            Place::Lines(spans) => add_line(spans, line),
+            _ => *self = Place::Lines(vec![line]),
+        }
+    }
+
+    /// Adds a position to be tried at.
+    fn at(&mut self, position: usize) {
+        match self {
+            Place::At(starts) => starts.push(position),
+            _ => *self = Place::At(vec![position]),
+        }
+    }
+
+    /// The regex's matches here: the same, leftmost-first and not overlapping,
+    /// as on the whole text. A span limits where a match lies, not what its `\b`
+    /// sees around it. Tried at positions, the regex finds, at the first one past
+    /// the last match, what it finds there on the whole text: every match begins
+    /// at one of them.
+    fn matches(&self, re: &regex_automata::meta::Regex, text: &str) -> Vec<Range<usize>> {
+        let input = || regex_automata::Input::new(text);
+        let whole = 0..text.len();
+        let spans: &[Range<usize>] = match self {
+            Place::Whole => std::slice::from_ref(&whole),
+            Place::Lines(spans) => spans,
+            Place::At(starts) => {
+                let mut found: Vec<Range<usize>> = Vec::new();
+                for &at in starts {
+                    if found.last().is_some_and(|m| at < m.end) {
+                        continue;
+                    }
+                    let tried = input()
+                        .span(at..text.len())
+                        .anchored(regex_automata::Anchored::Yes);
+                    found.extend(
+                        re.search(&tried)
+                            .filter(|m| !m.is_empty())
+                            .map(|m| m.range()),
+                    );
+                }
+                return found;
+            }
+        };
+        spans
+            .iter()
+            .flat_map(|span| re.find_iter(input().span(span.clone())))
+            .filter(|m| !m.is_empty())
+            .map(|m| m.range())
+            .collect()
     }
 }
 

@@ -24,6 +24,10 @@ pub struct RegexPattern {
     pub line_breaks: Option<usize>,
     /// Whether every match holds an ASCII digit.
     pub digit: bool,
+    /// Literals (ASCII lower case) one of which every match begins with, when a
+    /// match can cross any number of lines (`None`: no such small set of
+    /// literals long enough to be rare): the regex is tried where one occurs.
+    pub starts: Option<Vec<Vec<u8>>>,
     #[serde(skip)]
     compiled: OnceLock<Option<regex_automata::meta::Regex>>,
 }
@@ -64,11 +68,16 @@ impl RegexPattern {
 
     /// A regex `source` that parsed as `hir`; `literals` are its needed literals.
     pub fn new(source: String, hir: &Hir, literals: Option<Vec<Vec<u8>>>) -> RegexPattern {
+        let line_breaks = literals::line_breaks(hir);
         RegexPattern {
             source,
             literals,
-            line_breaks: literals::line_breaks(hir),
+            line_breaks,
             digit: literals::needs_digit(hir),
+            starts: line_breaks
+                .is_none()
+                .then(|| literals::start_literals(hir))
+                .flatten(),
             compiled: OnceLock::new(),
         }
     }
@@ -81,6 +90,7 @@ impl RegexPattern {
             literals: None,
             line_breaks: None,
             digit: false,
+            starts: None,
             compiled: OnceLock::new(),
         }
     }

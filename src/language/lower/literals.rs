@@ -67,6 +67,17 @@ fn case_pair(class: &Class) -> Option<u8> {
     (upper == u && lower == l && lower == u32::from(folded)).then_some(folded)
 }
 
+/// Literals (ASCII lower case; the engine looks for them caselessly) one of
+/// which every match of the regex begins with: it need only be tried where one
+/// occurs. `None` when there is no small set of them, or one is shorter than
+/// [`SHORTEST_WINDOW_LITERAL`] and so in too many places to be worth it.
+pub(crate) fn start_literals(hir: &Hir) -> Option<Vec<Vec<u8>>> {
+    let set = folded(usable(&Extractor::new().extract(&case_pairs_folded(hir)))?);
+    set.iter()
+        .all(|l| l.len() >= SHORTEST_WINDOW_LITERAL)
+        .then_some(set)
+}
+
 /// Whether searching for the regex's first bytes before running it pays: not when a
 /// match may start with a single letter (`\bf\s*:`, `x[0-9]{4}`), which nearly
 /// every word of prose holds, so the search stops and restarts at each one. A run
@@ -338,6 +349,24 @@ mod tests {
         assert!(!needs(r"\d{9}"));
         assert!(!needs(r"x[0-9]{4}|ext"));
         assert!(!needs(r"[A-Z]{2}[0-9]*"));
+    }
+
+    #[test]
+    fn literals_every_match_begins_with() {
+        let starts = |re: &str| strings(re, start_literals);
+        assert_eq!(
+            starts(r"(?i)\b(?:call|contact)\s+(?:the|our)\s+desk"),
+            Some(vec!["call".into(), "contact".into()])
+        );
+        // Folded, each the beginning of a match (what may follow the word too).
+        let project = starts(r"Project\s+[A-Z]").unwrap();
+        assert!(
+            project.iter().all(|l| l.starts_with("project")),
+            "{project:?}"
+        );
+        // Too short to be rare, or a match may begin anywhere.
+        assert_eq!(starts(r"(?i)\bfx\s+[0-9]"), None);
+        assert_eq!(starts(r"[a-z]+\s+desk"), None);
     }
 
     #[test]
