@@ -10,7 +10,7 @@
 use std::ops::Range;
 
 use super::evaluate::window;
-use super::search::line_around;
+use super::windows::line_around;
 use super::{Hit, RegexEntry};
 use crate::draft::Draft;
 use crate::language::rules::*;

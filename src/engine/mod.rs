@@ -18,6 +18,7 @@ mod starts;
 mod table;
 mod terms;
 mod trie;
+mod windows;
 
 use std::collections::HashMap;
 use std::ops::Range;
@@ -146,7 +147,7 @@ pub struct Engine {
     /// For each literal of `literals`, the regexes (indexes into `regexes`) needing it.
     literal_owners: Vec<Vec<usize>>,
     /// The lines worth running each regex on, in a long draft (built for the first).
-    windows: std::sync::OnceLock<Option<search::Windows>>,
+    windows: std::sync::OnceLock<Option<windows::Windows>>,
     /// The regexes searched only where conditions look for them.
     locals: Vec<local::Local>,
     /// Every distinct set of scopes a rule or triage hides, and the empty set:

@@ -1,0 +1,323 @@
+//! Where in a draft each regex runs: the whole text, the lines that hold what
+//! every match holds (and as many lines around as a match can span), or the
+//! places a match can begin. Each finds the same matches as the whole text.
+
+use std::ops::Range;
+
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, Input, MatchKind};
+
+use super::{literal_owners, RegexEntry};
+use crate::language::rules::*;
+
+/// Where in a draft a regex runs.
+#[derive(Debug, Clone, Default)]
+pub(super) enum Place {
+    /// On the whole text.
+    #[default]
+    Whole,
+    /// On these spans of adjacent lines.
+    Lines(Vec<Range<usize>>),
+    /// Anchored at each of these positions, in order.
+    At(Vec<usize>),
+}
+
+impl From<Lines> for Place {
+    fn from(lines: Lines) -> Self {
+        lines.map_or(Place::Whole, Place::Lines)
+    }
+}
+
+impl Place {
+    /// Adds a line (see [`add_line`]).
+    pub(super) fn line(&mut self, line: Range<usize>) {
+        match self {
+            Place::Lines(spans) => add_line(spans, line),
+            _ => *self = Place::Lines(vec![line]),
+        }
+    }
+
+    /// Adds a position to be tried at.
+    pub(super) fn at(&mut self, position: usize) {
+        match self {
+            Place::At(starts) => starts.push(position),
+            _ => *self = Place::At(vec![position]),
+        }
+    }
+
+    /// The regex's matches here: the same, leftmost-first and not overlapping,
+    /// as on the whole text. A span limits where a match lies, not what its `\b`
+    /// sees around it. Tried at positions, the regex finds, at the first one past
+    /// the last match, what it finds there on the whole text: every match begins
+    /// at one of them.
+    pub(super) fn matches(
+        &self,
+        re: &regex_automata::meta::Regex,
+        text: &str,
+    ) -> Vec<Range<usize>> {
+        let input = || regex_automata::Input::new(text);
+        let whole = 0..text.len();
+        let spans: &[Range<usize>] = match self {
+            Place::Whole => std::slice::from_ref(&whole),
+            Place::Lines(spans) => spans,
+            Place::At(starts) => {
+                let mut found: Vec<Range<usize>> = Vec::new();
+                for &at in starts {
+                    if found.last().is_some_and(|m| at < m.end) {
+                        continue;
+                    }
+                    found.extend(tried_at(re, text, at));
+                }
+                return found;
+            }
+        };
+        spans
+            .iter()
+            .flat_map(|span| re.find_iter(input().span(span.clone())))
+            .filter(|m| !m.is_empty())
+            .map(|m| m.range())
+            .collect()
+    }
+}
+
+/// The match of `re` that begins at `at`, if any.
+fn tried_at(re: &regex_automata::meta::Regex, text: &str, at: usize) -> Option<Range<usize>> {
+    let input = regex_automata::Input::new(text)
+        .span(at..text.len())
+        .anchored(regex_automata::Anchored::Yes);
+    re.search(&input)
+        .filter(|m| !m.is_empty())
+        .map(|m| m.range())
+}
+
+/// A short draft from this long on runs its regexes on the lines that hold what
+/// their matches hold (see [`Engine::scan`]).
+pub(super) const WINDOWED_BYTES: usize = 1 << 10;
+
+/// The spans of adjacent lines a regex runs on (`None`: the whole text).
+type Lines = Option<Vec<Range<usize>>>;
+
+/// Where in a long text each regex need run: for a regex whose matches hold at
+/// most a known number of line breaks, the lines that hold one of the literals
+/// every match holds or, wanting such literals, a digit that every match holds,
+/// and that many lines on either side. It finds the same matches there as on
+/// the whole text.
+#[derive(Debug, Clone)]
+pub(super) struct Windows {
+    literals: Option<LiteralWindows>,
+    /// For each regex, whether it runs on the lines that hold a digit.
+    digits: Vec<bool>,
+    /// For each regex, the most line breaks a match holds.
+    breaks: Vec<usize>,
+}
+
+#[derive(Debug, Clone)]
+struct LiteralWindows {
+    /// Every literal, caseless, leftmost-first: finds the lines that hold any.
+    scan: AhoCorasick,
+    /// The same literals, for overlapping search within one of those lines.
+    which: AhoCorasick,
+    /// For each literal, the regexes (indexes into the engine's) that need it.
+    owners: Vec<Vec<usize>>,
+}
+
+impl Windows {
+    pub(super) fn new(regexes: &[RegexEntry], rules: &RuleSet) -> Option<Windows> {
+        let literals = LiteralWindows::new(regexes, rules);
+        let (mut digits, breaks): (Vec<bool>, Vec<usize>) = regexes
+            .iter()
+            .map(|e| {
+                let (m, p) = e.owner;
+                match &rules.matchers[m].patterns[p] {
+                    Pattern::Regex(r) if !e.local => (r.digit_lines(), r.line_breaks.unwrap_or(0)),
+                    _ => (false, 0),
+                }
+            })
+            .unzip();
+        // A literal's lines are fewer than a digit's.
+        for owners in literals.iter().flat_map(|l| &l.owners) {
+            for &r in owners {
+                digits[r] = false;
+            }
+        }
+        let any = literals.is_some() || digits.contains(&true);
+        any.then_some(Windows {
+            literals,
+            digits,
+            breaks,
+        })
+    }
+
+    /// For each of `count` regexes, where in `text` to run it.
+    pub(super) fn places(&self, text: &str, count: usize) -> Vec<Place> {
+        let lines = self.lines(text, count);
+        lines.into_iter().map(Place::from).collect()
+    }
+
+    /// For each of `count` regexes, the spans of adjacent lines to run it on
+    /// (`None`: the whole text).
+    fn lines(&self, text: &str, count: usize) -> Vec<Lines> {
+        let mut out: Vec<Lines> = match &self.literals {
+            Some(l) => l.lines(text, count),
+            None => vec![None; count],
+        };
+        if self.digits.contains(&true) {
+            let spans = lines_with_a_digit(text);
+            for (r, _) in self.digits.iter().enumerate().filter(|(_, d)| **d) {
+                out[r] = Some(spans.clone());
+            }
+        }
+        for (lines, &breaks) in out.iter_mut().zip(&self.breaks) {
+            if let (Some(spans), 1..) = (lines.as_ref(), breaks) {
+                *lines = narrowed(text.as_bytes(), spans, breaks);
+            }
+        }
+        out
+    }
+}
+
+/// Spans of lines widened by `breaks` lines on either side; `None` (the whole
+/// text) when they hold more than half of it, since searching span by span
+/// costs more than one scan of the whole text unless the spans leave out most.
+pub(super) fn narrowed(bytes: &[u8], spans: &[Range<usize>], breaks: usize) -> Lines {
+    let spans = widened(bytes, spans, breaks);
+    (spans.iter().map(|s| s.len()).sum::<usize>() <= bytes.len() / 2).then_some(spans)
+}
+
+impl LiteralWindows {
+    fn new(regexes: &[RegexEntry], rules: &RuleSet) -> Option<LiteralWindows> {
+        let (literals, owners) = literal_owners(regexes, rules, RegexPattern::line_literals);
+        if literals.is_empty() {
+            return None;
+        }
+        let build = |kind: MatchKind| {
+            AhoCorasickBuilder::new()
+                .ascii_case_insensitive(true)
+                .kind(Some(aho_corasick::AhoCorasickKind::DFA))
+                .match_kind(kind)
+                .build(&literals)
+                .ok()
+        };
+        Some(LiteralWindows {
+            scan: build(MatchKind::LeftmostFirst)?,
+            which: build(MatchKind::Standard)?,
+            owners,
+        })
+    }
+
+    fn lines(&self, text: &str, count: usize) -> Vec<Lines> {
+        let mut out: Vec<Lines> = vec![None; count];
+        for owners in &self.owners {
+            for &r in owners {
+                out[r] = Some(Vec::new());
+            }
+        }
+        let bytes = text.as_bytes();
+        let mut at = 0;
+        while let Some(m) = self.scan.find(Input::new(text).span(at..text.len())) {
+            let (start, end) = line_around(bytes, m.start(), m.end());
+            for hit in self.which.find_overlapping_iter(&text[start..end]) {
+                for &r in &self.owners[hit.pattern().as_usize()] {
+                    let Some(spans) = &mut out[r] else { continue };
+                    add_line(spans, start..end);
+                }
+            }
+            if end == text.len() {
+                break;
+            }
+            at = end + 1;
+        }
+        out
+    }
+}
+
+/// The line (without its `\n`) that holds `start..end`.
+pub(super) fn line_around(bytes: &[u8], start: usize, end: usize) -> (usize, usize) {
+    let line_start = memchr::memrchr(b'\n', &bytes[..start]).map_or(0, |i| i + 1);
+    let line_end = memchr::memchr(b'\n', &bytes[end..]).map_or(bytes.len(), |i| end + i);
+    (line_start, line_end)
+}
+
+/// Adds a line to spans of adjacent lines, joining it to the last when they touch.
+fn add_line(spans: &mut Vec<Range<usize>>, line: Range<usize>) {
+    match spans.last_mut() {
+        Some(last) if last.end + 1 >= line.start && last.start <= line.start => {
+            last.end = last.end.max(line.end);
+        }
+        Some(last) if line.start < last.start => {
+            // Out of order (a literal holding a line break): put in its place.
+            let at = spans.partition_point(|s| s.start <= line.start);
+            spans.insert(at, line);
+            coalesce(spans);
+        }
+        _ => spans.push(line),
+    }
+}
+
+/// Joins sorted spans of lines where they touch or overlap.
+fn coalesce(spans: &mut Vec<Range<usize>>) {
+    let mut out: Vec<Range<usize>> = Vec::with_capacity(spans.len());
+    for span in spans.drain(..) {
+        match out.last_mut() {
+            Some(last) if last.end + 1 >= span.start => last.end = last.end.max(span.end),
+            _ => out.push(span),
+        }
+    }
+    *spans = out;
+}
+
+/// Spans of whole lines, each with `lines` more lines before and after it, joined
+/// where they touch.
+fn widened(bytes: &[u8], spans: &[Range<usize>], lines: usize) -> Vec<Range<usize>> {
+    let mut out: Vec<Range<usize>> = Vec::with_capacity(spans.len());
+    for span in spans {
+        let (mut start, mut end) = (span.start, span.end);
+        for _ in 0..lines {
+            if start > 0 {
+                start = memchr::memrchr(b'\n', &bytes[..start - 1]).map_or(0, |i| i + 1);
+            }
+            if end < bytes.len() {
+                end = memchr::memchr(b'\n', &bytes[end + 1..]).map_or(bytes.len(), |i| end + 1 + i);
+            }
+        }
+        add_line(&mut out, start..end);
+    }
+    out
+}
+
+/// The spans of adjacent lines of `text` that hold an ASCII digit.
+pub(super) fn lines_with_a_digit(text: &str) -> Vec<Range<usize>> {
+    let bytes = text.as_bytes();
+    let mut spans = Vec::new();
+    let mut at = 0;
+    while let Some(i) = bytes[at..].iter().position(u8::is_ascii_digit) {
+        let (start, end) = line_around(bytes, at + i, at + i);
+        add_line(&mut spans, start..end);
+        if end == bytes.len() {
+            break;
+        }
+        at = end + 1;
+    }
+    spans
+}
+
+#[cfg(test)]
+mod tests {
+    use super::add_line;
+
+    /// Lines come in order but for a literal that holds a line break, whose
+    /// lines begin before the last ones added: every line is kept, joined where
+    /// lines touch.
+    #[test]
+    fn lines_are_joined_in_order_whatever_order_they_come_in() {
+        let mut spans = Vec::new();
+        for line in [0..4, 5..9, 20..24, 12..18, 30..34, 25..34] {
+            add_line(&mut spans, line);
+        }
+        assert_eq!(spans, [0..9, 12..18, 20..34]);
+        let mut spans = Vec::new();
+        for line in [10..14, 20..24, 0..9] {
+            add_line(&mut spans, line);
+        }
+        assert_eq!(spans, [0..14, 20..24]);
+    }
+}
