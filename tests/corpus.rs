@@ -22,6 +22,19 @@ fn mail() -> Option<Mail> {
     Some(tar::Archive::new(flate2::read::GzDecoder::new(file)))
 }
 
+/// The archive's messages in order, each as its path and its bytes.
+fn messages(archive: &mut Mail) -> impl Iterator<Item = (String, Vec<u8>)> + '_ {
+    archive.entries().unwrap().filter_map(|entry| {
+        let mut entry = entry.unwrap();
+        if !entry.header().entry_type().is_file() {
+            return None;
+        }
+        let mut bytes = Vec::new();
+        entry.read_to_end(&mut bytes).unwrap();
+        Some((entry.path().unwrap().display().to_string(), bytes))
+    })
+}
+
 #[test]
 fn engine_agrees_with_reference_on_enron_mail() {
     let Some(mut archive) = mail() else {
@@ -35,13 +48,7 @@ fn engine_agrees_with_reference_on_enron_mail() {
     );
     let engine = Engine::new(compiled.rules.clone());
     let (mut checked, mut findings) = (0, 0);
-    for entry in archive.entries().unwrap() {
-        let mut entry = entry.unwrap();
-        if !entry.header().entry_type().is_file() {
-            continue;
-        }
-        let mut bytes = Vec::new();
-        entry.read_to_end(&mut bytes).unwrap();
+    for (path, bytes) in messages(&mut archive) {
         let text = String::from_utf8_lossy(&bytes).into_owned();
         // Keep the slow oracle affordable: the first messages, up to 6,000 characters each.
         let text: String = text.chars().take(6000).collect();
@@ -50,7 +57,7 @@ fn engine_agrees_with_reference_on_enron_mail() {
             let options = Options::on(channel);
             let fast = engine.check(&draft, &options).findings;
             let slow = tenet::engine::reference::check(&compiled.rules, &draft, &options);
-            assert_eq!(fast, slow, "message {}", entry.path().unwrap().display());
+            assert_eq!(fast, slow, "message {path}");
             findings += fast.len();
         }
         checked += 1;
@@ -149,13 +156,7 @@ fn engine_agrees_with_reference_on_one_large_draft() {
         return;
     };
     let mut text = String::new();
-    for (i, entry) in archive.entries().unwrap().enumerate() {
-        let mut entry = entry.unwrap();
-        if !entry.header().entry_type().is_file() {
-            continue;
-        }
-        let mut bytes = Vec::new();
-        entry.read_to_end(&mut bytes).unwrap();
+    for (i, (_, bytes)) in messages(&mut archive).enumerate() {
         text.push_str(&String::from_utf8_lossy(&bytes));
         text.push_str(PLANTED[i % PLANTED.len()]);
         text.push('\n');
@@ -215,13 +216,7 @@ fn engine_agrees_with_reference_on_short_drafts() {
     let engine = Engine::new(compiled.rules.clone());
     let options = Options::default();
     let (mut checked, mut windowed) = (0, 0);
-    for (i, entry) in archive.entries().unwrap().enumerate() {
-        let mut entry = entry.unwrap();
-        if !entry.header().entry_type().is_file() {
-            continue;
-        }
-        let mut bytes = Vec::new();
-        entry.read_to_end(&mut bytes).unwrap();
+    for (i, (path, bytes)) in messages(&mut archive).enumerate() {
         let body: String = String::from_utf8_lossy(&bytes).chars().take(6000).collect();
         let text = format!(
             "{}\n{body}\n{}",
@@ -231,7 +226,7 @@ fn engine_agrees_with_reference_on_short_drafts() {
         let draft = Draft::new(text, Format::Text);
         let fast = engine.check(&draft, &options).findings;
         let slow = tenet::engine::reference::check(&compiled.rules, &draft, &options);
-        assert_eq!(fast, slow, "message {}", entry.path().unwrap().display());
+        assert_eq!(fast, slow, "message {path}");
         windowed += fast.iter().filter(|f| &*f.rule != "g.common").count();
         checked += 1;
         if checked == 150 {
