@@ -83,7 +83,7 @@ fn bytes_as_str(bytes: &[u8]) -> String {
 const LINE_RULES: &str = r#"
 guideline g {
   rule reach info {
-    find /(?i)\b(?:call|contact|reach)\s+(?:the|our)\s+(?:[\w&'.-]+\s+){0,3}(?:office|desk|team)\b/
+    find /(?i)\b(?:call|contact|reach|please call)\s+(?:the|our)\s+(?:[\w&'.-]+\s+){0,3}(?:office|desk|team)\b/
     message "m"
     bad "[call the help desk]"
   }
@@ -125,7 +125,8 @@ guideline g {
 /// Lines planted between the messages: secrets, internal hosts and URL credentials
 /// written in every case (and with the long `ſ`, a caseless `s`), and numbers.
 const PLANTED: [&str; 12] = [
-    // Across lines, in any case; `reach` also begins words that are not it.
+    // Across lines, in any case; `reach` also begins words that are not it, and
+    // a match begins at `Please`, before the `CALL` that other matches begin with.
     "Please CALL THE\n\nhelp desk, or Reach our sales\n office; reaches the team",
     "db_password = hunter2hunter2",
     "\"client_SECRET\": \"9f8e7d6c5b4a\"",

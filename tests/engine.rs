@@ -201,6 +201,24 @@ fn regexes_that_need_a_digit_find_the_same_with_or_without_running() {
     );
 }
 
+/// A regex whose matches may cross lines but begin with one of a few words is
+/// tried, in a draft of a kilobyte or more, only where one of them begins: the
+/// same matches as on the whole text, whatever literal it otherwise needs.
+#[test]
+fn regexes_tried_where_a_match_begins_find_what_the_whole_text_holds() {
+    let rules = "guideline disclosure {\n\
+        rule thanks warning { find /(?i)\\b(?:thanks|huge thanks)\\s+@\\w+\\s+for\\b/ message \"m\" }\n}\n";
+    let padding = "Planning the week ahead. ".repeat(50);
+    let draft = format!("{padding}\nThanks\n@rollerco for it, huge thanks @Ann for all\n");
+    assert_eq!(
+        check(rules, &draft),
+        [
+            "disclosure.thanks warning «Thanks\n@rollerco for»",
+            "disclosure.thanks warning «huge thanks @Ann for»"
+        ]
+    );
+}
+
 /// A regex whose needed literal is one byte (`!`, `x`) runs when the draft
 /// holds that byte, in either case, and finds nothing otherwise.
 #[test]

@@ -172,8 +172,8 @@ struct RegexEntry {
     /// The most line breaks a match holds, if known (so the regex can run on the
     /// lines around what every match holds).
     line_breaks: Option<usize>,
-    /// Whether its literals in `literals` begin every match (so the regex is
-    /// tried only where they occur).
+    /// Whether its literals in `literals` are those every match begins with
+    /// (so the regex is tried only where they occur).
     anchored: bool,
     /// Whether it is searched only around the matches of the rules that look
     /// for it ([`local`]), after the other hits.
@@ -270,7 +270,7 @@ impl Engine {
                             regexes.push(RegexEntry {
                                 owner: (m, p),
                                 uses: Vec::new(),
-                                prefiltered: r.starts.is_some() || r.prefilter_literals().is_some(),
+                                prefiltered: r.prefilter_literals().is_some(),
                                 anchored: r.starts.is_some(),
                                 digit: r.digit,
                                 line_breaks: r.line_breaks,

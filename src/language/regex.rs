@@ -56,11 +56,16 @@ impl RegexPattern {
         self.digit && self.line_breaks.is_some()
     }
 
-    /// The needed literals worth a prefilter: not when every one holds a digit
-    /// and the regex needs one (`[0-9]{2}`, ` 00`…` 99`), since whether a draft
+    /// The literals a draft is scanned for before the regex runs: those every
+    /// match begins with ([`RegexPattern::starts`]), where the regex is then
+    /// tried; else the needed literals, but not when every one holds a digit and
+    /// the regex needs one (`[0-9]{2}`, ` 00`…` 99`), since whether a draft
     /// holds a digit answers nearly as well, and digits are in every line of a
     /// header or a table, where a scan for such literals would stop at each.
     pub fn prefilter_literals(&self) -> Option<&[Vec<u8>]> {
+        if let Some(starts) = &self.starts {
+            return Some(starts);
+        }
         let literals = self.literals.as_deref()?;
         let all_digits = literals.iter().all(|l| l.iter().any(u8::is_ascii_digit));
         (!(self.digit && all_digits)).then_some(literals)

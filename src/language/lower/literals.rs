@@ -72,7 +72,15 @@ fn case_pair(class: &Class) -> Option<u8> {
 /// occurs. `None` when there is no small set of them, or one is shorter than
 /// [`SHORTEST_WINDOW_LITERAL`] and so in too many places to be worth it.
 pub(crate) fn start_literals(hir: &Hir) -> Option<Vec<Vec<u8>>> {
-    let set = folded(usable(&Extractor::new().extract(&case_pairs_folded(hir)))?);
+    let seq = Extractor::new().extract(&case_pairs_folded(hir));
+    let mut set: Vec<Vec<u8>> = usable(&seq)?
+        .into_iter()
+        .map(|l| l.to_ascii_lowercase())
+        .collect();
+    set.sort();
+    // Where a literal begins, so does any that begins it; one that merely holds
+    // another (`huge thanks`, `thanks`) begins elsewhere and is kept.
+    set.dedup_by(|l, kept| l.starts_with(kept));
     set.iter()
         .all(|l| l.len() >= SHORTEST_WINDOW_LITERAL)
         .then_some(set)
@@ -358,6 +366,11 @@ mod tests {
             starts(r"(?i)\b(?:call|contact)\s+(?:the|our)\s+desk"),
             Some(vec!["call".into(), "contact".into()])
         );
+        // One that holds another begins elsewhere: both are kept.
+        let thanks = starts(r"(?i)\b(?:thanks|huge thanks)\s+@").unwrap();
+        for kept in ["huge thanks", "thanks"] {
+            assert!(thanks.iter().any(|l| l == kept), "{thanks:?}");
+        }
         // Folded, each the beginning of a match (what may follow the word too).
         let project = starts(r"Project\s+[A-Z]").unwrap();
         assert!(
