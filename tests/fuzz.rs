@@ -201,6 +201,7 @@ proptest! {
             prop_assert!(text.is_char_boundary(f.span.start) && text.is_char_boundary(f.span.end));
         }
         let result = FileResult {
+            deferred: None,
             path: "fuzz.md".into(),
             text,
             format,

@@ -183,11 +183,15 @@ pub fn run(req: Request) -> Result<Outcome> {
         && io::stderr().is_terminal()
         && jobs.len() > 200
         && req.format == OutputFormat::Human;
+    // Printed file by file, a draft's findings are built as they are written: a
+    // large draft's would otherwise all be held at once. Fixes and baselines
+    // work on built findings.
+    let defer = stream && req.fix.is_none() && baseline.is_none();
     let done = AtomicUsize::new(0);
     let total = jobs.len();
     let check = |(input, rules): &(Input, Arc<Rules>)| {
         let fail_on = req.fail_on.unwrap_or_else(|| rules.fail_on());
-        let r = (check_one(input, rules, &req), fail_on);
+        let r = (check_one(input, rules, &req, defer), fail_on);
         let n = done.fetch_add(1, Ordering::Relaxed) + 1;
         if progress && n % 250 == 0 {
             eprint!("\rchecked {n}/{total} files");
@@ -216,7 +220,7 @@ pub fn run(req: Request) -> Result<Outcome> {
             baselined += b.filter(&mut file);
         }
         fixed += file.fixed;
-        failed |= file.report.findings.iter().any(|f| f.level >= fail_on);
+        failed |= file.levels().any(|(level, _)| level >= fail_on);
         summary.add(&file);
         if stream {
             printer.file(&file, &mut out)?;
@@ -442,7 +446,8 @@ pub fn io_message(e: &io::Error) -> String {
     }
 }
 
-fn check_one(input: &Input, rules: &Rules, req: &Request) -> Checked {
+/// Checks one input; `defer`: leave its findings unbuilt (see [`FileResult::deferred`]).
+fn check_one(input: &Input, rules: &Rules, req: &Request, defer: bool) -> Checked {
     let (path, bytes) = match input {
         Input::Stdin => {
             let name = req
@@ -474,6 +479,20 @@ fn check_one(input: &Input, rules: &Rules, req: &Request) -> Checked {
     let text = decode(bytes);
     let format: Format = rules.format_for(Some(&path), &text);
     let channel = rules.channel_for(Some(&path), req.setup.channel.as_deref());
+    if defer {
+        let (draft, report, deferred) = rules.check_deferred(text, format, channel.clone());
+        let file = FileResult {
+            path,
+            text: draft.text,
+            format,
+            channel,
+            report,
+            deferred: Some(deferred),
+            fixed: 0,
+            stdin: matches!(input, Input::Stdin),
+        };
+        return Ok((file, None));
+    }
     let (mut draft, mut report) = rules.check(text, format, channel.clone());
     let mut fixed = 0;
     let mut change = None;
@@ -505,6 +524,7 @@ fn check_one(input: &Input, rules: &Rules, req: &Request) -> Checked {
             format,
             channel,
             report,
+            deferred: None,
             fixed,
             stdin,
         },

@@ -3,10 +3,10 @@
 use std::path::Path;
 
 use crate::draft::{Draft, Format};
-use crate::engine::{Engine, Evaluation, Options};
+use crate::engine::{Engine, Judgement, Options};
 use crate::language::diagnostic::Diagnostic;
 use crate::language::lower::{self, Compiled, Overrides, RuleFile};
-use crate::report::{suppress, Report, Verdict};
+use crate::report::{suppress, Deferred, Report, Verdict};
 
 /// Compiled rules and the options to check with.
 #[derive(Debug, Clone)]
@@ -61,7 +61,8 @@ impl Checker {
 
     /// Checks a parsed draft with other options.
     pub fn check_on(&self, draft: &Draft, options: &Options) -> Report {
-        self.report(draft, self.engine.check(draft, options))
+        let (report, deferred) = self.report(draft, self.engine.judge_draft(draft, options));
+        built(report, deferred, &draft.text)
     }
 
     /// Parses and checks a text (parsing and searching side by side): the fastest
@@ -72,29 +73,53 @@ impl Checker {
         format: Format,
         options: &Options,
     ) -> (Draft, Report) {
-        let (draft, evaluation) = self.engine.check_text(text, format, options);
-        let report = self.report(&draft, evaluation);
+        let (draft, report, deferred) = self.check_text_deferred(text, format, options);
+        let report = built(report, deferred, &draft.text);
         (draft, report)
     }
 
-    fn report(&self, draft: &Draft, evaluation: Evaluation) -> Report {
-        let Evaluation {
-            mut findings,
+    /// [`Checker::check_text_on`], with the report's findings left out and
+    /// returned unbuilt, to be built as they are written: a large draft's
+    /// findings then never all take memory at once.
+    pub fn check_text_deferred(
+        &self,
+        text: String,
+        format: Format,
+        options: &Options,
+    ) -> (Draft, Report, Deferred) {
+        let (draft, judgement) = self.engine.judge_text(text, format, options);
+        let (report, deferred) = self.report(&draft, judgement);
+        (draft, report, deferred)
+    }
+
+    /// The report without its findings, and the findings.
+    fn report(&self, draft: &Draft, judgement: Judgement) -> (Report, Deferred) {
+        let Judgement {
+            mut pending,
             triage,
             redactions,
             truncated,
-        } = evaluation;
-        let suppressed = suppress::apply(draft, &mut findings, self.engine.rules(), &redactions);
-        let verdict = Verdict::of(&findings, triage.as_ref().and_then(|t| t.priority));
-        Report {
-            findings,
+        } = judgement;
+        let rules = self.engine.rules();
+        let (suppressed, meta) = suppress::apply(draft, &mut pending, rules, &redactions);
+        let deferred = Deferred::new(self.engine.rule_set(), pending, meta);
+        let priority = triage.as_ref().and_then(|t| t.priority);
+        let report = Report {
+            findings: Vec::new(),
             suppressed,
             triage,
-            verdict,
+            verdict: Verdict::of_levels(deferred.levels(), priority),
             redactions,
             truncated,
-        }
+        };
+        (report, deferred)
     }
+}
+
+/// The report with its findings built.
+fn built(mut report: Report, deferred: Deferred, text: &str) -> Report {
+    report.findings = deferred.build(text, &report.redactions);
+    report
 }
 
 /// Parses `text` (format from `path`, else sniffed) and checks it.

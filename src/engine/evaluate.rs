@@ -9,22 +9,22 @@ use rayon::prelude::*;
 
 use super::metrics::{Group, Metrics};
 use super::search::select;
-use super::{Engine, Evaluation, Hit, Options, PARALLEL_BYTES};
+use super::{Engine, Hit, Judgement, Options, PARALLEL_BYTES};
 use crate::draft::{Draft, ScopeSet};
 use crate::language::rules::*;
-use crate::report::finding::{self, Finding};
+use crate::report::finding::{self, Pending};
 use crate::report::{Redactions, TriageResult};
 
 impl Engine {
-    /// Findings and triage from a draft and its hits. The hits are taken: they
-    /// and all derived from them are freed before the findings are built, so a
-    /// large draft never holds both.
+    /// Findings (not yet built) and triage from a draft and its hits. The hits
+    /// are taken: they and all derived from them are freed before the findings
+    /// are put in order, so a large draft never holds both.
     pub(super) fn evaluate(
         &self,
         draft: &Draft,
         hits: Vec<Vec<Hit>>,
         options: &Options,
-    ) -> Evaluation {
+    ) -> Judgement {
         let redactions = redactions(&self.rules, &draft.text, |m| {
             hits[m].iter().map(|h| h.span()).collect()
         });
@@ -36,26 +36,17 @@ impl Engine {
             .map(Vec::len)
             .sum();
         let truncated = per_rule.iter().map(|&(_, t)| t).sum();
-        // Judgements are small: they are put in order first, then every finding is
-        // built straight into its place, so a large draft's findings are held once.
+        // Each rule's findings are in position order: joining the rules' puts them
+        // all in order without sorting.
         let runs = per_rule
             .into_iter()
             .zip(&self.id_rank)
             .filter(|((parts, _), _)| parts.iter().any(|p| !p.is_empty()))
             .map(|((parts, _), &rank)| (rank, parts.into_iter().flatten()))
             .collect();
-        let document = draft.document_span();
-        let ordered = finding::merge(runs, total, |j: &Judged| {
-            j.hit.map_or(document.clone(), |h| h.span())
-        });
-        let build = |j: Judged| finding_of(&self.rules.rules[j.rule], j, draft, &redactions);
-        let findings: Vec<Finding> = if draft.text.len() >= PARALLEL_BYTES {
-            ordered.into_par_iter().map(build).collect()
-        } else {
-            ordered.into_iter().map(build).collect()
-        };
-        Evaluation {
-            findings,
+        let pending = finding::merge(runs, total, Pending::span);
+        Judgement {
+            pending,
             triage,
             redactions,
             truncated,
@@ -144,42 +135,11 @@ fn slots<T>(n: usize) -> Vec<OnceLock<T>> {
     std::iter::repeat_with(OnceLock::new).take(n).collect()
 }
 
-/// A rule's judgements, in parts, and how many findings its cap cut off.
-type RuleJudgements = (Vec<Vec<Judged>>, usize);
+/// A rule's findings, in parts, and how many its cap cut off.
+type RuleJudgements = (Vec<Vec<Pending>>, usize);
 
 /// A rule's spans from this many on are judged on every core (in a large draft).
 const PARALLEL_SPANS: usize = 4096;
-
-/// A rule's judgement at one of its spans (or on the whole draft): it reports, at
-/// this level, on this evidence. Its finding is built from it.
-struct Judged {
-    /// The rule (an index into the rule set's rules).
-    rule: usize,
-    hit: Option<Hit>,
-    level: Level,
-    evidence: Vec<Range<usize>>,
-}
-
-/// The finding of a rule's judgement.
-fn finding_of(rule: &Rule, judged: Judged, draft: &Draft, redactions: &Redactions) -> Finding {
-    let Judged {
-        hit,
-        level,
-        mut evidence,
-        ..
-    } = judged;
-    evidence.sort_by_key(|r| (r.start, r.end));
-    evidence.dedup();
-    finding::build(
-        rule,
-        draft,
-        hit.as_ref().map(|h| h.span()),
-        hit.as_ref().map_or(0, |h| h.pattern()),
-        level,
-        evidence,
-        redactions,
-    )
-}
 
 /// The state of one check: hits, and what has been derived from them so far.
 struct Cx<'a> {
@@ -300,7 +260,7 @@ impl<'a> Cx<'a> {
 
     /// Whether a rule reports at one of its spans, at what level and on what
     /// evidence.
-    fn judge(&self, r: usize, rule: &Rule, hit: &Option<Hit>) -> Option<Judged> {
+    fn judge(&self, r: usize, rule: &Rule, hit: &Option<Hit>) -> Option<Pending> {
         let span = hit.as_ref().map(|h| h.span());
         if span
             .as_ref()
@@ -320,11 +280,9 @@ impl<'a> Cx<'a> {
                 level = level.max(*l);
             }
         }
-        Some(Judged {
-            rule: r,
-            hit: *hit,
-            level,
-            evidence,
+        Some(match hit {
+            Some(h) => Pending::new(r, h.span(), h.pattern(), false, level, evidence),
+            None => Pending::new(r, self.draft.document_span(), 0, true, level, evidence),
         })
     }
 

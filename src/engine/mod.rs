@@ -26,7 +26,7 @@ use std::sync::Arc;
 
 use crate::draft::{Draft, Format, ScopeSet, Structure};
 use crate::language::rules::*;
-use crate::report::finding::Finding;
+use crate::report::finding::{Finding, Pending};
 use crate::report::{Redactions, TriageResult};
 use crate::text::fold::fold;
 use terms::{TermSet, Terms};
@@ -39,6 +39,9 @@ pub use search::select;
 /// A 100 KB draft takes a few milliseconds on one core, far more than a wake-up:
 /// the editor's re-check of one is a third quicker on two.
 const PARALLEL_BYTES: usize = 64 << 10;
+
+/// A draft with this many findings has them built on every core.
+const PARALLEL_FINDINGS: usize = 1024;
 
 /// Runs two jobs, side by side for a large draft.
 fn both<A: Send, B: Send>(
@@ -224,6 +227,15 @@ pub struct Evaluation {
     pub truncated: usize,
 }
 
+/// What the engine finds in a draft, its findings not yet built.
+pub(crate) struct Judgement {
+    /// The findings, sorted by position.
+    pub pending: Vec<Pending>,
+    pub triage: Option<TriageResult>,
+    pub redactions: Redactions,
+    pub truncated: usize,
+}
+
 impl Engine {
     /// Builds the automata for a rule set.
     pub fn new(rules: RuleSet) -> Engine {
@@ -349,20 +361,49 @@ impl Engine {
         &self.rules
     }
 
+    /// The rules this engine checks, shared.
+    pub fn rule_set(&self) -> Arc<RuleSet> {
+        self.rules.clone()
+    }
+
     /// Checks a draft: findings sorted by position, its triage and redactions.
     pub fn check(&self, draft: &Draft, options: &Options) -> Evaluation {
+        let Judgement {
+            pending,
+            triage,
+            redactions,
+            truncated,
+        } = self.judge_draft(draft, options);
+        let build = |p: &Pending| p.build(&self.rules, &draft.text, &redactions);
+        let findings = if pending.len() >= PARALLEL_FINDINGS {
+            use rayon::prelude::*;
+            pending.par_iter().map(build).collect()
+        } else {
+            pending.iter().map(build).collect()
+        };
+        Evaluation {
+            findings,
+            triage,
+            redactions,
+            truncated,
+        }
+    }
+
+    /// [`Engine::check`], the findings not yet built.
+    pub(crate) fn judge_draft(&self, draft: &Draft, options: &Options) -> Judgement {
         let mut hits = self.hits(&draft.text);
         self.local_hits(draft, &mut hits);
         self.evaluate(draft, hits, options)
     }
 
-    /// Parses and checks a text, parsing and searching it side by side.
-    pub fn check_text(
+    /// Parses and checks a text, parsing and searching it side by side; the
+    /// findings are not yet built.
+    pub(crate) fn judge_text(
         &self,
         text: String,
         format: Format,
         options: &Options,
-    ) -> (Draft, Evaluation) {
+    ) -> (Draft, Judgement) {
         let (structure, hits) = both(
             text.len(),
             || Structure::of(&text, format),
@@ -371,8 +412,8 @@ impl Engine {
         let draft = Draft::with_structure(text, format, structure);
         let mut hits = hits;
         self.local_hits(&draft, &mut hits);
-        let evaluation = self.evaluate(&draft, hits, options);
-        (draft, evaluation)
+        let judgement = self.evaluate(&draft, hits, options);
+        (draft, judgement)
     }
 
     /// Adds the hits of the regexes searched only where conditions look (see
@@ -431,5 +472,7 @@ mod tests {
         assert_eq!(std::mem::size_of::<super::Hit>(), 12);
         let finding = std::mem::size_of::<super::Finding>();
         assert!(finding <= 152, "{finding}");
+        let pending = std::mem::size_of::<crate::report::finding::Pending>();
+        assert!(pending <= 40, "{pending}");
     }
 }

@@ -10,7 +10,7 @@ use crate::draft::{Draft, ScopeSet};
 use crate::engine::metrics::Metrics;
 use crate::engine::{Hit, Options};
 use crate::language::rules::*;
-use crate::report::finding::{self, Finding};
+use crate::report::finding::{Finding, Pending};
 use crate::report::TriageResult;
 use crate::text::fold::{fold, fold_char, is_whole_word};
 
@@ -23,7 +23,7 @@ pub fn check(rules: &RuleSet, draft: &Draft, options: &Options) -> Vec<Finding> 
             .collect()
     });
     let mut out = Vec::new();
-    for rule in &rules.rules {
+    for (r, rule) in rules.rules.iter().enumerate() {
         let cap = if rule.once { Some(1) } else { rule.limit };
         let candidates: Vec<Option<Hit>> = match rule.find {
             Some(m) => leftmost_longest(visible_hits(rules, m, draft, rule.hidden))
@@ -62,18 +62,11 @@ pub fn check(rules: &RuleSet, draft: &Draft, options: &Options) -> Vec<Finding> 
                     level = level.max(*l);
                 }
             }
-            evidence.sort_by_key(|r| (r.start, r.end));
-            evidence.dedup();
-            let pattern = hit.map_or(0, |h| h.pattern());
-            out.push(finding::build(
-                rule,
-                draft,
-                span,
-                pattern,
-                level,
-                evidence,
-                &redactions,
-            ));
+            let pending = match hit {
+                Some(h) => Pending::new(r, h.span(), h.pattern(), false, level, evidence),
+                None => Pending::new(r, draft.document_span(), 0, true, level, evidence),
+            };
+            out.push(pending.build(rules, &draft.text, &redactions));
             reported += 1;
         }
     }

@@ -4,8 +4,7 @@ use std::ops::Range;
 
 use serde::Serialize;
 
-use crate::draft::Draft;
-use crate::language::rules::{FixKind, Level, Rule, Template};
+use crate::language::rules::{FixKind, Level, Rule, RuleSet, Template};
 use crate::report::redact::Redactions;
 
 /// One place where a draft goes against a rule.
@@ -58,24 +57,72 @@ pub struct Edit {
     pub text: String,
 }
 
-/// Makes the finding for `rule` at `span` (`None` for a document rule), so that every
-/// evaluator words messages and fixes alike; redacted text in the match is masked.
-pub fn build(
-    rule: &Rule,
-    draft: &Draft,
-    span: Option<Range<usize>>,
-    pattern: usize,
-    level: Level,
-    evidence: Vec<Range<usize>>,
-    redactions: &Redactions,
-) -> Finding {
-    let document = span.is_none();
-    let span = span.unwrap_or_else(|| draft.document_span());
-    let matched = if document {
-        ""
-    } else {
-        &draft.text[span.clone()]
-    };
+/// A finding before it is built: which rule reports where, at what level, on
+/// what evidence. Evaluators judge in this form; a large draft's findings stay
+/// in it, a fraction of their built size, until they are written.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Pending {
+    /// The rule, an index into the rule set's rules.
+    rule: u32,
+    start: u32,
+    end: u32,
+    /// Which of the rule's `find` patterns matched (it picks a `replace` fix).
+    pattern: u32,
+    /// Whether the rule looks at the whole document (the span is then the
+    /// document's first line).
+    document: bool,
+    /// The level after escalation.
+    pub level: Level,
+    /// Spans of the evidence, sorted, without repeats.
+    evidence: Box<[Range<usize>]>,
+}
+
+impl Pending {
+    /// Rule `rule` (an index into the rule set's rules) reports at `span`.
+    pub fn new(
+        rule: usize,
+        span: Range<usize>,
+        pattern: usize,
+        document: bool,
+        level: Level,
+        mut evidence: Vec<Range<usize>>,
+    ) -> Pending {
+        let narrow = |n: usize| u32::try_from(n).expect("drafts are under 4 GiB");
+        evidence.sort_by_key(|r| (r.start, r.end));
+        evidence.dedup();
+        Pending {
+            rule: narrow(rule),
+            start: narrow(span.start),
+            end: narrow(span.end),
+            pattern: narrow(pattern),
+            document,
+            level,
+            evidence: evidence.into_boxed_slice(),
+        }
+    }
+
+    /// The rule, an index into the rule set's rules.
+    pub fn rule(&self) -> usize {
+        self.rule as usize
+    }
+
+    /// Its byte range in the draft.
+    pub fn span(&self) -> Range<usize> {
+        self.start as usize..self.end as usize
+    }
+
+    /// The finding, with its message and fixes (so that every evaluator words
+    /// them alike) and redacted text in the match masked.
+    pub fn build(&self, rules: &RuleSet, text: &str, redactions: &Redactions) -> Finding {
+        build(&rules.rules[self.rule()], self, text, redactions)
+    }
+}
+
+fn build(rule: &Rule, pending: &Pending, text: &str, redactions: &Redactions) -> Finding {
+    let document = pending.document;
+    let span = pending.span();
+    let pattern = pending.pattern as usize;
+    let matched = if document { "" } else { &text[span.clone()] };
     let render_all = |ts: &[Template]| -> Vec<String> {
         ts.iter()
             .map(|t| match_case(matched, &t.render(matched, None)))
@@ -104,21 +151,21 @@ pub fn build(
                     (s, edit, title)
                 }
                 FixKind::Append(t) => {
-                    let text = t.render(matched, None);
-                    let at = draft.text.len();
-                    let insert = if !draft.text.trim_end().contains('\n') {
-                        let sep = if draft.text.ends_with([' ', '\n']) || draft.text.is_empty() {
+                    let added = t.render(matched, None);
+                    let at = text.len();
+                    let insert = if !text.trim_end().contains('\n') {
+                        let sep = if text.ends_with([' ', '\n']) || text.is_empty() {
                             ""
                         } else {
                             " "
                         };
-                        format!("{sep}{text}")
-                    } else if draft.text.ends_with('\n') {
-                        format!("{text}\n")
+                        format!("{sep}{added}")
+                    } else if text.ends_with('\n') {
+                        format!("{added}\n")
                     } else {
-                        format!("\n{text}")
+                        format!("\n{added}")
                     };
-                    let title = format!("Add “{text}”");
+                    let title = format!("Add “{added}”");
                     (
                         Vec::new(),
                         Some(vec![Edit {
@@ -130,8 +177,8 @@ pub fn build(
                 }
                 FixKind::Delete => {
                     let mut del = span.clone();
-                    let before_space = draft.text[..del.start].ends_with(' ');
-                    let after = draft.text[del.end..].chars().next();
+                    let before_space = text[..del.start].ends_with(' ');
+                    let after = text[del.end..].chars().next();
                     if before_space
                         && after.is_none_or(|c| c == ' ' || c == '\n' || c.is_ascii_punctuation())
                     {
@@ -161,7 +208,7 @@ pub fn build(
     } else if document {
         "".into()
     } else {
-        redactions.mask(&draft.text, span.clone())
+        redactions.mask(text, span.clone())
     };
     let message = rule
         .message
@@ -169,7 +216,7 @@ pub fn build(
     Finding {
         rule: rule.id.clone(),
         category: rule.category.clone(),
-        level,
+        level: pending.level,
         message,
         span,
         document,
@@ -177,7 +224,7 @@ pub fn build(
         review: rule.review,
         suggestions,
         fix: fix.map(Box::new),
-        evidence,
+        evidence: pending.evidence.to_vec(),
         link: rule.link.clone(),
     }
 }

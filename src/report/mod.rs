@@ -5,6 +5,7 @@
 //! nothing of how findings are searched for.
 
 pub mod baseline;
+pub mod deferred;
 pub mod finding;
 pub mod fix;
 pub mod output;
@@ -12,6 +13,7 @@ pub mod redact;
 pub mod suppress;
 pub mod verdict;
 
+pub use deferred::Deferred;
 pub use finding::Finding;
 pub use redact::Redactions;
 pub use suppress::Suppressed;

@@ -11,7 +11,7 @@ use serde::Serialize;
 
 use crate::draft::Draft;
 use crate::language::rules::{Level, RuleSet};
-use crate::report::finding::{Edit, Finding, Fix};
+use crate::report::finding::{Edit, Finding, Fix, Pending};
 use crate::report::redact::Redactions;
 
 /// A finding a suppression removed, kept for audit.
@@ -25,36 +25,35 @@ pub struct Suppressed {
     pub directive: Range<usize>,
 }
 
-fn names(id: &str, finding: &Finding) -> bool {
+fn names(id: &str, rule: &str) -> bool {
     id == "all"
-        || *id == *finding.rule
-        || finding
-            .rule
+        || id == rule
+        || rule
             .strip_prefix(id)
             .is_some_and(|rest| rest.starts_with('.'))
 }
 
-/// Removes suppressed findings; returns what was suppressed, and adds findings about
-/// suppressions that lack a reason, name no rule, or suppress nothing.
+/// Removes suppressed findings (in position order); returns what was suppressed,
+/// and the findings about suppressions that lack a reason, name no rule, or
+/// suppress nothing, in the order [`crate::report::finding::sort`] gives them.
 ///
 /// Reasons and ids are written in the draft: redacted text in them is scrubbed.
 pub fn apply(
     draft: &Draft,
-    findings: &mut Vec<Finding>,
+    findings: &mut Vec<Pending>,
     rules: &RuleSet,
     redactions: &Redactions,
-) -> Vec<Suppressed> {
+) -> (Vec<Suppressed>, Vec<Finding>) {
     let directives = &draft.directives;
     let text = draft.text.as_str();
-    let strays = crate::draft::directive::strays(text);
-    let any_stray = !strays.is_empty();
-    for (span, keyword) in strays {
+    let mut meta_findings = Vec::new();
+    for (span, keyword) in crate::draft::directive::strays(text) {
         let closest = crate::draft::directive::KEYWORDS
             .iter()
             .min_by_key(|k| strsim::levenshtein(k, &keyword))
             .copied()
             .unwrap_or("tenet-disable-next-line");
-        findings.push(meta(
+        meta_findings.push(meta(
             "tenet.unknown-directive",
             span,
             format!(
@@ -65,28 +64,28 @@ pub fn apply(
         ));
     }
     if directives.is_empty() {
-        if any_stray {
-            crate::report::finding::sort(findings);
-        }
-        return Vec::new();
+        crate::report::finding::sort(&mut meta_findings);
+        return (Vec::new(), meta_findings);
     }
     let mut used = vec![false; directives.len()];
     let mut needs_reason: Vec<(usize, String)> = Vec::new();
     let mut suppressed = Vec::new();
     findings.retain(|f| {
+        let start = f.span().start;
+        let rule = &*rules.rules[f.rule()].id;
         for (i, s) in directives.iter().enumerate() {
-            let covered = s.covers.contains(&f.span.start)
-                || (s.covers.is_empty() && s.covers.start == f.span.start);
-            if !covered || !(s.ids.is_empty() || s.ids.iter().any(|id| names(id, f))) {
+            let covered =
+                s.covers.contains(&start) || (s.covers.is_empty() && s.covers.start == start);
+            if !covered || !(s.ids.is_empty() || s.ids.iter().any(|id| names(id, rule))) {
                 continue;
             }
             used[i] = true;
             if f.level == Level::Error && s.reason.is_none() {
-                needs_reason.push((i, f.rule.to_string()));
+                needs_reason.push((i, rule.to_string()));
                 continue;
             }
             suppressed.push(Suppressed {
-                finding: f.clone(),
+                finding: f.build(rules, text, redactions),
                 reason: s
                     .reason
                     .as_deref()
@@ -113,7 +112,7 @@ pub fn apply(
             .filter(|id| !known(id))
             .collect();
         if !unknown.is_empty() {
-            findings.push(meta(
+            meta_findings.push(meta(
                 "tenet.unknown-rule",
                 s.span.clone(),
                 format!(
@@ -123,7 +122,7 @@ pub fn apply(
                 text,
             ));
         } else if !used[i] {
-            findings.push(meta(
+            meta_findings.push(meta(
                 "tenet.unused-suppression",
                 s.span.clone(),
                 "This suppression suppresses nothing; remove it.".to_string(),
@@ -134,15 +133,15 @@ pub fn apply(
     needs_reason.dedup();
     for (i, rule) in needs_reason {
         let s = &directives[i];
-        findings.push(meta(
+        meta_findings.push(meta(
             "tenet.suppression-needs-reason",
             s.span.clone(),
             format!("`{rule}` is an error-level rule: suppressing it needs a reason, as in `tenet-disable-next-line {rule}: why`."),
             text,
         ));
     }
-    crate::report::finding::sort(findings);
-    suppressed
+    crate::report::finding::sort(&mut meta_findings);
+    (suppressed, meta_findings)
 }
 
 fn meta(rule: &str, span: Range<usize>, message: String, text: &str) -> Finding {

@@ -24,11 +24,26 @@ pub enum Verdict {
 impl Verdict {
     /// The verdict for these findings and triage priority.
     pub fn of(findings: &[Finding], priority: Option<u8>) -> Verdict {
-        if findings.iter().any(|f| f.level == Level::Error) {
+        Verdict::of_levels(findings.iter().map(|f| (f.level, f.review)), priority)
+    }
+
+    /// The verdict for findings of these levels (each with whether its rule
+    /// holds the draft for review) and triage priority.
+    pub fn of_levels(
+        findings: impl Iterator<Item = (Level, bool)>,
+        priority: Option<u8>,
+    ) -> Verdict {
+        let (mut error, mut review, mut warning) = (false, priority == Some(1), false);
+        for (level, holds) in findings {
+            error |= level == Level::Error;
+            review |= holds;
+            warning |= level == Level::Warning;
+        }
+        if error {
             Verdict::Block
-        } else if findings.iter().any(|f| f.review) || priority == Some(1) {
+        } else if review {
             Verdict::Review
-        } else if findings.iter().any(|f| f.level == Level::Warning) {
+        } else if warning {
             Verdict::Warn
         } else {
             Verdict::Allow

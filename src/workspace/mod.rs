@@ -22,7 +22,7 @@ use crate::engine::checker::Checker;
 use crate::engine::{Engine, Options};
 use crate::language::diagnostic::{Diagnostic, Severity};
 use crate::language::{builtin, lower};
-use crate::report::Report;
+use crate::report::{Deferred, Report};
 
 pub use config::{Config, ConfigError, ConfigFile, LevelSetting};
 pub use files::Files;
@@ -181,14 +181,27 @@ impl Rules {
 
     /// Parses and checks a draft for a channel.
     pub fn check(&self, text: String, format: Format, channel: String) -> (Draft, Report) {
-        self.checker.check_text_on(
-            text,
-            format,
-            &Options {
-                channel,
-                ..self.checker.options.clone()
-            },
-        )
+        self.checker
+            .check_text_on(text, format, &self.options(channel))
+    }
+
+    /// [`Rules::check`], the findings left out of the report and returned
+    /// unbuilt (see [`Checker::check_text_deferred`]).
+    pub fn check_deferred(
+        &self,
+        text: String,
+        format: Format,
+        channel: String,
+    ) -> (Draft, Report, Deferred) {
+        self.checker
+            .check_text_deferred(text, format, &self.options(channel))
+    }
+
+    fn options(&self, channel: String) -> Options {
+        Options {
+            channel,
+            ..self.checker.options.clone()
+        }
     }
 }
 

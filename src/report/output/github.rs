@@ -19,36 +19,38 @@ fn property(s: &str) -> String {
 }
 
 pub(super) fn file(result: &FileResult, out: &mut dyn Write) -> io::Result<()> {
-    if result.report.findings.is_empty() {
+    if result.finding_count() == 0 {
         return Ok(());
     }
     let index = result.index();
     // Paths relative to the workspace, as GitHub matches them to the diff.
     let path = result.path.to_string_lossy();
     let path = property(path.strip_prefix("./").unwrap_or(&path));
-    for f in &result.report.findings {
-        let command = match f.level {
-            Level::Error => "error",
-            Level::Warning => "warning",
-            Level::Info | Level::Hint => "notice",
-        };
-        let start = index.position(&result.text, f.span.start);
-        let end = index.position(&result.text, f.span.end);
-        let mut place = format!("file={path},line={}", start.line);
-        if !f.document {
-            place.push_str(&format!(",col={}", start.column));
-            if end.line == start.line {
-                place.push_str(&format!(",endColumn={}", end.column));
-            } else {
-                place.push_str(&format!(",endLine={}", end.line));
+    for batch in result.batches(super::BATCH) {
+        for f in batch.iter() {
+            let command = match f.level {
+                Level::Error => "error",
+                Level::Warning => "warning",
+                Level::Info | Level::Hint => "notice",
+            };
+            let start = index.position(&result.text, f.span.start);
+            let end = index.position(&result.text, f.span.end);
+            let mut place = format!("file={path},line={}", start.line);
+            if !f.document {
+                place.push_str(&format!(",col={}", start.column));
+                if end.line == start.line {
+                    place.push_str(&format!(",endColumn={}", end.column));
+                } else {
+                    place.push_str(&format!(",endLine={}", end.line));
+                }
             }
+            writeln!(
+                out,
+                "::{command} {place},title={}::{}",
+                property(&f.rule),
+                data(&f.message)
+            )?;
         }
-        writeln!(
-            out,
-            "::{command} {place},title={}::{}",
-            property(&f.rule),
-            data(&f.message)
-        )?;
     }
     Ok(())
 }

@@ -40,62 +40,64 @@ pub(super) fn file(result: &FileResult, color: bool, out: &mut dyn Write) -> io:
     let path = super::display_path(&result.path);
     // Personal data never reaches the terminal, whichever finding shows its line.
     let redactions = &result.report.redactions;
-    for f in &result.report.findings {
-        let start = index.position(text, f.span.start);
-        let header = format!("{path}:{}:{}:", start.line, start.column);
-        writeln!(
-            out,
-            "{} {}{} {}",
-            paint.wrap("1", &header),
-            paint.level(f.level),
-            paint.wrap("2", &format!("[{}]", f.rule)),
-            f.message
-        )?;
-        let line = index.line_range(text, start.line as usize - 1);
-        let caret_start = f.span.start.clamp(line.start, line.end);
-        let caret_end = f.span.end.clamp(caret_start, line.end);
-        let shown = window(text, line, caret_start, caret_end);
-        let masked = redactions.mask(text, shown.range.clone());
-        let gutter = start.line.to_string().len();
-        let bar = paint.wrap("1;34", "|");
-        writeln!(out, "{:gutter$} {bar}", "")?;
-        writeln!(
-            out,
-            "{} {bar} {}{}{}",
-            paint.wrap("1;34", &start.line.to_string()),
-            if shown.cut_before { "…" } else { "" },
-            masked.replace('\t', " "),
-            if shown.cut_after { "…" } else { "" },
-        )?;
-        if !f.document {
-            let lead = usize::from(shown.cut_before);
-            let pad = " ".repeat(lead + text[shown.range.start..caret_start].chars().count());
-            let caret_to = caret_end.min(shown.range.end);
-            let width = text[caret_start..caret_to].chars().count().max(1);
-            let carets = paint.wrap(
-                if f.level == Level::Error {
-                    "1;31"
+    for batch in result.batches(super::BATCH) {
+        for f in batch.iter() {
+            let start = index.position(text, f.span.start);
+            let header = format!("{path}:{}:{}:", start.line, start.column);
+            writeln!(
+                out,
+                "{} {}{} {}",
+                paint.wrap("1", &header),
+                paint.level(f.level),
+                paint.wrap("2", &format!("[{}]", f.rule)),
+                f.message
+            )?;
+            let line = index.line_range(text, start.line as usize - 1);
+            let caret_start = f.span.start.clamp(line.start, line.end);
+            let caret_end = f.span.end.clamp(caret_start, line.end);
+            let shown = window(text, line, caret_start, caret_end);
+            let masked = redactions.mask(text, shown.range.clone());
+            let gutter = start.line.to_string().len();
+            let bar = paint.wrap("1;34", "|");
+            writeln!(out, "{:gutter$} {bar}", "")?;
+            writeln!(
+                out,
+                "{} {bar} {}{}{}",
+                paint.wrap("1;34", &start.line.to_string()),
+                if shown.cut_before { "…" } else { "" },
+                masked.replace('\t', " "),
+                if shown.cut_after { "…" } else { "" },
+            )?;
+            if !f.document {
+                let lead = usize::from(shown.cut_before);
+                let pad = " ".repeat(lead + text[shown.range.start..caret_start].chars().count());
+                let caret_to = caret_end.min(shown.range.end);
+                let width = text[caret_start..caret_to].chars().count().max(1);
+                let carets = paint.wrap(
+                    if f.level == Level::Error {
+                        "1;31"
+                    } else {
+                        "1;33"
+                    },
+                    &"^".repeat(width),
+                );
+                writeln!(out, "{:gutter$} {bar} {pad}{carets}", "")?;
+            }
+            if let Some(s) = f.suggestions.first() {
+                let more = if f.suggestions.len() > 1 {
+                    format!(" (or {})", f.suggestions[1..].join(", "))
                 } else {
-                    "1;33"
-                },
-                &"^".repeat(width),
-            );
-            writeln!(out, "{:gutter$} {bar} {pad}{carets}", "")?;
+                    String::new()
+                };
+                writeln!(out, "{:gutter$} = suggestion: {s}{more}", "")?;
+            } else if let Some(fix) = &f.fix {
+                writeln!(out, "{:gutter$} = fix: {}", "", fix.title)?;
+            }
+            if let Some(link) = &f.link {
+                writeln!(out, "{:gutter$} = see: {link}", "")?;
+            }
+            writeln!(out)?;
         }
-        if let Some(s) = f.suggestions.first() {
-            let more = if f.suggestions.len() > 1 {
-                format!(" (or {})", f.suggestions[1..].join(", "))
-            } else {
-                String::new()
-            };
-            writeln!(out, "{:gutter$} = suggestion: {s}{more}", "")?;
-        } else if let Some(fix) = &f.fix {
-            writeln!(out, "{:gutter$} = fix: {}", "", fix.title)?;
-        }
-        if let Some(link) = &f.link {
-            writeln!(out, "{:gutter$} = see: {link}", "")?;
-        }
-        writeln!(out)?;
     }
     Ok(())
 }

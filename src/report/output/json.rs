@@ -80,7 +80,7 @@ pub(super) fn file(out: &mut impl Write, result: &FileResult, depth: Depth) -> i
         .map(|t| super::TriageJson::new(t, &result.text, &report.redactions));
     o.field(out, "triage", &triage)?;
     o.key(out, "findings")?;
-    findings(out, &cx, &report.findings, o.inner())?;
+    findings(out, &cx, result.batches(PARALLEL_FINDINGS), o.inner())?;
     let suppressed = SuppressedList {
         cx,
         suppressed: &report.suppressed,
@@ -100,26 +100,30 @@ struct Cx<'a> {
     redactions: &'a Redactions,
 }
 
-/// A file's findings from this many on are written on every core, this many at
-/// a time.
+/// Findings are written this many at a time, on every core.
 const PARALLEL_FINDINGS: usize = 4096;
 
 /// How many findings one core writes in one go.
 const FINDINGS_PER_PART: usize = 512;
 
-/// Writes a file's findings as an array at `depth`. A long list goes in
-/// batches: the batch's fingerprints in order (each counts the ones before
-/// it), then its findings in parts on every core, joined in order.
-fn findings(out: &mut impl Write, cx: &Cx, findings: &[Finding], depth: Depth) -> io::Result<()> {
+/// Writes a file's findings, which come in batches, as an array at `depth`. A
+/// large batch is written on every core: its fingerprints in order (each counts
+/// the ones before it), then its findings in parts, joined in order.
+fn findings<'a>(
+    out: &mut impl Write,
+    cx: &Cx,
+    batches: impl Iterator<Item = Cow<'a, [Finding]>>,
+    depth: Depth,
+) -> io::Result<()> {
     let mut prints = Fingerprints::new(cx.text);
     let mut array = Array::open(out, depth)?;
-    if findings.len() < PARALLEL_FINDINGS {
-        for f in findings {
-            array.element(out, &finding(cx, f, prints.next(f), None))?;
+    for batch in batches {
+        if batch.len() < PARALLEL_FINDINGS {
+            for f in batch.iter() {
+                array.element(out, &finding(cx, f, prints.next(f), None))?;
+            }
+            continue;
         }
-        return array.close(out);
-    }
-    for batch in findings.chunks(PARALLEL_FINDINGS) {
         let mut batch: Vec<(&Finding, String)> =
             batch.iter().map(|f| (f, prints.next(f))).collect();
         let parts: Vec<(Vec<u8>, Array)> = batch

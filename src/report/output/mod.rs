@@ -9,12 +9,13 @@ mod pretty;
 pub mod sarif;
 pub mod verdict;
 
+use std::borrow::Cow;
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
 use crate::draft::Format;
 use crate::language::rules::{Level, Rule};
-use crate::report::Report;
+use crate::report::{Deferred, Finding, Report};
 use crate::text::line_index::LineIndex;
 
 pub use json::{fingerprints, Fingerprints, JSON_VERSION};
@@ -73,6 +74,10 @@ impl OutputFormat {
     }
 }
 
+/// How many deferred findings the formats that print one at a time build in
+/// one go.
+const BATCH: usize = 4096;
+
 /// One checked draft and what was found.
 #[derive(Debug)]
 pub struct FileResult {
@@ -86,6 +91,9 @@ pub struct FileResult {
     pub channel: String,
     /// The report.
     pub report: Report,
+    /// The findings, when they are built as they are written: the report's
+    /// are then left out.
+    pub deferred: Option<Deferred>,
     /// Findings fixed before this report (`--fix`).
     pub fixed: usize,
     /// Whether the draft came from standard input.
@@ -96,6 +104,29 @@ impl FileResult {
     /// Line index of the text, built on demand.
     pub fn index(&self) -> LineIndex {
         LineIndex::new(&self.text)
+    }
+
+    /// How many findings there are.
+    pub fn finding_count(&self) -> usize {
+        self.report.findings.len() + self.deferred.as_ref().map_or(0, Deferred::len)
+    }
+
+    /// Each finding's level, and whether its rule holds the draft for review.
+    pub fn levels(&self) -> impl Iterator<Item = (Level, bool)> + '_ {
+        let built = self.report.findings.iter().map(|f| (f.level, f.review));
+        built.chain(self.deferred.iter().flat_map(Deferred::levels))
+    }
+
+    /// The findings in order, about `size` at a time: deferred ones are built
+    /// batch by batch.
+    pub fn batches(&self, size: usize) -> Box<dyn Iterator<Item = Cow<'_, [Finding]>> + '_> {
+        match &self.deferred {
+            Some(d) => Box::new(
+                d.batches(&self.text, &self.report.redactions, size)
+                    .map(Cow::Owned),
+            ),
+            None => Box::new(self.report.findings.chunks(size.max(1)).map(Cow::Borrowed)),
+        }
     }
 }
 
@@ -220,13 +251,13 @@ impl Summary {
     pub fn add(&mut self, result: &FileResult) {
         let report = &result.report;
         self.files += 1;
-        if !report.findings.is_empty() {
+        if result.finding_count() > 0 {
             self.files_with_findings += 1;
         }
         self.suppressed += report.suppressed.len();
-        for f in &report.findings {
+        for (level, _) in result.levels() {
             self.findings += 1;
-            match f.level {
+            match level {
                 Level::Error => self.errors += 1,
                 Level::Warning => self.warnings += 1,
                 Level::Info => self.infos += 1,
@@ -264,7 +295,7 @@ impl Printer {
                 json::file(out, result, None)?;
                 writeln!(out)
             }),
-            OutputFormat::Count => match result.report.findings.len() {
+            OutputFormat::Count => match result.finding_count() {
                 0 => Ok(()),
                 n => writeln!(out, "{}:{n}", display_path(&result.path)),
             },
