@@ -1,5 +1,6 @@
-//! What a check says: [`finding`]s with their fixes, [`suppress`]ions applied to
-//! them, the [`verdict`] and triage, and every [`output`] format's wire shape.
+//! What a check says: [`finding`]s with their fixes (built as they are written
+//! when [`deferred`]), [`suppress`]ions applied to them, the [`verdict`] and
+//! triage, and every [`output`] format's wire shape.
 //!
 //! May import [`crate::text`], [`crate::draft`] and [`crate::language`]; it knows
 //! nothing of how findings are searched for.
