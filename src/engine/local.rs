@@ -1,4 +1,4 @@
-//! Regexes searched only where a condition looks. A regex that serves only as
+//! Patterns searched only where a condition looks. A regex that serves only as
 //! evidence around a rule's match (`unless preceded by /fax:/ within 0 words`)
 //! matters only in the windows around that rule's `find` hits, which in most
 //! drafts are a sliver of the text; searched on the whole text, a few such
@@ -6,6 +6,10 @@
 //! other hits are in, on the lines around those windows. A regex whose matches
 //! never hold a line break finds the same matches on a line as a search of the
 //! whole text finds there, so only such regexes are searched this way.
+//!
+//! So are the punctuation marks a rule looks for beside its match (`near "/",
+//! ":" partial within 0 chars`): every `-` or `/` of a long draft would
+//! otherwise be a hit, held for the whole check.
 
 use std::ops::Range;
 
@@ -14,14 +18,68 @@ use super::windows::line_around;
 use super::{Hit, RegexEntry};
 use crate::draft::Draft;
 use crate::language::rules::*;
+use crate::text::fold::is_whole_word;
 
-/// A regex searched near the matches of the rules that look for it.
+/// A pattern searched near the matches of the rules that look for it.
 #[derive(Debug, Clone)]
 pub(super) struct Local {
-    /// Index into the engine's regexes.
-    regex: usize,
+    sought: Sought,
     /// Where it is looked for.
     reaches: Vec<Reach>,
+}
+
+/// What a [`Local`] looks for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Sought {
+    /// A regex, an index into the engine's regexes.
+    Regex(usize),
+    /// A matcher whose patterns are all one ASCII punctuation mark each.
+    Marks(MatcherId, Vec<Mark>),
+}
+
+/// A term of one ASCII punctuation mark.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) struct Mark {
+    byte: u8,
+    /// Its index among its matcher's patterns.
+    pattern: usize,
+    /// Found inside words too; if not, only where no word character touches it.
+    partial: bool,
+}
+
+/// Which matchers are searched on the whole text (a `find`, in `has`, counted,
+/// in triage, or with a validator), and how far from which `find` matches
+/// conditions look for each of the others.
+pub(super) struct Usage {
+    eager: Vec<bool>,
+    reaches: Vec<Vec<Reach>>,
+}
+
+impl Usage {
+    /// The matchers whose patterns are all a term of one ASCII punctuation
+    /// mark and that are only looked for around matches: they are left out of
+    /// the term automata.
+    pub(super) fn marks(&self, rules: &RuleSet, m: MatcherId) -> Option<Vec<Mark>> {
+        if self.eager[m] {
+            return None;
+        }
+        rules.matchers[m]
+            .patterns
+            .iter()
+            .enumerate()
+            .map(|(p, pattern)| match pattern {
+                Pattern::Term(t) if t.text.len() == 1 => {
+                    let byte = t.text.as_bytes()[0];
+                    byte.is_ascii_punctuation().then_some(Mark {
+                        byte,
+                        pattern: p,
+                        partial: t.partial,
+                    })
+                }
+                _ => None,
+            })
+            .collect()
+    }
 }
 
 /// How far from each hit of a `find` matcher a condition looks for evidence.
@@ -32,13 +90,11 @@ struct Reach {
     unit: Unit,
 }
 
-/// The regexes (indexes into `regexes`) that are only looked for around matches,
-/// with where: a regex is local when each matcher that uses it has no validator
-/// and appears only in `near`, `preceded by`, `followed by`, `matches` and
+/// Where each matcher is used: a matcher is local when it has no validator and
+/// appears only in `near`, `preceded by`, `followed by`, `matches` and
 /// `overlaps` conditions of rules (not as a `find`, in `has`, in a count or in
-/// triage), and when no match holds a line break or relies on the end of the
-/// text.
-pub(super) fn locals(regexes: &[RegexEntry], rules: &RuleSet) -> Vec<Local> {
+/// triage).
+pub(super) fn usage(rules: &RuleSet) -> Usage {
     let mut eager = vec![false; rules.matchers.len()];
     let mut reaches: Vec<Vec<Reach>> = vec![Vec::new(); rules.matchers.len()];
     for (m, matcher) in rules.matchers.iter().enumerate() {
@@ -92,7 +148,29 @@ pub(super) fn locals(regexes: &[RegexEntry], rules: &RuleSet) -> Vec<Local> {
             _ => counted(c).for_each(|m| eager[m] = true),
         });
     }
-    regexes
+    Usage { eager, reaches }
+}
+
+/// The patterns only looked for around matches, with where: the regexes
+/// (indexes into `regexes`) all of whose matchers are local and no match of
+/// which holds a line break or relies on the end of the text, and the local
+/// matchers of punctuation marks ([`Usage::marks`]).
+pub(super) fn locals(regexes: &[RegexEntry], rules: &RuleSet, usage: &Usage) -> Vec<Local> {
+    let Usage { eager, reaches } = usage;
+    let reach_of = |matchers: &mut dyn Iterator<Item = MatcherId>| {
+        let mut reach: Vec<Reach> = matchers.flat_map(|m| reaches[m].iter().copied()).collect();
+        reach.sort_by_key(|r| (r.find, r.unit == Unit::Words, r.distance));
+        reach.dedup();
+        reach
+    };
+    let marks = (0..rules.matchers.len()).filter_map(|m| {
+        let marks = usage.marks(rules, m)?;
+        Some(Local {
+            sought: Sought::Marks(m, marks),
+            reaches: reach_of(&mut std::iter::once(m)),
+        })
+    });
+    let regexes = regexes
         .iter()
         .enumerate()
         .filter(|(_, e)| e.uses.iter().all(|&(m, _)| !eager[m]))
@@ -104,19 +182,12 @@ pub(super) fn locals(regexes: &[RegexEntry], rules: &RuleSet) -> Vec<Local> {
             if r.line_breaks != Some(0) {
                 return None;
             }
-            let mut reach: Vec<Reach> = e
-                .uses
-                .iter()
-                .flat_map(|&(m, _)| reaches[m].iter().copied())
-                .collect();
-            reach.sort_by_key(|r| (r.find, r.unit == Unit::Words, r.distance));
-            reach.dedup();
             Some(Local {
-                regex,
-                reaches: reach,
+                sought: Sought::Regex(regex),
+                reaches: reach_of(&mut e.uses.iter().map(|&(m, _)| m)),
             })
-        })
-        .collect()
+        });
+    regexes.chain(marks).collect()
 }
 
 /// The matchers a comparison counts (`count(P) > 2`): searched everywhere.
@@ -132,9 +203,12 @@ fn counted(c: &Cond) -> impl Iterator<Item = MatcherId> {
 }
 
 impl Local {
-    /// The regex's index among the engine's.
-    pub(super) fn regex(&self) -> usize {
-        self.regex
+    /// The regex's index among the engine's, when it is a regex.
+    pub(super) fn regex(&self) -> Option<usize> {
+        match self.sought {
+            Sought::Regex(r) => Some(r),
+            Sought::Marks(..) => None,
+        }
     }
 
     /// Whether `other` is looked for in the same places.
@@ -170,30 +244,67 @@ impl Local {
         spans
     }
 
-    /// The regex's matches on `lines` (leftmost-first, not overlapping, like a
-    /// search of the whole text, which finds the same ones there).
+    /// The hits on `lines`, by matcher: those a search of the whole text finds
+    /// there (a regex's leftmost-first, not overlapping; every mark).
     pub(super) fn find(
         &self,
-        entry: &RegexEntry,
+        regexes: &[RegexEntry],
         rules: &RuleSet,
         text: &str,
         lines: &[Range<usize>],
-    ) -> Vec<Range<usize>> {
-        let (m, p) = entry.owner;
-        let Pattern::Regex(r) = &rules.matchers[m].patterns[p] else {
-            return Vec::new();
-        };
-        let Some(re) = r.regex() else {
-            return Vec::new();
-        };
-        // A span limits where a match lies, not what its `\b` sees around it.
-        lines
-            .iter()
-            .flat_map(|span| re.find_iter(regex_automata::Input::new(text).span(span.clone())))
-            .filter(|m| !m.is_empty())
-            .map(|m| m.range())
-            .collect()
+    ) -> Vec<(MatcherId, Vec<Hit>)> {
+        match &self.sought {
+            Sought::Regex(r) => {
+                let entry = &regexes[*r];
+                let found = find_regex(entry, rules, text, lines);
+                if found.is_empty() {
+                    return Vec::new();
+                }
+                let hits = |p| found.iter().map(|s| Hit::new(s.clone(), p)).collect();
+                entry.uses.iter().map(|&(m, p)| (m, hits(p))).collect()
+            }
+            Sought::Marks(m, marks) => {
+                let bytes = text.as_bytes();
+                let mut hits = Vec::new();
+                for line in lines {
+                    for (at, b) in bytes[line.clone()].iter().enumerate() {
+                        let at = line.start + at;
+                        for mark in marks.iter().filter(|mark| mark.byte == *b) {
+                            // As the term search decides (see `Engine::term_hits`).
+                            if mark.partial || is_whole_word(text, at, at + 1) {
+                                hits.push(Hit::new(at..at + 1, mark.pattern));
+                            }
+                        }
+                    }
+                }
+                vec![(*m, hits)]
+            }
+        }
     }
+}
+
+/// A regex's matches on `lines` (leftmost-first, not overlapping, like a search
+/// of the whole text, which finds the same ones there).
+fn find_regex(
+    entry: &RegexEntry,
+    rules: &RuleSet,
+    text: &str,
+    lines: &[Range<usize>],
+) -> Vec<Range<usize>> {
+    let (m, p) = entry.owner;
+    let Pattern::Regex(r) = &rules.matchers[m].patterns[p] else {
+        return Vec::new();
+    };
+    let Some(re) = r.regex() else {
+        return Vec::new();
+    };
+    // A span limits where a match lies, not what its `\b` sees around it.
+    lines
+        .iter()
+        .flat_map(|span| re.find_iter(regex_automata::Input::new(text).span(span.clone())))
+        .filter(|m| !m.is_empty())
+        .map(|m| m.range())
+        .collect()
 }
 
 #[cfg(test)]
@@ -231,8 +342,9 @@ guideline confidentiality {
         engine
             .locals
             .iter()
-            .map(|l| {
-                let (m, p) = engine.regexes[l.regex()].owner;
+            .filter_map(|l| l.regex())
+            .map(|r| {
+                let (m, p) = engine.regexes[r].owner;
                 match &engine.rules.matchers[m].patterns[p] {
                     Pattern::Regex(r) => r.source.clone(),
                     Pattern::Term(t) => t.text.clone(),
@@ -266,5 +378,39 @@ guideline confidentiality {
         assert_eq!(found, ["555-0102"]);
         let slow = crate::engine::reference::check(e.rules(), &draft, &Options::default());
         assert_eq!(slow.len(), 1);
+    }
+
+    const MARKS: &str = r#"
+guideline confidentiality {
+  rule code warning {
+    find /[0-9]{4}/
+    unless near "/", ":" partial within 0 chars
+    message "m"
+  }
+  rule dashes info { find "memo" when has "-" partial message "m" }
+}
+"#;
+
+    #[test]
+    fn punctuation_looked_for_beside_matches_is_found_only_there() {
+        let e = engine(MARKS);
+        // `/` and `:` are looked for beside matches; `-` anywhere (`has`).
+        let marks: Vec<String> = e
+            .locals
+            .iter()
+            .filter_map(|l| match &l.sought {
+                Sought::Marks(_, marks) => Some(marks.iter().map(|m| m.byte as char).collect()),
+                Sought::Regex(_) => None,
+            })
+            .collect();
+        assert_eq!(marks, ["/:"]);
+        let filler = "Nothing to see - on this line / at all.\n".repeat(2000);
+        let text = format!("1234/ here\n{filler}Code 5678 and 2020\n{filler}at :9999 memo\n");
+        let draft = Draft::new(text.clone(), Format::Text);
+        let fast = e.check(&draft, &Options::default()).findings;
+        let found: Vec<&str> = fast.iter().map(|f| &text[f.span.clone()]).collect();
+        assert_eq!(found, ["5678", "2020", "memo"]);
+        let slow = crate::engine::reference::check(e.rules(), &draft, &Options::default());
+        assert_eq!(fast, slow);
     }
 }

@@ -247,7 +247,12 @@ impl Engine {
         let mut exact_uses: Vec<Vec<Use>> = Vec::new();
         let mut regexes: Vec<RegexEntry> = Vec::new();
         let mut regex_ids: HashMap<String, usize> = HashMap::new();
+        let usage = local::usage(&rules);
         for (m, matcher) in rules.matchers.iter().enumerate() {
+            if usage.marks(&rules, m).is_some() {
+                // Looked for only around matches (see `local`).
+                continue;
+            }
             for (p, pattern) in matcher.patterns.iter().enumerate() {
                 match pattern {
                     Pattern::Term(t) => {
@@ -295,9 +300,9 @@ impl Engine {
                 }
             }
         }
-        let locals = local::locals(&regexes, &rules);
-        for l in &locals {
-            regexes[l.regex()].local = true;
+        let locals = local::locals(&regexes, &rules, &usage);
+        for r in locals.iter().filter_map(local::Local::regex) {
+            regexes[r].local = true;
         }
         let (literal_pats, mut literal_owners) = literal_owners(&regexes, &rules, |r| {
             r.prefilter_literals().map(<[_]>::to_vec)
@@ -441,24 +446,22 @@ impl Engine {
             .collect();
         let text = draft.text.as_str();
         let find = |&(l, k): &(&local::Local, usize)| {
-            l.find(&self.regexes[l.regex()], &self.rules, text, &lines[k].1)
+            l.find(&self.regexes, &self.rules, text, &lines[k].1)
         };
-        let found: Vec<Vec<Range<usize>>> = if text.len() >= PARALLEL_BYTES {
+        let found: Vec<Vec<(MatcherId, Vec<Hit>)>> = if text.len() >= PARALLEL_BYTES {
             use rayon::prelude::*;
             jobs.par_iter().map(find).collect()
         } else {
             jobs.iter().map(find).collect()
         };
-        for ((l, _), found) in jobs.iter().zip(found) {
+        for (m, found) in found.into_iter().flatten() {
             if found.is_empty() {
                 continue;
             }
-            for &(m, p) in &self.regexes[l.regex()].uses {
-                let list = &mut hits[m];
-                list.extend(found.iter().map(|span| Hit::new(span.clone(), p)));
-                list.sort_by_key(|h| (h.start(), h.end(), h.pattern()));
-                list.dedup();
-            }
+            let list = &mut hits[m];
+            list.extend(found);
+            list.sort_by_key(|h| (h.start(), h.end(), h.pattern()));
+            list.dedup();
         }
     }
 }
