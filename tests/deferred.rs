@@ -8,7 +8,7 @@ use tenet::language::lower::{Overrides, RuleFile};
 use tenet::language::rules::Level;
 use tenet::report::finding::Pending;
 use tenet::report::output::{FileResult, OutputFormat, Printer, Summary};
-use tenet::report::{Deferred, Finding, Redactions};
+use tenet::report::{Deferred, Redactions};
 
 /// The built-in pack and rules that report often, at the same places, with
 /// fixes of every kind and at every level.
@@ -129,20 +129,9 @@ fn findings_at_one_place_go_by_rule_id() {
         .rule_set();
     let text = "x y";
     let pending = |rule| Pending::new(rule, 0..1, 0, false, Level::Warning, Vec::new());
-    let meta = Finding {
-        rule: "tenet.unused-suppression".into(),
-        category: "tenet".into(),
-        level: Level::Warning,
-        message: "m".into(),
-        span: 0..1,
-        document: false,
-        redacted: false,
-        review: false,
-        suggestions: Vec::new(),
-        fix: None,
-        evidence: Vec::new(),
-        link: None,
-    };
+    // A suppression's finding at the same place: a rule's, renamed.
+    let mut meta = pending(0).build(&rules, text, &Redactions::default());
+    meta.rule = "tenet.unused-suppression".into();
     let deferred = Deferred::new(rules, vec![pending(0), pending(1)], vec![meta]);
     for size in [1, 2, 3] {
         let order: Vec<String> = deferred
