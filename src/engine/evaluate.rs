@@ -209,21 +209,20 @@ impl<'a> Cx<'a> {
     /// Evaluates one rule: where it reports, in parts to be joined in order, and
     /// how many findings the per-rule cap left out.
     fn rule(&self, r: usize, rule: &Rule) -> RuleJudgements {
-        let spans: Vec<Option<Hit>> = match rule.find {
-            Some(m) => select(self.visible(m, rule.hidden).hits.iter().cloned())
-                .into_iter()
-                .map(Some)
-                .collect(),
-            None => vec![None],
-        };
         let cap = if rule.once { Some(1) } else { rule.limit };
+        let Some(m) = rule.find else {
+            // A document rule is judged once, on no span.
+            let judged = self.judge(r, rule, None).filter(|_| cap != Some(0));
+            return (vec![judged.into_iter().collect()], 0);
+        };
+        let spans = select(self.visible(m, rule.hidden).hits.iter().cloned());
         if cap.is_none() && self.options.max_per_rule.is_none() {
             // Without a cap every span stands alone: a rule with many spans in a
             // large draft is shared between the cores, in order.
-            let judge = |spans: &[Option<Hit>]| {
+            let judge = |spans: &[Hit]| {
                 spans
                     .iter()
-                    .filter_map(|h| self.judge(r, rule, h))
+                    .filter_map(|h| self.judge(r, rule, Some(h)))
                     .collect()
             };
             let parts = if spans.len() >= PARALLEL_SPANS && self.draft.text.len() >= PARALLEL_BYTES
@@ -242,7 +241,7 @@ impl<'a> Cx<'a> {
             if cap.is_some_and(|c| reported >= c) {
                 break;
             }
-            let Some(judged) = self.judge(r, rule, hit) else {
+            let Some(judged) = self.judge(r, rule, Some(hit)) else {
                 continue;
             };
             reported += 1;
@@ -260,8 +259,8 @@ impl<'a> Cx<'a> {
 
     /// Whether a rule reports at one of its spans, at what level and on what
     /// evidence.
-    fn judge(&self, r: usize, rule: &Rule, hit: &Option<Hit>) -> Option<Pending> {
-        let span = hit.as_ref().map(|h| h.span());
+    fn judge(&self, r: usize, rule: &Rule, hit: Option<&Hit>) -> Option<Pending> {
+        let span = hit.map(|h| h.span());
         if span
             .as_ref()
             .is_some_and(|s| rule.excepts(&self.draft.text[s.clone()]))
