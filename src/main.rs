@@ -1,11 +1,7 @@
 //! `tenet`: check drafts against social computing guidelines.
 
+mod allocator;
 mod cli;
-
-// Many short-lived allocations on every core (one draft per thread at a time):
-// mimalloc's per-thread heaps keep them from contending in the system allocator.
-#[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 use std::path::PathBuf;
 use std::process::ExitCode;

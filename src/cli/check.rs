@@ -74,17 +74,22 @@ struct Change {
 /// A checked draft and what fixing it changed, or why it could not be checked.
 type Checked = Result<(FileResult, Option<Change>), Note>;
 
-/// Whether a run has enough text that loading the numbering plans ahead pays:
-/// many files, or one of a megabyte or more.
-fn is_large(inputs: &[Input]) -> bool {
-    const MANY_FILES: usize = 64;
-    const LARGE_FILE: u64 = 1 << 20;
-    inputs.len() >= MANY_FILES
-        || inputs.iter().any(|i| match i {
-            Input::File(p, _) => std::fs::metadata(p).is_ok_and(|m| m.len() >= LARGE_FILE),
-            Input::Stdin => false,
+/// The size of the largest file among `inputs` (0 for none).
+fn largest(inputs: &[Input]) -> u64 {
+    inputs
+        .iter()
+        .filter_map(|i| match i {
+            Input::File(p, _) => std::fs::metadata(p).ok().map(|m| m.len()),
+            Input::Stdin => None,
         })
+        .max()
+        .unwrap_or(0)
 }
+
+/// A file so large that memory kept for reuse after one step of checking it
+/// would add much to the peak of the next: from one this size on, freed memory
+/// goes back to the system at once.
+const HUGE_FILE: u64 = 32 << 20;
 
 /// How many rounds of fixes one draft gets (a fix may make room for another).
 const FIX_ROUNDS: usize = 10;
@@ -107,9 +112,15 @@ pub fn run(req: Request) -> Result<Outcome> {
     // but the other paths are still checked.
     let mut missing = false;
     let inputs = collect(&paths, &req.walk, &mut notes, &mut missing)?;
-    if is_large(&inputs) {
-        // Loaded on the core that loading rules leaves idle, not when the first
-        // number turns up mid-check.
+    let largest = largest(&inputs);
+    if largest >= HUGE_FILE {
+        // Before any thread starts (the numbering plans' below).
+        crate::allocator::return_freed_memory_at_once();
+    }
+    // Enough text that loading the numbering plans ahead pays: many files, or
+    // one of a megabyte or more. They load on the core that loading rules
+    // leaves idle, not when the first number turns up mid-check.
+    if inputs.len() >= 64 || largest >= 1 << 20 {
         tenet::validate::warm_phone_plans();
     }
 
