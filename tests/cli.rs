@@ -566,3 +566,39 @@ fn the_rule_cache_changes_nothing_but_speed_and_no_cache_leaves_it_alone() {
     assert_eq!(cold, uncached);
     assert_eq!(warm, uncached);
 }
+
+/// An append fix on saved files ends a one-line post's line and adds a last line
+/// to a longer draft, each keeping its final line break; once applied, the rule
+/// is satisfied and a second run finds nothing.
+#[test]
+fn append_fixes_keep_the_line_and_the_final_line_break() {
+    let dir = tempfile::tempdir().unwrap();
+    let rules = "guideline test {\n  list signoff = \"sent from tenet\"\n  rule sign warning {\n    find \"draft\"\n    unless has signoff\n    once\n    append \"Sent from Tenet.\" safe\n    message \"Sign it.\"\n  }\n}\n";
+    std::fs::write(dir.path().join("sign.tenet"), rules).unwrap();
+    std::fs::write(dir.path().join("post.md"), "Shipping the draft today.\n").unwrap();
+    std::fs::write(
+        dir.path().join("notes.txt"),
+        "Notes\r\n\r\nThe draft is in.\r\n",
+    )
+    .unwrap();
+    let check = ["check", "--no-default-rules", "--rules", "sign.tenet"];
+    let files = ["post.md", "notes.txt"];
+    let fix = tenet_in(dir.path(), &[&check[..], &["--fix"], &files].concat(), None);
+    assert!(
+        fix.stdout.contains("fixed 2 findings"),
+        "{}{}",
+        fix.stdout,
+        fix.stderr
+    );
+    let read = |name| std::fs::read_to_string(dir.path().join(name)).unwrap();
+    assert_eq!(
+        read("post.md"),
+        "Shipping the draft today. Sent from Tenet.\n"
+    );
+    assert_eq!(
+        read("notes.txt"),
+        "Notes\r\n\r\nThe draft is in.\r\nSent from Tenet.\r\n"
+    );
+    let again = tenet_in(dir.path(), &[&check[..], &files].concat(), None);
+    assert_eq!(again.code, 0, "{}{}", again.stdout, again.stderr);
+}

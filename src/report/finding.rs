@@ -118,6 +118,37 @@ impl Pending {
     }
 }
 
+/// The edit that adds `added` at the end of `text`: to a one-line draft, at the
+/// end of its line (after a space, in place of any trailing spaces); to a longer
+/// one, as a last line of its own. The draft's last line break, `\n` or `\r\n`,
+/// stays last.
+fn append(text: &str, added: &str) -> Edit {
+    let content = text.trim_end();
+    let one_line = !content.contains('\n');
+    let newline = if text.ends_with("\r\n") {
+        "\r\n"
+    } else if text.ends_with('\n') {
+        "\n"
+    } else {
+        ""
+    };
+    let (span, text) = if one_line {
+        let sep = if content.is_empty() { "" } else { " " };
+        (content.len()..text.len(), format!("{sep}{added}{newline}"))
+    } else if newline.is_empty() {
+        // The same line break as the draft's lines have.
+        let newline = if content.contains("\r\n") {
+            "\r\n"
+        } else {
+            "\n"
+        };
+        (text.len()..text.len(), format!("{newline}{added}"))
+    } else {
+        (text.len()..text.len(), format!("{added}{newline}"))
+    };
+    Edit { span, text }
+}
+
 fn build(rule: &Rule, pending: &Pending, text: &str, redactions: &Redactions) -> Finding {
     let document = pending.document;
     let span = pending.span();
@@ -152,28 +183,8 @@ fn build(rule: &Rule, pending: &Pending, text: &str, redactions: &Redactions) ->
                 }
                 FixKind::Append(t) => {
                     let added = t.render(matched, None);
-                    let at = text.len();
-                    let insert = if !text.trim_end().contains('\n') {
-                        let sep = if text.ends_with([' ', '\n']) || text.is_empty() {
-                            ""
-                        } else {
-                            " "
-                        };
-                        format!("{sep}{added}")
-                    } else if text.ends_with('\n') {
-                        format!("{added}\n")
-                    } else {
-                        format!("\n{added}")
-                    };
                     let title = format!("Add “{added}”");
-                    (
-                        Vec::new(),
-                        Some(vec![Edit {
-                            span: at..at,
-                            text: insert,
-                        }]),
-                        Some(title),
-                    )
+                    (Vec::new(), Some(vec![append(text, &added)]), Some(title))
                 }
                 FixKind::Delete => {
                     let mut del = span.clone();
@@ -334,6 +345,34 @@ mod tests {
             fix: None,
             evidence: Vec::new(),
             link: None,
+        }
+    }
+
+    /// An appended text ends a one-line draft's line and is a longer draft's last
+    /// line; whatever the shape, the draft's final line break stays last.
+    #[test]
+    fn appending_keeps_the_line_and_the_final_line_break() {
+        let cases = [
+            ("a draft", "a draft Sent."),
+            ("a draft ", "a draft Sent."),
+            ("a draft\n", "a draft Sent.\n"),
+            ("a draft  \r\n", "a draft Sent.\r\n"),
+            ("a draft\n\n", "a draft Sent.\n"),
+            ("", "Sent."),
+            ("\n", "Sent.\n"),
+            ("one\nthe draft", "one\nthe draft\nSent."),
+            ("one\r\nthe draft", "one\r\nthe draft\r\nSent."),
+            ("one\nthe draft\n", "one\nthe draft\nSent.\n"),
+            (
+                "one\r\n\r\nthe draft\r\n",
+                "one\r\n\r\nthe draft\r\nSent.\r\n",
+            ),
+        ];
+        for (text, want) in cases {
+            let edit = append(text, "Sent.");
+            let mut got = text.to_string();
+            got.replace_range(edit.span.clone(), &edit.text);
+            assert_eq!(got, want, "{text:?}");
         }
     }
 
