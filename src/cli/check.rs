@@ -74,8 +74,16 @@ struct Change {
 /// A checked draft and what fixing it changed, or why it could not be checked.
 type Checked = Result<(FileResult, Option<Change>), Note>;
 
-/// The size of the largest file among `inputs` (0 for none).
+/// Inputs from this many on are many: what the run does ahead is decided by
+/// their number, without reading each one's size.
+const MANY_FILES: usize = 64;
+
+/// The size of the largest file among `inputs` (0 for none), when they are
+/// fewer than [`MANY_FILES`]; 0 for more.
 fn largest(inputs: &[Input]) -> u64 {
+    if inputs.len() >= MANY_FILES {
+        return 0;
+    }
     inputs
         .iter()
         .filter_map(|i| match i {
@@ -87,8 +95,8 @@ fn largest(inputs: &[Input]) -> u64 {
 }
 
 /// A file so large that memory kept for reuse after one step of checking it
-/// would add much to the peak of the next: from one this size on, freed memory
-/// goes back to the system at once.
+/// would add much to the peak of the next: from one this size on (among a few
+/// files named or found), freed memory goes back to the system at once.
 const HUGE_FILE: u64 = 32 << 20;
 
 /// How many rounds of fixes one draft gets (a fix may make room for another).
@@ -120,7 +128,7 @@ pub fn run(req: Request) -> Result<Outcome> {
     // Enough text that loading the numbering plans ahead pays: many files, or
     // one of a megabyte or more. They load on the core that loading rules
     // leaves idle, not when the first number turns up mid-check.
-    if inputs.len() >= 64 || largest >= 1 << 20 {
+    if inputs.len() >= MANY_FILES || largest >= 1 << 20 {
         tenet::validate::warm_phone_plans();
     }
 
