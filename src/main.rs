@@ -1,6 +1,5 @@
 //! `tenet`: check drafts against social computing guidelines.
 
-mod allocator;
 mod cli;
 
 use std::path::PathBuf;

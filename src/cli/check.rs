@@ -123,7 +123,7 @@ pub fn run(req: Request) -> Result<Outcome> {
     let largest = largest(&inputs);
     if largest >= HUGE_FILE {
         // Before any thread starts (the numbering plans' below).
-        crate::allocator::return_freed_memory_at_once();
+        super::allocator::return_freed_memory_at_once();
     }
     // Enough text that loading the numbering plans ahead pays: many files, or
     // one of a megabyte or more. They load on the core that loading rules

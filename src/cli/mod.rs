@@ -1,5 +1,6 @@
 //! The command line's commands: thin shells around the library's [`Workspace`].
 
+pub mod allocator;
 pub mod check;
 pub mod moderate;
 mod order;
