@@ -495,6 +495,7 @@ fn check_one(input: &Input, rules: &Rules, req: &Request, defer: bool) -> Checke
             message: "binary file, skipped".into(),
         });
     };
+    let stdin = matches!(input, Input::Stdin);
     let text = decode(bytes);
     let format: Format = rules.format_for(Some(&path), &text);
     let channel = rules.channel_for(Some(&path), req.setup.channel.as_deref());
@@ -508,7 +509,7 @@ fn check_one(input: &Input, rules: &Rules, req: &Request, defer: bool) -> Checke
             report,
             deferred: Some(deferred),
             fixed: 0,
-            stdin: matches!(input, Input::Stdin),
+            stdin,
         };
         return Ok((file, None));
     }
@@ -529,7 +530,6 @@ fn check_one(input: &Input, rules: &Rules, req: &Request, defer: bool) -> Checke
             (draft, report) = rules.check(next, format, channel.clone());
         }
     }
-    let stdin = matches!(input, Input::Stdin);
     if let (Some(_), false, Input::File(p, _)) = (&change, req.diff, input) {
         text::file::write_atomic(p, draft.text.as_bytes()).map_err(|e| Note {
             path: p.clone(),

@@ -27,7 +27,7 @@ use std::sync::Arc;
 use crate::draft::{Draft, Format, ScopeSet, Structure};
 use crate::language::rules::*;
 use crate::report::finding::{Finding, Pending};
-use crate::report::{Redactions, TriageResult};
+use crate::report::{Deferred, Redactions, TriageResult};
 use crate::text::fold::fold;
 use terms::{TermSet, Terms};
 
@@ -39,9 +39,6 @@ pub use search::select;
 /// A 100 KB draft takes a few milliseconds on one core, far more than a wake-up:
 /// the editor's re-check of one is a third quicker on two.
 const PARALLEL_BYTES: usize = 64 << 10;
-
-/// A draft with this many findings has them built on every core.
-const PARALLEL_FINDINGS: usize = 1024;
 
 /// Runs two jobs, side by side for a large draft.
 fn both<A: Send, B: Send>(
@@ -379,13 +376,8 @@ impl Engine {
             redactions,
             truncated,
         } = self.judge_draft(draft, options);
-        let build = |p: &Pending| p.build(&self.rules, &draft.text, &redactions);
-        let findings = if pending.len() >= PARALLEL_FINDINGS {
-            use rayon::prelude::*;
-            pending.par_iter().map(build).collect()
-        } else {
-            pending.iter().map(build).collect()
-        };
+        let findings =
+            Deferred::new(self.rule_set(), pending, Vec::new()).build(&draft.text, &redactions);
         Evaluation {
             findings,
             triage,
