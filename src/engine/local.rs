@@ -380,6 +380,31 @@ guideline confidentiality {
         assert_eq!(slow.len(), 1);
     }
 
+    /// A local regex, searched on a few lines at a time, is compiled without a
+    /// prefilter; one searched over the whole draft keeps its own. Neither
+    /// builds a full DFA.
+    #[test]
+    fn local_regexes_are_compiled_without_a_prefilter() {
+        let e = engine(RULES);
+        let config = |source: &str| {
+            let entry = e.regexes.iter().find(|r| {
+                let (m, p) = r.owner;
+                matches!(&e.rules.matchers[m].patterns[p], Pattern::Regex(r) if r.source.contains(source))
+            });
+            let (m, p) = entry.expect(source).owner;
+            let Pattern::Regex(r) = &e.rules.matchers[m].patterns[p] else {
+                unreachable!()
+            };
+            r.regex().expect("compiles").get_config().clone()
+        };
+        let local = config(r"\(f\)");
+        assert!(!local.get_auto_prefilter());
+        assert!(!local.get_dfa());
+        let searched = config("call");
+        assert!(searched.get_auto_prefilter());
+        assert!(!searched.get_dfa());
+    }
+
     const MARKS: &str = r#"
 guideline confidentiality {
   rule code warning {

@@ -297,9 +297,14 @@ impl Engine {
                 }
             }
         }
+        let mut rules = rules;
         let locals = local::locals(&regexes, &rules, &usage);
         for r in locals.iter().filter_map(local::Local::regex) {
             regexes[r].local = true;
+            let (m, p) = regexes[r].owner;
+            if let Pattern::Regex(re) = &mut rules.matchers[m].patterns[p] {
+                re.search_only_near_matches();
+            }
         }
         let (literal_pats, mut literal_owners) = literal_owners(&regexes, &rules, |r| {
             r.prefilter_literals().map(<[_]>::to_vec)

@@ -28,6 +28,10 @@ pub struct RegexPattern {
     /// match can cross any number of lines (`None`: no such small set of
     /// literals long enough to be rare): the regex is tried where one occurs.
     pub starts: Option<Vec<Vec<u8>>>,
+    /// Whether it is searched only on a few lines around other matches (set
+    /// by the engine before it is compiled).
+    #[serde(skip)]
+    near_only: bool,
     #[serde(skip)]
     compiled: OnceLock<Option<regex_automata::meta::Regex>>,
 }
@@ -83,6 +87,7 @@ impl RegexPattern {
                 .is_none()
                 .then(|| literals::start_literals(hir))
                 .flatten(),
+            near_only: false,
             compiled: OnceLock::new(),
         }
     }
@@ -96,6 +101,7 @@ impl RegexPattern {
             line_breaks: None,
             digit: false,
             starts: None,
+            near_only: false,
             compiled: OnceLock::new(),
         }
     }
@@ -108,15 +114,26 @@ impl RegexPattern {
         literals::line_literals(&hir, self.literals.as_deref())
     }
 
+    /// Says that the regex is searched only on a few lines around other matches:
+    /// it is then compiled without a prefilter, which would take longer to build
+    /// than it could save there.
+    pub fn search_only_near_matches(&mut self) {
+        self.near_only = true;
+    }
+
     /// The compiled regex (`None` only if it exceeds the size limits).
     pub fn regex(&self) -> Option<&regex_automata::meta::Regex> {
         self.compiled
             .get_or_init(|| {
                 // Parsed here, once, for both the prefilter question and the build.
                 let hir = regex_syntax::Parser::new().parse(&self.source).ok()?;
+                // No full DFA: building one for a small regex took a one-line
+                // check longer than the rest of the regex, and the lazy DFA,
+                // built as it goes, searches a long draft as fast.
                 let config = regex_automata::meta::Config::new()
                     .nfa_size_limit(Some(REGEX_SIZE))
-                    .auto_prefilter(literals::worth_a_prefilter(&hir));
+                    .dfa(false)
+                    .auto_prefilter(!self.near_only && literals::worth_a_prefilter(&hir));
                 regex_automata::meta::Regex::builder()
                     .configure(config)
                     .build_from_hir(&hir)
