@@ -20,7 +20,7 @@ mod terms;
 mod trie;
 mod windows;
 
-use std::collections::HashMap;
+use foldhash::{HashMap, HashMapExt};
 use std::ops::Range;
 use std::sync::Arc;
 

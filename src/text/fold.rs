@@ -16,6 +16,9 @@ pub fn fold_char(c: char, out: &mut String) {
 
 /// The caseless form of a whole string.
 pub fn fold(s: &str) -> String {
+    if s.is_ascii() {
+        return s.to_ascii_lowercase();
+    }
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
         fold_char(c, &mut out);
