@@ -123,3 +123,46 @@ fn every_kind_of_error_is_reported_in_one_run() {
         "{stdout}"
     );
 }
+
+/// A flag after the last of several terms, and after none of the others, is
+/// likely meant for them all: it belongs to the term it follows, and the
+/// compiler says so. Flags written after each term, a flag on a term that is not
+/// last, and terms the flag cannot change (`partial` on marks, `case` on digits)
+/// say nothing.
+#[test]
+fn a_flag_on_the_last_term_alone_is_a_warning() {
+    let warnings = |find: &str| -> Vec<String> {
+        let text = format!(
+            "guideline g {{\n  rule r hint {{\n    find {find}\n    message \"m\"\n    bad \"[alpha]\"\n  }}\n}}\n"
+        );
+        let compiled = compile_str("f.tenet", &text);
+        assert!(!compiled.has_errors(), "{find}");
+        compiled
+            .diagnostics
+            .iter()
+            .filter(|d| d.severity == Severity::Warning)
+            .map(|d| render_all(std::slice::from_ref(d)))
+            .collect()
+    };
+    let partial = warnings(r#""alpha", "beta" partial"#);
+    assert_eq!(partial.len(), 1, "{partial:?}");
+    assert!(
+        partial[0]
+            .starts_with("f.tenet:3:19: warning: `partial` applies only to the term it follows"),
+        "{}",
+        partial[0]
+    );
+    let case = warnings(r#""alpha", "Beta" case"#);
+    assert_eq!(case.len(), 1, "{case:?}");
+    assert!(case[0].contains("`case` applies only"), "{}", case[0]);
+    for quiet in [
+        r#""alpha" partial, "beta" partial"#,
+        r#""beta" partial, "alpha""#,
+        r#""alpha""#,
+        r#""/", ":" partial"#,
+        r#""2024", "Alpha" case"#,
+        r#""alpha" case, "beta" partial, "gamma" partial case"#,
+    ] {
+        assert_eq!(warnings(quiet), Vec::<String>::new(), "{quiet}");
+    }
+}

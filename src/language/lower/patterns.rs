@@ -6,6 +6,7 @@ use std::hash::BuildHasher;
 
 impl FileCx<'_> {
     pub(super) fn patterns(&mut self, written: &[ast::Pattern], names: &Names) -> Vec<Pattern> {
+        self.lint_trailing_flags(written);
         let mut out = Vec::new();
         for p in written {
             match &p.kind {
@@ -77,6 +78,37 @@ impl FileCx<'_> {
         out
     }
 
+    /// A warning for a flag written after the last of several terms and after
+    /// none of the others: `"alpha", "beta" partial` reads as if `partial` were
+    /// for both, but a flag belongs to the term it follows. Only terms the flag
+    /// would change count as left out (`partial` changes nothing for `"/"`).
+    fn lint_trailing_flags(&mut self, written: &[ast::Pattern]) {
+        let [earlier @ .., last] = written else {
+            return;
+        };
+        for flag in ["partial", "case"] {
+            let set = |p: &ast::Pattern| if flag == "partial" { p.partial } else { p.case };
+            if !set(last) || earlier.iter().any(set) {
+                continue;
+            }
+            let left_out = earlier.iter().any(|p| match &p.kind {
+                PatternKind::Term(t) => flag_changes(flag, t),
+                PatternKind::Name(_) => true,
+                PatternKind::Regex { .. } => false,
+            });
+            if left_out {
+                self.diag(
+                    Severity::Warning,
+                    last.span.clone(),
+                    format!(
+                        "`{flag}` applies only to the term it follows, not to the ones before; \
+                         write it after each term it is for, or put this term first if it alone is"
+                    ),
+                );
+            }
+        }
+    }
+
     pub(super) fn regex(
         &mut self,
         source: &str,
@@ -145,6 +177,17 @@ impl FileCx<'_> {
 }
 
 /// A regex as written with its flags applied inline.
+/// Whether `flag` changes what `term` matches: `partial` only when the term
+/// begins or ends with a word character (only there is a word boundary looked
+/// for), `case` only when it has letters with case.
+fn flag_changes(flag: &str, term: &str) -> bool {
+    let word = |c: Option<char>| c.is_some_and(crate::text::fold::is_word_char);
+    match flag {
+        "partial" => word(term.chars().next()) || word(term.chars().next_back()),
+        _ => term.chars().any(|c| c.is_lowercase() || c.is_uppercase()),
+    }
+}
+
 pub(super) fn with_flags(source: &str, flags: &str) -> String {
     if flags.is_empty() {
         source.to_string()
