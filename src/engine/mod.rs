@@ -235,7 +235,7 @@ pub(crate) struct Judgement {
 
 impl Engine {
     /// Builds the automata for a rule set.
-    pub fn new(rules: RuleSet) -> Engine {
+    pub fn new(mut rules: RuleSet) -> Engine {
         let mut caseless_ids: HashMap<String, usize> = HashMap::new();
         let mut caseless_pats: Vec<String> = Vec::new();
         let mut caseless_uses: Vec<Vec<Use>> = Vec::new();
@@ -297,7 +297,6 @@ impl Engine {
                 }
             }
         }
-        let mut rules = rules;
         let locals = local::locals(&regexes, &rules, &usage);
         for r in locals.iter().filter_map(local::Local::regex) {
             regexes[r].local = true;

@@ -127,9 +127,9 @@ impl RegexPattern {
             .get_or_init(|| {
                 // Parsed here, once, for both the prefilter question and the build.
                 let hir = regex_syntax::Parser::new().parse(&self.source).ok()?;
-                // No full DFA: building one for a small regex took a one-line
-                // check longer than the rest of the regex, and the lazy DFA,
-                // built as it goes, searches a long draft as fast.
+                // No full DFA: one built for a small regex took longer than
+                // compiling all the rest of it, and the lazy DFA, built as it
+                // searches, is as fast on a long draft.
                 let config = regex_automata::meta::Config::new()
                     .nfa_size_limit(Some(REGEX_SIZE))
                     .dfa(false)

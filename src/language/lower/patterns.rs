@@ -176,7 +176,6 @@ impl FileCx<'_> {
     }
 }
 
-/// A regex as written with its flags applied inline.
 /// Whether `flag` changes what `term` matches: `partial` only when the term
 /// begins or ends with a word character (only there is a word boundary looked
 /// for), `case` only when it has letters with case.
@@ -188,6 +187,7 @@ fn flag_changes(flag: &str, term: &str) -> bool {
     }
 }
 
+/// A regex as written with its flags applied inline.
 pub(super) fn with_flags(source: &str, flags: &str) -> String {
     if flags.is_empty() {
         source.to_string()
