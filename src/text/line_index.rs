@@ -125,16 +125,17 @@ impl LineIndex {
         let offset = floor_char_boundary(text, offset);
         let line = self.line_of(offset);
         let line_start = self.starts[line];
-        // Start counting from the last checkpoint of this line at or before `offset`.
-        let i = self.checkpoints.partition_point(|c| c.at <= offset);
-        let (from, mut chars, mut utf16) = match i.checked_sub(1).map(|i| self.checkpoints[i]) {
-            Some(c) if c.at >= line_start => (c.at, c.chars, c.utf16),
-            _ => (line_start, 0, 0),
-        };
-        for c in text[from..offset].chars() {
-            chars += 1;
-            utf16 += c.len_utf16() as u32;
-        }
+        let line_end = self.starts.get(line + 1).copied().unwrap_or(text.len());
+        // Start counting from the last checkpoint of this line at or before
+        // `offset`; a line too short for checkpoints has none to look for.
+        let checkpoint = (line_end - line_start > CHECKPOINT)
+            .then(|| self.checkpoints.partition_point(|c| c.at <= offset))
+            .and_then(|i| i.checked_sub(1))
+            .map(|i| self.checkpoints[i])
+            .filter(|c| c.at >= line_start);
+        let (from, chars, utf16) =
+            checkpoint.map_or((line_start, 0, 0), |c| (c.at, c.chars, c.utf16));
+        let (chars, utf16) = counted(&text[from..offset], chars, utf16);
         Position {
             line: line as u32 + 1,
             column: chars + 1,
@@ -142,6 +143,37 @@ impl LineIndex {
             byte_column: (offset - line_start) as u32 + 1,
         }
     }
+
+    /// The positions of a span's start and end: the end is counted on from the
+    /// start when both are on one short line, as nearly every finding's are.
+    pub fn span(&self, text: &str, span: &Range<usize>) -> (Position, Position) {
+        let start = self.position(text, span.start);
+        let from = floor_char_boundary(text, span.start);
+        let end = floor_char_boundary(text, span.end);
+        let line = start.line as usize - 1;
+        let line_end = self.starts.get(line + 1).copied().unwrap_or(text.len());
+        let same_line = from <= end && (end < line_end || line + 1 == self.starts.len());
+        if !same_line || end - from > CHECKPOINT {
+            return (start, self.position(text, span.end));
+        }
+        let (chars, utf16) = counted(&text[from..end], start.column, start.utf16);
+        let end = Position {
+            line: start.line,
+            column: chars,
+            utf16,
+            byte_column: start.byte_column + (end - from) as u32,
+        };
+        (start, end)
+    }
+}
+
+/// `chars` and `utf16` counted on over `text`.
+fn counted(text: &str, mut chars: u32, mut utf16: u32) -> (u32, u32) {
+    for c in text.chars() {
+        chars += 1;
+        utf16 += c.len_utf16() as u32;
+    }
+    (chars, utf16)
 }
 
 /// The largest character boundary at or before `offset`, within the text.
@@ -184,6 +216,29 @@ mod tests {
         assert_eq!((p.line, p.column), (2, 8));
         assert_eq!(&text[idx.line_range(text, 0)], "Hello");
         assert_eq!(&text[idx.line_range(text, 1)], "Thanks guys");
+    }
+
+    #[test]
+    fn a_span_counted_on_from_its_start_is_where_each_end_is() {
+        let long = "é😀ab ".repeat(1200);
+        let text = format!("ab\r\nc😀d\re\n\n{long}\nxy é\rz");
+        for idx in [LineIndex::new(&text), LineIndex::with_lone_cr(&text)] {
+            let mut seed = 11u64;
+            for _ in 0..4000 {
+                seed = seed
+                    .wrapping_mul(6364136223846793005)
+                    .wrapping_add(1442695040888963407);
+                let a = (seed >> 33) as usize % (text.len() + 2);
+                let b = a + (seed >> 13) as usize % 40 * if seed & 1 == 0 { 1 } else { 200 };
+                for span in [a..b, b..a, a..a] {
+                    let both = (
+                        idx.position(&text, span.start),
+                        idx.position(&text, span.end),
+                    );
+                    assert_eq!(idx.span(&text, &span), both, "{span:?}");
+                }
+            }
+        }
     }
 
     #[test]

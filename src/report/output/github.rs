@@ -33,8 +33,7 @@ pub(super) fn file(result: &FileResult, out: &mut dyn Write) -> io::Result<()> {
                 Level::Warning => "warning",
                 Level::Info | Level::Hint => "notice",
             };
-            let start = index.position(&result.text, f.span.start);
-            let end = index.position(&result.text, f.span.end);
+            let (start, end) = index.span(&result.text, &f.span);
             let mut place = format!("file={path},line={}", start.line);
             if !f.document {
                 place.push_str(&format!(",col={}", start.column));

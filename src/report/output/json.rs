@@ -214,11 +214,12 @@ struct FindingJson<'a> {
 
 impl Cx<'_> {
     fn located(&self, r: &Range<usize>) -> LocatedSpan {
+        let (start_position, end_position) = self.index.span(self.text, r);
         LocatedSpan {
             start: r.start,
             end: r.end,
-            start_position: self.index.position(self.text, r.start),
-            end_position: self.index.position(self.text, r.end),
+            start_position,
+            end_position,
         }
     }
 }
@@ -230,6 +231,7 @@ fn finding<'a>(
     suppressed: Option<&'a Suppressed>,
 ) -> FindingJson<'a> {
     let text = cx.text;
+    let (start, end) = cx.index.span(text, &f.span);
     FindingJson {
         rule: &f.rule,
         category: &f.category,
@@ -239,8 +241,8 @@ fn finding<'a>(
             start: f.span.start,
             end: f.span.end,
         },
-        start: cx.index.position(text, f.span.start),
-        end: cx.index.position(text, f.span.end),
+        start,
+        end,
         matched: (!f.redacted && !f.document).then(|| cx.redactions.mask(text, f.span.clone())),
         redacted: f.redacted,
         document: f.document,

@@ -297,8 +297,7 @@ impl Serialize for Results<'_> {
             let artifact = location(&file.path);
             let mut prints = Fingerprints::new(&file.text);
             for f in &file.report.findings {
-                let start = lines.position(&file.text, f.span.start);
-                let end = lines.position(&file.text, f.span.end);
+                let (start, end) = lines.span(&file.text, &f.span);
                 let span = !f.document;
                 seq.serialize_element(&SarifResult {
                     rule_id: &f.rule,
