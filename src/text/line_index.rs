@@ -115,6 +115,11 @@ impl LineIndex {
         start..end.max(start)
     }
 
+    /// Where the line after 0-based `line` starts (the text's end after the last).
+    fn next_start(&self, text: &str, line: usize) -> usize {
+        self.starts.get(line + 1).copied().unwrap_or(text.len())
+    }
+
     /// The byte offset where 0-based line `line` starts.
     pub fn line_start(&self, line: usize) -> Option<usize> {
         self.starts.get(line).copied()
@@ -125,10 +130,9 @@ impl LineIndex {
         let offset = floor_char_boundary(text, offset);
         let line = self.line_of(offset);
         let line_start = self.starts[line];
-        let line_end = self.starts.get(line + 1).copied().unwrap_or(text.len());
         // Start counting from the last checkpoint of this line at or before
         // `offset`; a line too short for checkpoints has none to look for.
-        let checkpoint = (line_end - line_start > CHECKPOINT)
+        let checkpoint = (self.next_start(text, line) - line_start > CHECKPOINT)
             .then(|| self.checkpoints.partition_point(|c| c.at <= offset))
             .and_then(|i| i.checked_sub(1))
             .map(|i| self.checkpoints[i])
@@ -148,11 +152,11 @@ impl LineIndex {
     /// start when both are on one short line, as nearly every finding's are.
     pub fn span(&self, text: &str, span: &Range<usize>) -> (Position, Position) {
         let start = self.position(text, span.start);
-        let from = floor_char_boundary(text, span.start);
-        let end = floor_char_boundary(text, span.end);
         let line = start.line as usize - 1;
-        let line_end = self.starts.get(line + 1).copied().unwrap_or(text.len());
-        let same_line = from <= end && (end < line_end || line + 1 == self.starts.len());
+        let from = self.starts[line] + start.byte_column as usize - 1;
+        let end = floor_char_boundary(text, span.end);
+        let last_line = line + 1 == self.starts.len();
+        let same_line = from <= end && (end < self.next_start(text, line) || last_line);
         if !same_line || end - from > CHECKPOINT {
             return (start, self.position(text, span.end));
         }
