@@ -3,11 +3,14 @@
 use std::ops::Range;
 
 use super::{Scope, Words};
+use crate::text::classes::{self, Classes};
 use crate::text::fold::is_word_char;
 
 /// The words of `text`: runs of word characters with at least one letter or digit
 /// (a variation selector or joiner alone is not a word), joined across an
-/// apostrophe (`don't` is one word).
+/// apostrophe (`don't` is one word). Read 64 bytes at a time where every word
+/// byte is an ASCII letter or digit (most blocks of most text), else a
+/// character at a time.
 pub(super) fn words(text: &str) -> Words {
     let mut last = text.len().min(u32::MAX as usize);
     while !text.is_char_boundary(last) {
@@ -15,54 +18,119 @@ pub(super) fn words(text: &str) -> Words {
     }
     let text = &text[..last];
     let bytes = text.as_bytes();
-    // The character at `i` and its length; ASCII without decoding.
-    let char_at = |i: usize| -> (char, usize) {
-        if bytes[i] < 0x80 {
-            (bytes[i] as char, 1)
-        } else {
-            let c = text[i..].chars().next().unwrap_or('\u{FFFD}');
-            (c, c.len_utf8())
-        }
-    };
     let mut out = Words::builder(text.len());
-    let mut start: Option<usize> = None;
-    let mut alnum = false;
+    let mut run = Run::default();
+    // Where the character-by-character reading is (a character it reads may end
+    // in the next block).
     let mut i = 0;
-    while i < bytes.len() {
-        // A run of ASCII word characters, most of any text, by table.
-        if ASCII_CLASS[bytes[i] as usize] != NOT_WORD {
-            start.get_or_insert(i);
-            while let Some(&b) = bytes.get(i) {
-                match ASCII_CLASS[b as usize] {
-                    NOT_WORD => break,
-                    class => alnum |= class == ALNUM,
-                }
-                i += 1;
-            }
-            continue;
-        }
-        let (c, len) = char_at(i);
-        if is_word_char(c) {
-            start.get_or_insert(i);
-            alnum |= c.is_alphanumeric();
-        } else if let Some(s) = start {
-            let next = i + len;
-            let joins =
-                matches!(c, '\'' | '’') && next < bytes.len() && is_word_char(char_at(next).0);
-            if !joins {
-                if alnum {
-                    out.push(s..i);
-                }
-                start = None;
-                alnum = false;
+    for (at, classes) in classes::blocks(bytes) {
+        let end = (at + 64).min(bytes.len());
+        if classes.high == 0 && classes.underscore == 0 {
+            let next_is_word = end < bytes.len() && is_word_char(char_at(text, end).0);
+            run.letters_and_digits(at, &classes, next_is_word, &mut out);
+            i = end;
+        } else {
+            while i < end {
+                i = run.read(text, i, end, &mut out);
             }
         }
-        i += len;
     }
-    if let (Some(s), true) = (start, alnum) {
+    if let (Some(s), true) = (run.start, run.alnum) {
         out.push(s..text.len());
     }
     out.finish()
+}
+
+/// The character at `i` and its length; ASCII without decoding.
+fn char_at(text: &str, i: usize) -> (char, usize) {
+    let b = text.as_bytes()[i];
+    if b < 0x80 {
+        (b as char, 1)
+    } else {
+        let c = text[i..].chars().next().unwrap_or('\u{FFFD}');
+        (c, c.len_utf8())
+    }
+}
+
+/// The word being read: where it started, and whether it holds a letter or digit.
+#[derive(Default)]
+struct Run {
+    start: Option<usize>,
+    alnum: bool,
+}
+
+impl Run {
+    /// Reads a block of 64 bytes from `at` whose every word byte is an ASCII
+    /// letter or digit, all at once: each run of them is (part of) a word, and so
+    /// is an apostrophe between two word characters (`next_is_word`: the character
+    /// after the block is one).
+    fn letters_and_digits(
+        &mut self,
+        at: usize,
+        classes: &Classes,
+        next_is_word: bool,
+        out: &mut Words,
+    ) {
+        let word = classes.alnum;
+        let carried = std::mem::take(self);
+        let before = u64::from(carried.start.is_some());
+        let after = u64::from(next_is_word) << 63;
+        let inside = word | (classes.apostrophe & ((word << 1) | before) & ((word >> 1) | after));
+        if let Some(start) = carried.start {
+            // The word the last block left open goes on here or ends here.
+            if inside & 1 == 1 || carried.alnum {
+                out.push(start..at);
+            }
+        }
+        out.add(at / 64, inside);
+        if inside >> 63 == 1 {
+            // A word that runs on into the next block.
+            let start = match inside {
+                u64::MAX => carried.start.unwrap_or(at),
+                _ => at + 64 - inside.leading_ones() as usize,
+            };
+            *self = Run {
+                start: Some(start),
+                alnum: true,
+            };
+        }
+    }
+
+    /// Reads the character or run of ASCII word characters at `i`, within a
+    /// block that ends at `end`; pushes a word that ends there. Returns where the
+    /// next character starts.
+    fn read(&mut self, text: &str, mut i: usize, end: usize, out: &mut Words) -> usize {
+        let bytes = text.as_bytes();
+        // A run of ASCII word characters, most of any text, by table.
+        if ASCII_CLASS[bytes[i] as usize] != NOT_WORD {
+            self.start.get_or_insert(i);
+            while i < end {
+                match ASCII_CLASS[bytes[i] as usize] {
+                    NOT_WORD => break,
+                    class => self.alnum |= class == ALNUM,
+                }
+                i += 1;
+            }
+            return i;
+        }
+        let (c, len) = char_at(text, i);
+        if is_word_char(c) {
+            self.start.get_or_insert(i);
+            self.alnum |= c.is_alphanumeric();
+        } else if let Some(s) = self.start {
+            let next = i + len;
+            let joins = matches!(c, '\'' | '’')
+                && next < bytes.len()
+                && is_word_char(char_at(text, next).0);
+            if !joins {
+                if self.alnum {
+                    out.push(s..i);
+                }
+                *self = Run::default();
+            }
+        }
+        i + len
+    }
 }
 
 const NOT_WORD: u8 = 0;
@@ -184,4 +252,74 @@ pub fn is_emoji(c: char) -> bool {
     matches!(c as u32,
         0x1F000..=0x1FAFF | 0x2600..=0x27BF | 0x2300..=0x23FF | 0x2B00..=0x2BFF
         | 0x3030 | 0x303D | 0x3297 | 0x3299 | 0x24C2)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The words of `text` read one character at a time, as the definition says:
+    /// runs of word characters with a letter or digit, joined across an
+    /// apostrophe between two word characters.
+    fn one_by_one(text: &str) -> Vec<Range<usize>> {
+        let chars: Vec<(usize, char)> = text.char_indices().collect();
+        let word_at = |k: usize| chars.get(k).is_some_and(|&(_, c)| is_word_char(c));
+        let mut out = Vec::new();
+        let mut k = 0;
+        while k < chars.len() {
+            if !word_at(k) {
+                k += 1;
+                continue;
+            }
+            let first = k;
+            while word_at(k) || (matches!(chars.get(k), Some((_, '\'' | '’'))) && word_at(k + 1))
+            {
+                k += 1;
+            }
+            let run = &chars[first..k];
+            if run.iter().any(|&(_, c)| c.is_alphanumeric()) {
+                let end = chars.get(k).map_or(text.len(), |&(i, _)| i);
+                out.push(chars[first].0..end);
+            }
+        }
+        out
+    }
+
+    /// Read 64 bytes at a time or a character at a time, a text has the same
+    /// words: apostrophes, `_`, letters and marks outside ASCII, at and across
+    /// block edges.
+    #[test]
+    fn words_by_blocks_are_the_words_one_character_at_a_time() {
+        let pieces = [
+            "a", "Zz", "9", " ", "  ", "'", "’", "_", "__", "é", "\u{301}", "日", "—", "\n",
+            "don't", "x'", "'y", "a_b", "🙂", "\u{FE0F}", "word ",
+        ];
+        let mut seed = 11u64;
+        for len in [0, 1, 2, 63, 64, 65, 127, 128, 129, 191, 192, 256, 700, 3000] {
+            for _ in 0..40 {
+                let mut text = String::new();
+                while text.len() < len {
+                    seed = seed
+                        .wrapping_mul(6364136223846793005)
+                        .wrapping_add(1442695040888963407);
+                    // Mostly plain words and spaces, as in prose, so that most
+                    // blocks take the quick way.
+                    let k = (seed >> 33) as usize;
+                    let piece = match k % 4 {
+                        0 => pieces[(k >> 2) % pieces.len()],
+                        1 => " ",
+                        _ => "ab",
+                    };
+                    text.push_str(piece);
+                }
+                let got: Vec<Range<usize>> = words(&text).iter().map(|w| w.range()).collect();
+                assert_eq!(got, one_by_one(&text), "{text:?}");
+                let w = words(&text);
+                assert_eq!(w.len(), got.len());
+                for (n, r) in got.iter().enumerate() {
+                    assert_eq!(w.get(n).map(|w| w.range()), Some(r.clone()), "word {n}");
+                }
+            }
+        }
+    }
 }

@@ -59,14 +59,11 @@ impl Words {
         }
     }
 
-    /// Adds the next word, which starts after the end of the one before.
+    /// Adds a word (or, again, part of one already added). Words are never
+    /// adjacent: each is a maximal run of word characters.
     #[inline]
     pub(super) fn push(&mut self, range: Range<usize>) {
         debug_assert!(range.start < range.end);
-        if self.count % SAMPLE == 0 {
-            self.samples.push(range.start as u32);
-        }
-        self.count += 1;
         let (first, last) = (range.start / 64, (range.end - 1) / 64);
         let (lo, hi) = (range.start % 64, (range.end - 1) % 64);
         if first == last {
@@ -81,15 +78,35 @@ impl Words {
         self.bits[last] |= u64::MAX >> (63 - hi);
     }
 
-    /// Counts the words of each block, once every word is pushed.
+    /// Adds the bytes of unit `u` (64 bytes from `64 * u`) set in `inside` to words.
+    #[inline]
+    pub(super) fn add(&mut self, u: usize, inside: u64) {
+        self.bits[u] |= inside;
+    }
+
+    /// Counts the words, and those of each block, once every word is added.
     pub(super) fn finish(mut self) -> Words {
-        let mut before = 0u32;
+        let mut before = 0usize;
         self.rank = Vec::with_capacity(self.bits.len() / RANK_UNITS + 1);
-        for block in 0..self.bits.len().div_ceil(RANK_UNITS) {
-            self.rank.push(before);
-            let units = block * RANK_UNITS..((block + 1) * RANK_UNITS).min(self.bits.len());
-            before += units.map(|u| self.starts(u).count_ones()).sum::<u32>();
+        for u in 0..self.bits.len() {
+            if u % RANK_UNITS == 0 {
+                self.rank.push(before as u32);
+            }
+            let starts = self.starts(u);
+            let here = starts.count_ones() as usize;
+            // Words SAMPLE * k that start in this unit: the nth start here.
+            let mut k = before.next_multiple_of(SAMPLE);
+            while k < before + here {
+                let mut nth = starts;
+                for _ in before..k {
+                    nth &= nth - 1;
+                }
+                self.samples.push((u * 64) as u32 + nth.trailing_zeros());
+                k += SAMPLE;
+            }
+            before += here;
         }
+        self.count = before;
         self
     }
 

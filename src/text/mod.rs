@@ -1,10 +1,11 @@
 //! Text primitives every layer shares: caseless folding and word characters
-//! ([`fold`]), byte offsets turned into lines and columns ([`line_index`]), and
+//! ([`fold`]), bytes classed 64 at a time ([`classes`]), byte offsets turned into lines and columns ([`line_index`]), and
 //! reading files that may be hostile ([`file`]), and near misses for
 //! did-you-mean hints ([`similar`]).
 //!
 //! Imports nothing from the rest of the crate.
 
+pub mod classes;
 pub mod file;
 pub mod fold;
 pub mod line_index;

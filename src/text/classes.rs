@@ -1,0 +1,121 @@
+//! Bytes classed 64 at a time: eight bytes are classed at once in a `u64` and
+//! gathered into bit masks (bit `j` for byte `j` of a block), so that a scan over
+//! text takes a branch once per word, not once per byte.
+
+/// The classes of one block's bytes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Classes {
+    /// ASCII letters and digits.
+    pub alnum: u64,
+    /// `_`.
+    pub underscore: u64,
+    /// `'`.
+    pub apostrophe: u64,
+    /// Bytes that are not ASCII.
+    pub high: u64,
+    /// Bytes that begin a character that is not ASCII.
+    pub lead: u64,
+}
+
+impl Classes {
+    /// ASCII word characters: letters, digits and `_`.
+    pub fn word(&self) -> u64 {
+        self.alnum | self.underscore
+    }
+
+    fn of(block: &[u8; 64]) -> Classes {
+        let mut c = Classes {
+            alnum: 0,
+            underscore: 0,
+            apostrophe: 0,
+            high: 0,
+            lead: 0,
+        };
+        for (k, eight) in block.chunks_exact(8).enumerate() {
+            let x = u64::from_le_bytes(eight.try_into().expect("eight bytes"));
+            let shift = 8 * k;
+            let highs = x & HIGH_BITS;
+            let ascii = x & !HIGH_BITS;
+            let letters = in_range(ascii | (ONES * 0x20), b'a', b'z');
+            let digits = in_range(ascii, b'0', b'9');
+            let ascii_only = |m: u64| gather(m & !highs) << shift;
+            c.alnum |= ascii_only(letters | digits);
+            c.underscore |= ascii_only(in_range(ascii, b'_', b'_'));
+            c.apostrophe |= ascii_only(in_range(ascii, b'\'', b'\''));
+            c.high |= gather(highs) << shift;
+            c.lead |= gather(x & (x << 1) & HIGH_BITS) << shift;
+        }
+        c
+    }
+}
+
+/// Each 64-byte block of `bytes`, by its offset, with its bytes' classes. The
+/// last block is padded with zero bytes, which are in no class.
+pub fn blocks(bytes: &[u8]) -> impl Iterator<Item = (usize, Classes)> + '_ {
+    bytes.chunks(64).enumerate().map(|(b, block)| {
+        let classes = match block.try_into() {
+            Ok(full) => Classes::of(full),
+            Err(_) => {
+                let mut padded = [0u8; 64];
+                padded[..block.len()].copy_from_slice(block);
+                Classes::of(&padded)
+            }
+        };
+        (b * 64, classes)
+    })
+}
+
+const ONES: u64 = 0x0101_0101_0101_0101;
+const HIGH_BITS: u64 = 0x8080_8080_8080_8080;
+
+/// The high bit of each byte of `x` (whose bytes are below `0x80`) set when the
+/// byte is in `lo..=hi`. Adding `0x80 - lo` to such a byte sets its high bit
+/// exactly when it is at least `lo`, and never carries into the next byte.
+fn in_range(x: u64, lo: u8, hi: u8) -> u64 {
+    let at_least = |n: u8| x + ONES * u64::from(0x80 - n);
+    at_least(lo) & !at_least(hi + 1) & HIGH_BITS
+}
+
+/// Bit `k` set for each byte `k` of `x` whose high bit is set (the only bits
+/// set in `x`): the multiplication moves each to its own place in the top byte.
+fn gather(x: u64) -> u64 {
+    ((x >> 7).wrapping_mul(0x0102_0408_1020_4080)) >> 56
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every byte value, at every place in a block, is classed as it is alone.
+    #[test]
+    fn classes_agree_with_each_byte_alone() {
+        for c in 0..=255u8 {
+            for j in 0..64 {
+                let mut block = [b'a'; 64];
+                block[j] = c;
+                let classes = Classes::of(&block);
+                let bit = |m: u64| (m >> j) & 1 == 1;
+                assert_eq!(
+                    bit(classes.alnum),
+                    c.is_ascii_alphanumeric(),
+                    "{c:#x} at {j}"
+                );
+                assert_eq!(bit(classes.underscore), c == b'_', "{c:#x} at {j}");
+                assert_eq!(bit(classes.apostrophe), c == b'\'', "{c:#x} at {j}");
+                assert_eq!(bit(classes.high), c >= 0x80, "{c:#x} at {j}");
+                assert_eq!(bit(classes.lead), c >= 0xc0, "{c:#x} at {j}");
+                // The other bytes keep their class.
+                assert_eq!(classes.alnum | (1 << j), u64::MAX, "{c:#x} at {j}");
+                assert_eq!(classes.high & !(1 << j), 0, "{c:#x} at {j}");
+            }
+        }
+    }
+
+    /// The last block is padded with bytes in no class.
+    #[test]
+    fn a_short_last_block_is_padded() {
+        let text = [b'a'; 70];
+        let got: Vec<(usize, u64)> = blocks(&text).map(|(at, c)| (at, c.word())).collect();
+        assert_eq!(got, [(0, u64::MAX), (64, 0b11_1111)]);
+    }
+}
