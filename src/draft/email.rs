@@ -5,7 +5,9 @@ use std::ops::Range;
 use super::Scope;
 
 mod attachments;
+mod footers;
 use attachments::{attachments, is_attachment_line};
+use footers::{opens_footer, MAX_FOOTER_LINES};
 
 /// Header names that show a block of lines is a message's header.
 const HEADER_NAMES: &[&str] = &[
@@ -130,6 +132,21 @@ const FORWARD_MARKERS: &[&str] = &[
     "begin forwarded message:",
 ];
 
+/// Whether `head` begins with one of `openings` (in ASCII lower case), in any
+/// case. Most lines begin with none of their first letters, and are let go at
+/// that.
+fn opens_with_any(head: &[u8], openings: &[&str]) -> bool {
+    let Some(first) = head.first().map(u8::to_ascii_lowercase) else {
+        return false;
+    };
+    openings.iter().any(|o| {
+        o.as_bytes()[0] == first
+            && head
+                .get(..o.len())
+                .is_some_and(|h| h.eq_ignore_ascii_case(o.as_bytes()))
+    })
+}
+
 /// The header name a line opens with (`Subject: …` gives `subject`), if any.
 fn header_name(line: &str) -> Option<&'static str> {
     let (name, _) = line.split_once(':')?;
@@ -243,12 +260,8 @@ fn part(text: &str, from: usize, out: &mut Vec<(Range<usize>, Scope)>) -> Option
             out.extend(attachments(text, from, text.len()));
             return None;
         }
-        let forwarded = FORWARD_MARKERS.iter().any(|m| {
-            trimmed
-                .as_bytes()
-                .get(..m.len())
-                .is_some_and(|head| head.eq_ignore_ascii_case(m.as_bytes()))
-        }) || part_words > 0 && opens_header_block(line, &text[at..]);
+        let forwarded = opens_with_any(trimmed.as_bytes(), FORWARD_MARKERS)
+            || part_words > 0 && opens_header_block(line, &text[at..]);
         if forwarded {
             out.extend(quote_start.take().map(|s| (s..at, Scope::Quote)));
             close_footer(out, footer_start.take(), at);
@@ -486,94 +499,3 @@ fn looks_like_name(line: &str) -> bool {
 
 /// The fewest words of body before a footer.
 const MIN_BODY_WORDS: usize = 10;
-
-/// The most non-blank lines a footer has.
-const MAX_FOOTER_LINES: usize = 30;
-
-/// Openings that only name the mail itself ("This message…"): they open a footer
-/// when the lines they start read as a notice (`NOTICE_WORDS`), and the body when
-/// not ("This message is being sent to request the presence of…").
-const SELF_OPENERS: &[&str] = &[
-    "this e-mail",
-    "this email",
-    "this message",
-    "this communication",
-    "this transmission",
-    "this electronic",
-];
-
-/// What a notice that opens with the mail's name goes on to say.
-const NOTICE_WORDS: &[&str] = &[
-    "confidential",
-    "privileged",
-    "proprietary",
-    "intended only",
-    "intended solely",
-    "intended for the",
-    "recipient",
-    "addressee",
-    "in error",
-    "prohibited",
-    "unauthori",
-    "disclaim",
-    "liab",
-    "virus",
-    "legally",
-    "solicitation",
-    "subscri",
-    "mailing list",
-    "removed from",
-];
-
-/// How many lines, from its first, a notice has to say what it is.
-const NOTICE_LINES: usize = 3;
-
-/// How footers begin: legal notices, list and unsubscribe lines, free-mail ads.
-const FOOTER_OPENERS: &[&str] = &[
-    "the information contained",
-    "the information in this",
-    "confidentiality notice",
-    "confidentiality note",
-    "privileged and confidential",
-    "if you are not the intended",
-    "if you received this",
-    "if you have received this",
-    "to unsubscribe",
-    "unsubscribe",
-    "click here to unsubscribe",
-    "if you prefer not to receive",
-    "if you no longer wish",
-    "you are receiving this",
-    "you received this",
-    "to be removed from",
-    "to subscribe",
-    "to remove yourself",
-    "get your free",
-    "do you yahoo",
-    "do you yahoo!?",
-    "get your private, free e-mail",
-    "join the world's largest e-mail",
-];
-
-/// Whether the line at `at` (`trimmed`) opens a footer.
-fn opens_footer(text: &str, at: usize, trimmed: &str) -> bool {
-    let head = trimmed
-        .trim_start_matches(|c: char| !c.is_alphanumeric())
-        .as_bytes();
-    let starts = |o: &&str| {
-        head.get(..o.len())
-            .is_some_and(|h| h.eq_ignore_ascii_case(o.as_bytes()))
-    };
-    if FOOTER_OPENERS.iter().any(starts) {
-        return true;
-    }
-    if !SELF_OPENERS.iter().any(starts) {
-        return false;
-    }
-    let mut end = at;
-    for _ in 0..NOTICE_LINES {
-        end = line_end(text, end, text.len());
-    }
-    let lines = text[at..end].to_ascii_lowercase();
-    NOTICE_WORDS.iter().any(|w| lines.contains(w))
-}

@@ -44,15 +44,30 @@ pub(super) fn is_attachment_line(trimmed: &str) -> bool {
 
 /// Whether the text after the last `.` (less a closing `>` or `)`) is one of
 /// [`ATTACHMENT_EXTENSIONS`] in any case: what every file-naming form of
-/// [`is_attachment_line`] ends with.
+/// [`is_attachment_line`] ends with. Only the line's last few bytes are read:
+/// no extension is longer than four.
 fn ends_in_attachment_extension(trimmed: &str) -> bool {
-    trimmed.rsplit_once('.').is_some_and(|(_, ext)| {
-        let ext = ext.trim_end_matches(['>', ')']);
+    let name = trimmed.trim_end_matches(['>', ')']).as_bytes();
+    let tail = &name[name.len().saturating_sub(LONGEST_EXTENSION + 1)..];
+    memchr::memrchr(b'.', tail).is_some_and(|dot| {
+        let ext = &tail[dot + 1..];
         ATTACHMENT_EXTENSIONS
             .iter()
-            .any(|e| e.eq_ignore_ascii_case(ext))
+            .any(|e| e.as_bytes().eq_ignore_ascii_case(ext))
     })
 }
+
+/// The length of the longest of [`ATTACHMENT_EXTENSIONS`].
+const LONGEST_EXTENSION: usize = {
+    let (mut i, mut longest) = (0, 0);
+    while i < ATTACHMENT_EXTENSIONS.len() {
+        if ATTACHMENT_EXTENSIONS[i].len() > longest {
+            longest = ATTACHMENT_EXTENSIONS[i].len();
+        }
+        i += 1;
+    }
+    longest
+};
 
 /// Placeholders mail programs leave where a picture or object was; a line may
 /// hold several (`[IMAGE]\t[IMAGE]`).
@@ -75,7 +90,7 @@ pub(super) fn attachments(text: &str, from: usize, to: usize) -> Vec<(Range<usiz
         if !trimmed.is_empty() && is_attachment_line(trimmed) {
             let lead = line.len() - line.trim_start().len();
             out.push((at + lead..at + lead + trimmed.len(), Scope::Attachment));
-        } else if line.bytes().any(|b| matches!(b, b'<' | b'(' | b'[')) {
+        } else if memchr::memchr3(b'<', b'(', b'[', line.as_bytes()).is_some() {
             for (open, close) in [
                 ("<<", ">>"),
                 ("(See attached file:", ")"),
@@ -83,9 +98,9 @@ pub(super) fn attachments(text: &str, from: usize, to: usize) -> Vec<(Range<usiz
                 ("<Embedded ", ">"),
             ] {
                 let mut from = 0;
-                while let Some(i) = line[from..].find(open) {
+                while let Some(i) = find(&line[from..], open) {
                     let s = from + i;
-                    let Some(j) = line[s..].find(close) else {
+                    let Some(j) = find(&line[s..], close) else {
                         break;
                     };
                     out.push((at + s..at + s + j + close.len(), Scope::Attachment));
@@ -96,4 +111,12 @@ pub(super) fn attachments(text: &str, from: usize, to: usize) -> Vec<(Range<usiz
         at = end;
     }
     out
+}
+
+/// Where `needle` first occurs in `line`: found by its first byte, as a line
+/// holds few of those (`str::find` sets up a search that costs more than
+/// that on a line).
+fn find(line: &str, needle: &str) -> Option<usize> {
+    let (first, bytes) = (needle.as_bytes()[0], line.as_bytes());
+    memchr::memchr_iter(first, bytes).find(|&i| bytes[i..].starts_with(needle.as_bytes()))
 }
