@@ -41,7 +41,7 @@ pub struct WordClasses {
     /// Every word of the three sets with its class, built on the first lookup: one
     /// probe with a fast hash per word, where the sets cost three with SipHash.
     #[serde(skip)]
-    index: std::sync::OnceLock<HashMap<Box<str>, WordClass, foldhash::fast::FixedState>>,
+    index: std::sync::OnceLock<HashMap<Box<[u8]>, WordClass, foldhash::fast::FixedState>>,
 }
 
 impl WordClasses {
@@ -53,7 +53,7 @@ impl WordClasses {
     /// The class of one word of a draft (not a mention, hashtag or URL).
     pub fn class_of(&self, word: &str) -> WordClass {
         // Numbers and codes: `353`, `3pm`, `50M03`.
-        if word.chars().any(|c| c.is_ascii_digit()) {
+        if word.bytes().any(|b| b.is_ascii_digit()) {
             return WordClass::Number;
         }
         let index = self.index.get_or_init(|| {
@@ -65,19 +65,20 @@ impl WordClasses {
                 (&self.greeting, WordClass::Greeting),
                 (&self.reaction, WordClass::Reaction),
             ] {
-                index.extend(set.iter().map(|w| (Box::from(w.as_str()), class)));
+                index.extend(set.iter().map(|w| (Box::from(w.as_bytes()), class)));
             }
             index
         });
-        // Most words are short and ASCII: folded on the stack.
+        // Most words are short and ASCII: folded on the stack, and looked up as
+        // bytes (no check that lowered ASCII is still UTF-8).
         let mut buf = [0u8; 24];
         let class = match buf.get_mut(..word.len()) {
             Some(folded) if word.is_ascii() => {
                 folded.copy_from_slice(word.as_bytes());
                 folded.make_ascii_lowercase();
-                index.get(std::str::from_utf8(folded).unwrap_or_default())
+                index.get(&*folded)
             }
-            _ => index.get(crate::text::fold::fold(word).as_str()),
+            _ => index.get(crate::text::fold::fold(word).as_bytes()),
         };
         class.copied().unwrap_or(WordClass::Content)
     }
