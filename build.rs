@@ -7,12 +7,17 @@ use std::fmt::Write as _;
 use std::path::Path;
 
 fn main() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("rules");
+    let root = manifest_dir().join("rules");
     println!("cargo:rerun-if-changed={}", root.display());
     let mut files = Vec::new();
     collect(&root, &root, &mut files, &|rel| {
         rel.ends_with(".tenet") || rel.ends_with(".txt")
     });
+    assert!(
+        !files.is_empty(),
+        "no rule files under {}: the built-in pack would be empty",
+        root.display()
+    );
     files.sort();
     let mut out = String::from("/// The built-in pack: (path under `rules/`, contents).\npub static FILES: &[(&str, &str)] = &[\n");
     for rel in &files {
@@ -32,13 +37,23 @@ fn main() {
     source_digest();
 }
 
+/// The folder of the package being built, as cargo says when it runs this
+/// script. (`env!` would give the folder this script was compiled in: a target
+/// folder shared by two checkouts can run a script compiled in the other.)
+fn manifest_dir() -> std::path::PathBuf {
+    std::env::var_os("CARGO_MANIFEST_DIR")
+        .expect("cargo sets CARGO_MANIFEST_DIR")
+        .into()
+}
+
 /// Sets `TENET_SOURCE_DIGEST`, a SHA-256 of every file the binary is compiled
 /// from: the rule cache (`src/workspace/cache.rs`) keys entries by it, so two
 /// builds from different sources never read each other's compiled rule sets,
 /// whatever their version, size or file times.
 fn source_digest() {
     use sha2::{Digest, Sha256};
-    let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let manifest = manifest_dir();
+    let manifest = manifest.as_path();
     let mut files: Vec<String> = ["build.rs", "Cargo.toml", "Cargo.lock"]
         .map(String::from)
         .to_vec();
