@@ -97,11 +97,8 @@ impl Words {
             // Words SAMPLE * k that start in this unit: the nth start here.
             let mut k = before.next_multiple_of(SAMPLE);
             while k < before + here {
-                let mut nth = starts;
-                for _ in before..k {
-                    nth &= nth - 1;
-                }
-                self.samples.push((u * 64) as u32 + nth.trailing_zeros());
+                self.samples
+                    .push((u * 64) as u32 + nth_set(starts, k - before));
                 k += SAMPLE;
             }
             before += here;
@@ -170,10 +167,7 @@ impl Words {
         loop {
             let here = starts.count_ones() as usize;
             if left < here {
-                for _ in 0..left {
-                    starts &= starts - 1;
-                }
-                let start = unit * 64 + starts.trailing_zeros() as usize;
+                let start = unit * 64 + nth_set(starts, left) as usize;
                 return Some(Word {
                     start,
                     end: self.end_of(start),
@@ -226,6 +220,14 @@ impl Words {
     pub fn iter(&self) -> Starting<'_> {
         self.starting_in(0..self.bits.len() * 64)
     }
+}
+
+/// Where the `n`th (from 0) of the bits set in `bits` is.
+fn nth_set(mut bits: u64, n: usize) -> u32 {
+    for _ in 0..n {
+        bits &= bits - 1;
+    }
+    bits.trailing_zeros()
 }
 
 /// The words that start in a range: [`Words::starting_in`].
