@@ -1,4 +1,5 @@
-//! `cargo bench`: checking drafts and compiling large lists.
+//! `cargo bench`: checking drafts, reading their structure, and compiling large
+//! lists.
 //!
 //! Inputs come from `../shared/corpora` through `bench/prepare.py`, into
 //! `target/bench-data` (or `TENET_BENCH_DIR` when set).
@@ -8,7 +9,7 @@ use std::process::Command;
 use std::sync::Arc;
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
-use tenet::draft::{Draft, Format};
+use tenet::draft::{Draft, Format, Structure};
 use tenet::engine::checker::Checker;
 use tenet::language::lower::{self, Overrides, RuleFile};
 
@@ -92,6 +93,25 @@ fn scale(c: &mut Criterion) {
     group.finish();
 }
 
+/// Reading a text's structure (scopes and words) alone: the 1 MB slice of the
+/// Enron file as plain text and as mail, and a 10 KB Markdown draft.
+fn structure(c: &mut Criterion) {
+    let dir = data_dir();
+    let big = std::fs::read_to_string(dir.join("enron-drafts.txt")).unwrap();
+    let cut = big[..1 << 20].rfind('\n').unwrap();
+    let small = std::fs::read_to_string(dir.join("draft-10k.md")).unwrap();
+    let mut group = c.benchmark_group("structure");
+    for (name, text, format) in [
+        ("1MB file as text", &big[..cut], Format::Text),
+        ("1MB file as mail", &big[..cut], Format::Email),
+        ("10KB draft as Markdown", small.as_str(), Format::Markdown),
+    ] {
+        group.throughput(Throughput::Bytes(text.len() as u64));
+        group.bench_function(name, |b| b.iter(|| Structure::of(text, format)));
+    }
+    group.finish();
+}
+
 fn compile(c: &mut Criterion) {
     let dir = data_dir();
     let mut group = c.benchmark_group("compile");
@@ -116,5 +136,5 @@ fn compile(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, check, scale, compile);
+criterion_group!(benches, check, scale, structure, compile);
 criterion_main!(benches);
