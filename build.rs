@@ -1,7 +1,9 @@
 //! Embeds the built-in rule pack (`rules/`) in the binary, writes
 //! libphonenumber's numbering plans (from the `phonenumber` crate) as static
-//! tables, so that checking a number never builds the crate's whole database, and
-//! names the sources the binary is built from (`TENET_SOURCE_DIGEST`).
+//! tables, so that checking a number never builds the crate's whole database,
+//! with a DFA for each pattern matched at a number's start, so that none is
+//! parsed or compiled at run time, and names the sources the binary is built
+//! from (`TENET_SOURCE_DIGEST`).
 
 use std::fmt::Write as _;
 use std::path::Path;
@@ -30,9 +32,7 @@ fn main() {
         );
     }
     out.push_str("];\n");
-    let dest =
-        Path::new(&std::env::var("OUT_DIR").expect("cargo sets OUT_DIR")).join("builtin_files.rs");
-    std::fs::write(dest, out).expect("OUT_DIR is writable");
+    std::fs::write(out_dir().join("builtin_files.rs"), out).expect("OUT_DIR is writable");
     numbering_plans();
     source_digest();
 }
@@ -113,6 +113,8 @@ fn numbering_plans() {
     };
     let mut regions = String::new();
     let mut by_code = String::new();
+    // The patterns matched where a number starts (see `phone_dfas`).
+    let mut at_start: Vec<&str> = Vec::new();
     let mut ids: Vec<(String, usize)> = Vec::new();
     let mut index = 0;
     for code in 0..=999u16 {
@@ -129,6 +131,32 @@ fn numbering_plans() {
                 ids.push((meta.id().to_string(), index));
             }
             let formats: Vec<String> = meta.formats().iter().map(format).collect();
+            let descriptors = [
+                Some(d.general()),
+                d.premium_rate(),
+                d.toll_free(),
+                d.shared_cost(),
+                d.voip(),
+                d.personal_number(),
+                d.pager(),
+                d.uan(),
+                d.voicemail(),
+                d.fixed_line(),
+                d.mobile(),
+            ];
+            at_start.extend(
+                descriptors
+                    .into_iter()
+                    .flatten()
+                    .map(|d| d.national_number().as_str()),
+            );
+            at_start.extend(meta.leading_digits().map(|r| r.as_str()));
+            at_start.extend(meta.international_prefix().map(|r| r.as_str()));
+            at_start.extend(
+                meta.formats()
+                    .iter()
+                    .filter_map(|f| f.leading_digits().last().map(|r| r.as_str())),
+            );
             let _ = writeln!(
                 regions,
                 "    Region {{ index: {index}, id: {:?}, code: {code}, international_prefix: {}, \
@@ -172,9 +200,61 @@ fn numbering_plans() {
         let _ = writeln!(out, "    ({id:?}, {index}),");
     }
     out.push_str("];\n");
-    let dest = Path::new(&std::env::var("OUT_DIR").expect("cargo sets OUT_DIR"))
-        .join("numbering_plans.rs");
-    std::fs::write(dest, out).expect("OUT_DIR is writable");
+    out.push_str(&phone_dfas(at_start));
+    std::fs::write(out_dir().join("numbering_plans.rs"), out).expect("OUT_DIR is writable");
+}
+
+/// Builds a DFA for each pattern that is matched where a national number starts
+/// (`^(?:pattern)`, compiled as `validate::phone::plans::Matcher` compiles it),
+/// writes them one after another to `phone_dfas.bin`, and returns the Rust of
+/// `DFAS`, each pattern with where its DFA lies there, sorted by pattern, and
+/// `DFA_BYTES`, the file's bytes. Parsing and compiling these patterns (about a
+/// thousand of them, some long) took more CPU than a run's searches for numbers;
+/// a pattern whose DFA cannot be built is left out and compiled when used.
+fn phone_dfas(mut sources: Vec<&str>) -> String {
+    use regex_automata::dfa::{dense, StartKind};
+    use regex_automata::util::syntax;
+    sources.sort_unstable();
+    sources.dedup();
+    let mut bytes: Vec<u8> = Vec::new();
+    let mut table = String::from(
+        "/// Each pattern matched where a national number starts, with where its \
+         DFA (sparse, little-endian) lies in `DFA_BYTES`; sorted by pattern.\n\
+         pub(super) static DFAS: &[(&str, usize, usize)] = &[\n",
+    );
+    for source in sources {
+        let dfa = dense::Builder::new()
+            .syntax(syntax::Config::new().ignore_whitespace(true).unicode(false))
+            .configure(
+                dense::Config::new()
+                    .start_kind(StartKind::Anchored)
+                    .minimize(true),
+            )
+            .build(&format!("^(?:\n{source}\n)"))
+            .ok()
+            .and_then(|dense| dense.to_sparse().ok());
+        let Some(dfa) = dfa else {
+            continue;
+        };
+        let start = bytes.len();
+        bytes.extend(dfa.to_bytes_little_endian());
+        let _ = writeln!(table, "    ({source:?}, {start}, {}),", bytes.len());
+    }
+    table.push_str("];\n");
+    let path = out_dir().join("phone_dfas.bin");
+    std::fs::write(&path, bytes).expect("OUT_DIR is writable");
+    let _ = writeln!(
+        table,
+        "/// The DFAs of `DFAS`.\npub(super) static DFA_BYTES: &[u8] = include_bytes!({:?});",
+        path.display().to_string()
+    );
+    table
+}
+
+fn out_dir() -> std::path::PathBuf {
+    std::env::var_os("OUT_DIR")
+        .expect("cargo sets OUT_DIR")
+        .into()
 }
 
 /// The files under `dir` that `keep` (given a path relative to `root`) keeps.

@@ -9,6 +9,7 @@
 //! number or a register number that happens to have the right digits is not taken
 //! for one.
 
+mod at_start;
 mod metadata;
 mod plans;
 mod read;

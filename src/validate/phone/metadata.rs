@@ -71,6 +71,15 @@ pub(super) fn by_code(code: u16) -> &'static [Region] {
     }
 }
 
+/// The DFA built with Tenet for a pattern matched where a national number
+/// starts (`^(?:source)`), serialized; `None` for a pattern left to be compiled
+/// when used.
+pub(super) fn dfa_of(source: &str) -> Option<&'static [u8]> {
+    let i = DFAS.binary_search_by_key(&source, |&(s, _, _)| s).ok()?;
+    let (_, start, end) = DFAS[i];
+    DFA_BYTES.get(start..end)
+}
+
 /// The region with this id (`US`; `001` is one of the non-geographic entities,
 /// as `phonenumber`'s `by_id` has it).
 pub(super) fn by_id(id: &str) -> Option<&'static Region> {

@@ -7,15 +7,16 @@ use std::sync::OnceLock;
 use phonenumber::Type;
 use regex_automata::util::captures::Captures;
 
+use super::at_start::AtStart;
 use super::metadata::{by_code, Desc, Region, COUNT, REGIONS};
 use super::read::Number;
 
-/// One type's pattern of national numbers, compiled on first use and anchored at
-/// the start: `phonenumber` asks for a match that starts at the first digit.
+/// One type's pattern of national numbers, made ready on first use and anchored
+/// at the start: `phonenumber` asks for a match that starts at the first digit.
 struct Pattern {
     source: &'static str,
     lengths: &'static [u16],
-    regex: OnceLock<Option<Matcher>>,
+    regex: OnceLock<Option<AtStart>>,
 }
 
 impl Pattern {
@@ -38,9 +39,9 @@ impl Pattern {
         self.compiled().is_some_and(|r| r.is_match(national))
     }
 
-    fn compiled(&self) -> Option<&Matcher> {
+    fn compiled(&self) -> Option<&AtStart> {
         self.regex
-            .get_or_init(|| Matcher::new(&format!("^(?:\n{}\n)", self.source)))
+            .get_or_init(|| AtStart::new(self.source))
             .as_ref()
     }
 }
@@ -82,12 +83,6 @@ impl Matcher {
     /// The first match in `text` (for an anchored pattern, the one at its start).
     pub(super) fn find(&self, text: &str) -> Option<std::ops::Range<usize>> {
         self.0.find(text).map(|m| m.range())
-    }
-
-    /// Where the match starting at the start of `text` ends (the patterns are
-    /// anchored).
-    pub(super) fn end(&self, text: &str) -> Option<usize> {
-        self.find(text).map(|m| m.end)
     }
 
     /// The groups of the first match in `text` (for an anchored pattern, the

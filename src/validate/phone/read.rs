@@ -8,6 +8,7 @@ use std::sync::OnceLock;
 
 use regex::Regex;
 
+use super::at_start::AtStart;
 use super::metadata::{by_code, Format, Region, COUNT};
 use super::plans::{general_matches, idd_end, source_for, Matcher};
 use regex_automata::util::captures::Captures;
@@ -283,7 +284,7 @@ struct CompiledFormat {
     /// Searched anywhere, as `phonenumber` searches it.
     pattern: Option<Matcher>,
     /// Anchored at the start.
-    leading: Option<Matcher>,
+    leading: Option<AtStart>,
 }
 
 impl Compiled {
@@ -295,7 +296,7 @@ impl Compiled {
             let f = &meta.formats[i];
             CompiledFormat {
                 pattern: Matcher::new(f.pattern),
-                leading: f.leading_digits.and_then(anchored),
+                leading: f.leading_digits.and_then(AtStart::new),
             }
         })
     }
