@@ -7,6 +7,7 @@
 //! May import every layer below it: [`crate::report`], [`crate::language`],
 //! [`crate::draft`], [`crate::validate`], [`crate::text`].
 
+mod anywhere;
 pub mod checker;
 pub mod evaluate;
 pub mod examples;

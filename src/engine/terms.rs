@@ -9,6 +9,7 @@ use std::sync::{Arc, OnceLock};
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
 
+use super::anywhere::Anywhere;
 use super::starts::word_starts;
 use super::table::Table;
 use super::trie::Trie;
@@ -53,7 +54,7 @@ pub(super) struct TermSet {
     words: Option<Words>,
     word_uses: Vec<Vec<Use>>,
     /// Terms found anywhere.
-    scan: Option<Terms>,
+    scan: Option<Anywhere>,
     scan_uses: Vec<Vec<Use>>,
 }
 
@@ -84,7 +85,7 @@ impl TermSet {
                 tabled: Budget::default(),
             }),
             word_uses,
-            scan: Terms::new(
+            scan: Anywhere::new(
                 scan.into_iter().map(String::into_bytes).collect(),
                 &mut scan_uses,
                 caseless,
@@ -99,7 +100,7 @@ impl TermSet {
             words.trie();
         }
         if let Some(scan) = &self.scan {
-            scan.dfa();
+            scan.warm();
         }
     }
 
@@ -118,9 +119,7 @@ impl TermSet {
             });
         }
         if let Some(scan) = &self.scan {
-            for m in scan.for_len(text.len()).find_overlapping_iter(text) {
-                found(&self.scan_uses[m.pattern().as_usize()], m.start(), m.end());
-            }
+            scan.find(text, |p, start, end| found(&self.scan_uses[p], start, end));
         }
     }
 }
@@ -418,13 +417,15 @@ mod tests {
 
     #[test]
     fn warming_builds_the_trie_and_the_dfa() {
-        let set = TermSet::new(
-            vec!["york".into(), "#tag".into()],
-            vec![Vec::new(), Vec::new()],
-            true,
-        );
+        // Scanned terms beginning with seventeen distinct bytes get an automaton.
+        let mut pats = vec!["york".to_string()];
+        pats.extend("#@!$%&*+-/:;<=>?~".chars().map(|c| format!("{c}tag")));
+        let uses = vec![Vec::new(); pats.len()];
+        let set = TermSet::new(pats, uses, true);
         let words = set.words.as_ref().unwrap();
-        let scan = set.scan.as_ref().unwrap();
+        let Some(Anywhere::Automaton(scan)) = set.scan.as_ref() else {
+            panic!("an automaton for the scanned terms");
+        };
         assert!(words.trie.get().is_none() && scan.dfa.get().is_none());
         set.warm();
         assert!(words.trie.get().is_some());

@@ -1,0 +1,157 @@
+//! Terms found wherever they begin, not only where a word does: partial terms,
+//! and those that begin with `#`, `@`, `—`… An overlapping automaton steps
+//! through every byte of the text (about 2 ns a byte); when the terms begin
+//! with few distinct bytes, most bytes begin none, so the positions whose byte
+//! begins one are found 64 bytes at a time and only those are walked in a trie.
+
+use super::terms::Terms;
+use super::trie::Trie;
+
+/// Terms beginning with at most this many distinct bytes (an ASCII letter's two
+/// cases counting once in a caseless set) are walked in a trie where one of
+/// those bytes is; others are searched with an automaton.
+const TRIE_STARTS: usize = 16;
+
+/// A set of terms searched for everywhere.
+#[derive(Debug, Clone)]
+pub(super) enum Anywhere {
+    Trie(Trie),
+    Automaton(Terms),
+}
+
+impl Anywhere {
+    /// The terms `pats` (folded, in a `caseless` set); `uses` is indexed like
+    /// `pats` and may gain an entry (see [`Terms::new`]).
+    pub(super) fn new<U: Default>(
+        pats: Vec<Vec<u8>>,
+        uses: &mut Vec<U>,
+        caseless: bool,
+    ) -> Option<Anywhere> {
+        let mut starts = [false; 256];
+        for p in &pats {
+            if let Some(&b) = p.first() {
+                starts[usize::from(if caseless { b.to_ascii_lowercase() } else { b })] = true;
+            }
+        }
+        if starts.iter().filter(|&&s| s).count() > TRIE_STARTS {
+            return Terms::new(pats, uses, caseless).map(Anywhere::Automaton);
+        }
+        // A caseless trie compares the text's bytes in ASCII lower case.
+        let pats: Vec<Vec<u8>> = match caseless {
+            true => pats.iter().map(|p| p.to_ascii_lowercase()).collect(),
+            false => pats,
+        };
+        let pats: Vec<&[u8]> = pats.iter().map(Vec::as_slice).collect();
+        (!pats.is_empty()).then(|| Anywhere::Trie(Trie::new(&pats, caseless)))
+    }
+
+    /// Builds now the DFA a long draft, or enough short ones, would.
+    pub(super) fn warm(&self) {
+        if let Anywhere::Automaton(terms) = self {
+            terms.dfa();
+        }
+    }
+
+    /// Calls `found` with the pattern, start and end of every occurrence of a
+    /// term in `text`.
+    pub(super) fn find(&self, text: &str, mut found: impl FnMut(usize, usize, usize)) {
+        match self {
+            Anywhere::Trie(trie) => {
+                let bytes = text.as_bytes();
+                starting(
+                    bytes,
+                    |b| trie.can_start(b),
+                    |i| {
+                        trie.walk(&bytes[i..], |p, len| found(p, i, i + len));
+                    },
+                );
+            }
+            Anywhere::Automaton(terms) => {
+                for m in terms.for_len(text.len()).find_overlapping_iter(text) {
+                    found(m.pattern().as_usize(), m.start(), m.end());
+                }
+            }
+        }
+    }
+}
+
+/// Calls `at`, in order, with each position of `bytes` whose byte `can_start`
+/// a term. Each block of 64 bytes is read into a bit mask without a branch, so
+/// that a branch is taken once per position found, not once per byte.
+fn starting(bytes: &[u8], can_start: impl Fn(u8) -> bool, mut at: impl FnMut(usize)) {
+    for (k, block) in bytes.chunks(64).enumerate() {
+        let mut mask = 0u64;
+        for (j, &b) in block.iter().enumerate() {
+            mask |= u64::from(can_start(b)) << j;
+        }
+        while mask != 0 {
+            at(k * 64 + mask.trailing_zeros() as usize);
+            mask &= mask - 1;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every (pattern, start, end) found, sorted.
+    fn found(set: &Anywhere, text: &str) -> Vec<(usize, usize, usize)> {
+        let mut out = Vec::new();
+        set.find(text, |p, s, e| out.push((p, s, e)));
+        out.sort_unstable();
+        out
+    }
+
+    /// The trie finds every occurrence the overlapping automaton finds, in
+    /// either case for a caseless set, at and across the edges of 64-byte blocks.
+    #[test]
+    fn the_trie_finds_what_the_automaton_finds() {
+        let pats: Vec<Vec<u8>> = ["#ad", "#ads", "ad", "—", "(f)", "www.", "% off", "d"]
+            .iter()
+            .map(|p| p.as_bytes().to_vec())
+            .collect();
+        let pieces = [
+            "#AD", "#ads ", "www.", "WwW.", "—", "(F)", "% OFF", "x", " ", "d",
+        ];
+        let mut seed = 3u64;
+        for len in [0, 1, 63, 64, 65, 130, 700] {
+            let mut text = String::new();
+            while text.len() < len {
+                seed = seed
+                    .wrapping_mul(6364136223846793005)
+                    .wrapping_add(1442695040888963407);
+                text.push_str(pieces[(seed >> 33) as usize % pieces.len()]);
+            }
+            for caseless in [false, true] {
+                let trie = Anywhere::new(pats.clone(), &mut vec![(); pats.len()], caseless);
+                let mut uses = vec![(); pats.len()];
+                let automaton = Terms::new(pats.clone(), &mut uses, caseless);
+                let (Some(trie), Some(automaton)) = (trie, automaton) else {
+                    panic!("both built");
+                };
+                assert!(matches!(trie, Anywhere::Trie(_)));
+                let automaton = Anywhere::Automaton(automaton);
+                let expected = found(&automaton, &text);
+                assert!(len < 64 || !expected.is_empty(), "{text:?}");
+                assert_eq!(
+                    found(&trie, &text),
+                    expected,
+                    "{text:?} caseless {caseless}"
+                );
+            }
+        }
+    }
+
+    /// Terms beginning with many distinct bytes are searched with an automaton.
+    #[test]
+    fn many_first_bytes_take_the_automaton() {
+        let pats: Vec<Vec<u8>> = (b'a'..=b'z').map(|b| vec![b, b'-']).collect();
+        let set = Anywhere::new(pats.clone(), &mut vec![(); pats.len()], true);
+        assert!(matches!(set, Some(Anywhere::Automaton(_))));
+        assert!(matches!(
+            Anywhere::new(pats[..16].to_vec(), &mut vec![(); 16], true),
+            Some(Anywhere::Trie(_))
+        ));
+    }
+}
