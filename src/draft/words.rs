@@ -180,7 +180,7 @@ impl Words {
     }
 
     /// Where the word starting at `start` ends: its first byte not in a word.
-    fn end_of(&self, start: usize) -> usize {
+    pub fn end_of(&self, start: usize) -> usize {
         let mut unit = start / 64;
         let mut outside = !self.bits[unit] & (u64::MAX << (start % 64));
         while outside == 0 {
@@ -206,6 +206,24 @@ impl Words {
             starts,
             end: range.end.min(self.bits.len() * 64),
         }
+    }
+
+    /// The words that start inside `range`, 64 bytes at a time: each block's
+    /// offset, its bytes inside a word (bit `j` for byte `j`), and those of its
+    /// bytes that start a word inside `range`. A word may run on past its block.
+    pub fn blocks_in(&self, range: Range<usize>) -> impl Iterator<Item = (usize, u64, u64)> + '_ {
+        let end = range.end.min(self.bits.len() * 64);
+        let units = range.start / 64..end.div_ceil(64);
+        units.map(move |u| {
+            let mut starts = self.starts(u);
+            if u == range.start / 64 {
+                starts &= u64::MAX << (range.start % 64);
+            }
+            if end < (u + 1) * 64 {
+                starts &= !(u64::MAX << (end % 64));
+            }
+            (u * 64, self.bits[u], starts)
+        })
     }
 
     /// How many words start inside `range`.

@@ -65,6 +65,53 @@ pub fn blocks(bytes: &[u8]) -> impl Iterator<Item = (usize, Classes)> + '_ {
     })
 }
 
+/// The ASCII letters, lower-case letters and digits of one block, and its
+/// bytes that are not ASCII.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Cases {
+    pub letter: u64,
+    pub lower: u64,
+    pub digit: u64,
+    pub high: u64,
+}
+
+/// The [`Cases`] of the 64 bytes of `bytes` from `at` (those past its end in
+/// none).
+pub fn cases(bytes: &[u8], at: usize) -> Cases {
+    let rest = &bytes[at.min(bytes.len())..];
+    match rest.get(..64).map(<[u8; 64]>::try_from) {
+        Some(Ok(block)) => Cases::of(&block),
+        _ => {
+            let mut padded = [0u8; 64];
+            padded[..rest.len()].copy_from_slice(rest);
+            Cases::of(&padded)
+        }
+    }
+}
+
+impl Cases {
+    fn of(block: &[u8; 64]) -> Cases {
+        let mut c = Cases {
+            letter: 0,
+            lower: 0,
+            digit: 0,
+            high: 0,
+        };
+        for (k, eight) in block.chunks_exact(8).enumerate() {
+            let x = u64::from_le_bytes(eight.try_into().expect("eight bytes"));
+            let shift = 8 * k;
+            let highs = x & HIGH_BITS;
+            let ascii = x & !HIGH_BITS;
+            let ascii_only = |m: u64| gather(m & !highs) << shift;
+            c.letter |= ascii_only(in_range(ascii | (ONES * 0x20), b'a', b'z'));
+            c.lower |= ascii_only(in_range(ascii, b'a', b'z'));
+            c.digit |= ascii_only(in_range(ascii, b'0', b'9'));
+            c.high |= gather(highs) << shift;
+        }
+        c
+    }
+}
+
 const ONES: u64 = 0x0101_0101_0101_0101;
 const HIGH_BITS: u64 = 0x8080_8080_8080_8080;
 
@@ -109,6 +156,31 @@ mod tests {
                 assert_eq!(classes.high & !(1 << j), 0, "{c:#x} at {j}");
             }
         }
+    }
+
+    /// Every byte value, at every place in a block and in a short last one, is
+    /// classed by case as it is alone.
+    #[test]
+    fn cases_agree_with_each_byte_alone() {
+        for c in 0..=255u8 {
+            for len in [64, 70, 100] {
+                for j in [0, 7, 8, 63] {
+                    let mut text = vec![b'-'; len];
+                    text[len - 64 + j] = c;
+                    let cases = cases(&text, len - 64);
+                    let bit = |m: u64| (m >> j) & 1 == 1;
+                    assert_eq!(bit(cases.letter), c.is_ascii_alphabetic(), "{c:#x}");
+                    assert_eq!(bit(cases.lower), c.is_ascii_lowercase(), "{c:#x}");
+                    assert_eq!(bit(cases.digit), c.is_ascii_digit(), "{c:#x}");
+                    assert_eq!(bit(cases.high), c >= 0x80, "{c:#x}");
+                    let all = cases.letter | cases.lower | cases.digit | cases.high;
+                    assert_eq!(all & !(1 << j), 0, "{c:#x} at {j}");
+                }
+            }
+        }
+        // Past the end, nothing.
+        assert_eq!(cases(b"aB9", 0).letter, 0b11);
+        assert_eq!(cases(b"aB9", 2).digit, 0b1);
     }
 
     /// The last block is padded with bytes in no class.
