@@ -114,15 +114,9 @@ mod tests {
         let pieces = [
             "#AD", "#ads ", "www.", "WwW.", "—", "(F)", "% OFF", "x", " ", "d",
         ];
-        let mut seed = 3u64;
+        let mut random = crate::text::random::Random::new(3);
         for len in [0, 1, 63, 64, 65, 130, 700] {
-            let mut text = String::new();
-            while text.len() < len {
-                seed = seed
-                    .wrapping_mul(6364136223846793005)
-                    .wrapping_add(1442695040888963407);
-                text.push_str(pieces[(seed >> 33) as usize % pieces.len()]);
-            }
+            let text = random.text(&pieces, len);
             for caseless in [false, true] {
                 let trie = Anywhere::new(pats.clone(), &mut vec![(); pats.len()], caseless);
                 let mut uses = vec![(); pats.len()];

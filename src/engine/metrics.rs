@@ -526,20 +526,11 @@ mod tests {
             "é",
             "-",
         ];
-        let mut seed = 9u64;
-        let mut random = |n: usize| {
-            seed = seed
-                .wrapping_mul(6364136223846793005)
-                .wrapping_add(1442695040888963407);
-            (seed >> 33) as usize % n
-        };
+        let mut random = crate::text::random::Random::new(9);
         for _ in 0..200 {
-            let mut text = String::new();
-            while text.len() < 300 {
-                text.push_str(pieces[random(pieces.len())]);
-            }
+            let text = random.text(&pieces, 300);
             let draft = Draft::new(text.clone(), Format::Text);
-            let (mut a, mut b) = (random(text.len()), random(text.len() + 1));
+            let (mut a, mut b) = (random.below(text.len()), random.below(text.len() + 1));
             if a > b {
                 (a, b) = (b, a);
             }

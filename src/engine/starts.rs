@@ -56,15 +56,9 @@ mod tests {
         let pieces = [
             "a", "b", " ", "é", "_", "9", "-", "\n", "ß", "—", "日", "x y",
         ];
-        let mut seed = 7u64;
+        let mut random = crate::text::random::Random::new(7);
         for len in [0, 1, 63, 64, 65, 127, 128, 129, 300] {
-            let mut text = String::new();
-            while text.len() < len {
-                seed = seed
-                    .wrapping_mul(6364136223846793005)
-                    .wrapping_add(1442695040888963407);
-                text.push_str(pieces[(seed >> 33) as usize % pieces.len()]);
-            }
+            let text = random.text(&pieces, len);
             for can_start in [
                 &(|b: u8| b.is_ascii_alphabetic()) as &dyn Fn(u8) -> bool,
                 &|b: u8| b == b'b' || b == b'_' || b == 0xc3,

@@ -9,4 +9,6 @@ pub mod classes;
 pub mod file;
 pub mod fold;
 pub mod line_index;
+#[cfg(test)]
+pub mod random;
 pub mod similar;

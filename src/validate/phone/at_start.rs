@@ -89,13 +89,7 @@ mod tests {
         sources.sort_unstable();
         sources.dedup();
         assert!(sources.len() > 1_000, "{} patterns", sources.len());
-        let mut seed = 5u64;
-        let mut random = |n: u64| {
-            seed = seed
-                .wrapping_mul(6364136223846793005)
-                .wrapping_add(1442695040888963407);
-            (seed >> 33) % n
-        };
+        let mut random = crate::text::random::Random::new(5);
         let mut matched = 0;
         for source in sources {
             let Some(AtStart::Dfa(dfa)) = AtStart::new(source) else {
@@ -104,10 +98,10 @@ mod tests {
             let compiled = Matcher::new(&format!("^(?:\n{source}\n)")).expect("compiles");
             let mut inputs: Vec<String> = Vec::new();
             for _ in 0..100 {
-                let len = 1 + random(17) as usize;
+                let len = 1 + random.below(17);
                 inputs.push(
                     (0..len)
-                        .map(|_| char::from(b'0' + random(10) as u8))
+                        .map(|_| char::from(b'0' + random.below(10) as u8))
                         .collect(),
                 );
             }
@@ -122,7 +116,7 @@ mod tests {
                     if live.is_empty() {
                         break;
                     }
-                    let d = live[random(live.len() as u64) as usize];
+                    let d = live[random.below(live.len())];
                     state = dfa.next_state(state, d);
                     digits.push(char::from(d));
                     inputs.push(digits.clone());
