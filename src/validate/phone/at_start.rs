@@ -19,14 +19,17 @@ pub(super) enum AtStart {
 }
 
 impl AtStart {
+    /// The pattern `source`, by its DFA when it has one; `None` when it has
+    /// none and does not compile.
     pub(super) fn new(source: &str) -> Option<AtStart> {
         let dfa = dfa_of(source).and_then(|bytes| sparse::DFA::from_bytes(bytes).ok());
         match dfa {
             Some((dfa, _)) => Some(AtStart::Dfa(Box::new(dfa))),
-            None => Matcher::new(&format!("^(?:\n{source}\n)")).map(AtStart::Regex),
+            None => Matcher::anchored(source).map(AtStart::Regex),
         }
     }
 
+    /// Whether it matches at the start of `text`.
     pub(super) fn is_match(&self, text: &str) -> bool {
         match self {
             AtStart::Dfa(dfa) => search(dfa, &Input::new(text).earliest(true)).is_some(),
@@ -95,7 +98,7 @@ mod tests {
             let Some(AtStart::Dfa(dfa)) = AtStart::new(source) else {
                 panic!("no DFA for {source:?}");
             };
-            let compiled = Matcher::new(&format!("^(?:\n{source}\n)")).expect("compiles");
+            let compiled = Matcher::anchored(source).expect("compiles");
             let mut inputs: Vec<String> = Vec::new();
             for _ in 0..100 {
                 let len = 1 + random.below(17);

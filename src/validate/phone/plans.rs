@@ -55,6 +55,13 @@ impl Pattern {
 pub(super) struct Matcher(regex_automata::meta::Regex);
 
 impl Matcher {
+    /// A metadata pattern compiled to match at the start of a text:
+    /// `phonenumber` searches anywhere but takes only a match that starts
+    /// there, which is the same match.
+    pub(super) fn anchored(source: &str) -> Option<Matcher> {
+        Matcher::new(&format!("^(?:\n{source}\n)"))
+    }
+
     pub(super) fn new(source: &str) -> Option<Matcher> {
         let build = |unicode: bool| {
             regex_automata::meta::Builder::new()
@@ -436,7 +443,7 @@ mod tests {
                 .ignore_whitespace(true)
                 .build()
                 .unwrap();
-            let anchored = Matcher::new(&format!("^(?:\n{source}\n)")).unwrap();
+            let anchored = Matcher::anchored(&source).unwrap();
             let anywhere = Matcher::new(&source).unwrap();
             let groups = |m: &Matcher, input: &str| -> Option<Vec<_>> {
                 m.captures(input).map(|c| {

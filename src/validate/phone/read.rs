@@ -149,7 +149,7 @@ fn national_number(meta: &'static Region, national: &str) -> (String, Option<Str
         return (national, None);
     };
     let compiled = compiled(meta);
-    let parsing = compiled.parsing.get_or_init(|| anchored(source));
+    let parsing = compiled.parsing.get_or_init(|| Matcher::anchored(source));
     // Only a match at the start counts: the pattern is anchored there.
     let Some(caps) = parsing.as_ref().and_then(|p| p.captures(national)) else {
         return unchanged();
@@ -310,13 +310,6 @@ fn compiled(region: &'static Region) -> &'static Compiled {
         }
     }; COUNT];
     &COMPILED[region.index]
-}
-
-/// A metadata pattern compiled to match at the start of a text: `phonenumber`
-/// searches anywhere but takes only a match that starts there, which is the
-/// same match.
-fn anchored(source: &str) -> Option<Matcher> {
-    Matcher::new(&format!("^(?:\n{source}\n)"))
 }
 
 #[cfg(test)]
