@@ -205,39 +205,37 @@ fn numbering_plans() {
 }
 
 /// Builds a DFA for each pattern that is matched where a national number starts
-/// (`^(?:pattern)`, compiled as `validate::phone::plans::Matcher` compiles it),
-/// writes them one after another to `phone_dfas.bin`, and returns the Rust of
-/// `DFAS`, each pattern with where its DFA lies there, sorted by pattern, and
-/// `DFA_BYTES`, the file's bytes. Parsing and compiling these patterns (about a
-/// thousand of them, some long) took more CPU than a run's searches for numbers;
-/// a pattern whose DFA cannot be built is left out and compiled when used.
+/// (`^(?:pattern)`, compiled as `validate::phone::plans::Matcher` compiles it)
+/// and writes its states over the ten digits one after another to
+/// `phone_dfas.bin`; returns the Rust of `DFAS`, each pattern with where its
+/// states lie there, sorted by pattern, and `DFA_BYTES`, the file's bytes.
+/// Parsing and compiling these patterns (about a thousand of them, some long)
+/// took more CPU than a run's searches for numbers; a pattern whose DFA cannot
+/// be built is left out and compiled when used.
+///
+/// A state is eleven little-endian `u16`s (22 bytes): whether a match ends
+/// where the state is reached (as when the text ended there: these patterns
+/// look at nothing after a match), then the state each digit leads to
+/// (`u16::MAX`: none). The start is state 0. Kept as a regex-automata DFA
+/// (sparse and serialized) it took three times the room: 1.7 MB.
 fn phone_dfas(mut sources: Vec<&str>) -> String {
-    use regex_automata::dfa::{dense, StartKind};
-    use regex_automata::util::syntax;
     sources.sort_unstable();
     sources.dedup();
     let mut bytes: Vec<u8> = Vec::new();
     let mut table = String::from(
         "/// Each pattern matched where a national number starts, with where its \
-         DFA (sparse, little-endian) lies in `DFA_BYTES`; sorted by pattern.\n\
+         DFA lies in `DFA_BYTES`; sorted by pattern.\n\
          pub(super) static DFAS: &[(&str, usize, usize)] = &[\n",
     );
     for source in sources {
-        let dfa = dense::Builder::new()
-            .syntax(syntax::Config::new().ignore_whitespace(true).unicode(false))
-            .configure(
-                dense::Config::new()
-                    .start_kind(StartKind::Anchored)
-                    .minimize(true),
-            )
-            .build(&format!("^(?:\n{source}\n)"))
-            .ok()
-            .and_then(|dense| dense.to_sparse().ok());
-        let Some(dfa) = dfa else {
+        let Some(states) = digit_states(source) else {
             continue;
         };
         let start = bytes.len();
-        bytes.extend(dfa.to_bytes_little_endian());
+        for (ends, next) in states {
+            bytes.extend(u16::from(ends).to_le_bytes());
+            bytes.extend(next.iter().flat_map(|n| n.to_le_bytes()));
+        }
         let _ = writeln!(table, "    ({source:?}, {start}, {}),", bytes.len());
     }
     table.push_str("];\n");
@@ -249,6 +247,46 @@ fn phone_dfas(mut sources: Vec<&str>) -> String {
         path.display().to_string()
     );
     table
+}
+
+/// The states of the DFA of `^(?:source)` over the digits, the start first:
+/// whether a match ends on reaching each, and where each digit leads. `None`
+/// when the DFA cannot be built or has more states than a `u16` numbers.
+fn digit_states(source: &str) -> Option<Vec<(bool, [u16; 10])>> {
+    use regex_automata::dfa::{dense, Automaton, StartKind};
+    use regex_automata::util::{start, syntax};
+    let dfa = dense::Builder::new()
+        .syntax(syntax::Config::new().ignore_whitespace(true).unicode(false))
+        .configure(
+            dense::Config::new()
+                .start_kind(StartKind::Anchored)
+                .minimize(true),
+        )
+        .build(&format!("^(?:\n{source}\n)"))
+        .ok()?;
+    let first = dfa
+        .start_state(&start::Config::new().anchored(regex_automata::Anchored::Yes))
+        .ok()?;
+    let mut ids = std::collections::HashMap::from([(first, 0u16)]);
+    let mut order = vec![first];
+    let mut states = Vec::new();
+    while let Some(&id) = order.get(states.len()) {
+        let ends = dfa.is_match_state(dfa.next_eoi_state(id));
+        let mut next = [u16::MAX; 10];
+        for (d, slot) in next.iter_mut().enumerate() {
+            let to = dfa.next_state(id, b'0' + d as u8);
+            if dfa.is_dead_state(to) {
+                continue;
+            }
+            let fresh = u16::try_from(ids.len()).ok().filter(|&n| n < u16::MAX)?;
+            *slot = *ids.entry(to).or_insert_with(|| {
+                order.push(to);
+                fresh
+            });
+        }
+        states.push((ends, next));
+    }
+    Some(states)
 }
 
 fn out_dir() -> std::path::PathBuf {

@@ -2,19 +2,14 @@
 //! for them with Tenet (see `build.rs`): parsing and compiling them when first
 //! used took more CPU than a run's searches for numbers.
 
-use regex_automata::dfa::{sparse, Automaton};
-use regex_automata::Input;
-
 use super::metadata::dfa_of;
 use super::plans::Matcher;
 
-/// A metadata pattern matched where a text starts (`^(?:source)`): by the DFA
-/// built for it with Tenet (see `build.rs`), which finds what the compiled
-/// pattern finds, or, for a pattern without one, compiled now.
+/// A metadata pattern matched where a text of ASCII digits starts
+/// (`^(?:source)`): by the DFA built for it with Tenet, which finds what the
+/// compiled pattern finds, or, for a pattern without one, compiled now.
 pub(super) enum AtStart {
-    // Boxed: a sparse DFA's header (its byte classes and start states) is
-    // 720 bytes.
-    Dfa(Box<sparse::DFA<&'static [u8]>>),
+    Dfa(Digits),
     Regex(Matcher),
 }
 
@@ -22,9 +17,8 @@ impl AtStart {
     /// The pattern `source`, by its DFA when it has one; `None` when it has
     /// none and does not compile.
     pub(super) fn new(source: &str) -> Option<AtStart> {
-        let dfa = dfa_of(source).and_then(|bytes| sparse::DFA::from_bytes(bytes).ok());
-        match dfa {
-            Some((dfa, _)) => Some(AtStart::Dfa(Box::new(dfa))),
+        match dfa_of(source) {
+            Some(states) => Some(AtStart::Dfa(Digits(states))),
             None => Matcher::anchored(source).map(AtStart::Regex),
         }
     }
@@ -32,7 +26,7 @@ impl AtStart {
     /// Whether it matches at the start of `text`.
     pub(super) fn is_match(&self, text: &str) -> bool {
         match self {
-            AtStart::Dfa(dfa) => search(dfa, &Input::new(text).earliest(true)).is_some(),
+            AtStart::Dfa(dfa) => dfa.walk(text, true).is_some(),
             AtStart::Regex(m) => m.is_match(text),
         }
     }
@@ -40,20 +34,61 @@ impl AtStart {
     /// Where the match at the start of `text` ends.
     pub(super) fn end(&self, text: &str) -> Option<usize> {
         match self {
-            AtStart::Dfa(dfa) => search(dfa, &Input::new(text)),
+            AtStart::Dfa(dfa) => dfa.walk(text, false),
             AtStart::Regex(m) => m.find(text).map(|m| m.end),
         }
     }
 }
 
-/// The end of the DFA's match at the start of the input, if any. (Such a DFA
-/// has no quit bytes and so never fails.)
-fn search(dfa: &sparse::DFA<&'static [u8]>, input: &Input) -> Option<usize> {
-    let input = input.clone().anchored(regex_automata::Anchored::Yes);
-    dfa.try_search_fwd(&input)
-        .ok()
-        .flatten()
-        .map(|m| m.offset())
+/// A DFA over the ten digits as `build.rs` writes it: states of eleven
+/// little-endian `u16`s, the start first: whether a match ends on reaching the
+/// state, then the state each digit leads to (`u16::MAX`: none).
+pub(super) struct Digits(&'static [u8]);
+
+impl Digits {
+    fn u16_at(&self, state: usize, field: usize) -> u16 {
+        let at = state * 22 + field * 2;
+        u16::from_le_bytes([self.0[at], self.0[at + 1]])
+    }
+
+    fn ends(&self, state: usize) -> bool {
+        self.u16_at(state, 0) == 1
+    }
+
+    /// The state `digit` leads to from `state`, if any.
+    fn next(&self, state: usize, digit: u8) -> Option<usize> {
+        let to = self.u16_at(state, 1 + usize::from(digit));
+        (to != u16::MAX).then_some(usize::from(to))
+    }
+
+    /// Where the match at the start of `text` ends: the first end found when
+    /// `earliest`, else the last before the DFA stops, which is where the
+    /// leftmost-first match ends (the DFA was built for that match). A byte
+    /// that is not a digit stops it.
+    fn walk(&self, text: &str, earliest: bool) -> Option<usize> {
+        let mut state = 0;
+        let mut last = None;
+        for (at, b) in text.bytes().enumerate() {
+            if self.ends(state) {
+                last = Some(at);
+                if earliest {
+                    return last;
+                }
+            }
+            let next = b
+                .is_ascii_digit()
+                .then(|| self.next(state, b - b'0'))
+                .flatten();
+            let Some(next) = next else {
+                return last;
+            };
+            state = next;
+        }
+        if self.ends(state) {
+            last = Some(text.len());
+        }
+        last
+    }
 }
 
 #[cfg(test)]
@@ -68,7 +103,6 @@ mod tests {
     /// tried, each of them at every length.
     #[test]
     fn dfas_find_what_the_compiled_patterns_find() {
-        use regex_automata::util::start;
         let mut sources: Vec<&str> = Vec::new();
         for r in &REGIONS {
             let descs = [
@@ -108,20 +142,16 @@ mod tests {
                         .collect(),
                 );
             }
-            let config = start::Config::new().anchored(regex_automata::Anchored::Yes);
             for _ in 0..20 {
-                let mut state = dfa.start_state(&config).expect("an anchored start");
-                let mut digits = String::new();
+                let (mut state, mut digits) = (0, String::new());
                 while digits.len() < 17 {
-                    let live: Vec<u8> = (b'0'..=b'9')
-                        .filter(|&d| !dfa.is_dead_state(dfa.next_state(state, d)))
-                        .collect();
+                    let live: Vec<u8> = (0..10).filter(|&d| dfa.next(state, d).is_some()).collect();
                     if live.is_empty() {
                         break;
                     }
                     let d = live[random.below(live.len())];
-                    state = dfa.next_state(state, d);
-                    digits.push(char::from(d));
+                    state = dfa.next(state, d).expect("live");
+                    digits.push(char::from(b'0' + d));
                     inputs.push(digits.clone());
                 }
             }
