@@ -88,7 +88,7 @@ impl Engine {
         // A regex every match of which holds a digit finds nothing in a short
         // draft without one. (A long draft nearly always holds digits; its line
         // windows give such a regex only the lines that do, where they can.)
-        let digitless = !large && !text.bytes().any(|b| b.is_ascii_digit());
+        let digitless = !large && crate::text::classes::find_digit(text.as_bytes()).is_none();
         let skipped = |e: &RegexEntry| e.local || (digitless && e.digit);
         // Local regexes are searched later, where conditions look for them; they
         // and the skipped ones count as found here, so that the literal scan does

@@ -289,7 +289,7 @@ pub(super) fn lines_with_a_digit(text: &str) -> Vec<Range<usize>> {
     let bytes = text.as_bytes();
     let mut spans = Vec::new();
     let mut at = 0;
-    while let Some(i) = bytes[at..].iter().position(u8::is_ascii_digit) {
+    while let Some(i) = crate::text::classes::find_digit(&bytes[at..]) {
         let (start, end) = line_around(bytes, at + i, at + i);
         add_line(&mut spans, start..end);
         if end == bytes.len() {

@@ -51,18 +51,37 @@ impl Classes {
 
 /// Each 64-byte block of `bytes`, by its offset, with its bytes' classes. The
 /// last block is padded with zero bytes, which are in no class.
-pub fn blocks(bytes: &[u8]) -> impl Iterator<Item = (usize, Classes)> + '_ {
-    bytes.chunks(64).enumerate().map(|(b, block)| {
-        let classes = match block.try_into() {
-            Ok(full) => Classes::of(full),
-            Err(_) => {
+pub fn blocks(bytes: &[u8]) -> Blocks<'_> {
+    Blocks { bytes, at: 0 }
+}
+
+/// The iterator of [`blocks`]. (A type of its own, not a closure over
+/// `chunks`, so that every scan can inline its `next` and keep the masks in
+/// registers: a closure was left out of line in some builds, which cost the
+/// term walk a tenth more instructions.)
+pub struct Blocks<'a> {
+    bytes: &'a [u8],
+    at: usize,
+}
+
+impl Iterator for Blocks<'_> {
+    type Item = (usize, Classes);
+
+    #[inline(always)]
+    fn next(&mut self) -> Option<(usize, Classes)> {
+        let at = self.at;
+        let rest = self.bytes.get(at..).filter(|rest| !rest.is_empty())?;
+        self.at += 64;
+        let classes = match rest.get(..64) {
+            Some(full) => Classes::of(full.try_into().expect("64 bytes")),
+            None => {
                 let mut padded = [0u8; 64];
-                padded[..block.len()].copy_from_slice(block);
+                padded[..rest.len()].copy_from_slice(rest);
                 Classes::of(&padded)
             }
         };
-        (b * 64, classes)
-    })
+        Some((at, classes))
+    }
 }
 
 /// The ASCII letters, lower-case letters and digits of one block, and its
@@ -110,6 +129,24 @@ impl Cases {
         }
         c
     }
+}
+
+/// Where the first ASCII digit of `bytes` is, looked for eight bytes at a time.
+pub fn find_digit(bytes: &[u8]) -> Option<usize> {
+    let mut chunks = bytes.chunks_exact(8);
+    for (k, eight) in chunks.by_ref().enumerate() {
+        // A digit is a byte below 10 once `0` is taken away. Subtracting 10 from
+        // each byte sets the high bit of every such byte; a borrow can set it in
+        // a byte above one, never below, so the lowest is a digit.
+        let y = u64::from_le_bytes(eight.try_into().expect("eight bytes")) ^ (ONES * 0x30);
+        let digits = y.wrapping_sub(ONES * 10) & !y & HIGH_BITS;
+        if digits != 0 {
+            return Some(8 * k + digits.trailing_zeros() as usize / 8);
+        }
+    }
+    let rest = chunks.remainder();
+    let at = bytes.len() - rest.len();
+    rest.iter().position(u8::is_ascii_digit).map(|i| at + i)
 }
 
 const ONES: u64 = 0x0101_0101_0101_0101;
@@ -181,6 +218,29 @@ mod tests {
         // Past the end, nothing.
         assert_eq!(cases(b"aB9", 0).letter, 0b11);
         assert_eq!(cases(b"aB9", 2).digit, 0b1);
+    }
+
+    /// The first digit is found wherever it is, after any other byte values,
+    /// and not found where there is none.
+    #[test]
+    fn the_first_digit_is_found_as_byte_by_byte() {
+        for c in 0..=255u8 {
+            for len in [0, 1, 7, 8, 9, 17] {
+                for j in 0..len {
+                    for fill in [b'x', b'/', b':', 0xff] {
+                        let mut text = vec![fill; len];
+                        text[j] = c;
+                        let want = text.iter().position(u8::is_ascii_digit);
+                        assert_eq!(find_digit(&text), want, "{c:#x} at {j} of {len}");
+                        // A later digit does not hide the first.
+                        text.push(b'5');
+                        let want = text.iter().position(u8::is_ascii_digit);
+                        assert_eq!(find_digit(&text), want, "{c:#x} at {j}, then 5");
+                    }
+                }
+            }
+        }
+        assert_eq!(find_digit(b""), None);
     }
 
     /// The last block is padded with bytes in no class.
