@@ -12,3 +12,4 @@ pub mod lower;
 pub mod regex;
 pub mod rules;
 pub mod syntax;
+pub mod words;

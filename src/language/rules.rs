@@ -11,6 +11,7 @@ use std::sync::Arc;
 use crate::draft::ScopeSet;
 pub use crate::language::ast::{CmpOp, Level, Side, Unit};
 pub use crate::language::regex::{RegexPattern, REGEX_SIZE};
+pub use crate::language::words::{WordClass, WordClasses};
 
 /// Everything a check needs: rules, the pattern sets they use, and triage.
 #[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
@@ -27,95 +28,6 @@ pub struct RuleSet {
     pub declared: Declared,
     /// The words of each word class, folded.
     pub words: WordClasses,
-}
-
-/// What the word classes hold (from `words { … }` blocks, folded to lower case).
-#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
-pub struct WordClasses {
-    /// Words that carry no content (articles, pronouns, auxiliaries…).
-    pub stop: std::collections::HashSet<String>,
-    /// Stock reactions (`thanks`, `lol`, `ok`…).
-    pub reaction: std::collections::HashSet<String>,
-    /// Greetings and sign-offs (`hi`, `dear`, `regards`…).
-    pub greeting: std::collections::HashSet<String>,
-    /// Every word of the three sets with its class, built on the first lookup: one
-    /// probe with a fast hash per word, where the sets cost three with SipHash.
-    #[serde(skip)]
-    index: std::sync::OnceLock<HashMap<Box<[u8]>, WordClass, foldhash::fast::FixedState>>,
-}
-
-impl WordClasses {
-    /// To be called after the sets change: the index is built again on next use.
-    pub fn changed(&mut self) {
-        self.index.take();
-    }
-
-    /// The class of one word of a draft (not a mention, hashtag or URL).
-    pub fn class_of(&self, word: &str) -> WordClass {
-        // Numbers and codes: `353`, `3pm`, `50M03`.
-        if word.bytes().any(|b| b.is_ascii_digit()) {
-            return WordClass::Number;
-        }
-        let index = self.index.get_or_init(|| {
-            // Inserted weakest first, so a word in several sets keeps the strongest
-            // class: reaction, then greeting, then stop.
-            let mut index = HashMap::default();
-            for (set, class) in [
-                (&self.stop, WordClass::Stop),
-                (&self.greeting, WordClass::Greeting),
-                (&self.reaction, WordClass::Reaction),
-            ] {
-                index.extend(set.iter().map(|w| (Box::from(w.as_bytes()), class)));
-            }
-            index
-        });
-        // Most words are short and ASCII: folded on the stack, and looked up as
-        // bytes (no check that lowered ASCII is still UTF-8).
-        let mut buf = [0u8; 24];
-        let class = match buf.get_mut(..word.len()) {
-            Some(folded) if word.is_ascii() => {
-                folded.copy_from_slice(word.as_bytes());
-                folded.make_ascii_lowercase();
-                index.get(&*folded)
-            }
-            _ => index.get(crate::text::fold::fold(word).as_bytes()),
-        };
-        class.copied().unwrap_or(WordClass::Content)
-    }
-}
-
-/// A class of words that `words(CLASS)` counts.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
-pub enum WordClass {
-    /// Words of none of the other classes: what the draft says.
-    Content,
-    /// Stop words.
-    Stop,
-    /// Stock reactions.
-    Reaction,
-    /// Greetings and sign-offs.
-    Greeting,
-    /// Numbers and codes: words with a digit in them (`353`, `3pm`, `50M03`).
-    Number,
-}
-
-impl WordClass {
-    /// Every class, by the name `words(…)` takes.
-    pub const ALL: [(WordClass, &'static str); 5] = [
-        (WordClass::Content, "content"),
-        (WordClass::Stop, "stop"),
-        (WordClass::Reaction, "reaction"),
-        (WordClass::Greeting, "greeting"),
-        (WordClass::Number, "number"),
-    ];
-
-    /// The class with this name.
-    pub fn parse(name: &str) -> Option<WordClass> {
-        WordClass::ALL
-            .iter()
-            .find(|(_, n)| *n == name)
-            .map(|(c, _)| *c)
-    }
 }
 
 /// The names rule files declare, which `tenet.toml` may set.
