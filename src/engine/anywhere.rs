@@ -27,20 +27,17 @@ impl Anywhere {
         uses: &mut Vec<U>,
         caseless: bool,
     ) -> Option<Anywhere> {
+        // A caseless set's terms are folded: in ASCII lower case, as a caseless
+        // trie compares the text's bytes.
         let mut starts = [false; 256];
         for p in &pats {
             if let Some(&b) = p.first() {
-                starts[usize::from(if caseless { b.to_ascii_lowercase() } else { b })] = true;
+                starts[usize::from(b)] = true;
             }
         }
         if starts.iter().filter(|&&s| s).count() > TRIE_STARTS {
             return Terms::new(pats, uses, caseless).map(Anywhere::Automaton);
         }
-        // A caseless trie compares the text's bytes in ASCII lower case.
-        let pats: Vec<Vec<u8>> = match caseless {
-            true => pats.iter().map(|p| p.to_ascii_lowercase()).collect(),
-            false => pats,
-        };
         let pats: Vec<&[u8]> = pats.iter().map(Vec::as_slice).collect();
         (!pats.is_empty()).then(|| Anywhere::Trie(Trie::new(&pats, caseless)))
     }

@@ -46,13 +46,7 @@ fn packed(bytes: &[u8]) -> u64 {
 /// An ASCII word's [`packed`] bytes with its letters in lower case (the count
 /// is below `A`: it stays as it is).
 fn lowered(key: u64) -> u64 {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    // Every byte is below 0x80, so no sum carries into the next byte: the high
-    // bit says `A` or above, and `Z` or below.
-    let at_least_a = key + ONES * (0x80 - b'A' as u64);
-    let above_z = key + ONES * (0x80 - b'Z' as u64 - 1);
-    let upper = at_least_a & !above_z & (ONES * 0x80);
-    key | (upper >> 2)
+    key | (crate::text::classes::in_range(key, b'A', b'Z') >> 2)
 }
 
 impl Index {
@@ -100,15 +94,15 @@ impl WordClasses {
             return WordClass::Number;
         }
         let index = self.index.get_or_init(|| Index::of(self));
-        let class = if word.len() <= SHORT && word.is_ascii() {
-            index.short.get(&lowered(packed(word.as_bytes()))).copied()
-        } else if word.is_ascii() {
-            // Folding ASCII keeps its length: longer than every word, in none.
-            (word.len() <= index.longest)
-                .then(|| index.get(word.to_ascii_lowercase().as_bytes()))
-                .flatten()
-        } else {
+        let class = if !word.is_ascii() {
             index.get(crate::text::fold::fold(word).as_bytes())
+        } else if word.len() <= SHORT {
+            index.short.get(&lowered(packed(word.as_bytes()))).copied()
+        } else if word.len() <= index.longest {
+            index.get(word.to_ascii_lowercase().as_bytes())
+        } else {
+            // Folding ASCII keeps its length: longer than every word, in none.
+            None
         };
         class.unwrap_or(WordClass::Content)
     }

@@ -72,15 +72,21 @@ impl Iterator for Blocks<'_> {
         let at = self.at;
         let rest = self.bytes.get(at..).filter(|rest| !rest.is_empty())?;
         self.at += 64;
-        let classes = match rest.get(..64) {
-            Some(full) => Classes::of(full.try_into().expect("64 bytes")),
-            None => {
-                let mut padded = [0u8; 64];
-                padded[..rest.len()].copy_from_slice(rest);
-                Classes::of(&padded)
-            }
-        };
-        Some((at, classes))
+        Some((at, padded(rest, Classes::of)))
+    }
+}
+
+/// `class` of the first 64 bytes of `rest`, those past its end taken as zero
+/// bytes (which are in no class).
+#[inline(always)]
+fn padded<T>(rest: &[u8], class: impl Fn(&[u8; 64]) -> T) -> T {
+    match rest.get(..64) {
+        Some(full) => class(full.try_into().expect("64 bytes")),
+        None => {
+            let mut padded = [0u8; 64];
+            padded[..rest.len()].copy_from_slice(rest);
+            class(&padded)
+        }
     }
 }
 
@@ -97,15 +103,7 @@ pub struct Cases {
 /// The [`Cases`] of the 64 bytes of `bytes` from `at` (those past its end in
 /// none).
 pub fn cases(bytes: &[u8], at: usize) -> Cases {
-    let rest = &bytes[at.min(bytes.len())..];
-    match rest.get(..64).map(<[u8; 64]>::try_from) {
-        Some(Ok(block)) => Cases::of(&block),
-        _ => {
-            let mut padded = [0u8; 64];
-            padded[..rest.len()].copy_from_slice(rest);
-            Cases::of(&padded)
-        }
-    }
+    padded(&bytes[at.min(bytes.len())..], Cases::of)
 }
 
 impl Cases {
@@ -155,7 +153,7 @@ const HIGH_BITS: u64 = 0x8080_8080_8080_8080;
 /// The high bit of each byte of `x` (whose bytes are below `0x80`) set when the
 /// byte is in `lo..=hi`. Adding `0x80 - lo` to such a byte sets its high bit
 /// exactly when it is at least `lo`, and never carries into the next byte.
-fn in_range(x: u64, lo: u8, hi: u8) -> u64 {
+pub(crate) fn in_range(x: u64, lo: u8, hi: u8) -> u64 {
     let at_least = |n: u8| x + ONES * u64::from(0x80 - n);
     at_least(lo) & !at_least(hi + 1) & HIGH_BITS
 }
