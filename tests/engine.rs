@@ -236,6 +236,64 @@ fn regexes_needing_a_one_byte_literal_run_where_it_occurs() {
     assert!(check(rules, "wow. try the new bot").is_empty());
 }
 
+/// A regex is not run where no match fits (a draft, a line around a literal,
+/// a place a match would begin, a line near another match shorter than its
+/// shortest match), and finds a match exactly as long as the room it has.
+#[test]
+fn regexes_are_passed_over_only_where_no_match_fits() {
+    // 20 characters between the quotes: 26 bytes at the least.
+    let rules = one_rule("copyright", "find /“[^”]{20,}”/");
+    let fits = "“abcdefghijklmnopqrst”";
+    assert_eq!(
+        check(&rules, fits),
+        [format!("copyright.r warning «{fits}»")]
+    );
+    assert!(check(&rules, "“abcdefghijklmnopqrs”").is_empty());
+    assert!(check(&rules, "“short”").is_empty());
+
+    // In a long draft, a regex that stays on one line runs on the lines that
+    // hold its literal: a line just long enough, at the very end, is found.
+    let rules = one_rule("confidentiality", r"find /\bcode [A-Z]{10}\b/");
+    let padding = "Planning the week ahead, code soon.\n".repeat(40);
+    let draft = format!("{padding}code ABCDEFGHI\ncode ABCDEFGHIJ");
+    assert_eq!(
+        check(&rules, &draft),
+        ["confidentiality.r warning «code ABCDEFGHIJ»"]
+    );
+
+    // Tried where its first word begins: one that begins too near the end for
+    // a match is passed over, one with just the room is found.
+    let rules = one_rule(
+        "disclosure",
+        r"find /(?i)\b(?:thanks|huge thanks)\s+@\w+\s+for\b/",
+    );
+    let padding = "Planning the week ahead. ".repeat(50);
+    for (tail, found) in [("thanks @a for", true), ("thanks @a fo", false)] {
+        let draft = format!("{padding}\n{tail}");
+        let want: Vec<String> = if found {
+            vec![format!("disclosure.r warning «{tail}»")]
+        } else {
+            Vec::new()
+        };
+        assert_eq!(check(&rules, &draft), want, "{tail}");
+    }
+
+    // Looked for near another match: found where it is, passed over on lines
+    // too short to hold it.
+    let rules = one_rule(
+        "confidentiality",
+        r#"find "deal"
+           unless near /[A-Z]{8}-[0-9]{4}/ within 3 words"#,
+    );
+    assert!(check(&rules, "deal ABCDEFGH-1234").is_empty());
+    // (A line too short for the regex: the finding stands.)
+    assert_eq!(check(&rules, "deal"), ["confidentiality.r warning «deal»"]);
+    assert_eq!(
+        check(&rules, "deal ABCDEFGH-123"),
+        ["confidentiality.r warning «deal»"]
+    );
+}
+
 #[test]
 fn document_rules_use_metrics_and_report_once() {
     let rules = one_rule("add-value", "when caps > 0.7 and words >= 3");

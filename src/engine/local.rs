@@ -295,12 +295,19 @@ fn find_regex(
     let Pattern::Regex(r) = &rules.matchers[m].patterns[p] else {
         return Vec::new();
     };
+    // A line shorter than every match holds none (and a regex with no line long
+    // enough is not compiled).
+    let room = |span: &&Range<usize>| span.len() >= entry.shortest;
+    if !lines.iter().any(|span| room(&span)) {
+        return Vec::new();
+    }
     let Some(re) = r.regex() else {
         return Vec::new();
     };
     // A span limits where a match lies, not what its `\b` sees around it.
     lines
         .iter()
+        .filter(room)
         .flat_map(|span| re.find_iter(regex_automata::Input::new(text).span(span.clone())))
         .filter(|m| !m.is_empty())
         .map(|m| m.range())

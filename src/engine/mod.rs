@@ -170,6 +170,8 @@ struct RegexEntry {
     prefiltered: bool,
     /// Whether every match holds an ASCII digit (so a draft without one has none).
     digit: bool,
+    /// The fewest bytes a match holds (so a shorter draft has none).
+    shortest: usize,
     /// The most line breaks a match holds, if known (so the regex can run on the
     /// lines around what every match holds).
     line_breaks: Option<usize>,
@@ -288,6 +290,7 @@ impl Engine {
                                 prefiltered: r.prefilter_literals().is_some(),
                                 anchored: r.starts.is_some(),
                                 digit: r.digit,
+                                shortest: r.shortest,
                                 line_breaks: r.line_breaks,
                                 local: false,
                             });

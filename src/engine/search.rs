@@ -89,7 +89,10 @@ impl Engine {
         // draft without one. (A long draft nearly always holds digits; its line
         // windows give such a regex only the lines that do, where they can.)
         let digitless = !large && crate::text::classes::find_digit(text.as_bytes()).is_none();
-        let skipped = |e: &RegexEntry| e.local || (digitless && e.digit);
+        // Nor does a regex whose every match is longer than the draft: a short
+        // post or commit message does not wait for a long quotation's regex to
+        // be compiled.
+        let skipped = |e: &RegexEntry| e.local || (digitless && e.digit) || text.len() < e.shortest;
         // Local regexes are searched later, where conditions look for them; they
         // and the skipped ones count as found here, so that the literal scan does
         // not wait for them.
@@ -134,10 +137,13 @@ impl Engine {
             let Pattern::Regex(r) = &self.rules.matchers[m].patterns[p] else {
                 return Vec::new();
             };
+            if !place.fits(text, entry.shortest) {
+                return Vec::new();
+            }
             let Some(re) = r.regex() else {
                 return Vec::new();
             };
-            let found = place.matches(re, text);
+            let found = place.matches(re, text, entry.shortest);
             entry
                 .uses
                 .iter()

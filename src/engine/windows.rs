@@ -44,15 +44,27 @@ impl Place {
         }
     }
 
+    /// Whether a match of `shortest` bytes fits anywhere here in `text`: if not,
+    /// the regex has nothing to find here (and need not be compiled).
+    pub(super) fn fits(&self, text: &str, shortest: usize) -> bool {
+        match self {
+            Place::Whole => shortest <= text.len(),
+            Place::Lines(spans) => spans.iter().any(|span| span.len() >= shortest),
+            Place::At(starts) => starts.iter().any(|&at| at + shortest <= text.len()),
+        }
+    }
+
     /// The regex's matches here: the same, leftmost-first and not overlapping,
     /// as on the whole text. A span limits where a match lies, not what its `\b`
     /// sees around it. Tried at positions, the regex finds, at the first one past
     /// the last match, what it finds there on the whole text: every match begins
-    /// at one of them.
+    /// at one of them. Spans and positions with no room for a match of
+    /// `shortest` bytes are passed over.
     pub(super) fn matches(
         &self,
         re: &regex_automata::meta::Regex,
         text: &str,
+        shortest: usize,
     ) -> Vec<Range<usize>> {
         let input = || regex_automata::Input::new(text);
         let whole = 0..text.len();
@@ -61,7 +73,7 @@ impl Place {
             Place::Lines(spans) => spans,
             Place::At(starts) => {
                 let mut found: Vec<Range<usize>> = Vec::new();
-                for &at in starts {
+                for &at in starts.iter().filter(|&&at| at + shortest <= text.len()) {
                     if found.last().is_some_and(|m| at < m.end) {
                         continue;
                     }
@@ -72,6 +84,7 @@ impl Place {
         };
         spans
             .iter()
+            .filter(|span| span.len() >= shortest)
             .flat_map(|span| re.find_iter(input().span(span.clone())))
             .filter(|m| !m.is_empty())
             .map(|m| m.range())

@@ -24,6 +24,9 @@ pub struct RegexPattern {
     pub line_breaks: Option<usize>,
     /// Whether every match holds an ASCII digit.
     pub digit: bool,
+    /// The fewest bytes a match holds: a text shorter than this has none, and the
+    /// regex need not even be compiled for it.
+    pub shortest: usize,
     /// Literals (ASCII lower case) one of which every match begins with, when a
     /// match can cross any number of lines (`None`: no such small set of
     /// literals long enough to be rare): the regex is tried where one occurs.
@@ -83,6 +86,9 @@ impl RegexPattern {
             literals,
             line_breaks,
             digit: literals::needs_digit(hir),
+            // A regex that never matches has no shortest match; it is searched
+            // as before (and finds nothing).
+            shortest: hir.properties().minimum_len().unwrap_or(0),
             starts: line_breaks
                 .is_none()
                 .then(|| literals::start_literals(hir))
@@ -100,6 +106,7 @@ impl RegexPattern {
             literals: None,
             line_breaks: None,
             digit: false,
+            shortest: 0,
             starts: None,
             near_only: false,
             compiled: OnceLock::new(),
