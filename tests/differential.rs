@@ -1,7 +1,8 @@
 //! The fast engine must agree with the slow reference evaluator: same findings,
 //! same spans, same levels and messages, on generated rules and drafts aimed at
 //! what is easy to get wrong (folding that changes byte lengths, word boundaries
-//! next to emoji and combining marks, overlapping terms of different rules, scopes).
+//! next to emoji, curly quotes and combining marks, overlapping terms of different
+//! rules, scopes).
 //!
 //! Cases: `TENET_DIFF_CASES` (default 1,000).
 
@@ -78,6 +79,10 @@ const WORDS: &[&str] = &[
     "a_b",
     "don't",
     "DON'T",
+    "don’t",
+    "“ab”",
+    "ab—c",
+    "12…",
     "+1",
     "123",
     "ab-c",
@@ -104,6 +109,8 @@ const REGEXES: &[&str] = &[
     "/fo+/",
     "/b\\s?c/",
     "/\\bab\\b/i",
+    "/\\b[a-z]+\\B/",
+    "/\\b(?:don|ab)\\W\\w\\b/i",
     "/\\d{4}(?: \\d{4}){3}/",
     "/^fo+|c[ \\t]*$/m",
 ];

@@ -246,17 +246,19 @@ impl Local {
 
     /// The hits on `lines`, by matcher: those a search of the whole text finds
     /// there (a regex's leftmost-first, not overlapping; every mark).
+    /// `unicode_words`: the text holds a word character beyond ASCII.
     pub(super) fn find(
         &self,
         regexes: &[RegexEntry],
         rules: &RuleSet,
         text: &str,
         lines: &[Range<usize>],
+        unicode_words: bool,
     ) -> Vec<(MatcherId, Vec<Hit>)> {
         match &self.sought {
             Sought::Regex(r) => {
                 let entry = &regexes[*r];
-                let found = find_regex(entry, rules, text, lines);
+                let found = find_regex(entry, rules, text, lines, unicode_words);
                 if found.is_empty() {
                     return Vec::new();
                 }
@@ -290,6 +292,7 @@ fn find_regex(
     rules: &RuleSet,
     text: &str,
     lines: &[Range<usize>],
+    unicode_words: bool,
 ) -> Vec<Range<usize>> {
     let (m, p) = entry.owner;
     let Pattern::Regex(r) = &rules.matchers[m].patterns[p] else {
@@ -301,7 +304,7 @@ fn find_regex(
     if !lines.iter().any(|span| room(&span)) {
         return Vec::new();
     }
-    let Some(re) = r.regex() else {
+    let Some(re) = r.regex_for(unicode_words) else {
         return Vec::new();
     };
     // A span limits where a match lies, not what its `\b` sees around it.

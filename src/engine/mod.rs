@@ -29,7 +29,7 @@ use crate::draft::{Draft, Format, ScopeSet, Structure};
 use crate::language::rules::*;
 use crate::report::finding::{Finding, Pending};
 use crate::report::{Deferred, Redactions, TriageResult};
-use crate::text::fold::fold;
+use crate::text::fold::{fold, BeyondAscii};
 use terms::{TermSet, Terms};
 
 pub use evaluate::within;
@@ -396,8 +396,9 @@ impl Engine {
 
     /// [`Engine::check`], the findings not yet built.
     pub(crate) fn judge_draft(&self, draft: &Draft, options: &Options) -> Judgement {
-        let mut hits = self.hits(&draft.text);
-        self.local_hits(draft, &mut hits);
+        let beyond = BeyondAscii::of(&draft.text);
+        let mut hits = self.hits(&draft.text, beyond);
+        self.local_hits(draft, &mut hits, beyond);
         self.evaluate(draft, hits, options)
     }
 
@@ -409,21 +410,22 @@ impl Engine {
         format: Format,
         options: &Options,
     ) -> (Draft, Judgement) {
+        let beyond = BeyondAscii::of(&text);
         let (structure, hits) = both(
             text.len(),
             || Structure::of(&text, format),
-            || self.hits(&text),
+            || self.hits(&text, beyond),
         );
         let draft = Draft::with_structure(text, format, structure);
         let mut hits = hits;
-        self.local_hits(&draft, &mut hits);
+        self.local_hits(&draft, &mut hits, beyond);
         let judgement = self.evaluate(&draft, hits, options);
         (draft, judgement)
     }
 
     /// Adds the hits of the regexes searched only where conditions look (see
     /// [`local`]) to the other hits of a draft.
-    fn local_hits(&self, draft: &Draft, hits: &mut [Vec<Hit>]) {
+    fn local_hits(&self, draft: &Draft, hits: &mut [Vec<Hit>], beyond: BeyondAscii) {
         if self.locals.is_empty() {
             return;
         }
@@ -446,7 +448,7 @@ impl Engine {
             .collect();
         let text = draft.text.as_str();
         let find = |&(l, k): &(&local::Local, usize)| {
-            l.find(&self.regexes, &self.rules, text, &lines[k].1)
+            l.find(&self.regexes, &self.rules, text, &lines[k].1, beyond.words)
         };
         let found: Vec<Vec<(MatcherId, Vec<Hit>)>> = if text.len() >= PARALLEL_BYTES {
             use rayon::prelude::*;

@@ -8,7 +8,7 @@ use rayon::prelude::*;
 use super::windows::{line_around, lines_with_a_digit, narrowed, Place, Windows, WINDOWED_BYTES};
 use super::{both, Engine, Hit, RegexEntry, Use, PARALLEL_BYTES};
 use crate::language::rules::*;
-use crate::text::fold::{is_whole_word, Folded};
+use crate::text::fold::{is_whole_word, BeyondAscii, Folded};
 
 impl Engine {
     /// Every hit of every matcher in `text`, each list sorted by position, but for
@@ -17,11 +17,12 @@ impl Engine {
     /// searched side by side.
     /// Validators run where the hits are found: a regex's hits are checked by the
     /// job that found them, so checking phone numbers overlaps the other searches.
-    pub fn hits(&self, text: &str) -> Vec<Vec<Hit>> {
+    /// `beyond` is what the text holds beyond ASCII ([`BeyondAscii::of`]).
+    pub fn hits(&self, text: &str, beyond: BeyondAscii) -> Vec<Vec<Hit>> {
         let (mut hits, regex_hits) = both(
             text.len(),
             || {
-                let mut hits = self.term_hits(text);
+                let mut hits = self.term_hits(text, beyond);
                 for (m, list) in hits.iter_mut().enumerate() {
                     if let Some(v) = &self.rules.matchers[m].validator {
                         narrow(list, v, text);
@@ -29,7 +30,7 @@ impl Engine {
                 }
                 hits
             },
-            || self.regex_hits(text),
+            || self.regex_hits(text, beyond),
         );
         for (list, more) in hits.iter_mut().zip(regex_hits) {
             list.extend(more);
@@ -47,7 +48,7 @@ impl Engine {
     }
 
     /// The hits of every term: caseless ones in the folded text, `case` ones as written.
-    fn term_hits(&self, text: &str) -> Vec<Vec<Hit>> {
+    fn term_hits(&self, text: &str, beyond: BeyondAscii) -> Vec<Vec<Hit>> {
         let mut hits: Vec<Vec<Hit>> = vec![Vec::new(); self.rules.matchers.len()];
         let mut push = |uses: &[Use], start: usize, end: usize| {
             for u in uses {
@@ -56,9 +57,10 @@ impl Engine {
                 }
             }
         };
-        if !self.caseless.is_empty() && text.is_ascii() {
+        if !self.caseless.is_empty() && !beyond.folds {
             // Folding ASCII is lowering its letters, which the caseless automata do
-            // as they go: no folded copy of the text.
+            // as they go; the other characters here fold to themselves: no folded
+            // copy of the text.
             self.caseless.find(text, &mut push);
         } else if !self.caseless.is_empty() {
             let folded = Folded::new(text);
@@ -79,7 +81,7 @@ impl Engine {
     /// Finds every regex's matches (leftmost-first, not overlapping, like `find_iter`).
     /// In a short draft, a regex with needed literals runs only when one of them
     /// occurs, and where: one scan of the literal automaton answers that for all.
-    fn regex_hits(&self, text: &str) -> Vec<Vec<Hit>> {
+    fn regex_hits(&self, text: &str, beyond: BeyondAscii) -> Vec<Vec<Hit>> {
         let mut hits: Vec<Vec<Hit>> = vec![Vec::new(); self.rules.matchers.len()];
         if self.regexes.is_empty() {
             return hits;
@@ -140,7 +142,7 @@ impl Engine {
             if !place.fits(text, entry.shortest) {
                 return Vec::new();
             }
-            let Some(re) = r.regex() else {
+            let Some(re) = r.regex_for(beyond.words) else {
                 return Vec::new();
             };
             let found = place.matches(re, text, entry.shortest);

@@ -3,7 +3,8 @@
 
 use std::sync::OnceLock;
 
-use regex_syntax::hir::Hir;
+use regex_automata::meta::Regex;
+use regex_syntax::hir::{Hir, HirKind, Look};
 
 use crate::language::lower::literals;
 
@@ -36,7 +37,20 @@ pub struct RegexPattern {
     #[serde(skip)]
     near_only: bool,
     #[serde(skip)]
-    compiled: OnceLock<Option<regex_automata::meta::Regex>>,
+    compiled: OnceLock<Option<Regex>>,
+    /// The regex with ASCII word boundaries, for text without a word character
+    /// beyond ASCII (see [`RegexPattern::regex_for`]).
+    #[serde(skip)]
+    ascii_words: OnceLock<AsciiWords>,
+}
+
+/// The regex a text with no word character beyond ASCII is searched with.
+#[derive(Debug, Clone)]
+enum AsciiWords {
+    /// The regex itself: it has no Unicode word boundary.
+    Same,
+    /// Its own build (`None` only if it exceeds the size limits).
+    Own(Option<Regex>),
 }
 
 /// A regex is what its source says: everything else is worked out from it.
@@ -95,6 +109,7 @@ impl RegexPattern {
                 .flatten(),
             near_only: false,
             compiled: OnceLock::new(),
+            ascii_words: OnceLock::new(),
         }
     }
 
@@ -110,6 +125,7 @@ impl RegexPattern {
             starts: None,
             near_only: false,
             compiled: OnceLock::new(),
+            ascii_words: OnceLock::new(),
         }
     }
 
@@ -129,23 +145,195 @@ impl RegexPattern {
     }
 
     /// The compiled regex (`None` only if it exceeds the size limits).
-    pub fn regex(&self) -> Option<&regex_automata::meta::Regex> {
+    pub fn regex(&self) -> Option<&Regex> {
         self.compiled
             .get_or_init(|| {
                 // Parsed here, once, for both the prefilter question and the build.
                 let hir = regex_syntax::Parser::new().parse(&self.source).ok()?;
-                // No full DFA: one built for a small regex took longer than
-                // compiling all the rest of it, and the lazy DFA, built as it
-                // searches, is as fast on a long draft.
-                let config = regex_automata::meta::Config::new()
-                    .nfa_size_limit(Some(REGEX_SIZE))
-                    .dfa(false)
-                    .auto_prefilter(!self.near_only && literals::worth_a_prefilter(&hir));
-                regex_automata::meta::Regex::builder()
-                    .configure(config)
-                    .build_from_hir(&hir)
-                    .ok()
+                self.build(&hir)
             })
             .as_ref()
+    }
+
+    /// The compiled regex for a text that holds a word character beyond ASCII
+    /// (`unicode_words`) or not. In the second case `\b` and `\B` look at ASCII
+    /// word bytes instead of Unicode's word characters: in such a text the two
+    /// agree at every position (a character beyond ASCII is then a non-word
+    /// character, and its bytes non-word bytes). The lazy DFA searches this one
+    /// through, where it gives up on Unicode's `\b` at the first byte beyond
+    /// ASCII (a curly apostrophe, a dash, an emoji) and a slower engine takes over.
+    pub fn regex_for(&self, unicode_words: bool) -> Option<&Regex> {
+        if unicode_words {
+            return self.regex();
+        }
+        let ascii = self.ascii_words.get_or_init(|| {
+            let Ok(hir) = regex_syntax::Parser::new().parse(&self.source) else {
+                return AsciiWords::Own(None);
+            };
+            if hir.properties().look_set().contains_word_unicode() {
+                AsciiWords::Own(self.build(&ascii_word_boundaries(&hir)))
+            } else {
+                AsciiWords::Same
+            }
+        });
+        match ascii {
+            AsciiWords::Same => self.regex(),
+            AsciiWords::Own(regex) => regex.as_ref(),
+        }
+    }
+
+    fn build(&self, hir: &Hir) -> Option<Regex> {
+        // No full DFA: one built for a small regex took longer than compiling
+        // all the rest of it, and the lazy DFA, built as it searches, is as fast
+        // on a long draft.
+        let config = regex_automata::meta::Config::new()
+            .nfa_size_limit(Some(REGEX_SIZE))
+            .dfa(false)
+            .auto_prefilter(!self.near_only && literals::worth_a_prefilter(hir));
+        Regex::builder().configure(config).build_from_hir(hir).ok()
+    }
+}
+
+/// `hir` with each of Unicode's word boundaries made ASCII's.
+fn ascii_word_boundaries(hir: &Hir) -> Hir {
+    match hir.kind() {
+        HirKind::Look(look) => Hir::look(match look {
+            Look::WordUnicode => Look::WordAscii,
+            Look::WordUnicodeNegate => Look::WordAsciiNegate,
+            Look::WordStartUnicode => Look::WordStartAscii,
+            Look::WordEndUnicode => Look::WordEndAscii,
+            Look::WordStartHalfUnicode => Look::WordStartHalfAscii,
+            Look::WordEndHalfUnicode => Look::WordEndHalfAscii,
+            other => *other,
+        }),
+        HirKind::Empty | HirKind::Literal(_) | HirKind::Class(_) => hir.clone(),
+        HirKind::Repetition(r) => Hir::repetition(regex_syntax::hir::Repetition {
+            sub: Box::new(ascii_word_boundaries(&r.sub)),
+            ..r.clone()
+        }),
+        HirKind::Capture(c) => Hir::capture(regex_syntax::hir::Capture {
+            sub: Box::new(ascii_word_boundaries(&c.sub)),
+            ..c.clone()
+        }),
+        HirKind::Concat(hs) => Hir::concat(hs.iter().map(ascii_word_boundaries).collect()),
+        HirKind::Alternation(hs) => {
+            Hir::alternation(hs.iter().map(ascii_word_boundaries).collect())
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::checker::Checker;
+    use crate::language::rules::Pattern;
+    use crate::text::random::Random;
+
+    fn pattern(source: &str) -> RegexPattern {
+        let hir = regex_syntax::Parser::new().parse(source).expect("parses");
+        RegexPattern::new(source.to_string(), &hir, None)
+    }
+
+    fn spans(re: &Regex, text: &str) -> Vec<(usize, usize)> {
+        re.find_iter(text).map(|m| (m.start(), m.end())).collect()
+    }
+
+    /// In a text whose characters beyond ASCII are none of them word characters,
+    /// the regex with ASCII word boundaries finds what the regex finds: every
+    /// regex of the built-in pack, and every kind of word boundary.
+    #[test]
+    fn ascii_word_boundaries_agree_where_no_word_character_is_beyond_ascii() {
+        let pack = Checker::builtin(&Default::default()).expect("the pack compiles");
+        let mut sources: Vec<String> = (pack.engine.rules().matchers.iter())
+            .flat_map(|m| &m.patterns)
+            .filter_map(|p| match p {
+                Pattern::Regex(r) => Some(r.source.clone()),
+                _ => None,
+            })
+            .collect();
+        assert!(sources.len() > 50, "{}", sources.len());
+        sources.extend(
+            [
+                r"\bab\b",
+                r"\Bb\B",
+                r"\b{start}a",
+                r"b\b{end}",
+                r"\b{start-half}a",
+                r"b\b{end-half}",
+                r"(?i)\bdon\W\w\b",
+            ]
+            .map(String::from),
+        );
+        let pieces = [
+            "ab",
+            "b",
+            "a",
+            " ",
+            "’",
+            "“",
+            "”",
+            "—",
+            "…",
+            "😀",
+            "€",
+            "9",
+            "555-1234",
+            "\n",
+            ".",
+            "jo@x.com",
+            "Don",
+            "t",
+            "\"",
+            "#",
+            "4111 1111 1111 1111",
+            "call ",
+            "x1234",
+            "account ",
+            "(Reuters) - ",
+            "https://a.io/x",
+            "SECRET",
+            "“He said",
+            "!!!",
+        ];
+        let mut random = Random::new(11);
+        for source in &sources {
+            let p = pattern(source);
+            let (unicode, ascii) = (
+                p.regex().expect("builds"),
+                p.regex_for(false).expect("builds"),
+            );
+            for len in [0, 5, 40, 300, 2000] {
+                for _ in 0..12 {
+                    let text = random.text(&pieces, len);
+                    assert_eq!(
+                        spans(ascii, &text),
+                        spans(unicode, &text),
+                        "{source} on {text:?}"
+                    );
+                }
+            }
+        }
+    }
+
+    /// Where a word character lies beyond ASCII the two differ, which is why the
+    /// engine asks first; a regex with no Unicode word boundary is itself.
+    #[test]
+    fn ascii_word_boundaries_are_only_for_text_without_other_word_characters() {
+        let p = pattern(r"\b[0-9]+");
+        let (unicode, ascii) = (p.regex().unwrap(), p.regex_for(false).unwrap());
+        assert_eq!(spans(unicode, "é12 7"), [(5, 6)]);
+        assert_eq!(spans(ascii, "é12 7"), [(2, 4), (5, 6)]);
+        assert!(std::ptr::eq(p.regex_for(true).unwrap(), unicode));
+        let hir = regex_syntax::Parser::new().parse(&p.source).unwrap();
+        assert!(!ascii_word_boundaries(&hir)
+            .properties()
+            .look_set()
+            .contains_word_unicode());
+
+        let plain = pattern(r"[0-9]+(?-u:\b)");
+        assert!(std::ptr::eq(
+            plain.regex_for(false).unwrap(),
+            plain.regex().unwrap()
+        ));
     }
 }

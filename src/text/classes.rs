@@ -147,6 +147,20 @@ pub fn find_digit(bytes: &[u8]) -> Option<usize> {
     rest.iter().position(u8::is_ascii_digit).map(|i| at + i)
 }
 
+/// Where the first byte of `bytes` above ASCII is, looked for eight bytes at a time.
+pub fn find_high(bytes: &[u8]) -> Option<usize> {
+    let mut chunks = bytes.chunks_exact(8);
+    for (k, eight) in chunks.by_ref().enumerate() {
+        let highs = u64::from_le_bytes(eight.try_into().expect("eight bytes")) & HIGH_BITS;
+        if highs != 0 {
+            return Some(8 * k + highs.trailing_zeros() as usize / 8);
+        }
+    }
+    let rest = chunks.remainder();
+    let at = bytes.len() - rest.len();
+    rest.iter().position(|b| !b.is_ascii()).map(|i| at + i)
+}
+
 const ONES: u64 = 0x0101_0101_0101_0101;
 const HIGH_BITS: u64 = 0x8080_8080_8080_8080;
 
@@ -218,27 +232,32 @@ mod tests {
         assert_eq!(cases(b"aB9", 2).digit, 0b1);
     }
 
-    /// The first digit is found wherever it is, after any other byte values,
-    /// and not found where there is none.
+    /// The first digit, and the first byte above ASCII, are found wherever they
+    /// are, after any other byte values, and not found where there is none.
     #[test]
-    fn the_first_digit_is_found_as_byte_by_byte() {
+    fn the_first_digit_or_high_byte_is_found_as_byte_by_byte() {
+        finds_as_byte_by_byte(find_digit, u8::is_ascii_digit);
+        finds_as_byte_by_byte(find_high, |b| !b.is_ascii());
+    }
+
+    fn finds_as_byte_by_byte(find: fn(&[u8]) -> Option<usize>, is: fn(&u8) -> bool) {
         for c in 0..=255u8 {
             for len in [0, 1, 7, 8, 9, 17] {
                 for j in 0..len {
-                    for fill in [b'x', b'/', b':', 0xff] {
+                    for fill in [b'x', b'/', b':', 0x7f, 0xff] {
                         let mut text = vec![fill; len];
                         text[j] = c;
-                        let want = text.iter().position(u8::is_ascii_digit);
-                        assert_eq!(find_digit(&text), want, "{c:#x} at {j} of {len}");
-                        // A later digit does not hide the first.
-                        text.push(b'5');
-                        let want = text.iter().position(u8::is_ascii_digit);
-                        assert_eq!(find_digit(&text), want, "{c:#x} at {j}, then 5");
+                        let want = text.iter().position(is);
+                        assert_eq!(find(&text), want, "{c:#x} at {j} of {len}");
+                        // A later one does not hide the first.
+                        text.extend([b'5', 0x80]);
+                        let want = text.iter().position(is);
+                        assert_eq!(find(&text), want, "{c:#x} at {j}, then more");
                     }
                 }
             }
         }
-        assert_eq!(find_digit(b""), None);
+        assert_eq!(find(b""), None);
     }
 
     /// The last block is padded with bytes in no class.

@@ -26,6 +26,50 @@ pub fn fold(s: &str) -> String {
     out
 }
 
+/// Whether `c` is its own caseless form ([`fold_char`] gives it back).
+pub fn folds_to_itself(c: char) -> bool {
+    if c.is_ascii() {
+        return !c.is_ascii_uppercase();
+    }
+    let mut lower = c.to_lowercase();
+    c != 'ς' && lower.next() == Some(c) && lower.next().is_none()
+}
+
+/// What a text holds beyond ASCII, as far as searching it goes. Most text holds
+/// nothing there but punctuation and symbols (’ “ ” — … € and emoji), which
+/// neither fold nor belong to words: such text is searched as ASCII text is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct BeyondAscii {
+    /// Some character changes when folded (caseless terms need a folded copy).
+    pub folds: bool,
+    /// Some character is a word character (`\b` needs Unicode's word rules).
+    pub words: bool,
+}
+
+impl BeyondAscii {
+    /// Looks at the characters of `text` above ASCII, until both are seen.
+    pub fn of(text: &str) -> BeyondAscii {
+        let bytes = text.as_bytes();
+        let mut seen = BeyondAscii::default();
+        let mut at = 0;
+        // `at` is always where a character starts, and only ASCII lies between
+        // it and the next byte above ASCII, which therefore starts one too.
+        while let Some(high) = crate::text::classes::find_high(&bytes[at..]) {
+            let start = at + high;
+            let Some(c) = text[start..].chars().next() else {
+                break;
+            };
+            seen.folds |= !folds_to_itself(c);
+            seen.words |= is_word_char(c);
+            if seen.folds && seen.words {
+                break;
+            }
+            at = start + c.len_utf8();
+        }
+        seen
+    }
+}
+
 /// Whether `c` belongs to a word (Unicode `\w`: letters, marks, digits, connectors).
 pub fn is_word_char(c: char) -> bool {
     if c.is_ascii() {
@@ -126,6 +170,50 @@ mod tests {
         );
         // Inside the folded form of 'İ' there is no original offset.
         assert_eq!(f.to_original(1), None);
+    }
+
+    /// `folds_to_itself` says what folding does, for every character.
+    #[test]
+    fn a_character_folds_to_itself_exactly_when_folding_gives_it_back() {
+        let mut folded = String::new();
+        for c in (0..=0x10FFFF).filter_map(char::from_u32) {
+            folded.clear();
+            fold_char(c, &mut folded);
+            let same = folded.chars().eq(std::iter::once(c));
+            assert_eq!(folds_to_itself(c), same, "{c:?} U+{:04X}", c as u32);
+        }
+    }
+
+    #[test]
+    fn what_lies_beyond_ascii_is_seen_wherever_it_is() {
+        let none = BeyondAscii::default();
+        assert_eq!(BeyondAscii::of(""), none);
+        assert_eq!(BeyondAscii::of("plain ASCII, 100% of it"), none);
+        // Punctuation, symbols and emoji neither fold nor make words.
+        assert_eq!(BeyondAscii::of("don’t “quote” — 5 € … 😀👍🏽"), none);
+        let word = BeyondAscii {
+            folds: false,
+            words: true,
+        };
+        let both = BeyondAscii {
+            folds: true,
+            words: true,
+        };
+        assert_eq!(BeyondAscii::of("un café"), word);
+        // Word characters that are not letters: a combining mark, a digit, a connector.
+        assert_eq!(BeyondAscii::of("cafe\u{301}"), word);
+        assert_eq!(BeyondAscii::of("page ٣"), word);
+        assert_eq!(BeyondAscii::of("a‿b"), word);
+        assert_eq!(BeyondAscii::of("Équipe"), both);
+        // At the end of a long text, after punctuation, at every offset in a block.
+        for pad in 0..20 {
+            let text = format!("{}’{}", "a".repeat(pad), "b".repeat(pad));
+            assert_eq!(BeyondAscii::of(&format!("{text}é")), word, "{pad}");
+            assert_eq!(BeyondAscii::of(&format!("{text}Σ")), both, "{pad}");
+            assert_eq!(BeyondAscii::of(&text), none, "{pad}");
+        }
+        // The Kelvin sign folds to `k`, an ASCII letter: a word character that folds.
+        assert_eq!(BeyondAscii::of("5 \u{212A}"), both);
     }
 
     #[test]
