@@ -358,12 +358,19 @@ proptest! {
         prop_assert!(!compiled.has_errors(), "generated rules do not compile:\n{}\n{}", source, tenet::language::diagnostic::render_all(&compiled.diagnostics));
         let options = Options::on(if external { "external" } else { "internal" });
         let draft = Draft::new(text, format);
-        let engine = Engine::new(compiled.rules.clone());
-        let evaluation = engine.check(&draft, &options);
         let slow = tenet::engine::reference::check(&compiled.rules, &draft, &options);
-        prop_assert_eq!(evaluation.findings, slow, "rules:\n{}\ndraft: {:?}", source, draft.text);
         let slow_triage = tenet::engine::reference::triage(&compiled.rules, &draft, &options);
-        prop_assert_eq!(evaluation.triage, slow_triage, "triage of rules:\n{}\ndraft: {:?}", source, draft.text);
+        // As a short run checks, and as a long one does (regexes with ASCII word
+        // boundaries wherever they agree with Unicode's).
+        for after in [None, Some(0)] {
+            let mut engine = Engine::new(compiled.rules.clone());
+            if let Some(bytes) = after {
+                engine = engine.ascii_bounds_after(bytes);
+            }
+            let evaluation = engine.check(&draft, &options);
+            prop_assert_eq!(&evaluation.findings, &slow, "rules:\n{}\ndraft: {:?}", source, draft.text);
+            prop_assert_eq!(&evaluation.triage, &slow_triage, "triage of rules:\n{}\ndraft: {:?}", source, draft.text);
+        }
     }
 }
 

@@ -246,19 +246,20 @@ impl Local {
 
     /// The hits on `lines`, by matcher: those a search of the whole text finds
     /// there (a regex's leftmost-first, not overlapping; every mark).
-    /// `unicode_words`: the text holds a word character beyond ASCII.
+    /// `ascii_bounds`: the regex is run with ASCII word boundaries
+    /// ([`crate::text::fold::BeyondAscii::ascii_word_bounds`]).
     pub(super) fn find(
         &self,
         regexes: &[RegexEntry],
         rules: &RuleSet,
         text: &str,
         lines: &[Range<usize>],
-        unicode_words: bool,
+        ascii_bounds: bool,
     ) -> Vec<(MatcherId, Vec<Hit>)> {
         match &self.sought {
             Sought::Regex(r) => {
                 let entry = &regexes[*r];
-                let found = find_regex(entry, rules, text, lines, unicode_words);
+                let found = find_regex(entry, rules, text, lines, ascii_bounds);
                 if found.is_empty() {
                     return Vec::new();
                 }
@@ -292,7 +293,7 @@ fn find_regex(
     rules: &RuleSet,
     text: &str,
     lines: &[Range<usize>],
-    unicode_words: bool,
+    ascii_bounds: bool,
 ) -> Vec<Range<usize>> {
     let (m, p) = entry.owner;
     let Pattern::Regex(r) = &rules.matchers[m].patterns[p] else {
@@ -304,7 +305,7 @@ fn find_regex(
     if !lines.iter().any(|span| room(&span)) {
         return Vec::new();
     }
-    let Some(re) = r.regex_for(unicode_words) else {
+    let Some(re) = r.regex_for(ascii_bounds) else {
         return Vec::new();
     };
     // A span limits where a match lies, not what its `\b` sees around it.

@@ -23,23 +23,31 @@ mod windows;
 
 use foldhash::{HashMap, HashMapExt};
 use std::ops::Range;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 
 use crate::draft::{Draft, Format, ScopeSet, Structure};
 use crate::language::rules::*;
 use crate::report::finding::{Finding, Pending};
 use crate::report::{Deferred, Redactions, TriageResult};
-use crate::text::fold::{fold, BeyondAscii};
+use crate::text::fold::fold;
 use terms::{TermSet, Terms};
 
 pub use evaluate::within;
-pub use search::select;
+pub use search::{select, Searching};
 
 /// Drafts this large are worked on with several cores; smaller ones on one, where
 /// waking another thread would cost more than it saves (and jitter in the editor).
 /// A 100 KB draft takes a few milliseconds on one core, far more than a wake-up:
 /// the editor's re-check of one is a third quicker on two.
 const PARALLEL_BYTES: usize = 64 << 10;
+
+/// Regexes run with ASCII word boundaries on text where those agree with
+/// Unicode's ([`crate::text::fold::BeyondAscii::ascii_word_bounds`]) once this much such text has
+/// been searched (in one draft or in all so far): the second build of each regex
+/// costs about what the lazy DFA, giving up at bytes beyond ASCII, loses on a
+/// few hundred kilobytes, so a hook's few drafts keep one build.
+const ASCII_BOUNDS_BYTES: usize = 256 << 10;
 
 /// Runs two jobs, side by side for a large draft.
 fn both<A: Send, B: Send>(
@@ -124,6 +132,18 @@ impl Hit {
     }
 }
 
+/// Text searched the cheap way, counted across drafts (and clones of
+/// an engine): once it passes a limit, what searches it faster is built and used.
+#[derive(Debug, Clone, Default)]
+struct Budget(Arc<AtomicUsize>);
+
+impl Budget {
+    /// Whether `len` more bytes stay under `limit`, counting them if so.
+    fn spend(&self, len: usize, limit: usize) -> bool {
+        len < limit && self.0.fetch_add(len, Ordering::Relaxed) + len < limit
+    }
+}
+
 /// Where an automaton pattern is used.
 #[derive(Debug, Clone, Copy)]
 struct Use {
@@ -149,6 +169,10 @@ pub struct Engine {
     literal_owners: Vec<Vec<usize>>,
     /// The lines worth running each regex on, in a long draft (built for the first).
     windows: std::sync::OnceLock<Option<windows::Windows>>,
+    /// Text whose regexes could have run with ASCII word boundaries but ran with
+    /// Unicode's, and from how much on they do (see [`ASCII_BOUNDS_BYTES`]).
+    unicode_bounds: Budget,
+    ascii_bounds_after: usize,
     /// The regexes searched only where conditions look for them.
     locals: Vec<local::Local>,
     /// Every distinct set of scopes a rule or triage hides, and the empty set:
@@ -339,6 +363,8 @@ impl Engine {
             literals,
             literal_owners,
             windows: std::sync::OnceLock::new(),
+            unicode_bounds: Budget::default(),
+            ascii_bounds_after: ASCII_BOUNDS_BYTES,
             locals,
             hidden_sets,
             id_rank,
@@ -364,6 +390,14 @@ impl Engine {
                 let _ = r.regex();
             }
         }
+    }
+
+    /// Regexes run with ASCII word boundaries, where those agree with Unicode's,
+    /// once this much such text has been searched (by default
+    /// [`ASCII_BOUNDS_BYTES`]; 0: from the first such draft).
+    pub fn ascii_bounds_after(mut self, bytes: usize) -> Engine {
+        self.ascii_bounds_after = bytes;
+        self
     }
 
     /// The rules this engine checks.
@@ -396,9 +430,9 @@ impl Engine {
 
     /// [`Engine::check`], the findings not yet built.
     pub(crate) fn judge_draft(&self, draft: &Draft, options: &Options) -> Judgement {
-        let beyond = BeyondAscii::of(&draft.text);
-        let mut hits = self.hits(&draft.text, beyond);
-        self.local_hits(draft, &mut hits, beyond);
+        let how = self.searching(&draft.text);
+        let mut hits = self.hits(&draft.text, how);
+        self.local_hits(draft, &mut hits, how);
         self.evaluate(draft, hits, options)
     }
 
@@ -410,22 +444,22 @@ impl Engine {
         format: Format,
         options: &Options,
     ) -> (Draft, Judgement) {
-        let beyond = BeyondAscii::of(&text);
+        let how = self.searching(&text);
         let (structure, hits) = both(
             text.len(),
             || Structure::of(&text, format),
-            || self.hits(&text, beyond),
+            || self.hits(&text, how),
         );
         let draft = Draft::with_structure(text, format, structure);
         let mut hits = hits;
-        self.local_hits(&draft, &mut hits, beyond);
+        self.local_hits(&draft, &mut hits, how);
         let judgement = self.evaluate(&draft, hits, options);
         (draft, judgement)
     }
 
     /// Adds the hits of the regexes searched only where conditions look (see
     /// [`local`]) to the other hits of a draft.
-    fn local_hits(&self, draft: &Draft, hits: &mut [Vec<Hit>], beyond: BeyondAscii) {
+    fn local_hits(&self, draft: &Draft, hits: &mut [Vec<Hit>], how: Searching) {
         if self.locals.is_empty() {
             return;
         }
@@ -448,7 +482,13 @@ impl Engine {
             .collect();
         let text = draft.text.as_str();
         let find = |&(l, k): &(&local::Local, usize)| {
-            l.find(&self.regexes, &self.rules, text, &lines[k].1, beyond.words)
+            l.find(
+                &self.regexes,
+                &self.rules,
+                text,
+                &lines[k].1,
+                how.ascii_bounds,
+            )
         };
         let found: Vec<Vec<(MatcherId, Vec<Hit>)>> = if text.len() >= PARALLEL_BYTES {
             use rayon::prelude::*;

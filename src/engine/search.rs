@@ -10,19 +10,44 @@ use super::{both, Engine, Hit, RegexEntry, Use, PARALLEL_BYTES};
 use crate::language::rules::*;
 use crate::text::fold::{is_whole_word, BeyondAscii, Folded};
 
+/// How a text is searched, from what it holds beyond ASCII.
+#[derive(Debug, Clone, Copy)]
+pub struct Searching {
+    /// The caseless terms are searched in a folded copy of the text.
+    pub folded: bool,
+    /// Regexes run with ASCII word boundaries
+    /// ([`crate::language::regex::RegexPattern::regex_for`]).
+    pub ascii_bounds: bool,
+}
+
 impl Engine {
+    /// How `text` is searched: caseless terms in a folded copy only when some
+    /// character folds to another; regexes with ASCII word boundaries where
+    /// those agree with Unicode's and it pays ([`BeyondAscii::ascii_word_bounds`]),
+    /// once enough such text has been searched.
+    pub fn searching(&self, text: &str) -> Searching {
+        let beyond = BeyondAscii::of(text);
+        Searching {
+            folded: beyond.folds,
+            ascii_bounds: beyond.ascii_word_bounds()
+                && !self
+                    .unicode_bounds
+                    .spend(text.len(), self.ascii_bounds_after),
+        }
+    }
+
     /// Every hit of every matcher in `text`, each list sorted by position, but for
     /// the regexes searched only where conditions look for them (added by
     /// `Engine::local_hits` once the draft is parsed). Terms and regexes are
     /// searched side by side.
     /// Validators run where the hits are found: a regex's hits are checked by the
     /// job that found them, so checking phone numbers overlaps the other searches.
-    /// `beyond` is what the text holds beyond ASCII ([`BeyondAscii::of`]).
-    pub fn hits(&self, text: &str, beyond: BeyondAscii) -> Vec<Vec<Hit>> {
+    /// `how`: as [`Engine::searching`] says.
+    pub fn hits(&self, text: &str, how: Searching) -> Vec<Vec<Hit>> {
         let (mut hits, regex_hits) = both(
             text.len(),
             || {
-                let mut hits = self.term_hits(text, beyond);
+                let mut hits = self.term_hits(text, how);
                 for (m, list) in hits.iter_mut().enumerate() {
                     if let Some(v) = &self.rules.matchers[m].validator {
                         narrow(list, v, text);
@@ -30,7 +55,7 @@ impl Engine {
                 }
                 hits
             },
-            || self.regex_hits(text, beyond),
+            || self.regex_hits(text, how),
         );
         for (list, more) in hits.iter_mut().zip(regex_hits) {
             list.extend(more);
@@ -48,7 +73,7 @@ impl Engine {
     }
 
     /// The hits of every term: caseless ones in the folded text, `case` ones as written.
-    fn term_hits(&self, text: &str, beyond: BeyondAscii) -> Vec<Vec<Hit>> {
+    fn term_hits(&self, text: &str, how: Searching) -> Vec<Vec<Hit>> {
         let mut hits: Vec<Vec<Hit>> = vec![Vec::new(); self.rules.matchers.len()];
         let mut push = |uses: &[Use], start: usize, end: usize| {
             for u in uses {
@@ -57,7 +82,7 @@ impl Engine {
                 }
             }
         };
-        if !self.caseless.is_empty() && !beyond.folds {
+        if !self.caseless.is_empty() && !how.folded {
             // Folding ASCII is lowering its letters, which the caseless automata do
             // as they go; the other characters here fold to themselves: no folded
             // copy of the text.
@@ -81,7 +106,7 @@ impl Engine {
     /// Finds every regex's matches (leftmost-first, not overlapping, like `find_iter`).
     /// In a short draft, a regex with needed literals runs only when one of them
     /// occurs, and where: one scan of the literal automaton answers that for all.
-    fn regex_hits(&self, text: &str, beyond: BeyondAscii) -> Vec<Vec<Hit>> {
+    fn regex_hits(&self, text: &str, how: Searching) -> Vec<Vec<Hit>> {
         let mut hits: Vec<Vec<Hit>> = vec![Vec::new(); self.rules.matchers.len()];
         if self.regexes.is_empty() {
             return hits;
@@ -142,7 +167,7 @@ impl Engine {
             if !place.fits(text, entry.shortest) {
                 return Vec::new();
             }
-            let Some(re) = r.regex_for(beyond.words) else {
+            let Some(re) = r.regex_for(how.ascii_bounds) else {
                 return Vec::new();
             };
             let found = place.matches(re, text, entry.shortest);

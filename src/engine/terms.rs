@@ -4,7 +4,6 @@
 //! through every byte and reports every term inside a word too. The other terms (`partial` ones, and those that begin with `#`,
 //! `©`…) are found by an overlapping search.
 
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, OnceLock};
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
@@ -13,7 +12,7 @@ use super::anywhere::Anywhere;
 use super::starts::word_starts;
 use super::table::Table;
 use super::trie::Trie;
-use super::Use;
+use super::{Budget, Use};
 use crate::text::fold::is_word_char;
 
 /// Term lists up to this many bytes get a full DFA (fast, larger); longer ones an NFA.
@@ -34,18 +33,6 @@ const TABLE_BYTES: usize = 16 << 10;
 
 /// Prefix-chained term sets at least this large get a padding term.
 const PAD_AT: usize = 512;
-
-/// Text searched with a cheap automaton, counted across drafts (and clones of
-/// an engine): once it passes a limit, the fast automaton is built and used.
-#[derive(Debug, Clone, Default)]
-struct Budget(Arc<AtomicUsize>);
-
-impl Budget {
-    /// Whether `len` more bytes stay under `limit`, counting them if so.
-    fn spend(&self, len: usize, limit: usize) -> bool {
-        len < limit && self.0.fetch_add(len, Ordering::Relaxed) + len < limit
-    }
-}
 
 /// The terms of one kind (caseless or `case`), each with its uses.
 #[derive(Debug, Clone)]

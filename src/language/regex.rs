@@ -155,15 +155,15 @@ impl RegexPattern {
             .as_ref()
     }
 
-    /// The compiled regex for a text that holds a word character beyond ASCII
-    /// (`unicode_words`) or not. In the second case `\b` and `\B` look at ASCII
-    /// word bytes instead of Unicode's word characters: in such a text the two
-    /// agree at every position (a character beyond ASCII is then a non-word
-    /// character, and its bytes non-word bytes). The lazy DFA searches this one
-    /// through, where it gives up on Unicode's `\b` at the first byte beyond
-    /// ASCII (a curly apostrophe, a dash, an emoji) and a slower engine takes over.
-    pub fn regex_for(&self, unicode_words: bool) -> Option<&Regex> {
-        if unicode_words {
+    /// The compiled regex, or (`ascii_bounds`) the same but that `\b` and `\B`
+    /// look at ASCII word bytes instead of Unicode's word characters. The two
+    /// agree at every position of a text with no word character beyond ASCII
+    /// (each of its characters beyond ASCII is then a non-word character, and
+    /// its bytes non-word bytes). The lazy DFA searches the second through, where
+    /// it gives up on Unicode's `\b` at the first byte beyond ASCII (a curly
+    /// apostrophe, a dash, an emoji) and a slower engine takes over.
+    pub fn regex_for(&self, ascii_bounds: bool) -> Option<&Regex> {
+        if !ascii_bounds {
             return self.regex();
         }
         let ascii = self.ascii_words.get_or_init(|| {
@@ -300,7 +300,7 @@ mod tests {
             let p = pattern(source);
             let (unicode, ascii) = (
                 p.regex().expect("builds"),
-                p.regex_for(false).expect("builds"),
+                p.regex_for(true).expect("builds"),
             );
             for len in [0, 5, 40, 300, 2000] {
                 for _ in 0..12 {
@@ -320,10 +320,10 @@ mod tests {
     #[test]
     fn ascii_word_boundaries_are_only_for_text_without_other_word_characters() {
         let p = pattern(r"\b[0-9]+");
-        let (unicode, ascii) = (p.regex().unwrap(), p.regex_for(false).unwrap());
+        let (unicode, ascii) = (p.regex().unwrap(), p.regex_for(true).unwrap());
         assert_eq!(spans(unicode, "é12 7"), [(5, 6)]);
         assert_eq!(spans(ascii, "é12 7"), [(2, 4), (5, 6)]);
-        assert!(std::ptr::eq(p.regex_for(true).unwrap(), unicode));
+        assert!(std::ptr::eq(p.regex_for(false).unwrap(), unicode));
         let hir = regex_syntax::Parser::new().parse(&p.source).unwrap();
         assert!(!ascii_word_boundaries(&hir)
             .properties()

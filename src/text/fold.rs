@@ -40,6 +40,8 @@ pub fn folds_to_itself(c: char) -> bool {
 /// neither fold nor belong to words: such text is searched as ASCII text is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct BeyondAscii {
+    /// Some byte is beyond ASCII.
+    pub any: bool,
     /// Some character changes when folded (caseless terms need a folded copy).
     pub folds: bool,
     /// Some character is a word character (`\b` needs Unicode's word rules).
@@ -47,7 +49,7 @@ pub struct BeyondAscii {
 }
 
 impl BeyondAscii {
-    /// Looks at the characters of `text` above ASCII, until both are seen.
+    /// Looks at the characters of `text` above ASCII, until both kinds are seen.
     pub fn of(text: &str) -> BeyondAscii {
         let bytes = text.as_bytes();
         let mut seen = BeyondAscii::default();
@@ -59,6 +61,7 @@ impl BeyondAscii {
             let Some(c) = text[start..].chars().next() else {
                 break;
             };
+            seen.any = true;
             seen.folds |= !folds_to_itself(c);
             seen.words |= is_word_char(c);
             if seen.folds && seen.words {
@@ -67,6 +70,15 @@ impl BeyondAscii {
             at = start + c.len_utf8();
         }
         seen
+    }
+
+    /// Whether regexes are better run with ASCII's word boundaries: here they
+    /// agree with Unicode's (no word character is beyond ASCII), and it pays
+    /// (some byte is beyond ASCII, where a search with Unicode's gives up its
+    /// lazy DFA). Pure ASCII keeps Unicode's, so that a run over ASCII drafts
+    /// and drafts with accented words compiles each regex once.
+    pub fn ascii_word_bounds(&self) -> bool {
+        self.any && !self.words
     }
 }
 
@@ -186,19 +198,23 @@ mod tests {
 
     #[test]
     fn what_lies_beyond_ascii_is_seen_wherever_it_is() {
-        let none = BeyondAscii::default();
-        assert_eq!(BeyondAscii::of(""), none);
-        assert_eq!(BeyondAscii::of("plain ASCII, 100% of it"), none);
+        let ascii = BeyondAscii::default();
+        assert_eq!(BeyondAscii::of(""), ascii);
+        assert_eq!(BeyondAscii::of("plain ASCII, 100% of it"), ascii);
+        assert!(!ascii.ascii_word_bounds());
         // Punctuation, symbols and emoji neither fold nor make words.
+        let none = BeyondAscii { any: true, ..ascii };
         assert_eq!(BeyondAscii::of("don’t “quote” — 5 € … 😀👍🏽"), none);
+        assert!(none.ascii_word_bounds());
         let word = BeyondAscii {
-            folds: false,
             words: true,
+            ..none
         };
         let both = BeyondAscii {
             folds: true,
-            words: true,
+            ..word
         };
+        assert!(!word.ascii_word_bounds() && !both.ascii_word_bounds());
         assert_eq!(BeyondAscii::of("un café"), word);
         // Word characters that are not letters: a combining mark, a digit, a connector.
         assert_eq!(BeyondAscii::of("cafe\u{301}"), word);
@@ -211,6 +227,7 @@ mod tests {
             assert_eq!(BeyondAscii::of(&format!("{text}é")), word, "{pad}");
             assert_eq!(BeyondAscii::of(&format!("{text}Σ")), both, "{pad}");
             assert_eq!(BeyondAscii::of(&text), none, "{pad}");
+            assert_eq!(BeyondAscii::of(&"a".repeat(pad)), ascii, "{pad}");
         }
         // The Kelvin sign folds to `k`, an ASCII letter: a word character that folds.
         assert_eq!(BeyondAscii::of("5 \u{212A}"), both);
