@@ -392,3 +392,73 @@ fn folding_that_grows_a_character_does_not_shift_later_matches() {
         tenet::engine::reference::check(&compiled.rules, &draft, &Options::default())
     );
 }
+
+/// A long draft with a few word characters beyond ASCII runs its regexes with
+/// ASCII word boundaries on the lines (and from the positions) clear of them:
+/// the findings are the reference's wherever the accented words stand, next to
+/// a match, before the word a regex is tried at, or on its own line.
+#[test]
+fn long_drafts_with_a_few_accented_words_agree_with_the_reference() {
+    let source = "guideline disclosure {\n\
+         rule thanks warning { find /(?i)\\b(?:thanks|huge thanks)\\s+@\\w+\\s+for\\b/ message \"m\" }\n\
+         rule code warning { find /\\bcode [A-Z]{3}\\b/ message \"m\" }\n\
+         rule digits warning { find /\\b[0-9]{3}\\b/ message \"m\" }\n\
+         rule pair warning { find /\\bab\\s+cd\\b/ message \"m\" }\n}\n";
+    let compiled = compile_str("t.tenet", source);
+    assert!(!compiled.has_errors());
+    let engine = Engine::new(compiled.rules.clone()).ascii_bounds_after(0);
+    let plain = [
+        "thanks @a for ",
+        "code ABC ",
+        "123 ",
+        "ab\ncd ",
+        "don’t ",
+        "\n",
+        "plain words here ",
+    ];
+    let accented = [
+        "éthanks @b for ",
+        "thanks @ç for ",
+        "écode ABC ",
+        "code ABCé ",
+        "é123 ",
+        "123é ",
+        "ab cdé ",
+        "café\n",
+    ];
+    // A fixed sequence (Knuth's MMIX LCG): the same drafts on every run.
+    let mut state = 5u64;
+    let mut below = |n: usize| {
+        state = state
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        (state >> 33) as usize % n
+    };
+    let mut away = 0;
+    for _ in 0..300 {
+        let mut text = String::new();
+        while text.len() < 2500 {
+            text.push_str(plain[below(plain.len())]);
+        }
+        // One or two accented words, anywhere (so few that lines clear of
+        // them use ASCII's boundaries), or none.
+        for _ in 0..below(3) {
+            let mut at = below(text.len());
+            while !text.is_char_boundary(at) {
+                at -= 1;
+            }
+            text.insert_str(at, accented[below(accented.len())]);
+        }
+        if matches!(
+            engine.searching(&text).ascii_bounds,
+            tenet::engine::AsciiBounds::AwayFrom(_)
+        ) {
+            away += 1;
+        }
+        let draft = Draft::new(text, Format::Text);
+        let fast = engine.check(&draft, &Options::default()).findings;
+        let slow = tenet::engine::reference::check(&compiled.rules, &draft, &Options::default());
+        assert_eq!(fast, slow, "draft: {:?}", draft.text);
+    }
+    assert!(away > 100, "{away}");
+}

@@ -14,8 +14,8 @@
 use std::ops::Range;
 
 use super::evaluate::window;
-use super::windows::line_around;
-use super::{Hit, RegexEntry};
+use super::windows::{in_spans, line_around};
+use super::{AsciiBounds, Hit, RegexEntry};
 use crate::draft::Draft;
 use crate::language::rules::*;
 use crate::text::fold::is_whole_word;
@@ -246,15 +246,14 @@ impl Local {
 
     /// The hits on `lines`, by matcher: those a search of the whole text finds
     /// there (a regex's leftmost-first, not overlapping; every mark).
-    /// `ascii_bounds`: the regex is run with ASCII word boundaries
-    /// ([`crate::text::fold::BeyondAscii::ascii_word_bounds`]).
+    /// `ascii_bounds`: where the regex runs with ASCII word boundaries.
     pub(super) fn find(
         &self,
         regexes: &[RegexEntry],
         rules: &RuleSet,
         text: &str,
         lines: &[Range<usize>],
-        ascii_bounds: bool,
+        ascii_bounds: &AsciiBounds,
     ) -> Vec<(MatcherId, Vec<Hit>)> {
         match &self.sought {
             Sought::Regex(r) => {
@@ -293,7 +292,7 @@ fn find_regex(
     rules: &RuleSet,
     text: &str,
     lines: &[Range<usize>],
-    ascii_bounds: bool,
+    ascii_bounds: &AsciiBounds,
 ) -> Vec<Range<usize>> {
     let (m, p) = entry.owner;
     let Pattern::Regex(r) = &rules.matchers[m].patterns[p] else {
@@ -305,17 +304,13 @@ fn find_regex(
     if !lines.iter().any(|span| room(&span)) {
         return Vec::new();
     }
-    let Some(re) = r.regex_for(ascii_bounds) else {
-        return Vec::new();
-    };
     // A span limits where a match lies, not what its `\b` sees around it.
-    lines
-        .iter()
-        .filter(room)
-        .flat_map(|span| re.find_iter(regex_automata::Input::new(text).span(span.clone())))
-        .filter(|m| !m.is_empty())
-        .map(|m| m.range())
-        .collect()
+    in_spans(
+        |span| ascii_bounds.regex(r, span),
+        text,
+        lines,
+        entry.shortest,
+    )
 }
 
 #[cfg(test)]

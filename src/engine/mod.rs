@@ -34,7 +34,7 @@ use crate::text::fold::fold;
 use terms::{TermSet, Terms};
 
 pub use evaluate::within;
-pub use search::{select, Searching};
+pub use search::{select, AsciiBounds, Searching};
 
 /// Drafts this large are worked on with several cores; smaller ones on one, where
 /// waking another thread would cost more than it saves (and jitter in the editor).
@@ -431,8 +431,8 @@ impl Engine {
     /// [`Engine::check`], the findings not yet built.
     pub(crate) fn judge_draft(&self, draft: &Draft, options: &Options) -> Judgement {
         let how = self.searching(&draft.text);
-        let mut hits = self.hits(&draft.text, how);
-        self.local_hits(draft, &mut hits, how);
+        let mut hits = self.hits(&draft.text, &how);
+        self.local_hits(draft, &mut hits, &how);
         self.evaluate(draft, hits, options)
     }
 
@@ -448,18 +448,18 @@ impl Engine {
         let (structure, hits) = both(
             text.len(),
             || Structure::of(&text, format),
-            || self.hits(&text, how),
+            || self.hits(&text, &how),
         );
         let draft = Draft::with_structure(text, format, structure);
         let mut hits = hits;
-        self.local_hits(&draft, &mut hits, how);
+        self.local_hits(&draft, &mut hits, &how);
         let judgement = self.evaluate(&draft, hits, options);
         (draft, judgement)
     }
 
     /// Adds the hits of the regexes searched only where conditions look (see
     /// [`local`]) to the other hits of a draft.
-    fn local_hits(&self, draft: &Draft, hits: &mut [Vec<Hit>], how: Searching) {
+    fn local_hits(&self, draft: &Draft, hits: &mut [Vec<Hit>], how: &Searching) {
         if self.locals.is_empty() {
             return;
         }
@@ -487,7 +487,7 @@ impl Engine {
                 &self.rules,
                 text,
                 &lines[k].1,
-                how.ascii_bounds,
+                &how.ascii_bounds,
             )
         };
         let found: Vec<Vec<(MatcherId, Vec<Hit>)>> = if text.len() >= PARALLEL_BYTES {

@@ -7,32 +7,74 @@ use rayon::prelude::*;
 
 use super::windows::{line_around, lines_with_a_digit, narrowed, Place, Windows, WINDOWED_BYTES};
 use super::{both, Engine, Hit, RegexEntry, Use, PARALLEL_BYTES};
+use crate::language::regex::RegexPattern;
 use crate::language::rules::*;
-use crate::text::fold::{is_whole_word, BeyondAscii, Folded};
+use crate::text::fold::{is_whole_word, word_chars_beyond_ascii, BeyondAscii, Folded};
+use regex_automata::meta::Regex;
 
 /// How a text is searched, from what it holds beyond ASCII.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub struct Searching {
     /// The caseless terms are searched in a folded copy of the text.
     pub folded: bool,
-    /// Regexes run with ASCII word boundaries
-    /// ([`crate::language::regex::RegexPattern::regex_for`]).
-    pub ascii_bounds: bool,
+    /// Where regexes run with ASCII word boundaries.
+    pub ascii_bounds: AsciiBounds,
+}
+
+/// Where a text's regexes run with ASCII word boundaries
+/// ([`RegexPattern::regex_for`]): where no word character beyond ASCII is in
+/// reach of a `\b`, they agree with Unicode's.
+#[derive(Debug, Clone)]
+pub enum AsciiBounds {
+    Nowhere,
+    Everywhere,
+    /// In spans clear of these word characters beyond ASCII (their starts).
+    AwayFrom(Vec<usize>),
+}
+
+impl AsciiBounds {
+    /// The build of `r` to search `span` with.
+    pub fn regex<'r>(&self, r: &'r RegexPattern, span: Range<usize>) -> Option<&'r Regex> {
+        let ascii = match self {
+            AsciiBounds::Nowhere => false,
+            AsciiBounds::Everywhere => true,
+            // A `\b` at the span's edges looks at the characters on either side
+            // (at most four bytes before it, one starting at its end).
+            AsciiBounds::AwayFrom(words) => {
+                let near = words.partition_point(|&w| w + 4 < span.start);
+                words.get(near).is_none_or(|&w| w > span.end)
+            }
+        };
+        r.regex_for(ascii)
+    }
 }
 
 impl Engine {
     /// How `text` is searched: caseless terms in a folded copy only when some
     /// character folds to another; regexes with ASCII word boundaries where
-    /// those agree with Unicode's and it pays ([`BeyondAscii::ascii_word_bounds`]),
-    /// once enough such text has been searched.
+    /// those agree with Unicode's and it pays (some byte is beyond ASCII, and
+    /// enough such text has been searched).
     pub fn searching(&self, text: &str) -> Searching {
         let beyond = BeyondAscii::of(text);
+        let pays = beyond.any
+            && !self
+                .unicode_bounds
+                .spend(text.len(), self.ascii_bounds_after);
+        let ascii_bounds = if !pays {
+            AsciiBounds::Nowhere
+        } else if !beyond.words {
+            AsciiBounds::Everywhere
+        } else if text.len() >= WINDOWED_BYTES {
+            // A long text searched by lines: those clear of its few word
+            // characters beyond ASCII (a name or two) use ASCII's.
+            word_chars_beyond_ascii(text, text.len() / SPARSE)
+                .map_or(AsciiBounds::Nowhere, AsciiBounds::AwayFrom)
+        } else {
+            AsciiBounds::Nowhere
+        };
         Searching {
             folded: beyond.folds,
-            ascii_bounds: beyond.ascii_word_bounds()
-                && !self
-                    .unicode_bounds
-                    .spend(text.len(), self.ascii_bounds_after),
+            ascii_bounds,
         }
     }
 
@@ -43,7 +85,7 @@ impl Engine {
     /// Validators run where the hits are found: a regex's hits are checked by the
     /// job that found them, so checking phone numbers overlaps the other searches.
     /// `how`: as [`Engine::searching`] says.
-    pub fn hits(&self, text: &str, how: Searching) -> Vec<Vec<Hit>> {
+    pub fn hits(&self, text: &str, how: &Searching) -> Vec<Vec<Hit>> {
         let (mut hits, regex_hits) = both(
             text.len(),
             || {
@@ -73,7 +115,7 @@ impl Engine {
     }
 
     /// The hits of every term: caseless ones in the folded text, `case` ones as written.
-    fn term_hits(&self, text: &str, how: Searching) -> Vec<Vec<Hit>> {
+    fn term_hits(&self, text: &str, how: &Searching) -> Vec<Vec<Hit>> {
         let mut hits: Vec<Vec<Hit>> = vec![Vec::new(); self.rules.matchers.len()];
         let mut push = |uses: &[Use], start: usize, end: usize| {
             for u in uses {
@@ -106,7 +148,7 @@ impl Engine {
     /// Finds every regex's matches (leftmost-first, not overlapping, like `find_iter`).
     /// In a short draft, a regex with needed literals runs only when one of them
     /// occurs, and where: one scan of the literal automaton answers that for all.
-    fn regex_hits(&self, text: &str, how: Searching) -> Vec<Vec<Hit>> {
+    fn regex_hits(&self, text: &str, how: &Searching) -> Vec<Vec<Hit>> {
         let mut hits: Vec<Vec<Hit>> = vec![Vec::new(); self.rules.matchers.len()];
         if self.regexes.is_empty() {
             return hits;
@@ -167,10 +209,8 @@ impl Engine {
             if !place.fits(text, entry.shortest) {
                 return Vec::new();
             }
-            let Some(re) = r.regex_for(how.ascii_bounds) else {
-                return Vec::new();
-            };
-            let found = place.matches(re, text, entry.shortest);
+            let regex = |span| how.ascii_bounds.regex(r, span);
+            let found = place.matches(regex, text, entry.shortest);
             entry
                 .uses
                 .iter()
@@ -270,6 +310,11 @@ impl Engine {
         places
     }
 }
+
+/// A long text's word characters beyond ASCII are looked for one by one (so
+/// that lines clear of them run regexes with ASCII word boundaries) while
+/// there is at most one in this many bytes; text with more runs Unicode's.
+const SPARSE: usize = 1 << 10;
 
 /// A validator's hits checked on several cores from this many on.
 const PARALLEL_HITS: usize = 256;

@@ -5,6 +5,7 @@
 use std::ops::Range;
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, Input, MatchKind};
+use regex_automata::meta::Regex;
 
 use super::{literal_owners, RegexEntry};
 use crate::language::rules::*;
@@ -59,14 +60,14 @@ impl Place {
     /// sees around it. Tried at positions, the regex finds, at the first one past
     /// the last match, what it finds there on the whole text: every match begins
     /// at one of them. Spans and positions with no room for a match of
-    /// `shortest` bytes are passed over.
-    pub(super) fn matches(
+    /// `shortest` bytes are passed over. `regex` gives the build to search a
+    /// span with (from a position: to the end of the text).
+    pub(super) fn matches<'r>(
         &self,
-        re: &regex_automata::meta::Regex,
+        regex: impl Fn(Range<usize>) -> Option<&'r Regex>,
         text: &str,
         shortest: usize,
     ) -> Vec<Range<usize>> {
-        let input = || regex_automata::Input::new(text);
         let whole = 0..text.len();
         let spans: &[Range<usize>] = match self {
             Place::Whole => std::slice::from_ref(&whole),
@@ -77,23 +78,42 @@ impl Place {
                     if found.last().is_some_and(|m| at < m.end) {
                         continue;
                     }
-                    found.extend(tried_at(re, text, at));
+                    if let Some(re) = regex(at..text.len()) {
+                        found.extend(tried_at(re, text, at));
+                    }
                 }
                 return found;
             }
         };
-        spans
-            .iter()
-            .filter(|span| span.len() >= shortest)
-            .flat_map(|span| re.find_iter(input().span(span.clone())))
-            .filter(|m| !m.is_empty())
-            .map(|m| m.range())
-            .collect()
+        in_spans(regex, text, spans, shortest)
     }
 }
 
+/// The matches of a regex in each span at least `shortest` long, searched with
+/// the build `regex` gives for the span.
+pub(super) fn in_spans<'r>(
+    regex: impl Fn(Range<usize>) -> Option<&'r Regex>,
+    text: &str,
+    spans: &[Range<usize>],
+    shortest: usize,
+) -> Vec<Range<usize>> {
+    let mut found = Vec::new();
+    for span in spans.iter().filter(|span| span.len() >= shortest) {
+        let Some(re) = regex(span.clone()) else {
+            continue;
+        };
+        let input = regex_automata::Input::new(text).span(span.clone());
+        found.extend(
+            re.find_iter(input)
+                .filter(|m| !m.is_empty())
+                .map(|m| m.range()),
+        );
+    }
+    found
+}
+
 /// The match of `re` that begins at `at`, if any.
-fn tried_at(re: &regex_automata::meta::Regex, text: &str, at: usize) -> Option<Range<usize>> {
+fn tried_at(re: &Regex, text: &str, at: usize) -> Option<Range<usize>> {
     let input = regex_automata::Input::new(text)
         .span(at..text.len())
         .anchored(regex_automata::Anchored::Yes);

@@ -225,7 +225,6 @@ fn ascii_word_boundaries(hir: &Hir) -> Hir {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::engine::checker::Checker;
     use crate::language::rules::Pattern;
     use crate::text::random::Random;
 
@@ -243,8 +242,14 @@ mod tests {
     /// regex of the built-in pack, and every kind of word boundary.
     #[test]
     fn ascii_word_boundaries_agree_where_no_word_character_is_beyond_ascii() {
-        let pack = Checker::builtin(&Default::default()).expect("the pack compiles");
-        let mut sources: Vec<String> = (pack.engine.rules().matchers.iter())
+        let files = crate::language::builtin::rule_files();
+        let pack = crate::language::lower::compile(
+            &files,
+            &Default::default(),
+            &crate::language::builtin::read_list,
+        );
+        assert!(!pack.has_errors());
+        let mut sources: Vec<String> = (pack.rules.matchers.iter())
             .flat_map(|m| &m.patterns)
             .filter_map(|p| match p {
                 Pattern::Regex(r) => Some(r.source.clone()),

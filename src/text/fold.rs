@@ -82,6 +82,29 @@ impl BeyondAscii {
     }
 }
 
+/// Where each word character beyond ASCII starts in `text`, in order; `None`
+/// when there are more than `most`.
+pub fn word_chars_beyond_ascii(text: &str, most: usize) -> Option<Vec<usize>> {
+    let bytes = text.as_bytes();
+    let mut starts = Vec::new();
+    let mut at = 0;
+    // As in `BeyondAscii::of`, `at` is always where a character starts.
+    while let Some(high) = crate::text::classes::find_high(&bytes[at..]) {
+        let start = at + high;
+        let Some(c) = text[start..].chars().next() else {
+            break;
+        };
+        if is_word_char(c) {
+            if starts.len() == most {
+                return None;
+            }
+            starts.push(start);
+        }
+        at = start + c.len_utf8();
+    }
+    Some(starts)
+}
+
 /// Whether `c` belongs to a word (Unicode `\w`: letters, marks, digits, connectors).
 pub fn is_word_char(c: char) -> bool {
     if c.is_ascii() {
@@ -231,6 +254,20 @@ mod tests {
         }
         // The Kelvin sign folds to `k`, an ASCII letter: a word character that folds.
         assert_eq!(BeyondAscii::of("5 \u{212A}"), both);
+    }
+
+    #[test]
+    fn word_characters_beyond_ascii_are_found_up_to_a_limit() {
+        let text = "Zoë’s café — 😀 naïve";
+        let want: Vec<usize> = text
+            .char_indices()
+            .filter(|&(_, c)| !c.is_ascii() && is_word_char(c))
+            .map(|(i, _)| i)
+            .collect();
+        assert_eq!(want.len(), 3);
+        assert_eq!(word_chars_beyond_ascii(text, 3), Some(want));
+        assert_eq!(word_chars_beyond_ascii(text, 2), None);
+        assert_eq!(word_chars_beyond_ascii("don’t — 😀", 0), Some(Vec::new()));
     }
 
     #[test]
