@@ -90,6 +90,13 @@ def main():
     row(sec, "tenet, built-in pack + 5,000 terms, `--format json`", t("--format", "json", "--rules", f"{d}/terms-5000.tenet", big), ref=("rg -F", rg_f, "rg -i", rg_i))
     row(sec, "tenet, built-in pack + 5,000 terms, `--format sarif`", t("--format", "sarif", "--rules", f"{d}/terms-5000.tenet", big), ref=("rg -F", rg_f, "rg -i", rg_i))
 
+    sec = "18 MB file with typographic apostrophes (’ for '), 5,000 terms"
+    curly = f"{d}/enron-curly.txt"
+    rg_curly = None
+    if a.rg:
+        rg_curly = row(sec, "`rg -c -F -f terms.txt`", [a.rg, "-c", "-F", "-f", f"{d}/terms-5000.txt", curly])
+    row(sec, "tenet, built-in pack + 5,000 terms, `--format count`", t("--format", "count", "--rules", f"{d}/terms-5000.tenet", curly), ref=("rg -F", rg_curly, None, None))
+
     sec = "10,000 small files (the same drafts), 5,000 terms"
     rg_dir = None
     if a.rg:
@@ -108,12 +115,14 @@ def main():
 
     sec = "start-up: a one-line draft on stdin"
     line = "Thanks guys, the launch went great!\n"
+    quoted = "He said “we shipped it” and I'm thrilled, \"really\" thrilled.\n"
     # Each run is a few milliseconds, so many more of them. The compiled rules
     # are cached after the first (warm-up) run; an unwritable cache folder shows
     # what compiling them costs.
     quick = 31
     row(sec, "`tenet --version` (the process alone)", [a.tenet, "--version"], runs=quick)
     row(sec, "`echo … \\| tenet check -`, built-in pack", t("-"), stdin_text=line, runs=quick)
+    row(sec, "the same, a post with quotation marks (`He said “we shipped it”…`)", t("-"), stdin_text=quoted, runs=quick)
     row(sec, "`echo … \\| tenet check -`, built-in pack + 5,000 terms", t("--rules", f"{d}/terms-5000.tenet", "-"), stdin_text=line, runs=quick)
     row(sec, "the same, rules compiled afresh (cache folder unwritable)", t("--rules", f"{d}/terms-5000.tenet", "-"), stdin_text=line, runs=quick,
         env={"TENET_CACHE_DIR": "/dev/null/tenet"})

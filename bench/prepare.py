@@ -6,6 +6,8 @@
 OUT/drafts/00000.md … 09999.md   the first 10,000 Enron messages in sorted path order,
                                  one draft each: "# Subject", a blank line, the body
 OUT/enron-drafts.txt             the same drafts joined by newlines (about 18 MB)
+OUT/enron-curly.txt              the same with typographic apostrophes (’ for '), as word
+                                 processors and phones write them: text beyond ASCII
 OUT/draft-10k.md                 a 10 KB slice of it, cut at a line end
 OUT/terms-N.txt                  N distinct terms (N = 100, 1000, 5000, 10000, 100000):
                                  words and word pairs of the corpus, frequent and rare mixed
@@ -59,6 +61,8 @@ def main():
     big = "\n".join(drafts)
     with open(os.path.join(out, "enron-drafts.txt"), "w", encoding="utf-8") as f:
         f.write(big)
+    with open(os.path.join(out, "enron-curly.txt"), "w", encoding="utf-8") as f:
+        f.write(big.replace("'", "\u2019"))
     cut = big.rfind("\n", 0, 10_000)
     with open(os.path.join(out, "draft-10k.md"), "w", encoding="utf-8") as f:
         f.write(big[:cut + 1])
