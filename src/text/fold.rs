@@ -153,16 +153,29 @@ impl Folded {
                 irregular: Vec::new(),
             };
         }
+        let bytes = original.as_bytes();
         let mut text = String::with_capacity(original.len());
         let mut irregular = Vec::new();
-        for (i, c) in original.char_indices() {
+        let mut at = 0;
+        while at < original.len() {
+            // The ASCII before the next byte beyond it, lowered as one run; that
+            // byte starts a character (`at` always does).
+            let run = crate::text::classes::find_high(&bytes[at..]).unwrap_or(bytes.len() - at);
+            let start = text.len();
+            text.push_str(&original[at..at + run]);
+            text[start..].make_ascii_lowercase();
+            at += run;
+            let Some(c) = original[at..].chars().next() else {
+                break;
+            };
             let before = text.len();
             fold_char(c, &mut text);
             let after = text.len();
             let one_char = text[before..].chars().nth(1).is_none();
             if after - before != c.len_utf8() || !one_char {
-                irregular.push((before, after, i, i + c.len_utf8()));
+                irregular.push((before, after, at, at + c.len_utf8()));
             }
+            at += c.len_utf8();
         }
         Folded { text, irregular }
     }
@@ -188,6 +201,32 @@ impl Folded {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Folding ASCII a run at a time gives what folding each character does.
+    #[test]
+    fn folded_runs_are_folded_characters() {
+        let pieces = [
+            "ab", "AB", " ", "\n", "’", "É", "é", "İ", "\u{212A}", "ß", "ΣΑΣ", "😀", "x", "Q.",
+        ];
+        let mut random = crate::text::random::Random::new(3);
+        for len in [0, 1, 7, 8, 9, 40, 300] {
+            for _ in 0..50 {
+                let original = random.text(&pieces, len);
+                let folded = Folded::new(&original);
+                let mut text = String::new();
+                let mut irregular = Vec::new();
+                for (i, c) in original.char_indices() {
+                    let before = text.len();
+                    fold_char(c, &mut text);
+                    if text.len() - before != c.len_utf8() || text[before..].chars().count() != 1 {
+                        irregular.push((before, text.len(), i, i + c.len_utf8()));
+                    }
+                }
+                assert_eq!(folded.text, text, "{original:?}");
+                assert_eq!(folded.irregular, irregular, "{original:?}");
+            }
+        }
+    }
 
     #[test]
     fn folding_maps_back_across_length_changes() {
