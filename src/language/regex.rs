@@ -196,30 +196,21 @@ impl RegexPattern {
 
 /// `hir` with each of Unicode's word boundaries made ASCII's.
 fn ascii_word_boundaries(hir: &Hir) -> Hir {
-    match hir.kind() {
-        HirKind::Look(look) => Hir::look(match look {
+    literals::rewritten(hir, &|h| {
+        let HirKind::Look(look) = h.kind() else {
+            return None;
+        };
+        let ascii = match look {
             Look::WordUnicode => Look::WordAscii,
             Look::WordUnicodeNegate => Look::WordAsciiNegate,
             Look::WordStartUnicode => Look::WordStartAscii,
             Look::WordEndUnicode => Look::WordEndAscii,
             Look::WordStartHalfUnicode => Look::WordStartHalfAscii,
             Look::WordEndHalfUnicode => Look::WordEndHalfAscii,
-            other => *other,
-        }),
-        HirKind::Empty | HirKind::Literal(_) | HirKind::Class(_) => hir.clone(),
-        HirKind::Repetition(r) => Hir::repetition(regex_syntax::hir::Repetition {
-            sub: Box::new(ascii_word_boundaries(&r.sub)),
-            ..r.clone()
-        }),
-        HirKind::Capture(c) => Hir::capture(regex_syntax::hir::Capture {
-            sub: Box::new(ascii_word_boundaries(&c.sub)),
-            ..c.clone()
-        }),
-        HirKind::Concat(hs) => Hir::concat(hs.iter().map(ascii_word_boundaries).collect()),
-        HirKind::Alternation(hs) => {
-            Hir::alternation(hs.iter().map(ascii_word_boundaries).collect())
-        }
-    }
+            _ => return None,
+        };
+        Some(Hir::look(ascii))
+    })
 }
 
 #[cfg(test)]

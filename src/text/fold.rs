@@ -51,23 +51,14 @@ pub struct BeyondAscii {
 impl BeyondAscii {
     /// Looks at the characters of `text` above ASCII, until both kinds are seen.
     pub fn of(text: &str) -> BeyondAscii {
-        let bytes = text.as_bytes();
         let mut seen = BeyondAscii::default();
-        let mut at = 0;
-        // `at` is always where a character starts, and only ASCII lies between
-        // it and the next byte above ASCII, which therefore starts one too.
-        while let Some(high) = crate::text::classes::find_high(&bytes[at..]) {
-            let start = at + high;
-            let Some(c) = text[start..].chars().next() else {
-                break;
-            };
+        for (_, c) in chars_beyond_ascii(text) {
             seen.any = true;
             seen.folds |= !folds_to_itself(c);
             seen.words |= is_word_char(c);
             if seen.folds && seen.words {
                 break;
             }
-            at = start + c.len_utf8();
         }
         seen
     }
@@ -82,25 +73,30 @@ impl BeyondAscii {
     }
 }
 
+/// Each character of `text` beyond ASCII, with where it starts; the ASCII
+/// between them is passed over eight bytes at a time.
+fn chars_beyond_ascii(text: &str) -> impl Iterator<Item = (usize, char)> + '_ {
+    let bytes = text.as_bytes();
+    // `at` is always where a character starts, and only ASCII lies between it
+    // and the next byte beyond ASCII, which therefore starts one too.
+    let mut at = 0;
+    std::iter::from_fn(move || {
+        let start = at + crate::text::classes::find_high(&bytes[at..])?;
+        let c = text[start..].chars().next()?;
+        at = start + c.len_utf8();
+        Some((start, c))
+    })
+}
+
 /// Where each word character beyond ASCII starts in `text`, in order; `None`
 /// when there are more than `most`.
 pub fn word_chars_beyond_ascii(text: &str, most: usize) -> Option<Vec<usize>> {
-    let bytes = text.as_bytes();
     let mut starts = Vec::new();
-    let mut at = 0;
-    // As in `BeyondAscii::of`, `at` is always where a character starts.
-    while let Some(high) = crate::text::classes::find_high(&bytes[at..]) {
-        let start = at + high;
-        let Some(c) = text[start..].chars().next() else {
-            break;
-        };
-        if is_word_char(c) {
-            if starts.len() == most {
-                return None;
-            }
-            starts.push(start);
+    for (start, _) in chars_beyond_ascii(text).filter(|&(_, c)| is_word_char(c)) {
+        if starts.len() == most {
+            return None;
         }
-        at = start + c.len_utf8();
+        starts.push(start);
     }
     Some(starts)
 }
@@ -153,21 +149,17 @@ impl Folded {
                 irregular: Vec::new(),
             };
         }
-        let bytes = original.as_bytes();
         let mut text = String::with_capacity(original.len());
         let mut irregular = Vec::new();
-        let mut at = 0;
-        while at < original.len() {
-            // The ASCII before the next byte beyond it, lowered as one run; that
-            // byte starts a character (`at` always does).
-            let run = crate::text::classes::find_high(&bytes[at..]).unwrap_or(bytes.len() - at);
+        // The ASCII between characters beyond it is lowered a run at a time.
+        let lowered = |text: &mut String, ascii: &str| {
             let start = text.len();
-            text.push_str(&original[at..at + run]);
+            text.push_str(ascii);
             text[start..].make_ascii_lowercase();
-            at += run;
-            let Some(c) = original[at..].chars().next() else {
-                break;
-            };
+        };
+        let mut done = 0;
+        for (at, c) in chars_beyond_ascii(original) {
+            lowered(&mut text, &original[done..at]);
             let before = text.len();
             fold_char(c, &mut text);
             let after = text.len();
@@ -175,8 +167,9 @@ impl Folded {
             if after - before != c.len_utf8() || !one_char {
                 irregular.push((before, after, at, at + c.len_utf8()));
             }
-            at += c.len_utf8();
+            done = at + c.len_utf8();
         }
+        lowered(&mut text, &original[done..]);
         Folded { text, irregular }
     }
 

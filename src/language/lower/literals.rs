@@ -24,22 +24,32 @@ pub(super) fn needed_literals(hir: &Hir) -> Option<Vec<Vec<u8>>> {
 /// quarter of starting up. Classes with a third member (`k` and the Kelvin sign,
 /// `s` and the long s) stay classes: a caseless ASCII search would miss those.
 fn case_pairs_folded(hir: &Hir) -> Hir {
+    rewritten(hir, &|h| match h.kind() {
+        HirKind::Class(class) => case_pair(class).map(|lower| Hir::literal([lower])),
+        _ => None,
+    })
+}
+
+/// `hir` rebuilt with each node that `leaf` gives a replacement for replaced
+/// (and not looked into), the others rebuilt from their rebuilt parts.
+pub(crate) fn rewritten(hir: &Hir, leaf: &dyn Fn(&Hir) -> Option<Hir>) -> Hir {
+    if let Some(new) = leaf(hir) {
+        return new;
+    }
     match hir.kind() {
-        HirKind::Class(class) => match case_pair(class) {
-            Some(lower) => Hir::literal([lower]),
-            None => hir.clone(),
-        },
-        HirKind::Empty | HirKind::Literal(_) | HirKind::Look(_) => hir.clone(),
+        HirKind::Empty | HirKind::Literal(_) | HirKind::Class(_) | HirKind::Look(_) => hir.clone(),
         HirKind::Repetition(r) => Hir::repetition(regex_syntax::hir::Repetition {
-            sub: Box::new(case_pairs_folded(&r.sub)),
+            sub: Box::new(rewritten(&r.sub, leaf)),
             ..r.clone()
         }),
         HirKind::Capture(c) => Hir::capture(regex_syntax::hir::Capture {
-            sub: Box::new(case_pairs_folded(&c.sub)),
+            sub: Box::new(rewritten(&c.sub, leaf)),
             ..c.clone()
         }),
-        HirKind::Concat(hs) => Hir::concat(hs.iter().map(case_pairs_folded).collect()),
-        HirKind::Alternation(hs) => Hir::alternation(hs.iter().map(case_pairs_folded).collect()),
+        HirKind::Concat(hs) => Hir::concat(hs.iter().map(|h| rewritten(h, leaf)).collect()),
+        HirKind::Alternation(hs) => {
+            Hir::alternation(hs.iter().map(|h| rewritten(h, leaf)).collect())
+        }
     }
 }
 
