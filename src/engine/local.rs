@@ -298,13 +298,9 @@ fn find_regex(
     let Pattern::Regex(r) = &rules.matchers[m].patterns[p] else {
         return Vec::new();
     };
-    // A line shorter than every match holds none (and a regex with no line long
+    // A span limits where a match lies, not what its `\b` sees around it. A line
+    // shorter than every match is passed over (so a regex with no line long
     // enough is not compiled).
-    let room = |span: &&Range<usize>| span.len() >= entry.shortest;
-    if !lines.iter().any(|span| room(&span)) {
-        return Vec::new();
-    }
-    // A span limits where a match lies, not what its `\b` sees around it.
     in_spans(
         |span| ascii_bounds.regex(r, span),
         text,

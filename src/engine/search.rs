@@ -206,9 +206,6 @@ impl Engine {
             let Pattern::Regex(r) = &self.rules.matchers[m].patterns[p] else {
                 return Vec::new();
             };
-            if !place.fits(text, entry.shortest) {
-                return Vec::new();
-            }
             let regex = |span| how.ascii_bounds.regex(r, span);
             let found = place.matches(regex, text, entry.shortest);
             entry

@@ -45,23 +45,14 @@ impl Place {
         }
     }
 
-    /// Whether a match of `shortest` bytes fits anywhere here in `text`: if not,
-    /// the regex has nothing to find here (and need not be compiled).
-    pub(super) fn fits(&self, text: &str, shortest: usize) -> bool {
-        match self {
-            Place::Whole => shortest <= text.len(),
-            Place::Lines(spans) => spans.iter().any(|span| span.len() >= shortest),
-            Place::At(starts) => starts.iter().any(|&at| at + shortest <= text.len()),
-        }
-    }
-
     /// The regex's matches here: the same, leftmost-first and not overlapping,
     /// as on the whole text. A span limits where a match lies, not what its `\b`
     /// sees around it. Tried at positions, the regex finds, at the first one past
     /// the last match, what it finds there on the whole text: every match begins
     /// at one of them. Spans and positions with no room for a match of
-    /// `shortest` bytes are passed over. `regex` gives the build to search a
-    /// span with (from a position: to the end of the text).
+    /// `shortest` bytes are passed over, and `regex`, which gives the build to
+    /// search a span with (from a position: to the end of the text), is not
+    /// asked for them: a regex with no room anywhere is not compiled.
     pub(super) fn matches<'r>(
         &self,
         regex: impl Fn(Range<usize>) -> Option<&'r Regex>,
