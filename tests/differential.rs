@@ -360,12 +360,14 @@ proptest! {
         let draft = Draft::new(text, format);
         let slow = tenet::engine::reference::check(&compiled.rules, &draft, &options);
         let slow_triage = tenet::engine::reference::triage(&compiled.rules, &draft, &options);
-        // As a short run checks, and as a long one does (regexes with ASCII word
-        // boundaries wherever they agree with Unicode's).
-        for after in [None, Some(0)] {
+        // As a short run checks, and as a long one does (terms walked in the trie,
+        // scanned with the DFA, regexes with ASCII word boundaries wherever they
+        // agree with Unicode's).
+        for long_run in [false, true] {
             let mut engine = Engine::new(compiled.rules.clone());
-            if let Some(bytes) = after {
-                engine = engine.ascii_bounds_after(bytes);
+            if long_run {
+                engine = engine.ascii_bounds_after(0);
+                engine.warm();
             }
             let evaluation = engine.check(&draft, &options);
             prop_assert_eq!(&evaluation.findings, &slow, "rules:\n{}\ndraft: {:?}", source, draft.text);
