@@ -14,6 +14,7 @@ pub mod examples;
 mod local;
 pub mod metrics;
 pub mod reference;
+mod runs;
 pub(crate) mod search;
 mod starts;
 mod table;

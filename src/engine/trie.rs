@@ -122,41 +122,71 @@ impl Trie {
     /// Calls `found(pattern, end)` for every pattern that `bytes` begins with,
     /// shortest first (`end` is the pattern's length).
     #[inline]
-    pub(super) fn walk(&self, bytes: &[u8], mut found: impl FnMut(usize, usize)) {
+    pub(super) fn walk(&self, bytes: &[u8], found: impl FnMut(usize, usize)) {
         let Some(&b) = bytes.first() else { return };
-        let mut node = self.first[b as usize] as usize;
-        let mut end = 1;
+        self.walk_from(self.first[b as usize], 1, bytes, found);
+    }
+
+    /// The node reached by walking `prefix` (the patterns that begin with it), or
+    /// `None` when no pattern does.
+    pub(super) fn node_after(&self, prefix: &[u8]) -> Option<u32> {
+        let (&b, rest) = prefix.split_first()?;
+        let mut node = self.first[b as usize];
+        for &b in rest {
+            if node == 0 {
+                return None;
+            }
+            node = self.child(node as usize, b);
+        }
+        (node != 0).then_some(node)
+    }
+
+    /// [`Trie::walk`] from `node`, reached by walking the first `depth` bytes of
+    /// `bytes`: the patterns that end at `node` or below it.
+    #[inline]
+    pub(super) fn walk_from(
+        &self,
+        node: u32,
+        depth: usize,
+        bytes: &[u8],
+        mut found: impl FnMut(usize, usize),
+    ) {
+        let (mut node, mut end) = (node as usize, depth);
         while node != 0 {
             let header = self.u32_at(node);
             let (edges, matches) = (header as u16, (header >> 16) as usize);
-            let next = bytes.get(end).copied();
             let body = node + HEADER;
-            if edges == DENSE {
-                let patterns = body + self.classes * 4;
-                for m in 0..matches {
-                    found(self.u32_at(patterns + m * 4) as usize, end);
-                }
-                let Some(b) = next else { return };
-                let class = self.class[b as usize] as usize;
-                if class == self.classes {
-                    return;
-                }
-                node = self.u32_at(body + class * 4) as usize;
+            let patterns = if edges == DENSE {
+                body + self.classes * 4
             } else {
-                let edges = edges as usize;
-                let children = body + edges;
-                let patterns = children + edges * 4;
-                for m in 0..matches {
-                    found(self.u32_at(patterns + m * 4) as usize, end);
-                }
-                let Some(b) = next else { return };
-                let b = self.fold[b as usize];
-                let Some(k) = self.nodes[body..children].iter().position(|&l| l == b) else {
-                    return;
-                };
-                node = self.u32_at(children + k * 4) as usize;
+                body + edges as usize * 5
+            };
+            for m in 0..matches {
+                found(self.u32_at(patterns + m * 4) as usize, end);
             }
+            let Some(&b) = bytes.get(end) else { return };
+            node = self.child(node, b) as usize;
             end += 1;
+        }
+    }
+
+    /// The child of `node` by byte `b`, or 0.
+    #[inline]
+    fn child(&self, node: usize, b: u8) -> u32 {
+        let edges = self.u32_at(node) as u16;
+        let body = node + HEADER;
+        if edges == DENSE {
+            let class = self.class[b as usize] as usize;
+            if class == self.classes {
+                return 0;
+            }
+            self.u32_at(body + class * 4)
+        } else {
+            let (edges, b) = (edges as usize, self.fold[b as usize]);
+            match self.nodes[body..body + edges].iter().position(|&l| l == b) {
+                Some(k) => self.u32_at(body + edges + k * 4),
+                None => 0,
+            }
         }
     }
 

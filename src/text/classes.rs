@@ -49,6 +49,13 @@ impl Classes {
     }
 }
 
+/// Whether `b` is an ASCII word character (a letter, a digit or `_`), one of
+/// [`Classes::word`].
+#[inline]
+pub fn is_ascii_word(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b == b'_'
+}
+
 /// Each 64-byte block of `bytes`, by its offset, with its bytes' classes. The
 /// last block is padded with zero bytes, which are in no class.
 pub fn blocks(bytes: &[u8]) -> Blocks<'_> {
