@@ -68,10 +68,21 @@ impl Table {
     }
 
     /// Calls `found(pattern, end)` for every pattern of `pats` (those the table
-    /// was built from) that `bytes` (prepared) begins with, shortest first.
-    pub(super) fn walk(&self, pats: &[Vec<u8>], bytes: &[u8], mut found: impl FnMut(usize, usize)) {
+    /// was built from) at least `shortest` bytes long that `bytes` (prepared)
+    /// begins with, shortest first.
+    pub(super) fn walk(
+        &self,
+        pats: &[Vec<u8>],
+        bytes: &[u8],
+        shortest: usize,
+        mut found: impl FnMut(usize, usize),
+    ) {
         let mask = self.slots.len() - 1;
-        for &len in self.lengths.iter().take_while(|&&len| len <= bytes.len()) {
+        let from = self.lengths.partition_point(|&len| len < shortest);
+        for &len in self.lengths[from..]
+            .iter()
+            .take_while(|&&len| len <= bytes.len())
+        {
             let key = &bytes[..len];
             let mut at = hash(key) as usize & mask;
             loop {
