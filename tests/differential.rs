@@ -464,3 +464,66 @@ fn long_drafts_with_a_few_accented_words_agree_with_the_reference() {
     }
     assert!(away > 100, "{away}");
 }
+
+/// A long draft runs the regexes that look at lines with a digit together
+/// once, for which of those lines each has a match on, and then each only
+/// there: the findings are the reference's, with Unicode's word boundaries and
+/// ASCII's, next to accented words, with matches of one regex inside another's.
+#[test]
+fn regexes_on_lines_with_a_digit_searched_together_agree_with_the_reference() {
+    let source = "guideline confidentiality {\n\
+         rule three warning { find /\\b[0-9]{3}\\b/ message \"m\" }\n\
+         rule phone warning { find /\\b[0-9]{3}-[0-9]{4}\\b/ message \"m\" }\n\
+         rule long warning { find /\\b[0-9](?:[ -]?[0-9]){11,15}\\b/ message \"m\" }\n\
+         rule inner warning { find /\\B[0-9]{2}\\B/ message \"m\" }\n\
+         rule ext warning { find /(?i)\\bext\\.? ?[0-9]{2,4}\\b/ message \"m\" }\n}\n";
+    let compiled = compile_str("t.tenet", source);
+    assert!(!compiled.has_errors());
+    let lines = [
+        "call 555-1234 now",
+        "id 123 and 4567",
+        "card 4111 1111 1111 1111 here",
+        "a12345b",
+        "ext. 204, Ext 12",
+        "é123 and 123é",
+        "ΣΑΣ 555-9876",
+        "nothing to see",
+        "don’t 999",
+        "",
+    ];
+    let mut state = 11u64;
+    let mut below = |n: usize| {
+        state = state
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        (state >> 33) as usize % n
+    };
+    for round in 0..6 {
+        let mut text = String::new();
+        while text.len() < 80 << 10 {
+            // Pure ASCII in half the rounds; in the others, now and then a line
+            // beyond it.
+            let line = lines[below(lines.len())];
+            if round % 2 == 0 && !line.is_ascii() {
+                continue;
+            }
+            text.push_str(line);
+            text.push('\n');
+        }
+        let draft = Draft::new(text, Format::Text);
+        let slow = tenet::engine::reference::check(&compiled.rules, &draft, &Options::default());
+        assert!(slow.len() > 1000, "{}", slow.len());
+        for engine in [
+            Engine::new(compiled.rules.clone()),
+            Engine::new(compiled.rules.clone()).ascii_bounds_after(0),
+        ] {
+            let fast = engine.check(&draft, &Options::default()).findings;
+            assert!(
+                fast == slow,
+                "round {round}: {} findings, {} expected",
+                fast.len(),
+                slow.len()
+            );
+        }
+    }
+}

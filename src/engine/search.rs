@@ -35,7 +35,12 @@ pub enum AsciiBounds {
 impl AsciiBounds {
     /// The build of `r` to search `span` with.
     pub fn regex<'r>(&self, r: &'r RegexPattern, span: Range<usize>) -> Option<&'r Regex> {
-        let ascii = match self {
+        r.regex_for(self.in_span(span))
+    }
+
+    /// Whether `span` is searched with ASCII word boundaries.
+    pub fn in_span(&self, span: Range<usize>) -> bool {
+        match self {
             AsciiBounds::Nowhere => false,
             AsciiBounds::Everywhere => true,
             // A `\b` at the span's edges looks at the characters on either side
@@ -44,8 +49,7 @@ impl AsciiBounds {
                 let near = words.partition_point(|&w| w + 4 < span.start);
                 words.get(near).is_none_or(|&w| w > span.end)
             }
-        };
-        r.regex_for(ascii)
+        }
     }
 }
 
@@ -176,7 +180,9 @@ impl Engine {
         // lines that hold one. A short draft's scan finds which regexes run at all,
         // and where.
         let places: Vec<Place> = if large {
-            let places = self.windows().map(|w| w.places(text, self.regexes.len()));
+            let places = self
+                .windows()
+                .map(|w| w.places(text, self.regexes.len(), &how.ascii_bounds));
             places.unwrap_or_else(|| vec![Place::Whole; self.regexes.len()])
         } else {
             self.scan(text, &mut needed)

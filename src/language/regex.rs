@@ -194,6 +194,32 @@ impl RegexPattern {
     }
 }
 
+/// One regex for `patterns` that says which of them match in a span: every
+/// pattern's matches are reported, overlapping (`which_overlapping_matches`).
+/// `ascii_bounds`: with ASCII's word boundaries, as [`RegexPattern::regex_for`]
+/// says. `None` if a source does not parse or the whole exceeds the size limits.
+pub fn set_of(patterns: &[&RegexPattern], ascii_bounds: bool) -> Option<Regex> {
+    let hirs = patterns
+        .iter()
+        .map(|p| {
+            let hir = regex_syntax::Parser::new().parse(&p.source).ok()?;
+            Some(if ascii_bounds {
+                ascii_word_boundaries(&hir)
+            } else {
+                hir
+            })
+        })
+        .collect::<Option<Vec<Hir>>>()?;
+    let config = regex_automata::meta::Config::new()
+        .match_kind(regex_automata::MatchKind::All)
+        .nfa_size_limit(Some(REGEX_SIZE))
+        .dfa(false);
+    Regex::builder()
+        .configure(config)
+        .build_many_from_hir(&hirs)
+        .ok()
+}
+
 /// `hir` with each of Unicode's word boundaries made ASCII's.
 fn ascii_word_boundaries(hir: &Hir) -> Hir {
     literals::rewritten(hir, &|h| {
