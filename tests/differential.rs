@@ -395,6 +395,18 @@ fn folding_that_grows_a_character_does_not_shift_later_matches() {
     );
 }
 
+/// Numbers below the one asked for, from a fixed sequence (Knuth's MMIX
+/// LCG): the same drafts on every run.
+fn fixed_sequence(seed: u64) -> impl FnMut(usize) -> usize {
+    let mut state = seed;
+    move |n| {
+        state = state
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        (state >> 33) as usize % n
+    }
+}
+
 /// A long draft with a few word characters beyond ASCII runs its regexes with
 /// ASCII word boundaries on the lines (and from the positions) clear of them:
 /// the findings are the reference's wherever the accented words stand, next to
@@ -428,14 +440,7 @@ fn long_drafts_with_a_few_accented_words_agree_with_the_reference() {
         "ab cdé ",
         "café\n",
     ];
-    // A fixed sequence (Knuth's MMIX LCG): the same drafts on every run.
-    let mut state = 5u64;
-    let mut below = |n: usize| {
-        state = state
-            .wrapping_mul(6364136223846793005)
-            .wrapping_add(1442695040888963407);
-        (state >> 33) as usize % n
-    };
+    let mut below = fixed_sequence(5);
     let mut away = 0;
     for _ in 0..300 {
         let mut text = String::new();
@@ -491,13 +496,7 @@ fn regexes_on_lines_with_a_digit_searched_together_agree_with_the_reference() {
         "don’t 999",
         "",
     ];
-    let mut state = 11u64;
-    let mut below = |n: usize| {
-        state = state
-            .wrapping_mul(6364136223846793005)
-            .wrapping_add(1442695040888963407);
-        (state >> 33) as usize % n
-    };
+    let mut below = fixed_sequence(11);
     for round in 0..6 {
         let mut text = String::new();
         while text.len() < 80 << 10 {
