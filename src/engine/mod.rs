@@ -384,7 +384,9 @@ impl Engine {
         if let Some(literals) = &self.literals {
             literals.dfa();
         }
-        let _ = self.windows();
+        if let Some(windows) = self.windows() {
+            windows.warm();
+        }
         for entry in &self.regexes {
             let (m, p) = entry.owner;
             if let Pattern::Regex(r) = &self.rules.matchers[m].patterns[p] {
@@ -520,5 +522,21 @@ mod tests {
         assert!(finding <= 152, "{finding}");
         let pending = std::mem::size_of::<crate::report::finding::Pending>();
         assert!(pending <= 40, "{pending}");
+    }
+
+    /// Warming builds the regexes on lines with a digit as one, which a long
+    /// draft would otherwise build when it first needs it.
+    #[test]
+    fn warming_builds_the_regexes_on_lines_with_a_digit_as_one() {
+        let source = "guideline confidentiality {\n\
+             rule a warning { find /\\b[0-9]{3}\\b/ message \"m\" }\n\
+             rule b warning { find /\\b[0-9]{5}\\b/ message \"m\" }\n}\n";
+        let compiled = crate::language::lower::compile_str("t.tenet", source);
+        assert!(!compiled.has_errors());
+        let engine = super::Engine::new(compiled.rules);
+        let windows = engine.windows().expect("digit windows");
+        assert!(!windows.digit_set_built());
+        engine.warm();
+        assert!(windows.digit_set_built());
     }
 }

@@ -149,7 +149,7 @@ pub(super) struct Windows {
 /// it (a match found there is a match, found among all of them), and a search
 /// over any set of whole lines that holds all of its matches finds those
 /// matches (none crosses a line break).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 struct DigitSet {
     /// Indexes into the engine's regexes.
     members: Vec<usize>,
@@ -159,18 +159,16 @@ struct DigitSet {
     ascii: OnceLock<Option<Regex>>,
 }
 
-impl Clone for DigitSet {
-    fn clone(&self) -> Self {
-        DigitSet {
-            members: self.members.clone(),
-            patterns: self.patterns.clone(),
-            unicode: OnceLock::new(),
-            ascii: OnceLock::new(),
-        }
-    }
-}
-
 impl DigitSet {
+    fn build(&self, ascii: bool) -> Option<&Regex> {
+        let cell = if ascii { &self.ascii } else { &self.unicode };
+        cell.get_or_init(|| {
+            let patterns: Vec<&RegexPattern> = self.patterns.iter().collect();
+            set_of(&patterns, ascii)
+        })
+        .as_ref()
+    }
+
     /// For each member, the spans of `spans` that hold a match of it; `None`
     /// when the set cannot be built.
     fn split(
@@ -179,18 +177,10 @@ impl DigitSet {
         spans: &[Range<usize>],
         bounds: &AsciiBounds,
     ) -> Option<Vec<Vec<Range<usize>>>> {
-        let build = |ascii: bool| {
-            let cell = if ascii { &self.ascii } else { &self.unicode };
-            cell.get_or_init(|| {
-                let patterns: Vec<&RegexPattern> = self.patterns.iter().collect();
-                set_of(&patterns, ascii)
-            })
-            .as_ref()
-        };
         let mut each = vec![Vec::new(); self.members.len()];
         let mut found = regex_automata::PatternSet::new(self.members.len());
         for span in spans {
-            let set = build(bounds.in_span(span.clone()))?;
+            let set = self.build(bounds.in_span(span.clone()))?;
             found.clear();
             let input = regex_automata::Input::new(text).span(span.clone());
             set.which_overlapping_matches(&input, &mut found);
@@ -254,6 +244,20 @@ impl Windows {
             breaks,
             digit_set,
         })
+    }
+
+    /// Builds now what a long text would: the regexes on lines with a digit, as one.
+    pub(super) fn warm(&self) {
+        if let Some(set) = &self.digit_set {
+            set.build(false);
+        }
+    }
+
+    #[cfg(test)]
+    pub(super) fn digit_set_built(&self) -> bool {
+        self.digit_set
+            .as_ref()
+            .is_some_and(|s| s.unicode.get().is_some())
     }
 
     /// For each of `count` regexes, where in `text` to run it (`bounds`: where
