@@ -136,7 +136,7 @@ impl Trie {
             if node == 0 {
                 return None;
             }
-            node = self.child(node as usize, b);
+            node = self.child(node as usize, self.u32_at(node as usize) as u16, b);
         }
         (node != 0).then_some(node)
     }
@@ -165,15 +165,14 @@ impl Trie {
                 found(self.u32_at(patterns + m * 4) as usize, end);
             }
             let Some(&b) = bytes.get(end) else { return };
-            node = self.child(node, b) as usize;
+            node = self.child(node, edges, b) as usize;
             end += 1;
         }
     }
 
-    /// The child of `node` by byte `b`, or 0.
+    /// The child of `node` (whose header gives `edges`) by byte `b`, or 0.
     #[inline]
-    fn child(&self, node: usize, b: u8) -> u32 {
-        let edges = self.u32_at(node) as u16;
+    fn child(&self, node: usize, edges: u16, b: u8) -> u32 {
         let body = node + HEADER;
         if edges == DENSE {
             let class = self.class[b as usize] as usize;
