@@ -10,7 +10,7 @@ use regex_automata::meta::Regex;
 
 use super::search::AsciiBounds;
 use super::{literal_owners, RegexEntry};
-use crate::language::regex::{set_of, RegexPattern};
+use crate::language::regex::set_of;
 use crate::language::rules::*;
 
 /// Where in a draft a regex runs.
@@ -151,9 +151,9 @@ pub(super) struct Windows {
 /// matches (none crosses a line break).
 #[derive(Debug, Clone)]
 struct DigitSet {
-    /// Indexes into the engine's regexes.
+    /// Indexes into the engine's regexes, and their sources.
     members: Vec<usize>,
-    patterns: Vec<RegexPattern>,
+    sources: Vec<String>,
     /// Built when first needed, with Unicode's word boundaries and with ASCII's.
     unicode: OnceLock<Option<Regex>>,
     ascii: OnceLock<Option<Regex>>,
@@ -162,11 +162,7 @@ struct DigitSet {
 impl DigitSet {
     fn build(&self, ascii: bool) -> Option<&Regex> {
         let cell = if ascii { &self.ascii } else { &self.unicode };
-        cell.get_or_init(|| {
-            let patterns: Vec<&RegexPattern> = self.patterns.iter().collect();
-            set_of(&patterns, ascii)
-        })
-        .as_ref()
+        cell.get_or_init(|| set_of(&self.sources, ascii)).as_ref()
     }
 
     /// For each member, the spans of `spans` that hold a match of it; `None`
@@ -221,19 +217,19 @@ impl Windows {
                 digits[r] = false;
             }
         }
-        let (members, patterns): (Vec<usize>, Vec<RegexPattern>) = (0..regexes.len())
+        let (members, sources): (Vec<usize>, Vec<String>) = (0..regexes.len())
             .filter(|&r| digits[r] && breaks[r] == 0)
             .filter_map(|r| {
                 let (m, p) = regexes[r].owner;
                 match &rules.matchers[m].patterns[p] {
-                    Pattern::Regex(pattern) => Some((r, pattern.clone())),
+                    Pattern::Regex(pattern) => Some((r, pattern.source.clone())),
                     _ => None,
                 }
             })
             .unzip();
         let digit_set = (members.len() >= 2).then(|| DigitSet {
             members,
-            patterns,
+            sources,
             unicode: OnceLock::new(),
             ascii: OnceLock::new(),
         });
@@ -276,15 +272,18 @@ impl Windows {
         };
         if self.digits.contains(&true) {
             let spans = lines_with_a_digit(text);
-            for (r, _) in self.digits.iter().enumerate().filter(|(_, d)| **d) {
-                out[r] = Some(spans.clone());
-            }
+            // The set's members get the lines that hold a match of theirs; the
+            // other regexes on digit lines (none of which a literal places) all
+            // of them.
             let split = self.digit_set.as_ref().and_then(|set| {
                 let each = set.split(text, &spans, bounds)?;
                 Some(set.members.iter().zip(each))
             });
-            for (r, lines) in split.into_iter().flatten() {
-                out[*r] = Some(lines);
+            for (&r, lines) in split.into_iter().flatten() {
+                out[r] = Some(lines);
+            }
+            for (r, _) in self.digits.iter().enumerate().filter(|(_, d)| **d) {
+                out[r].get_or_insert_with(|| spans.clone());
             }
         }
         for (lines, &breaks) in out.iter_mut().zip(&self.breaks) {

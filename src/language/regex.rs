@@ -194,15 +194,16 @@ impl RegexPattern {
     }
 }
 
-/// One regex for `patterns` that says which of them match in a span: every
-/// pattern's matches are reported, overlapping (`which_overlapping_matches`).
-/// `ascii_bounds`: with ASCII's word boundaries, as [`RegexPattern::regex_for`]
-/// says. `None` if a source does not parse or the whole exceeds the size limits.
-pub fn set_of(patterns: &[&RegexPattern], ascii_bounds: bool) -> Option<Regex> {
-    let hirs = patterns
+/// One regex for the regexes of `sources` that says which of them match in a
+/// span: every pattern's matches are reported, overlapping
+/// (`which_overlapping_matches`). `ascii_bounds`: with ASCII's word boundaries,
+/// as [`RegexPattern::regex_for`] says. `None` if a source does not parse or the
+/// whole exceeds the size limits.
+pub fn set_of(sources: &[String], ascii_bounds: bool) -> Option<Regex> {
+    let hirs = sources
         .iter()
-        .map(|p| {
-            let hir = regex_syntax::Parser::new().parse(&p.source).ok()?;
+        .map(|source| {
+            let hir = regex_syntax::Parser::new().parse(source).ok()?;
             Some(if ascii_bounds {
                 ascii_word_boundaries(&hir)
             } else {
