@@ -526,3 +526,61 @@ fn regexes_on_lines_with_a_digit_searched_together_agree_with_the_reference() {
         }
     }
 }
+
+/// A long draft tries a regex whose matches begin with one of a few literals,
+/// and may cross any number of lines, only where one of those begins: the
+/// findings are the reference's with the literals in any case (the long `ſ`
+/// among them), inside other words, one inside another, across lines and
+/// next to accented words, and one ending inside another (`desk` in `help
+/// desk now`: found first, but tried after).
+#[test]
+fn long_drafts_try_regexes_only_where_their_first_words_are() {
+    let source = "guideline g {\n\
+         rule thanks warning { find /(?i)\\b(?:thanks|huge thanks|thank you)\\s+(?:to\\s+)?@\\w+/ message \"m\" }\n\
+         rule reach warning { find /(?i)\\b(?:call|reach)\\s+(?:the|our)\\s+(?:\\w+\\s+){0,2}?desk\\b/ message \"m\" }\n\
+         rule desk warning { find /(?i)\\b(?:help desk now|desk)\\s+\\w+/ message \"m\" }\n}\n";
+    let compiled = compile_str("t.tenet", source);
+    assert!(!compiled.has_errors());
+    let pieces = [
+        "Help Desk now please ",
+        "Huge THANKS\n@ann ",
+        "thanks to @bob ",
+        "thank\u{17F} @x ",
+        "huge thanks thanks @c ",
+        "HUGE thanks @f ",
+        "Thank You\n\n\n@dé ",
+        "recall the desk ",
+        "call\nthe\nhelp desk ",
+        "REACH OUR\n\nfront big desk ",
+        "reach the long way to the desk ",
+        "éthanks @e ",
+        "nothing here at all ",
+        "\n",
+    ];
+    let mut below = fixed_sequence(17);
+    for round in 0..4 {
+        let mut text = String::new();
+        while text.len() < 80 << 10 {
+            let piece = pieces[below(pieces.len())];
+            if round % 2 == 0 && !piece.is_ascii() {
+                continue;
+            }
+            text.push_str(piece);
+        }
+        let draft = Draft::new(text, Format::Text);
+        let slow = tenet::engine::reference::check(&compiled.rules, &draft, &Options::default());
+        assert!(slow.len() > 1000, "{}", slow.len());
+        for engine in [
+            Engine::new(compiled.rules.clone()),
+            Engine::new(compiled.rules.clone()).ascii_bounds_after(0),
+        ] {
+            let fast = engine.check(&draft, &Options::default()).findings;
+            assert!(
+                fast == slow,
+                "round {round}: {} findings, {} expected",
+                fast.len(),
+                slow.len()
+            );
+        }
+    }
+}

@@ -177,8 +177,9 @@ impl Engine {
         // On a large draft nearly every literal occurs somewhere and that scan only
         // costs: every regex runs, on the whole text or, when every match holds one
         // of a few literals, or a digit, and crosses a known number of lines, on the
-        // lines that hold one. A short draft's scan finds which regexes run at all,
-        // and where.
+        // lines that hold one, or, when every match begins with one of a few
+        // literals, where they occur. A short draft's scan finds which regexes run
+        // at all, and where.
         let places: Vec<Place> = if large {
             let places = self
                 .windows()

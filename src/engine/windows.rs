@@ -5,7 +5,7 @@
 use std::ops::Range;
 use std::sync::OnceLock;
 
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, Input, MatchKind};
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder};
 use regex_automata::meta::Regex;
 
 use super::search::AsciiBounds;
@@ -126,8 +126,9 @@ type Lines = Option<Vec<Range<usize>>>;
 /// Where in a long text each regex need run: for a regex whose matches hold at
 /// most a known number of line breaks, the lines that hold one of the literals
 /// every match holds or, wanting such literals, a digit that every match holds,
-/// and that many lines on either side. It finds the same matches there as on
-/// the whole text.
+/// and that many lines on either side; for one whose matches may cross any
+/// number of lines, where one of the literals every match begins with occurs.
+/// It finds the same matches there as on the whole text.
 #[derive(Debug, Clone)]
 pub(super) struct Windows {
     literals: Option<LiteralWindows>,
@@ -188,14 +189,18 @@ impl DigitSet {
     }
 }
 
+/// The literals a long text is scanned for: those one of which every match of
+/// a regex on a few lines holds, and those one of which every match of a regex
+/// crossing any number of lines begins with.
 #[derive(Debug, Clone)]
 struct LiteralWindows {
-    /// Every literal, caseless, leftmost-first: finds the lines that hold any.
+    /// Every literal, caseless, for one overlapping scan.
     scan: AhoCorasick,
-    /// The same literals, for overlapping search within one of those lines.
-    which: AhoCorasick,
     /// For each literal, the regexes (indexes into the engine's) that need it.
     owners: Vec<Vec<usize>>,
+    /// For each regex, whether it is tried where its literals begin (else it
+    /// runs on the lines that hold them).
+    anchored: Vec<bool>,
 }
 
 impl Windows {
@@ -259,16 +264,9 @@ impl Windows {
     /// For each of `count` regexes, where in `text` to run it (`bounds`: where
     /// with ASCII word boundaries).
     pub(super) fn places(&self, text: &str, count: usize, bounds: &AsciiBounds) -> Vec<Place> {
-        let lines = self.lines(text, count, bounds);
-        lines.into_iter().map(Place::from).collect()
-    }
-
-    /// For each of `count` regexes, the spans of adjacent lines to run it on
-    /// (`None`: the whole text).
-    fn lines(&self, text: &str, count: usize, bounds: &AsciiBounds) -> Vec<Lines> {
-        let mut out: Vec<Lines> = match &self.literals {
-            Some(l) => l.lines(text, count),
-            None => vec![None; count],
+        let mut out: Vec<Place> = match &self.literals {
+            Some(l) => l.places(text, count),
+            None => vec![Place::Whole; count],
         };
         if self.digits.contains(&true) {
             let spans = lines_with_a_digit(text);
@@ -280,15 +278,17 @@ impl Windows {
                 Some(set.members.iter().zip(each))
             });
             for (&r, lines) in split.into_iter().flatten() {
-                out[r] = Some(lines);
+                out[r] = Place::Lines(lines);
             }
             for (r, _) in self.digits.iter().enumerate().filter(|(_, d)| **d) {
-                out[r].get_or_insert_with(|| spans.clone());
+                if let Place::Whole = out[r] {
+                    out[r] = Place::Lines(spans.clone());
+                }
             }
         }
-        for (lines, &breaks) in out.iter_mut().zip(&self.breaks) {
-            if let (Some(spans), 1..) = (lines.as_ref(), breaks) {
-                *lines = narrowed(text.as_bytes(), spans, breaks);
+        for (place, &breaks) in out.iter_mut().zip(&self.breaks) {
+            if let (Place::Lines(spans), 1..) = (&*place, breaks) {
+                *place = narrowed(text.as_bytes(), spans, breaks).into();
             }
         }
         out
@@ -305,46 +305,68 @@ pub(super) fn narrowed(bytes: &[u8], spans: &[Range<usize>], breaks: usize) -> L
 
 impl LiteralWindows {
     fn new(regexes: &[RegexEntry], rules: &RuleSet) -> Option<LiteralWindows> {
-        let (literals, owners) = literal_owners(regexes, rules, RegexPattern::line_literals);
+        // A regex has line literals only when its matches cross a known number
+        // of lines, and starts only when they may cross any number.
+        let (literals, owners) = literal_owners(regexes, rules, |r| {
+            r.line_literals().or_else(|| r.starts.clone())
+        });
         if literals.is_empty() {
             return None;
         }
-        let build = |kind: MatchKind| {
-            AhoCorasickBuilder::new()
-                .ascii_case_insensitive(true)
-                .kind(Some(aho_corasick::AhoCorasickKind::DFA))
-                .match_kind(kind)
-                .build(&literals)
-                .ok()
-        };
+        let anchored = regexes
+            .iter()
+            .map(|e| {
+                let (m, p) = e.owner;
+                let pattern = &rules.matchers[m].patterns[p];
+                matches!(pattern, Pattern::Regex(r) if r.line_breaks.is_none() && r.starts.is_some())
+            })
+            .collect();
+        let scan = AhoCorasickBuilder::new()
+            .ascii_case_insensitive(true)
+            .kind(Some(aho_corasick::AhoCorasickKind::DFA))
+            .build(&literals)
+            .ok()?;
         Some(LiteralWindows {
-            scan: build(MatchKind::LeftmostFirst)?,
-            which: build(MatchKind::Standard)?,
+            scan,
             owners,
+            anchored,
         })
     }
 
-    fn lines(&self, text: &str, count: usize) -> Vec<Lines> {
-        let mut out: Vec<Lines> = vec![None; count];
-        for owners in &self.owners {
-            for &r in owners {
-                out[r] = Some(Vec::new());
-            }
+    /// For each of `count` regexes, where its literals place it in `text`: the
+    /// lines that hold them, or where they begin; the whole text for a regex
+    /// without literals.
+    fn places(&self, text: &str, count: usize) -> Vec<Place> {
+        let mut out: Vec<Place> = vec![Place::Whole; count];
+        for &r in self.owners.iter().flatten() {
+            out[r] = match self.anchored[r] {
+                true => Place::At(Vec::new()),
+                false => Place::Lines(Vec::new()),
+            };
         }
         let bytes = text.as_bytes();
-        let mut at = 0;
-        while let Some(m) = self.scan.find(Input::new(text).span(at..text.len())) {
-            let (start, end) = line_around(bytes, m.start(), m.end());
-            for hit in self.which.find_overlapping_iter(&text[start..end]) {
-                for &r in &self.owners[hit.pattern().as_usize()] {
-                    let Some(spans) = &mut out[r] else { continue };
-                    add_line(spans, start..end);
+        let mut line = 0..0;
+        for m in self.scan.find_overlapping_iter(text) {
+            for &r in &self.owners[m.pattern().as_usize()] {
+                match &mut out[r] {
+                    Place::At(starts) => starts.push(m.start()),
+                    Place::Lines(spans) => {
+                        if m.start() < line.start || m.end() > line.end {
+                            let (start, end) = line_around(bytes, m.start(), m.end());
+                            line = start..end;
+                        }
+                        add_line(spans, line.clone());
+                    }
+                    Place::Whole => {}
                 }
             }
-            if end == text.len() {
-                break;
+        }
+        for place in &mut out {
+            if let Place::At(starts) = place {
+                // Literals of several lengths are found in order of their ends.
+                starts.sort_unstable();
+                starts.dedup();
             }
-            at = end + 1;
         }
         out
     }
