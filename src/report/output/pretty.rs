@@ -17,17 +17,19 @@ fn inner(depth: Depth) -> Depth {
     depth.map(|d| d + 1)
 }
 
-/// A line break and the indentation of `depth`, in a pretty document.
+/// A line break and the indentation of `depth`, in a pretty document: one
+/// write for the usual depths (a finding's JSON has some thirty lines).
 fn newline<W: ?Sized + Write>(out: &mut W, depth: Depth) -> io::Result<()> {
-    match depth {
-        Some(d) => {
+    const INDENTED: &[u8; 33] = b"\n                                ";
+    let Some(d) = depth else {
+        return Ok(());
+    };
+    match INDENTED.get(..1 + 2 * d) {
+        Some(line) => out.write_all(line),
+        None => {
             out.write_all(b"\n")?;
-            for _ in 0..d {
-                out.write_all(b"  ")?;
-            }
-            Ok(())
+            (0..d).try_for_each(|_| out.write_all(b"  "))
         }
-        None => Ok(()),
     }
 }
 
@@ -281,5 +283,19 @@ mod tests {
             String::from_utf8(out).unwrap(),
             "{\n      \"a\": [\n        1\n      ]\n    }"
         );
+    }
+
+    /// Past the depths indented in one write, each level is two more spaces.
+    #[test]
+    fn indentation_past_the_usual_depths_goes_on_two_spaces_a_level() {
+        for depth in [0, 15, 16, 17, 40] {
+            let mut out = Vec::new();
+            value(&mut out, &json!([1]), Some(depth)).unwrap();
+            let pad = |d: usize| "  ".repeat(d);
+            assert_eq!(
+                String::from_utf8(out).unwrap(),
+                format!("[\n{}1\n{}]", pad(depth + 1), pad(depth))
+            );
+        }
     }
 }
