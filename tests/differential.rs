@@ -532,13 +532,16 @@ fn regexes_on_lines_with_a_digit_searched_together_agree_with_the_reference() {
 /// findings are the reference's with the literals in any case (the long `ſ`
 /// among them), inside other words, one inside another, across lines and
 /// next to accented words, and one ending inside another (`desk` in `help
-/// desk now`: found first, but tried after).
+/// desk now`: found first, but tried after); and a regex on a few lines whose
+/// matches begin with a rare symbol (`$`). Short drafts, which scan for the
+/// same literals their own way, agree too.
 #[test]
 fn long_drafts_try_regexes_only_where_their_first_words_are() {
     let source = "guideline g {\n\
          rule thanks warning { find /(?i)\\b(?:thanks|huge thanks|thank you)\\s+(?:to\\s+)?@\\w+/ message \"m\" }\n\
          rule reach warning { find /(?i)\\b(?:call|reach)\\s+(?:the|our)\\s+(?:\\w+\\s+){0,2}?desk\\b/ message \"m\" }\n\
-         rule desk warning { find /(?i)\\b(?:help desk now|desk)\\s+\\w+/ message \"m\" }\n}\n";
+         rule desk warning { find /(?i)\\b(?:help desk now|desk)\\s+\\w+/ message \"m\" }\n\
+         rule price warning { find /[$£]\\s?[0-9]+(?:\\.[0-9]{2})?/ message \"m\" }\n}\n";
     let compiled = compile_str("t.tenet", source);
     assert!(!compiled.has_errors());
     let pieces = [
@@ -555,6 +558,7 @@ fn long_drafts_try_regexes_only_where_their_first_words_are() {
         "reach the long way to the desk ",
         "éthanks @e ",
         "nothing here at all ",
+        "US$5 and $ 12.50, £\n7 or $$3 ",
         "\n",
     ];
     let mut below = fixed_sequence(17);
@@ -567,20 +571,26 @@ fn long_drafts_try_regexes_only_where_their_first_words_are() {
             }
             text.push_str(piece);
         }
-        let draft = Draft::new(text, Format::Text);
-        let slow = tenet::engine::reference::check(&compiled.rules, &draft, &Options::default());
-        assert!(slow.len() > 1000, "{}", slow.len());
-        for engine in [
-            Engine::new(compiled.rules.clone()),
-            Engine::new(compiled.rules.clone()).ascii_bounds_after(0),
-        ] {
-            let fast = engine.check(&draft, &Options::default()).findings;
-            assert!(
-                fast == slow,
-                "round {round}: {} findings, {} expected",
-                fast.len(),
-                slow.len()
-            );
+        // Long (searched on every core), and a short draft's few kilobytes.
+        let short = text[..text.floor_char_boundary(3000)].to_string();
+        for text in [text, short] {
+            let draft = Draft::new(text, Format::Text);
+            let slow =
+                tenet::engine::reference::check(&compiled.rules, &draft, &Options::default());
+            assert!(slow.len() > 30, "{}", slow.len());
+            for engine in [
+                Engine::new(compiled.rules.clone()),
+                Engine::new(compiled.rules.clone()).ascii_bounds_after(0),
+            ] {
+                let fast = engine.check(&draft, &Options::default()).findings;
+                assert!(
+                    fast == slow,
+                    "round {round}, {} bytes: {} findings, {} expected",
+                    draft.text.len(),
+                    fast.len(),
+                    slow.len()
+                );
+            }
         }
     }
 }

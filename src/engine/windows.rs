@@ -123,12 +123,12 @@ pub(super) const WINDOWED_BYTES: usize = 1 << 10;
 /// The spans of adjacent lines a regex runs on (`None`: the whole text).
 type Lines = Option<Vec<Range<usize>>>;
 
-/// Where in a long text each regex need run: for a regex whose matches hold at
-/// most a known number of line breaks, the lines that hold one of the literals
-/// every match holds or, wanting such literals, a digit that every match holds,
-/// and that many lines on either side; for one whose matches may cross any
-/// number of lines, where one of the literals every match begins with occurs.
-/// It finds the same matches there as on the whole text.
+/// Where in a long text each regex need run: where one of the literals every
+/// match begins with occurs ([`RegexPattern::starts`]); else, for a regex whose
+/// matches hold at most a known number of line breaks, the lines that hold one
+/// of the literals every match holds or, wanting such literals, a digit that
+/// every match holds, and that many lines on either side. It finds the same
+/// matches there as on the whole text.
 #[derive(Debug, Clone)]
 pub(super) struct Windows {
     literals: Option<LiteralWindows>,
@@ -190,8 +190,8 @@ impl DigitSet {
 }
 
 /// The literals a long text is scanned for: those one of which every match of
-/// a regex on a few lines holds, and those one of which every match of a regex
-/// crossing any number of lines begins with.
+/// a regex begins with, and those one of which every match of a regex on a few
+/// lines holds.
 #[derive(Debug, Clone)]
 struct LiteralWindows {
     /// Every literal, caseless, for one overlapping scan.
@@ -305,10 +305,9 @@ pub(super) fn narrowed(bytes: &[u8], spans: &[Range<usize>], breaks: usize) -> L
 
 impl LiteralWindows {
     fn new(regexes: &[RegexEntry], rules: &RuleSet) -> Option<LiteralWindows> {
-        // A regex has line literals only when its matches cross a known number
-        // of lines, and starts only when they may cross any number.
+        // A regex has starts only when it has no line literals.
         let (literals, owners) = literal_owners(regexes, rules, |r| {
-            r.line_literals().or_else(|| r.starts.clone())
+            r.starts.clone().or_else(|| r.line_literals())
         });
         if literals.is_empty() {
             return None;
@@ -318,7 +317,7 @@ impl LiteralWindows {
             .map(|e| {
                 let (m, p) = e.owner;
                 let pattern = &rules.matchers[m].patterns[p];
-                matches!(pattern, Pattern::Regex(r) if r.line_breaks.is_none() && r.starts.is_some())
+                matches!(pattern, Pattern::Regex(r) if r.starts.is_some())
             })
             .collect();
         let scan = AhoCorasickBuilder::new()

@@ -28,9 +28,11 @@ pub struct RegexPattern {
     /// The fewest bytes a match holds: a text shorter than this has none, and the
     /// regex need not even be compiled for it.
     pub shortest: usize,
-    /// Literals (ASCII lower case) one of which every match begins with, when a
-    /// match can cross any number of lines (`None`: no such small set of
-    /// literals long enough to be rare): the regex is tried where one occurs.
+    /// Literals (ASCII lower case) one of which every match begins with, when no
+    /// literals place the regex on lines ([`RegexPattern::line_literals`]: a
+    /// match can cross any number of lines, or holds no literal rare enough),
+    /// and there is a small set of such literals rare enough: the regex is
+    /// tried where one occurs.
     pub starts: Option<Vec<Vec<u8>>>,
     /// Whether it is searched only on a few lines around other matches (set
     /// by the engine before it is compiled).
@@ -95,18 +97,24 @@ impl RegexPattern {
     /// A regex `source` that parsed as `hir`; `literals` are its needed literals.
     pub fn new(source: String, hir: &Hir, literals: Option<Vec<Vec<u8>>>) -> RegexPattern {
         let line_breaks = literals::line_breaks(hir);
+        let digit = literals::needs_digit(hir);
+        // A regex on a few lines is tried where its first literals are only when
+        // no literals place it on lines, and they are not digits (as
+        // `prefilter_literals` says, whether a draft holds one answers as well).
+        let starts = literals::start_literals(hir).filter(|starts| {
+            line_breaks.is_none()
+                || literals::line_literals(hir, literals.as_deref()).is_none()
+                    && !(digit && starts.iter().all(|l| l.iter().any(u8::is_ascii_digit)))
+        });
         RegexPattern {
             source,
             literals,
             line_breaks,
-            digit: literals::needs_digit(hir),
+            digit,
             // A regex that never matches has no shortest match; it is searched
             // as before (and finds nothing).
             shortest: hir.properties().minimum_len().unwrap_or(0),
-            starts: line_breaks
-                .is_none()
-                .then(|| literals::start_literals(hir))
-                .flatten(),
+            starts,
             near_only: false,
             compiled: OnceLock::new(),
             ascii_words: OnceLock::new(),

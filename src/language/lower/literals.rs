@@ -80,7 +80,8 @@ fn case_pair(class: &Class) -> Option<u8> {
 /// Literals (ASCII lower case; the engine looks for them caselessly) one of
 /// which every match of the regex begins with: it need only be tried where one
 /// occurs. `None` when there is no small set of them, or one is shorter than
-/// [`SHORTEST_WINDOW_LITERAL`] and so in too many places to be worth it.
+/// [`SHORTEST_WINDOW_LITERAL`] without a symbol prose seldom holds, and so in
+/// too many places to be worth it.
 pub(crate) fn start_literals(hir: &Hir) -> Option<Vec<Vec<u8>>> {
     let seq = Extractor::new().extract(&case_pairs_folded(hir));
     let mut set: Vec<Vec<u8>> = usable(&seq)?
@@ -91,9 +92,39 @@ pub(crate) fn start_literals(hir: &Hir) -> Option<Vec<Vec<u8>>> {
     // Where a literal begins, so does any that begins it; one that merely holds
     // another (`huge thanks`, `thanks`) begins elsewhere and is kept.
     set.dedup_by(|l, kept| l.starts_with(kept));
-    set.iter()
-        .all(|l| l.len() >= SHORTEST_WINDOW_LITERAL)
-        .then_some(set)
+    set.iter().all(|l| rare(l)).then_some(set)
+}
+
+/// Whether a literal is rare enough in prose to be looked for: long enough, or
+/// holding a symbol that prose seldom does (`$`, `@`, `©`, `£`, but not `.`,
+/// `-` or a letter).
+fn rare(literal: &[u8]) -> bool {
+    let symbol = |c: char| {
+        matches!(
+            c,
+            '$' | '@'
+                | '#'
+                | '%'
+                | '&'
+                | '*'
+                | '+'
+                | '='
+                | '<'
+                | '>'
+                | '['
+                | ']'
+                | '{'
+                | '}'
+                | '|'
+                | '\\'
+                | '^'
+                | '_'
+                | '~'
+                | '`'
+        ) || !(c.is_ascii() || c.is_alphanumeric() || c.is_whitespace())
+    };
+    literal.len() >= SHORTEST_WINDOW_LITERAL
+        || std::str::from_utf8(literal).is_ok_and(|l| l.chars().any(symbol))
 }
 
 /// Whether searching for the regex's first bytes before running it pays: not when a
@@ -390,6 +421,14 @@ mod tests {
         // Too short to be rare, or a match may begin anywhere.
         assert_eq!(starts(r"(?i)\bfx\s+[0-9]"), None);
         assert_eq!(starts(r"[a-z]+\s+desk"), None);
+        assert_eq!(starts(r"(?:\.|-)\s*[0-9]"), None);
+        assert_eq!(starts(r"'s\b"), None);
+        // Short, but a symbol prose seldom holds: worth looking for.
+        assert_eq!(starts(r"[$£]\s?[0-9]"), Some(vec!["$".into(), "£".into()]));
+        assert_eq!(
+            starts(r"(?i)©\s*[0-9]{4}|\bcopyright\s"),
+            Some(vec!["copyright".into(), "©".into()])
+        );
     }
 
     #[test]
@@ -409,6 +448,8 @@ mod tests {
         // A word beside the digits is worth looking for.
         assert_eq!(prefilter(r"(?i)ext\.?\s?[0-9]{4}"), Some(1));
         assert!(prefilter(r"(?:fax|[0-9]-)[0-9]{4}").is_some());
+        // A rare symbol every match begins with is: the regex is tried there.
+        assert_eq!(prefilter(r"[$£]\s?[0-9]{2}"), Some(2));
     }
 
     #[test]
