@@ -6,7 +6,7 @@ use std::sync::OnceLock;
 use regex_automata::meta::Regex;
 use regex_syntax::hir::{Hir, HirKind, Look};
 
-use crate::language::lower::literals;
+use crate::language::lower::{literals, reach};
 
 /// How large a regex's compiled form may be, in bytes. Rule files are checked
 /// against it when they load, so a regex never silently fails to compile later.
@@ -21,7 +21,7 @@ pub struct RegexPattern {
     /// it (`None`: no such small set).
     pub literals: Option<Vec<Vec<u8>>>,
     /// The most line breaks a match holds (`None`: no bound, or a match depends
-    /// on where the text ends), as [`literals::line_breaks`] says.
+    /// on where the text ends), as [`reach::line_breaks`] says.
     pub line_breaks: Option<usize>,
     /// Whether every match holds an ASCII digit.
     pub digit: bool,
@@ -96,8 +96,8 @@ impl RegexPattern {
 
     /// A regex `source` that parsed as `hir`; `literals` are its needed literals.
     pub fn new(source: String, hir: &Hir, literals: Option<Vec<Vec<u8>>>) -> RegexPattern {
-        let line_breaks = literals::line_breaks(hir);
-        let digit = literals::needs_digit(hir);
+        let line_breaks = reach::line_breaks(hir);
+        let digit = reach::needs_digit(hir);
         // A regex on a few lines is tried where its first literals are only when
         // no literals place it on lines, and they are not digits (as
         // `prefilter_literals` says, whether a draft holds one answers as well).

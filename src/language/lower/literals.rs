@@ -1,10 +1,13 @@
 //! What the engine can search for before running a regex: the literals one of which
-//! every match contains (a draft without any has no match), and how many line
-//! breaks a match can hold (so the regex need only run on the lines that hold one
-//! of those literals, and that many lines around them).
+//! every match contains (a draft without any has no match), those one of which
+//! every match begins with (the regex is tried where they occur), and those that
+//! put it on the lines that hold them (and as many lines around as a match can
+//! hold, which [`super::reach`] says).
 
 use regex_syntax::hir::literal::{Extractor, Seq};
-use regex_syntax::hir::{Class, Hir, HirKind, Look};
+use regex_syntax::hir::{Class, Hir, HirKind};
+
+use super::reach::line_breaks;
 
 /// At most this many literals in a set the engine searches for.
 const MOST_LITERALS: usize = 256;
@@ -206,63 +209,6 @@ fn rare_letter(literal: &[u8]) -> Option<&'static [u8]> {
         .find(|l| memchr::memmem::find(literal, l).is_some())
 }
 
-/// Whether every match of `hir` holds an ASCII digit.
-pub(crate) fn needs_digit(hir: &Hir) -> bool {
-    match hir.kind() {
-        HirKind::Empty | HirKind::Look(_) => false,
-        HirKind::Literal(l) => l.0.iter().any(u8::is_ascii_digit),
-        HirKind::Class(Class::Unicode(c)) => {
-            !c.ranges().is_empty()
-                && c.ranges()
-                    .iter()
-                    .all(|r| r.start().is_ascii_digit() && r.end().is_ascii_digit())
-        }
-        HirKind::Class(Class::Bytes(c)) => {
-            !c.ranges().is_empty()
-                && c.ranges()
-                    .iter()
-                    .all(|r| r.start().is_ascii_digit() && r.end().is_ascii_digit())
-        }
-        HirKind::Repetition(r) => r.min >= 1 && needs_digit(&r.sub),
-        HirKind::Capture(c) => needs_digit(&c.sub),
-        HirKind::Concat(hs) => hs.iter().any(needs_digit),
-        HirKind::Alternation(hs) => !hs.is_empty() && hs.iter().all(needs_digit),
-    }
-}
-
-/// The most line breaks a match can hold (`ext\.?\s?[0-9]{4}`: one), or `None`
-/// when there is no bound (`\s+`) or a match depends on where the text ends (`$`
-/// and `\z` without multi-line mode: at a line's end they would see a different
-/// answer than at the text's).
-pub(crate) fn line_breaks(hir: &Hir) -> Option<usize> {
-    match hir.kind() {
-        HirKind::Empty => Some(0),
-        HirKind::Look(Look::End) => None,
-        HirKind::Look(_) => Some(0),
-        HirKind::Literal(l) => Some(l.0.iter().filter(|&&b| b == b'\n').count()),
-        HirKind::Class(Class::Unicode(c)) => Some(usize::from(
-            c.ranges()
-                .iter()
-                .any(|r| r.start() <= '\n' && '\n' <= r.end()),
-        )),
-        HirKind::Class(Class::Bytes(c)) => Some(usize::from(
-            c.ranges()
-                .iter()
-                .any(|r| r.start() <= b'\n' && b'\n' <= r.end()),
-        )),
-        HirKind::Repetition(r) => match line_breaks(&r.sub)? {
-            0 => Some(0),
-            each => r.max.map(|max| each * max as usize),
-        },
-        HirKind::Capture(c) => line_breaks(&c.sub),
-        HirKind::Concat(hs) => hs.iter().map(line_breaks).sum(),
-        HirKind::Alternation(hs) => hs
-            .iter()
-            .map(line_breaks)
-            .try_fold(0, |most, b| Some(most.max(b?))),
-    }
-}
-
 /// ASCII-lower-cased, sorted, without repeats, and without a literal that holds
 /// another one: a text that holds `password ` holds `password`, so the longer one
 /// adds nothing but size (and a set past [`MOST_WINDOW_LITERALS`] gets no windows).
@@ -386,18 +332,6 @@ mod tests {
         let needed = |re: &str| strings(re, needed_literals);
         assert_eq!(needed(r"[A-Z]{3,}!"), Some(vec!["!".to_string()]));
         assert_eq!(needed(r"(?i)[a-z]{2}x\b"), Some(vec!["x".to_string()]));
-    }
-
-    #[test]
-    fn regexes_that_need_a_digit_anywhere() {
-        let needs = |re: &str| needs_digit(&regex_syntax::Parser::new().parse(re).unwrap());
-        // Over any number of lines, or up to the end of the text, a digit is still needed.
-        assert!(needs(r"fax\s+[0-9]{7}"));
-        assert!(needs(r"[0-9]{4}$"));
-        assert!(needs(r"(?i)call\s+(?:us|me)\s+on\s+[0-9]"));
-        assert!(!needs(r"\d{9}"));
-        assert!(!needs(r"x[0-9]{4}|ext"));
-        assert!(!needs(r"[A-Z]{2}[0-9]*"));
     }
 
     #[test]
@@ -529,23 +463,6 @@ mod tests {
         assert_eq!(lines(r"Project [A-Z]+$"), None);
         assert!(lines(r"(?m)Project [A-Z]+$").is_some());
         assert!(lines(r"Project\s?[A-Z]").is_some());
-    }
-
-    #[test]
-    fn line_breaks_a_match_can_hold() {
-        let breaks = |re: &str| line_breaks(&regex_syntax::Parser::new().parse(re).unwrap());
-        assert_eq!(breaks(r"(?m)^[ \t]*by [A-Z][a-z]+$"), Some(0));
-        assert_eq!(breaks(r"(?i)\b(?:x|ext\.?)\s?[0-9]{4}\b"), Some(1));
-        assert_eq!(
-            breaks(r"[$]\s?[0-9]+(?:\s?(?:million|bn))?|[0-9]+\s?million"),
-            Some(2)
-        );
-        assert_eq!(breaks(r"a\nb\n"), Some(2));
-        assert_eq!(breaks(r"(?:[0-9]\s){2,3}"), Some(3));
-        assert_eq!(breaks(r"fax\s+[0-9]"), None);
-        assert_eq!(breaks(r"(?s)a.{0,5}b"), Some(5));
-        assert_eq!(breaks(r"[^a]*"), None);
-        assert_eq!(breaks(r"[0-9]{4}$"), None);
     }
 
     fn needed(re: &str) -> Option<Vec<String>> {

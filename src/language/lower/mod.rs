@@ -16,6 +16,7 @@ mod conditions;
 mod examples;
 pub(crate) mod literals;
 mod patterns;
+pub(crate) mod reach;
 mod rule;
 
 /// One rule file's text and where it came from.
