@@ -10,6 +10,7 @@ use proptest::prelude::*;
 use tenet::draft::{Draft, Format};
 use tenet::engine::{Engine, Options};
 use tenet::language::lower::compile_str;
+use tenet::language::rules::RuleSet;
 
 const TERMS: &[&str] = &[
     "ab",
@@ -407,6 +408,49 @@ fn fixed_sequence(seed: u64) -> impl FnMut(usize) -> usize {
     }
 }
 
+/// At least `len` bytes of `pieces`, drawn by `below`, each followed by
+/// `joint`; only the pure ASCII ones when `ascii`.
+fn drawn(
+    pieces: &[&str],
+    below: &mut impl FnMut(usize) -> usize,
+    len: usize,
+    ascii: bool,
+    joint: &str,
+) -> String {
+    let mut text = String::new();
+    while text.len() < len {
+        let piece = pieces[below(pieces.len())];
+        if ascii && !piece.is_ascii() {
+            continue;
+        }
+        text.push_str(piece);
+        text.push_str(joint);
+    }
+    text
+}
+
+/// Checks that the engine finds what the reference does in `text`, with
+/// Unicode's word boundaries and with ASCII's where they agree; returns how
+/// many findings there are.
+fn agrees_with_reference(rules: &RuleSet, text: String, what: &str) -> usize {
+    let draft = Draft::new(text, Format::Text);
+    let slow = tenet::engine::reference::check(rules, &draft, &Options::default());
+    for engine in [
+        Engine::new(rules.clone()),
+        Engine::new(rules.clone()).ascii_bounds_after(0),
+    ] {
+        let fast = engine.check(&draft, &Options::default()).findings;
+        assert!(
+            fast == slow,
+            "{what}, {} bytes: {} findings, {} expected",
+            draft.text.len(),
+            fast.len(),
+            slow.len()
+        );
+    }
+    slow.len()
+}
+
 /// A long draft with a few word characters beyond ASCII runs its regexes with
 /// ASCII word boundaries on the lines (and from the positions) clear of them:
 /// the findings are the reference's wherever the accented words stand, next to
@@ -498,32 +542,11 @@ fn regexes_on_lines_with_a_digit_searched_together_agree_with_the_reference() {
     ];
     let mut below = fixed_sequence(11);
     for round in 0..6 {
-        let mut text = String::new();
-        while text.len() < 80 << 10 {
-            // Pure ASCII in half the rounds; in the others, now and then a line
-            // beyond it.
-            let line = lines[below(lines.len())];
-            if round % 2 == 0 && !line.is_ascii() {
-                continue;
-            }
-            text.push_str(line);
-            text.push('\n');
-        }
-        let draft = Draft::new(text, Format::Text);
-        let slow = tenet::engine::reference::check(&compiled.rules, &draft, &Options::default());
-        assert!(slow.len() > 1000, "{}", slow.len());
-        for engine in [
-            Engine::new(compiled.rules.clone()),
-            Engine::new(compiled.rules.clone()).ascii_bounds_after(0),
-        ] {
-            let fast = engine.check(&draft, &Options::default()).findings;
-            assert!(
-                fast == slow,
-                "round {round}: {} findings, {} expected",
-                fast.len(),
-                slow.len()
-            );
-        }
+        // Pure ASCII in half the rounds; in the others, now and then a line
+        // beyond it.
+        let text = drawn(&lines, &mut below, 80 << 10, round % 2 == 0, "\n");
+        let found = agrees_with_reference(&compiled.rules, text, &format!("round {round}"));
+        assert!(found > 1000, "{found}");
     }
 }
 
@@ -563,34 +586,12 @@ fn long_drafts_try_regexes_only_where_their_first_words_are() {
     ];
     let mut below = fixed_sequence(17);
     for round in 0..4 {
-        let mut text = String::new();
-        while text.len() < 80 << 10 {
-            let piece = pieces[below(pieces.len())];
-            if round % 2 == 0 && !piece.is_ascii() {
-                continue;
-            }
-            text.push_str(piece);
-        }
+        let text = drawn(&pieces, &mut below, 80 << 10, round % 2 == 0, "");
         // Long (searched on every core), and a short draft's few kilobytes.
         let short = text[..text.floor_char_boundary(3000)].to_string();
         for text in [text, short] {
-            let draft = Draft::new(text, Format::Text);
-            let slow =
-                tenet::engine::reference::check(&compiled.rules, &draft, &Options::default());
-            assert!(slow.len() > 30, "{}", slow.len());
-            for engine in [
-                Engine::new(compiled.rules.clone()),
-                Engine::new(compiled.rules.clone()).ascii_bounds_after(0),
-            ] {
-                let fast = engine.check(&draft, &Options::default()).findings;
-                assert!(
-                    fast == slow,
-                    "round {round}, {} bytes: {} findings, {} expected",
-                    draft.text.len(),
-                    fast.len(),
-                    slow.len()
-                );
-            }
+            let found = agrees_with_reference(&compiled.rules, text, &format!("round {round}"));
+            assert!(found > 30, "{found}");
         }
     }
 }
