@@ -5,7 +5,7 @@ use std::ops::Range;
 
 use rayon::prelude::*;
 
-use super::windows::{line_around, lines_with_a_digit, narrowed, Place, Windows, WINDOWED_BYTES};
+use super::windows::{line_holding, lines_with_a_digit, narrowed, Place, Windows, WINDOWED_BYTES};
 use super::{both, Engine, Hit, RegexEntry, Use, PARALLEL_BYTES};
 use crate::language::regex::RegexPattern;
 use crate::language::rules::*;
@@ -280,11 +280,7 @@ impl Engine {
                         places[r].at(m.start());
                         continue;
                     }
-                    if m.start() < line.start || m.end() > line.end {
-                        let (start, end) = line_around(bytes, m.start(), m.end());
-                        line = start..end;
-                    }
-                    places[r].line(line.clone());
+                    places[r].line(line_holding(bytes, &m, &mut line));
                 }
                 if missing == 0 && !to_the_end {
                     break;
@@ -297,11 +293,9 @@ impl Engine {
                 continue;
             }
             *place = match (std::mem::take(place), e.line_breaks) {
-                (Place::At(mut starts), _) => {
-                    // Literals of several lengths are found in order of their ends.
-                    starts.sort_unstable();
-                    starts.dedup();
-                    Place::At(starts)
+                (mut at @ Place::At(_), _) => {
+                    at.in_order();
+                    at
                 }
                 (Place::Lines(found), Some(breaks)) => narrowed(bytes, &found, breaks).into(),
                 (Place::Whole, Some(breaks)) if e.digit => {

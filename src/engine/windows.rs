@@ -48,6 +48,15 @@ impl Place {
         }
     }
 
+    /// Puts the positions to be tried at in order, once each: literals of
+    /// several lengths are found in order of their ends.
+    pub(super) fn in_order(&mut self) {
+        if let Place::At(starts) = self {
+            starts.sort_unstable();
+            starts.dedup();
+        }
+    }
+
     /// The regex's matches here: the same, leftmost-first and not overlapping,
     /// as on the whole text. A span limits where a match lies, not what its `\b`
     /// sees around it. Tried at positions, the regex finds, at the first one past
@@ -312,14 +321,7 @@ impl LiteralWindows {
         if literals.is_empty() {
             return None;
         }
-        let anchored = regexes
-            .iter()
-            .map(|e| {
-                let (m, p) = e.owner;
-                let pattern = &rules.matchers[m].patterns[p];
-                matches!(pattern, Pattern::Regex(r) if r.starts.is_some())
-            })
-            .collect();
+        let anchored = regexes.iter().map(|e| e.anchored).collect();
         let scan = AhoCorasickBuilder::new()
             .ascii_case_insensitive(true)
             .kind(Some(aho_corasick::AhoCorasickKind::DFA))
@@ -343,32 +345,32 @@ impl LiteralWindows {
                 false => Place::Lines(Vec::new()),
             };
         }
-        let bytes = text.as_bytes();
         let mut line = 0..0;
         for m in self.scan.find_overlapping_iter(text) {
             for &r in &self.owners[m.pattern().as_usize()] {
-                match &mut out[r] {
-                    Place::At(starts) => starts.push(m.start()),
-                    Place::Lines(spans) => {
-                        if m.start() < line.start || m.end() > line.end {
-                            let (start, end) = line_around(bytes, m.start(), m.end());
-                            line = start..end;
-                        }
-                        add_line(spans, line.clone());
-                    }
-                    Place::Whole => {}
+                match self.anchored[r] {
+                    true => out[r].at(m.start()),
+                    false => out[r].line(line_holding(text.as_bytes(), &m, &mut line)),
                 }
             }
         }
-        for place in &mut out {
-            if let Place::At(starts) = place {
-                // Literals of several lengths are found in order of their ends.
-                starts.sort_unstable();
-                starts.dedup();
-            }
-        }
+        out.iter_mut().for_each(Place::in_order);
         out
     }
+}
+
+/// The line that holds the literal match `m`, from `line` (the last one asked
+/// for, updated) when it is there.
+pub(super) fn line_holding(
+    bytes: &[u8],
+    m: &aho_corasick::Match,
+    line: &mut Range<usize>,
+) -> Range<usize> {
+    if m.start() < line.start || m.end() > line.end {
+        let (start, end) = line_around(bytes, m.start(), m.end());
+        *line = start..end;
+    }
+    line.clone()
 }
 
 /// The line (without its `\n`) that holds `start..end`.

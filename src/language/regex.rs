@@ -90,8 +90,7 @@ impl RegexPattern {
             return Some(starts);
         }
         let literals = self.literals.as_deref()?;
-        let all_digits = literals.iter().all(|l| l.iter().any(u8::is_ascii_digit));
-        (!(self.digit && all_digits)).then_some(literals)
+        (!digits_say_as_much(self.digit, literals)).then_some(literals)
     }
 
     /// A regex `source` that parsed as `hir`; `literals` are its needed literals.
@@ -103,8 +102,8 @@ impl RegexPattern {
         // `prefilter_literals` says, whether a draft holds one answers as well).
         let starts = literals::start_literals(hir).filter(|starts| {
             line_breaks.is_none()
-                || literals::line_literals(hir, literals.as_deref()).is_none()
-                    && !(digit && starts.iter().all(|l| l.iter().any(u8::is_ascii_digit)))
+                || !digits_say_as_much(digit, starts)
+                    && literals::line_literals(hir, literals.as_deref()).is_none()
         });
         RegexPattern {
             source,
@@ -200,6 +199,12 @@ impl RegexPattern {
             .auto_prefilter(!self.near_only && literals::worth_a_prefilter(hir));
         Regex::builder().configure(config).build_from_hir(hir).ok()
     }
+}
+
+/// Whether looking for `literals` says no more than whether a text holds a
+/// digit: each holds one, and so does every match (`digit`).
+fn digits_say_as_much(digit: bool, literals: &[Vec<u8>]) -> bool {
+    digit && literals.iter().all(|l| l.iter().any(u8::is_ascii_digit))
 }
 
 /// One regex for the regexes of `sources` that says which of them match in a
