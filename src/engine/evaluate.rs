@@ -9,7 +9,7 @@ use rayon::prelude::*;
 
 use super::metrics::{Group, Metrics};
 use super::search::select;
-use super::{Engine, Hit, Judgement, Options, PARALLEL_BYTES};
+use super::{both, Engine, Hit, Judgement, Options, PARALLEL_BYTES};
 use crate::draft::{Draft, ScopeSet};
 use crate::language::rules::*;
 use crate::report::finding::{self, Pending};
@@ -25,10 +25,16 @@ impl Engine {
         hits: Vec<Vec<Hit>>,
         options: &Options,
     ) -> Judgement {
-        let redactions = redactions(&self.rules, &draft.text, |m| {
-            hits[m].iter().map(|h| h.span()).collect()
-        });
-        let (per_rule, triage) = self.judge(draft, &hits, options);
+        // What is redacted is worked out beside the rules, which do not need it.
+        let (redactions, (per_rule, triage)) = both(
+            draft.text.len(),
+            || {
+                redactions(&self.rules, &draft.text, |m| {
+                    hits[m].iter().map(|h| h.span()).collect()
+                })
+            },
+            || self.judge(draft, &hits, options),
+        );
         drop(hits);
         let total = per_rule
             .iter()
