@@ -3,17 +3,16 @@
 //! building a tree first, so a large run does not hold its output in memory.
 
 use std::borrow::Cow;
-use std::collections::HashMap;
 use std::io::{self, Write};
 use std::ops::Range;
+use std::sync::Arc;
 
+use foldhash::HashMap;
 use rayon::prelude::*;
-use serde::ser::Serializer;
 use serde::Serialize;
 
 use super::pretty::{Array, Depth, Object};
 use super::{FileResult, Note, Summary};
-use crate::language::rules::Level;
 use crate::report::finding::Finding;
 use crate::report::suppress::Suppressed;
 use crate::report::Redactions;
@@ -81,11 +80,8 @@ pub(super) fn file(out: &mut impl Write, result: &FileResult, depth: Depth) -> i
     o.field(out, "triage", &triage)?;
     o.key(out, "findings")?;
     findings(out, &cx, result.batches(PARALLEL_FINDINGS), o.inner())?;
-    let suppressed = SuppressedList {
-        cx,
-        suppressed: &report.suppressed,
-    };
-    o.field(out, "suppressed", &suppressed)?;
+    o.key(out, "suppressed")?;
+    suppressed(out, &cx, &report.suppressed, o.inner())?;
     // Findings a per-rule cap left out (the verdict counts them), when any were.
     if report.truncated != 0 {
         o.field(out, "truncated", &report.truncated)?;
@@ -107,8 +103,9 @@ const PARALLEL_FINDINGS: usize = 4096;
 const FINDINGS_PER_PART: usize = 512;
 
 /// Writes a file's findings, which come in batches, as an array at `depth`. A
-/// large batch is written on every core: its fingerprints in order (each counts
-/// the ones before it), then its findings in parts, joined in order.
+/// large batch is written on every core: the texts its fingerprints count, then
+/// (in order, the one step that cannot be shared) which occurrence of its rule
+/// and text each finding is, then its findings in parts, joined in order.
 fn findings<'a>(
     out: &mut impl Write,
     cx: &Cx,
@@ -116,54 +113,64 @@ fn findings<'a>(
     depth: Depth,
 ) -> io::Result<()> {
     let mut prints = Fingerprints::new(cx.text);
+    let mut buffers: Vec<Vec<u8>> = Vec::new();
     let mut array = Array::open(out, depth)?;
     for batch in batches {
         if batch.len() < PARALLEL_FINDINGS {
             for f in batch.iter() {
-                array.element(out, &finding(cx, f, prints.next(f), None))?;
+                array.next(out)?;
+                finding(out, cx, f, &prints.next(f), None, array.inner())?;
             }
             continue;
         }
-        let mut batch: Vec<(&Finding, String)> =
-            batch.iter().map(|f| (f, prints.next(f))).collect();
-        let parts: Vec<(Vec<u8>, Array)> = batch
-            .par_chunks_mut(FINDINGS_PER_PART)
+        let keys: Vec<String> = batch.par_iter().map(|f| key(cx.text, f)).collect();
+        let batch: Vec<(&Finding, String, usize)> = batch
+            .iter()
+            .zip(keys)
+            .map(|(f, key)| {
+                let n = prints.occurrence(&f.rule, &key);
+                (f, key, n)
+            })
+            .collect();
+        // Each part is written into a buffer of its own, kept for the next batch:
+        // a buffer that grew once is not grown (and copied) again.
+        buffers.resize_with(batch.len().div_ceil(FINDINGS_PER_PART), Vec::new);
+        let ends: Vec<Array> = batch
+            .par_chunks(FINDINGS_PER_PART)
+            .zip(buffers.par_iter_mut())
             .enumerate()
-            .map(|(k, part)| {
-                let mut buf = Vec::new();
+            .map(|(k, (part, buf))| {
+                buf.clear();
                 let mut at = array.at(k * FINDINGS_PER_PART);
-                for (f, print) in part {
-                    at.element(&mut buf, &finding(cx, f, std::mem::take(print), None))?;
+                for (f, key, n) in part {
+                    at.next(buf)?;
+                    finding(buf, cx, f, &fingerprint(&f.rule, key, *n), None, at.inner())?;
                 }
-                Ok((buf, at))
+                Ok(at)
             })
             .collect::<io::Result<_>>()?;
-        for (buf, at) in parts {
-            out.write_all(&buf)?;
+        for (buf, at) in buffers.iter().zip(ends) {
+            out.write_all(buf)?;
             array = at;
         }
     }
     array.close(out)
 }
 
-struct SuppressedList<'a> {
-    cx: Cx<'a>,
-    suppressed: &'a [Suppressed],
-}
-
-impl Serialize for SuppressedList<'_> {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.collect_seq(self.suppressed.iter().map(|x| {
-            let print = fingerprint(&x.finding.rule, &key(self.cx.text, &x.finding), 0);
-            finding(&self.cx, &x.finding, print, Some(x))
-        }))
+/// Writes the findings that were suppressed, each with why, as an array at `depth`.
+fn suppressed(
+    out: &mut impl Write,
+    cx: &Cx,
+    suppressed: &[Suppressed],
+    depth: Depth,
+) -> io::Result<()> {
+    let mut array = Array::open(out, depth)?;
+    for x in suppressed {
+        let print = fingerprint(&x.finding.rule, &key(cx.text, &x.finding), 0);
+        array.next(out)?;
+        finding(out, cx, &x.finding, &print, Some(x), array.inner())?;
     }
-}
-
-#[derive(Serialize)]
-struct SpanJson {
-    start: usize,
-    end: usize,
+    array.close(out)
 }
 
 #[derive(Serialize)]
@@ -187,31 +194,6 @@ struct FixJson<'a> {
     edits: Vec<EditJson<'a>>,
 }
 
-#[derive(Serialize)]
-struct FindingJson<'a> {
-    rule: &'a str,
-    category: &'a str,
-    level: Level,
-    message: &'a str,
-    span: SpanJson,
-    start: Position,
-    end: Position,
-    #[serde(rename = "match")]
-    matched: Option<Cow<'a, str>>,
-    redacted: bool,
-    document: bool,
-    review: bool,
-    suggestions: &'a [String],
-    fix: Option<FixJson<'a>>,
-    evidence: Vec<LocatedSpan>,
-    link: Option<&'a str>,
-    fingerprint: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    reason: Option<Option<&'a str>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    directive: Option<LocatedSpan>,
-}
-
 impl Cx<'_> {
     fn located(&self, r: &Range<usize>) -> LocatedSpan {
         let (start_position, end_position) = self.index.span(self.text, r);
@@ -224,48 +206,73 @@ impl Cx<'_> {
     }
 }
 
-fn finding<'a>(
-    cx: &Cx<'a>,
-    f: &'a Finding,
-    fingerprint: String,
-    suppressed: Option<&'a Suppressed>,
-) -> FindingJson<'a> {
-    let text = cx.text;
-    let (start, end) = cx.index.span(text, &f.span);
-    FindingJson {
-        rule: &f.rule,
-        category: &f.category,
-        level: f.level,
-        message: &f.message,
-        span: SpanJson {
-            start: f.span.start,
-            end: f.span.end,
-        },
-        start,
-        end,
-        matched: (!f.redacted && !f.document).then(|| cx.redactions.mask(text, f.span.clone())),
-        redacted: f.redacted,
-        document: f.document,
-        review: f.review,
-        suggestions: &f.suggestions,
-        fix: f.fix.as_ref().map(|fix| FixJson {
-            title: &fix.title,
-            safe: fix.safe,
-            edits: fix
-                .edits
-                .iter()
-                .map(|e| EditJson {
-                    span: cx.located(&e.span),
-                    text: &e.text,
-                })
-                .collect(),
-        }),
-        evidence: f.evidence.iter().map(|e| cx.located(e)).collect(),
-        link: f.link.as_deref(),
-        fingerprint,
-        reason: suppressed.map(|s| s.reason.as_deref()),
-        directive: suppressed.map(|s| cx.located(&s.directive)),
+/// Writes a finding as an object at `depth`; a suppressed one says why and where.
+/// Its fields are written one by one, straight from the finding.
+fn finding(
+    out: &mut impl Write,
+    cx: &Cx,
+    f: &Finding,
+    fingerprint: &str,
+    suppressed: Option<&Suppressed>,
+    depth: Depth,
+) -> io::Result<()> {
+    let (start, end) = cx.index.span(cx.text, &f.span);
+    let mut o = Object::open(out, depth)?;
+    o.str(out, "rule", &f.rule)?;
+    o.str(out, "category", &f.category)?;
+    o.str(out, "level", f.level.as_str())?;
+    o.str(out, "message", &f.message)?;
+    o.key(out, "span")?;
+    let mut span = Object::open(out, o.inner())?;
+    span.uint(out, "start", f.span.start as u64)?;
+    span.uint(out, "end", f.span.end as u64)?;
+    span.close(out)?;
+    for (key, at) in [("start", start), ("end", end)] {
+        o.key(out, key)?;
+        position(out, at, o.inner())?;
     }
+    let shown = (!f.redacted && !f.document).then(|| cx.redactions.mask(cx.text, f.span.clone()));
+    o.str_or_null(out, "match", shown.as_deref())?;
+    o.bool(out, "redacted", f.redacted)?;
+    o.bool(out, "document", f.document)?;
+    o.bool(out, "review", f.review)?;
+    o.field(out, "suggestions", &f.suggestions)?;
+    let fix = f.fix.as_ref().map(|fix| FixJson {
+        title: &fix.title,
+        safe: fix.safe,
+        edits: fix
+            .edits
+            .iter()
+            .map(|e| EditJson {
+                span: cx.located(&e.span),
+                text: &e.text,
+            })
+            .collect(),
+    });
+    o.field(out, "fix", &fix)?;
+    o.key(out, "evidence")?;
+    let mut evidence = Array::open(out, o.inner())?;
+    for e in &f.evidence {
+        evidence.element(out, &cx.located(e))?;
+    }
+    evidence.close(out)?;
+    o.str_or_null(out, "link", f.link.as_deref())?;
+    o.str(out, "fingerprint", fingerprint)?;
+    if let Some(s) = suppressed {
+        o.str_or_null(out, "reason", s.reason.as_deref())?;
+        o.field(out, "directive", &cx.located(&s.directive))?;
+    }
+    o.close(out)
+}
+
+/// Writes a position as an object at `depth`.
+fn position(out: &mut impl Write, at: Position, depth: Depth) -> io::Result<()> {
+    let mut o = Object::open(out, depth)?;
+    o.uint(out, "line", at.line.into())?;
+    o.uint(out, "column", at.column.into())?;
+    o.uint(out, "utf16", at.utf16.into())?;
+    o.uint(out, "byte_column", at.byte_column.into())?;
+    o.close(out)
 }
 
 /// Stable fingerprints for findings: the rule, the matched text (caseless; left out
@@ -280,7 +287,7 @@ pub fn fingerprints(text: &str, findings: &[Finding]) -> Vec<String> {
 /// per distinct rule and text, not a string per finding.
 pub struct Fingerprints<'a> {
     text: &'a str,
-    seen: HashMap<std::sync::Arc<str>, HashMap<String, usize>>,
+    seen: HashMap<Arc<str>, HashMap<String, usize>>,
 }
 
 impl<'a> Fingerprints<'a> {
@@ -288,25 +295,33 @@ impl<'a> Fingerprints<'a> {
     pub fn new(text: &'a str) -> Self {
         Fingerprints {
             text,
-            seen: HashMap::new(),
+            seen: Default::default(),
         }
     }
 
     /// The fingerprint of the next finding.
     pub fn next(&mut self, f: &Finding) -> String {
         let key = key(self.text, f);
-        let counts = self.seen.entry(f.rule.clone()).or_default();
-        let n = match counts.get_mut(key.as_str()) {
+        let n = self.occurrence(&f.rule, &key);
+        fingerprint(&f.rule, &key, n)
+    }
+
+    /// How many findings of `rule` with the text `key` came before this one.
+    fn occurrence(&mut self, rule: &Arc<str>, key: &str) -> usize {
+        let counts = match self.seen.get_mut(rule) {
+            Some(counts) => counts,
+            None => self.seen.entry(rule.clone()).or_default(),
+        };
+        match counts.get_mut(key) {
             Some(n) => {
                 *n += 1;
                 *n - 1
             }
             None => {
-                counts.insert(key.clone(), 1);
+                counts.insert(key.to_owned(), 1);
                 0
             }
-        };
-        fingerprint(&f.rule, &key, n)
+        }
     }
 }
 
@@ -327,12 +342,44 @@ fn fingerprint(rule: &str, key: &str, occurrence: usize) -> String {
         &[0],
         key.as_bytes(),
         &[0],
-        occurrence.to_string().as_bytes(),
+        itoa::Buffer::new().format(occurrence).as_bytes(),
     ] {
         for &b in part {
             hash ^= u64::from(b);
             hash = hash.wrapping_mul(0x0100_0000_01b3);
         }
     }
-    format!("{hash:016x}")
+    // Sixteen hex digits, as `{hash:016x}` writes them.
+    (0..16)
+        .rev()
+        .map(|i| char::from_digit(((hash >> (4 * i)) & 0xf) as u32, 16).expect("a nibble"))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Fingerprints are stable across versions: these are what `tenet` 0.1 wrote
+    /// for the first findings of a corpus run (rule, folded text, occurrence).
+    #[test]
+    fn fingerprints_keep_their_values() {
+        assert_eq!(
+            fingerprint("confidentiality.listed", "will", 0),
+            "d1ae0be94ab7b534"
+        );
+        assert_eq!(
+            fingerprint("confidentiality.listed", "bateman", 0),
+            "be9647852adb1f96"
+        );
+        // Sixteen digits, leading zeros kept, and the occurrence counts.
+        for n in 0..2000 {
+            let print = fingerprint("r", "k", n);
+            assert_eq!(print.len(), 16);
+            assert!(print
+                .bytes()
+                .all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase()));
+            assert_ne!(print, fingerprint("r", "k", n + 1));
+        }
+    }
 }

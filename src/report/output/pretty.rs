@@ -17,10 +17,12 @@ fn inner(depth: Depth) -> Depth {
     depth.map(|d| d + 1)
 }
 
+/// A line break and the indentation of the usual depths (up to 16).
+const INDENTED: &[u8; 33] = b"\n                                ";
+
 /// A line break and the indentation of `depth`, in a pretty document: one
 /// write for the usual depths (a finding's JSON has some thirty lines).
 fn newline<W: ?Sized + Write>(out: &mut W, depth: Depth) -> io::Result<()> {
-    const INDENTED: &[u8; 33] = b"\n                                ";
     let Some(d) = depth else {
         return Ok(());
     };
@@ -43,6 +45,17 @@ pub(super) fn value(out: &mut impl Write, value: &impl Serialize, depth: Depth) 
         ))?,
     }
     Ok(())
+}
+
+/// Writes `s` as a JSON string, escaped as `serde_json` escapes it: most strings
+/// need nothing escaped and are copied as they are.
+fn string(out: &mut impl Write, s: &str) -> io::Result<()> {
+    if s.bytes().any(|b| b < 0x20 || b == b'"' || b == b'\\') {
+        return Ok(serde_json::to_writer(out, s)?);
+    }
+    out.write_all(b"\"")?;
+    out.write_all(s.as_bytes())?;
+    out.write_all(b"\"")
 }
 
 /// `serde_json`'s pretty printing (two spaces a level) of a value that starts
@@ -138,16 +151,77 @@ impl Object {
     /// Writes the next key (a plain name: it is not escaped); its value follows
     /// at [`Object::inner`].
     pub(super) fn key(&mut self, out: &mut impl Write, key: &str) -> io::Result<()> {
-        if !self.empty {
+        let comma = !self.empty;
+        self.empty = false;
+        // `,`, the line break and indentation, `"key": ` in one write when they
+        // fit the usual depths: an object's keys are most of what JSON writes.
+        let mut piece = [0u8; 64];
+        let indent = self.inner().map_or(0, |d| 1 + 2 * d);
+        let len = usize::from(comma) + indent + key.len() + 4;
+        if len <= piece.len() && indent <= INDENTED.len() {
+            let mut at = 0;
+            let mut put = |bytes: &[u8]| {
+                piece[at..at + bytes.len()].copy_from_slice(bytes);
+                at += bytes.len();
+            };
+            if comma {
+                put(b",");
+            }
+            put(&INDENTED[..indent]);
+            put(b"\"");
+            put(key.as_bytes());
+            put(if self.depth.is_some() {
+                b"\": "
+            } else {
+                b"\":"
+            });
+            return out.write_all(&piece[..at]);
+        }
+        if comma {
             out.write_all(b",")?;
         }
-        self.empty = false;
         newline(out, self.inner())?;
-        write!(out, "\"{key}\":")?;
-        if self.depth.is_some() {
-            out.write_all(b" ")?;
+        out.write_all(b"\"")?;
+        out.write_all(key.as_bytes())?;
+        out.write_all(if self.depth.is_some() {
+            b"\": "
+        } else {
+            b"\":"
+        })
+    }
+
+    /// Writes a field whose value is a string.
+    pub(super) fn str(&mut self, out: &mut impl Write, key: &str, v: &str) -> io::Result<()> {
+        self.key(out, key)?;
+        string(out, v)
+    }
+
+    /// Writes a field whose value is a whole number.
+    pub(super) fn uint(&mut self, out: &mut impl Write, key: &str, v: u64) -> io::Result<()> {
+        self.key(out, key)?;
+        out.write_all(itoa::Buffer::new().format(v).as_bytes())
+    }
+
+    /// Writes a field whose value is `true` or `false`.
+    pub(super) fn bool(&mut self, out: &mut impl Write, key: &str, v: bool) -> io::Result<()> {
+        self.key(out, key)?;
+        out.write_all(if v { b"true" } else { b"false" })
+    }
+
+    /// Writes a field whose value is a string or `null`.
+    pub(super) fn str_or_null(
+        &mut self,
+        out: &mut impl Write,
+        key: &str,
+        v: Option<&str>,
+    ) -> io::Result<()> {
+        match v {
+            Some(v) => self.str(out, key, v),
+            None => {
+                self.key(out, key)?;
+                out.write_all(b"null")
+            }
         }
-        Ok(())
     }
 
     /// Writes a field.
@@ -250,6 +324,12 @@ mod tests {
                     }
                     a.close(&mut out).unwrap();
                 }
+                serde_json::Value::String(v) => o.str(&mut out, k, v).unwrap(),
+                serde_json::Value::Bool(v) => o.bool(&mut out, k, *v).unwrap(),
+                serde_json::Value::Null => o.str_or_null(&mut out, k, None).unwrap(),
+                serde_json::Value::Number(n) if n.is_u64() => {
+                    o.uint(&mut out, k, n.as_u64().unwrap()).unwrap()
+                }
                 v => o.field(&mut out, k, v).unwrap(),
             }
         }
@@ -264,6 +344,8 @@ mod tests {
             json!({"a": []}),
             json!({"version": 1, "files": [{"x": [1, {"y": "line\nbreak"}], "z": {}}, {}], "s": "é\"\\"}),
             json!({"nested": {"deeper": {"list": [[], [1, 2], {"k": null}]}}, "n": 1.5}),
+            json!({"s": "plain", "t": true, "f": false, "z": null, "u": 18446744073709551615u64, "i": -3}),
+            json!({"escaped": "tab\t, quote \", back \\, \u{1}, “curly” and é", "": "", "long key of a field, longer than a line's usual key": "x"}),
         ] {
             let pretty = serde_json::to_vec_pretty(&value).unwrap();
             assert_eq!(
@@ -272,6 +354,22 @@ mod tests {
             );
             let compact = serde_json::to_vec(&value).unwrap();
             assert_eq!(by_pieces(&value, None), compact);
+        }
+    }
+
+    /// An object deeper than the usual depths, or with a long key, is written
+    /// field by field as `serde_json` writes it there.
+    #[test]
+    fn fields_deep_down_are_written_as_serde_json_writes_them() {
+        let object = json!({"a": "x", "b": 1, "c": true, "d": null, "e": [1], "k".repeat(80): "y"});
+        for depth in [0, 1, 15, 16, 17, 30] {
+            let mut whole = Vec::new();
+            value(&mut whole, &object, Some(depth)).unwrap();
+            assert_eq!(
+                String::from_utf8(by_pieces(&object, Some(depth))).unwrap(),
+                String::from_utf8(whole).unwrap(),
+                "depth {depth}"
+            );
         }
     }
 
