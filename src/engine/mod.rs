@@ -466,38 +466,39 @@ impl Engine {
         if self.locals.is_empty() {
             return;
         }
-        // Regexes looked for in the same places share their lines.
-        let mut lines: Vec<(usize, Vec<Range<usize>>)> = Vec::new();
+        // Regexes looked for in the same places share their lines: `reaching`
+        // holds the first local of each place, `jobs` each local and its place.
+        let mut reaching: Vec<&local::Local> = Vec::new();
         let jobs: Vec<(&local::Local, usize)> = self
             .locals
             .iter()
-            .enumerate()
-            .map(|(i, l)| {
-                let shared = lines
-                    .iter()
-                    .position(|&(j, _)| self.locals[j].same_reach(l));
+            .map(|l| {
+                let shared = reaching.iter().position(|r| r.same_reach(l));
                 let k = shared.unwrap_or_else(|| {
-                    lines.push((i, l.lines(draft, hits)));
-                    lines.len() - 1
+                    reaching.push(l);
+                    reaching.len() - 1
                 });
                 (l, k)
             })
             .collect();
         let text = draft.text.as_str();
-        let find = |&(l, k): &(&local::Local, usize)| {
+        let lines_of = |l: &&local::Local| l.lines(draft, hits);
+        let find = |lines: &[Vec<Range<usize>>], &(l, k): &(&local::Local, usize)| {
             l.find(
                 &self.regexes,
                 &self.rules,
                 text,
-                &lines[k].1,
+                &lines[k],
                 &how.ascii_bounds,
             )
         };
         let found: Vec<Vec<(MatcherId, Vec<Hit>)>> = if text.len() >= PARALLEL_BYTES {
             use rayon::prelude::*;
-            jobs.par_iter().map(find).collect()
+            let lines: Vec<Vec<Range<usize>>> = reaching.par_iter().map(lines_of).collect();
+            jobs.par_iter().map(|job| find(&lines, job)).collect()
         } else {
-            jobs.iter().map(find).collect()
+            let lines: Vec<Vec<Range<usize>>> = reaching.iter().map(lines_of).collect();
+            jobs.iter().map(|job| find(&lines, job)).collect()
         };
         for (m, found) in found.into_iter().flatten() {
             if found.is_empty() {
