@@ -1,6 +1,6 @@
 //! `tenet check`: walk the inputs, check each draft in parallel, print in input order.
 
-use std::io::{self, IsTerminal, Read, Write};
+use std::io::{self, IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
@@ -16,6 +16,7 @@ use tenet::text;
 use tenet::workspace::{Rules, Setup, Workspace};
 
 use super::order::in_order;
+use super::read::{decode, read_draft, read_draft_file, MAX_DRAFT};
 use super::walk::{cli_excludes, collect, Input, Walk};
 use super::Outcome;
 
@@ -437,26 +438,6 @@ fn print_statistics(format: OutputFormat, files: &[FileResult], out: &mut dyn Wr
     Ok(())
 }
 
-/// The largest draft read.
-const MAX_DRAFT: u64 = 1 << 30;
-
-/// Reads a draft: its first 8 KiB decide whether it is binary (then nothing more is
-/// read and `None` comes back); at most [`MAX_DRAFT`] bytes are read in all.
-fn read_draft(mut reader: impl Read, expected: u64) -> io::Result<Option<Vec<u8>>> {
-    let mut head = Vec::with_capacity(8192);
-    (&mut reader).take(8192).read_to_end(&mut head)?;
-    if head.contains(&0) {
-        return Ok(None);
-    }
-    head.reserve(expected.saturating_sub(head.len() as u64) as usize);
-    let room = MAX_DRAFT - head.len() as u64;
-    reader.take(room + 1).read_to_end(&mut head)?;
-    if head.len() as u64 > MAX_DRAFT {
-        return Err(text::file::too_large(MAX_DRAFT));
-    }
-    Ok(Some(head))
-}
-
 pub fn io_message(e: &io::Error) -> String {
     match e.kind() {
         io::ErrorKind::PermissionDenied => "permission denied".into(),
@@ -486,7 +467,7 @@ fn check_one(input: &Input, rules: &Rules, req: &Request, defer: bool) -> Checke
                 message: format!("cannot read: {}", io_message(&e)),
             };
             let (file, len) = text::file::open_regular(p, MAX_DRAFT).map_err(note)?;
-            (p.clone(), read_draft(file, len).map_err(note)?)
+            (p.clone(), read_draft_file(file, len).map_err(note)?)
         }
     };
     let Some(bytes) = bytes else {
@@ -549,24 +530,4 @@ fn check_one(input: &Input, rules: &Rules, req: &Request, defer: bool) -> Checke
         },
         change,
     ))
-}
-
-/// UTF-8 when valid, else Windows-1252 (what old mail and Office text usually is).
-pub fn decode(bytes: Vec<u8>) -> String {
-    match String::from_utf8(bytes) {
-        Ok(s) => s,
-        Err(e) => e.into_bytes().iter().map(|&b| cp1252(b)).collect(),
-    }
-}
-
-fn cp1252(b: u8) -> char {
-    const HIGH: [char; 32] = [
-        '€', '\u{81}', '‚', 'ƒ', '„', '…', '†', '‡', 'ˆ', '‰', 'Š', '‹', 'Œ', '\u{8d}', 'Ž',
-        '\u{8f}', '\u{90}', '‘', '’', '“', '”', '•', '–', '—', '˜', '™', 'š', '›', 'œ', '\u{9d}',
-        'ž', 'Ÿ',
-    ];
-    match b {
-        0x80..=0x9f => HIGH[(b - 0x80) as usize],
-        _ => b as char,
-    }
 }

@@ -4,6 +4,7 @@ pub mod allocator;
 pub mod check;
 pub mod moderate;
 mod order;
+mod read;
 pub mod rules;
 pub mod walk;
 

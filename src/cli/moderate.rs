@@ -15,7 +15,7 @@ use crossbeam_channel::bounded;
 use tenet::moderation::{self, Rejected};
 use tenet::workspace::{Rules, Setup, Workspace};
 
-use super::check::decode;
+use super::read::decode;
 use super::Outcome;
 
 /// The longest line read whole; a longer one is answered with an error and skipped.
