@@ -240,9 +240,12 @@ fn part(text: &str, from: usize, out: &mut Vec<(Range<usize>, Scope)>) -> Option
     // was the message itself ("This message contains the latest issue…").
     let close_footer = |out: &mut Vec<(Range<usize>, Scope)>, start: Option<usize>, end: usize| {
         if let Some(s) = start {
+            // Counted only as far as the most a footer has: a footer that opens
+            // a long part would otherwise have all of it counted.
             let lines = text[s..end]
                 .lines()
                 .filter(|l| !l.trim().is_empty())
+                .take(MAX_FOOTER_LINES + 1)
                 .count();
             if lines <= MAX_FOOTER_LINES {
                 out.push((s..end, Scope::Footer));
