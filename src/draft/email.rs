@@ -149,11 +149,28 @@ fn opens_with_any(head: &[u8], openings: &[&str]) -> bool {
 
 /// The header name a line opens with (`Subject: …` gives `subject`), if any.
 fn header_name(line: &str) -> Option<&'static str> {
-    let (name, _) = line.split_once(':')?;
+    // A `:` further on ends no header name: it is looked for no further.
+    let bytes = line.as_bytes();
+    let colon = memchr::memchr(b':', &bytes[..bytes.len().min(LONGEST_HEADER_NAME + 1)])?;
     HEADER_NAMES
         .iter()
-        .find(|h| name.eq_ignore_ascii_case(h))
+        .find(|h| bytes[..colon].eq_ignore_ascii_case(h.as_bytes()))
         .copied()
+}
+
+/// The length of the longest of [`HEADER_NAMES`].
+const LONGEST_HEADER_NAME: usize = longest(HEADER_NAMES);
+
+/// The length of the longest of `words`.
+const fn longest(words: &[&str]) -> usize {
+    let (mut i, mut longest) = (0, 0);
+    while i < words.len() {
+        if words[i].len() > longest {
+            longest = words[i].len();
+        }
+        i += 1;
+    }
+    longest
 }
 
 /// Whether the line at `at` opens another message's header pasted into the body
@@ -502,3 +519,26 @@ fn looks_like_name(line: &str) -> bool {
 
 /// The fewest words of body before a footer.
 const MIN_BODY_WORDS: usize = 10;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A header line's name in any case; nothing for a line whose first `:`
+    /// comes after a longer name, or that has none.
+    #[test]
+    fn header_names_are_read_up_to_the_first_colon() {
+        assert_eq!(header_name("Subject: lunch"), Some("subject"));
+        assert_eq!(
+            header_name("X-APPARENTLY-TO: jo@example.com"),
+            Some("x-apparently-to")
+        );
+        assert_eq!(header_name("cc:"), Some("cc"));
+        assert_eq!(header_name("Meeting at 10:30"), None);
+        assert_eq!(header_name("x-apparently-tox: a"), None);
+        assert_eq!(header_name("a very long line with no colon at all"), None);
+        assert_eq!(header_name("From the desk of: Jo"), None);
+        assert_eq!(header_name(""), None);
+        assert_eq!(LONGEST_HEADER_NAME, "x-apparently-to".len());
+    }
+}

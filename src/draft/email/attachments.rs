@@ -58,16 +58,7 @@ fn ends_in_attachment_extension(trimmed: &str) -> bool {
 }
 
 /// The length of the longest of [`ATTACHMENT_EXTENSIONS`].
-const LONGEST_EXTENSION: usize = {
-    let (mut i, mut longest) = (0, 0);
-    while i < ATTACHMENT_EXTENSIONS.len() {
-        if ATTACHMENT_EXTENSIONS[i].len() > longest {
-            longest = ATTACHMENT_EXTENSIONS[i].len();
-        }
-        i += 1;
-    }
-    longest
-};
+const LONGEST_EXTENSION: usize = super::longest(ATTACHMENT_EXTENSIONS);
 
 /// Placeholders mail programs leave where a picture or object was; a line may
 /// hold several (`[IMAGE]\t[IMAGE]`).
