@@ -9,11 +9,15 @@ use tenet::text;
 /// The largest draft read.
 pub(super) const MAX_DRAFT: u64 = 1 << 30;
 
-/// Reads a draft: its first 8 KiB decide whether it is binary (then nothing more is
-/// read and `None` comes back); at most [`MAX_DRAFT`] bytes are read in all.
+/// How much of a draft decides whether it is binary: a NUL byte in it.
+const HEAD: usize = 8192;
+
+/// Reads a draft: its first [`HEAD`] bytes decide whether it is binary (then
+/// nothing more is read and `None` comes back); at most [`MAX_DRAFT`] bytes are
+/// read in all.
 pub(super) fn read_draft(mut reader: impl Read, expected: u64) -> io::Result<Option<Vec<u8>>> {
-    let mut head = Vec::with_capacity(8192);
-    (&mut reader).take(8192).read_to_end(&mut head)?;
+    let mut head = Vec::with_capacity(HEAD);
+    (&mut reader).take(HEAD as u64).read_to_end(&mut head)?;
     if head.contains(&0) {
         return Ok(None);
     }
@@ -42,14 +46,14 @@ pub(super) fn read_draft_file(file: std::fs::File, len: u64) -> io::Result<Optio
         return read_draft(file, len);
     }
     let mut bytes = vec![0; len as usize];
-    let (head, rest) = bytes.split_at_mut(8192);
+    let (head, rest) = bytes.split_at_mut(HEAD);
     let read = match file.read_exact_at(head, 0) {
         Ok(()) if head.contains(&0) => return Ok(None),
         Ok(()) => {
             let (first, second) = rest.split_at_mut(rest.len() / 2);
-            let second_at = (8192 + first.len()) as u64;
+            let second_at = (HEAD + first.len()) as u64;
             let (a, b) = rayon::join(
-                || file.read_exact_at(first, 8192),
+                || file.read_exact_at(first, HEAD as u64),
                 || file.read_exact_at(second, second_at),
             );
             a.and(b)
@@ -123,9 +127,9 @@ mod tests {
         for len in [
             0,
             1,
-            8191,
-            8192,
-            8193,
+            HEAD - 1,
+            HEAD,
+            HEAD + 1,
             SPLIT_READ as usize + 12_345,
             9 << 20,
         ] {
@@ -134,14 +138,16 @@ mod tests {
         }
     }
 
-    /// A NUL among the first 8 KiB makes a draft binary; one after them does not.
+    /// A NUL among the first 8 KiB makes a draft binary; one after them does
+    /// not; in a small file and in one read in halves.
     #[test]
     fn binary_is_told_by_the_first_eight_kilobytes() {
-        let len = SPLIT_READ as usize + 1;
-        let (f, _) = file(len, Some(100));
-        assert_eq!(read(&f, len as u64), None);
-        let (f, bytes) = file(len, Some(9000));
-        assert_eq!(read(&f, len as u64).as_deref(), Some(&bytes[..]));
+        for len in [HEAD + 100, SPLIT_READ as usize + 1] {
+            let (f, _) = file(len, Some(HEAD - 1));
+            assert_eq!(read(&f, len as u64), None, "{len}");
+            let (f, bytes) = file(len, Some(HEAD));
+            assert_eq!(read(&f, len as u64).as_deref(), Some(&bytes[..]), "{len}");
+        }
     }
 
     /// A file that shrank after its size was taken is read again from its start
