@@ -151,43 +151,36 @@ impl Object {
     /// Writes the next key (a plain name: it is not escaped); its value follows
     /// at [`Object::inner`].
     pub(super) fn key(&mut self, out: &mut impl Write, key: &str) -> io::Result<()> {
-        let comma = !self.empty;
+        let comma: &[u8] = if self.empty { b"" } else { b"," };
         self.empty = false;
-        // `,`, the line break and indentation, `"key": ` in one write when they
-        // fit the usual depths: an object's keys are most of what JSON writes.
-        let mut piece = [0u8; 64];
-        let indent = self.inner().map_or(0, |d| 1 + 2 * d);
-        let len = usize::from(comma) + indent + key.len() + 4;
-        if len <= piece.len() && indent <= INDENTED.len() {
-            let mut at = 0;
-            let mut put = |bytes: &[u8]| {
-                piece[at..at + bytes.len()].copy_from_slice(bytes);
-                at += bytes.len();
-            };
-            if comma {
-                put(b",");
-            }
-            put(&INDENTED[..indent]);
-            put(b"\"");
-            put(key.as_bytes());
-            put(if self.depth.is_some() {
-                b"\": "
-            } else {
-                b"\":"
-            });
-            return out.write_all(&piece[..at]);
-        }
-        if comma {
-            out.write_all(b",")?;
-        }
-        newline(out, self.inner())?;
-        out.write_all(b"\"")?;
-        out.write_all(key.as_bytes())?;
-        out.write_all(if self.depth.is_some() {
+        let colon: &[u8] = if self.depth.is_some() {
             b"\": "
         } else {
             b"\":"
-        })
+        };
+        let indent = match self.inner() {
+            None => Some(&b""[..]),
+            Some(d) => INDENTED.get(..1 + 2 * d),
+        };
+        // `,`, the line break and indentation, `"key": ` in one write when they
+        // fit the usual depths: an object's keys are most of what JSON writes.
+        let mut piece = [0u8; 64];
+        let parts = indent.map(|indent| [comma, indent, b"\"", key.as_bytes(), colon]);
+        if let Some(parts) =
+            parts.filter(|p| p.iter().map(|p| p.len()).sum::<usize>() <= piece.len())
+        {
+            let mut at = 0;
+            for part in parts {
+                piece[at..at + part.len()].copy_from_slice(part);
+                at += part.len();
+            }
+            return out.write_all(&piece[..at]);
+        }
+        out.write_all(comma)?;
+        newline(out, self.inner())?;
+        out.write_all(b"\"")?;
+        out.write_all(key.as_bytes())?;
+        out.write_all(colon)
     }
 
     /// Writes a field whose value is a string.
