@@ -2,6 +2,8 @@
 //! long draft need only search the lines around what every match holds), and
 //! whether it needs a digit (so a draft, or a line, without one has no match).
 
+use std::ops::RangeInclusive;
+
 use regex_syntax::hir::{Class, Hir, HirKind, Look};
 
 /// Whether every match of `hir` holds an ASCII digit.
@@ -9,17 +11,13 @@ pub(crate) fn needs_digit(hir: &Hir) -> bool {
     match hir.kind() {
         HirKind::Empty | HirKind::Look(_) => false,
         HirKind::Literal(l) => l.0.iter().any(u8::is_ascii_digit),
-        HirKind::Class(Class::Unicode(c)) => {
-            !c.ranges().is_empty()
-                && c.ranges()
+        HirKind::Class(c) => {
+            let digits = u32::from(b'0')..=u32::from(b'9');
+            let ranges = ranges(c);
+            !ranges.is_empty()
+                && ranges
                     .iter()
-                    .all(|r| r.start().is_ascii_digit() && r.end().is_ascii_digit())
-        }
-        HirKind::Class(Class::Bytes(c)) => {
-            !c.ranges().is_empty()
-                && c.ranges()
-                    .iter()
-                    .all(|r| r.start().is_ascii_digit() && r.end().is_ascii_digit())
+                    .all(|r| digits.contains(r.start()) && digits.contains(r.end()))
         }
         HirKind::Repetition(r) => r.min >= 1 && needs_digit(&r.sub),
         HirKind::Capture(c) => needs_digit(&c.sub),
@@ -38,15 +36,8 @@ pub(crate) fn line_breaks(hir: &Hir) -> Option<usize> {
         HirKind::Look(Look::End) => None,
         HirKind::Look(_) => Some(0),
         HirKind::Literal(l) => Some(l.0.iter().filter(|&&b| b == b'\n').count()),
-        HirKind::Class(Class::Unicode(c)) => Some(usize::from(
-            c.ranges()
-                .iter()
-                .any(|r| r.start() <= '\n' && '\n' <= r.end()),
-        )),
-        HirKind::Class(Class::Bytes(c)) => Some(usize::from(
-            c.ranges()
-                .iter()
-                .any(|r| r.start() <= b'\n' && b'\n' <= r.end()),
+        HirKind::Class(c) => Some(usize::from(
+            ranges(c).iter().any(|r| r.contains(&u32::from(b'\n'))),
         )),
         HirKind::Repetition(r) => match line_breaks(&r.sub)? {
             0 => Some(0),
@@ -58,6 +49,22 @@ pub(crate) fn line_breaks(hir: &Hir) -> Option<usize> {
             .iter()
             .map(line_breaks)
             .try_fold(0, |most, b| Some(most.max(b?))),
+    }
+}
+
+/// The ranges of a class of characters or of bytes, as code points or bytes.
+fn ranges(class: &Class) -> Vec<RangeInclusive<u32>> {
+    match class {
+        Class::Unicode(c) => c
+            .ranges()
+            .iter()
+            .map(|r| u32::from(r.start())..=u32::from(r.end()))
+            .collect(),
+        Class::Bytes(c) => c
+            .ranges()
+            .iter()
+            .map(|r| u32::from(r.start())..=u32::from(r.end()))
+            .collect(),
     }
 }
 
