@@ -430,14 +430,18 @@ fn drawn(
 }
 
 /// Checks that the engine finds what the reference does in `text`, with
-/// Unicode's word boundaries and with ASCII's where they agree; returns how
-/// many findings there are.
+/// Unicode's word boundaries and with ASCII's where they agree, and warmed (a
+/// short draft's regexes on lines with a digit then searched together first);
+/// returns how many findings there are.
 fn agrees_with_reference(rules: &RuleSet, text: String, what: &str) -> usize {
     let draft = Draft::new(text, Format::Text);
     let slow = tenet::engine::reference::check(rules, &draft, &Options::default());
+    let warmed = Engine::new(rules.clone());
+    warmed.warm();
     for engine in [
         Engine::new(rules.clone()),
         Engine::new(rules.clone()).ascii_bounds_after(0),
+        warmed,
     ] {
         let fast = engine.check(&draft, &Options::default()).findings;
         assert!(
@@ -516,8 +520,10 @@ fn long_drafts_with_a_few_accented_words_agree_with_the_reference() {
 
 /// A long draft runs the regexes that look at lines with a digit together
 /// once, for which of those lines each has a match on, and then each only
-/// there: the findings are the reference's, with Unicode's word boundaries and
-/// ASCII's, next to accented words, with matches of one regex inside another's.
+/// there, and so do short drafts once enough text has been searched: the
+/// findings are the reference's, with Unicode's word boundaries and ASCII's,
+/// next to accented words, with matches of one regex inside another's, in
+/// drafts of a few lines and of a few kilobytes.
 #[test]
 fn regexes_on_lines_with_a_digit_searched_together_agree_with_the_reference() {
     let source = "guideline confidentiality {\n\
@@ -545,8 +551,14 @@ fn regexes_on_lines_with_a_digit_searched_together_agree_with_the_reference() {
         // Pure ASCII in half the rounds; in the others, now and then a line
         // beyond it.
         let text = drawn(&lines, &mut below, 80 << 10, round % 2 == 0, "\n");
+        let short = |len: usize| text[..text.floor_char_boundary(len)].to_string();
+        let (few_lines, few_kilobytes) = (short(300), short(3000));
         let found = agrees_with_reference(&compiled.rules, text, &format!("round {round}"));
         assert!(found > 1000, "{found}");
+        for short in [few_lines, few_kilobytes] {
+            let found = agrees_with_reference(&compiled.rules, short, &format!("round {round}"));
+            assert!(found > 3, "{found}");
+        }
     }
 }
 

@@ -6,7 +6,7 @@ use std::ops::Range;
 use rayon::prelude::*;
 
 use super::windows::{line_holding, lines_with_a_digit, narrowed, Place, Windows, WINDOWED_BYTES};
-use super::{both, Engine, Hit, RegexEntry, Use, PARALLEL_BYTES};
+use super::{both, Engine, Hit, RegexEntry, Use, DIGIT_SET_BYTES, PARALLEL_BYTES};
 use crate::language::regex::RegexPattern;
 use crate::language::rules::*;
 use crate::text::fold::{is_whole_word, word_chars_beyond_ascii, BeyondAscii, Folded};
@@ -186,7 +186,14 @@ impl Engine {
                 .map(|w| w.places(text, self.regexes.len(), &how.ascii_bounds));
             places.unwrap_or_else(|| vec![Place::Whole; self.regexes.len()])
         } else {
-            self.scan(text, &mut needed)
+            let mut places = self.scan(text, &mut needed);
+            let together = !digitless
+                && (self.windows.get().is_some()
+                    || !self.digits_alone.spend(text.len(), DIGIT_SET_BYTES));
+            if let Some(windows) = together.then(|| self.windows()).flatten() {
+                windows.place_digit_set(text, &how.ascii_bounds, &mut needed, &mut places);
+            }
+            places
         };
         let mut run: Vec<(&RegexEntry, &Place)> = self
             .regexes

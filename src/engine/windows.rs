@@ -263,6 +263,41 @@ impl Windows {
         }
     }
 
+    /// A short draft's regexes on lines with a digit, searched together first
+    /// (see [`DigitSet`]): a member `needed` with a match on none of them is
+    /// not needed after all (nor compiled), the others run on the lines where
+    /// they have one. A member tried where its literals begin keeps its place.
+    pub(super) fn place_digit_set(
+        &self,
+        text: &str,
+        bounds: &AsciiBounds,
+        needed: &mut [bool],
+        places: &mut [Place],
+    ) {
+        let Some(set) = &self.digit_set else {
+            return;
+        };
+        let wanted = |r: usize, needed: &[bool], places: &[Place]| {
+            needed[r] && !matches!(places[r], Place::At(_))
+        };
+        if !set.members.iter().any(|&r| wanted(r, needed, places)) {
+            return;
+        }
+        let Some(each) = set.split(text, &lines_with_a_digit(text), bounds) else {
+            return;
+        };
+        for (&r, lines) in set.members.iter().zip(each) {
+            if !wanted(r, needed, places) {
+                continue;
+            }
+            if lines.is_empty() {
+                needed[r] = false;
+            } else {
+                places[r] = Place::Lines(lines);
+            }
+        }
+    }
+
     #[cfg(test)]
     pub(super) fn digit_set_built(&self) -> bool {
         self.digit_set
