@@ -35,8 +35,11 @@ const NOT_WORDS: ScopeSet =
 /// Metrics that are measured together, in one pass of their own.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Group {
-    /// `words`, `caps`, `quoted`: a pass over the words.
+    /// `words`, `quoted`: counted from the word index.
     Words,
+    /// `caps`: each word's letters looked at, a pass of its own because most
+    /// conditions only ask how many words there are.
+    Caps,
     /// `words(CLASS)`: the words classed, a pass of its own because looking each
     /// word up costs more than counting it, and conditions rarely get that far.
     Classes,
@@ -48,12 +51,19 @@ pub enum Group {
 
 impl Group {
     /// Every group, in declaration order (`group as usize` is its index).
-    pub const ALL: [Group; 4] = [Group::Words, Group::Classes, Group::Regions, Group::Chars];
+    pub const ALL: [Group; 5] = [
+        Group::Words,
+        Group::Caps,
+        Group::Classes,
+        Group::Regions,
+        Group::Chars,
+    ];
 
     /// The group a named metric belongs to.
     pub fn of(metric: Metric) -> Group {
         match metric {
-            Metric::Words | Metric::Caps | Metric::Quoted | Metric::Count(_) => Group::Words,
+            Metric::Words | Metric::Quoted | Metric::Count(_) => Group::Words,
+            Metric::Caps => Group::Caps,
             Metric::ClassWords(_) => Group::Classes,
             Metric::Links | Metric::Hashtags | Metric::Mentions | Metric::HashtagRun => {
                 Group::Regions
@@ -88,6 +98,7 @@ impl Metrics {
         let hidden = hidden.without(COUNTED);
         match group {
             Group::Words => self.words_pass(draft, hidden),
+            Group::Caps => self.caps_pass(draft, hidden),
             Group::Classes => self.classes_pass(draft, hidden, classes),
             Group::Regions => self.regions_pass(draft, hidden),
             Group::Chars => self.chars_pass(draft, hidden),
@@ -117,14 +128,19 @@ impl Metrics {
             .iter()
             .map(|r| draft.words.count_in(r.clone()))
             .sum::<usize>() as f64;
-        let (mut words, mut cased_words, mut capital_words) = (0usize, 0usize, 0usize);
+        self.words = complement(&merged(draft, hidden.union(NOT_WORDS)), draft.text.len())
+            .into_iter()
+            .map(|range| draft.words.count_in(range))
+            .sum::<usize>() as f64;
+    }
+
+    fn caps_pass(&mut self, draft: &Draft, hidden: ScopeSet) {
+        let (mut cased_words, mut capital_words) = (0usize, 0usize);
         for range in complement(&merged(draft, hidden.union(NOT_WORDS)), draft.text.len()) {
-            words += draft.words.count_in(range.clone());
             let (cased, capital) = casing_in(draft, range);
             cased_words += cased;
             capital_words += capital;
         }
-        self.words = words as f64;
         self.caps = if cased_words == 0 {
             0.0
         } else {
@@ -493,8 +509,9 @@ mod tests {
                 let draft = Draft::new(text.clone(), format);
                 for hidden in hiddens {
                     let mut m = Metrics::default();
-                    m.measure_group(&draft, hidden, Group::Words, &classes);
-                    m.measure_group(&draft, hidden, Group::Classes, &classes);
+                    for group in [Group::Words, Group::Caps, Group::Classes] {
+                        m.measure_group(&draft, hidden, group, &classes);
+                    }
                     let want = word_by_word(&draft, hidden, &classes);
                     assert_eq!(
                         (m.words, m.quoted, m.caps, m.classes),
