@@ -34,6 +34,9 @@ struct Index {
 /// The longest word kept as a number.
 const SHORT: usize = 7;
 
+/// The longest ASCII word lowered on the stack for its look-up.
+const LONG: usize = 32;
+
 /// Up to [`SHORT`] bytes as one number: the bytes, then their count in the
 /// highest byte.
 fn packed(bytes: &[u8]) -> u64 {
@@ -89,17 +92,37 @@ impl WordClasses {
 
     /// The class of one word of a draft (not a mention, hashtag or URL).
     pub fn class_of(&self, word: &str) -> WordClass {
+        use crate::text::classes::{in_range, HIGH_BITS};
+        let bytes = word.as_bytes();
+        let index = self.index.get_or_init(|| Index::of(self));
+        // Most words: a few ASCII bytes, looked at as one number (its count
+        // byte is neither a digit nor beyond ASCII).
+        if bytes.len() <= SHORT {
+            let key = packed(bytes);
+            if key & HIGH_BITS == 0 {
+                if in_range(key, b'0', b'9') != 0 {
+                    return WordClass::Number;
+                }
+                let class = index.short.get(&lowered(key)).copied();
+                return class.unwrap_or(WordClass::Content);
+            }
+        }
         // Numbers and codes: `353`, `3pm`, `50M03`.
-        if word.bytes().any(|b| b.is_ascii_digit()) {
+        if bytes.iter().any(u8::is_ascii_digit) {
             return WordClass::Number;
         }
-        let index = self.index.get_or_init(|| Index::of(self));
         let class = if !word.is_ascii() {
             index.get(crate::text::fold::fold(word).as_bytes())
-        } else if word.len() <= SHORT {
-            index.short.get(&lowered(packed(word.as_bytes()))).copied()
         } else if word.len() <= index.longest {
-            index.get(word.to_ascii_lowercase().as_bytes())
+            let mut lower = [0u8; LONG];
+            match lower.get_mut(..word.len()) {
+                Some(lower) => {
+                    lower.copy_from_slice(bytes);
+                    lower.make_ascii_lowercase();
+                    index.get(lower)
+                }
+                None => index.get(word.to_ascii_lowercase().as_bytes()),
+            }
         } else {
             // Folding ASCII keeps its length: longer than every word, in none.
             None
@@ -176,6 +199,8 @@ mod tests {
                 "abcdefghi",
                 "straße",
                 "é",
+                // Longer than a word lowered on the stack.
+                "pneumonoultramicroscopicsilicovolcanoconiosis",
             ]),
             reaction: set(&["thanks", "lol", "ok", "congratulations", "@", "[", "`"]),
             greeting: set(&["hi", "dear", "regards", "ok", "best regards"]),

@@ -169,7 +169,7 @@ pub fn find_high(bytes: &[u8]) -> Option<usize> {
 }
 
 const ONES: u64 = 0x0101_0101_0101_0101;
-const HIGH_BITS: u64 = 0x8080_8080_8080_8080;
+pub(crate) const HIGH_BITS: u64 = 0x8080_8080_8080_8080;
 
 /// The high bit of each byte of `x` (whose bytes are below `0x80`) set when the
 /// byte is in `lo..=hi`. Adding `0x80 - lo` to such a byte sets its high bit
