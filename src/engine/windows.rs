@@ -277,17 +277,19 @@ impl Windows {
         let Some(set) = &self.digit_set else {
             return;
         };
-        let wanted = |r: usize, needed: &[bool], places: &[Place]| {
-            needed[r] && !matches!(places[r], Place::At(_))
-        };
-        if !set.members.iter().any(|&r| wanted(r, needed, places)) {
+        let wanted: Vec<bool> = set
+            .members
+            .iter()
+            .map(|&r| needed[r] && !matches!(places[r], Place::At(_)))
+            .collect();
+        if !wanted.contains(&true) {
             return;
         }
         let Some(each) = set.split(text, &lines_with_a_digit(text), bounds) else {
             return;
         };
-        for (&r, lines) in set.members.iter().zip(each) {
-            if !wanted(r, needed, places) {
+        for ((&r, lines), wanted) in set.members.iter().zip(each).zip(wanted) {
+            if !wanted {
                 continue;
             }
             if lines.is_empty() {
