@@ -537,16 +537,21 @@ mod tests {
         assert!(pending <= 40, "{pending}");
     }
 
-    /// Warming builds the regexes on lines with a digit as one, which a long
-    /// draft would otherwise build when it first needs it.
-    #[test]
-    fn warming_builds_the_regexes_on_lines_with_a_digit_as_one() {
+    /// An engine with two regexes that run on lines with a digit.
+    fn two_digit_regexes() -> super::Engine {
         let source = "guideline confidentiality {\n\
              rule a warning { find /\\b[0-9]{3}\\b/ message \"m\" }\n\
              rule b warning { find /\\b[0-9]{5}\\b/ message \"m\" }\n}\n";
         let compiled = crate::language::lower::compile_str("t.tenet", source);
         assert!(!compiled.has_errors());
-        let engine = super::Engine::new(compiled.rules);
+        super::Engine::new(compiled.rules)
+    }
+
+    /// Warming builds the regexes on lines with a digit as one, which a long
+    /// draft would otherwise build when it first needs it.
+    #[test]
+    fn warming_builds_the_regexes_on_lines_with_a_digit_as_one() {
+        let engine = two_digit_regexes();
         let windows = engine.windows().expect("digit windows");
         assert!(!windows.digit_set_built());
         engine.warm();
@@ -558,12 +563,7 @@ mod tests {
     /// from then on; drafts without a digit do not count.
     #[test]
     fn short_drafts_search_digit_regexes_together_once_enough_are_searched() {
-        let source = "guideline confidentiality {\n\
-             rule a warning { find /\\b[0-9]{3}\\b/ message \"m\" }\n\
-             rule b warning { find /\\b[0-9]{5}\\b/ message \"m\" }\n}\n";
-        let compiled = crate::language::lower::compile_str("t.tenet", source);
-        assert!(!compiled.has_errors());
-        let engine = super::Engine::new(compiled.rules);
+        let engine = two_digit_regexes();
         let check = |text: &str| {
             let draft = crate::draft::Draft::new(text.to_string(), crate::draft::Format::Text);
             engine.check(&draft, &Default::default()).findings.len()
