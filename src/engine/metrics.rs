@@ -107,7 +107,7 @@ impl Metrics {
 
     fn classes_pass(&mut self, draft: &Draft, hidden: ScopeSet, classes: &WordClasses) {
         self.classes = [0.0; 5];
-        for range in complement(&merged(draft, hidden.union(NOT_WORDS)), draft.text.len()) {
+        for range in visible_ranges(draft, hidden.union(NOT_WORDS)) {
             for w in draft.words.starting_in(range) {
                 let class = classes.class_of(&draft.text[w.range()]);
                 if let Some(i) = WordClass::ALL.iter().position(|(c, _)| *c == class) {
@@ -128,7 +128,7 @@ impl Metrics {
             .iter()
             .map(|r| draft.words.count_in(r.clone()))
             .sum::<usize>() as f64;
-        self.words = complement(&merged(draft, hidden.union(NOT_WORDS)), draft.text.len())
+        self.words = visible_ranges(draft, hidden.union(NOT_WORDS))
             .into_iter()
             .map(|range| draft.words.count_in(range))
             .sum::<usize>() as f64;
@@ -136,7 +136,7 @@ impl Metrics {
 
     fn caps_pass(&mut self, draft: &Draft, hidden: ScopeSet) {
         let (mut cased_words, mut capital_words) = (0usize, 0usize);
-        for range in complement(&merged(draft, hidden.union(NOT_WORDS)), draft.text.len()) {
+        for range in visible_ranges(draft, hidden.union(NOT_WORDS)) {
             let (cased, capital) = casing_in(draft, range);
             cased_words += cased;
             capital_words += capital;
