@@ -186,12 +186,15 @@ impl Engine {
                 .map(|w| w.places(text, self.regexes.len(), &how.ascii_bounds));
             places.unwrap_or_else(|| vec![Place::Whole; self.regexes.len()])
         } else {
-            let mut places = self.scan(text, &mut needed);
+            // The draft's lines with a digit, worked out once if at all.
+            let mut digit_lines = None;
+            let mut places = self.scan(text, &mut needed, &mut digit_lines);
             let together = !digitless
                 && (self.windows.get().is_some()
                     || !self.digits_alone.spend(text.len(), DIGIT_SET_BYTES));
             if let Some(windows) = together.then(|| self.windows()).flatten() {
-                windows.place_digit_set(text, &how.ascii_bounds, &mut needed, &mut places);
+                let (lines, bounds) = (&mut digit_lines, &how.ascii_bounds);
+                windows.place_digit_set(text, lines, bounds, &mut needed, &mut places);
             }
             places
         };
@@ -257,8 +260,14 @@ impl Engine {
     /// with its literals is tried where they occur; one whose every match crosses
     /// at most a known number of line breaks runs on the lines that hold its
     /// literals or, wanting literals, a digit that every match holds (and that
-    /// many lines around); any other on the whole text.
-    fn scan(&self, text: &str, needed: &mut [bool]) -> Vec<Place> {
+    /// many lines around); any other on the whole text. `digit_lines`: the
+    /// draft's lines with a digit, kept once worked out.
+    fn scan(
+        &self,
+        text: &str,
+        needed: &mut [bool],
+        digit_lines: &mut Option<Vec<Range<usize>>>,
+    ) -> Vec<Place> {
         // A draft of a few lines is searched whole: what windows would leave out
         // does not pay for finding them.
         let windowed = text.len() >= WINDOWED_BYTES;
@@ -294,7 +303,6 @@ impl Engine {
                 }
             }
         }
-        let mut digit_lines: Option<Vec<Range<usize>>> = None;
         for (r, (e, place)) in self.regexes.iter().zip(&mut places).enumerate() {
             if !wants(r) {
                 continue;

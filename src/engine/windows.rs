@@ -267,9 +267,11 @@ impl Windows {
     /// (see [`DigitSet`]): a member `needed` with a match on none of them is
     /// not needed after all (nor compiled), the others run on the lines where
     /// they have one. A member tried where its literals begin keeps its place.
+    /// `digit_lines`: the draft's lines with a digit, if already worked out.
     pub(super) fn place_digit_set(
         &self,
         text: &str,
+        digit_lines: &mut Option<Vec<Range<usize>>>,
         bounds: &AsciiBounds,
         needed: &mut [bool],
         places: &mut [Place],
@@ -285,7 +287,8 @@ impl Windows {
         if !wanted.contains(&true) {
             return;
         }
-        let Some(each) = set.split(text, &lines_with_a_digit(text), bounds) else {
+        let lines = digit_lines.get_or_insert_with(|| lines_with_a_digit(text));
+        let Some(each) = set.split(text, lines, bounds) else {
             return;
         };
         for ((&r, lines), wanted) in set.members.iter().zip(each).zip(wanted) {
