@@ -9,7 +9,7 @@ use rayon::prelude::*;
 
 use super::metrics::{Group, Metrics};
 use super::search::select;
-use super::{both, Engine, Hit, Judgement, Options, PARALLEL_BYTES};
+use super::{both, each, Engine, Hit, Judgement, Options, PARALLEL_BYTES};
 use crate::draft::{Draft, ScopeSet};
 use crate::language::rules::*;
 use crate::report::finding::{self, Pending};
@@ -89,12 +89,8 @@ impl Engine {
         };
         // Rules are independent: on a large draft they are evaluated on every core,
         // sharing what they derive (hits outside scopes, metrics) through `cx`.
-        let each = |(r, rule): (usize, &Rule)| cx.rule(r, rule);
-        let per_rule = if draft.text.len() >= PARALLEL_BYTES {
-            self.rules.rules.par_iter().enumerate().map(each).collect()
-        } else {
-            self.rules.rules.iter().enumerate().map(each).collect()
-        };
+        let rules = &self.rules.rules;
+        let per_rule = each(draft.text.len(), rules.len(), |r| cx.rule(r, &rules[r]));
         let triage = (!self.rules.triage.is_empty()).then(|| cx.triage(&self.rules.triage));
         (per_rule, triage)
     }

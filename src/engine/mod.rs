@@ -58,6 +58,17 @@ const ASCII_BOUNDS_BYTES: usize = 256 << 10;
 /// are not kept waiting for it.
 const DIGIT_SET_BYTES: usize = 256 << 10;
 
+/// `f` of each of `0..count`, in that order: worked out on every core for a
+/// large draft.
+fn each<R: Send>(len: usize, count: usize, f: impl Fn(usize) -> R + Send + Sync) -> Vec<R> {
+    if len >= PARALLEL_BYTES {
+        use rayon::prelude::*;
+        (0..count).into_par_iter().map(f).collect()
+    } else {
+        (0..count).map(f).collect()
+    }
+}
+
 /// Runs two jobs, side by side for a large draft.
 fn both<A: Send, B: Send>(
     len: usize,
@@ -494,24 +505,14 @@ impl Engine {
             })
             .collect();
         let text = draft.text.as_str();
-        let lines_of = |l: &&local::Local| l.lines(draft, hits);
-        let find = |lines: &[Vec<Range<usize>>], &(l, k): &(&local::Local, usize)| {
-            l.find(
-                &self.regexes,
-                &self.rules,
-                text,
-                &lines[k],
-                &how.ascii_bounds,
-            )
-        };
-        let found: Vec<Vec<(MatcherId, Vec<Hit>)>> = if text.len() >= PARALLEL_BYTES {
-            use rayon::prelude::*;
-            let lines: Vec<Vec<Range<usize>>> = reaching.par_iter().map(lines_of).collect();
-            jobs.par_iter().map(|job| find(&lines, job)).collect()
-        } else {
-            let lines: Vec<Vec<Range<usize>>> = reaching.iter().map(lines_of).collect();
-            jobs.iter().map(|job| find(&lines, job)).collect()
-        };
+        let lines = each(text.len(), reaching.len(), |k| {
+            reaching[k].lines(draft, hits)
+        });
+        let found = each(text.len(), jobs.len(), |j| {
+            let (l, k) = jobs[j];
+            let bounds = &how.ascii_bounds;
+            l.find(&self.regexes, &self.rules, text, &lines[k], bounds)
+        });
         for (m, found) in found.into_iter().flatten() {
             if found.is_empty() {
                 continue;

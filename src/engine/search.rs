@@ -6,7 +6,7 @@ use std::ops::Range;
 use rayon::prelude::*;
 
 use super::windows::{line_holding, lines_with_a_digit, narrowed, Place, Windows, WINDOWED_BYTES};
-use super::{both, Engine, Hit, RegexEntry, Use, DIGIT_SET_BYTES, PARALLEL_BYTES};
+use super::{both, each, Engine, Hit, RegexEntry, Use, DIGIT_SET_BYTES, PARALLEL_BYTES};
 use crate::language::regex::RegexPattern;
 use crate::language::rules::*;
 use crate::text::fold::{is_whole_word, word_chars_beyond_ascii, BeyondAscii, Folded};
@@ -244,11 +244,7 @@ impl Engine {
                 })
                 .collect()
         };
-        let found: Vec<Vec<(usize, Vec<Hit>)>> = if large {
-            run.par_iter().map(find).collect()
-        } else {
-            run.iter().map(find).collect()
-        };
+        let found = each(text.len(), run.len(), |i| find(&run[i]));
         for (m, list) in found.into_iter().flatten() {
             hits[m].extend(list);
         }
