@@ -118,8 +118,8 @@ impl Metrics {
     }
 
     fn words_pass(&mut self, draft: &Draft, hidden: ScopeSet) {
-        // Only the visible words are looked at: the words a range holds are
-        // counted, and found, from the draft's word index.
+        // Only the visible words count: how many a range holds comes from the
+        // draft's word index, without looking at them.
         let quoted = difference(
             &merged(draft, ScopeSet::of(&[Scope::Quote])),
             &merged(draft, ScopeSet::of(&[Scope::Header, Scope::Comment])),
