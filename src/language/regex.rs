@@ -202,9 +202,15 @@ impl RegexPattern {
 }
 
 /// Whether looking for `literals` says no more than whether a text holds a
-/// digit: each holds one, and so does every match (`digit`).
+/// digit: every match holds one (`digit`), and so does each literal, with at
+/// most one letter besides (` 00`, `10.`, `x1`). A literal with a word in it
+/// (`dop_v1_`, a token's prefix) is far rarer than a digit.
 fn digits_say_as_much(digit: bool, literals: &[Vec<u8>]) -> bool {
-    digit && literals.iter().all(|l| l.iter().any(u8::is_ascii_digit))
+    let letters = |l: &[u8]| l.iter().filter(|b| b.is_ascii_alphabetic()).count();
+    digit
+        && literals
+            .iter()
+            .all(|l| l.iter().any(u8::is_ascii_digit) && letters(l) <= 1)
 }
 
 /// One regex for the regexes of `sources` that says which of them match in a

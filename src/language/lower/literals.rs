@@ -254,9 +254,12 @@ fn required(hir: &Hir) -> Option<Vec<Vec<u8>>> {
             let runs = (0..hs.len()).filter(|&i| begins(i)).filter_map(|i| {
                 usable(&Extractor::new().extract(&Hir::concat(hs[i..].to_vec()))).map(folded)
             });
+            // The longest literals, then (among short ones) those prose seldom
+            // holds: `@` before `.` in an address.
             parts.chain(runs).max_by_key(|set| {
                 let shortest = set.iter().map(Vec::len).min().unwrap_or(0);
-                (shortest.min(8), std::cmp::Reverse(set.len()))
+                let seldom = set.iter().all(|l| rare(l));
+                (shortest.min(8), seldom, std::cmp::Reverse(set.len()))
             })
         }
     }
@@ -384,6 +387,14 @@ mod tests {
         assert!(prefilter(r"(?:fax|[0-9]-)[0-9]{4}").is_some());
         // A rare symbol every match begins with is: the regex is tried there.
         assert_eq!(prefilter(r"[$£]\s?[0-9]{2}"), Some(2));
+        // So is a literal with a word in it, digit or not: a token's prefix.
+        assert_eq!(prefilter(r"\bdop_v1_[a-f0-9]{64}\b"), Some(1));
+        assert_eq!(
+            prefilter(r"\bpypi-AgEIcHlwaS5vcmc[A-Za-z0-9_-]{50,}"),
+            Some(1)
+        );
+        // But not a letter and a digit, which prose holds as often as a digit.
+        assert_eq!(prefilter(r"(?:x1|y2)[0-9]{4}"), None);
     }
 
     #[test]
@@ -499,6 +510,8 @@ mod tests {
         // Across lines too, and short ones count: a draft without them has no match.
         assert_eq!(needed(r"(?i)\bext\s?[0-9]{3}").unwrap(), ["ext"]);
         assert_eq!(needed(r"[0-9]+\s*%").unwrap(), ["%"]);
+        // Of two single bytes every match holds, the one prose seldom holds.
+        assert_eq!(needed(r"\b[a-z.]+@[a-z]+\.[a-z]{2,}\b").unwrap(), ["@"]);
         let digits = needed(r"(?:x)?[0-9]{4}").unwrap();
         assert!(digits.iter().all(|l| l.len() >= 2), "{digits:?}");
         assert_eq!(needed(r"\w+"), None);
