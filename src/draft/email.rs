@@ -427,13 +427,12 @@ fn signature_start(text: &str, from: usize, to: usize) -> Option<usize> {
     let contact = |l: &str| {
         let lower = l.to_ascii_lowercase();
         let digits = l.chars().filter(char::is_ascii_digit).count();
+        // The line's words are read once, each looked up among the contact words.
         digits >= 7
             || lower.contains('@')
-            || CONTACT_WORDS.iter().any(|w| {
-                lower
-                    .split(|c: char| !c.is_alphanumeric() && c != '.' && c != '-')
-                    .any(|word| word == *w)
-            })
+            || lower
+                .split(|c: char| !c.is_alphanumeric() && c != '.' && c != '-')
+                .any(|word| CONTACT_WORDS.contains(&word))
     };
     // The trailing run of short (or blank) lines.
     let mut run_start = lines.len();
