@@ -190,6 +190,34 @@ pub(super) fn locals(regexes: &[RegexEntry], rules: &RuleSet, usage: &Usage) -> 
     regexes.chain(marks).collect()
 }
 
+/// The places locals are looked for in, worked out once: locals with the same
+/// reaches share their lines, found once a draft for each place.
+#[derive(Debug, Clone, Default)]
+pub(super) struct Places {
+    /// For each place, the first local looked for there.
+    pub(super) first: Vec<usize>,
+    /// For each local, its place.
+    pub(super) of: Vec<usize>,
+}
+
+impl Places {
+    pub(super) fn of(locals: &[Local]) -> Places {
+        let mut places = Places::default();
+        for (j, local) in locals.iter().enumerate() {
+            let shared = places
+                .first
+                .iter()
+                .position(|&f| locals[f].same_reach(local));
+            let k = shared.unwrap_or_else(|| {
+                places.first.push(j);
+                places.first.len() - 1
+            });
+            places.of.push(k);
+        }
+        places
+    }
+}
+
 /// The matchers a comparison counts (`count(P) > 2`): searched everywhere.
 fn counted(c: &Cond) -> impl Iterator<Item = MatcherId> {
     let metrics = match *c {
@@ -212,7 +240,7 @@ impl Local {
     }
 
     /// Whether `other` is looked for in the same places.
-    pub(super) fn same_reach(&self, other: &Local) -> bool {
+    fn same_reach(&self, other: &Local) -> bool {
         self.reaches == other.reaches
     }
 

@@ -198,6 +198,8 @@ pub struct Engine {
     digits_alone: Budget,
     /// The regexes searched only where conditions look for them.
     locals: Vec<local::Local>,
+    /// Where each of `locals` is looked for.
+    local_places: local::Places,
     /// Every distinct set of scopes a rule or triage hides, and the empty set:
     /// what a check derives per hidden set is kept in slots indexed by these.
     hidden_sets: Vec<ScopeSet>,
@@ -389,6 +391,7 @@ impl Engine {
             unicode_bounds: Budget::default(),
             ascii_bounds_after: ASCII_BOUNDS_BYTES,
             digits_alone: Budget::default(),
+            local_places: local::Places::of(&locals),
             locals,
             hidden_sets,
             id_rank,
@@ -489,29 +492,20 @@ impl Engine {
         if self.locals.is_empty() {
             return;
         }
-        // Regexes looked for in the same places share their lines: `reaching`
-        // holds the first local of each place, `jobs` each local and its place.
-        let mut reaching: Vec<&local::Local> = Vec::new();
-        let jobs: Vec<(&local::Local, usize)> = self
-            .locals
-            .iter()
-            .map(|l| {
-                let shared = reaching.iter().position(|r| r.same_reach(l));
-                let k = shared.unwrap_or_else(|| {
-                    reaching.push(l);
-                    reaching.len() - 1
-                });
-                (l, k)
-            })
-            .collect();
+        let places = &self.local_places;
         let text = draft.text.as_str();
-        let lines = each(text.len(), reaching.len(), |k| {
-            reaching[k].lines(draft, hits)
+        let lines = each(text.len(), places.first.len(), |k| {
+            self.locals[places.first[k]].lines(draft, hits)
         });
-        let found = each(text.len(), jobs.len(), |j| {
-            let (l, k) = jobs[j];
-            let bounds = &how.ascii_bounds;
-            l.find(&self.regexes, &self.rules, text, &lines[k], bounds)
+        // In most drafts no rule that looks for a local has a match: nothing
+        // is searched.
+        let jobs: Vec<usize> = (0..self.locals.len())
+            .filter(|&j| !lines[places.of[j]].is_empty())
+            .collect();
+        let found = each(text.len(), jobs.len(), |i| {
+            let j = jobs[i];
+            let (lines, bounds) = (&lines[places.of[j]], &how.ascii_bounds);
+            self.locals[j].find(&self.regexes, &self.rules, text, lines, bounds)
         });
         for (m, found) in found.into_iter().flatten() {
             if found.is_empty() {
