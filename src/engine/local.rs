@@ -393,6 +393,31 @@ guideline confidentiality {
         assert!(sources[0].contains(r"\(f\)"), "{sources:?}");
     }
 
+    /// Locals looked for at the same distance from the same rule's matches
+    /// share their lines; another distance is a place of its own.
+    #[test]
+    fn locals_at_the_same_reach_share_a_place() {
+        let e = engine(
+            r#"
+guideline confidentiality {
+  rule phone warning {
+    find /[0-9]{3}-[0-9]{4}/
+    unless followed by /\(f\)/ within 1 chars
+    unless preceded by /tel:/ within 0 words
+    unless followed by /\(h\)/ within 1 chars
+    message "m"
+  }
+}
+"#,
+        );
+        let sources = local_sources(&e);
+        assert_eq!(sources.len(), 3, "{sources:?}");
+        let places = Places::of(&e.locals);
+        assert_eq!(places.first, [0, 1]);
+        assert_eq!(places.of, [0, 1, 0]);
+        assert_eq!(places.of, e.local_places.of);
+    }
+
     #[test]
     fn a_local_regex_is_found_around_each_match_however_far_apart() {
         let e = engine(RULES);
