@@ -3,11 +3,11 @@
 use std::borrow::Cow;
 use std::ops::Range;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::OnceLock;
+use std::sync::{Mutex, OnceLock};
 
 use rayon::prelude::*;
 
-use super::metrics::{Group, Metrics};
+use super::metrics::{class_index, ClassCount, Group, Metrics};
 use super::search::select;
 use super::{both, each, Engine, Hit, Judgement, Options, PARALLEL_BYTES};
 use crate::draft::{Draft, ScopeSet};
@@ -86,6 +86,9 @@ impl Engine {
             slot_of,
             visible: slots(with_hits as usize * self.hidden_sets.len()),
             metrics: slots(Group::ALL.len() * self.hidden_sets.len()),
+            class_counts: (0..self.hidden_sets.len())
+                .map(|_| Mutex::new(ClassCount::new()))
+                .collect(),
         };
         // Rules are independent: on a large draft they are evaluated on every core,
         // sharing what they derive (hits outside scopes, metrics) through `cx`.
@@ -159,6 +162,8 @@ struct Cx<'a> {
     visible: Vec<OnceLock<Visible<'a>>>,
     /// Metrics by hidden set, then group, each group measured when first asked for.
     metrics: Vec<OnceLock<Metrics>>,
+    /// `words(CLASS)` by hidden set, counted as far as comparisons have needed.
+    class_counts: Vec<Mutex<ClassCount>>,
 }
 
 impl<'a> Cx<'a> {
@@ -195,8 +200,23 @@ impl<'a> Cx<'a> {
     }
 
     fn metric(&self, metric: Metric, hidden: ScopeSet) -> f64 {
-        if let Metric::Count(m) = metric {
-            return select(self.visible(m, hidden).hits.iter().cloned()).len() as f64;
+        self.metric_past(metric, hidden, f64::INFINITY)
+    }
+
+    /// The value of `metric`, or for a count of words of a class, when the
+    /// words counted so far are more than `past`, that many (see [`ClassCount`]).
+    fn metric_past(&self, metric: Metric, hidden: ScopeSet, past: f64) -> f64 {
+        match metric {
+            Metric::Count(m) => {
+                return select(self.visible(m, hidden).hits.iter().cloned()).len() as f64
+            }
+            Metric::ClassWords(class) => {
+                let mut count = self.class_counts[self.set(hidden)]
+                    .lock()
+                    .unwrap_or_else(|poisoned| poisoned.into_inner());
+                return count.past(self.draft, hidden, self.words, class_index(class), past);
+            }
+            _ => {}
         }
         let group = Group::of(metric);
         self.metrics[self.set(hidden) * Group::ALL.len() + group as usize]
@@ -379,10 +399,10 @@ impl<'a> Cx<'a> {
                 op,
                 value,
             } => {
-                let left = self.metric(*metric, hidden);
                 let left = match per {
-                    Some(p) => ratio(left, self.metric(*p, hidden)),
-                    None => left,
+                    Some(p) => ratio(self.metric(*metric, hidden), self.metric(*p, hidden)),
+                    // A count past the value compares with it as the whole would.
+                    None => self.metric_past(*metric, hidden, *value),
                 };
                 op.holds(left, *value)
             }

@@ -3,7 +3,10 @@
 use std::ops::Range;
 
 use crate::draft::{is_emoji, Draft, Scope, ScopeSet};
-use crate::language::rules::{Metric, WordClass, WordClasses};
+use crate::language::rules::{Metric, WordClasses};
+
+mod classes;
+pub use classes::{class_index, ClassCount};
 
 /// Every named metric of a draft as seen through one set of hidden scopes.
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
@@ -20,7 +23,7 @@ pub struct Metrics {
     lines: f64,
     quoted: f64,
     hashtag_run: f64,
-    /// Words of each class, in [`WordClass::ALL`] order.
+    /// Words of each class, in [`WordClass::ALL`](crate::language::rules::WordClass::ALL) order.
     classes: [f64; 5],
 }
 
@@ -106,15 +109,9 @@ impl Metrics {
     }
 
     fn classes_pass(&mut self, draft: &Draft, hidden: ScopeSet, classes: &WordClasses) {
-        self.classes = [0.0; 5];
-        for range in visible_ranges(draft, hidden.union(NOT_WORDS)) {
-            for w in draft.words.starting_in(range) {
-                let class = classes.class_of(&draft.text[w.range()]);
-                if let Some(i) = WordClass::ALL.iter().position(|(c, _)| *c == class) {
-                    self.classes[i] += 1.0;
-                }
-            }
-        }
+        let mut count = ClassCount::new();
+        count.past(draft, hidden, classes, 0, f64::INFINITY);
+        self.classes = count.counts;
     }
 
     fn words_pass(&mut self, draft: &Draft, hidden: ScopeSet) {
@@ -242,10 +239,7 @@ impl Metrics {
             Metric::Quoted => self.quoted,
             Metric::HashtagRun => self.hashtag_run,
             Metric::Count(_) => 0.0,
-            Metric::ClassWords(class) => WordClass::ALL
-                .iter()
-                .position(|(c, _)| *c == class)
-                .map_or(0.0, |i| self.classes[i]),
+            Metric::ClassWords(class) => self.classes[class_index(class)],
         }
     }
 }
@@ -381,6 +375,7 @@ pub fn visible_ranges(draft: &Draft, hidden: ScopeSet) -> Vec<Range<usize>> {
 mod tests {
     use super::*;
     use crate::draft::Format;
+    use crate::language::rules::WordClass;
 
     fn measure(text: &str) -> Metrics {
         let d = Draft::new(text.to_string(), Format::Markdown);
@@ -518,6 +513,24 @@ mod tests {
                         (want.words, want.quoted, want.caps, want.classes),
                         "{format:?} {hidden:?}\n{text}"
                     );
+                    // Counted as far as comparisons need, class after class,
+                    // going on from where the last stopped: the whole count when
+                    // it is no more than asked, else more than asked.
+                    let mut count = ClassCount::new();
+                    for (class, past) in [(0, 1.0), (3, 0.0), (0, 4.0), (1, 2.0), (0, 0.5)] {
+                        let (got, all) = (
+                            count.past(&draft, hidden, &classes, class, past),
+                            want.classes[class],
+                        );
+                        assert!(
+                            got == all || all > past && got > past && got <= all,
+                            "{got} {all} {past}"
+                        );
+                    }
+                    for class in 0..5 {
+                        let got = count.past(&draft, hidden, &classes, class, f64::INFINITY);
+                        assert_eq!(got, want.classes[class], "{format:?} {hidden:?}\n{text}");
+                    }
                 }
             }
         }
