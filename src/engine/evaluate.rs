@@ -85,9 +85,8 @@ impl Engine {
             hidden_sets: &self.hidden_sets,
             slot_of,
             visible: slots(with_hits as usize * self.hidden_sets.len()),
-            metrics: slots(Group::ALL.len() * self.hidden_sets.len()),
-            class_counts: (0..self.hidden_sets.len())
-                .map(|_| Mutex::new(ClassCount::new()))
+            measured: std::iter::repeat_with(Measured::default)
+                .take(self.hidden_sets.len())
                 .collect(),
         };
         // Rules are independent: on a large draft they are evaluated on every core,
@@ -160,10 +159,17 @@ struct Cx<'a> {
     slot_of: Vec<u32>,
     /// Hits of a matcher outside hidden scopes, by matcher with hits, then hidden set.
     visible: Vec<OnceLock<Visible<'a>>>,
-    /// Metrics by hidden set, then group, each group measured when first asked for.
-    metrics: Vec<OnceLock<Metrics>>,
-    /// `words(CLASS)` by hidden set, counted as far as comparisons have needed.
-    class_counts: Vec<Mutex<ClassCount>>,
+    /// Metrics by hidden set.
+    measured: Vec<Measured>,
+}
+
+/// The metrics of the text one hidden set leaves.
+#[derive(Default)]
+struct Measured {
+    /// By group, each measured when first asked for.
+    groups: [OnceLock<Metrics>; Group::ALL.len()],
+    /// `words(CLASS)`, counted as far as comparisons have needed.
+    classes: Mutex<ClassCount>,
 }
 
 impl<'a> Cx<'a> {
@@ -211,7 +217,8 @@ impl<'a> Cx<'a> {
                 return select(self.visible(m, hidden).hits.iter().cloned()).len() as f64
             }
             Metric::ClassWords(class) => {
-                let mut count = self.class_counts[self.set(hidden)]
+                let mut count = self.measured[self.set(hidden)]
+                    .classes
                     .lock()
                     .unwrap_or_else(|poisoned| poisoned.into_inner());
                 return count.past(self.draft, hidden, self.words, class_index(class), past);
@@ -219,7 +226,7 @@ impl<'a> Cx<'a> {
             _ => {}
         }
         let group = Group::of(metric);
-        self.metrics[self.set(hidden) * Group::ALL.len() + group as usize]
+        self.measured[self.set(hidden)].groups[group as usize]
             .get_or_init(|| {
                 let mut metrics = Metrics::default();
                 metrics.measure_group(self.draft, hidden, group, self.words);

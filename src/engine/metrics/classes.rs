@@ -1,5 +1,7 @@
 //! `words(CLASS)`: words classed one by one, as far as a comparison needs.
 
+use std::ops::Range;
+
 use super::{visible_ranges, COUNTED, NOT_WORDS};
 use crate::draft::{Draft, ScopeSet};
 use crate::language::rules::{WordClass, WordClasses};
@@ -9,26 +11,18 @@ use crate::language::rules::{WordClass, WordClasses};
 /// count would (the whole is no smaller), so most drafts need only their first
 /// words classed to say that `words(content) <= 1` does not hold. Counting
 /// goes on from where it stopped when a later comparison needs more.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct ClassCount {
     /// Words of each class counted so far, in [`WordClass::ALL`] order.
     pub(super) counts: [f64; 5],
-    /// Where counting goes on from; `None` once every word is counted.
-    next: Option<usize>,
-}
-
-impl Default for ClassCount {
-    fn default() -> Self {
-        ClassCount::new()
-    }
+    /// The visible text not yet counted, the next range last (worked out when
+    /// counting starts; empty once every word is counted).
+    left: Option<Vec<Range<usize>>>,
 }
 
 impl ClassCount {
     pub fn new() -> ClassCount {
-        ClassCount {
-            counts: [0.0; 5],
-            next: Some(0),
-        }
+        ClassCount::default()
     }
 
     /// The words of class `class` (an index into [`WordClass::ALL`]) of
@@ -42,36 +36,23 @@ impl ClassCount {
         class: usize,
         past: f64,
     ) -> f64 {
-        if let Some(from) = self.next.filter(|_| self.counts[class] <= past) {
-            self.next = self.count_from(draft, hidden, classes, from, class, past);
-        }
-        self.counts[class]
-    }
-
-    /// Counts the words from byte `from` on until there are more than `past` of
-    /// class `class`; returns where the next word may start, or `None` at the end.
-    fn count_from(
-        &mut self,
-        draft: &Draft,
-        hidden: ScopeSet,
-        classes: &WordClasses,
-        from: usize,
-        class: usize,
-        past: f64,
-    ) -> Option<usize> {
-        let hidden = hidden.without(COUNTED).union(NOT_WORDS);
-        for range in visible_ranges(draft, hidden) {
-            if range.end <= from {
-                continue;
-            }
-            for w in draft.words.starting_in(range.start.max(from)..range.end) {
+        let left = self.left.get_or_insert_with(|| {
+            let mut ranges = visible_ranges(draft, hidden.without(COUNTED).union(NOT_WORDS));
+            ranges.reverse();
+            ranges
+        });
+        while self.counts[class] <= past {
+            let Some(range) = left.pop() else { break };
+            for w in draft.words.starting_in(range.clone()) {
                 self.counts[class_index(classes.class_of(&draft.text[w.range()]))] += 1.0;
                 if self.counts[class] > past {
-                    return Some(w.end());
+                    // The next word starts after this one.
+                    left.push(w.end()..range.end);
+                    break;
                 }
             }
         }
-        None
+        self.counts[class]
     }
 }
 
