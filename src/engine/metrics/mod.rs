@@ -45,6 +45,7 @@ pub enum Group {
     Caps,
     /// `words(CLASS)`: the words classed, a pass of its own because looking each
     /// word up costs more than counting it, and conditions rarely get that far.
+    /// (A check counts them only as far as a comparison needs: [`ClassCount`].)
     Classes,
     /// `links`, `hashtags`, `mentions`: a pass over the regions.
     Regions,
