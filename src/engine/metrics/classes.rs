@@ -21,10 +21,6 @@ pub struct ClassCount {
 }
 
 impl ClassCount {
-    pub fn new() -> ClassCount {
-        ClassCount::default()
-    }
-
     /// The words of class `class` (an index into [`WordClass::ALL`]) of
     /// `draft` without the `hidden` scopes: all of them, or a number of them
     /// greater than `past`.

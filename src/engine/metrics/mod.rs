@@ -110,7 +110,7 @@ impl Metrics {
     }
 
     fn classes_pass(&mut self, draft: &Draft, hidden: ScopeSet, classes: &WordClasses) {
-        let mut count = ClassCount::new();
+        let mut count = ClassCount::default();
         count.past(draft, hidden, classes, 0, f64::INFINITY);
         self.classes = count.counts;
     }
@@ -517,7 +517,7 @@ mod tests {
                     // Counted as far as comparisons need, class after class,
                     // going on from where the last stopped: the whole count when
                     // it is no more than asked, else more than asked.
-                    let mut count = ClassCount::new();
+                    let mut count = ClassCount::default();
                     for (class, past) in [(0, 1.0), (3, 0.0), (0, 4.0), (1, 2.0), (0, 0.5)] {
                         let (got, all) = (
                             count.past(&draft, hidden, &classes, class, past),
