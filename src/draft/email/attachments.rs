@@ -57,8 +57,9 @@ fn ends_in_attachment_extension(trimmed: &str) -> bool {
     })
 }
 
-/// The length of the longest of [`ATTACHMENT_EXTENSIONS`].
+/// The lengths of the longest and the shortest of [`ATTACHMENT_EXTENSIONS`].
 const LONGEST_EXTENSION: usize = super::longest(ATTACHMENT_EXTENSIONS);
+const SHORTEST_EXTENSION: usize = super::shortest(ATTACHMENT_EXTENSIONS);
 
 /// Placeholders mail programs leave where a picture or object was; a line may
 /// hold several (`[IMAGE]\t[IMAGE]`).
@@ -72,16 +73,31 @@ fn is_placeholder(lower: &str) -> bool {
 /// Attachment regions between `from` and `to`: whole attachment lines, and inline
 /// `<<name.ext>>` and `(See attached file: …)` pieces.
 pub(super) fn attachments(text: &str, from: usize, to: usize) -> Vec<(Range<usize>, Scope)> {
+    let bytes = text.as_bytes();
     let mut out = Vec::new();
+    // The first `<`, `(` or `[` from where it was last looked for (`to`: none):
+    // every piece and placeholder holds one. Most lines hold neither one nor
+    // an extension at their end, and are passed over unread.
+    let mut bracket: Option<usize> = None;
     let mut at = from;
     while at < to {
         let end = line_end(text, at, to);
+        let next = match bracket {
+            Some(b) if b >= at => b,
+            _ => memchr::memchr3(b'<', b'(', b'[', &bytes[at..to]).map_or(to, |i| at + i),
+        };
+        bracket = Some(next);
+        let has_bracket = next < end;
+        if !has_bracket && !may_end_in_extension(&bytes[at..end]) {
+            at = end;
+            continue;
+        }
         let line = text[at..end].trim_end_matches(['\n', '\r']);
         let trimmed = line.trim();
         if !trimmed.is_empty() && is_attachment_line(trimmed) {
             let lead = line.len() - line.trim_start().len();
             out.push((at + lead..at + lead + trimmed.len(), Scope::Attachment));
-        } else if memchr::memchr3(b'<', b'(', b'[', line.as_bytes()).is_some() {
+        } else if has_bracket {
             for (open, close) in [
                 ("<<", ">>"),
                 ("(See attached file:", ")"),
@@ -104,10 +120,146 @@ pub(super) fn attachments(text: &str, from: usize, to: usize) -> Vec<(Range<usiz
     out
 }
 
+/// Whether `line` may end as a line [`ends_in_attachment_extension`] holds
+/// does: with `.` and three or four bytes, then perhaps `>` or `)`, then
+/// whitespace. Read from its end, byte by byte; a line that ends in a byte
+/// beyond ASCII (which may be whitespace that `trim` takes off) may.
+fn may_end_in_extension(line: &[u8]) -> bool {
+    let mut end = line.len();
+    while end > 0 && matches!(line[end - 1], b' ' | b'\t' | b'\n' | b'\r' | 0x0b | 0x0c) {
+        end -= 1;
+    }
+    if end > 0 && !line[end - 1].is_ascii() {
+        return true;
+    }
+    while end > 0 && matches!(line[end - 1], b'>' | b')') {
+        end -= 1;
+    }
+    let tail = &line[end.saturating_sub(LONGEST_EXTENSION + 1)..end];
+    memchr::memrchr(b'.', tail).is_some_and(|dot| tail[dot + 1..].len() >= SHORTEST_EXTENSION)
+}
+
 /// Where `needle` first occurs in `line`: found by its first byte, as a line
 /// holds few of those (`str::find` sets up a search that costs more than
 /// that on a line).
 fn find(line: &str, needle: &str) -> Option<usize> {
     let (first, bytes) = (needle.as_bytes()[0], line.as_bytes());
     memchr::memchr_iter(first, bytes).find(|&i| bytes[i..].starts_with(needle.as_bytes()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// Every line read in full: what [`attachments`] finds, without passing
+    /// over the lines that cannot hold an attachment.
+    fn every_line_read(text: &str, from: usize, to: usize) -> Vec<(Range<usize>, Scope)> {
+        let mut out = Vec::new();
+        let mut at = from;
+        while at < to {
+            let end = line_end(text, at, to);
+            let line = text[at..end].trim_end_matches(['\n', '\r']);
+            let trimmed = line.trim();
+            if !trimmed.is_empty() && is_attachment_line(trimmed) {
+                let lead = line.len() - line.trim_start().len();
+                out.push((at + lead..at + lead + trimmed.len(), Scope::Attachment));
+            } else {
+                for (open, close) in [
+                    ("<<", ">>"),
+                    ("(See attached file:", ")"),
+                    ("[IMAGE", "]"),
+                    ("<Embedded ", ">"),
+                ] {
+                    let mut from = 0;
+                    while let Some(i) = line[from..].find(open) {
+                        let s = from + i;
+                        let Some(j) = line[s..].find(close) else {
+                            break;
+                        };
+                        out.push((at + s..at + s + j + close.len(), Scope::Attachment));
+                        from = s + j + close.len();
+                    }
+                }
+            }
+            at = end;
+        }
+        out
+    }
+
+    /// Pieces of lines: file names and their near misses, the forms around
+    /// them, brackets, and the whitespace `trim` takes off (some beyond ASCII).
+    const PIECES: &[&str] = &[
+        "report.doc",
+        "memo.XLSX",
+        "a.pdf",
+        "notes.txt.",
+        "x.do",
+        "v1.2",
+        "end.",
+        "word",
+        " ",
+        "- ",
+        "Attachment: ",
+        "attachments:",
+        "<<",
+        ">>",
+        "<<budget.xls>>",
+        "(See attached file: ",
+        ")",
+        ">",
+        "<",
+        "(",
+        "[",
+        "]",
+        "[IMAGE]",
+        "[cid:a1]",
+        "<Embedded Picture (Metafile)>",
+        "<<OLE Object>>",
+        "\t",
+        "\r",
+        "\n",
+        "\r\n",
+        "\u{a0}",
+        "\u{2003}",
+        "\u{85}",
+        "\u{b}",
+        "’",
+        "é.pdf",
+        ".jpeg",
+        "file.gif)",
+        "a.b.c.zip  ",
+    ];
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(2000))]
+
+        /// Passing over lines with neither a bracket nor an extension at their
+        /// end finds what reading every line finds, from any line start.
+        #[test]
+        fn lines_passed_over_hold_no_attachment(
+            picks in proptest::collection::vec(0..PIECES.len(), 0..40),
+            skip in 0usize..4,
+        ) {
+            let text: String = picks.iter().map(|&i| PIECES[i]).collect();
+            let from = text
+                .match_indices('\n')
+                .nth(skip)
+                .map_or(0, |(i, _)| i + 1)
+                .min(text.len());
+            prop_assert_eq!(
+                attachments(&text, from, text.len()),
+                every_line_read(&text, from, text.len())
+            );
+        }
+    }
+
+    #[test]
+    fn the_extensions_are_three_or_four_bytes() {
+        assert_eq!((SHORTEST_EXTENSION, LONGEST_EXTENSION), (3, 4));
+        assert!(may_end_in_extension(b"  report.DOC)  \r\n"));
+        assert!(may_end_in_extension("memo.pdf\u{a0}".as_bytes()));
+        assert!(!may_end_in_extension(b"The end.\n"));
+        assert!(!may_end_in_extension(b"version 1.2\n"));
+    }
 }
