@@ -142,6 +142,16 @@ fn slots<T>(n: usize) -> Vec<OnceLock<T>> {
 /// A rule's findings, in parts, and how many its cap cut off.
 type RuleJudgements = (Vec<Vec<Pending>>, usize);
 
+/// One part of a rule's findings: none at all when it holds none (most rules
+/// report nothing in a draft, and an empty list costs no allocation).
+fn part(found: Vec<Pending>) -> Vec<Vec<Pending>> {
+    if found.is_empty() {
+        Vec::new()
+    } else {
+        vec![found]
+    }
+}
+
 /// A rule's spans from this many on are judged on every core (in a large draft).
 const PARALLEL_SPANS: usize = 4096;
 
@@ -242,7 +252,7 @@ impl<'a> Cx<'a> {
         let Some(m) = rule.find else {
             // A document rule is judged once, on no span.
             let judged = self.judge(r, rule, None).filter(|_| cap != Some(0));
-            return (vec![judged.into_iter().collect()], 0);
+            return (part(judged.into_iter().collect()), 0);
         };
         let spans = select(self.visible(m, rule.hidden).hits.iter().cloned());
         if cap.is_none() && self.options.max_per_rule.is_none() {
@@ -258,7 +268,7 @@ impl<'a> Cx<'a> {
             {
                 spans.par_chunks(PARALLEL_SPANS / 4).map(judge).collect()
             } else {
-                vec![judge(&spans)]
+                part(judge(&spans))
             };
             return (parts, 0);
         }
@@ -283,7 +293,7 @@ impl<'a> Cx<'a> {
             highest = highest.max(Some(judged.level));
             found.push(judged);
         }
-        (vec![found], truncated)
+        (part(found), truncated)
     }
 
     /// Whether a rule reports at one of its spans, at what level and on what
