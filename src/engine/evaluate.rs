@@ -30,7 +30,7 @@ impl Engine {
             draft.text.len(),
             || {
                 redactions(&self.rules, &draft.text, |m| {
-                    hits[m].iter().map(|h| h.span()).collect()
+                    hits[m].iter().map(|h| h.span())
                 })
             },
             || self.judge(draft, &hits, options),
@@ -100,20 +100,19 @@ impl Engine {
 
 /// Every span of `text` that a `redact` rule's `find` matches, whatever the scope
 /// and whatever its conditions, `limit` or `once` say: that text is never shown.
-pub fn redactions(
+pub fn redactions<I: IntoIterator<Item = Range<usize>>>(
     rules: &RuleSet,
     text: &str,
-    hits_of: impl Fn(MatcherId) -> Vec<Range<usize>>,
+    hits_of: impl Fn(MatcherId) -> I,
 ) -> Redactions {
-    let mut matchers: Vec<MatcherId> = rules
+    // A matcher two rules redact with gives its hits twice, which
+    // `Redactions::new` merges like any overlap.
+    let matchers = rules
         .rules
         .iter()
         .filter(|r| r.redact)
-        .filter_map(|r| r.find)
-        .collect();
-    matchers.sort_unstable();
-    matchers.dedup();
-    Redactions::new(text, matchers.into_iter().flat_map(hits_of))
+        .filter_map(|r| r.find);
+    Redactions::new(text, matchers.flat_map(hits_of))
 }
 
 /// Hits sorted by start, and the longest one's length (to bound window searches).

@@ -17,10 +17,7 @@ use crate::text::fold::{fold, fold_char, is_whole_word};
 /// Checks `draft` against `rules` the slow way: findings sorted like the engine's.
 pub fn check(rules: &RuleSet, draft: &Draft, options: &Options) -> Vec<Finding> {
     let redactions = super::evaluate::redactions(rules, &draft.text, |m| {
-        hits(rules, m, &draft.text)
-            .into_iter()
-            .map(|h| h.span())
-            .collect()
+        hits(rules, m, &draft.text).into_iter().map(|h| h.span())
     });
     let mut out = Vec::new();
     for (r, rule) in rules.rules.iter().enumerate() {
