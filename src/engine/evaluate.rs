@@ -373,16 +373,15 @@ impl<'a> Cx<'a> {
                 let visible = self.visible(*m, hidden);
                 if self.recording.load(Ordering::Relaxed) {
                     // The first few distinct spans (several patterns may match one).
-                    let mut spans: Vec<Range<usize>> = Vec::new();
+                    let before = evidence.len();
                     for h in visible.hits.iter() {
-                        if spans.len() == 3 {
+                        if evidence.len() - before == 3 {
                             break;
                         }
-                        if !spans.contains(&h.span()) {
-                            spans.push(h.span());
+                        if !evidence[before..].contains(&h.span()) {
+                            evidence.push(h.span());
                         }
                     }
-                    evidence.extend(spans);
                 }
                 !visible.hits.is_empty()
             }
