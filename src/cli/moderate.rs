@@ -6,7 +6,7 @@
 //! the stream goes on.
 
 use std::collections::BTreeMap;
-use std::io::{self, BufRead, Read, Write};
+use std::io::{self, BufRead, Write};
 use std::path::Path;
 use std::sync::Arc;
 
@@ -176,13 +176,38 @@ fn answer(rules: &Rules, number: u64, line: Line, channel: Option<&str>) -> Opti
 }
 
 /// The next line of `input` (`None` at its end); one longer than [`MAX_LINE`] is
-/// skipped without being held.
+/// skipped without being held. A line already in the buffer, as most are, is
+/// copied once into a list of its own size.
 fn read_line(input: &mut impl BufRead) -> io::Result<Option<Line>> {
     let mut line = Vec::new();
-    let n = input
-        .take(MAX_LINE as u64 + 1)
-        .read_until(b'\n', &mut line)?;
-    if n == 0 {
+    // Up to MAX_LINE bytes and the `\n` after them.
+    let mut room = MAX_LINE + 1;
+    while room > 0 {
+        let buf = match input.fill_buf() {
+            Ok(buf) => buf,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e),
+        };
+        if buf.is_empty() {
+            break;
+        }
+        let buf = &buf[..buf.len().min(room)];
+        let (n, ended) = match memchr::memchr(b'\n', buf) {
+            Some(i) => (i + 1, true),
+            None => (buf.len(), false),
+        };
+        if line.is_empty() && ended {
+            line = buf[..n].to_vec();
+        } else {
+            line.extend_from_slice(&buf[..n]);
+        }
+        input.consume(n);
+        room -= n;
+        if ended {
+            break;
+        }
+    }
+    if line.is_empty() {
         return Ok(None);
     }
     if line.len() > MAX_LINE && !line.ends_with(b"\n") {
@@ -208,5 +233,52 @@ fn skip_line(input: &mut impl BufRead) -> io::Result<()> {
                 input.consume(n);
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn lines(input: &[u8], capacity: usize) -> Vec<Result<Vec<u8>, ()>> {
+        let mut input = io::BufReader::with_capacity(capacity, input);
+        let mut out = Vec::new();
+        while let Some(line) = read_line(&mut input).unwrap() {
+            out.push(match line {
+                Line::Text(text) => Ok(text),
+                Line::TooLong => Err(()),
+            });
+        }
+        out
+    }
+
+    /// A line is read whole however the buffer cuts it, with its `\n`; the
+    /// last needs none.
+    #[test]
+    fn lines_are_whole_across_refills() {
+        let input = b"ab\ncdefg\r\n\nlast";
+        let want: Vec<Result<Vec<u8>, ()>> = ["ab\n", "cdefg\r\n", "\n", "last"]
+            .iter()
+            .map(|l| Ok(l.as_bytes().to_vec()))
+            .collect();
+        for capacity in [1, 2, 3, 5, 64] {
+            assert_eq!(lines(input, capacity), want, "capacity {capacity}");
+        }
+        assert!(lines(b"", 8).is_empty());
+    }
+
+    /// A line of MAX_LINE bytes is read; one byte more and it is answered as
+    /// too long, skipped, and the next line is read.
+    #[test]
+    fn a_line_past_the_limit_is_skipped_and_the_next_read() {
+        let mut input = vec![b'x'; MAX_LINE];
+        input.extend_from_slice(b"\ny");
+        input.extend(std::iter::repeat_n(b'x', MAX_LINE));
+        input.extend_from_slice(b"\nnext\n");
+        let got = lines(&input, 1 << 16);
+        assert_eq!(got.len(), 3);
+        assert_eq!(got[0].as_ref().map(Vec::len), Ok(MAX_LINE + 1));
+        assert_eq!(got[1], Err(()));
+        assert_eq!(got[2], Ok(b"next\n".to_vec()));
     }
 }
