@@ -104,7 +104,11 @@ impl Engine {
             || self.regex_hits(text, how),
         );
         for (list, more) in hits.iter_mut().zip(regex_hits) {
-            list.extend(more);
+            if list.is_empty() {
+                *list = more;
+            } else {
+                list.extend(more);
+            }
             list.sort_by_key(|h| (h.start(), h.end(), h.pattern()));
             list.dedup();
         }
@@ -225,6 +229,10 @@ impl Engine {
             };
             let regex = |span| how.ascii_bounds.regex(r, span);
             let found = place.matches(regex, text, entry.shortest);
+            if found.is_empty() {
+                // As most regexes in most drafts: no list for any use.
+                return Vec::new();
+            }
             entry
                 .uses
                 .iter()
@@ -246,7 +254,11 @@ impl Engine {
         };
         let found = each(text.len(), run.len(), |i| find(&run[i]));
         for (m, list) in found.into_iter().flatten() {
-            hits[m].extend(list);
+            if hits[m].is_empty() {
+                hits[m] = list;
+            } else {
+                hits[m].extend(list);
+            }
         }
         hits
     }
