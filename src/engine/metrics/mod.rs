@@ -362,14 +362,21 @@ fn difference(ranges: &[Range<usize>], cut: &[Range<usize>]) -> Vec<Range<usize>
     out
 }
 
-/// The parts of `0..len` outside sorted, disjoint `ranges`.
-fn complement(ranges: &[Range<usize>], len: usize) -> Vec<Range<usize>> {
-    difference(std::slice::from_ref(&(0..len)), ranges)
-}
-
-/// The byte ranges of `draft` outside every hidden region, in order.
+/// The byte ranges of `draft` outside every hidden region, in order: the gaps
+/// the hidden regions (sorted by start) leave, read in one pass.
 pub fn visible_ranges(draft: &Draft, hidden: ScopeSet) -> Vec<Range<usize>> {
-    complement(&merged(draft, hidden), draft.text.len())
+    let mut out = Vec::new();
+    let mut at = 0;
+    for (r, _) in draft.regions.iter().filter(|(_, s)| hidden.contains(*s)) {
+        if r.start > at {
+            out.push(at..r.start);
+        }
+        at = at.max(r.end);
+    }
+    if at < draft.text.len() {
+        out.push(at..draft.text.len());
+    }
+    out
 }
 
 #[cfg(test)]
