@@ -9,6 +9,7 @@
 //! Shared by the front ends that serve pipelines (`tenet moderate`, `tenet serve`,
 //! `tenet worker`): may import [`crate::workspace`] and every layer below it.
 
+mod input;
 pub mod rules;
 
 /// What the services fail with: a message for the person who started them.
@@ -113,24 +114,41 @@ fn kind(v: &Value) -> &'static str {
 /// Reads one input: a JSON object with a string `text`.
 pub fn parse_item(json: &str) -> Result<Item, Rejected> {
     let json = json.strip_prefix('\u{feff}').unwrap_or(json);
-    let value: Value = serde_json::from_str(json).map_err(|e| Rejected {
+    let input: input::Input = serde_json::from_str(json).map_err(|e| Rejected {
         // serde_json's syntax errors say where, never what the value was.
         id: Value::Null,
         error: format!("not JSON: {e}"),
     })?;
-    item_of(value)
+    match input {
+        input::Input::Object(f) => item_from(f),
+        input::Input::Other(kind) => Err(not_an_object(kind)),
+    }
 }
 
 /// Reads one input already parsed as JSON.
 pub fn item_of(value: Value) -> Result<Item, Rejected> {
-    let reject = |id: Value, error: String| Rejected { id, error };
     let Value::Object(mut fields) = value else {
-        return Err(reject(
-            Value::Null,
-            format!("expected a JSON object, found {}", kind(&value)),
-        ));
+        return Err(not_an_object(kind(&value)));
     };
-    let id = match fields.remove("id") {
+    item_from(input::Fields {
+        id: fields.remove("id"),
+        text: fields.remove("text"),
+        channel: fields.remove("channel"),
+        format: fields.remove("format"),
+    })
+}
+
+fn not_an_object(kind: &str) -> Rejected {
+    Rejected {
+        id: Value::Null,
+        error: format!("expected a JSON object, found {kind}"),
+    }
+}
+
+/// The item an object's fields make, or why they make none.
+fn item_from(fields: input::Fields) -> Result<Item, Rejected> {
+    let reject = |id: Value, error: String| Rejected { id, error };
+    let id = match fields.id {
         None => Value::Null,
         Some(id @ (Value::String(_) | Value::Number(_) | Value::Null)) => id,
         Some(other) => {
@@ -140,7 +158,7 @@ pub fn item_of(value: Value) -> Result<Item, Rejected> {
             ))
         }
     };
-    let text = match fields.remove("text") {
+    let text = match fields.text {
         Some(Value::String(t)) => t,
         Some(other) => {
             return Err(reject(
@@ -150,7 +168,7 @@ pub fn item_of(value: Value) -> Result<Item, Rejected> {
         }
         None => return Err(reject(id, "`text` is missing".into())),
     };
-    let channel = match fields.remove("channel") {
+    let channel = match fields.channel {
         None | Some(Value::Null) => None,
         Some(Value::String(c)) => Some(c),
         Some(other) => {
@@ -160,7 +178,7 @@ pub fn item_of(value: Value) -> Result<Item, Rejected> {
             ))
         }
     };
-    let format = match fields.remove("format") {
+    let format = match fields.format {
         None | Some(Value::Null) => None,
         Some(Value::String(f)) => match format_named(&f) {
             Some(f) => Some(f),
@@ -229,5 +247,61 @@ mod tests {
         assert_eq!(e.id, Value::from("order-17"));
         let item = parse_item("\u{feff}{\"text\": \"hi\", \"format\": \"md\"}").unwrap();
         assert_eq!(item.format, Some(Format::Markdown));
+    }
+
+    /// Reading the fields straight from the line gives what reading the
+    /// whole object as a value and taking the fields from it gives: the same
+    /// item, or the same error, for every kind of line.
+    #[test]
+    fn fields_read_straight_from_the_line_are_those_of_the_object() {
+        let through_a_value = |json: &str| -> Result<Item, Rejected> {
+            let json = json.strip_prefix('\u{feff}').unwrap_or(json);
+            let value: Value = serde_json::from_str(json).map_err(|e| Rejected {
+                id: Value::Null,
+                error: format!("not JSON: {e}"),
+            })?;
+            item_of(value)
+        };
+        let deep = format!(
+            "{{\"text\": \"x\", \"extra\": {}{}}}",
+            "[".repeat(200),
+            "]".repeat(200)
+        );
+        let lines = [
+            r#"{"id": "a-1", "text": "hello"}"#,
+            r#"{"text": "hi", "id": 7, "channel": "external", "format": "email"}"#,
+            r#"{"id": null, "text": "x", "channel": null, "format": null}"#,
+            r#"{"text": "first", "text": "second", "id": 1, "id": "two"}"#,
+            r#"{"te\u0078t": "escaped key", "\u0069d": 3}"#,
+            r#"{"text": "x", "meta": {"a": [1, 2.5, -3, 1e400, {"b": null}], "c": true}}"#,
+            r#"{"text": "x", "big": 123456789012345678901234567890}"#,
+            r#"{"id": [1], "text": "x"}"#,
+            r#"{"id": "k", "text": 4539017494109883}"#,
+            r#"{"id": "k"}"#,
+            r#"{"text": "x", "channel": 5}"#,
+            r#"{"text": "x", "format": "pdf"}"#,
+            r#"{"text": "x", "format": false}"#,
+            r#"[1, {"text": "x"}]"#,
+            "[1e400]",
+            "[]",
+            r#""text""#,
+            "42",
+            "-1.5",
+            "true",
+            "null",
+            "{}",
+            "\u{feff}{\"text\": \"bom\"}",
+            r#"{"text": "x",}"#,
+            r#"{"text": "x"} trailing"#,
+            r#"{"text": "unterminated"#,
+            r#"{"text" "x"}"#,
+            "",
+            "not json",
+            r#"{"text": "\ud800"}"#,
+            &deep,
+        ];
+        for line in lines {
+            assert_eq!(parse_item(line), through_a_value(line), "{line}");
+        }
     }
 }
