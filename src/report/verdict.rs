@@ -98,15 +98,19 @@ pub fn weigh(
     let mut scores: Vec<(String, f64)> = Vec::new();
     let mut held: Vec<TriageEvidence> = Vec::new();
     let mut fallback = None;
+    // What a condition that does not hold gathered is dropped, and the list
+    // used again: most categories do not hold.
+    let mut spans = Vec::new();
     for (name, weight, cond) in &triage.categories {
         let Some(cond) = cond else {
             fallback.get_or_insert_with(|| name.clone());
             continue;
         };
-        let mut spans = Vec::new();
+        spans.clear();
         if !holds(cond, None, &mut spans) {
             continue;
         }
+        let mut spans = std::mem::take(&mut spans);
         match scores.iter_mut().find(|(n, _)| n == name) {
             Some((_, total)) => *total += weight,
             None => scores.push((name.clone(), *weight)),
@@ -135,7 +139,7 @@ pub fn weigh(
         .collect();
     let mut priority = None;
     for (p, cond) in &triage.priorities {
-        let mut spans = Vec::new();
+        spans.clear();
         let holds = match cond {
             None => true,
             Some(c) => holds(c, category.as_deref(), &mut spans),
@@ -143,6 +147,7 @@ pub fn weigh(
         if holds {
             priority = Some(*p);
             if cond.is_some() {
+                let mut spans = std::mem::take(&mut spans);
                 spans.sort_by_key(|r| (r.start, r.end));
                 spans.dedup();
                 spans.truncate(MAX_SPANS);
