@@ -4,7 +4,7 @@
 
 use std::ops::Range;
 
-use super::{line_end, Scope};
+use super::Scope;
 
 /// File extensions of attachments in mail.
 const ATTACHMENT_EXTENSIONS: &[&str] = &[
@@ -79,9 +79,11 @@ pub(super) fn attachments(text: &str, from: usize, to: usize) -> Vec<(Range<usiz
     // every piece and placeholder holds one. Most lines hold neither one nor
     // an extension at their end, and are passed over unread.
     let mut bracket: Option<usize> = None;
+    // Each line's end, found in one pass over the part.
+    let mut ends = memchr::memchr_iter(b'\n', &bytes[from..to]).map(|i| from + i + 1);
     let mut at = from;
     while at < to {
-        let end = line_end(text, at, to);
+        let end = ends.next().unwrap_or(to);
         let next = match bracket {
             Some(b) if b >= at => b,
             _ => memchr::memchr3(b'<', b'(', b'[', &bytes[at..to]).map_or(to, |i| at + i),
@@ -149,6 +151,7 @@ fn find(line: &str, needle: &str) -> Option<usize> {
 
 #[cfg(test)]
 mod tests {
+    use super::super::line_end;
     use super::*;
     use proptest::prelude::*;
 
