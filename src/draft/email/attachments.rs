@@ -95,31 +95,41 @@ pub(super) fn attachments(text: &str, from: usize, to: usize) -> Vec<(Range<usiz
             continue;
         }
         let line = text[at..end].trim_end_matches(['\n', '\r']);
-        let trimmed = line.trim();
-        if !trimmed.is_empty() && is_attachment_line(trimmed) {
-            let lead = line.len() - line.trim_start().len();
-            out.push((at + lead..at + lead + trimmed.len(), Scope::Attachment));
-        } else if has_bracket {
-            for (open, close) in [
-                ("<<", ">>"),
-                ("(See attached file:", ")"),
-                ("[IMAGE", "]"),
-                ("<Embedded ", ">"),
-            ] {
-                let mut from = 0;
-                while let Some(i) = find(&line[from..], open) {
-                    let s = from + i;
-                    let Some(j) = find(&line[s..], close) else {
-                        break;
-                    };
-                    out.push((at + s..at + s + j + close.len(), Scope::Attachment));
-                    from = s + j + close.len();
-                }
-            }
-        }
+        line_regions(line, at, has_bracket, &mut out);
         at = end;
     }
     out
+}
+
+/// The attachment regions of the line at `at` (without its line break): the
+/// whole line, or the inline pieces it holds, looked for only when it holds a
+/// bracket (`bracket`).
+fn line_regions(line: &str, at: usize, bracket: bool, out: &mut Vec<(Range<usize>, Scope)>) {
+    let trimmed = line.trim();
+    if !trimmed.is_empty() && is_attachment_line(trimmed) {
+        let lead = line.len() - line.trim_start().len();
+        out.push((at + lead..at + lead + trimmed.len(), Scope::Attachment));
+        return;
+    }
+    if !bracket {
+        return;
+    }
+    for (open, close) in [
+        ("<<", ">>"),
+        ("(See attached file:", ")"),
+        ("[IMAGE", "]"),
+        ("<Embedded ", ">"),
+    ] {
+        let mut from = 0;
+        while let Some(i) = find(&line[from..], open) {
+            let s = from + i;
+            let Some(j) = find(&line[s..], close) else {
+                break;
+            };
+            out.push((at + s..at + s + j + close.len(), Scope::Attachment));
+            from = s + j + close.len();
+        }
+    }
 }
 
 /// Whether `line` may end as a line [`ends_in_attachment_extension`] holds
@@ -162,29 +172,12 @@ mod tests {
         let mut at = from;
         while at < to {
             let end = line_end(text, at, to);
-            let line = text[at..end].trim_end_matches(['\n', '\r']);
-            let trimmed = line.trim();
-            if !trimmed.is_empty() && is_attachment_line(trimmed) {
-                let lead = line.len() - line.trim_start().len();
-                out.push((at + lead..at + lead + trimmed.len(), Scope::Attachment));
-            } else {
-                for (open, close) in [
-                    ("<<", ">>"),
-                    ("(See attached file:", ")"),
-                    ("[IMAGE", "]"),
-                    ("<Embedded ", ">"),
-                ] {
-                    let mut from = 0;
-                    while let Some(i) = line[from..].find(open) {
-                        let s = from + i;
-                        let Some(j) = line[s..].find(close) else {
-                            break;
-                        };
-                        out.push((at + s..at + s + j + close.len(), Scope::Attachment));
-                        from = s + j + close.len();
-                    }
-                }
-            }
+            line_regions(
+                text[at..end].trim_end_matches(['\n', '\r']),
+                at,
+                true,
+                &mut out,
+            );
             at = end;
         }
         out
