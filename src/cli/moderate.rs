@@ -176,8 +176,8 @@ fn answer(rules: &Rules, number: u64, line: Line, channel: Option<&str>) -> Opti
 }
 
 /// The next line of `input` (`None` at its end); one longer than [`MAX_LINE`] is
-/// skipped without being held. A line already in the buffer, as most are, is
-/// copied once into a list of its own size.
+/// skipped without being held. Read from the buffer as far as the limit
+/// allows: through a `Take` around the reader, each line cost more.
 fn read_line(input: &mut impl BufRead) -> io::Result<Option<Line>> {
     let mut line = Vec::new();
     // Up to MAX_LINE bytes and the `\n` after them.
@@ -196,11 +196,7 @@ fn read_line(input: &mut impl BufRead) -> io::Result<Option<Line>> {
             Some(i) => (i + 1, true),
             None => (buf.len(), false),
         };
-        if line.is_empty() && ended {
-            line = buf[..n].to_vec();
-        } else {
-            line.extend_from_slice(&buf[..n]);
-        }
+        line.extend_from_slice(&buf[..n]);
         input.consume(n);
         room -= n;
         if ended {
