@@ -104,11 +104,7 @@ impl Engine {
             || self.regex_hits(text, how),
         );
         for (list, more) in hits.iter_mut().zip(regex_hits) {
-            if list.is_empty() {
-                *list = more;
-            } else {
-                list.extend(more);
-            }
+            append(list, more);
             list.sort_by_key(|h| (h.start(), h.end(), h.pattern()));
             list.dedup();
         }
@@ -254,11 +250,7 @@ impl Engine {
         };
         let found = each(text.len(), run.len(), |i| find(&run[i]));
         for (m, list) in found.into_iter().flatten() {
-            if hits[m].is_empty() {
-                hits[m] = list;
-            } else {
-                hits[m].extend(list);
-            }
+            append(&mut hits[m], list);
         }
         hits
     }
@@ -374,4 +366,14 @@ pub fn select(hits: impl IntoIterator<Item = Hit>) -> Vec<Hit> {
         }
     }
     out
+}
+
+/// Adds `more` to `list`: moved, not copied, when `list` is empty (as a
+/// matcher's list nearly always is when a regex of its finds something).
+fn append(list: &mut Vec<Hit>, more: Vec<Hit>) {
+    if list.is_empty() {
+        *list = more;
+    } else {
+        list.extend(more);
+    }
 }
