@@ -138,6 +138,7 @@ pub fn item_of(value: Value) -> Result<Item, Rejected> {
     })
 }
 
+/// What an input that is JSON but not an object gets (`kind`: what it is).
 fn not_an_object(kind: &str) -> Rejected {
     Rejected {
         id: Value::Null,
