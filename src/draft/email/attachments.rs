@@ -132,10 +132,10 @@ fn line_regions(line: &str, at: usize, bracket: bool, out: &mut Vec<(Range<usize
     }
 }
 
-/// Whether `line` may end as a line [`ends_in_attachment_extension`] holds
-/// does: with `.` and three or four bytes, then perhaps `>` or `)`, then
-/// whitespace. Read from its end, byte by byte; a line that ends in a byte
-/// beyond ASCII (which may be whitespace that `trim` takes off) may.
+/// Whether `line` may end the way [`ends_in_attachment_extension`] asks for:
+/// `.` and three or four bytes, then perhaps `>` or `)`, then whitespace. Read
+/// from its end, byte by byte; a line that ends in a byte beyond ASCII (which
+/// may be whitespace that `trim` takes off) is asked in full.
 fn may_end_in_extension(line: &[u8]) -> bool {
     let mut end = line.len();
     while end > 0 && matches!(line[end - 1], b' ' | b'\t' | b'\n' | b'\r' | 0x0b | 0x0c) {
