@@ -173,18 +173,6 @@ const fn longest(words: &[&str]) -> usize {
     longest
 }
 
-/// The length of the shortest of `words`.
-const fn shortest(words: &[&str]) -> usize {
-    let (mut i, mut shortest) = (0, usize::MAX);
-    while i < words.len() {
-        if words[i].len() < shortest {
-            shortest = words[i].len();
-        }
-        i += 1;
-    }
-    shortest
-}
-
 /// Whether the line at `at` opens another message's header pasted into the body
 /// after some text of the sender's own (a message forwarded as an attachment; a
 /// memo's own `To:`/`From:` lines open its body): it and at least two of the next five

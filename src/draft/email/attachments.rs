@@ -44,22 +44,32 @@ pub(super) fn is_attachment_line(trimmed: &str) -> bool {
 
 /// Whether the text after the last `.` (less a closing `>` or `)`) is one of
 /// [`ATTACHMENT_EXTENSIONS`] in any case: what every file-naming form of
-/// [`is_attachment_line`] ends with. Only the line's last few bytes are read:
-/// no extension is longer than four.
+/// [`is_attachment_line`] ends with.
 fn ends_in_attachment_extension(trimmed: &str) -> bool {
-    let name = trimmed.trim_end_matches(['>', ')']).as_bytes();
-    let tail = &name[name.len().saturating_sub(LONGEST_EXTENSION + 1)..];
-    memchr::memrchr(b'.', tail).is_some_and(|dot| {
-        let ext = &tail[dot + 1..];
+    extension(trimmed.as_bytes()).is_some_and(|ext| {
         ATTACHMENT_EXTENSIONS
             .iter()
             .any(|e| e.as_bytes().eq_ignore_ascii_case(ext))
     })
 }
 
+/// What follows the last `.` of `name` (less a closing `>` or `)`), when that
+/// is as long as an extension can be. Only the last few bytes are read: no
+/// extension is longer than four.
+fn extension(name: &[u8]) -> Option<&[u8]> {
+    let mut end = name.len();
+    while end > 0 && matches!(name[end - 1], b'>' | b')') {
+        end -= 1;
+    }
+    let tail = &name[end.saturating_sub(LONGEST_EXTENSION + 1)..end];
+    let ext = &tail[memchr::memrchr(b'.', tail)? + 1..];
+    // Most lines with a `.` there end a sentence: nothing after it.
+    (ext.len() >= SHORTEST_EXTENSION).then_some(ext)
+}
+
 /// The lengths of the longest and the shortest of [`ATTACHMENT_EXTENSIONS`].
 const LONGEST_EXTENSION: usize = super::longest(ATTACHMENT_EXTENSIONS);
-const SHORTEST_EXTENSION: usize = super::shortest(ATTACHMENT_EXTENSIONS);
+const SHORTEST_EXTENSION: usize = 3;
 
 /// Placeholders mail programs leave where a picture or object was; a line may
 /// hold several (`[IMAGE]\t[IMAGE]`).
@@ -132,23 +142,16 @@ fn line_regions(line: &str, at: usize, bracket: bool, out: &mut Vec<(Range<usize
     }
 }
 
-/// Whether `line` may end the way [`ends_in_attachment_extension`] asks for:
-/// `.` and three or four bytes, then perhaps `>` or `)`, then whitespace. Read
-/// from its end, byte by byte; a line that ends in a byte beyond ASCII (which
-/// may be whitespace that `trim` takes off) is asked in full.
+/// Whether `line` may be an attachment line by its end: whether, less its
+/// trailing whitespace, it ends in something as long as an [`extension`].
+/// Only ASCII whitespace is taken off, byte by byte; a line that then ends in
+/// a byte beyond ASCII (which may be whitespace that `trim` takes off) may.
 fn may_end_in_extension(line: &[u8]) -> bool {
     let mut end = line.len();
     while end > 0 && matches!(line[end - 1], b' ' | b'\t' | b'\n' | b'\r' | 0x0b | 0x0c) {
         end -= 1;
     }
-    if end > 0 && !line[end - 1].is_ascii() {
-        return true;
-    }
-    while end > 0 && matches!(line[end - 1], b'>' | b')') {
-        end -= 1;
-    }
-    let tail = &line[end.saturating_sub(LONGEST_EXTENSION + 1)..end];
-    memchr::memrchr(b'.', tail).is_some_and(|dot| tail[dot + 1..].len() >= SHORTEST_EXTENSION)
+    end > 0 && !line[end - 1].is_ascii() || extension(&line[..end]).is_some()
 }
 
 /// Where `needle` first occurs in `line`: found by its first byte, as a line
@@ -252,6 +255,8 @@ mod tests {
 
     #[test]
     fn the_extensions_are_three_or_four_bytes() {
+        let shortest = ATTACHMENT_EXTENSIONS.iter().map(|e| e.len()).min();
+        assert_eq!(shortest, Some(SHORTEST_EXTENSION));
         assert_eq!((SHORTEST_EXTENSION, LONGEST_EXTENSION), (3, 4));
         assert!(may_end_in_extension(b"  report.DOC)  \r\n"));
         assert!(may_end_in_extension("memo.pdf\u{a0}".as_bytes()));
