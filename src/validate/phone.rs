@@ -14,8 +14,7 @@ mod metadata;
 mod plans;
 mod read;
 
-use std::collections::HashMap;
-use std::sync::{Mutex, OnceLock};
+use std::cell::RefCell;
 
 use phonenumber::country::Id;
 use phonenumber::Type;
@@ -147,16 +146,41 @@ fn parse(region: Option<&'static Region>, text: &str) -> Option<Number> {
     })
 }
 
-/// Answers already given, by candidate text and regions: drafts repeat their
-/// numbers (signatures, quoted replies) and an editor re-checks the same text.
-type Memo = HashMap<(String, Vec<PhoneRegion>), bool>;
-
-fn memo() -> &'static Mutex<Memo> {
-    static MEMO: OnceLock<Mutex<Memo>> = OnceLock::new();
-    MEMO.get_or_init(Default::default)
+/// Answers already given on this thread, by regions and then candidate text:
+/// drafts repeat their numbers (signatures, quoted replies) and an editor
+/// re-checks the same text. Looked up by borrowed keys (nothing is allocated
+/// for a question already answered) with a fast hash, and kept per thread, so
+/// that the threads checking drafts side by side never wait for one another.
+#[derive(Default)]
+struct Memo {
+    answers: foldhash::HashMap<Box<[PhoneRegion]>, foldhash::HashMap<Box<str>, bool>>,
+    len: usize,
 }
 
-/// The most answers kept; the memo starts over when it is full.
+impl Memo {
+    fn get(&self, text: &str, regions: &[PhoneRegion]) -> Option<bool> {
+        self.answers.get(regions)?.get(text).copied()
+    }
+
+    fn insert(&mut self, text: &str, regions: &[PhoneRegion], answer: bool) {
+        if self.len >= MEMO_SIZE {
+            *self = Memo::default();
+        }
+        let by_text = match self.answers.get_mut(regions) {
+            Some(by_text) => by_text,
+            None => self.answers.entry(regions.into()).or_default(),
+        };
+        if by_text.insert(text.into(), answer).is_none() {
+            self.len += 1;
+        }
+    }
+}
+
+thread_local! {
+    static MEMO: RefCell<Memo> = RefCell::default();
+}
+
+/// The most answers a thread keeps; its memo starts over when it is full.
 const MEMO_SIZE: usize = 100_000;
 
 /// Whether `text` is a phone number a person answers, written as its country
@@ -166,16 +190,11 @@ pub fn phone(text: &str, regions: &[PhoneRegion]) -> bool {
     if !(7..=15).contains(&digits) {
         return false;
     }
-    let key = (text.to_string(), regions.to_vec());
-    if let Some(&known) = memo().lock().unwrap_or_else(|e| e.into_inner()).get(&key) {
+    if let Some(known) = MEMO.with_borrow(|memo| memo.get(text, regions)) {
         return known;
     }
     let answer = check(text, digits, regions, true);
-    let mut memo = memo().lock().unwrap_or_else(|e| e.into_inner());
-    if memo.len() >= MEMO_SIZE {
-        memo.clear();
-    }
-    memo.insert(key, answer);
+    MEMO.with_borrow_mut(|memo| memo.insert(text, regions, answer));
     answer
 }
 
@@ -369,6 +388,40 @@ mod tests {
         ] {
             assert!(!phone(n, &regions), "{n}");
         }
+    }
+
+    /// The memo answers by text and regions together: a number national in
+    /// one region and not in another gets each list's own answer, in either
+    /// order and again, the answer `check` gives without the memo; a text
+    /// answered twice is kept once, and a full memo starts over.
+    #[test]
+    fn the_memo_keeps_each_region_lists_answer() {
+        let gb = [region("GB").unwrap()];
+        let us = [region("US").unwrap()];
+        let london = "020 7946 0958";
+        for _ in 0..2 {
+            assert!(phone(london, &gb));
+            assert!(!phone(london, &us));
+        }
+        assert!(check(london, 11, &gb, true));
+        assert!(!check(london, 11, &us, true));
+
+        let mut memo = Memo::default();
+        memo.insert(london, &gb, true);
+        memo.insert(london, &gb, true);
+        memo.insert(london, &us, false);
+        assert_eq!(memo.len, 2);
+        assert_eq!(memo.get(london, &us), Some(false));
+        assert_eq!(memo.get(london, &[]), None);
+        for i in 2..MEMO_SIZE {
+            memo.insert(&i.to_string(), &us, false);
+        }
+        assert_eq!(memo.len, MEMO_SIZE);
+        assert_eq!(memo.get(london, &gb), Some(true));
+        memo.insert("one more", &us, false);
+        assert_eq!(memo.len, 1);
+        assert_eq!(memo.get(london, &gb), None);
+        assert_eq!(memo.get("one more", &us), Some(false));
     }
 
     /// Texts with letters for digits, an extension or other digits than ASCII
