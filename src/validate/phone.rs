@@ -166,6 +166,7 @@ impl Memo {
         if self.len >= MEMO_SIZE {
             *self = Memo::default();
         }
+        // The regions are copied into a key only the first time they are asked about.
         let by_text = match self.answers.get_mut(regions) {
             Some(by_text) => by_text,
             None => self.answers.entry(regions.into()).or_default(),
