@@ -66,32 +66,38 @@ impl<'de> Visitor<'de> for InputVisitor {
 
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Input, A::Error> {
         while seq.next_element::<Value>()?.is_some() {}
-        Ok(Input::Other("an array"))
+        Ok(other(Value::Array(Vec::new())))
     }
 
     fn visit_unit<E: de::Error>(self) -> Result<Input, E> {
-        Ok(Input::Other("null"))
+        Ok(other(Value::Null))
     }
 
     fn visit_bool<E: de::Error>(self, _: bool) -> Result<Input, E> {
-        Ok(Input::Other("a boolean"))
+        Ok(other(Value::Bool(false)))
     }
 
     fn visit_i64<E: de::Error>(self, _: i64) -> Result<Input, E> {
-        Ok(Input::Other("a number"))
+        Ok(other(Value::from(0)))
     }
 
     fn visit_u64<E: de::Error>(self, _: u64) -> Result<Input, E> {
-        Ok(Input::Other("a number"))
+        Ok(other(Value::from(0)))
     }
 
     fn visit_f64<E: de::Error>(self, _: f64) -> Result<Input, E> {
-        Ok(Input::Other("a number"))
+        Ok(other(Value::from(0)))
     }
 
     fn visit_str<E: de::Error>(self, _: &str) -> Result<Input, E> {
-        Ok(Input::Other("a string"))
+        Ok(other(Value::String(String::new())))
     }
+}
+
+/// A line that is JSON but not an object, named as [`super::kind`] names a
+/// value of its type (an empty one stands for it: nothing of it is kept).
+fn other(like: Value) -> Input {
+    Input::Other(super::kind(&like))
 }
 
 /// A field's name, told apart without being copied.
