@@ -43,11 +43,14 @@ pub use search::{select, AsciiBounds, Searching};
 /// the editor's re-check of one is a third quicker on two.
 const PARALLEL_BYTES: usize = 64 << 10;
 
-/// Regexes run with ASCII word boundaries on text where those agree with
-/// Unicode's ([`crate::text::fold::BeyondAscii::ascii_word_bounds`]) once this much such text has
-/// been searched (in one draft or in all so far): the second build of each regex
-/// costs about what the lazy DFA, giving up at bytes beyond ASCII, loses on a
-/// few hundred kilobytes, so a hook's few drafts keep one build.
+/// A long text with a few word characters beyond ASCII runs its regexes with
+/// ASCII word boundaries on the lines clear of them once this much text with
+/// such characters has been searched (in one draft or in all so far); before,
+/// with Unicode's everywhere. Such a text needs both builds of a regex, and the
+/// second costs about what the lazy DFA, giving up at bytes beyond ASCII, loses
+/// on a few hundred kilobytes, so a hook's few accented drafts keep one build.
+/// (A text with no word character beyond ASCII always runs ASCII's: see
+/// [`crate::text::fold::BeyondAscii::ascii_word_bounds`].)
 const ASCII_BOUNDS_BYTES: usize = 256 << 10;
 
 /// A short draft's regexes on lines with a digit are searched together first
@@ -189,8 +192,9 @@ pub struct Engine {
     literal_owners: Vec<Vec<usize>>,
     /// The lines worth running each regex on, in a long draft (built for the first).
     windows: std::sync::OnceLock<Option<windows::Windows>>,
-    /// Text whose regexes could have run with ASCII word boundaries but ran with
-    /// Unicode's, and from how much on they do (see [`ASCII_BOUNDS_BYTES`]).
+    /// Text with word characters beyond ASCII whose regexes ran with Unicode's
+    /// word boundaries everywhere, and from how much on a long one's clear lines
+    /// use ASCII's (see [`ASCII_BOUNDS_BYTES`]).
     unicode_bounds: Budget,
     ascii_bounds_after: usize,
     /// Short drafts' text with a digit whose regexes ran one by one (see
@@ -416,14 +420,17 @@ impl Engine {
         for entry in &self.regexes {
             let (m, p) = entry.owner;
             if let Pattern::Regex(r) = &self.rules.matchers[m].patterns[p] {
-                let _ = r.regex();
+                // Both builds: text with a word character beyond ASCII runs
+                // Unicode's word boundaries, the rest ASCII's.
+                let _ = (r.regex(), r.regex_for(true));
             }
         }
     }
 
-    /// Regexes run with ASCII word boundaries, where those agree with Unicode's,
-    /// once this much such text has been searched (by default
-    /// [`ASCII_BOUNDS_BYTES`]; 0: from the first such draft).
+    /// The lines of a long text clear of its word characters beyond ASCII run
+    /// their regexes with ASCII word boundaries once this much text with such
+    /// characters has been searched (by default [`ASCII_BOUNDS_BYTES`]; 0: from
+    /// the first such draft).
     pub fn ascii_bounds_after(mut self, bytes: usize) -> Engine {
         self.ascii_bounds_after = bytes;
         self
@@ -543,14 +550,15 @@ mod tests {
     }
 
     /// Warming builds the regexes on lines with a digit as one, which a long
-    /// draft would otherwise build when it first needs it.
+    /// draft would otherwise build when it first needs it: both builds, for
+    /// drafts with word characters beyond ASCII and for the others.
     #[test]
     fn warming_builds_the_regexes_on_lines_with_a_digit_as_one() {
         let engine = two_digit_regexes();
         let windows = engine.windows().expect("digit windows");
-        assert!(!windows.digit_set_built());
+        assert_eq!(windows.digit_set_builds(), (false, false));
         engine.warm();
-        assert!(windows.digit_set_built());
+        assert_eq!(windows.digit_set_builds(), (true, true));
     }
 
     /// Short drafts with a digit search those regexes one by one until
@@ -576,7 +584,8 @@ mod tests {
         for _ in 0..2 {
             assert_eq!(check(&with_digits), 800);
         }
+        // ASCII drafts: the build with ASCII's word boundaries.
         let windows = engine.windows.get().and_then(Option::as_ref);
-        assert!(windows.is_some_and(|w| w.digit_set_built()));
+        assert_eq!(windows.map(|w| w.digit_set_builds()), Some((false, true)));
     }
 }

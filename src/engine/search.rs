@@ -56,18 +56,19 @@ impl AsciiBounds {
 impl Engine {
     /// How `text` is searched: caseless terms in a folded copy only when some
     /// character folds to another; regexes with ASCII word boundaries where
-    /// those agree with Unicode's and it pays (some byte is beyond ASCII, and
-    /// enough such text has been searched).
+    /// those agree with Unicode's: everywhere in a text with no word character
+    /// beyond ASCII (nearly every draft), and in a long text with a few, on the
+    /// lines clear of them once enough such text has been searched.
     pub fn searching(&self, text: &str) -> Searching {
         let beyond = BeyondAscii::of(text);
-        let pays = beyond.any
-            && !self
-                .unicode_bounds
-                .spend(text.len(), self.ascii_bounds_after);
-        let ascii_bounds = if !pays {
-            AsciiBounds::Nowhere
-        } else if !beyond.words {
+        let ascii_bounds = if beyond.ascii_word_bounds() {
             AsciiBounds::Everywhere
+        } else if self
+            .unicode_bounds
+            .spend(text.len(), self.ascii_bounds_after)
+        {
+            // Until enough such text is searched, one build: Unicode's.
+            AsciiBounds::Nowhere
         } else if text.len() >= WINDOWED_BYTES {
             // A long text searched by lines: those clear of its few word
             // characters beyond ASCII (a name or two) use ASCII's.
@@ -375,5 +376,35 @@ fn append(list: &mut Vec<Hit>, more: Vec<Hit>) {
         *list = more;
     } else {
         list.extend(more);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::AsciiBounds;
+
+    /// A text with no word character beyond ASCII runs its regexes with ASCII's
+    /// word boundaries from the first draft on: pure ASCII, emoji, curly quotes.
+    /// One with an accented word runs Unicode's; a long one, once enough such
+    /// text has been searched, ASCII's away from the accented words.
+    #[test]
+    fn ascii_word_boundaries_run_wherever_they_agree_with_unicodes() {
+        let source = "guideline g {\n  rule r warning { find /\\bab\\b/ message \"m\" }\n}\n";
+        let compiled = crate::language::lower::compile_str("t.tenet", source);
+        assert!(!compiled.has_errors());
+        let engine = super::Engine::new(compiled.rules).ascii_bounds_after(4096);
+        let bounds = |text: &str| engine.searching(text).ascii_bounds;
+        for text in ["plain ab", "ab 😀 don’t “ab”", ""] {
+            assert!(matches!(bounds(text), AsciiBounds::Everywhere), "{text:?}");
+        }
+        let accented = format!("{}café\n", "ab cd\n".repeat(400));
+        assert!(matches!(bounds("un café ab"), AsciiBounds::Nowhere));
+        assert!(matches!(bounds(&accented), AsciiBounds::Nowhere));
+        // With this one, more accented text than the 4,096 bytes.
+        let AsciiBounds::AwayFrom(words) = bounds(&accented) else {
+            panic!("{:?}", bounds(&accented));
+        };
+        assert_eq!(words, [accented.len() - 3]);
+        assert!(matches!(bounds("un café ab"), AsciiBounds::Nowhere));
     }
 }

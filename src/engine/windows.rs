@@ -256,10 +256,12 @@ impl Windows {
         })
     }
 
-    /// Builds now what a long text would: the regexes on lines with a digit, as one.
+    /// Builds now what a long text would: the regexes on lines with a digit, as
+    /// one (both builds, like each regex: see [`super::Engine::warm`]).
     pub(super) fn warm(&self) {
         if let Some(set) = &self.digit_set {
             set.build(false);
+            set.build(true);
         }
     }
 
@@ -303,11 +305,13 @@ impl Windows {
         }
     }
 
+    /// Which builds of the regexes on lines with a digit are made: with
+    /// Unicode's word boundaries, with ASCII's.
     #[cfg(test)]
-    pub(super) fn digit_set_built(&self) -> bool {
-        self.digit_set
-            .as_ref()
-            .is_some_and(|s| s.unicode.get().is_some())
+    pub(super) fn digit_set_builds(&self) -> (bool, bool) {
+        self.digit_set.as_ref().map_or((false, false), |s| {
+            (s.unicode.get().is_some(), s.ascii.get().is_some())
+        })
     }
 
     /// For each of `count` regexes, where in `text` to run it (`bounds`: where
