@@ -96,6 +96,9 @@ impl Engine {
             || {
                 let mut hits = self.term_hits(text, how);
                 for (m, list) in hits.iter_mut().enumerate() {
+                    if list.is_empty() {
+                        continue;
+                    }
                     if let Some(v) = &self.rules.matchers[m].validator {
                         narrow(list, v, text);
                     }
@@ -104,8 +107,11 @@ impl Engine {
             },
             || self.regex_hits(text, how),
         );
-        for (list, more) in hits.iter_mut().zip(regex_hits) {
-            append(list, more);
+        for (m, more) in regex_hits {
+            append(&mut hits[m], more);
+        }
+        // In a short draft nearly every list is empty, and each is looked at once.
+        for list in hits.iter_mut().filter(|list| list.len() > 1) {
             list.sort_by_key(|h| (h.start(), h.end(), h.pattern()));
             list.dedup();
         }
@@ -150,13 +156,14 @@ impl Engine {
         hits
     }
 
-    /// Finds every regex's matches (leftmost-first, not overlapping, like `find_iter`).
+    /// Finds every regex's matches (leftmost-first, not overlapping, like `find_iter`):
+    /// the matchers they were found for, each with the hits of one of its
+    /// regexes (a matcher with several may come more than once).
     /// In a short draft, a regex with needed literals runs only when one of them
     /// occurs, and where: one scan of the literal automaton answers that for all.
-    fn regex_hits(&self, text: &str, how: &Searching) -> Vec<Vec<Hit>> {
-        let mut hits: Vec<Vec<Hit>> = vec![Vec::new(); self.rules.matchers.len()];
+    fn regex_hits(&self, text: &str, how: &Searching) -> Vec<(usize, Vec<Hit>)> {
         if self.regexes.is_empty() {
-            return hits;
+            return Vec::new();
         }
         let large = text.len() >= PARALLEL_BYTES;
         // A regex every match of which holds a digit finds nothing in a short
@@ -250,10 +257,7 @@ impl Engine {
                 .collect()
         };
         let found = each(text.len(), run.len(), |i| find(&run[i]));
-        for (m, list) in found.into_iter().flatten() {
-            append(&mut hits[m], list);
-        }
-        hits
+        found.into_iter().flatten().collect()
     }
 
     /// A short draft's literal scan: marks the regexes `needed` one of whose
