@@ -317,7 +317,10 @@ fn part(text: &str, from: usize, out: &mut Vec<(Range<usize>, Scope)>) -> Option
             && !title
             && footer_start.is_none()
         {
-            part_words += trimmed.split_whitespace().count();
+            part_words += trimmed
+                .split_whitespace()
+                .take(MIN_BODY_WORDS - part_words)
+                .count();
         }
         at = end;
     }
@@ -423,7 +426,8 @@ fn signature_start(text: &str, from: usize, to: usize) -> Option<usize> {
             lines.drain(..=i);
         }
     }
-    let short = |l: &str| l.chars().count() <= 60 && l.split_whitespace().count() <= 8;
+    // At most 60 characters and 8 words, told without counting all of a long line's.
+    let short = |l: &str| l.chars().nth(60).is_none() && l.split_whitespace().nth(8).is_none();
     let contact = |l: &str| {
         let lower = l.to_ascii_lowercase();
         let digits = l.chars().filter(char::is_ascii_digit).count();
