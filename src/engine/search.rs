@@ -108,9 +108,16 @@ impl Engine {
             || self.regex_hits(text, how),
         );
         for (m, more) in regex_hits {
-            append(&mut hits[m], more);
+            // Moved, not copied, when the terms found nothing for it (as nearly always).
+            let list = &mut hits[m];
+            if list.is_empty() {
+                *list = more;
+            } else {
+                list.extend(more);
+            }
         }
-        // In a short draft nearly every list is empty, and each is looked at once.
+        // Only a list of two hits or more can be out of order or hold one twice
+        // (in a short draft nearly every list is empty).
         for list in hits.iter_mut().filter(|list| list.len() > 1) {
             list.sort_by_key(|h| (h.start(), h.end(), h.pattern()));
             list.dedup();
@@ -371,16 +378,6 @@ pub fn select(hits: impl IntoIterator<Item = Hit>) -> Vec<Hit> {
         }
     }
     out
-}
-
-/// Adds `more` to `list`: moved, not copied, when `list` is empty (as a
-/// matcher's list nearly always is when a regex of its finds something).
-fn append(list: &mut Vec<Hit>, more: Vec<Hit>) {
-    if list.is_empty() {
-        *list = more;
-    } else {
-        list.extend(more);
-    }
 }
 
 #[cfg(test)]
