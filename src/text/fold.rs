@@ -40,8 +40,6 @@ pub fn folds_to_itself(c: char) -> bool {
 /// neither fold nor belong to words: such text is searched as ASCII text is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct BeyondAscii {
-    /// Some byte is beyond ASCII.
-    pub any: bool,
     /// Some character changes when folded (caseless terms need a folded copy).
     pub folds: bool,
     /// Some character is a word character (`\b` needs Unicode's word rules).
@@ -53,7 +51,6 @@ impl BeyondAscii {
     pub fn of(text: &str) -> BeyondAscii {
         let mut seen = BeyondAscii::default();
         for (_, c) in chars_beyond_ascii(text) {
-            seen.any = true;
             seen.folds |= !folds_to_itself(c);
             seen.words |= is_word_char(c);
             if seen.folds && seen.words {
@@ -257,8 +254,9 @@ mod tests {
         assert_eq!(BeyondAscii::of(""), ascii);
         assert_eq!(BeyondAscii::of("plain ASCII, 100% of it"), ascii);
         assert!(ascii.ascii_word_bounds());
-        // Punctuation, symbols and emoji neither fold nor make words.
-        let none = BeyondAscii { any: true, ..ascii };
+        // Punctuation, symbols and emoji neither fold nor make words: such text
+        // is searched as ASCII is.
+        let none = ascii;
         assert_eq!(BeyondAscii::of("don’t “quote” — 5 € … 😀👍🏽"), none);
         assert!(none.ascii_word_bounds());
         let word = BeyondAscii {
