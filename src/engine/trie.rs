@@ -65,17 +65,27 @@ impl Trie {
             class[b] = class[fold[b] as usize];
         }
         let dense = |edges: usize| edges > SPARSE_MAX;
-        // Each node's offset, then the nodes written in breadth-first order.
-        let mut offsets = Vec::with_capacity(shape.edges.len());
+        // Nodes are laid out depth first, each followed by its first child: a
+        // walk down a term's own tail (one child after another) reads nodes that
+        // sit side by side, not one per level of the trie far apart.
+        let mut layout = Vec::with_capacity(shape.edges.len());
+        let mut stack = vec![0u32];
+        while let Some(n) = stack.pop() {
+            layout.push(n as usize);
+            let edges = shape.edges[n as usize].clone();
+            stack.extend(edges.rev().map(|e| shape.children[e as usize]));
+        }
+        // Each node's offset, then the nodes written in that order.
+        let mut offsets = vec![0u32; shape.edges.len()];
         let mut size = 0usize;
-        for n in 0..shape.edges.len() {
-            offsets.push(u32::try_from(size).expect("term trie below 4 GiB"));
+        for &n in &layout {
+            offsets[n] = u32::try_from(size).expect("term trie below 4 GiB");
             let (edges, matches) = (shape.edges[n].len(), shape.matches[n].len());
             let children = if dense(edges) { classes * 4 } else { edges * 5 };
             size += HEADER + children + matches * 4;
         }
         let mut nodes = Vec::with_capacity(size);
-        for n in 0..shape.edges.len() {
+        for n in layout {
             let (edges, matches) = (shape.edges[n].clone(), &shape.matches[n]);
             let child = |e: u32| offsets[shape.children[e as usize] as usize];
             let count = u16::try_from(matches.len()).expect("duplicates of one term below 65,536");
