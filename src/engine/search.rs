@@ -142,12 +142,14 @@ impl Engine {
                 }
             }
         };
-        if !self.caseless.is_empty() && !how.folded {
+        if !how.folded {
             // Folding ASCII is lowering its letters, which the caseless automata do
             // as they go; the other characters here fold to themselves: no folded
-            // copy of the text.
-            self.caseless.find(text, &mut push);
-        } else if !self.caseless.is_empty() {
+            // copy of the text, and one pass over its word starts for both sets.
+            self.caseless.find_with(&self.exact, text, push);
+            return hits;
+        }
+        if !self.caseless.is_empty() {
             let folded = Folded::new(text);
             self.caseless.find(&folded.text, |uses, start, end| {
                 let (Some(start), Some(end)) = (folded.to_original(start), folded.to_original(end))

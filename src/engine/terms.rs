@@ -102,10 +102,47 @@ impl TermSet {
     /// starts a word (the only ones that can be whole words).
     pub(super) fn find(&self, text: &str, mut found: impl FnMut(&[Use], usize, usize)) {
         if let Some(words) = &self.words {
-            words.find(text, |p, start, end| {
-                found(&self.word_uses[p], start, end);
-            });
+            let uses = &self.word_uses;
+            words
+                .search(text)
+                .find(text, |p, start, end| found(&uses[p], start, end));
         }
+        self.find_scanned(text, found);
+    }
+
+    /// [`TermSet::find`] for this set and `other` in the same text, their
+    /// word terms found in one pass over the text's word starts.
+    pub(super) fn find_with(
+        &self,
+        other: &TermSet,
+        text: &str,
+        mut found: impl FnMut(&[Use], usize, usize),
+    ) {
+        let (Some(words), Some(other_words)) = (&self.words, &other.words) else {
+            self.find(text, &mut found);
+            other.find(text, found);
+            return;
+        };
+        let (search, other_search) = (words.search(text), other_words.search(text));
+        let bytes = text.as_bytes();
+        word_starts(
+            text,
+            |b| search.can_start(b) || other_search.can_start(b),
+            |i, run| {
+                if search.can_start(bytes[i]) {
+                    search.at(i, run, &mut |p, end| found(&self.word_uses[p], i, end));
+                }
+                if other_search.can_start(bytes[i]) {
+                    other_search.at(i, run, &mut |p, end| found(&other.word_uses[p], i, end));
+                }
+            },
+        );
+        self.find_scanned(text, &mut found);
+        other.find_scanned(text, found);
+    }
+
+    /// The occurrences of the terms found anywhere.
+    fn find_scanned(&self, text: &str, mut found: impl FnMut(&[Use], usize, usize)) {
         if let Some(scan) = &self.scan {
             scan.find(text, |p, start, end| found(&self.scan_uses[p], start, end));
         }
@@ -154,48 +191,32 @@ struct Words {
 }
 
 impl Words {
-    /// Calls `found` with the pattern, start and end of each term that begins
-    /// where a word of `text` begins.
-    fn find(&self, text: &str, found: impl FnMut(usize, usize, usize)) {
+    /// How the terms are looked up in `text`: in the table until it has been
+    /// asked about [`TABLE_BYTES`] of text (in this draft or all so far), then
+    /// in the trie.
+    fn search<'a>(&'a self, text: &'a str) -> WordSearch<'a> {
         let by_table = self.trie.get().is_none() && self.tabled.spend(text.len(), TABLE_BYTES);
-        self.find_by(text, by_table, found);
+        self.search_by(text, by_table)
     }
 
-    /// [`Words::find`] with the table or with the trie.
-    fn find_by(&self, text: &str, by_table: bool, mut found: impl FnMut(usize, usize, usize)) {
+    /// [`Words::search`] with the table or with the trie.
+    fn search_by<'a>(&'a self, text: &'a str, by_table: bool) -> WordSearch<'a> {
         if by_table {
             let table = self
                 .table
                 .get_or_init(|| Table::new(&self.pats, self.caseless));
-            let prepared = table.prepare(text.as_bytes());
-            word_starts(
-                text,
-                |b| table.can_start(b),
-                |i, run| {
-                    // A term that ends inside the word's run is not a whole word.
-                    let at = &prepared[i..];
-                    table.walk(&self.pats, at, run, |p, len| found(p, i, i + len));
-                },
-            );
+            WordSearch::Table {
+                pats: &self.pats,
+                table,
+                prepared: table.prepare(text.as_bytes()),
+            }
         } else {
             let (trie, runs) = self.trie();
-            let bytes = text.as_bytes();
-            word_starts(
-                text,
-                |b| trie.can_start(b),
-                |i, len| {
-                    let at = &bytes[i..];
-                    let found = |p, end| found(p, i, i + end);
-                    if (1..=MAX_RUN).contains(&len) {
-                        // Only a term whose run is the text's can match here.
-                        if let Some(node) = runs.node(at, len) {
-                            trie.walk_from(node, len, at, found);
-                        }
-                    } else {
-                        trie.walk(at, found);
-                    }
-                },
-            );
+            WordSearch::Trie {
+                trie,
+                runs,
+                bytes: text.as_bytes(),
+            }
         }
     }
 
@@ -207,6 +228,70 @@ impl Words {
             let runs = Runs::new(&pats, &trie, self.caseless);
             (trie, runs)
         })
+    }
+}
+
+/// One set's word terms, ready to be looked up at the word starts of a text.
+enum WordSearch<'a> {
+    Table {
+        pats: &'a [Vec<u8>],
+        table: &'a Table,
+        /// The text as the table compares it.
+        prepared: std::borrow::Cow<'a, [u8]>,
+    },
+    Trie {
+        trie: &'a Trie,
+        runs: &'a Runs,
+        bytes: &'a [u8],
+    },
+}
+
+impl WordSearch<'_> {
+    /// Calls `found` with the pattern, start and end of each term that begins
+    /// where a word of `text` (the text this search was made for) begins.
+    fn find(&self, text: &str, mut found: impl FnMut(usize, usize, usize)) {
+        word_starts(
+            text,
+            |b| self.can_start(b),
+            |i, run| self.at(i, run, &mut |p, end| found(p, i, end)),
+        );
+    }
+
+    /// Whether some term begins with byte `b`.
+    #[inline]
+    fn can_start(&self, b: u8) -> bool {
+        match self {
+            WordSearch::Table { table, .. } => table.can_start(b),
+            WordSearch::Trie { trie, .. } => trie.can_start(b),
+        }
+    }
+
+    /// Calls `found(pattern, end)` for each term that begins at word start `i`,
+    /// whose run of ASCII word bytes is `run` long.
+    #[inline]
+    fn at(&self, i: usize, run: usize, found: &mut impl FnMut(usize, usize)) {
+        match self {
+            WordSearch::Table {
+                pats,
+                table,
+                prepared,
+            } => {
+                // A term that ends inside the word's run is not a whole word.
+                table.walk(pats, &prepared[i..], run, |p, len| found(p, i + len));
+            }
+            WordSearch::Trie { trie, runs, bytes } => {
+                let at = &bytes[i..];
+                let found = |p, end| found(p, i + end);
+                if (1..=MAX_RUN).contains(&run) {
+                    // Only a term whose run is the text's can match here.
+                    if let Some(node) = runs.node(at, run) {
+                        trie.walk_from(node, run, at, found);
+                    }
+                } else {
+                    trie.walk(at, found);
+                }
+            }
+        }
     }
 }
 
@@ -313,6 +398,55 @@ mod tests {
         out
     }
 
+    /// Two sets searched in one pass over the word starts find what each finds
+    /// alone, with the table and with the trie, and when one set has no word
+    /// terms; each occurrence is reported once, with its own set's uses.
+    #[test]
+    fn two_sets_in_one_pass_find_what_each_finds_alone() {
+        let set = |terms: &[&str], caseless: bool, first: u32| {
+            let uses = (0..terms.len() as u32)
+                .map(|i| {
+                    vec![Use {
+                        matcher: first + i,
+                        pattern: 0,
+                        partial: false,
+                    }]
+                })
+                .collect();
+            TermSet::new(
+                terms.iter().map(|t| t.to_string()).collect(),
+                uses,
+                caseless,
+            )
+        };
+        let caseless = set(&["new york", "york", "acme", "#launch"], true, 0);
+        let exact = set(&["York", "ACME Corp", "Acme"], false, 10);
+        let no_words = set(&["#launch"], false, 20);
+        let draft = "New York and york, ACME Corp and Acme. acme #launch York-ish\n";
+        let text = draft.repeat(2 * TABLE_BYTES / draft.len() + 1);
+        for other in [&exact, &no_words] {
+            // The first draft's sets look up in their tables; the long text in tries.
+            for text in [draft, draft, &text[..], draft] {
+                let mut alone = Vec::new();
+                for s in [&caseless, other] {
+                    s.find(text, |uses, start, end| {
+                        alone.push((uses[0].matcher, start, end))
+                    });
+                }
+                let mut together = Vec::new();
+                caseless.find_with(other, text, |uses, start, end| {
+                    together.push((uses[0].matcher, start, end));
+                });
+                alone.sort_unstable();
+                together.sort_unstable();
+                assert!(!together.is_empty());
+                assert_eq!(together, alone, "{} bytes", text.len());
+            }
+        }
+        let tries = |s: &TermSet| s.words.as_ref().is_some_and(|w| w.trie.get().is_some());
+        assert!(tries(&caseless) && tries(&exact));
+    }
+
     /// The table (short drafts) and the trie (long ones) find the same whole
     /// words in the same order: cases, duplicates, prefix chains, multi-byte
     /// characters. (Either may also report a term that a word character beyond
@@ -342,7 +476,7 @@ mod tests {
             for text in texts {
                 let by = |table| {
                     let mut out = Vec::new();
-                    words.find_by(text, table, |p, s, e| {
+                    words.search_by(text, table).find(text, |p, s, e| {
                         if crate::text::fold::is_whole_word(text, s, e) {
                             out.push((p, s, e))
                         }
@@ -371,7 +505,9 @@ mod tests {
         let mut seen = 0;
         while seen + draft.len() < TABLE_BYTES {
             let mut found = Vec::new();
-            words.find(draft, |p, s, e| found.push((p, s, e)));
+            words
+                .search(draft)
+                .find(draft, |p, s, e| found.push((p, s, e)));
             assert_eq!(found, [(0, 7, 15), (1, 11, 15), (1, 20, 24)]);
             assert!(
                 words.trie.get().is_none(),
@@ -380,7 +516,9 @@ mod tests {
             seen += draft.len();
         }
         let mut found = Vec::new();
-        words.find(draft, |p, s, e| found.push((p, s, e)));
+        words
+            .search(draft)
+            .find(draft, |p, s, e| found.push((p, s, e)));
         assert_eq!(found, [(0, 7, 15), (1, 11, 15), (1, 20, 24)]);
         assert!(words.trie.get().is_some());
     }
