@@ -4,7 +4,7 @@
 //! with few distinct bytes, most bytes begin none, so the positions whose byte
 //! begins one are found 64 bytes at a time and only those are walked in a trie.
 
-use super::terms::Terms;
+use super::automaton::Terms;
 use super::trie::Trie;
 
 /// Terms beginning with at most this many distinct bytes (an ASCII letter's two

@@ -8,6 +8,7 @@
 //! [`crate::draft`], [`crate::validate`], [`crate::text`].
 
 mod anywhere;
+mod automaton;
 pub mod checker;
 pub mod evaluate;
 pub mod examples;
@@ -32,7 +33,8 @@ use crate::language::rules::*;
 use crate::report::finding::{Finding, Pending};
 use crate::report::{Deferred, Redactions, TriageResult};
 use crate::text::fold::fold;
-use terms::{TermSet, Terms};
+use automaton::Terms;
+use terms::TermSet;
 
 pub use evaluate::within;
 pub use search::{select, AsciiBounds, Searching};
