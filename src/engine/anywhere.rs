@@ -63,11 +63,7 @@ impl Anywhere {
                     },
                 );
             }
-            Anywhere::Automaton(terms) => {
-                for m in terms.for_len(text.len()).find_overlapping_iter(text) {
-                    found(m.pattern().as_usize(), m.start(), m.end());
-                }
-            }
+            Anywhere::Automaton(terms) => terms.find(text, found),
         }
     }
 }

@@ -293,29 +293,20 @@ impl Engine {
         let bytes = text.as_bytes();
         let mut places: Vec<Place> = vec![Place::Whole; self.regexes.len()];
         if let Some(literals) = &self.literals {
-            let mut missing = needed.iter().filter(|n| !**n).count();
-            // Where windowed regexes' literals are is wanted to the end.
-            let to_the_end = windowed && self.literal_owners.iter().flatten().any(|&r| wants(r));
             let mut line = 0..0;
-            for m in literals.for_len(text.len()).find_overlapping_iter(text) {
-                for &r in &self.literal_owners[m.pattern().as_usize()] {
-                    if !needed[r] {
-                        needed[r] = true;
-                        missing -= 1;
-                    }
+            literals.find(text, |p, start, end| {
+                for &r in &self.literal_owners[p] {
+                    needed[r] = true;
                     if !wants(r) {
                         continue;
                     }
                     if self.regexes[r].anchored {
-                        places[r].at(m.start());
+                        places[r].at(start);
                         continue;
                     }
-                    places[r].line(line_holding(bytes, &m, &mut line));
+                    places[r].line(line_holding(bytes, start..end, &mut line));
                 }
-                if missing == 0 && !to_the_end {
-                    break;
-                }
-            }
+            });
         }
         for (r, (e, place)) in self.regexes.iter().zip(&mut places).enumerate() {
             if !wants(r) {

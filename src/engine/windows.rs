@@ -5,9 +5,10 @@
 use std::ops::Range;
 use std::sync::OnceLock;
 
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder};
+use aho_corasick::dfa::DFA;
 use regex_automata::meta::Regex;
 
+use super::automaton::{overlapping, scan_dfa};
 use super::search::AsciiBounds;
 use super::{literal_owners, RegexEntry};
 use crate::language::regex::set_of;
@@ -204,7 +205,7 @@ impl DigitSet {
 #[derive(Debug, Clone)]
 struct LiteralWindows {
     /// Every literal, caseless, for one overlapping scan.
-    scan: AhoCorasick,
+    scan: DFA,
     /// For each literal, the regexes (indexes into the engine's) that need it.
     owners: Vec<Vec<usize>>,
     /// For each regex, whether it is tried where its literals begin (else it
@@ -366,11 +367,7 @@ impl LiteralWindows {
             return None;
         }
         let anchored = regexes.iter().map(|e| e.anchored).collect();
-        let scan = AhoCorasickBuilder::new()
-            .ascii_case_insensitive(true)
-            .kind(Some(aho_corasick::AhoCorasickKind::DFA))
-            .build(&literals)
-            .ok()?;
+        let scan = scan_dfa(&literals, true)?;
         Some(LiteralWindows {
             scan,
             owners,
@@ -389,15 +386,15 @@ impl LiteralWindows {
                 false => Place::Lines(Vec::new()),
             };
         }
-        let mut line = 0..0;
-        for m in self.scan.find_overlapping_iter(text) {
-            for &r in &self.owners[m.pattern().as_usize()] {
+        let (bytes, mut line) = (text.as_bytes(), 0..0);
+        overlapping(&self.scan, bytes, |p, start, end| {
+            for &r in &self.owners[p] {
                 match self.anchored[r] {
-                    true => out[r].at(m.start()),
-                    false => out[r].line(line_holding(text.as_bytes(), &m, &mut line)),
+                    true => out[r].at(start),
+                    false => out[r].line(line_holding(bytes, start..end, &mut line)),
                 }
             }
-        }
+        });
         out.iter_mut().for_each(Place::in_order);
         out
     }
@@ -405,13 +402,9 @@ impl LiteralWindows {
 
 /// The line that holds the literal match `m`, from `line` (the last one asked
 /// for, updated) when it is there.
-pub(super) fn line_holding(
-    bytes: &[u8],
-    m: &aho_corasick::Match,
-    line: &mut Range<usize>,
-) -> Range<usize> {
-    if m.start() < line.start || m.end() > line.end {
-        let (start, end) = line_around(bytes, m.start(), m.end());
+pub(super) fn line_holding(bytes: &[u8], m: Range<usize>, line: &mut Range<usize>) -> Range<usize> {
+    if m.start < line.start || m.end > line.end {
+        let (start, end) = line_around(bytes, m.start, m.end);
         *line = start..end;
     }
     line.clone()
