@@ -14,7 +14,8 @@
 use std::ops::Range;
 
 use super::evaluate::window;
-use super::windows::{in_spans, line_around};
+use super::lines::line_around;
+use super::windows::in_spans;
 use super::{AsciiBounds, Hit, RegexEntry};
 use crate::draft::Draft;
 use crate::language::rules::*;

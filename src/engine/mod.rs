@@ -12,6 +12,7 @@ mod automaton;
 pub mod checker;
 pub mod evaluate;
 pub mod examples;
+mod lines;
 mod local;
 pub mod metrics;
 pub mod reference;

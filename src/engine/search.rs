@@ -5,7 +5,8 @@ use std::ops::Range;
 
 use rayon::prelude::*;
 
-use super::windows::{line_holding, lines_with_a_digit, narrowed, Place, Windows, WINDOWED_BYTES};
+use super::lines::{line_holding, lines_with_a_digit, narrowed, near_digits};
+use super::windows::{Place, Windows, WINDOWED_BYTES};
 use super::{both, each, Engine, Hit, RegexEntry, Use, DIGIT_SET_BYTES, PARALLEL_BYTES};
 use crate::language::regex::RegexPattern;
 use crate::language::rules::*;
@@ -316,6 +317,10 @@ impl Engine {
                 (mut at @ Place::At(_), _) => {
                     at.in_order();
                     at
+                }
+                (Place::Lines(found), Some(breaks)) if e.digit => {
+                    let digits = digit_lines.get_or_insert_with(|| lines_with_a_digit(text));
+                    near_digits(bytes, &found, digits, breaks).into()
                 }
                 (Place::Lines(found), Some(breaks)) => narrowed(bytes, &found, breaks).into(),
                 (Place::Whole, Some(breaks)) if e.digit => {

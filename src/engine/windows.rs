@@ -9,6 +9,7 @@ use aho_corasick::dfa::DFA;
 use regex_automata::meta::Regex;
 
 use super::automaton::{overlapping, scan_dfa};
+use super::lines::{add_line, line_holding, lines_with_a_digit, narrowed, near_digits, Lines};
 use super::search::AsciiBounds;
 use super::{literal_owners, RegexEntry};
 use crate::language::regex::set_of;
@@ -130,9 +131,6 @@ fn tried_at(re: &Regex, text: &str, at: usize) -> Option<Range<usize>> {
 /// their matches hold (see [`Engine::scan`]).
 pub(super) const WINDOWED_BYTES: usize = 1 << 10;
 
-/// The spans of adjacent lines a regex runs on (`None`: the whole text).
-type Lines = Option<Vec<Range<usize>>>;
-
 /// Where in a long text each regex need run: where one of the literals every
 /// match begins with occurs ([`RegexPattern::starts`]); else, for a regex whose
 /// matches hold at most a known number of line breaks, the lines that hold one
@@ -144,6 +142,9 @@ pub(super) struct Windows {
     literals: Option<LiteralWindows>,
     /// For each regex, whether it runs on the lines that hold a digit.
     digits: Vec<bool>,
+    /// For each regex, whether it runs on the lines that hold its literals, and
+    /// every match of it holds a digit too: it runs where both are.
+    literals_and_digits: Vec<bool>,
     /// For each regex, the most line breaks a match holds.
     breaks: Vec<usize>,
     /// The regexes that run on every line with a digit, as one.
@@ -226,11 +227,12 @@ impl Windows {
                 }
             })
             .unzip();
-        // A literal's lines are fewer than a digit's.
-        for owners in literals.iter().flat_map(|l| &l.owners) {
-            for &r in owners {
-                digits[r] = false;
-            }
+        // A literal's lines are fewer than a digit's; a regex that needs both
+        // runs where both are.
+        let mut literals_and_digits = vec![false; regexes.len()];
+        for &r in literals.iter().flat_map(|l| &l.owners).flatten() {
+            literals_and_digits[r] |= digits[r] && !regexes[r].anchored;
+            digits[r] = false;
         }
         let (members, sources): (Vec<usize>, Vec<String>) = (0..regexes.len())
             .filter(|&r| digits[r] && breaks[r] == 0)
@@ -252,6 +254,7 @@ impl Windows {
         any.then_some(Windows {
             literals,
             digits,
+            literals_and_digits,
             breaks,
             digit_set,
         })
@@ -322,13 +325,16 @@ impl Windows {
             Some(l) => l.places(text, count),
             None => vec![Place::Whole; count],
         };
-        if self.digits.contains(&true) {
-            let spans = lines_with_a_digit(text);
+        let bytes = text.as_bytes();
+        let on_digit_lines =
+            self.digits.contains(&true) || self.literals_and_digits.contains(&true);
+        let spans = on_digit_lines.then(|| lines_with_a_digit(text));
+        if let Some(spans) = &spans {
             // The set's members get the lines that hold a match of theirs; the
             // other regexes on digit lines (none of which a literal places) all
             // of them.
             let split = self.digit_set.as_ref().and_then(|set| {
-                let each = set.split(text, &spans, bounds)?;
+                let each = set.split(text, spans, bounds)?;
                 Some(set.members.iter().zip(each))
             });
             for (&r, lines) in split.into_iter().flatten() {
@@ -340,21 +346,21 @@ impl Windows {
                 }
             }
         }
-        for (place, &breaks) in out.iter_mut().zip(&self.breaks) {
-            if let (Place::Lines(spans), 1..) = (&*place, breaks) {
-                *place = narrowed(text.as_bytes(), spans, breaks).into();
+        for (r, place) in out.iter_mut().enumerate() {
+            let Place::Lines(lines) = &*place else {
+                continue;
+            };
+            let breaks = self.breaks[r];
+            match &spans {
+                Some(digits) if self.literals_and_digits[r] => {
+                    *place = near_digits(bytes, lines, digits, breaks).into();
+                }
+                _ if breaks > 0 => *place = narrowed(bytes, lines, breaks).into(),
+                _ => {}
             }
         }
         out
     }
-}
-
-/// Spans of lines widened by `breaks` lines on either side; `None` (the whole
-/// text) when they hold more than half of it, since searching span by span
-/// costs more than one scan of the whole text unless the spans leave out most.
-pub(super) fn narrowed(bytes: &[u8], spans: &[Range<usize>], breaks: usize) -> Lines {
-    let spans = widened(bytes, spans, breaks);
-    (spans.iter().map(|s| s.len()).sum::<usize>() <= bytes.len() / 2).then_some(spans)
 }
 
 impl LiteralWindows {
@@ -397,107 +403,5 @@ impl LiteralWindows {
         });
         out.iter_mut().for_each(Place::in_order);
         out
-    }
-}
-
-/// The line that holds the literal match `m`, from `line` (the last one asked
-/// for, updated) when it is there.
-pub(super) fn line_holding(bytes: &[u8], m: Range<usize>, line: &mut Range<usize>) -> Range<usize> {
-    if m.start < line.start || m.end > line.end {
-        let (start, end) = line_around(bytes, m.start, m.end);
-        *line = start..end;
-    }
-    line.clone()
-}
-
-/// The line (without its `\n`) that holds `start..end`.
-pub(super) fn line_around(bytes: &[u8], start: usize, end: usize) -> (usize, usize) {
-    let line_start = memchr::memrchr(b'\n', &bytes[..start]).map_or(0, |i| i + 1);
-    let line_end = memchr::memchr(b'\n', &bytes[end..]).map_or(bytes.len(), |i| end + i);
-    (line_start, line_end)
-}
-
-/// Adds a line to spans of adjacent lines, joining it to the last when they touch.
-fn add_line(spans: &mut Vec<Range<usize>>, line: Range<usize>) {
-    match spans.last_mut() {
-        Some(last) if last.end + 1 >= line.start && last.start <= line.start => {
-            last.end = last.end.max(line.end);
-        }
-        Some(last) if line.start < last.start => {
-            // Out of order (a literal holding a line break): put in its place.
-            let at = spans.partition_point(|s| s.start <= line.start);
-            spans.insert(at, line);
-            coalesce(spans);
-        }
-        _ => spans.push(line),
-    }
-}
-
-/// Joins sorted spans of lines where they touch or overlap.
-fn coalesce(spans: &mut Vec<Range<usize>>) {
-    let mut out: Vec<Range<usize>> = Vec::with_capacity(spans.len());
-    for span in spans.drain(..) {
-        match out.last_mut() {
-            Some(last) if last.end + 1 >= span.start => last.end = last.end.max(span.end),
-            _ => out.push(span),
-        }
-    }
-    *spans = out;
-}
-
-/// Spans of whole lines, each with `lines` more lines before and after it, joined
-/// where they touch.
-fn widened(bytes: &[u8], spans: &[Range<usize>], lines: usize) -> Vec<Range<usize>> {
-    let mut out: Vec<Range<usize>> = Vec::with_capacity(spans.len());
-    for span in spans {
-        let (mut start, mut end) = (span.start, span.end);
-        for _ in 0..lines {
-            if start > 0 {
-                start = memchr::memrchr(b'\n', &bytes[..start - 1]).map_or(0, |i| i + 1);
-            }
-            if end < bytes.len() {
-                end = memchr::memchr(b'\n', &bytes[end + 1..]).map_or(bytes.len(), |i| end + 1 + i);
-            }
-        }
-        add_line(&mut out, start..end);
-    }
-    out
-}
-
-/// The spans of adjacent lines of `text` that hold an ASCII digit.
-pub(super) fn lines_with_a_digit(text: &str) -> Vec<Range<usize>> {
-    let bytes = text.as_bytes();
-    let mut spans = Vec::new();
-    let mut at = 0;
-    while let Some(i) = crate::text::classes::find_digit(&bytes[at..]) {
-        let (start, end) = line_around(bytes, at + i, at + i);
-        add_line(&mut spans, start..end);
-        if end == bytes.len() {
-            break;
-        }
-        at = end + 1;
-    }
-    spans
-}
-
-#[cfg(test)]
-mod tests {
-    use super::add_line;
-
-    /// Lines come in order but for a literal that holds a line break, whose
-    /// lines begin before the last ones added: every line is kept, joined where
-    /// lines touch.
-    #[test]
-    fn lines_are_joined_in_order_whatever_order_they_come_in() {
-        let mut spans = Vec::new();
-        for line in [0..4, 5..9, 20..24, 12..18, 30..34, 25..34] {
-            add_line(&mut spans, line);
-        }
-        assert_eq!(spans, [0..9, 12..18, 20..34]);
-        let mut spans = Vec::new();
-        for line in [10..14, 20..24, 0..9] {
-            add_line(&mut spans, line);
-        }
-        assert_eq!(spans, [0..14, 20..24]);
     }
 }
