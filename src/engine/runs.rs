@@ -22,9 +22,9 @@ pub(super) struct Runs {
     /// Open addressing, linear probing; `node` 0 marks an empty slot.
     slots: Vec<Slot>,
     /// One bit per hash value (its top bits), set for each run in `slots`: most
-    /// words of a text begin no term, and a clear bit says so from a table a
-    /// sixth the size of `slots` (24 bytes a slot, two slots a run; 16 bits a
-    /// run here), which stays in a closer cache.
+    /// words of a text begin no term, and a clear bit says so from a table
+    /// about a twenty-fourth the size of `slots` (16 to 32 bits a run, where
+    /// `slots` has two to four slots of 24 bytes), which stays in a closer cache.
     seen: Vec<u64>,
     /// How far a hash is shifted right to give its bit in `seen`.
     seen_shift: u32,
@@ -74,9 +74,10 @@ impl Runs {
                 .node_after(run)
                 .expect("a pattern's prefix is in its trie");
             let key = table.key(run, run.len());
-            let bit = table.seen_bit(hash(key));
+            let h = hash(key);
+            let bit = table.seen_bit(h);
             table.seen[bit / 64] |= 1 << (bit % 64);
-            let mut at = table.slot(hash(key));
+            let mut at = table.slot(h);
             while table.slots[at].node != 0 {
                 at = (at + 1) & (size - 1);
             }
