@@ -140,7 +140,8 @@ pub(super) fn scan_dfa(pats: &[Vec<u8>], caseless: bool) -> Option<DFA> {
         .ok()
 }
 
-/// Texts shorter than this are walked in one piece.
+/// Texts shorter than this are searched in one piece, by aho-corasick's own
+/// overlapping search.
 const TWO_WALKS_BYTES: usize = 1 << 10;
 
 /// Calls `found(pattern, start, end)` for every overlapping match of `dfa` (from
@@ -156,39 +157,35 @@ const TWO_WALKS_BYTES: usize = 1 << 10;
 /// held until the first's have been given.
 pub(super) fn overlapping(dfa: &DFA, text: &[u8], mut found: impl FnMut(usize, usize, usize)) {
     // Terms whose bytes are rare in text have a prefilter, which skips ahead
-    // to where one may begin: the search that uses it is quicker than any walk.
-    // (Without one, only match states are special, and a walk never stops.)
-    if dfa.prefilter().is_some() {
+    // to where one may begin: the search that uses it is quicker than any walk,
+    // and a short text gains nothing from two. (Without a prefilter only match
+    // states are special, and a walk never stops.)
+    let start = dfa.start_state(Anchored::No);
+    let (Ok(start), None, false) = (start, dfa.prefilter(), text.len() < TWO_WALKS_BYTES) else {
         if let Ok(matches) = dfa.try_find_overlapping_iter(Input::new(text)) {
             for m in matches {
                 found(m.pattern().as_usize(), m.start(), m.end());
             }
         }
         return;
-    }
-    let Ok(start) = dfa.start_state(Anchored::No) else {
-        return;
     };
+    // The matches of state `sid` that end at `end`.
     let matches = |sid: StateID, end: usize, found: &mut dyn FnMut(usize, usize, usize)| {
         for i in 0..dfa.match_len(sid) {
             let p = dfa.match_pattern(sid, i);
             found(p.as_usize(), end - dfa.pattern_len(p), end);
         }
     };
-    let step = |sid, b| dfa.next_state(Anchored::No, sid, b);
-    if text.len() < TWO_WALKS_BYTES {
-        let mut sid = start;
-        for (i, &b) in text.iter().enumerate() {
-            sid = step(sid, b);
-            if dfa.is_special(sid) {
-                matches(sid, i + 1, &mut found);
-            }
+    // One step of a walk, at byte `i` of the text.
+    let step = |sid, i: usize, found: &mut dyn FnMut(usize, usize, usize)| {
+        let sid = dfa.next_state(Anchored::No, sid, text[i]);
+        if dfa.is_special(sid) {
+            matches(sid, i + 1, found);
         }
-        return;
-    }
+        sid
+    };
     let mid = text.len() / 2;
     let first_end = (mid + dfa.max_pattern_len().saturating_sub(1)).min(text.len());
-    let (first, second) = (&text[..first_end], &text[mid..]);
     let mut later: Vec<(usize, usize, usize)> = Vec::new();
     let mut keep_first = |p, s, e| {
         if s < mid {
@@ -197,28 +194,17 @@ pub(super) fn overlapping(dfa: &DFA, text: &[u8], mut found: impl FnMut(usize, u
     };
     let mut keep_second = |p, s, e| later.push((p, s, e));
     let (mut a, mut b) = (start, start);
-    let together = first.len().min(second.len());
-    for (i, (&x, &y)) in first.iter().zip(second).enumerate() {
-        a = step(a, x);
-        b = step(b, y);
-        if dfa.is_special(a) {
-            matches(a, i + 1, &mut keep_first);
-        }
-        if dfa.is_special(b) {
-            matches(b, mid + i + 1, &mut keep_second);
-        }
+    // The halves stepped together as far as both go, then what is left of either.
+    let together = first_end.min(text.len() - mid);
+    for i in 0..together {
+        a = step(a, i, &mut keep_first);
+        b = step(b, mid + i, &mut keep_second);
     }
-    for (i, &x) in first.iter().enumerate().skip(together) {
-        a = step(a, x);
-        if dfa.is_special(a) {
-            matches(a, i + 1, &mut keep_first);
-        }
+    for i in together..first_end {
+        a = step(a, i, &mut keep_first);
     }
-    for (i, &y) in second.iter().enumerate().skip(together) {
-        b = step(b, y);
-        if dfa.is_special(b) {
-            matches(b, mid + i + 1, &mut keep_second);
-        }
+    for i in mid + together..text.len() {
+        b = step(b, i, &mut keep_second);
     }
     for (p, s, e) in later {
         found(p, s, e);
