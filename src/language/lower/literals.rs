@@ -7,7 +7,7 @@
 use regex_syntax::hir::literal::{Extractor, Seq};
 use regex_syntax::hir::{Class, Hir, HirKind};
 
-use super::reach::line_breaks;
+use super::reach::{line_breaks, needs_digit};
 
 /// At most this many literals in a set the engine searches for.
 const MOST_LITERALS: usize = 256;
@@ -98,10 +98,20 @@ pub(crate) fn start_literals(hir: &Hir) -> Option<Vec<Vec<u8>>> {
     set.iter().all(|l| rare(l)).then_some(set)
 }
 
-/// Whether a literal is rare enough in prose to be looked for: long enough, or
-/// holding a symbol that prose seldom does (`$`, `@`, `©`, `£`, but not `.`,
-/// `-` or a letter).
+/// Whether a literal is rare enough in prose to be looked for where it begins:
+/// long enough, or holding a symbol that prose seldom does ([`seldom_symbol`]),
+/// or one of the letters it seldom holds ([`SELDOM_LETTERS`]: `fx`, `x`).
 fn rare(literal: &[u8]) -> bool {
+    literal.len() >= SHORTEST_WINDOW_LITERAL
+        || literal
+            .iter()
+            .any(|b| SELDOM_LETTERS.contains(&b.to_ascii_lowercase()))
+        || seldom_symbol(literal)
+}
+
+/// Whether a literal holds a symbol that prose seldom does (`$`, `@`, `©`, `£`,
+/// but not `.` or `-`).
+fn seldom_symbol(literal: &[u8]) -> bool {
     let symbol = |c: char| {
         matches!(
             c,
@@ -126,9 +136,14 @@ fn rare(literal: &[u8]) -> bool {
                 | '`'
         ) || !(c.is_ascii() || c.is_alphanumeric() || c.is_whitespace())
     };
-    literal.len() >= SHORTEST_WINDOW_LITERAL
-        || std::str::from_utf8(literal).is_ok_and(|l| l.chars().any(symbol))
+    std::str::from_utf8(literal).is_ok_and(|l| l.chars().any(symbol))
 }
+
+/// The letters English prose holds least: each is at most 0.15% of its
+/// letters, five times less than the next (`k`). A place holding one is as rare
+/// as one holding three common letters; a line is not (one in fifteen holds an
+/// `x`).
+const SELDOM_LETTERS: [u8; 4] = [b'j', b'q', b'x', b'z'];
 
 /// Whether searching for the regex's first bytes before running it pays: not when a
 /// match may start with a single letter (`\bf\s*:`, `x[0-9]{4}`), which nearly
@@ -165,25 +180,35 @@ const MOST_WINDOW_LITERALS: usize = 32;
 /// number of line breaks ([`line_breaks`]) and does not rely on the end of the
 /// text: the regex then finds the same matches on the lines that hold one of
 /// them, and that many lines around, as on the whole text. `None` when there is
-/// no small set of literals of [`SHORTEST_WINDOW_LITERAL`] bytes or more.
-/// `needed` is the regex's [`needed_literals`], worked out when the rules loaded.
+/// no small set of literals in few lines: of [`SHORTEST_WINDOW_LITERAL`] bytes
+/// or more or, when every match needs a digit too (the regex then runs where the
+/// lines near both meet), holding a symbol prose seldom holds. A short symbol
+/// alone is in too many lines (every mail header holds `@`) to beat the regex's
+/// own search for it. `needed` is the regex's [`needed_literals`], worked out
+/// when the rules loaded.
 pub(crate) fn line_literals(hir: &Hir, needed: Option<&[Vec<u8>]>) -> Option<Vec<Vec<u8>>> {
     line_breaks(hir)?;
     let set = folded(needed?.iter().map(|l| rare_letter(l).unwrap_or(l).to_vec()));
-    let shortest = set
-        .iter()
-        .filter(|l| rare_letter(l).is_none())
-        .map(Vec::len)
-        .min()
-        .unwrap_or(SHORTEST_WINDOW_LITERAL);
-    if shortest < SHORTEST_WINDOW_LITERAL {
+    let digit = needs_digit(hir);
+    let in_few_lines = |l: &[u8]| {
+        rare_letter(l).is_some() || l.len() >= SHORTEST_WINDOW_LITERAL || digit && seldom_symbol(l)
+    };
+    if !set.iter().all(|l| in_few_lines(l)) {
         return None;
     }
     // A line that holds a literal holds each of its prefixes. Extraction runs on
     // past a word into what may follow it (`booth 4`, `booth#4`, `booth4`…), which
     // can make too large a set of what is one word: the literals are cut to the
-    // longest length that makes the set small enough, never below the shortest.
-    (shortest..=set.iter().map(Vec::len).max().unwrap_or(0))
+    // longest length that makes the set small enough, never below the shortest
+    // that is rare for its length alone (shorter ones are kept whole).
+    let shortest = set
+        .iter()
+        .map(Vec::len)
+        .filter(|&n| n >= SHORTEST_WINDOW_LITERAL)
+        .min()
+        .unwrap_or(SHORTEST_WINDOW_LITERAL);
+    let longest = set.iter().map(Vec::len).max().unwrap_or(0).max(shortest);
+    (shortest..=longest)
         .rev()
         .map(|most| {
             folded(set.iter().map(|l| match rare_letter(l) {
@@ -356,12 +381,17 @@ mod tests {
             "{project:?}"
         );
         // Too short to be rare, or a match may begin anywhere.
-        assert_eq!(starts(r"(?i)\bfx\s+[0-9]"), None);
+        assert_eq!(starts(r"(?i)\bfa\s+[0-9]"), None);
         assert_eq!(starts(r"[a-z]+\s+desk"), None);
         assert_eq!(starts(r"(?:\.|-)\s*[0-9]"), None);
         assert_eq!(starts(r"'s\b"), None);
-        // Short, but a symbol prose seldom holds: worth looking for.
+        // Short, but a symbol or a letter prose seldom holds: worth looking for.
         assert_eq!(starts(r"[$£]\s?[0-9]"), Some(vec!["$".into(), "£".into()]));
+        assert_eq!(starts(r"(?i)\bfx\s+[0-9]"), Some(vec!["fx".into()]));
+        assert_eq!(
+            starts(r"(?i)\b(?:x|ext\.?)\s?[0-9]{4}"),
+            Some(vec!["ext".into(), "x".into()])
+        );
         assert_eq!(
             starts(r"(?i)©\s*[0-9]{4}|\bcopyright\s"),
             Some(vec!["copyright".into(), "©".into()])
@@ -534,5 +564,30 @@ mod tests {
         assert_eq!(lines(r"[0-9]{3}-[0-9]{4}"), None);
         assert_eq!(lines(r"(?:a|project)[0-9]"), None); // "a0" is too short
         assert_eq!(lines(r"(?:x)?[0-9]{4}"), None);
+    }
+
+    #[test]
+    fn a_short_literal_that_prose_seldom_holds_makes_a_window() {
+        // A money amount: a currency sign or a word, each in few lines.
+        let re = r"(?i)[$€£¥]\s?[0-9]+|\b[0-9]+\s?(?:million|billion)\b";
+        let mut set = lines(re).unwrap();
+        set.sort();
+        assert_eq!(set, ["$", "billion", "million", "£", "¥", "€"]);
+        // Cut back, a long literal never gets shorter than it is rare for.
+        let set =
+            lines(r"(?i)(?:\$|©|stop by|drop by|swing by|booth[ \t]*#?[ \t]*)[0-9]+").unwrap();
+        assert!(set.len() <= MOST_WINDOW_LITERALS, "{set:?}");
+        let kept = |l: &str| rare(l.as_bytes()) || rare_letter(l.as_bytes()).is_some();
+        assert!(set.iter().all(|l| kept(l)), "{set:?}");
+        assert!(set.contains(&"booth".to_string()), "{set:?}");
+        assert!(set.contains(&"$0".to_string()), "{set:?}");
+        // Short ones alone, where a digit is needed too.
+        assert_eq!(lines(r"(?:\$|€)\s?[0-9]+").unwrap(), ["$", "€"]);
+        // Not without one: `@` alone is in every mail header.
+        assert_eq!(lines(r"\b[a-z0-9._%+-]+@[a-z0-9-]+\.[a-z]{2,}\b"), None);
+        // A seldom letter is seldom where a match begins, not in a line.
+        assert_eq!(lines(r"(?i)\b(?:x|ext\.?)\s?[0-9]{4}"), None);
+        // One short literal that prose often holds is enough to go without.
+        assert_eq!(lines(r"(?:\$|%|a)[0-9]"), None);
     }
 }
