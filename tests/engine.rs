@@ -219,6 +219,28 @@ fn regexes_tried_where_a_match_begins_find_what_the_whole_text_holds() {
     );
 }
 
+/// A regex whose every match begins at a word boundary is not tried where its
+/// first word begins inside another (`ring` in `during`, `x` in `9x`): in a
+/// short draft, one of a kilobyte and one of 64 KB, it finds what the whole
+/// text holds, after a letter beyond ASCII too (`é` is a word character).
+#[test]
+fn regexes_tried_at_word_starts_find_what_the_whole_text_holds() {
+    let rules = one_rule("confidentiality", r"find /(?i)\b(?:ring|x)\s*[0-9]{3}\b/");
+    let lines = "ring 555 during 555 _ring 555 (Ring 555) 9x 123 éx123 é x123\n";
+    let want = [
+        "confidentiality.r warning «ring 555»",
+        "confidentiality.r warning «Ring 555»",
+        "confidentiality.r warning «x123»",
+    ];
+    for padding in [0, 1 << 10, 64 << 10] {
+        let draft = format!(
+            "{lines}{}",
+            "Planning the week ahead.\n".repeat(padding / 25)
+        );
+        assert_eq!(check(&rules, &draft), want, "{} bytes", draft.len());
+    }
+}
+
 /// A regex whose needed literal is one byte (`!`, `x`) runs when the draft
 /// holds that byte, in either case, and finds nothing otherwise.
 #[test]

@@ -234,6 +234,9 @@ struct RegexEntry {
     /// Whether its literals in `literals` are those every match begins with
     /// (so the regex is tried only where they occur).
     anchored: bool,
+    /// Whether every match begins at a word boundary (so it is not tried
+    /// where one of those literals begins inside a word).
+    word_start: bool,
     /// Whether it is searched only around the matches of the rules that look
     /// for it ([`local`]), after the other hits.
     local: bool,
@@ -345,6 +348,7 @@ impl Engine {
                                 uses: Vec::new(),
                                 prefiltered: r.prefilter_literals().is_some(),
                                 anchored: r.starts.is_some(),
+                                word_start: r.word_start,
                                 digit: r.digit,
                                 shortest: r.shortest,
                                 line_breaks: r.line_breaks,

@@ -6,7 +6,7 @@ use std::ops::Range;
 use rayon::prelude::*;
 
 use super::lines::{line_holding, lines_with_a_digit, narrowed, near_digits};
-use super::windows::{Place, Windows, WINDOWED_BYTES};
+use super::windows::{may_begin_at, Place, Windows, WINDOWED_BYTES};
 use super::{both, each, Engine, Hit, RegexEntry, Use, DIGIT_SET_BYTES, PARALLEL_BYTES};
 use crate::language::regex::RegexPattern;
 use crate::language::rules::*;
@@ -297,11 +297,17 @@ impl Engine {
             let mut line = 0..0;
             literals.find(text, |p, start, end| {
                 for &r in &self.literal_owners[p] {
+                    let e = &self.regexes[r];
+                    // No match begins at a first literal inside a word, when
+                    // each begins at a word boundary.
+                    if e.anchored && !may_begin_at(e.word_start, bytes, start) {
+                        continue;
+                    }
                     needed[r] = true;
                     if !wants(r) {
                         continue;
                     }
-                    if self.regexes[r].anchored {
+                    if e.anchored {
                         places[r].at(start);
                         continue;
                     }

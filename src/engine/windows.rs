@@ -14,6 +14,7 @@ use super::search::AsciiBounds;
 use super::{literal_owners, RegexEntry};
 use crate::language::regex::set_of;
 use crate::language::rules::*;
+use crate::text::classes::is_ascii_word;
 
 /// Where in a draft a regex runs.
 #[derive(Debug, Clone, Default)]
@@ -117,6 +118,17 @@ pub(super) fn in_spans<'r>(
     found
 }
 
+/// Whether a regex tried where its first literals begin need be tried at `at`:
+/// not between two ASCII word bytes when every match begins at a word
+/// boundary (`word_start`), as none can begin there (a literal inside a word:
+/// `ring` in `during`).
+pub(super) fn may_begin_at(word_start: bool, bytes: &[u8], at: usize) -> bool {
+    let inside_word = |at: usize| {
+        at > 0 && bytes.get(at).is_some_and(|&b| is_ascii_word(b)) && is_ascii_word(bytes[at - 1])
+    };
+    !(word_start && inside_word(at))
+}
+
 /// The match of `re` that begins at `at`, if any.
 fn tried_at(re: &Regex, text: &str, at: usize) -> Option<Range<usize>> {
     let input = regex_automata::Input::new(text)
@@ -212,6 +224,8 @@ struct LiteralWindows {
     /// For each regex, whether it is tried where its literals begin (else it
     /// runs on the lines that hold them).
     anchored: Vec<bool>,
+    /// For each regex, whether every match begins at a word boundary.
+    word_start: Vec<bool>,
 }
 
 impl Windows {
@@ -373,11 +387,13 @@ impl LiteralWindows {
             return None;
         }
         let anchored = regexes.iter().map(|e| e.anchored).collect();
+        let word_start = regexes.iter().map(|e| e.word_start).collect();
         let scan = scan_dfa(&literals, true)?;
         Some(LiteralWindows {
             scan,
             owners,
             anchored,
+            word_start,
         })
     }
 
@@ -396,7 +412,8 @@ impl LiteralWindows {
         overlapping(&self.scan, bytes, |p, start, end| {
             for &r in &self.owners[p] {
                 match self.anchored[r] {
-                    true => out[r].at(start),
+                    true if may_begin_at(self.word_start[r], bytes, start) => out[r].at(start),
+                    true => {}
                     false => out[r].line(line_holding(bytes, start..end, &mut line)),
                 }
             }

@@ -34,6 +34,9 @@ pub struct RegexPattern {
     /// and there is a small set of such literals rare enough: the regex is
     /// tried where one occurs.
     pub starts: Option<Vec<Vec<u8>>>,
+    /// Whether every match begins at a word boundary: tried where its
+    /// [`RegexPattern::starts`] occur, it need not be tried inside a word.
+    pub word_start: bool,
     /// Whether it is searched only on a few lines around other matches (set
     /// by the engine before it is compiled).
     #[serde(skip)]
@@ -113,6 +116,7 @@ impl RegexPattern {
             // A regex that never matches has no shortest match; it is searched
             // as before (and finds nothing).
             shortest: hir.properties().minimum_len().unwrap_or(0),
+            word_start: reach::begins_at_word_boundary(hir),
             starts,
             near_only: false,
             compiled: OnceLock::new(),
@@ -130,6 +134,7 @@ impl RegexPattern {
             digit: false,
             shortest: 0,
             starts: None,
+            word_start: false,
             near_only: false,
             compiled: OnceLock::new(),
             ascii_words: OnceLock::new(),

@@ -52,6 +52,27 @@ pub(crate) fn line_breaks(hir: &Hir) -> Option<usize> {
     }
 }
 
+/// Whether every match begins with a word boundary (`\b`, `\b{start}`,
+/// `\b{start-half}`, Unicode's or ASCII's): none begins between two ASCII word
+/// bytes.
+pub(crate) fn begins_at_word_boundary(hir: &Hir) -> bool {
+    match hir.kind() {
+        HirKind::Look(look) => matches!(
+            look,
+            Look::WordAscii
+                | Look::WordUnicode
+                | Look::WordStartAscii
+                | Look::WordStartUnicode
+                | Look::WordStartHalfAscii
+                | Look::WordStartHalfUnicode
+        ),
+        HirKind::Capture(c) => begins_at_word_boundary(&c.sub),
+        HirKind::Concat(hs) => hs.first().is_some_and(begins_at_word_boundary),
+        HirKind::Alternation(hs) => hs.iter().all(begins_at_word_boundary),
+        _ => false,
+    }
+}
+
 /// The ranges of a class of characters or of bytes, as code points or bytes.
 fn ranges(class: &Class) -> Vec<RangeInclusive<u32>> {
     match class {
@@ -71,6 +92,20 @@ fn ranges(class: &Class) -> Vec<RangeInclusive<u32>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn matches_that_begin_at_a_word_boundary() {
+        let begins =
+            |re: &str| begins_at_word_boundary(&regex_syntax::Parser::new().parse(re).unwrap());
+        assert!(begins(r"(?i)\b(?:x|ext\.?)\s?[0-9]{4}"));
+        assert!(begins(r"\bcall\b|\b{start}ring"));
+        assert!(begins(r"(?-u:\b)(fax)"));
+        // One branch may begin anywhere; `\B` begins inside a word.
+        assert!(!begins(r"\bcall|ring"));
+        assert!(!begins(r"\Bring"));
+        assert!(!begins(r"x\b"));
+        assert!(!begins(r"\b{end}x"));
+    }
 
     #[test]
     fn regexes_that_need_a_digit_anywhere() {
