@@ -44,8 +44,9 @@ pub fn parse(text: &str) -> Vec<Directive> {
     let mut out: Vec<Directive> = Vec::new();
     let mut open: Vec<usize> = Vec::new();
     let mut at = 0;
-    let lines: Vec<&str> = text.split_inclusive('\n').collect();
-    for (i, line) in lines.iter().enumerate() {
+    // Read one at a time, looking one ahead (a long draft's lines are not listed).
+    let mut lines = text.split_inclusive('\n').peekable();
+    while let Some(line) = lines.next() {
         let line_span = at..at + line.trim_end().len();
         at += line.len();
         let Some((kind, args)) = directive(line) else {
@@ -65,7 +66,7 @@ pub fn parse(text: &str) -> Vec<Directive> {
             .collect();
         match kind {
             Kind::NextLine => {
-                let next = lines.get(i + 1).map_or(at..at, |l| at..at + l.len());
+                let next = lines.peek().map_or(at..at, |l| at..at + l.len());
                 out.push(Directive {
                     span: line_span,
                     ids,
