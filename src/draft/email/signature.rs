@@ -192,11 +192,16 @@ fn short(line: &str) -> bool {
 /// Whether a line gives contact details, a title or an organisation.
 fn contact(line: &str) -> bool {
     // The line's words are read once, each looked up among the contact words.
-    line.bytes().filter(u8::is_ascii_digit).count() >= 7
-        || line.contains('@')
+    reachable(line)
         || line
             .split(|c: char| !c.is_alphanumeric() && c != '.' && c != '-')
             .any(|word| CONTACT_WORDS.iter().any(|w| word.eq_ignore_ascii_case(w)))
+}
+
+/// Whether a line says how to reach someone: an address, or a number of seven
+/// digits or more.
+fn reachable(line: &str) -> bool {
+    line.contains('@') || line.bytes().filter(u8::is_ascii_digit).count() >= 7
 }
 
 /// Whether a line closes a letter ("Regards," "Thanks!").
@@ -238,9 +243,7 @@ impl<'a> TextLines<'a> {
         // Past the most a signature has, nothing more is asked.
         if self.count <= MOST_TEXT_LINES {
             self.contact = self.contact || contact(line);
-            self.reachable = self.reachable
-                || line.contains('@')
-                || line.bytes().filter(u8::is_ascii_digit).count() >= 7;
+            self.reachable = self.reachable || reachable(line);
         }
     }
 }
