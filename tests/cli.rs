@@ -101,6 +101,41 @@ fn json_output_is_versioned_and_complete() {
     assert_eq!(card["level"], "error");
 }
 
+/// JSON is byte for byte what `serde_json` writes for the same value: pretty
+/// for `json`, a line a file for `jsonl`. Findings of every shape (a fix,
+/// suggestions, evidence, redacted text, escapes, suppressed ones), and a file
+/// with thousands of them, which are written on every core in parts.
+#[test]
+fn json_is_written_as_serde_json_writes_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let many = "Thanks guys, between you and me the “deal” is a \"go\"\\.\n".repeat(3000);
+    let suppressed = "<!-- tenet-disable-next-line add-value: said \"twice\" -->\nThanks guys!!!\n";
+    std::fs::write(dir.path().join("many.md"), format!("{suppressed}{many}")).unwrap();
+    std::fs::copy("tests/fixtures/drafts/post.md", dir.path().join("post.md")).unwrap();
+    let run = tenet_in(dir.path(), &["check", "--format", "json", "."], None);
+    let doc = json(&run);
+    let files = doc["files"].as_array().unwrap();
+    let findings: usize = files
+        .iter()
+        .map(|f| f["findings"].as_array().unwrap().len())
+        .sum();
+    assert!(findings > 6000, "{findings} findings");
+    let many = files.iter().find(|f| f["path"] == "./many.md").unwrap();
+    assert_eq!(many["suppressed"].as_array().unwrap().len(), 2);
+    assert!(!run.stdout.contains("1111 1111"), "card number printed");
+    assert_eq!(
+        run.stdout,
+        serde_json::to_string_pretty(&doc).unwrap() + "\n"
+    );
+    let run = tenet_in(dir.path(), &["check", "--format", "jsonl", "."], None);
+    let lines: Vec<&str> = run.stdout.lines().collect();
+    assert_eq!(lines.len(), 2, "{}", run.stdout);
+    for line in lines {
+        let value: serde_json::Value = serde_json::from_str(line).unwrap();
+        assert_eq!(line, serde_json::to_string(&value).unwrap());
+    }
+}
+
 #[test]
 fn stdin_with_a_file_name_and_fail_on() {
     let run = tenet(
