@@ -4,12 +4,10 @@
 
 use std::borrow::Cow;
 use std::io::{self, Write};
-use std::ops::Range;
 use std::sync::Arc;
 
 use foldhash::HashMap;
 use rayon::prelude::*;
-use serde::Serialize;
 
 use super::pretty::{Array, Depth, Object};
 use super::{FileResult, Note, Summary};
@@ -17,7 +15,10 @@ use crate::report::finding::Finding;
 use crate::report::suppress::Suppressed;
 use crate::report::Redactions;
 use crate::text::fold::fold;
-use crate::text::line_index::{LineIndex, Position};
+use crate::text::line_index::LineIndex;
+use finding::{finding, Frame};
+
+mod finding;
 
 /// The version of the JSON output.
 pub const JSON_VERSION: u32 = 1;
@@ -114,13 +115,17 @@ fn findings<'a>(
 ) -> io::Result<()> {
     let mut prints = Fingerprints::new(cx.text);
     let mut buffers: Vec<Vec<u8>> = Vec::new();
+    let mut scratch = Vec::new();
     let mut array = Array::open(out, depth)?;
+    let frame = Frame::of(array.inner());
     for batch in batches {
         if batch.len() < PARALLEL_FINDINGS {
+            scratch.clear();
             for f in batch.iter() {
-                array.next(out)?;
-                finding(out, cx, f, &prints.next(f), None, array.inner())?;
+                array.next(&mut scratch)?;
+                finding(&mut scratch, cx, f, &prints.next(f), None, &frame)?;
             }
+            out.write_all(&scratch)?;
             continue;
         }
         let keys: Vec<String> = batch.par_iter().map(|f| key(cx.text, f)).collect();
@@ -144,7 +149,7 @@ fn findings<'a>(
                 let mut at = array.at(k * FINDINGS_PER_PART);
                 for (f, key, n) in part {
                     at.next(buf)?;
-                    finding(buf, cx, f, &fingerprint(&f.rule, key, *n), None, at.inner())?;
+                    finding(buf, cx, f, &fingerprint(&f.rule, key, *n), None, &frame)?;
                 }
                 Ok(at)
             })
@@ -165,114 +170,15 @@ fn suppressed(
     depth: Depth,
 ) -> io::Result<()> {
     let mut array = Array::open(out, depth)?;
+    let frame = Frame::of(array.inner());
+    let mut buf = Vec::new();
     for x in suppressed {
         let print = fingerprint(&x.finding.rule, &key(cx.text, &x.finding), 0);
-        array.next(out)?;
-        finding(out, cx, &x.finding, &print, Some(x), array.inner())?;
+        array.next(&mut buf)?;
+        finding(&mut buf, cx, &x.finding, &print, Some(x), &frame)?;
     }
+    out.write_all(&buf)?;
     array.close(out)
-}
-
-#[derive(Serialize)]
-struct LocatedSpan {
-    start: usize,
-    end: usize,
-    start_position: Position,
-    end_position: Position,
-}
-
-#[derive(Serialize)]
-struct EditJson<'a> {
-    span: LocatedSpan,
-    text: &'a str,
-}
-
-#[derive(Serialize)]
-struct FixJson<'a> {
-    title: &'a str,
-    safe: bool,
-    edits: Vec<EditJson<'a>>,
-}
-
-impl Cx<'_> {
-    fn located(&self, r: &Range<usize>) -> LocatedSpan {
-        let (start_position, end_position) = self.index.span(self.text, r);
-        LocatedSpan {
-            start: r.start,
-            end: r.end,
-            start_position,
-            end_position,
-        }
-    }
-}
-
-/// Writes a finding as an object at `depth`; a suppressed one says why and where.
-/// Its fields are written one by one, straight from the finding.
-fn finding(
-    out: &mut impl Write,
-    cx: &Cx,
-    f: &Finding,
-    fingerprint: &str,
-    suppressed: Option<&Suppressed>,
-    depth: Depth,
-) -> io::Result<()> {
-    let (start, end) = cx.index.span(cx.text, &f.span);
-    let mut o = Object::open(out, depth)?;
-    o.str(out, "rule", &f.rule)?;
-    o.str(out, "category", &f.category)?;
-    o.str(out, "level", f.level.as_str())?;
-    o.str(out, "message", &f.message)?;
-    o.key(out, "span")?;
-    let mut span = Object::open(out, o.inner())?;
-    span.uint(out, "start", f.span.start as u64)?;
-    span.uint(out, "end", f.span.end as u64)?;
-    span.close(out)?;
-    for (key, at) in [("start", start), ("end", end)] {
-        o.key(out, key)?;
-        position(out, at, o.inner())?;
-    }
-    let shown = (!f.redacted && !f.document).then(|| cx.redactions.mask(cx.text, f.span.clone()));
-    o.str_or_null(out, "match", shown.as_deref())?;
-    o.bool(out, "redacted", f.redacted)?;
-    o.bool(out, "document", f.document)?;
-    o.bool(out, "review", f.review)?;
-    o.field(out, "suggestions", &f.suggestions)?;
-    let fix = f.fix.as_ref().map(|fix| FixJson {
-        title: &fix.title,
-        safe: fix.safe,
-        edits: fix
-            .edits
-            .iter()
-            .map(|e| EditJson {
-                span: cx.located(&e.span),
-                text: &e.text,
-            })
-            .collect(),
-    });
-    o.field(out, "fix", &fix)?;
-    o.key(out, "evidence")?;
-    let mut evidence = Array::open(out, o.inner())?;
-    for e in &f.evidence {
-        evidence.element(out, &cx.located(e))?;
-    }
-    evidence.close(out)?;
-    o.str_or_null(out, "link", f.link.as_deref())?;
-    o.str(out, "fingerprint", fingerprint)?;
-    if let Some(s) = suppressed {
-        o.str_or_null(out, "reason", s.reason.as_deref())?;
-        o.field(out, "directive", &cx.located(&s.directive))?;
-    }
-    o.close(out)
-}
-
-/// Writes a position as an object at `depth`.
-fn position(out: &mut impl Write, at: Position, depth: Depth) -> io::Result<()> {
-    let mut o = Object::open(out, depth)?;
-    o.uint(out, "line", at.line.into())?;
-    o.uint(out, "column", at.column.into())?;
-    o.uint(out, "utf16", at.utf16.into())?;
-    o.uint(out, "byte_column", at.byte_column.into())?;
-    o.close(out)
 }
 
 /// Stable fingerprints for findings: the rule, the matched text (caseless; left out

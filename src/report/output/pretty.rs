@@ -13,7 +13,7 @@ use serde::Serialize;
 pub(super) type Depth = Option<usize>;
 
 /// One level deeper.
-fn inner(depth: Depth) -> Depth {
+pub(super) fn inner(depth: Depth) -> Depth {
     depth.map(|d| d + 1)
 }
 
@@ -49,7 +49,7 @@ pub(super) fn value(out: &mut impl Write, value: &impl Serialize, depth: Depth) 
 
 /// Writes `s` as a JSON string, escaped as `serde_json` escapes it: most strings
 /// need nothing escaped and are copied as they are.
-fn string(out: &mut impl Write, s: &str) -> io::Result<()> {
+pub(super) fn string(out: &mut impl Write, s: &str) -> io::Result<()> {
     if s.bytes().any(|b| b < 0x20 || b == b'"' || b == b'\\') {
         return Ok(serde_json::to_writer(out, s)?);
     }
@@ -136,6 +136,7 @@ impl serde_json::ser::Formatter for Indented {
 }
 
 /// An object being written: `{`, its fields, `}`.
+#[derive(Clone)]
 pub(super) struct Object {
     depth: Depth,
     empty: bool,
@@ -158,63 +159,11 @@ impl Object {
         } else {
             b"\":"
         };
-        let indent = match self.inner() {
-            None => Some(&b""[..]),
-            Some(d) => INDENTED.get(..1 + 2 * d),
-        };
-        // `,`, the line break and indentation, `"key": ` in one write when they
-        // fit the usual depths: an object's keys are most of what JSON writes.
-        let mut piece = [0u8; 64];
-        let parts = indent.map(|indent| [comma, indent, b"\"", key.as_bytes(), colon]);
-        if let Some(parts) =
-            parts.filter(|p| p.iter().map(|p| p.len()).sum::<usize>() <= piece.len())
-        {
-            let mut at = 0;
-            for part in parts {
-                piece[at..at + part.len()].copy_from_slice(part);
-                at += part.len();
-            }
-            return out.write_all(&piece[..at]);
-        }
         out.write_all(comma)?;
         newline(out, self.inner())?;
         out.write_all(b"\"")?;
         out.write_all(key.as_bytes())?;
         out.write_all(colon)
-    }
-
-    /// Writes a field whose value is a string.
-    pub(super) fn str(&mut self, out: &mut impl Write, key: &str, v: &str) -> io::Result<()> {
-        self.key(out, key)?;
-        string(out, v)
-    }
-
-    /// Writes a field whose value is a whole number.
-    pub(super) fn uint(&mut self, out: &mut impl Write, key: &str, v: u64) -> io::Result<()> {
-        self.key(out, key)?;
-        out.write_all(itoa::Buffer::new().format(v).as_bytes())
-    }
-
-    /// Writes a field whose value is `true` or `false`.
-    pub(super) fn bool(&mut self, out: &mut impl Write, key: &str, v: bool) -> io::Result<()> {
-        self.key(out, key)?;
-        out.write_all(if v { b"true" } else { b"false" })
-    }
-
-    /// Writes a field whose value is a string or `null`.
-    pub(super) fn str_or_null(
-        &mut self,
-        out: &mut impl Write,
-        key: &str,
-        v: Option<&str>,
-    ) -> io::Result<()> {
-        match v {
-            Some(v) => self.str(out, key, v),
-            None => {
-                self.key(out, key)?;
-                out.write_all(b"null")
-            }
-        }
     }
 
     /// Writes a field.
@@ -317,11 +266,9 @@ mod tests {
                     }
                     a.close(&mut out).unwrap();
                 }
-                serde_json::Value::String(v) => o.str(&mut out, k, v).unwrap(),
-                serde_json::Value::Bool(v) => o.bool(&mut out, k, *v).unwrap(),
-                serde_json::Value::Null => o.str_or_null(&mut out, k, None).unwrap(),
-                serde_json::Value::Number(n) if n.is_u64() => {
-                    o.uint(&mut out, k, n.as_u64().unwrap()).unwrap()
+                serde_json::Value::String(v) => {
+                    o.key(&mut out, k).unwrap();
+                    string(&mut out, v).unwrap();
                 }
                 v => o.field(&mut out, k, v).unwrap(),
             }
