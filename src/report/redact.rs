@@ -56,15 +56,24 @@ impl Redactions {
     }
 
     /// The redacted spans that overlap `range`.
+    /// (Counted from the first that ends past the start, not searched for: they
+    /// are usually none, and masking goes through each.)
     fn within(&self, range: &Range<usize>) -> &[Range<usize>] {
-        let first = self.spans.partition_point(|s| s.end <= range.start);
-        let last = self.spans.partition_point(|s| s.start < range.end);
-        &self.spans[first..last.max(first)]
+        let after = self.after(range.start);
+        let n = after.iter().take_while(|s| s.start < range.end).count();
+        &after[..n]
+    }
+
+    /// The redacted spans that end after `at`.
+    fn after(&self, at: usize) -> &[Range<usize>] {
+        &self.spans[self.spans.partition_point(|s| s.end <= at)..]
     }
 
     /// Whether any redacted byte lies in `range`.
     pub fn overlaps(&self, range: &Range<usize>) -> bool {
-        !self.within(range).is_empty()
+        self.after(range.start)
+            .first()
+            .is_some_and(|s| s.start < range.end)
     }
 
     /// `text[range]` with every redacted character that is not white space shown
