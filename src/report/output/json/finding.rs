@@ -95,45 +95,24 @@ pub(super) struct Frame {
 
 impl Frame {
     fn at(depth: Depth) -> Frame {
-        let mut frame = Frame {
-            gaps: Vec::new(),
-            end: Box::default(),
-            end_suppressed: Box::default(),
-            inner: None,
-        };
-        let mut gap = Vec::new();
-        let mut o = Object::open(&mut gap, depth).expect("a Vec takes every write");
-        frame.lay(&mut o, FINDING, &mut gap);
-        let mut end = gap.clone();
-        o.clone().close(&mut end).expect("a Vec takes every write");
-        frame.end = end.into();
-        frame.lay(&mut o, SUPPRESSED, &mut gap);
-        o.close(&mut gap).expect("a Vec takes every write");
-        frame.end_suppressed = gap.into();
-        frame.inner = inner(depth);
-        frame
+        Frame::laid(depth).expect("a Vec takes every write")
     }
 
-    /// Lays down `fields` of the object `o`, a gap ending before each value.
-    fn lay(&mut self, o: &mut Object, fields: &[Field], gap: &mut Vec<u8>) {
-        let mut cut = |gap: &mut Vec<u8>| self.gaps.push(std::mem::take(gap).into());
-        for field in fields {
-            match *field {
-                Field::Value(key) => {
-                    o.key(gap, key).expect("a Vec takes every write");
-                    cut(gap);
-                }
-                Field::Object(key, keys) => {
-                    o.key(gap, key).expect("a Vec takes every write");
-                    let mut inner = Object::open(gap, o.inner()).expect("a Vec takes every write");
-                    for key in keys {
-                        inner.key(gap, key).expect("a Vec takes every write");
-                        cut(gap);
-                    }
-                    inner.close(gap).expect("a Vec takes every write");
-                }
-            }
-        }
+    fn laid(depth: Depth) -> io::Result<Frame> {
+        let mut gaps = Vec::new();
+        let mut gap = Vec::new();
+        let mut o = Object::open(&mut gap, depth)?;
+        lay(&mut o, FINDING, &mut gap, &mut gaps)?;
+        let mut end = gap.clone();
+        o.clone().close(&mut end)?;
+        lay(&mut o, SUPPRESSED, &mut gap, &mut gaps)?;
+        o.close(&mut gap)?;
+        Ok(Frame {
+            gaps,
+            end: end.into(),
+            end_suppressed: gap.into(),
+            inner: inner(depth),
+        })
     }
 
     /// The frame of findings at `depth`: laid down on first use at the depths
@@ -145,6 +124,33 @@ impl Frame {
             None => Cow::Owned(Frame::at(depth)),
         }
     }
+}
+
+/// Lays down `fields` of the object `o`, each gap cut off before a value.
+fn lay(
+    o: &mut Object,
+    fields: &[Field],
+    gap: &mut Vec<u8>,
+    gaps: &mut Vec<Box<[u8]>>,
+) -> io::Result<()> {
+    for field in fields {
+        match *field {
+            Field::Value(key) => {
+                o.key(gap, key)?;
+                gaps.push(std::mem::take(gap).into());
+            }
+            Field::Object(key, keys) => {
+                o.key(gap, key)?;
+                let mut inner = Object::open(gap, o.inner())?;
+                for key in keys {
+                    inner.key(gap, key)?;
+                    gaps.push(std::mem::take(gap).into());
+                }
+                inner.close(gap)?;
+            }
+        }
+    }
+    Ok(())
 }
 
 /// A finding being written over its [`Frame`]: each value follows the next gap.
