@@ -335,10 +335,10 @@ pub fn apply_edits(text: &str, edits: &[Edit]) -> String {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn finding(rule: &str, span: Range<usize>, message: &str) -> Finding {
+impl Finding {
+    /// A warning of `rule` at `span` and nothing more to it: no fix,
+    /// suggestions, evidence or link.
+    pub(crate) fn plain(rule: &str, span: Range<usize>, message: &str) -> Finding {
         Finding {
             rule: rule.into(),
             category: "test".into(),
@@ -354,6 +354,11 @@ mod tests {
             link: None,
         }
     }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
 
     /// An appended text ends a one-line draft's line and is a longer draft's last
     /// line; whatever the shape, the draft's final line break stays last.
@@ -390,21 +395,21 @@ mod tests {
     fn merge_orders_as_sort_of_the_joined_runs() {
         let runs: Vec<Vec<Finding>> = vec![
             vec![
-                finding("z.last", 0..4, "1"),
-                finding("z.last", 5..9, "2"),
-                finding("z.last", 5..9, "3"),
-                finding("z.last", 20..20, "4"),
+                Finding::plain("z.last", 0..4, "1"),
+                Finding::plain("z.last", 5..9, "2"),
+                Finding::plain("z.last", 5..9, "3"),
+                Finding::plain("z.last", 20..20, "4"),
             ],
             Vec::new(),
             vec![
-                finding("a.first", 5..9, "5"),
-                finding("a.first", 5..12, "6"),
+                Finding::plain("a.first", 5..9, "5"),
+                Finding::plain("a.first", 5..12, "6"),
             ],
-            vec![finding("m.doc", 0..30, "7")],
+            vec![Finding::plain("m.doc", 0..30, "7")],
             vec![
-                finding("a.first2", 1..2, "8"),
-                finding("a.first2", 5..9, "9"),
-                finding("a.first2", 25..26, "10"),
+                Finding::plain("a.first2", 1..2, "8"),
+                Finding::plain("a.first2", 5..9, "9"),
+                Finding::plain("a.first2", 25..26, "10"),
             ],
         ];
         let mut want: Vec<Finding> = runs.iter().flatten().cloned().collect();
@@ -443,7 +448,9 @@ mod tests {
                     spans
                         .into_iter()
                         .enumerate()
-                        .map(|(i, span)| finding(&format!("rule{r}"), span, &format!("{r}/{i}")))
+                        .map(|(i, span)| {
+                            Finding::plain(&format!("rule{r}"), span, &format!("{r}/{i}"))
+                        })
                         .collect()
                 })
                 .collect();

@@ -269,7 +269,6 @@ pub(super) fn finding(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::language::rules::Level;
     use crate::report::finding::{Edit, Fix};
     use crate::report::Redactions;
     use crate::text::line_index::LineIndex;
@@ -286,18 +285,8 @@ mod tests {
             redactions: &Redactions::default(),
         };
         let plain = Finding {
-            rule: "a.b".into(),
             category: "a".into(),
-            level: Level::Warning,
-            message: "“quoted” \"text\"".into(),
-            span: 4..12,
-            document: false,
-            redacted: false,
-            review: false,
-            suggestions: Vec::new(),
-            fix: None,
-            evidence: Vec::new(),
-            link: None,
+            ..Finding::plain("a.b", 4..12, "“quoted” \"text\"")
         };
         let full = Finding {
             suggestions: vec!["hello".into(), "a \"b\"".into()],
