@@ -63,7 +63,7 @@ pub fn in_order<T: Sync, R: Send>(
         let mut many = {
             let mut d = lock(&done);
             d.waiting.insert(i, r);
-            d.waiting.len() > threads
+            d.waiting.len() >= threads
         };
         // Taking holds `taker`, not `done`: a thread that finishes meanwhile
         // leaves its result and goes on working, instead of waiting for a
