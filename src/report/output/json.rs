@@ -90,7 +90,6 @@ pub(super) fn file(out: &mut impl Write, result: &FileResult, depth: Depth) -> i
     o.close(out)
 }
 
-#[derive(Clone)]
 struct Cx<'a> {
     text: &'a str,
     index: LineIndex,

@@ -21,7 +21,7 @@ pub(super) fn inner(depth: Depth) -> Depth {
 const INDENTED: &[u8; 33] = b"\n                                ";
 
 /// A line break and the indentation of `depth`, in a pretty document: one
-/// write for the usual depths (a finding's JSON has some thirty lines).
+/// write for the usual depths.
 fn newline<W: ?Sized + Write>(out: &mut W, depth: Depth) -> io::Result<()> {
     let Some(d) = depth else {
         return Ok(());
@@ -297,8 +297,8 @@ mod tests {
         }
     }
 
-    /// An object deeper than the usual depths, or with a long key, is written
-    /// field by field as `serde_json` writes it there.
+    /// An object deeper than the usual depths is written field by field as
+    /// `serde_json` writes it there, whatever its keys' lengths.
     #[test]
     fn fields_deep_down_are_written_as_serde_json_writes_them() {
         let object = json!({"a": "x", "b": 1, "c": true, "d": null, "e": [1], "k".repeat(80): "y"});
