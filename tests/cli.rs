@@ -106,12 +106,14 @@ fn json_output_is_versioned_and_complete() {
 /// suggestions, evidence, redacted text, escapes, suppressed ones), and a file
 /// with thousands of them, which are written on every core in parts.
 #[test]
-fn json_is_written_as_serde_json_writes_it() {
+fn json_and_sarif_are_written_as_serde_json_writes_them() {
     let dir = tempfile::tempdir().unwrap();
     let many = "Thanks guys, between you and me the “deal” is a \"go\"\\.\n".repeat(3000);
     let suppressed = "<!-- tenet-disable-next-line add-value: said \"twice\" -->\nThanks guys!!!\n";
     std::fs::write(dir.path().join("many.md"), format!("{suppressed}{many}")).unwrap();
     std::fs::copy("tests/fixtures/drafts/post.md", dir.path().join("post.md")).unwrap();
+    std::fs::write(dir.path().join("short.md"), "Ok\n").unwrap();
+    std::fs::write(dir.path().join("image.txt"), b"\x89PNG\x00\x00\x01binary").unwrap();
     let run = tenet_in(dir.path(), &["check", "--format", "json", "."], None);
     let doc = json(&run);
     let files = doc["files"].as_array().unwrap();
@@ -129,11 +131,52 @@ fn json_is_written_as_serde_json_writes_it() {
     );
     let run = tenet_in(dir.path(), &["check", "--format", "jsonl", "."], None);
     let lines: Vec<&str> = run.stdout.lines().collect();
-    assert_eq!(lines.len(), 2, "{}", run.stdout);
+    assert_eq!(lines.len(), 3, "{}", run.stdout);
     for line in lines {
         let value: serde_json::Value = serde_json::from_str(line).unwrap();
         assert_eq!(line, serde_json::to_string(&value).unwrap());
     }
+
+    // SARIF: the same findings, results written on several cores for the
+    // large file, with the fingerprints JSON gives them.
+    let prints = |findings: &serde_json::Value| -> Vec<String> {
+        let list = findings.as_array().unwrap().iter();
+        list.map(|f| f["fingerprint"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    let expected: Vec<String> = files.iter().flat_map(|f| prints(&f["findings"])).collect();
+    let run = tenet_in(dir.path(), &["check", "--format", "sarif", "."], None);
+    let log = json(&run);
+    assert!(!run.stdout.contains("1111 1111"), "card number printed");
+    assert_eq!(
+        run.stdout,
+        serde_json::to_string_pretty(&log).unwrap() + "\n"
+    );
+    let sarif = &log["runs"][0];
+    let results = sarif["results"].as_array().unwrap();
+    let printed: Vec<&str> = results
+        .iter()
+        .map(|r| r["partialFingerprints"]["tenet/v1"].as_str().unwrap())
+        .collect();
+    assert_eq!(printed, expected);
+    let regions: Vec<&serde_json::Value> = results
+        .iter()
+        .map(|r| &r["locations"][0]["physicalLocation"]["region"])
+        .collect();
+    assert!(regions.iter().any(|r| r.get("endColumn").is_some()));
+    assert!(
+        regions.iter().any(|r| r.get("endColumn").is_none()),
+        "a remark on a whole draft"
+    );
+    let rules = sarif["tool"]["driver"]["rules"].as_array().unwrap();
+    for r in results {
+        let i = r["ruleIndex"].as_u64().unwrap() as usize;
+        assert_eq!(rules[i]["id"], r["ruleId"]);
+    }
+    let notes = sarif["invocations"][0]["toolExecutionNotifications"]
+        .as_array()
+        .unwrap();
+    assert_eq!(notes.len(), 1, "{notes:?}");
 }
 
 #[test]

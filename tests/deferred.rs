@@ -5,7 +5,7 @@ use tenet::draft::Format;
 use tenet::engine::checker::Checker;
 use tenet::engine::Options;
 use tenet::language::lower::{Overrides, RuleFile};
-use tenet::language::rules::Level;
+use tenet::language::rules::{Level, Rule};
 use tenet::report::finding::Pending;
 use tenet::report::output::{FileResult, OutputFormat, Printer, Summary};
 use tenet::report::{Deferred, Redactions};
@@ -54,10 +54,10 @@ fn draft() -> String {
 }
 
 /// What each streaming format prints for a file, its findings built first or
-/// as they are written.
-fn printed(result: &FileResult, format: OutputFormat) -> Vec<u8> {
+/// as they are written, by `rules`.
+fn printed(result: &FileResult, format: OutputFormat, rules: &[&Rule]) -> Vec<u8> {
     let mut out = Vec::new();
-    let mut printer = Printer::new(format, false);
+    let mut printer = Printer::new(format, false, rules);
     printer.file(result, &mut out).unwrap();
     let mut summary = Summary::default();
     summary.add(result);
@@ -99,6 +99,7 @@ fn findings_built_as_written_print_as_findings_built_first() {
         fixed: 0,
         stdin: false,
     };
+    let rules: Vec<&Rule> = checker.engine.rules().rules.iter().collect();
     let first = file(built, None);
     let as_written = file(report, Some(deferred));
     assert_eq!(first.finding_count(), as_written.finding_count());
@@ -108,8 +109,12 @@ fn findings_built_as_written_print_as_findings_built_first() {
         OutputFormat::Jsonl,
         OutputFormat::Count,
         OutputFormat::Github,
+        OutputFormat::Sarif,
     ] {
-        let (a, b) = (printed(&first, format), printed(&as_written, format));
+        let (a, b) = (
+            printed(&first, format, &rules),
+            printed(&as_written, format, &rules),
+        );
         assert!(a.len() > 10, "{format:?} printed nothing");
         assert!(a == b, "{format:?} differs");
         // The redacted address is in no output.

@@ -221,7 +221,17 @@ pub fn run(req: Request) -> Result<Outcome> {
     // As large as the buffer each file's JSON is written through: a file's output
     // is copied into it, not passed on in a system call of its own.
     let mut out = io::BufWriter::with_capacity(1 << 16, stdout);
-    let mut printer = output::Printer::new(req.format, color);
+    // The rules that run, each once (SARIF describes them).
+    let mut rules: Vec<&tenet::language::rules::Rule> = Vec::new();
+    let mut seen = std::collections::HashSet::new();
+    for set in &warned {
+        for r in &set.checker.engine.rules().rules {
+            if seen.insert(&*r.id) {
+                rules.push(r);
+            }
+        }
+    }
+    let mut printer = output::Printer::new(req.format, color, &rules);
     let mut checked = Vec::new();
     let mut summary = output::Summary::default();
     let mut changes = Vec::new();
@@ -313,16 +323,7 @@ pub fn run(req: Request) -> Result<Outcome> {
             summary.skipped = notes.len();
             printer.end(&notes, &summary, findings_out)?;
         } else {
-            let mut rules: Vec<&tenet::language::rules::Rule> = Vec::new();
-            let mut seen = std::collections::HashSet::new();
-            for set in &warned {
-                for r in &set.checker.engine.rules().rules {
-                    if seen.insert(&*r.id) {
-                        rules.push(r);
-                    }
-                }
-            }
-            output::print_document(req.format, &checked, &notes, &rules, findings_out)?;
+            output::print_document(req.format, &checked, &notes, findings_out)?;
         }
         if req.format == OutputFormat::Human && (fixed > 0 || baselined > 0) {
             let mut line = Vec::new();

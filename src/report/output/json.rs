@@ -16,7 +16,7 @@ use crate::report::suppress::Suppressed;
 use crate::report::Redactions;
 use crate::text::fold::fold;
 use crate::text::line_index::LineIndex;
-use finding::{finding, Frame};
+use finding::{finding, Frames};
 
 mod finding;
 
@@ -102,32 +102,48 @@ const PARALLEL_FINDINGS: usize = 4096;
 /// How many findings one core writes in one go.
 const FINDINGS_PER_PART: usize = 512;
 
-/// Writes a file's findings, which come in batches, as an array at `depth`. A
-/// large batch is written on every core: the texts its fingerprints count, then
-/// (in order, the one step that cannot be shared) which occurrence of its rule
-/// and text each finding is, then its findings in parts, joined in order.
+/// Writes a file's findings, which come in batches, as an array at `depth`.
 fn findings<'a>(
     out: &mut impl Write,
     cx: &Cx,
     batches: impl Iterator<Item = Cow<'a, [Finding]>>,
     depth: Depth,
 ) -> io::Result<()> {
-    let mut prints = Fingerprints::new(cx.text);
+    let array = Array::open(out, depth)?;
+    let frames = Frames::of(array.inner());
+    let array = each_finding(out, cx.text, batches, array, |buf, f, print| {
+        finding(buf, cx, f, print, None, &frames)
+    })?;
+    array.close(out)
+}
+
+/// Writes the findings of the draft `text`, which come in batches, as the next
+/// elements of `array`, each by `write` with its fingerprint; gives the array
+/// as it is after them. A large batch is written on every core: the texts its
+/// fingerprints count, then (in order, the one step that cannot be shared)
+/// which occurrence of its rule and text each finding is, then its findings in
+/// parts, joined in order.
+pub(super) fn each_finding<'a>(
+    out: &mut impl Write,
+    text: &str,
+    batches: impl Iterator<Item = Cow<'a, [Finding]>>,
+    mut array: Array,
+    write: impl Fn(&mut Vec<u8>, &Finding, &str) -> io::Result<()> + Sync,
+) -> io::Result<Array> {
+    let mut prints = Fingerprints::new(text);
     let mut buffers: Vec<Vec<u8>> = Vec::new();
     let mut scratch = Vec::new();
-    let mut array = Array::open(out, depth)?;
-    let frame = Frame::of(array.inner());
     for batch in batches {
         if batch.len() < PARALLEL_FINDINGS {
             scratch.clear();
             for f in batch.iter() {
                 array.next(&mut scratch)?;
-                finding(&mut scratch, cx, f, &prints.next(f), None, &frame)?;
+                write(&mut scratch, f, &prints.next(f))?;
             }
             out.write_all(&scratch)?;
             continue;
         }
-        let keys: Vec<String> = batch.par_iter().map(|f| key(cx.text, f)).collect();
+        let keys: Vec<String> = batch.par_iter().map(|f| key(text, f)).collect();
         let batch: Vec<(&Finding, String, usize)> = batch
             .iter()
             .zip(keys)
@@ -148,7 +164,7 @@ fn findings<'a>(
                 let mut at = array.at(k * FINDINGS_PER_PART);
                 for (f, key, n) in part {
                     at.next(buf)?;
-                    finding(buf, cx, f, &fingerprint(&f.rule, key, *n), None, &frame)?;
+                    write(buf, f, &fingerprint(&f.rule, key, *n))?;
                 }
                 Ok(at)
             })
@@ -158,7 +174,7 @@ fn findings<'a>(
             array = at;
         }
     }
-    array.close(out)
+    Ok(array)
 }
 
 /// Writes the findings that were suppressed, each with why, as an array at `depth`.
@@ -169,12 +185,12 @@ fn suppressed(
     depth: Depth,
 ) -> io::Result<()> {
     let mut array = Array::open(out, depth)?;
-    let frame = Frame::of(array.inner());
+    let frames = Frames::of(array.inner());
     let mut buf = Vec::new();
     for x in suppressed {
         let print = fingerprint(&x.finding.rule, &key(cx.text, &x.finding), 0);
         array.next(&mut buf)?;
-        finding(&mut buf, cx, &x.finding, &print, Some(x), &frame)?;
+        finding(&mut buf, cx, &x.finding, &print, Some(x), &frames)?;
     }
     out.write_all(&buf)?;
     array.close(out)

@@ -1,6 +1,7 @@
 //! Rendering check results. One file per format behind [`OutputFormat`]; only this
 //! module knows the formats' wire shapes.
 
+mod frame;
 mod github;
 mod human;
 mod json;
@@ -68,8 +69,9 @@ impl OutputFormat {
             | OutputFormat::Json
             | OutputFormat::Jsonl
             | OutputFormat::Count
-            | OutputFormat::Github => true,
-            OutputFormat::Sarif | OutputFormat::Junit => false,
+            | OutputFormat::Github
+            | OutputFormat::Sarif => true,
+            OutputFormat::Junit => false,
         }
     }
 }
@@ -269,20 +271,25 @@ impl Summary {
 
 /// Prints a run's files one at a time, in order, as they are checked, and then
 /// what comes after them, in the formats that [stream](OutputFormat::streams);
-/// SARIF and JUnit are written whole by [`print_document`].
+/// JUnit is written whole by [`print_document`].
 pub struct Printer {
     format: OutputFormat,
     color: bool,
     /// The JSON document, once its beginning is written.
     document: Option<json::Document>,
+    /// The SARIF log.
+    sarif: Option<sarif::Document>,
 }
 
 impl Printer {
-    pub fn new(format: OutputFormat, color: bool) -> Printer {
+    /// A printer of `format`; `rules` are the rules that run, which SARIF
+    /// describes.
+    pub fn new(format: OutputFormat, color: bool, rules: &[&Rule]) -> Printer {
         Printer {
             format,
             color,
             document: None,
+            sarif: (format == OutputFormat::Sarif).then(|| sarif::Document::new(rules)),
         }
     }
 
@@ -300,7 +307,11 @@ impl Printer {
                 n => writeln!(out, "{}:{n}", display_path(&result.path)),
             },
             OutputFormat::Github => github::file(result, out),
-            OutputFormat::Sarif | OutputFormat::Junit => Ok(()),
+            OutputFormat::Sarif => {
+                let sarif = self.sarif.as_mut().expect("made for SARIF");
+                buffered(out, |out| sarif.file(out, result))
+            }
+            OutputFormat::Junit => Ok(()),
         }
     }
 
@@ -314,6 +325,10 @@ impl Printer {
                 let document = self.document.take().expect("begun");
                 document.end(out, notes, summary)
             }),
+            OutputFormat::Sarif => {
+                let sarif = self.sarif.take().expect("made for SARIF");
+                buffered(out, |out| sarif.end(out, notes))
+            }
             _ => Ok(()),
         }
     }
@@ -343,26 +358,15 @@ fn buffered(
     Ok(())
 }
 
-/// Writes `value` as pretty JSON and a newline.
-fn write_json(out: &mut dyn Write, value: &impl serde::Serialize) -> io::Result<()> {
-    buffered(out, |out| {
-        serde_json::to_writer_pretty(&mut *out, value)?;
-        writeln!(out)
-    })
-}
-
-/// Prints the formats that are one document for the whole run, SARIF and JUnit
-/// (the others print through a [`Printer`]); `rules` are the rules that ran,
-/// which SARIF describes.
+/// Prints the format that is one document written after the whole run, JUnit
+/// (the others print through a [`Printer`]).
 pub fn print_document(
     format: OutputFormat,
     results: &[FileResult],
     notes: &[Note],
-    rules: &[&Rule],
     out: &mut dyn Write,
 ) -> io::Result<()> {
     match format {
-        OutputFormat::Sarif => write_json(out, &sarif::log(results, notes, rules)),
         OutputFormat::Junit => junit::document(results, notes, out),
         _ => Ok(()),
     }

@@ -3,16 +3,19 @@
 //! region in UTF-16 columns and a stable fingerprint. Redacted text is never
 //! written (no snippets; messages are masked when findings are built).
 
-use std::borrow::Cow;
 use std::collections::HashMap;
 use std::path::Path;
 
-use serde::ser::{SerializeSeq, Serializer};
+use std::io::{self, Write};
+
 use serde::Serialize;
 
-use super::json::Fingerprints;
-use super::{FileResult, Note};
+use super::frame::{Field, Frame};
+use super::json::each_finding;
+use super::pretty::{value, Array, Object};
+use super::{FileResult, Note, BATCH};
 use crate::language::rules::{Level, Rule};
+use crate::report::finding::Finding;
 
 /// Where the SARIF 2.1.0 schema lives (what the document's `$schema` names).
 pub const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
@@ -44,7 +47,7 @@ fn uri(path: &Path) -> String {
 
 /// An artifact location: relative paths against `%SRCROOT%` (the folder tenet ran
 /// in), absolute ones as `file:` URIs.
-#[derive(Clone, Serialize)]
+#[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
 struct Artifact {
     uri: String,
@@ -76,65 +79,192 @@ pub fn summary(doc: &str) -> String {
         .join(" ")
 }
 
-/// The whole SARIF log for a run, written straight from the findings: a large
-/// run's results are never held as a tree.
-pub(super) fn log<'a>(results: &'a [FileResult], notes: &'a [Note], rules: &[&'a Rule]) -> Log<'a> {
-    let root = std::env::current_dir()
-        .ok()
-        .and_then(|d| d.to_str().map(str::to_owned))
-        .map(|root| {
-            let mut root = uri(Path::new(&root));
-            if !root.ends_with('/') {
-                root.push('/');
-            }
-            BaseIds {
-                src_root: Uri {
-                    uri: format!("file://{root}"),
-                },
-            }
-        });
-    Log {
-        schema: SCHEMA,
-        version: "2.1.0",
-        runs: [Run {
-            tool: Tool {
-                driver: Driver {
-                    name: "tenet",
-                    version: env!("CARGO_PKG_VERSION"),
-                    rules: rules.iter().map(|r| descriptor(r)).collect(),
-                },
+/// The fields of a result, in the order they are written: with columns and an
+/// end for a finding on a span, the first line alone for a remark on the whole
+/// draft; with the rule's index when the rule is described.
+const RESULTS: [&[Field]; 4] = [
+    &[RULE_ID, LEVEL, MESSAGE, LOCATION_SPAN, PRINT, RULE_INDEX],
+    &[RULE_ID, LEVEL, MESSAGE, LOCATION_SPAN, PRINT],
+    &[RULE_ID, LEVEL, MESSAGE, LOCATION_LINE, PRINT, RULE_INDEX],
+    &[RULE_ID, LEVEL, MESSAGE, LOCATION_LINE, PRINT],
+];
+const RULE_ID: Field = Field::Value("ruleId");
+const LEVEL: Field = Field::Value("level");
+const MESSAGE: Field = Field::Object("message", &[Field::Value("text")]);
+const LOCATION_SPAN: Field = Field::Single(
+    "locations",
+    &[Field::Object(
+        "physicalLocation",
+        &[
+            Field::Value("artifactLocation"),
+            Field::Object(
+                "region",
+                &[
+                    Field::Value("startLine"),
+                    Field::Value("startColumn"),
+                    Field::Value("endLine"),
+                    Field::Value("endColumn"),
+                ],
+            ),
+        ],
+    )],
+);
+const LOCATION_LINE: Field = Field::Single(
+    "locations",
+    &[Field::Object(
+        "physicalLocation",
+        &[
+            Field::Value("artifactLocation"),
+            Field::Object("region", &[Field::Value("startLine")]),
+        ],
+    )],
+);
+const PRINT: Field = Field::Object("partialFingerprints", &[Field::Value("tenet/v1")]);
+const RULE_INDEX: Field = Field::Value("ruleIndex");
+
+/// The SARIF log of a run, written a file at a time as the files are checked:
+/// the rules that ran, each file's results, then the invocation with its
+/// notifications (files that could not be read). A run's results are never
+/// all held.
+pub(super) struct Document {
+    /// What comes before the first result, until it is written.
+    head: Vec<u8>,
+    top: Object,
+    runs: Array,
+    run: Object,
+    results: Array,
+    /// Each described rule's index.
+    index: HashMap<String, usize>,
+    /// The frames of [`RESULTS`].
+    frames: [Frame; 4],
+}
+
+impl Document {
+    /// The log of a run of `rules`.
+    pub(super) fn new(rules: &[&Rule]) -> Document {
+        Document::begun(rules).expect("a Vec takes every write")
+    }
+
+    fn begun(rules: &[&Rule]) -> io::Result<Document> {
+        let mut head = Vec::new();
+        let mut top = Object::open(&mut head, Some(0))?;
+        top.field(&mut head, "$schema", &SCHEMA)?;
+        top.field(&mut head, "version", &"2.1.0")?;
+        top.key(&mut head, "runs")?;
+        let mut runs = Array::open(&mut head, top.inner())?;
+        runs.next(&mut head)?;
+        let mut run = Object::open(&mut head, runs.inner())?;
+        let tool = Tool {
+            driver: Driver {
+                name: "tenet",
+                version: env!("CARGO_PKG_VERSION"),
+                rules: rules.iter().map(|r| descriptor(r)).collect(),
             },
-            invocations: [Invocation {
-                execution_successful: true,
-                tool_execution_notifications: notes.iter().map(notification).collect(),
-            }],
-            column_kind: "utf16CodeUnits",
-            results: Results {
-                files: results,
-                index: rules.iter().enumerate().map(|(i, r)| (&*r.id, i)).collect(),
-            },
-            original_uri_base_ids: root,
-        }],
+        };
+        run.field(&mut head, "tool", &tool)?;
+        run.field(&mut head, "columnKind", &"utf16CodeUnits")?;
+        if let Some(root) = root() {
+            run.field(&mut head, "originalUriBaseIds", &root)?;
+        }
+        run.key(&mut head, "results")?;
+        let results = Array::open(&mut head, run.inner())?;
+        let frames = RESULTS.map(|fields| Frame::lay(results.inner(), &[fields]));
+        Ok(Document {
+            head,
+            top,
+            runs,
+            run,
+            results,
+            index: rules
+                .iter()
+                .enumerate()
+                .map(|(i, r)| (r.id.to_string(), i))
+                .collect(),
+            frames,
+        })
+    }
+
+    /// Writes what comes before the results, if it is not yet written.
+    fn begin(&mut self, out: &mut impl Write) -> io::Result<()> {
+        if !self.head.is_empty() {
+            out.write_all(&std::mem::take(&mut self.head))?;
+        }
+        Ok(())
+    }
+
+    /// Writes a file's findings, one result each.
+    pub(super) fn file(&mut self, out: &mut impl Write, file: &FileResult) -> io::Result<()> {
+        self.begin(out)?;
+        let lines = file.index();
+        // Where a result's artifact sits: in its location's physical location.
+        let depth = self.frames[0].inner.map(|d| d + 3);
+        let mut artifact = Vec::new();
+        value(&mut artifact, &location(&file.path), depth)?;
+        let frames = &self.frames;
+        let index = &self.index;
+        let write = |buf: &mut Vec<u8>, f: &Finding, print: &str| {
+            let rule_index = index.get(&*f.rule).copied();
+            let variant = 2 * usize::from(f.document) + usize::from(rule_index.is_none());
+            let mut o = frames[variant].over(buf);
+            o.str(&f.rule)?;
+            o.str(level(f.level))?;
+            o.str(&f.message)?;
+            o.next().extend_from_slice(&artifact);
+            let (start, end) = lines.span(&file.text, &f.span);
+            o.uint(start.line as usize);
+            if !f.document {
+                o.uint(start.utf16 as usize);
+                o.uint(end.line as usize);
+                o.uint(end.utf16 as usize);
+            }
+            o.str(print)?;
+            if let Some(i) = rule_index {
+                o.uint(i);
+            }
+            o.end();
+            Ok(())
+        };
+        let batches = file.batches(BATCH);
+        self.results = each_finding(out, &file.text, batches, self.results, write)?;
+        Ok(())
+    }
+
+    /// Writes the end of the log: the invocation, with a notification for each
+    /// file that could not be read.
+    pub(super) fn end(mut self, out: &mut impl Write, notes: &[Note]) -> io::Result<()> {
+        self.begin(out)?;
+        let Document {
+            top,
+            runs,
+            mut run,
+            results,
+            ..
+        } = self;
+        results.close(out)?;
+        let invocation = Invocation {
+            execution_successful: true,
+            tool_execution_notifications: notes.iter().map(notification).collect(),
+        };
+        run.field(out, "invocations", &[invocation])?;
+        run.close(out)?;
+        runs.close(out)?;
+        top.close(out)?;
+        out.write_all(b"\n")
     }
 }
 
-#[derive(Serialize)]
-pub(super) struct Log<'a> {
-    #[serde(rename = "$schema")]
-    schema: &'static str,
-    version: &'static str,
-    runs: [Run<'a>; 1],
-}
-
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct Run<'a> {
-    tool: Tool<'a>,
-    invocations: [Invocation<'a>; 1],
-    column_kind: &'static str,
-    results: Results<'a>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    original_uri_base_ids: Option<BaseIds>,
+/// The folder tenet runs in, which relative paths are against.
+fn root() -> Option<BaseIds> {
+    let root = std::env::current_dir().ok()?;
+    let mut root = uri(Path::new(root.to_str()?));
+    if !root.ends_with('/') {
+        root.push('/');
+    }
+    Some(BaseIds {
+        src_root: Uri {
+            uri: format!("file://{root}"),
+        },
+    })
 }
 
 #[derive(Serialize)]
@@ -238,7 +368,7 @@ struct Invocation<'a> {
 struct Notification<'a> {
     level: &'static str,
     message: Text<&'a str>,
-    locations: [Location<'a>; 1],
+    locations: [Location; 1],
 }
 
 fn notification(n: &Note) -> Notification<'_> {
@@ -247,8 +377,7 @@ fn notification(n: &Note) -> Notification<'_> {
         message: Text { text: &n.message },
         locations: [Location {
             physical_location: Physical {
-                artifact_location: Cow::Owned(location(&n.path)),
-                region: None,
+                artifact_location: location(&n.path),
             },
         }],
     }
@@ -256,89 +385,13 @@ fn notification(n: &Note) -> Notification<'_> {
 
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
-struct Location<'a> {
-    physical_location: Physical<'a>,
+struct Location {
+    physical_location: Physical,
 }
 
+/// A notification's location: the file, without a region.
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
-struct Physical<'a> {
-    artifact_location: Cow<'a, Artifact>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    region: Option<Region>,
-}
-
-/// Lines from 1 and columns in UTF-16 code units from 1; a remark on the whole
-/// draft has its first line alone.
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct Region {
-    start_line: u32,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    start_column: Option<u32>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    end_line: Option<u32>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    end_column: Option<u32>,
-}
-
-/// Every finding of every file, one result each, serialized as they are met.
-struct Results<'a> {
-    files: &'a [FileResult],
-    index: HashMap<&'a str, usize>,
-}
-
-impl Serialize for Results<'_> {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let total = self.files.iter().map(|f| f.report.findings.len()).sum();
-        let mut seq = s.serialize_seq(Some(total))?;
-        for file in self.files {
-            let lines = file.index();
-            let artifact = location(&file.path);
-            let mut prints = Fingerprints::new(&file.text);
-            for f in &file.report.findings {
-                let (start, end) = lines.span(&file.text, &f.span);
-                let span = !f.document;
-                seq.serialize_element(&SarifResult {
-                    rule_id: &f.rule,
-                    level: level(f.level),
-                    message: Text { text: &f.message },
-                    locations: [Location {
-                        physical_location: Physical {
-                            artifact_location: Cow::Borrowed(&artifact),
-                            region: Some(Region {
-                                start_line: start.line,
-                                start_column: span.then_some(start.utf16),
-                                end_line: span.then_some(end.line),
-                                end_column: span.then_some(end.utf16),
-                            }),
-                        },
-                    }],
-                    partial_fingerprints: PartialFingerprints {
-                        tenet: prints.next(f),
-                    },
-                    rule_index: self.index.get(&*f.rule).copied(),
-                })?;
-            }
-        }
-        seq.end()
-    }
-}
-
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct SarifResult<'a> {
-    rule_id: &'a str,
-    level: &'static str,
-    message: Text<&'a str>,
-    locations: [Location<'a>; 1],
-    partial_fingerprints: PartialFingerprints,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    rule_index: Option<usize>,
-}
-
-#[derive(Serialize)]
-struct PartialFingerprints {
-    #[serde(rename = "tenet/v1")]
-    tenet: String,
+struct Physical {
+    artifact_location: Artifact,
 }

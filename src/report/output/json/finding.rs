@@ -1,5 +1,5 @@
-//! A finding's JSON: the bytes every finding at a depth shares, laid down
-//! once, and its values written between them.
+//! A finding's JSON: its values written over the [`Frame`] of findings at its
+//! depth.
 
 use std::borrow::Cow;
 use std::io;
@@ -10,7 +10,8 @@ use serde::Serialize;
 
 use super::Cx;
 use crate::report::finding::Finding;
-use crate::report::output::pretty::{inner, string, value, Array, Depth, Object};
+use crate::report::output::frame::{Field, Frame, Over};
+use crate::report::output::pretty::{value, Array, Depth};
 use crate::report::suppress::Suppressed;
 use crate::text::line_index::Position;
 
@@ -47,13 +48,12 @@ impl Cx<'_> {
     }
 }
 
-/// A finding's fields in order: a value, or an object of values.
-enum Field {
-    Value(&'static str),
-    Object(&'static str, &'static [&'static str]),
-}
-
-const POSITION: &[&str] = &["line", "column", "utf16", "byte_column"];
+const POSITION: &[Field] = &[
+    Field::Value("line"),
+    Field::Value("column"),
+    Field::Value("utf16"),
+    Field::Value("byte_column"),
+];
 
 /// The fields of every finding, in the order they are written.
 const FINDING: &[Field] = &[
@@ -61,7 +61,7 @@ const FINDING: &[Field] = &[
     Field::Value("category"),
     Field::Value("level"),
     Field::Value("message"),
-    Field::Object("span", &["start", "end"]),
+    Field::Object("span", &[Field::Value("start"), Field::Value("end")]),
     Field::Object("start", POSITION),
     Field::Object("end", POSITION),
     Field::Value("match"),
@@ -78,123 +78,35 @@ const FINDING: &[Field] = &[
 /// The fields a suppressed finding has after those.
 const SUPPRESSED: &[Field] = &[Field::Value("reason"), Field::Value("directive")];
 
-/// What a finding's JSON at one depth holds whatever the finding: braces, keys,
-/// line breaks and indentation, laid down once by the same [`Object`] writes
-/// that would write them field by field. A finding is then its values with
-/// these between them: a copy of each, where a key alone took five.
+/// The frames of findings at one depth: a finding's, a suppressed one's.
 #[derive(Clone)]
-pub(super) struct Frame {
-    /// Before each value of [`FINDING`], then of [`SUPPRESSED`].
-    gaps: Vec<Box<[u8]>>,
-    /// After the last value of a finding, of a suppressed one.
-    end: Box<[u8]>,
-    end_suppressed: Box<[u8]>,
-    /// The depth of the finding's values.
-    inner: Depth,
+pub(super) struct Frames {
+    plain: Frame,
+    suppressed: Frame,
 }
 
-impl Frame {
-    fn at(depth: Depth) -> Frame {
-        Frame::laid(depth).expect("a Vec takes every write")
+impl Frames {
+    fn at(depth: Depth) -> Frames {
+        Frames {
+            plain: Frame::lay(depth, &[FINDING]),
+            suppressed: Frame::lay(depth, &[FINDING, SUPPRESSED]),
+        }
     }
 
-    fn laid(depth: Depth) -> io::Result<Frame> {
-        let mut gaps = Vec::new();
-        let mut gap = Vec::new();
-        let mut o = Object::open(&mut gap, depth)?;
-        lay(&mut o, FINDING, &mut gap, &mut gaps)?;
-        let mut end = gap.clone();
-        o.clone().close(&mut end)?;
-        lay(&mut o, SUPPRESSED, &mut gap, &mut gaps)?;
-        o.close(&mut gap)?;
-        Ok(Frame {
-            gaps,
-            end: end.into(),
-            end_suppressed: gap.into(),
-            inner: inner(depth),
-        })
-    }
-
-    /// The frame of findings at `depth`: laid down on first use at the depths
-    /// documents put findings, afresh deeper down.
-    pub(super) fn of(depth: Depth) -> Cow<'static, Frame> {
-        static FRAMES: [OnceLock<Frame>; 8] = [const { OnceLock::new() }; 8];
+    /// The frames of findings at `depth`: laid down on first use at the
+    /// depths documents put findings, afresh deeper down.
+    pub(super) fn of(depth: Depth) -> Cow<'static, Frames> {
+        static FRAMES: [OnceLock<Frames>; 8] = [const { OnceLock::new() }; 8];
         match FRAMES.get(depth.map_or(0, |d| d + 1)) {
-            Some(frame) => Cow::Borrowed(frame.get_or_init(|| Frame::at(depth))),
-            None => Cow::Owned(Frame::at(depth)),
+            Some(frames) => Cow::Borrowed(frames.get_or_init(|| Frames::at(depth))),
+            None => Cow::Owned(Frames::at(depth)),
         }
     }
 }
 
-/// Lays down `fields` of the object `o`, each gap cut off before a value.
-fn lay(
-    o: &mut Object,
-    fields: &[Field],
-    gap: &mut Vec<u8>,
-    gaps: &mut Vec<Box<[u8]>>,
-) -> io::Result<()> {
-    for field in fields {
-        match *field {
-            Field::Value(key) => {
-                o.key(gap, key)?;
-                gaps.push(std::mem::take(gap).into());
-            }
-            Field::Object(key, keys) => {
-                o.key(gap, key)?;
-                let mut inner = Object::open(gap, o.inner())?;
-                for key in keys {
-                    inner.key(gap, key)?;
-                    gaps.push(std::mem::take(gap).into());
-                }
-                inner.close(gap)?;
-            }
-        }
-    }
-    Ok(())
-}
-
-/// A finding being written over its [`Frame`]: each value follows the next gap.
-struct Over<'a> {
-    out: &'a mut Vec<u8>,
-    gaps: std::slice::Iter<'a, Box<[u8]>>,
-}
-
-impl Over<'_> {
-    /// The output, after the gap before the next value.
-    fn next(&mut self) -> &mut Vec<u8> {
-        let gap = self.gaps.next().expect("a gap before every value");
-        self.out.extend_from_slice(gap);
-        self.out
-    }
-
-    fn uint(&mut self, v: usize) {
-        let out = self.next();
-        out.extend_from_slice(itoa::Buffer::new().format(v).as_bytes());
-    }
-
-    fn bool(&mut self, v: bool) {
-        let out = self.next();
-        out.extend_from_slice(if v { b"true" } else { b"false" });
-    }
-
-    fn str(&mut self, v: &str) -> io::Result<()> {
-        string(self.next(), v)
-    }
-
-    fn str_or_null(&mut self, v: Option<&str>) -> io::Result<()> {
-        match v {
-            Some(v) => self.str(v),
-            None => {
-                self.next().extend_from_slice(b"null");
-                Ok(())
-            }
-        }
-    }
-
-    fn position(&mut self, at: Position) {
-        for v in [at.line, at.column, at.utf16, at.byte_column] {
-            self.uint(v as usize);
-        }
+fn position(o: &mut Over, at: Position) {
+    for v in [at.line, at.column, at.utf16, at.byte_column] {
+        o.uint(v as usize);
     }
 }
 
@@ -205,21 +117,22 @@ pub(super) fn finding(
     f: &Finding,
     fingerprint: &str,
     suppressed: Option<&Suppressed>,
-    frame: &Frame,
+    frames: &Frames,
 ) -> io::Result<()> {
     let (start, end) = cx.index.span(cx.text, &f.span);
-    let mut o = Over {
-        out,
-        gaps: frame.gaps.iter(),
+    let frame = match suppressed {
+        None => &frames.plain,
+        Some(_) => &frames.suppressed,
     };
+    let mut o = frame.over(out);
     o.str(&f.rule)?;
     o.str(&f.category)?;
     o.str(f.level.as_str())?;
     o.str(&f.message)?;
     o.uint(f.span.start);
     o.uint(f.span.end);
-    o.position(start);
-    o.position(end);
+    position(&mut o, start);
+    position(&mut o, end);
     let shown = (!f.redacted && !f.document).then(|| cx.redactions.mask(cx.text, f.span.clone()));
     o.str_or_null(shown.as_deref())?;
     o.bool(f.redacted);
@@ -254,15 +167,11 @@ pub(super) fn finding(
     evidence.close(o.out)?;
     o.str_or_null(f.link.as_deref())?;
     o.str(fingerprint)?;
-    let end = match suppressed {
-        None => &frame.end,
-        Some(s) => {
-            o.str_or_null(s.reason.as_deref())?;
-            value(o.next(), &cx.located(&s.directive), frame.inner)?;
-            &frame.end_suppressed
-        }
-    };
-    o.out.extend_from_slice(end);
+    if let Some(s) = suppressed {
+        o.str_or_null(s.reason.as_deref())?;
+        value(o.next(), &cx.located(&s.directive), frame.inner)?;
+    }
+    o.end();
     Ok(())
 }
 
@@ -313,7 +222,7 @@ mod tests {
             directive: 13..20,
         };
         for depth in [None, Some(0), Some(4), Some(6), Some(7), Some(12)] {
-            let frame = Frame::of(depth);
+            let frames = Frames::of(depth);
             for (f, suppressed) in [
                 (&plain, None),
                 (&full, None),
@@ -321,7 +230,7 @@ mod tests {
                 (&plain, Some(&why)),
             ] {
                 let mut out = Vec::new();
-                finding(&mut out, &cx, f, "0123abcd", suppressed, &frame).unwrap();
+                finding(&mut out, &cx, f, "0123abcd", suppressed, &frames).unwrap();
                 let parsed: serde_json::Value = serde_json::from_slice(&out).unwrap();
                 let mut again = Vec::new();
                 value(&mut again, &parsed, depth).unwrap();
