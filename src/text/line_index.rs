@@ -34,6 +34,34 @@ struct Checkpoint {
     utf16: u32,
 }
 
+/// A long text's line starts are found a piece of this many bytes at a time,
+/// on every core.
+const PIECE: usize = 1 << 20;
+
+/// Where each line of `bytes` starts: at 0 and after every `\n`. A long text
+/// (a large draft's index is built while every other core waits for its
+/// findings to be written) is scanned on every core, a piece each.
+fn line_starts(bytes: &[u8]) -> Vec<usize> {
+    fn after(piece: &[u8], at: usize) -> impl Iterator<Item = usize> + '_ {
+        memchr::memchr_iter(b'\n', piece).map(move |i| at + i + 1)
+    }
+    if bytes.len() < 2 * PIECE {
+        return std::iter::once(0).chain(after(bytes, 0)).collect();
+    }
+    use rayon::prelude::*;
+    let pieces: Vec<Vec<usize>> = bytes
+        .par_chunks(PIECE)
+        .enumerate()
+        .map(|(k, piece)| after(piece, k * PIECE).collect())
+        .collect();
+    let mut starts = Vec::with_capacity(1 + pieces.iter().map(Vec::len).sum::<usize>());
+    starts.push(0);
+    for piece in pieces {
+        starts.extend_from_slice(&piece);
+    }
+    starts
+}
+
 /// Line starts of a text, to turn byte offsets into positions.
 #[derive(Debug, Clone)]
 pub struct LineIndex {
@@ -45,9 +73,7 @@ pub struct LineIndex {
 impl LineIndex {
     /// Indexes `text`; lines end at `\n` (a `\r` before it belongs to the line end).
     pub fn new(text: &str) -> LineIndex {
-        let mut starts = vec![0];
-        starts.extend(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1));
-        LineIndex::with_starts(text, starts)
+        LineIndex::with_starts(text, line_starts(text.as_bytes()))
     }
 
     /// Indexes `text` the way LSP counts lines: `\r\n`, `\n` and a lone `\r` each
@@ -171,8 +197,13 @@ impl LineIndex {
     }
 }
 
-/// `chars` and `utf16` counted on over `text`.
+/// `chars` and `utf16` counted on over `text`: a byte each in ASCII, which
+/// nearly every stretch before a finding is.
 fn counted(text: &str, mut chars: u32, mut utf16: u32) -> (u32, u32) {
+    if text.is_ascii() {
+        let n = text.len() as u32;
+        return (chars + n, utf16 + n);
+    }
     for c in text.chars() {
         chars += 1;
         utf16 += c.len_utf16() as u32;
@@ -192,6 +223,41 @@ pub fn floor_char_boundary(text: &str, offset: usize) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A long text scanned in pieces has the line starts one scan finds,
+    /// whatever falls at a piece's edge: a line break just before, on or just
+    /// after it, or none for several pieces.
+    #[test]
+    fn a_long_text_scanned_in_pieces_starts_lines_where_one_scan_does() {
+        let mut bytes = vec![b'x'; 5 * PIECE + 17];
+        for at in [
+            0,
+            1,
+            PIECE - 1,
+            PIECE,
+            PIECE + 1,
+            2 * PIECE - 1,
+            4 * PIECE + 3,
+        ] {
+            bytes[at] = b'\n';
+        }
+        for at in (2 * PIECE..3 * PIECE).step_by(41) {
+            bytes[at] = b'\n';
+        }
+        *bytes.last_mut().unwrap() = b'\n';
+        let one: Vec<usize> = std::iter::once(0)
+            .chain(
+                bytes
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, &b)| b == b'\n')
+                    .map(|(i, _)| i + 1),
+            )
+            .collect();
+        assert_eq!(line_starts(&bytes), one);
+        let short: Vec<usize> = one.iter().copied().filter(|&s| s <= PIECE + 2).collect();
+        assert_eq!(line_starts(&bytes[..PIECE + 2]), short);
+    }
 
     #[test]
     fn columns_after_emoji_and_combining_marks() {
