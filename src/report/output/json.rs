@@ -138,7 +138,7 @@ pub(super) fn each_finding<'a>(
             scratch.clear();
             for f in batch.iter() {
                 array.next(&mut scratch)?;
-                write(&mut scratch, f, &prints.next(f))?;
+                write(&mut scratch, f, prints.print(f).as_str())?;
             }
             out.write_all(&scratch)?;
             continue;
@@ -164,7 +164,7 @@ pub(super) fn each_finding<'a>(
                 let mut at = array.at(k * FINDINGS_PER_PART);
                 for (f, key, n) in part {
                     at.next(buf)?;
-                    write(buf, f, &fingerprint(&f.rule, key, *n))?;
+                    write(buf, f, fingerprint(&f.rule, key, *n).as_str())?;
                 }
                 Ok(at)
             })
@@ -189,8 +189,9 @@ fn suppressed(
     let mut buf = Vec::new();
     for x in suppressed {
         let print = fingerprint(&x.finding.rule, &key(cx.text, &x.finding), 0);
+        let print = print.as_str();
         array.next(&mut buf)?;
-        finding(&mut buf, cx, &x.finding, &print, Some(x), &frames)?;
+        finding(&mut buf, cx, &x.finding, print, Some(x), &frames)?;
     }
     out.write_all(&buf)?;
     array.close(out)
@@ -222,6 +223,10 @@ impl<'a> Fingerprints<'a> {
 
     /// The fingerprint of the next finding.
     pub fn next(&mut self, f: &Finding) -> String {
+        self.print(f).as_str().to_owned()
+    }
+
+    fn print(&mut self, f: &Finding) -> Print {
         let key = key(self.text, f);
         let n = self.occurrence(&f.rule, &key);
         fingerprint(&f.rule, &key, n)
@@ -255,7 +260,16 @@ fn key(text: &str, f: &Finding) -> String {
     }
 }
 
-fn fingerprint(rule: &str, key: &str, occurrence: usize) -> String {
+/// A fingerprint: sixteen hex digits.
+struct Print([u8; 16]);
+
+impl Print {
+    fn as_str(&self) -> &str {
+        std::str::from_utf8(&self.0).expect("hex digits")
+    }
+}
+
+fn fingerprint(rule: &str, key: &str, occurrence: usize) -> Print {
     // FNV-1a, 64 bits: stable across versions and platforms, unlike std's hasher.
     let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
     for part in [
@@ -271,10 +285,11 @@ fn fingerprint(rule: &str, key: &str, occurrence: usize) -> String {
         }
     }
     // Sixteen hex digits, as `{hash:016x}` writes them.
-    (0..16)
-        .rev()
-        .map(|i| char::from_digit(((hash >> (4 * i)) & 0xf) as u32, 16).expect("a nibble"))
-        .collect()
+    let mut digits = [0; 16];
+    for (i, d) in digits.iter_mut().enumerate() {
+        *d = b"0123456789abcdef"[((hash >> (4 * (15 - i))) & 0xf) as usize];
+    }
+    Print(digits)
 }
 
 #[cfg(test)]
@@ -286,21 +301,21 @@ mod tests {
     #[test]
     fn fingerprints_keep_their_values() {
         assert_eq!(
-            fingerprint("confidentiality.listed", "will", 0),
+            fingerprint("confidentiality.listed", "will", 0).as_str(),
             "d1ae0be94ab7b534"
         );
         assert_eq!(
-            fingerprint("confidentiality.listed", "bateman", 0),
+            fingerprint("confidentiality.listed", "bateman", 0).as_str(),
             "be9647852adb1f96"
         );
         // Sixteen digits, leading zeros kept, and the occurrence counts.
         for n in 0..2000 {
-            let print = fingerprint("r", "k", n);
+            let print = fingerprint("r", "k", n).as_str().to_owned();
             assert_eq!(print.len(), 16);
             assert!(print
                 .bytes()
                 .all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase()));
-            assert_ne!(print, fingerprint("r", "k", n + 1));
+            assert_ne!(print, fingerprint("r", "k", n + 1).as_str());
         }
     }
 }
