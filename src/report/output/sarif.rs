@@ -3,7 +3,7 @@
 //! region in UTF-16 columns and a stable fingerprint. Redacted text is never
 //! written (no snippets; messages are masked when findings are built).
 
-use std::collections::HashMap;
+use foldhash::HashMap;
 use std::path::Path;
 
 use std::io::{self, Write};
@@ -204,6 +204,7 @@ impl Document {
         let index = &self.index;
         let write = |buf: &mut Vec<u8>, f: &Finding, print: &str| {
             let rule_index = index.get(&*f.rule).copied();
+            // As `RESULTS` lists them.
             let variant = 2 * usize::from(f.document) + usize::from(rule_index.is_none());
             let mut o = frames[variant].over(buf);
             o.str(&f.rule)?;
