@@ -1,5 +1,5 @@
-//! Findings built as they are written say, in every format that prints a file
-//! at a time, byte for byte what findings built first say.
+//! Findings built as they are written say, in every format, byte for byte what
+//! findings built first say.
 
 use tenet::draft::Format;
 use tenet::engine::checker::Checker;
@@ -103,14 +103,7 @@ fn findings_built_as_written_print_as_findings_built_first() {
     let first = file(built, None);
     let as_written = file(report, Some(deferred));
     assert_eq!(first.finding_count(), as_written.finding_count());
-    for format in [
-        OutputFormat::Human,
-        OutputFormat::Json,
-        OutputFormat::Jsonl,
-        OutputFormat::Count,
-        OutputFormat::Github,
-        OutputFormat::Sarif,
-    ] {
+    for &(_, format) in OutputFormat::ALL {
         let (a, b) = (
             printed(&first, format, &rules),
             printed(&as_written, format, &rules),

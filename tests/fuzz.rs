@@ -218,7 +218,6 @@ proptest! {
             let mut printer = output::Printer::new(*format, false, &rules);
             printer.file(&result, &mut out).unwrap();
             printer.end(&[], &summary, &mut out).unwrap();
-            output::print_document(*format, std::slice::from_ref(&result), &[], &mut out).unwrap();
             if matches!(format, OutputFormat::Json | OutputFormat::Sarif | OutputFormat::Jsonl) {
                 let parsed: Result<serde_json::Value, _> = serde_json::from_slice(&out);
                 prop_assert!(parsed.is_ok(), "{format:?} is not JSON: {parsed:?}");

@@ -186,17 +186,13 @@ pub fn run(req: Request) -> Result<Outcome> {
     let stdout = io::stdout();
     let interactive = stdout.is_terminal();
     let color = req.color.enabled(interactive);
-    // Formats that print file by file do so as each file is checked, in input
-    // order, and keep only the counts: memory goes with the files in flight, not
-    // with the run. Whole documents, statistics, diffs, baselines and fixed
+    // Every format prints file by file as each file is checked, in input order,
+    // and keeps only the counts (JUnit each finding's test case): memory goes with the
+    // files in flight, not with the run. Statistics, diffs, baselines and fixed
     // standard input need every file first. Fixed standard input goes to
     // standard output, as a filter, and then the findings go to standard error.
     let fixing_stdin = req.fix.is_some() && jobs.iter().any(|(i, _)| matches!(i, Input::Stdin));
-    let stream = req.format.streams()
-        && !req.statistics
-        && !req.diff
-        && req.write_baseline.is_none()
-        && !fixing_stdin;
+    let stream = !req.statistics && !req.diff && req.write_baseline.is_none() && !fixing_stdin;
     // A run that prints nothing until the end says how far it has got.
     let progress = !stream
         && !req.quiet
@@ -319,12 +315,8 @@ pub fn run(req: Request) -> Result<Outcome> {
     if req.statistics {
         print_statistics(req.format, &checked, findings_out)?;
     } else if !(req.quiet && req.format == OutputFormat::Human) {
-        if req.format.streams() {
-            summary.skipped = notes.len();
-            printer.end(&notes, &summary, findings_out)?;
-        } else {
-            output::print_document(req.format, &checked, &notes, findings_out)?;
-        }
+        summary.skipped = notes.len();
+        printer.end(&notes, &summary, findings_out)?;
         if req.format == OutputFormat::Human && (fixed > 0 || baselined > 0) {
             let mut line = Vec::new();
             if fixed > 0 {

@@ -59,21 +59,6 @@ impl OutputFormat {
             .find(|(n, _)| *n == name)
             .map(|(_, f)| *f)
     }
-
-    /// Whether each file's results can be printed as soon as it is checked
-    /// ([`Printer`]); the others are one document written at the end
-    /// ([`print_document`]).
-    pub fn streams(self) -> bool {
-        match self {
-            OutputFormat::Human
-            | OutputFormat::Json
-            | OutputFormat::Jsonl
-            | OutputFormat::Count
-            | OutputFormat::Github
-            | OutputFormat::Sarif => true,
-            OutputFormat::Junit => false,
-        }
-    }
 }
 
 /// How many deferred findings the formats that print one at a time build in
@@ -270,8 +255,8 @@ impl Summary {
 }
 
 /// Prints a run's files one at a time, in order, as they are checked, and then
-/// what comes after them, in the formats that [stream](OutputFormat::streams);
-/// JUnit is written whole by [`print_document`].
+/// what comes after them. JUnit, whose first line gives the run's totals, keeps
+/// each file's test cases (not its text and findings) until the end.
 pub struct Printer {
     format: OutputFormat,
     color: bool,
@@ -279,6 +264,8 @@ pub struct Printer {
     document: Option<json::Document>,
     /// The SARIF log.
     sarif: Option<sarif::Document>,
+    /// The JUnit report.
+    junit: junit::Document,
 }
 
 impl Printer {
@@ -290,6 +277,7 @@ impl Printer {
             color,
             document: None,
             sarif: (format == OutputFormat::Sarif).then(|| sarif::Document::new(rules)),
+            junit: junit::Document::default(),
         }
     }
 
@@ -311,7 +299,10 @@ impl Printer {
                 let sarif = self.sarif.as_mut().expect("made for SARIF");
                 buffered(out, |out| sarif.file(out, result))
             }
-            OutputFormat::Junit => Ok(()),
+            OutputFormat::Junit => {
+                self.junit.file(result);
+                Ok(())
+            }
         }
     }
 
@@ -329,6 +320,7 @@ impl Printer {
                 let sarif = self.sarif.take().expect("made for SARIF");
                 buffered(out, |out| sarif.end(out, notes))
             }
+            OutputFormat::Junit => buffered(out, |out| self.junit.end(out, notes)),
             _ => Ok(()),
         }
     }
@@ -356,18 +348,4 @@ fn buffered(
         .into_inner()
         .map_err(io::IntoInnerError::into_error)?;
     Ok(())
-}
-
-/// Prints the format that is one document written after the whole run, JUnit
-/// (the others print through a [`Printer`]).
-pub fn print_document(
-    format: OutputFormat,
-    results: &[FileResult],
-    notes: &[Note],
-    out: &mut dyn Write,
-) -> io::Result<()> {
-    match format {
-        OutputFormat::Junit => junit::document(results, notes, out),
-        _ => Ok(()),
-    }
 }
