@@ -4,11 +4,12 @@
     bench/compare.py DATA_DIR TENET RG [--runs 5] [--baseline OLD_TENET] [--only TEXT]
 
 DATA_DIR comes from bench/prepare.py. Each command runs once to warm the cache,
-then --runs times; the table gives the median wall time, the peak memory of the
-slowest run, and ratios against the reference named in each section. With
+then --runs times; the table gives the median wall time, the largest peak
+resident memory of those runs (in MB of 10^6 bytes, the unit input sizes are
+given in), and ratios against the reference named in each section. With
 --baseline, every Tenet command also runs with the other binary, the two
 alternating run by run so that both see the same machine, and the table gains
-the baseline's median and the ratio new ÷ baseline. --only runs just the
+the baseline's median and peak and the ratio new ÷ baseline. --only runs just the
 sections whose title holds TEXT (e.g. `--only "18 MB file ("` with more runs,
 to settle a ratio this machine's noise leaves in doubt).
 """
@@ -32,7 +33,8 @@ def measure(cmd, runs, stdin_text=None, cwd=None, env=None):
             raise SystemExit(f"{' '.join(cmd)} exited with {code}")
         if i > 0:
             times.append(elapsed)
-            peaks.append(usage.ru_maxrss / 1024)
+            # ru_maxrss is in KiB.
+            peaks.append(usage.ru_maxrss * 1024 / 1e6)
     return statistics.median(times), max(peaks)
 
 
@@ -43,7 +45,7 @@ def measure_pair(cmd, other, runs, **kw):
         a.append(measure(cmd, 1, **kw))
         b.append(measure(other, 1, **kw))
     med = lambda xs: statistics.median(x[0] for x in xs)
-    return med(a), max(x[1] for x in a), med(b)
+    return med(a), max(x[1] for x in a), (med(b), max(x[1] for x in b))
 
 
 def main():
@@ -102,6 +104,8 @@ def main():
     if a.rg:
         rg_dir = row(sec, "`rg -c -F -f terms.txt`", [a.rg, "-c", "-F", "-f", f"{d}/terms-5000.txt", drafts])
     row(sec, "tenet, built-in pack + 5,000 terms, `--format count`", t("--format", "count", "--rules", f"{d}/terms-5000.tenet", drafts), ref=("rg -F", rg_dir, None, None))
+    for format in ("json", "sarif", "junit"):
+        row(sec, f"tenet, built-in pack + 5,000 terms, `--format {format}`", t("--format", format, "--rules", f"{d}/terms-5000.tenet", drafts), ref=("rg -F", rg_dir, None, None))
 
     sec = "18 MB file, built-in pack + N terms (`--format count`)"
     base = None
@@ -141,13 +145,14 @@ def main():
         row(sec, "`rg -c -F -f terms.txt`", [a.rg, "-c", "-F", "-f", f"{d}/terms-5000.txt", huge])
     row(sec, "tenet, built-in pack + 5,000 terms, `--format count`", t("--format", "count", "--rules", f"{d}/terms-5000.tenet", huge), memory_of=mb)
     row(sec, "tenet, built-in pack + 5,000 terms, `--format json`", t("--format", "json", "--rules", f"{d}/terms-5000.tenet", huge), memory_of=mb)
+    row(sec, "tenet, built-in pack + 5,000 terms, `--format sarif`", t("--format", "sarif", "--rules", f"{d}/terms-5000.tenet", huge), memory_of=mb)
 
     current = None
     for section, label, med, peak, ref, before in rows:
         if section != current:
             print(f"\n**{section}**\n")
             if a.baseline:
-                print("| command | median wall | peak memory | ratio | baseline | ÷ baseline |")
+                print("| command | median wall | peak memory | ratio | baseline (wall, peak) | ÷ baseline |")
                 print("|---|---:|---:|---|---:|---:|")
             else:
                 print("| command | median wall | peak memory | ratio |")
@@ -162,7 +167,11 @@ def main():
             ratio = ", ".join(parts)
         line = f"| {label} | {med * 1000:.0f} ms | {peak:.0f} MB | {ratio} |"
         if a.baseline:
-            line += f" {before * 1000:.0f} ms | {med / before:.2f}× |" if before else " | |"
+            if before:
+                (was, was_peak) = before
+                line += f" {was * 1000:.0f} ms, {was_peak:.0f} MB | {med / was:.2f}× |"
+            else:
+                line += " | |"
         print(line)
 
 
