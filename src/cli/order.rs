@@ -3,7 +3,7 @@
 use std::collections::BTreeMap;
 use std::io;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
-use std::sync::{Mutex, MutexGuard, TryLockError};
+use std::sync::{Condvar, Mutex, MutexGuard, TryLockError};
 
 /// `m`, locked, even after a thread panicked holding it (the scope passes that
 /// panic on when the run ends).
@@ -28,6 +28,11 @@ pub fn in_order<T: Sync, R: Send>(
     struct Done<R> {
         next: usize,
         waiting: BTreeMap<usize, R>,
+        /// Counts each result taken and each time the thread taking lets go:
+        /// a thread that waits for room waits for this to move.
+        turns: u64,
+        /// Threads waiting for it to move.
+        sleepers: usize,
     }
     /// What only the thread taking touches.
     struct Taker<F> {
@@ -37,7 +42,17 @@ pub fn in_order<T: Sync, R: Send>(
     let done = Mutex::new(Done {
         next: 0,
         waiting: BTreeMap::new(),
+        turns: 0,
+        sleepers: 0,
     });
+    let moved = Condvar::new();
+    // One more turn: the waiting threads, if any, look again.
+    let turn = |d: &mut Done<R>| {
+        d.turns += 1;
+        if d.sleepers > 0 {
+            moved.notify_all();
+        }
+    };
     let taker = Mutex::new(Taker { take, failed: None });
     // The next result to take, if it is done.
     let next_done = || {
@@ -45,10 +60,14 @@ pub fn in_order<T: Sync, R: Send>(
         let next = d.next;
         let r = d.waiting.remove(&next)?;
         d.next += 1;
+        turn(&mut d);
         Some(r)
     };
-    let ready = || {
-        let d = lock(&done);
+    // After letting go of taking: one more turn, and whether the next result
+    // is done.
+    let let_go = || {
+        let mut d = lock(&done);
+        turn(&mut d);
         d.waiting.contains_key(&d.next)
     };
     let threads = rayon::current_num_threads();
@@ -60,21 +79,32 @@ pub fn in_order<T: Sync, R: Send>(
             break;
         }
         let r = work(&items[i]);
-        let mut many = {
+        let (mut many, seen) = {
             let mut d = lock(&done);
             d.waiting.insert(i, r);
-            d.waiting.len() >= threads
+            (d.waiting.len() >= threads, d.turns)
         };
         // Taking holds `taker`, not `done`: a thread that finishes meanwhile
         // leaves its result and goes on working, instead of waiting for a
         // file's output to be written; but when as many results wait as there
-        // are threads, it waits its turn to take, so that a slow reader of the
-        // output holds the work back and results do not pile up.
+        // are threads, it first waits for the thread taking to take one (or to
+        // let go), so that a slow reader of the output holds the work back and
+        // results do not pile up.
         loop {
             let mut t = match taker.try_lock() {
                 Ok(t) => t,
                 Err(TryLockError::Poisoned(e)) => e.into_inner(),
-                Err(TryLockError::WouldBlock) if many => lock(&taker),
+                Err(TryLockError::WouldBlock) if many => {
+                    let mut d = lock(&done);
+                    d.sleepers += 1;
+                    let mut d = moved
+                        .wait_while(d, |d| d.turns == seen)
+                        .unwrap_or_else(|e| e.into_inner());
+                    d.sleepers -= 1;
+                    drop(d);
+                    many = false;
+                    continue;
+                }
                 Err(TryLockError::WouldBlock) => break,
             };
             many = false;
@@ -91,7 +121,8 @@ pub fn in_order<T: Sync, R: Send>(
             drop(t);
             // A result left while this thread was taking, by one that found it
             // taking, is taken now: nobody else may come for it.
-            if failed || !ready() {
+            let ready = let_go();
+            if failed || !ready {
                 break;
             }
         }
@@ -217,6 +248,48 @@ mod tests {
             });
             assert_eq!(done.into_inner(), items.len());
         }
+    }
+
+    /// A thread held back by results waiting goes back to work as soon as the
+    /// thread taking takes one, not when that thread stops taking: the second
+    /// take waits (up to seconds) for an item that only the held-back thread
+    /// can work out meanwhile.
+    #[test]
+    fn a_thread_held_back_works_again_once_a_result_is_taken() {
+        let items: Vec<u64> = (0..8).collect();
+        let worked = AtomicUsize::new(0);
+        let wait_for = |n: usize| {
+            for _ in 0..5000 {
+                if worked.load(Ordering::SeqCst) >= n {
+                    return true;
+                }
+                std::thread::sleep(Duration::from_millis(1));
+            }
+            false
+        };
+        let mut waits = Vec::new();
+        with_threads(2, || {
+            in_order(
+                &items,
+                |&i| {
+                    worked.fetch_add(1, Ordering::SeqCst);
+                    i
+                },
+                |r| {
+                    match r {
+                        // Until the other thread has done two more and waits.
+                        0 => waits.push(wait_for(3)),
+                        // Until it has done one more, which it can only do if
+                        // taking 1 let it go back to work.
+                        1 => waits.push(wait_for(4)),
+                        _ => {}
+                    }
+                    Ok(())
+                },
+            )
+        })
+        .unwrap();
+        assert_eq!(waits, [true, true]);
     }
 
     /// A failing `take` ends the run with its error; nothing after it is taken.
