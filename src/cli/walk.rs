@@ -98,8 +98,8 @@ fn walk_folder(
         .git_exclude(obey)
         .overrides(excludes)
         .follow_links(false)
-        .sort_by_file_name(|a, b| a.cmp(b))
         .build();
+    let (first_input, first_note) = (inputs.len(), notes.len());
     for entry in walker {
         let entry = match entry {
             Ok(entry) => entry,
@@ -126,7 +126,30 @@ fn walk_folder(
             }
         }
     }
+    // In the order of a walk that sorts each folder's entries by name (a
+    // folder's files after those of a folder whose name comes first): sorted
+    // once here by a key, where the walker's sort parsed both names of every
+    // comparison out of their paths.
+    inputs[first_input..].sort_by_cached_key(|input| match input {
+        Input::File(path, _) => walk_order(path),
+        Input::Stdin => Vec::new(),
+    });
+    notes[first_note..].sort_by_cached_key(|note| walk_order(&note.path));
     Ok(())
+}
+
+/// A key that orders the paths under one folder as a walk that sorts each
+/// folder's entries by name meets them: the path's bytes with each separator
+/// made the lowest byte, so that a name ends before any longer name it begins
+/// (`a/x` before `a.md`, as `a` sorts before `a.md`).
+fn walk_order(path: &Path) -> Vec<u8> {
+    let mut key = path.as_os_str().as_encoded_bytes().to_vec();
+    for b in &mut key {
+        if b.is_ascii() && std::path::is_separator(*b as char) {
+            *b = 0;
+        }
+    }
+    key
 }
 
 /// A note for an entry the walk could not read.
@@ -150,4 +173,49 @@ fn walk_note(root: &Path, e: &ignore::Error) -> Note {
         other => other.to_string(),
     };
     Note { path, message }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A folder's drafts come in the order of a walk that sorts each folder's
+    /// entries by name, whatever bytes the names hold.
+    #[test]
+    fn drafts_come_in_the_order_of_a_walk_sorted_by_name() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        for file in [
+            "a/x.md", "a.md", "a-b.md", "a b.md", "a/b/c.md", "a/b.md", "b/c/d.md", "b.md", "B.md",
+            "é.md", "_.md", "a0/z.md", "a/!.md",
+        ] {
+            let path = root.join(file);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, "x").unwrap();
+        }
+        let sorted: Vec<PathBuf> = ignore::WalkBuilder::new(root)
+            .sort_by_file_name(|a, b| a.cmp(b))
+            .build()
+            .map(|e| e.unwrap())
+            .filter(|e| e.file_type().is_some_and(|t| t.is_file()))
+            .map(|e| e.into_path())
+            .collect();
+        let (mut notes, mut missing) = (Vec::new(), false);
+        let inputs = collect(
+            &[root.to_path_buf()],
+            &Walk::default(),
+            &mut notes,
+            &mut missing,
+        )
+        .unwrap();
+        let walked: Vec<PathBuf> = inputs
+            .into_iter()
+            .map(|i| match i {
+                Input::File(p, _) => p,
+                Input::Stdin => panic!("no standard input"),
+            })
+            .collect();
+        assert_eq!(walked.len(), 13);
+        assert_eq!(walked, sorted);
+    }
 }
