@@ -366,15 +366,26 @@ pub(crate) fn narrow(hits: &mut Vec<Hit>, validator: &Validator, text: &str) {
     );
 }
 
-/// Picks, from hits sorted by start, the leftmost-longest ones that do not overlap.
+/// Picks from hits the leftmost-longest ones that do not overlap.
 pub fn select(hits: impl IntoIterator<Item = Hit>) -> Vec<Hit> {
-    let mut sorted: Vec<Hit> = hits.into_iter().collect();
-    sorted.sort_by(|a, b| {
+    let order = |a: &Hit, b: &Hit| {
         a.start()
             .cmp(&b.start())
             .then(b.end().cmp(&a.end()))
             .then(a.pattern().cmp(&b.pattern()))
-    });
+    };
+    let mut sorted: Vec<Hit> = hits.into_iter().collect();
+    if sorted.is_sorted_by_key(Hit::start) {
+        // As a matcher's hits nearly always come: only hits at one start, a
+        // term and a longer one that begins with it, are out of order. (A
+        // whole sort of a large draft's hundred thousand, all but a few hundred
+        // in order, took milliseconds while the other rules were done.)
+        for at_one_start in sorted.chunk_by_mut(|a, b| a.start() == b.start()) {
+            at_one_start.sort_by(order);
+        }
+    } else {
+        sorted.sort_by(order);
+    }
     let mut out: Vec<Hit> = Vec::new();
     for h in sorted {
         if out.last().is_none_or(|last| h.start() >= last.end()) {
@@ -386,7 +397,43 @@ pub fn select(hits: impl IntoIterator<Item = Hit>) -> Vec<Hit> {
 
 #[cfg(test)]
 mod tests {
-    use super::AsciiBounds;
+    use super::{select, AsciiBounds, Hit};
+
+    /// Hits in order of start, at one start in any order, are picked as from
+    /// hits in no order at all: leftmost, then longest, then the first
+    /// pattern; none overlapping one picked before.
+    #[test]
+    fn hits_in_order_of_start_are_picked_as_hits_in_no_order() {
+        let mut seed = 0x2545_f491_4f6c_dd1du64;
+        let mut next = |n: u64| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            (seed % n) as usize
+        };
+        for _ in 0..500 {
+            let mut hits: Vec<Hit> = (0..next(40))
+                .map(|_| {
+                    let start = next(30);
+                    Hit::new(start..start + next(6), next(3))
+                })
+                .collect();
+            let picked = |hits: &[Hit]| {
+                let mut sorted = hits.to_vec();
+                sorted.sort_by_key(|h| (h.start(), std::cmp::Reverse(h.end()), h.pattern()));
+                let mut out: Vec<Hit> = Vec::new();
+                for h in sorted {
+                    if out.last().is_none_or(|last| h.start() >= last.end()) {
+                        out.push(h);
+                    }
+                }
+                out
+            };
+            assert_eq!(select(hits.clone()), picked(&hits), "{hits:?}");
+            hits.sort_by_key(Hit::start);
+            assert_eq!(select(hits.clone()), picked(&hits), "{hits:?}");
+        }
+    }
 
     /// A text with no word character beyond ASCII runs its regexes with ASCII's
     /// word boundaries from the first draft on: pure ASCII, emoji, curly quotes.
