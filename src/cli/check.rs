@@ -186,10 +186,10 @@ pub fn run(req: Request) -> Result<Outcome> {
     let stdout = io::stdout();
     let interactive = stdout.is_terminal();
     let color = req.color.enabled(interactive);
-    // Every format prints file by file as each file is checked, in input order,
-    // and keeps only the counts (JUnit each finding's test case): memory goes with the
-    // files in flight, not with the run. Statistics, diffs, baselines and fixed
-    // standard input need every file first. Fixed standard input goes to
+    // Every format takes the files as they are checked, in input order, and
+    // keeps only the counts (JUnit each finding's test case): memory goes with
+    // the files in flight, not with the run. Statistics, diffs, baselines and
+    // fixed standard input need every file first. Fixed standard input goes to
     // standard output, as a filter, and then the findings go to standard error.
     let fixing_stdin = req.fix.is_some() && jobs.iter().any(|(i, _)| matches!(i, Input::Stdin));
     let stream = !req.statistics && !req.diff && req.write_baseline.is_none() && !fixing_stdin;
