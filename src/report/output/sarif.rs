@@ -3,11 +3,10 @@
 //! region in UTF-16 columns and a stable fingerprint. Redacted text is never
 //! written (no snippets; messages are masked when findings are built).
 
-use foldhash::HashMap;
+use std::io::{self, Write};
 use std::path::Path;
 
-use std::io::{self, Write};
-
+use foldhash::HashMap;
 use serde::Serialize;
 
 use super::frame::{Field, Frame};
