@@ -6,7 +6,83 @@ use pulldown_cmark::{Event, LinkType, Options, Parser, Tag};
 
 use super::Scope;
 
+/// The scopes of a Markdown text. Most drafts use no Markdown but a heading or
+/// two: the parser, which reads every paragraph's inlines too, then reads only
+/// those lines.
 pub(super) fn regions(text: &str) -> Vec<(Range<usize>, Scope)> {
+    let Some(headings) = headings_alone(text) else {
+        return parsed(text);
+    };
+    let mut out = Vec::new();
+    for line in headings {
+        let at = line.start;
+        out.extend(
+            parsed(&text[line])
+                .into_iter()
+                .map(|(r, s)| (r.start + at..r.end + at, s)),
+        );
+    }
+    out
+}
+
+/// The lines (each with its line break) that may be ATX headings, when nothing
+/// else in `text` can make a scope; `None` when something may.
+///
+/// Every other scope needs a byte or a line this rules out: code needs a
+/// backtick, `~~~` or an indented line; links, images, autolinks, footnotes and
+/// HTML comments a `[` or a `<`; a block quote a line that begins with `>`; a
+/// setext heading a line of `=` or `-`; front matter a line of `-` or `+`. List
+/// items (which could hold any of them further in) are ruled out whole. On
+/// what is left an ATX heading's line is parsed alone as in the whole text: it
+/// interrupts a paragraph, and nothing around it reaches into it.
+fn headings_alone(text: &str) -> Option<Vec<Range<usize>>> {
+    let bytes = text.as_bytes();
+    if memchr::memchr3(b'`', b'[', b'<', bytes).is_some()
+        || memchr::memmem::find(bytes, b"~~~").is_some()
+    {
+        return None;
+    }
+    let mut headings = Vec::new();
+    let mut start = 0;
+    while start < bytes.len() {
+        let end = memchr::memchr2(b'\n', b'\r', &bytes[start..]).map_or(bytes.len(), |i| start + i);
+        let next = match bytes.get(end..end + 2) {
+            Some(b"\r\n") => end + 2,
+            _ => (end + 1).min(bytes.len()),
+        };
+        let line = &bytes[start..end];
+        let indent = line.iter().take_while(|&&b| b == b' ').count();
+        let rest = &line[indent..];
+        match rest.first() {
+            Some(b'\t') => return None,
+            Some(_) if indent >= 4 => return None,
+            Some(b'>') => return None,
+            Some(b'#') => headings.push(start..next),
+            _ if starts_list_item(rest) => return None,
+            Some(_) if rest.iter().all(|b| b" \t-=+".contains(b)) => return None,
+            _ => {}
+        }
+        start = next;
+    }
+    Some(headings)
+}
+
+/// Whether a line's text after its indent begins with a list item's marker: a
+/// bullet, or up to nine digits and `.` or `)`, then a space, a tab or the end.
+fn starts_list_item(rest: &[u8]) -> bool {
+    let digits = rest.iter().take_while(|b| b.is_ascii_digit()).count();
+    let marker = match rest.first() {
+        Some(b'-' | b'*' | b'+') => 1,
+        Some(_) if (1..=9).contains(&digits) && matches!(rest.get(digits), Some(b'.' | b')')) => {
+            digits + 1
+        }
+        _ => return false,
+    };
+    matches!(rest.get(marker), None | Some(b' ' | b'\t'))
+}
+
+/// The scopes pulldown-cmark finds in `text`.
+fn parsed(text: &str) -> Vec<(Range<usize>, Scope)> {
     let options = Options::ENABLE_YAML_STYLE_METADATA_BLOCKS
         | Options::ENABLE_PLUSES_DELIMITED_METADATA_BLOCKS
         | Options::ENABLE_TABLES
@@ -76,6 +152,127 @@ fn link(
                     out.push((range.start + open..range.start + close, Scope::Link));
                 }
             }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+
+    use super::*;
+
+    /// Pieces of Markdown and of the text around it, each scope's makings among
+    /// them, in every line position.
+    const PIECES: &[&str] = &[
+        "# ",
+        "#",
+        "## ",
+        "####### ",
+        "#\t",
+        "word",
+        "Re: hi",
+        " ",
+        "  ",
+        "    ",
+        "\t",
+        "\n",
+        "\r\n",
+        "\r",
+        "\n\n",
+        "-",
+        "- ",
+        "=",
+        "===",
+        "---",
+        "+++",
+        "+ ",
+        "*",
+        "* ",
+        "1. ",
+        "10) ",
+        "1234567890. ",
+        ">",
+        "> ",
+        "`",
+        "```",
+        "[",
+        "]",
+        "](",
+        "(",
+        ")",
+        "<",
+        "<!--",
+        "-->",
+        "!",
+        "~",
+        "~~~",
+        "_",
+        "|",
+        "\\",
+        ":",
+        "é",
+        "“",
+        "#tag",
+        "a@b.com",
+        "http://x.io",
+    ];
+
+    /// Texts of those pieces; with `lines_only`, without the bytes that rule
+    /// out every text that holds one, so the lines decide.
+    fn text(lines_only: bool) -> impl Strategy<Value = String> {
+        let pieces: Vec<&str> = PIECES
+            .iter()
+            .filter(|p| !lines_only || !p.contains(['`', '[', '<', '~']))
+            .copied()
+            .collect();
+        prop::collection::vec(prop::sample::select(pieces), 0..40).prop_map(|p| p.concat())
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(4000))]
+
+        /// Reading only the heading lines finds what parsing the whole text finds.
+        #[test]
+        fn headings_alone_find_what_the_whole_parse_finds(text in text(false)) {
+            prop_assert_eq!(regions(&text), parsed(&text));
+        }
+
+        #[test]
+        fn headings_alone_find_what_the_whole_parse_finds_whatever_the_lines(text in text(true)) {
+            prop_assert_eq!(regions(&text), parsed(&text));
+        }
+    }
+
+    #[test]
+    fn a_draft_with_headings_alone_reads_only_their_lines() {
+        let text = "# Re: the launch\n\nThanks all.\n  ## Next steps\r\nMore text\n#tag\n";
+        assert_eq!(headings_alone(text), Some(vec![0..17, 30..47, 57..62]));
+        assert_eq!(regions(text), parsed(text));
+        assert_eq!(regions(text).len(), 2);
+        // A table's rows end where a heading begins.
+        for table in [
+            "a|b\n-|-\n# c|d\n",
+            "# a|b\n-|-\nc|d",
+            "| a |\n|---|\n# b |\n",
+        ] {
+            assert!(headings_alone(table).is_some());
+            assert_eq!(regions(table), parsed(table), "{table:?}");
+        }
+        for other in [
+            "# a\n\n> quoted",
+            "# a\n\n- item",
+            "# a\n\n1) item",
+            "# a\n\n    code",
+            "# a\n\n\tcode",
+            "a\n===",
+            "---\ntitle: x\n---\n",
+            "see `code`",
+            "see [link](x)",
+            "<!-- c -->",
+            "~~~\ncode\n~~~",
+        ] {
+            assert_eq!(headings_alone(other), None, "{other:?}");
         }
     }
 }
