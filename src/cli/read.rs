@@ -21,6 +21,11 @@ pub(super) fn read_draft(mut reader: impl Read, expected: u64) -> io::Result<Opt
     if head.contains(&0) {
         return Ok(None);
     }
+    // Fewer bytes than asked for: the reader has already said it is at its
+    // end, and a draft of a few lines takes two reads, not three.
+    if head.len() < HEAD {
+        return Ok(Some(head));
+    }
     head.reserve(expected.saturating_sub(head.len() as u64) as usize);
     let room = MAX_DRAFT - head.len() as u64;
     reader.take(room + 1).read_to_end(&mut head)?;
@@ -158,6 +163,40 @@ mod tests {
         let (f, bytes) = file(len, None);
         assert_eq!(read(&f, len as u64 + 10_000).as_deref(), Some(&bytes[..]));
         assert_eq!(read(&f, SPLIT_READ).as_deref(), Some(&bytes[..]));
+    }
+
+    /// A reader that gives its bytes a few at a time, and counts the reads.
+    struct Trickle<'a> {
+        bytes: &'a [u8],
+        reads: usize,
+    }
+
+    impl Read for Trickle<'_> {
+        fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+            self.reads += 1;
+            let n = buf.len().min(self.bytes.len()).min(1000);
+            buf[..n].copy_from_slice(&self.bytes[..n]);
+            self.bytes = &self.bytes[n..];
+            Ok(n)
+        }
+    }
+
+    /// The end of a draft shorter than the head is read once, however its bytes
+    /// come; a longer one is read to its end.
+    #[test]
+    fn a_short_draft_is_not_read_past_its_end_twice() {
+        for len in [0, 10, 2500, HEAD - 1, HEAD, HEAD + 2500] {
+            let (_, bytes) = file(len, None);
+            let mut reader = Trickle {
+                bytes: &bytes,
+                reads: 0,
+            };
+            let read = read_draft(&mut reader, len as u64).unwrap();
+            assert_eq!(read.as_deref(), Some(&bytes[..]), "{len}");
+            if len < HEAD {
+                assert_eq!(reader.reads, len.div_ceil(1000) + 1, "{len}");
+            }
+        }
     }
 
     #[test]
