@@ -569,7 +569,7 @@ fn regexes_on_lines_with_a_digit_searched_together_agree_with_the_reference() {
 /// next to accented words, and one ending inside another (`desk` in `help
 /// desk now`: found first, but tried after); and a regex on a few lines whose
 /// matches begin with a rare symbol (`$`). Short drafts, which scan for the
-/// same literals their own way, agree too.
+/// same literals their own way, agree too, down to a few lines.
 #[test]
 fn long_drafts_try_regexes_only_where_their_first_words_are() {
     let source = "guideline g {\n\
@@ -599,11 +599,14 @@ fn long_drafts_try_regexes_only_where_their_first_words_are() {
     let mut below = fixed_sequence(17);
     for round in 0..4 {
         let text = drawn(&pieces, &mut below, 80 << 10, round % 2 == 0, "");
-        // Long (searched on every core), and a short draft's few kilobytes.
+        // Long (searched on every core), a short draft's few kilobytes, and a
+        // draft of a few lines (tried where its literals are, like the others,
+        // but not windowed).
         let short = text[..text.floor_char_boundary(3000)].to_string();
-        for text in [text, short] {
+        let few_lines = text[..text.floor_char_boundary(900)].to_string();
+        for (text, least) in [(text, 30), (short, 30), (few_lines, 5)] {
             let found = agrees_with_reference(&compiled.rules, text, &format!("round {round}"));
-            assert!(found > 30, "{found}");
+            assert!(found > least, "{found}");
         }
     }
 }

@@ -283,13 +283,13 @@ impl Engine {
         needed: &mut [bool],
         digit_lines: &mut Option<Vec<Range<usize>>>,
     ) -> Vec<Place> {
-        // A draft of a few lines is searched whole: what windows would leave out
-        // does not pay for finding them.
+        // A draft of a few lines runs its other regexes on the whole text: the
+        // lines windows would leave out do not pay for finding them. Where a
+        // match can begin, the scan itself says.
         let windowed = text.len() >= WINDOWED_BYTES;
         let wants = |r: usize| {
             let e = &self.regexes[r];
-            let lines = e.line_breaks.is_some() || e.anchored;
-            windowed && !e.local && lines
+            !e.local && (e.anchored || windowed && e.line_breaks.is_some())
         };
         let bytes = text.as_bytes();
         let mut places: Vec<Place> = vec![Place::Whole; self.regexes.len()];
@@ -316,7 +316,7 @@ impl Engine {
             });
         }
         for (r, (e, place)) in self.regexes.iter().zip(&mut places).enumerate() {
-            if !wants(r) {
+            if !needed[r] || !wants(r) {
                 continue;
             }
             *place = match (std::mem::take(place), e.line_breaks) {
