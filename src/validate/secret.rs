@@ -138,21 +138,17 @@ pub fn is_placeholder(value: &str) -> bool {
     most * 2 > chars.len()
 }
 
-/// Shannon entropy of a value, in bits per character.
+/// Shannon entropy of a value, in bits per character. The terms are added in
+/// the order of their characters, so the sum (and whether it reaches a
+/// threshold) is the same in every run.
 pub fn entropy(value: &str) -> f64 {
-    let mut counts = std::collections::HashMap::new();
-    let mut n = 0usize;
-    for c in value.chars() {
-        *counts.entry(c).or_insert(0usize) += 1;
-        n += 1;
-    }
-    if n == 0 {
-        return 0.0;
-    }
-    counts
-        .values()
-        .map(|&k| {
-            let p = k as f64 / n as f64;
+    let mut chars: Vec<char> = value.chars().collect();
+    chars.sort_unstable();
+    let n = chars.len() as f64;
+    chars
+        .chunk_by(|a, b| a == b)
+        .map(|run| {
+            let p = run.len() as f64 / n;
             -p * p.log2()
         })
         .sum()
@@ -187,6 +183,30 @@ pub fn secret(text: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Entropy is added up in the order of the characters, whatever order
+    /// they come in: the same bits for any arrangement of the same characters.
+    #[test]
+    fn entropy_is_the_same_for_any_order_of_the_characters() {
+        assert_eq!(entropy(""), 0.0);
+        assert_eq!(entropy("aaaa"), 0.0);
+        assert_eq!(entropy("abcd"), 2.0);
+        let value = "q8Rz3LkP0vWm2NnTq8aa€é";
+        let mut chars: Vec<char> = value.chars().collect();
+        let expected = entropy(value);
+        let mut random = crate::text::random::Random::new(7);
+        for _ in 0..50 {
+            for i in (1..chars.len()).rev() {
+                chars.swap(i, random.below(i + 1));
+            }
+            let shuffled: String = chars.iter().collect();
+            assert_eq!(
+                entropy(&shuffled).to_bits(),
+                expected.to_bits(),
+                "{shuffled}"
+            );
+        }
+    }
 
     #[test]
     fn real_values_pass_and_placeholders_do_not() {
