@@ -7,7 +7,6 @@
 //! finding, not evidence, not a suppression's reason.
 
 use std::borrow::Cow;
-use std::collections::HashSet;
 use std::ops::Range;
 
 /// Redacted spans of one draft, merged and sorted, and their texts.
@@ -37,10 +36,9 @@ impl Redactions {
             .iter()
             .chain(&spans)
             .filter_map(|r| text.get(r.clone()))
-            .collect::<HashSet<&str>>()
-            .into_iter()
             .collect();
         distinct.sort_unstable_by(|a, b| b.len().cmp(&a.len()).then(a.cmp(b)));
+        distinct.dedup();
         let texts = distinct.into_iter().map(str::to_string).collect();
         Redactions { spans, texts }
     }
