@@ -227,3 +227,33 @@ fn configuration_typos_are_errors_with_a_suggestion() {
         "{stderr}"
     );
 }
+
+/// A reload recompiles every configuration in use and gives the errors of
+/// those that broke in the order of their folders, on every reload (not in the
+/// order a hash map keeps them).
+#[test]
+fn a_reload_gives_broken_configurations_in_the_order_of_their_paths() {
+    let dir = tempfile::tempdir().unwrap();
+    let folders = ["alpha", "bravo", "charlie", "delta", "echo"];
+    for folder in folders {
+        let at = dir.path().join(folder);
+        std::fs::create_dir(&at).unwrap();
+        std::fs::write(at.join("tenet.toml"), "[params]\ncompany = \"Acme\"\n").unwrap();
+    }
+    let workspace = tenet::workspace::Workspace::new(tenet::workspace::Setup::default());
+    for folder in folders {
+        let post = dir.path().join(folder).join("post.md");
+        assert!(workspace.rules_for(&post).is_ok(), "{folder}");
+    }
+    for folder in folders {
+        let config = dir.path().join(folder).join("tenet.toml");
+        std::fs::write(config, "fail-on = \"sometimes\"\n").unwrap();
+    }
+    for _ in 0..3 {
+        let errors: Vec<String> = workspace.reload().iter().map(|e| e.to_string()).collect();
+        assert_eq!(errors.len(), folders.len(), "{errors:#?}");
+        for (error, folder) in errors.iter().zip(folders) {
+            assert!(error.contains(folder), "{folder} in {error}");
+        }
+    }
+}

@@ -403,7 +403,10 @@ impl Workspace {
     /// errors come back.
     pub fn reload(&self) -> Vec<LoadError> {
         lock(&self.nearest).clear();
-        let keys: Vec<Option<PathBuf>> = lock(&self.rules).keys().cloned().collect();
+        let mut keys: Vec<Option<PathBuf>> = lock(&self.rules).keys().cloned().collect();
+        // In order of their paths, so that the errors come back in the same order
+        // on every reload, not in the map's.
+        keys.sort();
         let mut errors = Vec::new();
         for key in keys {
             match self.compile(key.as_deref()) {
