@@ -166,3 +166,20 @@ fn a_flag_on_the_last_term_alone_is_a_warning() {
         assert_eq!(warnings(quiet), Vec::<String>::new(), "{quiet}");
     }
 }
+
+/// An unknown parameter or list names the known ones in alphabetical order,
+/// the same in every run, however many there are.
+#[test]
+fn unknown_names_list_the_known_ones_in_alphabetical_order() {
+    let source = "guideline g {\n  param zulu = \"z\"\n  param alpha = \"a\"\n  param mike = \"m\"\n  param kilo = \"k\"\n  list yankee = \"44\"\n  list bravo = \"1\"\n  list lima = \"33\"\n  rule r warning {\n    find /[0-9]{7,}/ valid phone(nothing)\n    message \"About {nothing}\"\n  }\n}\n";
+    let compiled = compile_str("names.tenet", source);
+    let rendered = render_all(&compiled.diagnostics);
+    assert!(
+        rendered.contains("unknown list `nothing`; known: bravo, lima, yankee"),
+        "{rendered}"
+    );
+    assert!(
+        rendered.contains("known here: match, suggestion, alpha, kilo, mike, zulu"),
+        "{rendered}"
+    );
+}

@@ -1,6 +1,8 @@
 //! Near misses: the known name a typo most likely meant.
 
-/// The known name most like `name`, when one is close enough to be a typo.
+/// The known name most like `name`, when one is close enough to be a typo
+/// (of two as like it, the first in alphabetical order, whatever order the
+/// names come in).
 pub fn closest<'a, S: AsRef<str> + ?Sized + 'a>(
     name: &str,
     known: impl IntoIterator<Item = &'a S>,
@@ -9,7 +11,7 @@ pub fn closest<'a, S: AsRef<str> + ?Sized + 'a>(
         .into_iter()
         .map(|k| (strsim::jaro_winkler(name, k.as_ref()), k.as_ref()))
         .filter(|(score, _)| *score >= 0.8)
-        .max_by(|a, b| a.0.total_cmp(&b.0))
+        .max_by(|a, b| a.0.total_cmp(&b.0).then(b.1.cmp(a.1)))
         .map(|(_, k)| k)
 }
 
@@ -33,5 +35,8 @@ mod tests {
         assert_eq!(closest("zebra", &known), None);
         assert_eq!(hint("wordz", &["words", "links"]), "did you mean `words`?");
         assert_eq!(hint("zebra", &["words", "links"]), "known: words, links");
+        // Two names as like the typo: the same one whichever comes first.
+        assert_eq!(closest("widget", &["widgetz", "widgeta"]), Some("widgeta"));
+        assert_eq!(closest("widget", &["widgeta", "widgetz"]), Some("widgeta"));
     }
 }

@@ -131,7 +131,9 @@ impl FileCx<'_> {
                 _ => match names.params.get(name) {
                     Some(v) => literal.push_str(v),
                     None => {
-                        let known: Vec<&str> = names.params.keys().map(String::as_str).collect();
+                        let mut known: Vec<&str> =
+                            names.params.keys().map(String::as_str).collect();
+                        known.sort_unstable();
                         self.error(
                             span.clone(),
                             format!(

@@ -271,7 +271,9 @@ impl FileCx<'_> {
                     Some(l) => match names.lists.get(&l.value) {
                         Some(codes) => codes.clone(),
                         None => {
-                            let known: Vec<&str> = names.lists.keys().map(String::as_str).collect();
+                            let mut known: Vec<&str> =
+                                names.lists.keys().map(String::as_str).collect();
+                            known.sort_unstable();
                             self.unknown(&l.span, "list", &l.value, &known);
                             return None;
                         }
