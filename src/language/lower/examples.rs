@@ -131,9 +131,7 @@ impl FileCx<'_> {
                 _ => match names.params.get(name) {
                     Some(v) => literal.push_str(v),
                     None => {
-                        let mut known: Vec<&str> =
-                            names.params.keys().map(String::as_str).collect();
-                        known.sort_unstable();
+                        let known: Vec<&str> = names.params.keys().map(String::as_str).collect();
                         self.error(
                             span.clone(),
                             format!(

@@ -1,6 +1,6 @@
 //! Parsed files → a checked [`RuleSet`], with every error of every file.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::io;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -245,10 +245,11 @@ struct FileCx<'a> {
     lines: Option<crate::text::line_index::LineIndex>,
 }
 
-/// Names visible inside one guideline or triage block.
+/// Names visible inside one guideline or triage block, in alphabetical order
+/// (an error that lists the known ones lists them so, the same in every run).
 struct Names {
-    params: HashMap<String, String>,
-    lists: HashMap<String, Vec<String>>,
+    params: BTreeMap<String, String>,
+    lists: BTreeMap<String, Vec<String>>,
     /// The guideline they belong to (`None` in triage): `overlaps RULE` is looked up
     /// in it when the id has no guideline.
     guideline: Option<String>,
@@ -296,8 +297,8 @@ impl FileCx<'_> {
         read_list: ReadList,
     ) -> Names {
         let mut names = Names {
-            params: HashMap::new(),
-            lists: HashMap::new(),
+            params: BTreeMap::new(),
+            lists: BTreeMap::new(),
             guideline: scope.map(str::to_string),
         };
         let mut declared: HashMap<String, ast::Span> = HashMap::new();

@@ -271,9 +271,7 @@ impl FileCx<'_> {
                     Some(l) => match names.lists.get(&l.value) {
                         Some(codes) => codes.clone(),
                         None => {
-                            let mut known: Vec<&str> =
-                                names.lists.keys().map(String::as_str).collect();
-                            known.sort_unstable();
+                            let known: Vec<&str> = names.lists.keys().map(String::as_str).collect();
                             self.unknown(&l.span, "list", &l.value, &known);
                             return None;
                         }
