@@ -401,13 +401,8 @@ mod tests {
     /// pattern; none overlapping one picked before.
     #[test]
     fn hits_in_order_of_start_are_picked_as_hits_in_no_order() {
-        let mut seed = 0x2545_f491_4f6c_dd1du64;
-        let mut next = |n: u64| {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            (seed % n) as usize
-        };
+        let mut random = crate::text::random::Random::new(0x2545_f491_4f6c_dd1d);
+        let mut next = |n: usize| random.below(n);
         for _ in 0..500 {
             let mut hits: Vec<Hit> = (0..next(40))
                 .map(|_| {
