@@ -13,7 +13,7 @@ mod files;
 mod names;
 pub mod packs;
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
@@ -299,8 +299,10 @@ pub struct Workspace {
     setup: Setup,
     /// The nearest `tenet.toml` of each folder looked at.
     nearest: Mutex<HashMap<PathBuf, Option<PathBuf>>>,
-    /// Compiled rules by the nearest `tenet.toml` (`None`: there is none).
-    rules: Mutex<HashMap<Option<PathBuf>, Arc<Rules>>>,
+    /// Compiled rules by the nearest `tenet.toml` (`None`: there is none), in
+    /// the order of those paths (a reload recompiles them, and gives their
+    /// errors, in that order).
+    rules: Mutex<BTreeMap<Option<PathBuf>, Arc<Rules>>>,
 }
 
 /// A poisoned lock still holds a usable map: a panic elsewhere never blocks a check.
@@ -403,10 +405,7 @@ impl Workspace {
     /// errors come back.
     pub fn reload(&self) -> Vec<LoadError> {
         lock(&self.nearest).clear();
-        let mut keys: Vec<Option<PathBuf>> = lock(&self.rules).keys().cloned().collect();
-        // In order of their paths, so that the errors come back in the same order
-        // on every reload, not in the map's.
-        keys.sort();
+        let keys: Vec<Option<PathBuf>> = lock(&self.rules).keys().cloned().collect();
         let mut errors = Vec::new();
         for key in keys {
             match self.compile(key.as_deref()) {
