@@ -3,11 +3,11 @@
 use std::borrow::Cow;
 use std::ops::Range;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Mutex, OnceLock};
+use std::sync::{Mutex, MutexGuard, OnceLock};
 
 use rayon::prelude::*;
 
-use super::metrics::{class_index, ClassCount, Group, Metrics};
+use super::metrics::{class_index, CapsCount, ClassCount, Group, Metrics};
 use super::search::select;
 use super::{both, each, Engine, Hit, Judgement, Options, PARALLEL_BYTES};
 use crate::draft::{Draft, ScopeSet};
@@ -179,6 +179,8 @@ struct Measured {
     groups: [OnceLock<Metrics>; Group::ALL.len()],
     /// `words(CLASS)`, counted as far as comparisons have needed.
     classes: Mutex<ClassCount>,
+    /// `caps`, worked out as far as comparisons have needed.
+    caps: Mutex<CapsCount>,
 }
 
 impl<'a> Cx<'a> {
@@ -232,6 +234,7 @@ impl<'a> Cx<'a> {
                     .unwrap_or_else(|poisoned| poisoned.into_inner());
                 return count.past(self.draft, hidden, self.words, class_index(class), past);
             }
+            Metric::Caps => return self.caps(hidden).value(self.draft, hidden),
             _ => {}
         }
         let group = Group::of(metric);
@@ -242,6 +245,14 @@ impl<'a> Cx<'a> {
                 metrics
             })
             .get(metric)
+    }
+
+    /// `caps` as far as it has been worked out without the `hidden` scopes.
+    fn caps(&self, hidden: ScopeSet) -> MutexGuard<'_, CapsCount> {
+        self.measured[self.set(hidden)]
+            .caps
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
     /// Evaluates one rule: where it reports, in parts to be joined in order, and
@@ -416,6 +427,10 @@ impl<'a> Cx<'a> {
             } => {
                 let left = match per {
                     Some(p) => ratio(self.metric(*metric, hidden), self.metric(*p, hidden)),
+                    // Worked out only until the comparison is settled.
+                    None if *metric == Metric::Caps => {
+                        return self.caps(hidden).holds(self.draft, hidden, *op, *value)
+                    }
                     // A count past the value compares with it as the whole would.
                     None => self.metric_past(*metric, hidden, *value),
                 };

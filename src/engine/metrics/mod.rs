@@ -5,7 +5,9 @@ use std::ops::Range;
 use crate::draft::{is_emoji, Draft, Scope, ScopeSet};
 use crate::language::rules::{Metric, WordClasses};
 
+mod caps;
 mod classes;
+pub use caps::CapsCount;
 pub use classes::{class_index, ClassCount};
 
 /// Every named metric of a draft as seen through one set of hidden scopes.
@@ -133,17 +135,7 @@ impl Metrics {
     }
 
     fn caps_pass(&mut self, draft: &Draft, hidden: ScopeSet) {
-        let (mut cased_words, mut capital_words) = (0usize, 0usize);
-        for range in visible_ranges(draft, hidden.union(NOT_WORDS)) {
-            let (cased, capital) = casing_in(draft, range);
-            cased_words += cased;
-            capital_words += capital;
-        }
-        self.caps = if cased_words == 0 {
-            0.0
-        } else {
-            capital_words as f64 / cased_words as f64
-        };
+        self.caps = CapsCount::default().value(draft, hidden);
     }
 
     fn regions_pass(&mut self, draft: &Draft, hidden: ScopeSet) {
@@ -258,86 +250,6 @@ fn merged(draft: &Draft, scopes: ScopeSet) -> Vec<Range<usize>> {
     out
 }
 
-/// Of the words starting in `range`, how many count for `caps` and how many of
-/// those are all capitals ([`casing`]). A word of ASCII bytes within one 64-byte
-/// block is classed from the block's bit masks (about ten instructions); any
-/// other by [`casing`].
-fn casing_in(draft: &Draft, range: Range<usize>) -> (usize, usize) {
-    let bytes = draft.text.as_bytes();
-    let (mut cased, mut capital) = (0, 0);
-    for (at, inside, mut starts) in draft.words.blocks_in(range) {
-        if starts == 0 {
-            continue;
-        }
-        let c = crate::text::classes::cases(bytes, at);
-        while starts != 0 {
-            let s = starts.trailing_zeros();
-            starts &= starts - 1;
-            let outside = !inside & (u64::MAX << s);
-            // The word's bits, when it ends in this block.
-            let span = (u64::MAX << s) & !(u64::MAX << outside.trailing_zeros().min(63));
-            let (is_cased, is_capital) = if outside != 0 && c.high & span == 0 {
-                let is_cased = (c.letter & span).count_ones() >= 2 && c.digit & span == 0;
-                (is_cased, is_cased && c.lower & span == 0)
-            } else {
-                let start = at + s as usize;
-                casing(&draft.text[start..draft.words.end_of(start)])
-            };
-            cased += usize::from(is_cased);
-            capital += usize::from(is_capital);
-        }
-    }
-    (cased, capital)
-}
-
-/// Whether a word counts for `caps` (two letters or more and no digit: codes such
-/// as `S9C040YR0070` are not shouting), and whether all its letters are capitals.
-fn casing(word: &str) -> (bool, bool) {
-    // ASCII bytes classed by table in one branch-free loop; other text by char.
-    const LETTER: u8 = 1;
-    const LOWER: u8 = 2;
-    const DIGIT: u8 = 4;
-    const NOT_ASCII: u8 = 8;
-    const CLASS: [u8; 256] = {
-        let mut t = [NOT_ASCII; 256];
-        let mut b = 0;
-        while b < 128 {
-            let c = b as u8;
-            t[b] = if c.is_ascii_lowercase() {
-                LETTER | LOWER
-            } else if c.is_ascii_uppercase() {
-                LETTER
-            } else if c.is_ascii_digit() {
-                DIGIT
-            } else {
-                0
-            };
-            b += 1;
-        }
-        t
-    };
-    let (mut seen, mut letters) = (0u8, 0usize);
-    for &b in word.as_bytes() {
-        let class = CLASS[usize::from(b)];
-        seen |= class;
-        letters += usize::from(class & LETTER);
-    }
-    if seen & NOT_ASCII == 0 {
-        let cased = letters >= 2 && seen & DIGIT == 0;
-        return (cased, cased && seen & LOWER == 0);
-    }
-    let (letters, upper, digit) = word.chars().fold((0, 0, false), |(l, u, d), c| {
-        let letter = c.is_alphabetic();
-        (
-            l + usize::from(letter),
-            u + usize::from(letter && c.is_uppercase()),
-            d || c.is_ascii_digit(),
-        )
-    });
-    let cased = letters >= 2 && !digit;
-    (cased, cased && upper == letters)
-}
-
 /// The parts of sorted, disjoint `ranges` outside sorted, disjoint `cut`.
 fn difference(ranges: &[Range<usize>], cut: &[Range<usize>]) -> Vec<Range<usize>> {
     let mut out = Vec::new();
@@ -381,6 +293,7 @@ pub fn visible_ranges(draft: &Draft, hidden: ScopeSet) -> Vec<Range<usize>> {
 
 #[cfg(test)]
 mod tests {
+    use super::caps::casing;
     use super::*;
     use crate::draft::Format;
     use crate::language::rules::WordClass;
@@ -440,43 +353,6 @@ mod tests {
             capital as f64 / cased as f64
         };
         m
-    }
-
-    #[test]
-    fn casing_counts_letters_capitals_and_digits_as_defined() {
-        let by_char = |w: &str| {
-            let letters = w.chars().filter(|c| c.is_alphabetic()).count();
-            let upper = w
-                .chars()
-                .filter(|c| c.is_alphabetic() && c.is_uppercase())
-                .count();
-            let cased = letters >= 2 && !w.chars().any(|c| c.is_ascii_digit());
-            (cased, cased && upper == letters)
-        };
-        for w in [
-            "",
-            "A",
-            "I",
-            "OK",
-            "Ok",
-            "ok",
-            "NEWS!!!",
-            "S9C040YR0070",
-            "AB1",
-            "x-Y",
-            "X-Y",
-            "don't",
-            "DON'T",
-            "\u{c9}COLE",
-            "\u{e9}cole",
-            "\u{c9}T\u{c9}",
-            "\u{5927}\u{962a}",
-            "CAF\u{c9}9",
-            "\u{1F600}AB",
-            "_A_B_",
-        ] {
-            assert_eq!(casing(w), by_char(w), "{w:?}");
-        }
     }
 
     #[test]
@@ -541,44 +417,6 @@ mod tests {
                     }
                 }
             }
-        }
-    }
-
-    /// Classing words by blocks counts what [`casing`] says word by word, in
-    /// ranges that begin and end anywhere, with words across block edges and
-    /// words that are not ASCII.
-    #[test]
-    fn casing_by_blocks_agrees_with_each_word() {
-        let pieces = [
-            "OK ",
-            "ok ",
-            "Ab ",
-            "NEWS",
-            "x9",
-            " ",
-            "\n",
-            "DON'T ",
-            "\u{c9}COLE ",
-            "A_B",
-            "LONGERWORDTHANMOST ",
-            "é",
-            "-",
-        ];
-        let mut random = crate::text::random::Random::new(9);
-        for _ in 0..200 {
-            let text = random.text(&pieces, 300);
-            let draft = Draft::new(text.clone(), Format::Text);
-            let (mut a, mut b) = (random.below(text.len()), random.below(text.len() + 1));
-            if a > b {
-                (a, b) = (b, a);
-            }
-            let mut want = (0, 0);
-            for w in draft.words.starting_in(a..b) {
-                let (c, u) = casing(&text[w.range()]);
-                want.0 += usize::from(c);
-                want.1 += usize::from(u);
-            }
-            assert_eq!(casing_in(&draft, a..b), want, "{a}..{b} of {text:?}");
         }
     }
 
