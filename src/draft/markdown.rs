@@ -29,16 +29,19 @@ pub(super) fn regions(text: &str) -> Vec<(Range<usize>, Scope)> {
 /// else in `text` can make a scope; `None` when something may.
 ///
 /// Every other scope needs a byte or a line this rules out: code needs a
-/// backtick, `~~~` or an indented line; links, images, autolinks, footnotes and
-/// HTML comments a `[` or a `<`; a block quote a line that begins with `>`; a
-/// setext heading a line of `=` or `-`; front matter a line of `-` or `+`. List
-/// items (which could hold any of them further in) are ruled out whole. On
-/// what is left an ATX heading's line is parsed alone as in the whole text: it
-/// interrupts a paragraph, and nothing around it reaches into it.
+/// backtick, `~~~` or an indented line; links and images a `](`, or a
+/// definition, on a line that begins with `[`; autolinks and HTML comments a
+/// `<`; a block quote a line that begins with `>`; a setext heading a line of
+/// `=` or `-`; front matter a line of `-` or `+`. A list item is read for the
+/// same after its marker, and a heading right after one rules the text out.
+/// On what is left an ATX heading's line is parsed alone as in the whole text:
+/// it interrupts a paragraph (or a list item it is indented under), and
+/// nothing around it reaches into it.
 fn headings_alone(text: &str) -> Option<Vec<Range<usize>>> {
     let bytes = text.as_bytes();
-    if memchr::memchr3(b'`', b'[', b'<', bytes).is_some()
+    if memchr::memchr2(b'`', b'<', bytes).is_some()
         || memchr::memmem::find(bytes, b"~~~").is_some()
+        || memchr::memmem::find(bytes, b"](").is_some()
     {
         return None;
     }
@@ -54,12 +57,9 @@ fn headings_alone(text: &str) -> Option<Vec<Range<usize>>> {
         let indent = line.iter().take_while(|&&b| b == b' ').count();
         let rest = &line[indent..];
         match rest.first() {
-            Some(b'\t') => return None,
             Some(_) if indent >= 4 => return None,
-            Some(b'>') => return None,
             Some(b'#') => headings.push(start..next),
-            _ if starts_list_item(rest) => return None,
-            Some(_) if rest.iter().all(|b| b" \t-=+".contains(b)) => return None,
+            _ if !plain(rest) => return None,
             _ => {}
         }
         start = next;
@@ -67,18 +67,42 @@ fn headings_alone(text: &str) -> Option<Vec<Range<usize>>> {
     Some(headings)
 }
 
-/// Whether a line's text after its indent begins with a list item's marker: a
-/// bullet, or up to nine digits and `.` or `)`, then a space, a tab or the end.
-fn starts_list_item(rest: &[u8]) -> bool {
+/// Whether a line's text after its indent, which does not begin with `#`, can
+/// make no scope: read after each list item's marker too.
+fn plain(mut rest: &[u8]) -> bool {
+    loop {
+        match rest.first() {
+            None => return true,
+            Some(b'\t' | b'>' | b'[') => return false,
+            Some(_) if rest.iter().all(|b| b" \t-=+".contains(b)) => return false,
+            _ => {}
+        }
+        let Some(marker) = list_marker(rest) else {
+            return true;
+        };
+        // Five spaces or more after a marker begin code inside the item.
+        let after = &rest[marker..];
+        let spaces = after.iter().take_while(|&&b| b == b' ').count();
+        rest = &after[spaces..];
+        if spaces > 4 || matches!(rest.first(), Some(b'\t' | b'#')) {
+            return false;
+        }
+    }
+}
+
+/// The length of the list item's marker a line's text after its indent begins
+/// with: a bullet, or up to nine digits and `.` or `)`, then a space, a tab or
+/// the end.
+fn list_marker(rest: &[u8]) -> Option<usize> {
     let digits = rest.iter().take_while(|b| b.is_ascii_digit()).count();
     let marker = match rest.first() {
         Some(b'-' | b'*' | b'+') => 1,
         Some(_) if (1..=9).contains(&digits) && matches!(rest.get(digits), Some(b'.' | b')')) => {
             digits + 1
         }
-        _ => return false,
+        _ => return None,
     };
-    matches!(rest.get(marker), None | Some(b' ' | b'\t'))
+    matches!(rest.get(marker), None | Some(b' ' | b'\t')).then_some(marker)
 }
 
 /// The scopes pulldown-cmark finds in `text`.
@@ -169,7 +193,8 @@ mod tests {
         "# ", "#", "## ", "####### ", "#\t", "word", "Re: hi", " ", "  ", "    ", "\t", "\n",
         "\r\n", "\r", "\n\n", "-", "- ", "=", "===", "---", "+++", "+ ", "*", "* ", "1. ", "10) ",
         "1234567890. ", ">", "> ", "`", "```", "[", "]", "](", "(", ")", "<", "<!--", "-->", "!",
-        "~", "~~~", "_", "|", "\\", ":", "é", "“", "#tag", "a@b.com", "http://x.io",
+        "~", "~~~", "_", "|", "\\", ":", "é", "“", "#tag", "a@b.com", "http://x.io", "]: ", "][",
+        "x]", "![", "-    ", "-     ", "1.\t",
     ];
 
     /// Texts of those pieces; with `lines_only`, without the bytes that rule
@@ -177,7 +202,7 @@ mod tests {
     fn text(lines_only: bool) -> impl Strategy<Value = String> {
         let pieces: Vec<&str> = PIECES
             .iter()
-            .filter(|p| !lines_only || !p.contains(['`', '[', '<', '~']))
+            .filter(|p| !lines_only || !p.contains(['`', '<', '~']) && !p.contains("]("))
             .copied()
             .collect();
         prop::collection::vec(prop::sample::select(pieces), 0..40).prop_map(|p| p.concat())
@@ -213,16 +238,31 @@ mod tests {
             assert!(headings_alone(table).is_some());
             assert_eq!(regions(table), parsed(table), "{table:?}");
         }
+        // Lists, and brackets that make no link, take the same path.
+        for listed in [
+            "# a\n\n- item",
+            "# a\n\n1) item\n2) and [more]\n  - nested\n# b\n",
+            "* * *\n# a\n",
+            "- a\n\n  continued\n",
+            "- a\n  # heading under an item\n",
+        ] {
+            assert!(headings_alone(listed).is_some(), "{listed:?}");
+            assert_eq!(regions(listed), parsed(listed), "{listed:?}");
+        }
         for other in [
             "# a\n\n> quoted",
-            "# a\n\n- item",
-            "# a\n\n1) item",
             "# a\n\n    code",
             "# a\n\n\tcode",
             "a\n===",
+            "a\n-",
             "---\ntitle: x\n---\n",
             "see `code`",
             "see [link](x)",
+            "see [link]\n\n[link]: http://x.io",
+            "- [link]: http://x.io",
+            "- # heading in an item",
+            "- > quoted in an item",
+            "-     code in an item",
             "<!-- c -->",
             "~~~\ncode\n~~~",
         ] {
