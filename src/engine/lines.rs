@@ -14,7 +14,7 @@ pub(super) fn narrowed(bytes: &[u8], spans: &[Range<usize>], breaks: usize) -> L
 }
 
 /// `spans`, or `None` (the whole text) when they hold more than half of it.
-fn at_most_half(bytes: &[u8], spans: Vec<Range<usize>>) -> Lines {
+pub(super) fn at_most_half(bytes: &[u8], spans: Vec<Range<usize>>) -> Lines {
     (spans.iter().map(|s| s.len()).sum::<usize>() <= bytes.len() / 2).then_some(spans)
 }
 
