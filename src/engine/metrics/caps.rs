@@ -217,6 +217,8 @@ pub(super) fn casing(word: &str) -> (bool, bool) {
 mod tests {
     use super::*;
     use crate::draft::{Format, Scope};
+    use crate::engine::metrics::tests::word_by_word;
+    use crate::language::rules::WordClasses;
 
     #[test]
     fn casing_counts_letters_capitals_and_digits_as_defined() {
@@ -302,24 +304,6 @@ mod tests {
         CmpOp::Ne,
     ];
 
-    /// `caps` as its definition says, word by word.
-    fn word_by_word(draft: &Draft, hidden: ScopeSet) -> f64 {
-        let hidden = hidden.without(COUNTED).union(NOT_WORDS);
-        let (mut cased, mut capital) = (0usize, 0usize);
-        for w in draft.words.iter() {
-            if !draft.in_any(w.start(), hidden) {
-                let (c, u) = casing(&draft.text[w.range()]);
-                cased += usize::from(c);
-                capital += usize::from(u);
-            }
-        }
-        if cased == 0 {
-            0.0
-        } else {
-            capital as f64 / cased as f64
-        }
-    }
-
     /// Every comparison, settled early or not, answers as the whole value
     /// would: one after another on the same count (each going on from where
     /// the last stopped) and each on a count of its own; and the value is the
@@ -353,7 +337,7 @@ mod tests {
             let text = random.text(&pieces, len);
             let draft = Draft::new(text.clone(), Format::Markdown);
             for hidden in hiddens {
-                let whole = word_by_word(&draft, hidden);
+                let whole = word_by_word(&draft, hidden, &WordClasses::default()).caps;
                 let values = [0.0, 0.25, 2.0 / 7.0, 0.5, 0.7, 1.0, whole, f64::NAN];
                 let mut shared = CapsCount::default();
                 for op in OPS {

@@ -327,7 +327,7 @@ mod tests {
 
     /// `words`, `quoted`, `caps` and the word classes as their definitions say,
     /// word by word: what the passes, which look up ranges of words, must equal.
-    fn word_by_word(draft: &Draft, hidden: ScopeSet, classes: &WordClasses) -> Metrics {
+    pub(super) fn word_by_word(draft: &Draft, hidden: ScopeSet, classes: &WordClasses) -> Metrics {
         let hidden = hidden.without(COUNTED);
         let mut m = Metrics::default();
         let (mut cased, mut capital) = (0, 0);
