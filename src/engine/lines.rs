@@ -6,15 +6,20 @@ use std::ops::Range;
 /// The spans of adjacent lines a regex runs on (`None`: the whole text).
 pub(super) type Lines = Option<Vec<Range<usize>>>;
 
-/// Spans of lines widened by `breaks` lines on either side; `None` (the whole
-/// text) when they hold more than half of it, since searching span by span
-/// costs more than one scan of the whole text unless the spans leave out most.
-pub(super) fn narrowed(bytes: &[u8], spans: &[Range<usize>], breaks: usize) -> Lines {
-    at_most_half(bytes, widened(bytes, spans, breaks))
+/// Spans of lines (as [`add_line`] joins them) widened by `breaks` lines on
+/// either side; `None` (the whole text) when they hold more than half of it,
+/// since searching span by span costs more than one scan of the whole text
+/// unless the spans leave out most. Widened by none, the spans are themselves.
+pub(super) fn narrowed(bytes: &[u8], spans: Vec<Range<usize>>, breaks: usize) -> Lines {
+    let spans = match breaks {
+        0 => spans,
+        _ => widened(bytes, &spans, breaks),
+    };
+    at_most_half(bytes, spans)
 }
 
 /// `spans`, or `None` (the whole text) when they hold more than half of it.
-pub(super) fn at_most_half(bytes: &[u8], spans: Vec<Range<usize>>) -> Lines {
+fn at_most_half(bytes: &[u8], spans: Vec<Range<usize>>) -> Lines {
     (spans.iter().map(|s| s.len()).sum::<usize>() <= bytes.len() / 2).then_some(spans)
 }
 

@@ -5,7 +5,7 @@ use std::ops::Range;
 
 use rayon::prelude::*;
 
-use super::lines::{at_most_half, line_holding, lines_with_a_digit, narrowed, near_digits};
+use super::lines::{line_holding, lines_with_a_digit, narrowed, near_digits};
 use super::windows::{may_begin_at, Place, Windows, WINDOWED_BYTES};
 use super::{both, each, Engine, Hit, RegexEntry, Use, DIGIT_SET_BYTES, PARALLEL_BYTES};
 use crate::language::regex::RegexPattern;
@@ -328,12 +328,10 @@ impl Engine {
                     let digits = digit_lines.get_or_insert_with(|| lines_with_a_digit(text));
                     near_digits(bytes, &found, digits, breaks).into()
                 }
-                // Lines as `add_line` joins them are their own widening by none.
-                (Place::Lines(found), Some(0)) => at_most_half(bytes, found).into(),
-                (Place::Lines(found), Some(breaks)) => narrowed(bytes, &found, breaks).into(),
+                (Place::Lines(found), Some(breaks)) => narrowed(bytes, found, breaks).into(),
                 (Place::Whole, Some(breaks)) if e.digit => {
                     let found = digit_lines.get_or_insert_with(|| lines_with_a_digit(text));
-                    narrowed(bytes, found, breaks).into()
+                    narrowed(bytes, found.clone(), breaks).into()
                 }
                 (place, _) => place,
             };

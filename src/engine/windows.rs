@@ -361,7 +361,7 @@ impl Windows {
             }
         }
         for (r, place) in out.iter_mut().enumerate() {
-            let Place::Lines(lines) = &*place else {
+            let Place::Lines(lines) = place else {
                 continue;
             };
             let breaks = self.breaks[r];
@@ -369,7 +369,7 @@ impl Windows {
                 Some(digits) if self.literals_and_digits[r] => {
                     *place = near_digits(bytes, lines, digits, breaks).into();
                 }
-                _ if breaks > 0 => *place = narrowed(bytes, lines, breaks).into(),
+                _ if breaks > 0 => *place = narrowed(bytes, std::mem::take(lines), breaks).into(),
                 _ => {}
             }
         }
