@@ -6,6 +6,7 @@
 
 use super::automaton::Terms;
 use super::trie::Trie;
+use crate::text::classes::one_of;
 
 /// Terms beginning with at most this many distinct bytes (an ASCII letter's two
 /// cases counting once in a caseless set) are walked in a trie where one of
@@ -15,7 +16,8 @@ const TRIE_STARTS: usize = 16;
 /// A set of terms searched for everywhere.
 #[derive(Debug, Clone)]
 pub(super) enum Anywhere {
-    Trie(Trie),
+    /// The trie, and the bytes its terms begin with.
+    Trie(Trie, Vec<u8>),
     Automaton(Terms),
 }
 
@@ -39,7 +41,11 @@ impl Anywhere {
             return Terms::new(pats, uses, caseless).map(Anywhere::Automaton);
         }
         let pats: Vec<&[u8]> = pats.iter().map(Vec::as_slice).collect();
-        (!pats.is_empty()).then(|| Anywhere::Trie(Trie::new(&pats, caseless)))
+        (!pats.is_empty()).then(|| {
+            let trie = Trie::new(&pats, caseless);
+            let firsts = (0..=255).filter(|&b| trie.can_start(b)).collect();
+            Anywhere::Trie(trie, firsts)
+        })
     }
 
     /// Builds now the DFA a long draft, or enough short ones, would.
@@ -53,32 +59,25 @@ impl Anywhere {
     /// term in `text`.
     pub(super) fn find(&self, text: &str, mut found: impl FnMut(usize, usize, usize)) {
         match self {
-            Anywhere::Trie(trie) => {
+            Anywhere::Trie(trie, firsts) => {
                 let bytes = text.as_bytes();
-                starting(
-                    bytes,
-                    |b| trie.can_start(b),
-                    |i| {
-                        trie.walk(&bytes[i..], |p, len| found(p, i, i + len));
-                    },
-                );
+                starting(bytes, firsts, |i| {
+                    trie.walk(&bytes[i..], |p, len| found(p, i, i + len));
+                });
             }
             Anywhere::Automaton(terms) => terms.find(text, found),
         }
     }
 }
 
-/// Calls `at`, in order, with each position of `bytes` whose byte `can_start`
-/// a term. Each block of 64 bytes is read into a bit mask without a branch, so
-/// that a branch is taken once per position found, not once per byte.
-fn starting(bytes: &[u8], can_start: impl Fn(u8) -> bool, mut at: impl FnMut(usize)) {
-    for (k, block) in bytes.chunks(64).enumerate() {
-        let mut mask = 0u64;
-        for (j, &b) in block.iter().enumerate() {
-            mask |= u64::from(can_start(b)) << j;
-        }
+/// Calls `at`, in order, with each position of `bytes` whose byte is one of
+/// `firsts`. Each block of 64 bytes is read into a bit mask without a branch,
+/// so that a branch is taken once per position found, not once per byte.
+fn starting(bytes: &[u8], firsts: &[u8], mut at: impl FnMut(usize)) {
+    for block in (0..bytes.len()).step_by(64) {
+        let mut mask = one_of(bytes, block, firsts);
         while mask != 0 {
-            at(k * 64 + mask.trailing_zeros() as usize);
+            at(block + mask.trailing_zeros() as usize);
             mask &= mask - 1;
         }
     }
@@ -117,7 +116,7 @@ mod tests {
                 let (Some(trie), Some(automaton)) = (trie, automaton) else {
                     panic!("both built");
                 };
-                assert!(matches!(trie, Anywhere::Trie(_)));
+                assert!(matches!(trie, Anywhere::Trie(..)));
                 let automaton = Anywhere::Automaton(automaton);
                 let expected = found(&automaton, &text);
                 assert!(len < 64 || !expected.is_empty(), "{text:?}");
@@ -138,7 +137,7 @@ mod tests {
         assert!(matches!(set, Some(Anywhere::Automaton(_))));
         assert!(matches!(
             Anywhere::new(pats[..16].to_vec(), &mut vec![(); 16], true),
-            Some(Anywhere::Trie(_))
+            Some(Anywhere::Trie(..))
         ));
     }
 }

@@ -136,6 +136,35 @@ impl Cases {
     }
 }
 
+/// Bit `j` set for each byte `j` of the 64 bytes of `bytes` from `at` that is
+/// one of `set` (bytes past its end are in none). Each byte of the set is
+/// compared with the whole block at once, a loop the compiler turns into
+/// vector compares: for a set of a dozen bytes, about half the instructions
+/// of looking each byte up in a table.
+pub fn one_of(bytes: &[u8], at: usize, set: &[u8]) -> u64 {
+    let rest = &bytes[at.min(bytes.len())..];
+    let within = match rest.len() {
+        64.. => u64::MAX,
+        n => (1 << n) - 1,
+    };
+    let mask = padded(rest, |block| {
+        let mut flags = [0u8; 64];
+        for &member in set {
+            for (flag, &b) in flags.iter_mut().zip(block) {
+                *flag |= u8::from(b == member) << 7;
+            }
+        }
+        flags
+            .chunks_exact(8)
+            .enumerate()
+            .map(|(k, eight)| {
+                gather(u64::from_le_bytes(eight.try_into().expect("eight bytes"))) << (8 * k)
+            })
+            .fold(0, |mask, bits| mask | bits)
+    });
+    mask & within
+}
+
 /// Where the first ASCII digit of `bytes` is, looked for eight bytes at a time.
 pub fn find_digit(bytes: &[u8]) -> Option<usize> {
     let mut chunks = bytes.chunks_exact(8);
@@ -188,6 +217,32 @@ fn gather(x: u64) -> u64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A set's members are found at every place of a block, at its end and past
+    /// it (where a zero byte in the set finds nothing), as looking at each byte
+    /// finds them.
+    #[test]
+    fn members_of_a_set_are_found_as_each_byte_says() {
+        let mut random = crate::text::random::Random::new(11);
+        let sets: [&[u8]; 4] = [b"", b"?@wW-", &[0, b'a', 0xc3, 0xff], &[b'x'; 3]];
+        let pieces = ["?", "@", "w", "W", "-", "a", "\0", "é", "ÿ", "x", " "];
+        for len in [0, 1, 8, 63, 64, 65, 127, 128, 200] {
+            let text = random.text(&pieces, len);
+            let bytes = text.as_bytes();
+            for set in sets {
+                for at in (0..=bytes.len() + 1).step_by(7) {
+                    let expected = (0..64)
+                        .filter(|j| bytes.get(at + j).is_some_and(|b| set.contains(b)))
+                        .fold(0u64, |m, j| m | 1 << j);
+                    assert_eq!(
+                        one_of(bytes, at, set),
+                        expected,
+                        "{text:?} at {at}, {set:?}"
+                    );
+                }
+            }
+        }
+    }
 
     /// Every byte value, at every place in a block, is classed as it is alone.
     #[test]
