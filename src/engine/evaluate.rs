@@ -228,13 +228,10 @@ impl<'a> Cx<'a> {
                 return select(self.visible(m, hidden).hits.iter().cloned()).len() as f64
             }
             Metric::ClassWords(class) => {
-                let mut count = self.measured[self.set(hidden)]
-                    .classes
-                    .lock()
-                    .unwrap_or_else(|poisoned| poisoned.into_inner());
+                let mut count = self.counted(hidden, |m| &m.classes);
                 return count.past(self.draft, hidden, self.words, class_index(class), past);
             }
-            Metric::Caps => return self.caps(hidden).value(self.draft, hidden),
+            Metric::Caps => return self.counted(hidden, |m| &m.caps).value(self.draft, hidden),
             _ => {}
         }
         let group = Group::of(metric);
@@ -247,10 +244,14 @@ impl<'a> Cx<'a> {
             .get(metric)
     }
 
-    /// `caps` as far as it has been worked out without the `hidden` scopes.
-    fn caps(&self, hidden: ScopeSet) -> MutexGuard<'_, CapsCount> {
-        self.measured[self.set(hidden)]
-            .caps
+    /// A count worked out as far as comparisons have needed without the
+    /// `hidden` scopes (`words(CLASS)`, `caps`), locked for going on with it.
+    fn counted<T>(
+        &self,
+        hidden: ScopeSet,
+        count: impl Fn(&Measured) -> &Mutex<T>,
+    ) -> MutexGuard<'_, T> {
+        count(&self.measured[self.set(hidden)])
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
@@ -429,7 +430,9 @@ impl<'a> Cx<'a> {
                     Some(p) => ratio(self.metric(*metric, hidden), self.metric(*p, hidden)),
                     // Worked out only until the comparison is settled.
                     None if *metric == Metric::Caps => {
-                        return self.caps(hidden).holds(self.draft, hidden, *op, *value)
+                        return self
+                            .counted(hidden, |m| &m.caps)
+                            .holds(self.draft, hidden, *op, *value)
                     }
                     // A count past the value compares with it as the whole would.
                     None => self.metric_past(*metric, hidden, *value),
