@@ -1,7 +1,7 @@
 //! Automata for terms searched everywhere, overlapping: a contiguous NFA,
 //! quick to build, for the first drafts, and a DFA, quick to search, once
-//! enough text has been searched; a long text's DFA scan walks both its halves
-//! at once.
+//! enough text has been searched; a long text's DFA scan walks its parts at
+//! once.
 
 use std::sync::{Arc, OnceLock};
 
@@ -142,26 +142,31 @@ pub(super) fn scan_dfa(pats: &[Vec<u8>], caseless: bool) -> Option<DFA> {
 
 /// Texts shorter than this are searched in one piece, by aho-corasick's own
 /// overlapping search.
-const TWO_WALKS_BYTES: usize = 1 << 10;
+const WALKS_BYTES: usize = 1 << 10;
+
+/// How many walks a long text's scan steps together. Three and four measured
+/// no quicker on the 18 MB bench file than two.
+const WALKS: usize = 2;
 
 /// Calls `found(pattern, start, end)` for every overlapping match of `dfa` (from
-/// [`scan_dfa`]) in `text`, in order of their ends, but that those which begin
-/// before the text's middle all come first.
+/// [`scan_dfa`]) in `text`: the matches that begin in each of [`WALKS`] equal
+/// parts of the text, part after part, each part's in order of their ends.
 ///
 /// A walk loads each transition from the one before, and waits for every
-/// load; two walks over the two halves of the text, stepped together, overlap
-/// their waits (an 18 MB text's scan took a third less time than one walk's).
-/// The first walk goes on past the middle by a literal's length less one byte
-/// and keeps the matches that begin before it; the second, started afresh at
-/// the middle, finds every match that begins there or after; its matches are
-/// held until the first's have been given.
+/// load; walks over the parts of the text, stepped together, overlap their
+/// waits (an 18 MB text's scan took a third less time in two walks than in
+/// one). Each walk starts afresh at its part's start, so it finds every match
+/// that begins there or after; it goes on past its part's end by a literal's
+/// length less one byte and keeps the matches that begin in its part. The
+/// matches of every part but the first are held until those before have been
+/// given.
 pub(super) fn overlapping(dfa: &DFA, text: &[u8], mut found: impl FnMut(usize, usize, usize)) {
     // Terms whose bytes are rare in text have a prefilter, which skips ahead
     // to where one may begin: the search that uses it is quicker than any walk,
-    // and a short text gains nothing from two. (Without a prefilter only match
-    // states are special, and a walk never stops.)
+    // and a short text gains nothing from several. (Without a prefilter only
+    // match states are special, and a walk never stops.)
     let start = dfa.start_state(Anchored::No);
-    let (Ok(start), None, false) = (start, dfa.prefilter(), text.len() < TWO_WALKS_BYTES) else {
+    let (Ok(start), None, false) = (start, dfa.prefilter(), text.len() < WALKS_BYTES) else {
         if let Ok(matches) = dfa.try_find_overlapping_iter(Input::new(text)) {
             for m in matches {
                 found(m.pattern().as_usize(), m.start(), m.end());
@@ -169,45 +174,69 @@ pub(super) fn overlapping(dfa: &DFA, text: &[u8], mut found: impl FnMut(usize, u
         }
         return;
     };
-    // The matches of state `sid` that end at `end`.
-    let matches = |sid: StateID, end: usize, found: &mut dyn FnMut(usize, usize, usize)| {
-        for i in 0..dfa.match_len(sid) {
-            let p = dfa.match_pattern(sid, i);
-            found(p.as_usize(), end - dfa.pattern_len(p), end);
-        }
+    // Where each part begins, and where the walk over it stops.
+    let parts: [usize; WALKS + 1] = std::array::from_fn(|k| k * text.len() / WALKS);
+    let overrun = dfa.max_pattern_len().saturating_sub(1);
+    let stops: [usize; WALKS] = std::array::from_fn(|k| (parts[k + 1] + overrun).min(text.len()));
+    let mut out = Found {
+        dfa,
+        parts,
+        found: &mut found,
+        later: Default::default(),
     };
-    // One step of a walk, at byte `i` of the text.
-    let step = |sid, i: usize, found: &mut dyn FnMut(usize, usize, usize)| {
-        let sid = dfa.next_state(Anchored::No, sid, text[i]);
-        if dfa.is_special(sid) {
-            matches(sid, i + 1, found);
+    let walks: [&[u8]; WALKS] = std::array::from_fn(|w| &text[parts[w]..stops[w]]);
+    let mut sids = [start; WALKS];
+    // The walks stepped together as far as all go, then what is left of each.
+    let together = walks.iter().map(|w| w.len()).min().unwrap_or(0);
+    for i in 0..together {
+        for (w, walk) in walks.iter().enumerate() {
+            sids[w] = out.step(w, sids[w], walk[i], parts[w] + i + 1);
+        }
+    }
+    for (w, walk) in walks.iter().enumerate() {
+        for (i, &b) in walk.iter().enumerate().skip(together) {
+            sids[w] = out.step(w, sids[w], b, parts[w] + i + 1);
+        }
+    }
+    for (p, s, e) in out.later.into_iter().flatten() {
+        found(p, s, e);
+    }
+}
+
+/// Where the walks of [`overlapping`] put the matches they find.
+struct Found<'a, F> {
+    dfa: &'a DFA,
+    parts: [usize; WALKS + 1],
+    found: &'a mut F,
+    /// Each part's matches, held until those of the parts before are given.
+    later: [Vec<(usize, usize, usize)>; WALKS],
+}
+
+impl<F: FnMut(usize, usize, usize)> Found<'_, F> {
+    /// Walk `w`'s step from state `sid` by `byte`, which ends at `end`.
+    #[inline(always)]
+    fn step(&mut self, w: usize, sid: StateID, byte: u8, end: usize) -> StateID {
+        let sid = self.dfa.next_state(Anchored::No, sid, byte);
+        if self.dfa.is_special(sid) {
+            self.matches(w, sid, end);
         }
         sid
-    };
-    let mid = text.len() / 2;
-    let first_end = (mid + dfa.max_pattern_len().saturating_sub(1)).min(text.len());
-    let mut later: Vec<(usize, usize, usize)> = Vec::new();
-    let mut keep_first = |p, s, e| {
-        if s < mid {
-            found(p, s, e);
+    }
+
+    /// The matches of state `sid` that end at `end`, found by walk `w`: out of
+    /// line, so that the walks keep their states in registers.
+    #[inline(never)]
+    fn matches(&mut self, w: usize, sid: StateID, end: usize) {
+        let dfa = self.dfa;
+        for i in 0..dfa.match_len(sid) {
+            let p = dfa.match_pattern(sid, i);
+            let start = end - dfa.pattern_len(p);
+            match (start < self.parts[w + 1], w) {
+                (false, _) => {}
+                (true, 0) => (self.found)(p.as_usize(), start, end),
+                (true, _) => self.later[w].push((p.as_usize(), start, end)),
+            }
         }
-    };
-    let mut keep_second = |p, s, e| later.push((p, s, e));
-    let (mut a, mut b) = (start, start);
-    // The halves stepped together as far as both go, then what is left of either.
-    let together = first_end.min(text.len() - mid);
-    for i in 0..together {
-        a = step(a, i, &mut keep_first);
-        b = step(b, mid + i, &mut keep_second);
-    }
-    for i in together..first_end {
-        a = step(a, i, &mut keep_first);
-    }
-    for i in mid + together..text.len() {
-        b = step(b, i, &mut keep_second);
-    }
-    for (p, s, e) in later {
-        found(p, s, e);
     }
 }
 
@@ -215,11 +244,12 @@ pub(super) fn overlapping(dfa: &DFA, text: &[u8], mut found: impl FnMut(usize, u
 mod tests {
     use super::*;
 
-    /// Two walks find what one overlapping search finds, in texts short and
-    /// long, with matches that cross the middle; those that begin before it
-    /// come first, each part in order of ends.
+    /// The walks find what one overlapping search finds, in texts short and
+    /// long, with matches that cross from one part into the next; each part's
+    /// matches (those that begin in it) come after the part before's, in order
+    /// of ends.
     #[test]
-    fn two_walks_find_every_overlapping_match() {
+    fn walks_find_every_overlapping_match() {
         let pats: Vec<Vec<u8>> = ["ab", "abcab", "b", "cabca", "bc a", "x"]
             .iter()
             .map(|p| p.as_bytes().to_vec())
@@ -235,16 +265,7 @@ mod tests {
             .unwrap();
         let mut random = crate::text::random::Random::new(3);
         let pieces = ["a", "B", "c", " ", "x", "é", "ab", "CA"];
-        for len in [
-            0,
-            1,
-            7,
-            200,
-            TWO_WALKS_BYTES - 1,
-            TWO_WALKS_BYTES,
-            5000,
-            5001,
-        ] {
+        for len in [0, 1, 7, 200, WALKS_BYTES - 1, WALKS_BYTES, 5000, 5001] {
             for _ in 0..20 {
                 let text = random.text(&pieces, len);
                 let mut want: Vec<(usize, usize, usize)> = iter
@@ -253,13 +274,17 @@ mod tests {
                     .collect();
                 let mut got = Vec::new();
                 overlapping(&dfa, text.as_bytes(), |p, s, e| got.push((p, s, e)));
-                let one_walk = text.len() < TWO_WALKS_BYTES;
-                let mid = text.len() / 2;
-                let split = got.partition_point(|&(_, s, _)| s < mid || one_walk);
-                for part in [&got[..split], &got[split..]] {
+                let walks = if text.len() < WALKS_BYTES { 1 } else { WALKS };
+                let mut rest = &got[..];
+                for k in 1..=walks {
+                    let (start, end) = ((k - 1) * text.len() / walks, k * text.len() / walks);
+                    let split = rest.partition_point(|&(_, s, _)| s < end);
+                    let (part, after) = rest.split_at(split);
+                    assert!(part.iter().all(|&(_, s, _)| s >= start), "{text:?}");
                     assert!(part.windows(2).all(|w| w[0].2 <= w[1].2), "{text:?}");
+                    rest = after;
                 }
-                assert!(got[split..].iter().all(|&(_, s, _)| s >= mid));
+                assert!(rest.is_empty(), "every match begins in a part");
                 want.sort_unstable();
                 got.sort_unstable();
                 assert_eq!(got, want, "{text:?}");
@@ -298,8 +323,8 @@ mod tests {
         assert_eq!(found(draft), expected);
         assert!(terms.dfa_built());
         assert_eq!(found(draft), expected, "the DFA serves short drafts after");
-        // A long text is walked in two halves, and finds what each half does.
-        let long = draft.repeat(TWO_WALKS_BYTES / draft.len() * 2);
+        // A long text is walked in parts, and finds what each part does.
+        let long = draft.repeat(WALKS_BYTES / draft.len() * 2);
         let mut want: Vec<_> = (0..long.len() / draft.len())
             .flat_map(|k| expected.map(|(p, s, e)| (p, s + k * draft.len(), e + k * draft.len())))
             .collect();
