@@ -2,11 +2,14 @@
 """Latency of `tenet lsp`: from a one-character didChange to its publishDiagnostics.
 
     bench/lsp-latency.py [--tenet target/release/tenet] [--baseline OLD_TENET]
-                         [--sizes 10,100,1000] [--data DIR] [--edits 200] [--hovers 0]
+                         [--sizes 10,100,1000] [--data DIR] [--edits N] [--hovers 0]
 
 Opens a draft of each size in KB (the 10 KB draft of bench/prepare.py, repeated)
 with the built-in pack plus a 5,000-term list, debounce 0, sends single-character
-edits one at a time and prints the median and p99 in milliseconds. With
+edits one at a time and prints the median and p99 in milliseconds: by
+default 1,000 edits of a draft up to 100 KB and 200 of a larger one (the p99
+of 200 edits is their second-slowest, which one slow spell on a shared machine
+decides; a megabyte's edits are slow enough that 200 take a while). With
 --baseline, the other binary runs beside it on the same draft and gets the same
 edits, the two taking turns edit by edit (which goes first alternates), so a
 slow spell on a shared machine falls on both. DATA defaults to a fresh
@@ -42,7 +45,7 @@ def main():
     ap.add_argument("--data")
     ap.add_argument("--baseline", help="another tenet binary, measured on the same drafts")
     ap.add_argument("--sizes", default="10", help="draft sizes in KB, comma-separated")
-    ap.add_argument("--edits", type=int, default=200)
+    ap.add_argument("--edits", type=int, help="edits per draft (default: 1,000 up to 100 KB, else 200)")
     ap.add_argument("--hovers", type=int, default=0)
     a = ap.parse_args()
     data = a.data or tempfile.mkdtemp(prefix="tenet-lsp-bench-")
@@ -64,7 +67,8 @@ def main():
         lines = text.split("\n")
         rng = random.Random(1)
         latencies = {name: [] for name, _ in sessions}
-        for i in range(a.edits):
+        edits = a.edits or (1000 if kb <= 100 else 200)
+        for i in range(edits):
             line = rng.randrange(len(lines))
             col = rng.randrange(len(lines[line]) + 1)
             lines[line] = lines[line][:col] + "x" + lines[line][col:]
