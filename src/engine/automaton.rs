@@ -208,7 +208,8 @@ struct Found<'a, F> {
     dfa: &'a DFA,
     parts: [usize; WALKS + 1],
     found: &'a mut F,
-    /// Each part's matches, held until those of the parts before are given.
+    /// Each part's matches, held until those of the parts before are given
+    /// (the first part's go to `found` at once: its list stays empty).
     later: [Vec<(usize, usize, usize)>; WALKS],
 }
 
