@@ -4,48 +4,71 @@
     bench/compare.py DATA_DIR TENET RG [--runs 5] [--baseline OLD_TENET] [--only TEXT]
 
 DATA_DIR comes from bench/prepare.py. Each command runs once to warm the cache,
-then --runs times; the table gives the median wall time, the largest peak
-resident memory of those runs (in MB of 10^6 bytes, the unit input sizes are
-given in), and ratios against the reference named in each section. With
---baseline, every Tenet command also runs with the other binary, the two
-alternating run by run so that both see the same machine, and the table gains
-the baseline's median and peak and the ratio new ÷ baseline. --only runs just the
-sections whose title holds TEXT (e.g. `--only "18 MB file ("` with more runs,
-to settle a ratio this machine's noise leaves in doubt).
+then --runs times; the table gives the median wall time with the fastest and
+slowest run, and the largest peak resident memory of those runs (in MB of 10^6
+bytes, the unit input sizes are given in). A row compared with a reference
+(ripgrep, or the section's first Tenet row) runs alternately with it, run by
+run, and its ratio is the median of the runs' ratios, with their least and
+greatest: a spell in which the machine slows down slows both commands of a
+pair. Other references (ripgrep's counts of whole-word matches, and the
+7-second `rg -i`) are compared by their medians.
+With --baseline, every Tenet command also runs with the other binary in the
+same alternation, and the table gains the baseline's median and peak and the
+ratio new ÷ baseline, paired the same way. The order of the commands turns
+round from one run to the next, so that none always follows another. --only
+runs just the sections whose title holds TEXT (e.g. `--only "18 MB file ("` with
+more runs, to settle a ratio this machine's noise leaves in doubt).
 """
 import argparse, os, statistics, subprocess, time
 
 
-def measure(cmd, runs, stdin_text=None, cwd=None, env=None):
-    times, peaks = [], []
-    for i in range(runs + 1):
-        start = time.perf_counter()
-        proc = subprocess.Popen(cmd, cwd=cwd, env={**os.environ, **(env or {})},
-                                stdin=subprocess.PIPE if stdin_text is not None else subprocess.DEVNULL,
-                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        if stdin_text is not None:
-            proc.stdin.write(stdin_text.encode())
-            proc.stdin.close()
-        _, status, usage = os.wait4(proc.pid, 0)
-        elapsed = time.perf_counter() - start
-        code = os.waitstatus_to_exitcode(status)
-        if code not in (0, 1):
-            raise SystemExit(f"{' '.join(cmd)} exited with {code}")
-        if i > 0:
-            times.append(elapsed)
-            # ru_maxrss is in KiB.
-            peaks.append(usage.ru_maxrss * 1024 / 1e6)
-    return statistics.median(times), max(peaks)
+def run_once(cmd, stdin_text=None, cwd=None, env=None):
+    """Wall seconds and peak resident memory (MB) of one run of `cmd`."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(cmd, cwd=cwd, env={**os.environ, **(env or {})},
+                            stdin=subprocess.PIPE if stdin_text is not None else subprocess.DEVNULL,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    if stdin_text is not None:
+        proc.stdin.write(stdin_text.encode())
+        proc.stdin.close()
+    _, status, usage = os.wait4(proc.pid, 0)
+    elapsed = time.perf_counter() - start
+    code = os.waitstatus_to_exitcode(status)
+    if code not in (0, 1):
+        raise SystemExit(f"{' '.join(cmd)} exited with {code}")
+    # ru_maxrss is in KiB.
+    return elapsed, usage.ru_maxrss * 1024 / 1e6
 
 
-def measure_pair(cmd, other, runs, **kw):
-    """Medians and peaks of `cmd` and `other`, run alternately."""
-    a, b = [], []
-    for _ in range(runs):
-        a.append(measure(cmd, 1, **kw))
-        b.append(measure(other, 1, **kw))
-    med = lambda xs: statistics.median(x[0] for x in xs)
-    return med(a), max(x[1] for x in a), (med(b), max(x[1] for x in b))
+def measure(cmds, runs, **kw):
+    """Each command's wall times, run by run, and its largest peak: one warm-up
+    run of each, then `runs` rounds in which every command runs once, the
+    order turned round each round."""
+    for cmd in cmds:
+        run_once(cmd, **kw)
+    times = [[] for _ in cmds]
+    peaks = [0.0 for _ in cmds]
+    for r in range(runs):
+        order = list(range(len(cmds)))
+        k = r % len(cmds)
+        for i in order[k:] + order[:k]:
+            elapsed, peak = run_once(cmds[i], **kw)
+            times[i].append(elapsed)
+            peaks[i] = max(peaks[i], peak)
+    return times, peaks
+
+
+def paired(times, others, name=""):
+    """The median of the ratios of one command's runs to another's, run by
+    run, with the least and greatest."""
+    r = sorted(t / o for t, o in zip(times, others))
+    return f"{statistics.median(r):.2f}×{' ' + name if name else ''} ({r[0]:.2f}–{r[-1]:.2f})"
+
+
+def wall(times):
+    """The median wall time, with the fastest and slowest run, in ms."""
+    t = sorted(x * 1000 for x in times)
+    return f"{statistics.median(t):.0f} ms ({t[0]:.0f}–{t[-1]:.0f})"
 
 
 def main():
@@ -63,59 +86,75 @@ def main():
     t = lambda *args: [a.tenet, "check", *args]
     rows = []
 
-    def row(section, label, cmd, ref=None, memory_of=None, runs=None, **kw):
-        """`memory_of`: the input's size in MB, to give the peak as a multiple of it.
-        `runs`: more than --runs, for commands that take milliseconds."""
+    def row(section, label, cmd, ref=None, more=(), memory_of=None, runs=None, **kw):
+        """`ref`: (name, command) of the reference run alternately with `cmd`;
+        `more`: (name, median seconds) of other references, compared by medians.
+        `memory_of`: the input's size in MB, to give the peak as a multiple of it.
+        `runs`: more than --runs, for commands that take milliseconds.
+        Gives the median wall time."""
         if a.only and a.only not in section:
             return None
-        before = None
         runs = max(runs or 0, a.runs)
-        if a.baseline and cmd[0] == a.tenet:
-            med, peak, before = measure_pair(cmd, [a.baseline, *cmd[1:]], runs, **kw)
-        else:
-            med, peak = measure(cmd, runs, **kw)
+        cmds = [cmd]
+        baseline = a.baseline and cmd[0] == a.tenet
+        if baseline:
+            cmds.append([a.baseline, *cmd[1:]])
+        if ref:
+            cmds.append(ref[1])
+        times, peaks = measure(cmds, runs, **kw)
+        med = statistics.median(times[0])
         if memory_of:
-            label = f"{label} (peak = {peak / memory_of:.2f}× the input)"
-        rows.append((section, label, med, peak, ref, before))
+            label = f"{label} (peak = {peaks[0] / memory_of:.2f}× the input)"
+        ratios = []
+        if ref:
+            ratios.append(paired(times[0], times[-1], ref[0]))
+        ratios.extend(f"{med / m:.2f}× {name}" for name, m in more if m)
+        before = None
+        if baseline:
+            before = (wall(times[1]), peaks[1], paired(times[0], times[1]))
+        rows.append((section, label, wall(times[0]), peaks[0], ", ".join(ratios), before))
         return med
 
     sec = "18 MB file (10,000 Enron drafts in one file), 5,000 terms"
-    rg_f = rg_i = None
+    rg_f = rg_i = rg_w = rg_wi = None
     if a.rg:
-        rg_f = row(sec, "`rg -c -F -f terms.txt` (case-sensitive)", [a.rg, "-c", "-F", "-f", f"{d}/terms-5000.txt", big])
+        rg_f = [a.rg, "-c", "-F", "-f", f"{d}/terms-5000.txt", big]
+        row(sec, "`rg -c -F -f terms.txt` (case-sensitive)", rg_f)
         rg_i = row(sec, "`rg -c -i -F -f terms.txt`", [a.rg, "-c", "-i", "-F", "-f", f"{d}/terms-5000.txt", big])
         # `-c` counts lines and stops at a line's first match; Tenet reports every
         # match as a finding, whole words only. These do the same work as Tenet:
-        row(sec, "`rg --count-matches -w -F -f terms.txt` (every whole-word match, case-sensitive)", [a.rg, "--count-matches", "-w", "-F", "-f", f"{d}/terms-5000.txt", big])
-        row(sec, "`rg --count-matches -w -i -F -f terms.txt` (every whole-word match, caseless)", [a.rg, "--count-matches", "-w", "-i", "-F", "-f", f"{d}/terms-5000.txt", big])
-    row(sec, "tenet, built-in pack + 5,000 terms, `--format count`", t("--format", "count", "--rules", f"{d}/terms-5000.tenet", big), ref=("rg -F", rg_f, "rg -i", rg_i))
-    row(sec, "tenet, built-in pack + 5,000 terms, `--format json`", t("--format", "json", "--rules", f"{d}/terms-5000.tenet", big), ref=("rg -F", rg_f, "rg -i", rg_i))
-    row(sec, "tenet, built-in pack + 5,000 terms, `--format sarif`", t("--format", "sarif", "--rules", f"{d}/terms-5000.tenet", big), ref=("rg -F", rg_f, "rg -i", rg_i))
+        rg_w = row(sec, "`rg --count-matches -w -F -f terms.txt` (every whole-word match, case-sensitive)", [a.rg, "--count-matches", "-w", "-F", "-f", f"{d}/terms-5000.txt", big])
+        rg_wi = row(sec, "`rg --count-matches -w -i -F -f terms.txt` (every whole-word match, caseless)", [a.rg, "--count-matches", "-w", "-i", "-F", "-f", f"{d}/terms-5000.txt", big])
+    ref = ("rg -F", rg_f) if rg_f else None
+    row(sec, "tenet, built-in pack + 5,000 terms, `--format count`", t("--format", "count", "--rules", f"{d}/terms-5000.tenet", big), ref=ref,
+        more=(("rg -w -F", rg_w), ("rg -w -i -F", rg_wi), ("rg -i", rg_i)))
+    row(sec, "tenet, built-in pack + 5,000 terms, `--format json`", t("--format", "json", "--rules", f"{d}/terms-5000.tenet", big), ref=ref)
+    row(sec, "tenet, built-in pack + 5,000 terms, `--format sarif`", t("--format", "sarif", "--rules", f"{d}/terms-5000.tenet", big), ref=ref)
 
     sec = "18 MB file with typographic apostrophes (’ for '), 5,000 terms"
     curly = f"{d}/enron-curly.txt"
     rg_curly = None
     if a.rg:
-        rg_curly = row(sec, "`rg -c -F -f terms.txt`", [a.rg, "-c", "-F", "-f", f"{d}/terms-5000.txt", curly])
-    row(sec, "tenet, built-in pack + 5,000 terms, `--format count`", t("--format", "count", "--rules", f"{d}/terms-5000.tenet", curly), ref=("rg -F", rg_curly, None, None))
+        rg_curly = [a.rg, "-c", "-F", "-f", f"{d}/terms-5000.txt", curly]
+        row(sec, "`rg -c -F -f terms.txt`", rg_curly)
+    row(sec, "tenet, built-in pack + 5,000 terms, `--format count`", t("--format", "count", "--rules", f"{d}/terms-5000.tenet", curly), ref=("rg -F", rg_curly) if rg_curly else None)
 
     sec = "10,000 small files (the same drafts), 5,000 terms"
     rg_dir = None
     if a.rg:
-        rg_dir = row(sec, "`rg -c -F -f terms.txt`", [a.rg, "-c", "-F", "-f", f"{d}/terms-5000.txt", drafts])
-    row(sec, "tenet, built-in pack + 5,000 terms, `--format count`", t("--format", "count", "--rules", f"{d}/terms-5000.tenet", drafts), ref=("rg -F", rg_dir, None, None))
+        rg_dir = [a.rg, "-c", "-F", "-f", f"{d}/terms-5000.txt", drafts]
+        row(sec, "`rg -c -F -f terms.txt`", rg_dir)
+    row(sec, "tenet, built-in pack + 5,000 terms, `--format count`", t("--format", "count", "--rules", f"{d}/terms-5000.tenet", drafts), ref=("rg -F", rg_dir) if rg_dir else None)
     for format in ("json", "sarif", "junit"):
-        row(sec, f"tenet, built-in pack + 5,000 terms, `--format {format}`", t("--format", format, "--rules", f"{d}/terms-5000.tenet", drafts), ref=("rg -F", rg_dir, None, None))
+        row(sec, f"tenet, built-in pack + 5,000 terms, `--format {format}`", t("--format", format, "--rules", f"{d}/terms-5000.tenet", drafts), ref=("rg -F", rg_dir) if rg_dir else None)
 
     sec = "18 MB file, built-in pack + N terms (`--format count`)"
-    base = None
-    for n in (100, 1000, 10000, 100000):
-        med = row(sec, f"tenet, {n:,} names (50 occur, the rest never do)", t("--format", "count", "--rules", f"{d}/names-{n}.tenet", big), ref=("100 names", base, None, None))
-        base = base or med
-    base = None
-    for n in (100, 1000, 10000, 100000):
-        med = row(sec, f"tenet, {n:,} corpus words and pairs (findings grow with N)", t("--format", "count", "--rules", f"{d}/terms-{n}.tenet", big), ref=("100 terms", base, None, None))
-        base = base or med
+    for kind, what, first_name in (("names", "names (50 occur, the rest never do)", "100 names"),
+                                   ("terms", "corpus words and pairs (findings grow with N)", "100 terms")):
+        first = t("--format", "count", "--rules", f"{d}/{kind}-100.tenet", big)
+        for n in (100, 1000, 10000, 100000):
+            cmd = t("--format", "count", "--rules", f"{d}/{kind}-{n}.tenet", big)
+            row(sec, f"tenet, {n:,} {what}", cmd, ref=(first_name, first) if n > 100 else None)
 
     sec = "start-up: a one-line draft on stdin"
     line = "Thanks guys, the launch went great!\n"
@@ -148,28 +187,21 @@ def main():
     row(sec, "tenet, built-in pack + 5,000 terms, `--format sarif`", t("--format", "sarif", "--rules", f"{d}/terms-5000.tenet", huge), memory_of=mb)
 
     current = None
-    for section, label, med, peak, ref, before in rows:
+    for section, label, med, peak, ratio, before in rows:
         if section != current:
             print(f"\n**{section}**\n")
             if a.baseline:
-                print("| command | median wall | peak memory | ratio | baseline (wall, peak) | ÷ baseline |")
+                print("| command | median wall (min–max) | peak memory | ratio, paired (min–max) | baseline (wall, peak) | ÷ baseline, paired (min–max) |")
                 print("|---|---:|---:|---|---:|---:|")
             else:
-                print("| command | median wall | peak memory | ratio |")
+                print("| command | median wall (min–max) | peak memory | ratio, paired (min–max) |")
                 print("|---|---:|---:|---|")
             current = section
-        ratio = ""
-        if ref:
-            parts = []
-            for name, value in ((ref[0], ref[1]), (ref[2], ref[3])):
-                if name and value:
-                    parts.append(f"{med / value:.2f}× {name}")
-            ratio = ", ".join(parts)
-        line = f"| {label} | {med * 1000:.0f} ms | {peak:.0f} MB | {ratio} |"
+        line = f"| {label} | {med} | {peak:.0f} MB | {ratio} |"
         if a.baseline:
             if before:
-                (was, was_peak) = before
-                line += f" {was * 1000:.0f} ms, {was_peak:.0f} MB | {med / was:.2f}× |"
+                was, was_peak, ratio = before
+                line += f" {was}, {was_peak:.0f} MB | {ratio} |"
             else:
                 line += " | |"
         print(line)

@@ -1,9 +1,13 @@
 #!/usr/bin/env python3
 """Throughput of `tenet moderate` on every shared social post (24,798 posts):
-posts/s and MB/s of text on all cores and on one (taskset), medians of paired
-runs, and the ratio between them, as a Markdown table. With --baseline, another
-build is run alternately with it on the same posts, and its column and the ratio
-to it are added. Answers are checked to come back in input order.
+posts/s and MB/s of text on all cores and on one (taskset), and the speed-up
+between them, as a Markdown table. Each round runs a build on all cores and then
+on one; times are medians with the fastest and slowest run, and the speed-up is
+the median of the rounds' own (one core ÷ all), with the least and greatest, so
+that a spell in which the machine slows down counts against both runs of a
+round. With --baseline, another build is run alternately with it on the same
+posts, and its column and the ratio to it (round by round) are added. Answers
+are checked to come back in input order.
 
     cargo build --release && python3 bench/moderate.py [--tenet target/release/tenet] [--runs 5] [--baseline OLD_TENET]
 """
@@ -18,6 +22,18 @@ def run(cmd, data, answers):
         started = time.perf_counter()
         subprocess.run(cmd, stdin=stdin, stdout=stdout, check=True)
         return time.perf_counter() - started
+
+
+def spread(seconds):
+    """The median time, with the fastest and slowest run."""
+    t = sorted(seconds)
+    return f"{statistics.median(t):.3f} s ({t[0]:.3f}–{t[-1]:.3f})"
+
+
+def ratio(a, b):
+    """The median of the ratios a[i] / b[i], run by run, with the least and greatest."""
+    r = sorted(x / y for x, y in zip(a, b))
+    return f"{statistics.median(r):.2f}× ({r[0]:.2f}–{r[-1]:.2f})"
 
 
 def main():
@@ -47,7 +63,7 @@ def main():
         med = {b: {k: statistics.median(t) for k, t in ts.items() if t} for b, ts in times.items()}
         new = med[args.tenet]
         old = med.get(args.baseline)
-        print(f"tenet moderate, {posts:,} posts ({size / 1e6:.2f} MB of text), medians of {args.runs} runs")
+        print(f"tenet moderate, {posts:,} posts ({size / 1e6:.2f} MB of text), {args.runs} runs: medians (min–max)")
         print()
         if old:
             print("| | time | posts/s | MB/s | baseline | ÷ baseline |")
@@ -58,14 +74,15 @@ def main():
         rows = [(f"{cores} cores", "all")] + ([("1 core", "one")] if one else [])
         for label, k in rows:
             t = new[k]
-            line = f"| {label} | {t:.3f} s | {posts / t:,.0f} | {size / t / 1e6:.2f} |"
+            line = f"| {label} | {spread(times[args.tenet][k])} | {posts / t:,.0f} | {size / t / 1e6:.2f} |"
             if old:
-                line += f" {old[k]:.3f} s | {t / old[k]:.2f}× |"
+                line += f" {spread(times[args.baseline][k])} | {ratio(times[args.tenet][k], times[args.baseline][k])} |"
             print(line)
         if one:
-            line = f"| speed-up | {new['one'] / new['all']:.2f}× | | |"
+            speed_up = lambda b: ratio(times[b]["one"], times[b]["all"])
+            line = f"| speed-up | {speed_up(args.tenet)} | | |"
             if old:
-                line += f" {old['one'] / old['all']:.2f}× | |"
+                line += f" {speed_up(args.baseline)} | |"
             print(line)
     finally:
         shutil.rmtree(tmp)
