@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Time whole commands: Tenet against ripgrep on the same inputs, in one run.
 
-    bench/compare.py DATA_DIR TENET RG [--runs 5] [--baseline OLD_TENET] [--only TEXT]
+    bench/compare.py DATA_DIR TENET RG [--runs 5] [--baseline OLD_TENET] [--only TEXT] [--json FILE]
 
 DATA_DIR comes from bench/prepare.py. Each command runs once to warm the cache,
 then --runs times; the table gives the median wall time with the fastest and
@@ -17,9 +17,10 @@ same alternation, and the table gains the baseline's median and peak and the
 ratio new ÷ baseline, paired the same way. The order of the commands turns
 round from one run to the next, so that none always follows another. --only
 runs just the sections whose title holds TEXT (e.g. `--only "18 MB file ("` with
-more runs, to settle a ratio this machine's noise leaves in doubt).
+more runs, to settle a ratio this machine's noise leaves in doubt). --json
+writes the rows the performance goals are judged on (bench/goals.py) to FILE.
 """
-import argparse, os, statistics, subprocess, time
+import argparse, json, os, statistics, subprocess, time
 
 
 def run_once(cmd, stdin_text=None, cwd=None, env=None):
@@ -58,11 +59,17 @@ def measure(cmds, runs, **kw):
     return times, peaks
 
 
+def spread(values):
+    """The median of `values`, with the least and greatest."""
+    v = sorted(values)
+    return {"median": statistics.median(v), "min": v[0], "max": v[-1]}
+
+
 def paired(times, others, name=""):
     """The median of the ratios of one command's runs to another's, run by
     run, with the least and greatest."""
-    r = sorted(t / o for t, o in zip(times, others))
-    return f"{statistics.median(r):.2f}×{' ' + name if name else ''} ({r[0]:.2f}–{r[-1]:.2f})"
+    r = spread(t / o for t, o in zip(times, others))
+    return f"{r['median']:.2f}×{' ' + name if name else ''} ({r['min']:.2f}–{r['max']:.2f})"
 
 
 def wall(times):
@@ -79,18 +86,22 @@ def main():
     ap.add_argument("--runs", type=int, default=5)
     ap.add_argument("--baseline", help="another tenet binary, run alternately with TENET")
     ap.add_argument("--only", help="run only the sections whose title holds this text")
+    ap.add_argument("--json", help="write the rows the goals are judged on to this file")
     a = ap.parse_args()
     d = a.data
     big = os.path.join(d, "enron-drafts.txt")
     drafts = os.path.join(d, "drafts")
     t = lambda *args: [a.tenet, "check", *args]
     rows = []
+    # The rows the goals are judged on (bench/goals.py), by key.
+    judged = {}
 
-    def row(section, label, cmd, ref=None, more=(), memory_of=None, runs=None, **kw):
+    def row(section, label, cmd, ref=None, more=(), memory_of=None, runs=None, key=None, **kw):
         """`ref`: (name, command) of the reference run alternately with `cmd`;
         `more`: (name, median seconds) of other references, compared by medians.
         `memory_of`: the input's size in MB, to give the peak as a multiple of it.
         `runs`: more than --runs, for commands that take milliseconds.
+        `key`: the name the row is kept under for --json.
         Gives the median wall time."""
         if a.only and a.only not in section:
             return None
@@ -113,6 +124,15 @@ def main():
         if baseline:
             before = (wall(times[1]), peaks[1], paired(times[0], times[1]))
         rows.append((section, label, wall(times[0]), peaks[0], ", ".join(ratios), before))
+        if key:
+            judged[key] = {
+                "label": label,
+                "seconds": spread(times[0]),
+                "peak_mb": peaks[0],
+                "input_mb": memory_of,
+                "ratio": spread(t / o for t, o in zip(times[0], times[-1])) if ref else None,
+                "against": {name: med / m for name, m in more if m},
+            }
         return med
 
     sec = "18 MB file (10,000 Enron drafts in one file), 5,000 terms"
@@ -126,9 +146,9 @@ def main():
         rg_w = row(sec, "`rg --count-matches -w -F -f terms.txt` (every whole-word match, case-sensitive)", [a.rg, "--count-matches", "-w", "-F", "-f", f"{d}/terms-5000.txt", big])
         rg_wi = row(sec, "`rg --count-matches -w -i -F -f terms.txt` (every whole-word match, caseless)", [a.rg, "--count-matches", "-w", "-i", "-F", "-f", f"{d}/terms-5000.txt", big])
     ref = ("rg -F", rg_f) if rg_f else None
-    row(sec, "tenet, built-in pack + 5,000 terms, `--format count`", t("--format", "count", "--rules", f"{d}/terms-5000.tenet", big), ref=ref,
+    row(sec, "tenet, built-in pack + 5,000 terms, `--format count`", t("--format", "count", "--rules", f"{d}/terms-5000.tenet", big), ref=ref, key="count",
         more=(("rg -w -F", rg_w), ("rg -w -i -F", rg_wi), ("rg -i", rg_i)))
-    row(sec, "tenet, built-in pack + 5,000 terms, `--format json`", t("--format", "json", "--rules", f"{d}/terms-5000.tenet", big), ref=ref)
+    row(sec, "tenet, built-in pack + 5,000 terms, `--format json`", t("--format", "json", "--rules", f"{d}/terms-5000.tenet", big), ref=ref, key="json")
     row(sec, "tenet, built-in pack + 5,000 terms, `--format sarif`", t("--format", "sarif", "--rules", f"{d}/terms-5000.tenet", big), ref=ref)
 
     sec = "18 MB file with typographic apostrophes (’ for '), 5,000 terms"
@@ -144,7 +164,7 @@ def main():
     if a.rg:
         rg_dir = [a.rg, "-c", "-F", "-f", f"{d}/terms-5000.txt", drafts]
         row(sec, "`rg -c -F -f terms.txt`", rg_dir)
-    row(sec, "tenet, built-in pack + 5,000 terms, `--format count`", t("--format", "count", "--rules", f"{d}/terms-5000.tenet", drafts), ref=("rg -F", rg_dir) if rg_dir else None)
+    row(sec, "tenet, built-in pack + 5,000 terms, `--format count`", t("--format", "count", "--rules", f"{d}/terms-5000.tenet", drafts), ref=("rg -F", rg_dir) if rg_dir else None, key="folder")
     for format in ("json", "sarif", "junit"):
         row(sec, f"tenet, built-in pack + 5,000 terms, `--format {format}`", t("--format", format, "--rules", f"{d}/terms-5000.tenet", drafts), ref=("rg -F", rg_dir) if rg_dir else None)
 
@@ -166,7 +186,7 @@ def main():
     row(sec, "`tenet --version` (the process alone)", [a.tenet, "--version"], runs=quick)
     row(sec, "`echo … \\| tenet check -`, built-in pack", t("-"), stdin_text=line, runs=quick)
     row(sec, "the same, a post with quotation marks (`He said “we shipped it”…`)", t("-"), stdin_text=quoted, runs=quick)
-    row(sec, "`echo … \\| tenet check -`, built-in pack + 5,000 terms", t("--rules", f"{d}/terms-5000.tenet", "-"), stdin_text=line, runs=quick)
+    row(sec, "`echo … \\| tenet check -`, built-in pack + 5,000 terms", t("--rules", f"{d}/terms-5000.tenet", "-"), stdin_text=line, runs=quick, key="one_line")
     row(sec, "the same, rules compiled afresh (cache folder unwritable)", t("--rules", f"{d}/terms-5000.tenet", "-"), stdin_text=line, runs=quick,
         env={"TENET_CACHE_DIR": "/dev/null/tenet"})
 
@@ -182,7 +202,7 @@ def main():
     sec = f"peak memory: a {mb:.0f} MB file (the 18 MB file eight times), 5,000 terms"
     if a.rg:
         row(sec, "`rg -c -F -f terms.txt`", [a.rg, "-c", "-F", "-f", f"{d}/terms-5000.txt", huge])
-    row(sec, "tenet, built-in pack + 5,000 terms, `--format count`", t("--format", "count", "--rules", f"{d}/terms-5000.tenet", huge), memory_of=mb)
+    row(sec, "tenet, built-in pack + 5,000 terms, `--format count`", t("--format", "count", "--rules", f"{d}/terms-5000.tenet", huge), memory_of=mb, key="huge")
     row(sec, "tenet, built-in pack + 5,000 terms, `--format json`", t("--format", "json", "--rules", f"{d}/terms-5000.tenet", huge), memory_of=mb)
     row(sec, "tenet, built-in pack + 5,000 terms, `--format sarif`", t("--format", "sarif", "--rules", f"{d}/terms-5000.tenet", huge), memory_of=mb)
 
@@ -205,6 +225,16 @@ def main():
             else:
                 line += " | |"
         print(line)
+    if a.json:
+        with open(a.json, "w") as out:
+            json.dump({"rg": rg_version(a.rg), "rows": judged}, out, indent=1)
+
+
+def rg_version(rg):
+    """ripgrep's version line, or None."""
+    if not rg:
+        return None
+    return subprocess.run([rg, "--version"], capture_output=True, text=True).stdout.splitlines()[0]
 
 
 if __name__ == "__main__":

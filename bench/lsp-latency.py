@@ -3,6 +3,7 @@
 
     bench/lsp-latency.py [--tenet target/release/tenet] [--baseline OLD_TENET]
                          [--sizes 10,100,1000] [--data DIR] [--edits N] [--hovers 0]
+                         [--json FILE]
 
 Opens a draft of each size in KB (the 10 KB draft of bench/prepare.py, repeated)
 with the built-in pack plus a 5,000-term list, debounce 0, sends single-character
@@ -15,7 +16,8 @@ edits, the two taking turns edit by edit (which goes first alternates), so a
 slow spell on a shared machine falls on both. DATA defaults to a fresh
 temporary folder. --hovers N then sends N hover requests at random positions
 (after the last edit's diagnostics, taking turns the same way) and adds their
-median and p99 to the row.
+median and p99 to the row. --json writes TENET's median and p99 for each
+size (bench/goals.py) to FILE.
 """
 import argparse, json, os, random, statistics, subprocess, sys, tempfile, threading, time, queue
 
@@ -47,7 +49,9 @@ def main():
     ap.add_argument("--sizes", default="10", help="draft sizes in KB, comma-separated")
     ap.add_argument("--edits", type=int, help="edits per draft (default: 1,000 up to 100 KB, else 200)")
     ap.add_argument("--hovers", type=int, default=0)
+    ap.add_argument("--json", help="write tenet's median and p99 for each size to this file")
     a = ap.parse_args()
+    judged = {}
     data = a.data or tempfile.mkdtemp(prefix="tenet-lsp-bench-")
     if not os.path.exists(os.path.join(data, "terms-5000.tenet")):
         subprocess.run([sys.executable, os.path.join(HERE, "prepare.py"), data], check=True, stdout=subprocess.DEVNULL)
@@ -89,6 +93,11 @@ def main():
                 hover = f" {statistics.median(h):.2f} ms | {p99_of(h):.2f} ms |"
             print(f"| {len(text) / 1024:,.0f} KB | {name} | {session.diagnostics} | {statistics.median(lat):.2f} ms "
                   f"| {p99_of(lat):.2f} ms | {lat[-1]:.2f} ms |{hover}", flush=True)
+            if name == "tenet":
+                judged[str(kb)] = {"median_ms": statistics.median(lat), "p99_ms": p99_of(lat), "edits": len(lat)}
+    if a.json:
+        with open(a.json, "w") as out:
+            json.dump(judged, out, indent=1)
 
 
 def p99_of(sorted_ms):

@@ -9,7 +9,9 @@ round. With --baseline, another build is run alternately with it on the same
 posts, and its column and the ratio to it (round by round) are added. Answers
 are checked to come back in input order.
 
-    cargo build --release && python3 bench/moderate.py [--tenet target/release/tenet] [--runs 5] [--baseline OLD_TENET]
+    cargo build --release && python3 bench/moderate.py [--tenet target/release/tenet] [--runs 5] [--baseline OLD_TENET] [--json FILE]
+
+--json writes the speed-up (bench/goals.py) to FILE.
 """
 import argparse, json, os, shutil, statistics, subprocess, sys, tempfile, time
 
@@ -30,10 +32,15 @@ def spread(seconds):
     return f"{statistics.median(t):.3f} s ({t[0]:.3f}–{t[-1]:.3f})"
 
 
-def ratio(a, b):
+def ratios(a, b):
     """The median of the ratios a[i] / b[i], run by run, with the least and greatest."""
     r = sorted(x / y for x, y in zip(a, b))
-    return f"{statistics.median(r):.2f}× ({r[0]:.2f}–{r[-1]:.2f})"
+    return {"median": statistics.median(r), "min": r[0], "max": r[-1]}
+
+
+def ratio(a, b):
+    r = ratios(a, b)
+    return f"{r['median']:.2f}× ({r['min']:.2f}–{r['max']:.2f})"
 
 
 def main():
@@ -41,6 +48,7 @@ def main():
     ap.add_argument("--tenet", default="target/release/tenet")
     ap.add_argument("--runs", type=int, default=5)
     ap.add_argument("--baseline", help="another tenet binary, run alternately on the same posts")
+    ap.add_argument("--json", help="write the speed-up to this file")
     args = ap.parse_args()
     tmp = tempfile.mkdtemp(prefix="tenet-moderate.")
     try:
@@ -84,6 +92,10 @@ def main():
             if old:
                 line += f" {speed_up(args.baseline)} | |"
             print(line)
+        if args.json:
+            with open(args.json, "w") as out:
+                speed_up = ratios(times[args.tenet]["one"], times[args.tenet]["all"]) if one else None
+                json.dump({"cores": cores, "posts": posts, "speed_up": speed_up}, out, indent=1)
     finally:
         shutil.rmtree(tmp)
 

@@ -1,0 +1,98 @@
+#!/usr/bin/env python3
+"""The performance goals and whether one run of the benches meets them, as a
+Markdown table.
+
+    bench/goals.py COMPARE_JSON LSP_JSON MODERATE_JSON
+
+The three files are what `--json` makes bench/compare.py, bench/lsp-latency.py
+and bench/moderate.py write (bench/compare.sh passes it to each). A goal is met
+when its median is: ratios to ripgrep are paired run by run (see compare.py),
+and the least and greatest of them are given beside it. A figure the run did not
+measure (no ripgrep, a section left out) is said to be so.
+"""
+import json, sys
+
+# 300 MiB, in the MB of 10^6 bytes the peaks are given in.
+MEMORY_CAP_MB = 300 * 2**20 / 1e6
+# Memory bounded by a chunk: the 143 MB file's peak no more than this many
+# times the 18 MB file's (a peak that grows with the input is not bounded).
+BOUNDED = 1.5
+
+
+def spread(s, unit="×", digits=2):
+    return f"{s['median']:.{digits}f}{unit} ({s['min']:.{digits}f}–{s['max']:.{digits}f})"
+
+
+def met(ok):
+    return "yes" if ok else "**no**"
+
+
+def main():
+    compare, lsp, moderate = (json.load(open(path)) for path in sys.argv[1:4])
+    rows = compare["rows"]
+    out = []
+
+    def row(case, now, goal, ok):
+        out.append(f"| {case} | {now} | {goal} | {ok} |")
+
+    unmeasured = ("not measured", "")
+
+    def vs_rg(key, case, goal, stretch=""):
+        r = rows.get(key, {}).get("ratio")
+        if r:
+            row(case, spread(r), f"≤ {goal:g}×{stretch}", met(r["median"] <= goal))
+        else:
+            row(case, unmeasured[0], f"≤ {goal:g}×{stretch}", unmeasured[1])
+
+    vs_rg("count", "18 MB, `--format count` vs `rg -c -F`", 1.5, " (stretch 1×)")
+    count = rows.get("count", {})
+    for name, case, goal in (("rg -w -F", "the same vs `rg --count-matches -w -F` (medians)", 1.2),
+                             ("rg -w -i -F", "the same vs `rg --count-matches -w -i -F` (medians)", 0.2)):
+        r = count.get("against", {}).get(name)
+        if r:
+            row(case, f"{r:.2f}×", f"≤ {goal:g}×", met(r <= goal))
+        else:
+            row(case, unmeasured[0], f"≤ {goal:g}×", unmeasured[1])
+    vs_rg("json", "18 MB, `--format json` vs `rg -c -F`", 2.0)
+    vs_rg("folder", "10,000 files, `--format count` vs `rg -c -F`", 2.0)
+
+    huge = rows.get("huge")
+    goal = f"bounded by a chunk: ≤ {BOUNDED}× the 18 MB file's peak, and ≤ 300 MiB"
+    if huge and count:
+        grows = huge["peak_mb"] / count["peak_mb"]
+        now = (f"{huge['peak_mb']:.0f} MB, {huge['peak_mb'] / huge['input_mb']:.2f}× the input "
+               f"({grows:.1f}× the 18 MB file's {count['peak_mb']:.0f} MB)")
+        row("peak memory, 143 MB file", now, goal, met(grows <= BOUNDED and huge["peak_mb"] <= MEMORY_CAP_MB))
+    else:
+        row("peak memory, 143 MB file", unmeasured[0], goal, unmeasured[1])
+
+    one = rows.get("one_line")
+    if one:
+        ms = {k: v * 1000 for k, v in one["seconds"].items()}
+        row("one-line draft on stdin + 5,000 terms", spread(ms, " ms", 0), "≤ 15 ms", met(ms["median"] <= 15))
+    else:
+        row("one-line draft on stdin + 5,000 terms", unmeasured[0], "≤ 15 ms", unmeasured[1])
+
+    for kb, goal in (("10", 5), ("100", 15), ("1000", 60)):
+        case = f"language server, edit → diagnostics p99, {int(kb):,} KB"
+        r = lsp.get(kb)
+        if r:
+            row(case, f"{r['p99_ms']:.2f} ms (median {r['median_ms']:.2f}, {r['edits']:,} edits)",
+                f"≤ {goal} ms", met(r["p99_ms"] <= goal))
+        else:
+            row(case, unmeasured[0], f"≤ {goal} ms", unmeasured[1])
+
+    s = moderate.get("speed_up")
+    case = f"`tenet moderate`, {moderate.get('cores', '?')} cores ÷ one"
+    if s:
+        row(case, spread(s), "≥ 1.8×", met(s["median"] >= 1.8))
+    else:
+        row(case, unmeasured[0], "≥ 1.8×", unmeasured[1])
+
+    print("| case | now: median (min–max) | goal | met |")
+    print("|---|---|---|---|")
+    print("\n".join(out))
+
+
+if __name__ == "__main__":
+    sys.exit(main())
