@@ -65,17 +65,21 @@ def spread(values):
     return {"median": statistics.median(v), "min": v[0], "max": v[-1]}
 
 
-def paired(times, others, name=""):
-    """The median of the ratios of one command's runs to another's, run by
-    run, with the least and greatest."""
-    r = spread(t / o for t, o in zip(times, others))
+def ratios(times, others):
+    """The ratios of one command's runs to another's, run by run: their median,
+    least and greatest."""
+    return spread(t / o for t, o in zip(times, others))
+
+
+def paired(r, name=""):
+    """`ratios` as the tables give them."""
     return f"{r['median']:.2f}×{' ' + name if name else ''} ({r['min']:.2f}–{r['max']:.2f})"
 
 
 def wall(times):
     """The median wall time, with the fastest and slowest run, in ms."""
-    t = sorted(x * 1000 for x in times)
-    return f"{statistics.median(t):.0f} ms ({t[0]:.0f}–{t[-1]:.0f})"
+    t = spread(x * 1000 for x in times)
+    return f"{t['median']:.0f} ms ({t['min']:.0f}–{t['max']:.0f})"
 
 
 def main():
@@ -116,22 +120,21 @@ def main():
         med = statistics.median(times[0])
         if memory_of:
             label = f"{label} (peak = {peaks[0] / memory_of:.2f}× the input)"
-        ratios = []
-        if ref:
-            ratios.append(paired(times[0], times[-1], ref[0]))
-        ratios.extend(f"{med / m:.2f}× {name}" for name, m in more if m)
+        to_ref = ratios(times[0], times[-1]) if ref else None
+        against = {name: med / m for name, m in more if m}
+        shown = ([paired(to_ref, ref[0])] if ref else []) + [f"{r:.2f}× {name}" for name, r in against.items()]
         before = None
         if baseline:
-            before = (wall(times[1]), peaks[1], paired(times[0], times[1]))
-        rows.append((section, label, wall(times[0]), peaks[0], ", ".join(ratios), before))
+            before = (wall(times[1]), peaks[1], paired(ratios(times[0], times[1])))
+        rows.append((section, label, wall(times[0]), peaks[0], ", ".join(shown), before))
         if key:
             judged[key] = {
                 "label": label,
                 "seconds": spread(times[0]),
                 "peak_mb": peaks[0],
                 "input_mb": memory_of,
-                "ratio": spread(t / o for t, o in zip(times[0], times[-1])) if ref else None,
-                "against": {name: med / m for name, m in more if m},
+                "ratio": to_ref,
+                "against": against,
             }
         return med
 

@@ -15,6 +15,7 @@ are checked to come back in input order.
 """
 import argparse, json, os, shutil, statistics, subprocess, sys, tempfile, time
 
+import compare
 import social
 
 
@@ -28,19 +29,13 @@ def run(cmd, data, answers):
 
 def spread(seconds):
     """The median time, with the fastest and slowest run."""
-    t = sorted(seconds)
-    return f"{statistics.median(t):.3f} s ({t[0]:.3f}–{t[-1]:.3f})"
-
-
-def ratios(a, b):
-    """The median of the ratios a[i] / b[i], run by run, with the least and greatest."""
-    r = sorted(x / y for x, y in zip(a, b))
-    return {"median": statistics.median(r), "min": r[0], "max": r[-1]}
+    t = compare.spread(seconds)
+    return f"{t['median']:.3f} s ({t['min']:.3f}–{t['max']:.3f})"
 
 
 def ratio(a, b):
-    r = ratios(a, b)
-    return f"{r['median']:.2f}× ({r['min']:.2f}–{r['max']:.2f})"
+    """The median of the ratios a[i] / b[i], run by run, with the least and greatest."""
+    return compare.paired(compare.ratios(a, b))
 
 
 def main():
@@ -94,7 +89,7 @@ def main():
             print(line)
         if args.json:
             with open(args.json, "w") as out:
-                speed_up = ratios(times[args.tenet]["one"], times[args.tenet]["all"]) if one else None
+                speed_up = compare.ratios(times[args.tenet]["one"], times[args.tenet]["all"]) if one else None
                 json.dump({"cores": cores, "posts": posts, "speed_up": speed_up}, out, indent=1)
     finally:
         shutil.rmtree(tmp)
