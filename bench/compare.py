@@ -129,7 +129,6 @@ def main():
         rows.append((section, label, wall(times[0]), peaks[0], ", ".join(shown), before))
         if key:
             judged[key] = {
-                "label": label,
                 "seconds": spread(times[0]),
                 "peak_mb": peaks[0],
                 "input_mb": memory_of,
@@ -230,14 +229,7 @@ def main():
         print(line)
     if a.json:
         with open(a.json, "w") as out:
-            json.dump({"rg": rg_version(a.rg), "rows": judged}, out, indent=1)
-
-
-def rg_version(rg):
-    """ripgrep's version line, or None."""
-    if not rg:
-        return None
-    return subprocess.run([rg, "--version"], capture_output=True, text=True).stdout.splitlines()[0]
+            json.dump({"rows": judged}, out, indent=1)
 
 
 if __name__ == "__main__":

@@ -32,62 +32,45 @@ def main():
     rows = compare["rows"]
     out = []
 
-    def row(case, now, goal, ok):
-        out.append(f"| {case} | {now} | {goal} | {ok} |")
-
-    unmeasured = ("not measured", "")
+    def row(case, goal, measured):
+        """`measured`: what the run found and whether it meets the goal, or
+        None when the run did not measure it."""
+        now, ok = measured or ("not measured", None)
+        out.append(f"| {case} | {now} | {goal} | {'' if ok is None else met(ok)} |")
 
     def vs_rg(key, case, goal, stretch=""):
         r = rows.get(key, {}).get("ratio")
-        if r:
-            row(case, spread(r), f"≤ {goal:g}×{stretch}", met(r["median"] <= goal))
-        else:
-            row(case, unmeasured[0], f"≤ {goal:g}×{stretch}", unmeasured[1])
+        row(case, f"≤ {goal:g}×{stretch}", r and (spread(r), r["median"] <= goal))
 
     vs_rg("count", "18 MB, `--format count` vs `rg -c -F`", 1.5, " (stretch 1×)")
     count = rows.get("count", {})
     for name, case, goal in (("rg -w -F", "the same vs `rg --count-matches -w -F` (medians)", 1.2),
                              ("rg -w -i -F", "the same vs `rg --count-matches -w -i -F` (medians)", 0.2)):
         r = count.get("against", {}).get(name)
-        if r:
-            row(case, f"{r:.2f}×", f"≤ {goal:g}×", met(r <= goal))
-        else:
-            row(case, unmeasured[0], f"≤ {goal:g}×", unmeasured[1])
+        row(case, f"≤ {goal:g}×", r and (f"{r:.2f}×", r <= goal))
     vs_rg("json", "18 MB, `--format json` vs `rg -c -F`", 2.0)
     vs_rg("folder", "10,000 files, `--format count` vs `rg -c -F`", 2.0)
 
     huge = rows.get("huge")
-    goal = f"bounded by a chunk: ≤ {BOUNDED}× the 18 MB file's peak, and ≤ 300 MiB"
+    memory = None
     if huge and count:
         grows = huge["peak_mb"] / count["peak_mb"]
-        now = (f"{huge['peak_mb']:.0f} MB, {huge['peak_mb'] / huge['input_mb']:.2f}× the input "
-               f"({grows:.1f}× the 18 MB file's {count['peak_mb']:.0f} MB)")
-        row("peak memory, 143 MB file", now, goal, met(grows <= BOUNDED and huge["peak_mb"] <= MEMORY_CAP_MB))
-    else:
-        row("peak memory, 143 MB file", unmeasured[0], goal, unmeasured[1])
+        memory = (f"{huge['peak_mb']:.0f} MB, {huge['peak_mb'] / huge['input_mb']:.2f}× the input "
+                  f"({grows:.1f}× the 18 MB file's {count['peak_mb']:.0f} MB)",
+                  grows <= BOUNDED and huge["peak_mb"] <= MEMORY_CAP_MB)
+    row("peak memory, 143 MB file", f"bounded by a chunk: ≤ {BOUNDED}× the 18 MB file's peak, and ≤ 300 MiB", memory)
 
     one = rows.get("one_line")
-    if one:
-        ms = {k: v * 1000 for k, v in one["seconds"].items()}
-        row("one-line draft on stdin + 5,000 terms", spread(ms, " ms", 0), "≤ 15 ms", met(ms["median"] <= 15))
-    else:
-        row("one-line draft on stdin + 5,000 terms", unmeasured[0], "≤ 15 ms", unmeasured[1])
+    ms = one and {k: v * 1000 for k, v in one["seconds"].items()}
+    row("one-line draft on stdin + 5,000 terms", "≤ 15 ms", ms and (spread(ms, " ms", 0), ms["median"] <= 15))
 
     for kb, goal in (("10", 5), ("100", 15), ("1000", 60)):
-        case = f"language server, edit → diagnostics p99, {int(kb):,} KB"
         r = lsp.get(kb)
-        if r:
-            row(case, f"{r['p99_ms']:.2f} ms (median {r['median_ms']:.2f}, {r['edits']:,} edits)",
-                f"≤ {goal} ms", met(r["p99_ms"] <= goal))
-        else:
-            row(case, unmeasured[0], f"≤ {goal} ms", unmeasured[1])
+        row(f"language server, edit → diagnostics p99, {int(kb):,} KB", f"≤ {goal} ms",
+            r and (f"{r['p99_ms']:.2f} ms (median {r['median_ms']:.2f}, {r['edits']:,} edits)", r["p99_ms"] <= goal))
 
     s = moderate.get("speed_up")
-    case = f"`tenet moderate`, {moderate.get('cores', '?')} cores ÷ one"
-    if s:
-        row(case, spread(s), "≥ 1.8×", met(s["median"] >= 1.8))
-    else:
-        row(case, unmeasured[0], "≥ 1.8×", unmeasured[1])
+    row(f"`tenet moderate`, {moderate.get('cores', '?')} cores ÷ one", "≥ 1.8×", s and (spread(s), s["median"] >= 1.8))
 
     print("| case | now: median (min–max) | goal | met |")
     print("|---|---|---|---|")

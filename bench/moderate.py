@@ -81,16 +81,16 @@ def main():
             if old:
                 line += f" {spread(times[args.baseline][k])} | {ratio(times[args.tenet][k], times[args.baseline][k])} |"
             print(line)
+        # One core ÷ all, round by round.
+        speed_up = {b: compare.ratios(ts["one"], ts["all"]) for b, ts in times.items()} if one else {}
         if one:
-            speed_up = lambda b: ratio(times[b]["one"], times[b]["all"])
-            line = f"| speed-up | {speed_up(args.tenet)} | | |"
+            line = f"| speed-up | {compare.paired(speed_up[args.tenet])} | | |"
             if old:
-                line += f" {speed_up(args.baseline)} | |"
+                line += f" {compare.paired(speed_up[args.baseline])} | |"
             print(line)
         if args.json:
             with open(args.json, "w") as out:
-                speed_up = compare.ratios(times[args.tenet]["one"], times[args.tenet]["all"]) if one else None
-                json.dump({"cores": cores, "posts": posts, "speed_up": speed_up}, out, indent=1)
+                json.dump({"cores": cores, "posts": posts, "speed_up": speed_up.get(args.tenet)}, out, indent=1)
     finally:
         shutil.rmtree(tmp)
 
