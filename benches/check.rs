@@ -1,5 +1,5 @@
-//! `cargo bench`: checking drafts, reading their structure, and compiling large
-//! lists.
+//! `cargo bench`: checking drafts, reading their structure, compiling large
+//! lists, and compiling the built-in pack's regexes in each build.
 //!
 //! Inputs come from `../shared/corpora` through `bench/prepare.py`, into
 //! `target/bench-data` (or `TENET_BENCH_DIR` when set).
@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::Arc;
 
-use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
+use criterion::{criterion_group, criterion_main, BatchSize, BenchmarkId, Criterion, Throughput};
 use tenet::draft::{Draft, Format, Structure};
 use tenet::engine::checker::Checker;
 use tenet::language::lower::{self, Overrides, RuleFile};
@@ -136,5 +136,38 @@ fn compile(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, check, scale, structure, compile);
+/// Every regex of the built-in pack compiled afresh, in the build each kind of
+/// text is searched with (a build that would be the same as an earlier one is
+/// that one, so a regex without Unicode's `\b` builds once for the first two).
+fn regexes(c: &mut Criterion) {
+    use tenet::language::regex::Build;
+    use tenet::language::rules::Pattern;
+    let compiled = lower::compile(
+        &tenet::language::builtin::rule_files(),
+        &Overrides::default(),
+        &tenet::language::builtin::read_list,
+    );
+    let regexes: Vec<_> = (compiled.rules.matchers.iter())
+        .flat_map(|m| &m.patterns)
+        .filter_map(|p| match p {
+            Pattern::Regex(r) => Some(r.clone()),
+            Pattern::Term(_) => None,
+        })
+        .collect();
+    let mut group = c.benchmark_group("regexes");
+    group.sample_size(20);
+    for build in Build::ALL {
+        let name = format!("{build:?}");
+        group.bench_function(name, |b| {
+            b.iter_batched(
+                || regexes.clone(),
+                |regexes| regexes.iter().all(|r| r.regex_for(build).is_some()),
+                BatchSize::LargeInput,
+            )
+        });
+    }
+    group.finish();
+}
+
+criterion_group!(benches, check, scale, structure, compile, regexes);
 criterion_main!(benches);

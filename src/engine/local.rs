@@ -16,7 +16,7 @@ use std::ops::Range;
 use super::evaluate::window;
 use super::lines::line_around;
 use super::windows::in_spans;
-use super::{AsciiBounds, Hit, RegexEntry};
+use super::{Builds, Hit, RegexEntry};
 use crate::draft::Draft;
 use crate::language::rules::*;
 use crate::text::fold::is_whole_word;
@@ -275,19 +275,19 @@ impl Local {
 
     /// The hits on `lines`, by matcher: those a search of the whole text finds
     /// there (a regex's leftmost-first, not overlapping; every mark).
-    /// `ascii_bounds`: where the regex runs with ASCII word boundaries.
+    /// `builds`: which build of the regex searches where.
     pub(super) fn find(
         &self,
         regexes: &[RegexEntry],
         rules: &RuleSet,
         text: &str,
         lines: &[Range<usize>],
-        ascii_bounds: &AsciiBounds,
+        builds: &Builds,
     ) -> Vec<(MatcherId, Vec<Hit>)> {
         match &self.sought {
             Sought::Regex(r) => {
                 let entry = &regexes[*r];
-                let found = find_regex(entry, rules, text, lines, ascii_bounds);
+                let found = find_regex(entry, rules, text, lines, builds);
                 if found.is_empty() {
                     return Vec::new();
                 }
@@ -321,7 +321,7 @@ fn find_regex(
     rules: &RuleSet,
     text: &str,
     lines: &[Range<usize>],
-    ascii_bounds: &AsciiBounds,
+    builds: &Builds,
 ) -> Vec<Range<usize>> {
     let (m, p) = entry.owner;
     let Pattern::Regex(r) = &rules.matchers[m].patterns[p] else {
@@ -330,12 +330,7 @@ fn find_regex(
     // A span limits where a match lies, not what its `\b` sees around it. A line
     // shorter than every match is passed over (so a regex with no line long
     // enough is not compiled).
-    in_spans(
-        |span| ascii_bounds.regex(r, span),
-        text,
-        lines,
-        entry.shortest,
-    )
+    in_spans(|span| builds.regex(r, span), text, lines, entry.shortest)
 }
 
 #[cfg(test)]

@@ -30,6 +30,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 
 use crate::draft::{Draft, Format, ScopeSet, Structure};
+use crate::language::regex::Build;
 use crate::language::rules::*;
 use crate::report::finding::{Finding, Pending};
 use crate::report::{Deferred, Redactions, TriageResult};
@@ -39,7 +40,7 @@ use terms::TermSet;
 
 pub use evaluate::within;
 pub use hit::Hit;
-pub use search::{select, AsciiBounds, Searching};
+pub use search::{select, Builds, Searching};
 
 /// Drafts this large are worked on with several cores; smaller ones on one, where
 /// waking another thread would cost more than it saves (and jitter in the editor).
@@ -386,9 +387,9 @@ impl Engine {
         for entry in &self.regexes {
             let (m, p) = entry.owner;
             if let Pattern::Regex(r) = &self.rules.matchers[m].patterns[p] {
-                // Both builds: text with a word character beyond ASCII runs
-                // Unicode's word boundaries, the rest ASCII's.
-                let _ = (r.regex(), r.regex_for(true));
+                // Every build: which one a draft needs depends on what it
+                // holds beyond ASCII.
+                let _ = Build::ALL.map(|build| r.regex_for(build));
             }
         }
     }
@@ -477,8 +478,8 @@ impl Engine {
             .collect();
         let found = each(text.len(), jobs.len(), |i| {
             let j = jobs[i];
-            let (lines, bounds) = (&lines[places.of[j]], &how.ascii_bounds);
-            self.locals[j].find(&self.regexes, &self.rules, text, lines, bounds)
+            let (lines, builds) = (&lines[places.of[j]], &how.builds);
+            self.locals[j].find(&self.regexes, &self.rules, text, lines, builds)
         });
         for (m, found) in found.into_iter().flatten() {
             if found.is_empty() {
@@ -522,9 +523,9 @@ mod tests {
     fn warming_builds_the_regexes_on_lines_with_a_digit_as_one() {
         let engine = two_digit_regexes();
         let windows = engine.windows().expect("digit windows");
-        assert_eq!(windows.digit_set_builds(), (false, false));
+        assert_eq!(windows.digit_set_builds(), [false; 3]);
         engine.warm();
-        assert_eq!(windows.digit_set_builds(), (true, true));
+        assert_eq!(windows.digit_set_builds(), [true; 3]);
     }
 
     /// Short drafts with a digit search those regexes one by one until
@@ -550,8 +551,11 @@ mod tests {
         for _ in 0..2 {
             assert_eq!(check(&with_digits), 800);
         }
-        // ASCII drafts: the build with ASCII's word boundaries.
+        // ASCII drafts: the build for ASCII text.
         let windows = engine.windows.get().and_then(Option::as_ref);
-        assert_eq!(windows.map(|w| w.digit_set_builds()), Some((false, true)));
+        assert_eq!(
+            windows.map(|w| w.digit_set_builds()),
+            Some([false, false, true])
+        );
     }
 }

@@ -8,7 +8,7 @@ use rayon::prelude::*;
 use super::lines::{line_holding, lines_with_a_digit, narrowed, near_digits};
 use super::windows::{may_begin_at, Place, Windows, WINDOWED_BYTES};
 use super::{both, each, Engine, Hit, RegexEntry, Use, DIGIT_SET_BYTES, PARALLEL_BYTES};
-use crate::language::regex::RegexPattern;
+use crate::language::regex::{Build, RegexPattern};
 use crate::language::rules::*;
 use crate::text::fold::{is_whole_word, word_chars_beyond_ascii, BeyondAscii, Folded};
 use regex_automata::meta::Regex;
@@ -18,37 +18,39 @@ use regex_automata::meta::Regex;
 pub struct Searching {
     /// The caseless terms are searched in a folded copy of the text.
     pub folded: bool,
-    /// Where regexes run with ASCII word boundaries.
-    pub ascii_bounds: AsciiBounds,
+    /// Which build of each regex searches where.
+    pub builds: Builds,
 }
 
-/// Where a text's regexes run with ASCII word boundaries
-/// ([`RegexPattern::regex_for`]): where no word character beyond ASCII is in
-/// reach of a `\b`, they agree with Unicode's.
+/// Which build of its regexes ([`Build`]) a text is searched with, where: each
+/// finds what the regex finds in the texts it is for.
 #[derive(Debug, Clone)]
-pub enum AsciiBounds {
-    Nowhere,
-    Everywhere,
-    /// In spans clear of these word characters beyond ASCII (their starts).
-    AwayFrom(Vec<usize>),
+pub enum Builds {
+    /// Everywhere, one build.
+    Everywhere(Build),
+    /// [`Build::AsciiWords`] in spans clear of these word characters beyond
+    /// ASCII (their starts); [`Build::Unicode`] in the others.
+    AsciiWordsAwayFrom(Vec<usize>),
 }
 
-impl AsciiBounds {
+impl Builds {
     /// The build of `r` to search `span` with.
     pub fn regex<'r>(&self, r: &'r RegexPattern, span: Range<usize>) -> Option<&'r Regex> {
         r.regex_for(self.in_span(span))
     }
 
-    /// Whether `span` is searched with ASCII word boundaries.
-    pub fn in_span(&self, span: Range<usize>) -> bool {
+    /// The build `span` is searched with.
+    pub fn in_span(&self, span: Range<usize>) -> Build {
         match self {
-            AsciiBounds::Nowhere => false,
-            AsciiBounds::Everywhere => true,
+            Builds::Everywhere(build) => *build,
             // A `\b` at the span's edges looks at the characters on either side
             // (at most four bytes before it, one starting at its end).
-            AsciiBounds::AwayFrom(words) => {
+            Builds::AsciiWordsAwayFrom(words) => {
                 let near = words.partition_point(|&w| w + 4 < span.start);
-                words.get(near).is_none_or(|&w| w > span.end)
+                match words.get(near).is_none_or(|&w| w > span.end) {
+                    true => Build::AsciiWords,
+                    false => Build::Unicode,
+                }
             }
         }
     }
@@ -56,31 +58,36 @@ impl AsciiBounds {
 
 impl Engine {
     /// How `text` is searched: caseless terms in a folded copy only when some
-    /// character folds to another; regexes with ASCII word boundaries where
+    /// character folds to another; regexes built for ASCII text in a text that
+    /// is ASCII throughout (most drafts), else with ASCII word boundaries where
     /// those agree with Unicode's: everywhere in a text with no word character
-    /// beyond ASCII (nearly every draft), and in a long text with a few, on the
-    /// lines clear of them once enough such text has been searched.
+    /// beyond ASCII (nearly every other draft), and in a long text with a few,
+    /// on the lines clear of them once enough such text has been searched.
     pub fn searching(&self, text: &str) -> Searching {
         let beyond = BeyondAscii::of(text);
-        let ascii_bounds = if beyond.ascii_word_bounds() {
-            AsciiBounds::Everywhere
+        let builds = if !beyond.any {
+            Builds::Everywhere(Build::AsciiText)
+        } else if beyond.ascii_word_bounds() {
+            Builds::Everywhere(Build::AsciiWords)
         } else if self
             .unicode_bounds
             .spend(text.len(), self.ascii_bounds_after)
         {
             // Until enough such text is searched, one build: Unicode's.
-            AsciiBounds::Nowhere
+            Builds::Everywhere(Build::Unicode)
         } else if text.len() >= WINDOWED_BYTES {
             // A long text searched by lines: those clear of its few word
             // characters beyond ASCII (a name or two) use ASCII's.
-            word_chars_beyond_ascii(text, text.len() / SPARSE)
-                .map_or(AsciiBounds::Nowhere, AsciiBounds::AwayFrom)
+            word_chars_beyond_ascii(text, text.len() / SPARSE).map_or(
+                Builds::Everywhere(Build::Unicode),
+                Builds::AsciiWordsAwayFrom,
+            )
         } else {
-            AsciiBounds::Nowhere
+            Builds::Everywhere(Build::Unicode)
         };
         Searching {
             folded: beyond.folds,
-            ascii_bounds,
+            builds,
         }
     }
 
@@ -201,7 +208,7 @@ impl Engine {
         let places: Vec<Place> = if large {
             let places = self
                 .windows()
-                .map(|w| w.places(text, self.regexes.len(), &how.ascii_bounds));
+                .map(|w| w.places(text, self.regexes.len(), &how.builds));
             places.unwrap_or_else(|| vec![Place::Whole; self.regexes.len()])
         } else {
             // The draft's lines with a digit, worked out once if at all.
@@ -211,7 +218,7 @@ impl Engine {
                 && (self.windows.get().is_some()
                     || !self.digits_alone.spend(text.len(), DIGIT_SET_BYTES));
             if let Some(windows) = together.then(|| self.windows()).flatten() {
-                let (lines, bounds) = (&mut digit_lines, &how.ascii_bounds);
+                let (lines, bounds) = (&mut digit_lines, &how.builds);
                 windows.place_digit_set(text, lines, bounds, &mut needed, &mut places);
             }
             places
@@ -241,7 +248,7 @@ impl Engine {
             let Pattern::Regex(r) = &self.rules.matchers[m].patterns[p] else {
                 return Vec::new();
             };
-            let regex = |span| how.ascii_bounds.regex(r, span);
+            let regex = |span| how.builds.regex(r, span);
             let found = place.matches(regex, text, entry.shortest);
             if found.is_empty() {
                 // As most regexes in most drafts: no list for any use.
@@ -394,7 +401,7 @@ pub fn select(hits: impl IntoIterator<Item = Hit>) -> Vec<Hit> {
 
 #[cfg(test)]
 mod tests {
-    use super::{select, AsciiBounds, Hit};
+    use super::{select, Build, Builds, Hit};
 
     /// Hits in order of start, at one start in any order, are picked as from
     /// hits in no order at all: leftmost, then longest, then the first
@@ -427,28 +434,42 @@ mod tests {
         }
     }
 
-    /// A text with no word character beyond ASCII runs its regexes with ASCII's
-    /// word boundaries from the first draft on: pure ASCII, emoji, curly quotes.
-    /// One with an accented word runs Unicode's; a long one, once enough such
-    /// text has been searched, ASCII's away from the accented words.
+    /// A text that is ASCII throughout runs its regexes built for ASCII text.
+    /// One with no word character beyond ASCII runs them with ASCII's word
+    /// boundaries from the first draft on: emoji, curly quotes. One with an
+    /// accented word runs Unicode's; a long one, once enough such text has
+    /// been searched, ASCII's away from the accented words.
     #[test]
-    fn ascii_word_boundaries_run_wherever_they_agree_with_unicodes() {
+    fn ascii_builds_run_wherever_they_agree_with_unicodes() {
         let source = "guideline g {\n  rule r warning { find /\\bab\\b/ message \"m\" }\n}\n";
         let compiled = crate::language::lower::compile_str("t.tenet", source);
         assert!(!compiled.has_errors());
         let engine = super::Engine::new(compiled.rules).ascii_bounds_after(4096);
-        let bounds = |text: &str| engine.searching(text).ascii_bounds;
-        for text in ["plain ab", "ab 😀 don’t “ab”", ""] {
-            assert!(matches!(bounds(text), AsciiBounds::Everywhere), "{text:?}");
+        let builds = |text: &str| engine.searching(text).builds;
+        let everywhere = |text: &str, want: Build| {
+            assert!(
+                matches!(builds(text), Builds::Everywhere(b) if b == want),
+                "{text:?}"
+            );
+        };
+        for text in ["plain ab", "", "ab\ncd\t!"] {
+            everywhere(text, Build::AsciiText);
         }
+        everywhere("ab 😀 don’t “ab”", Build::AsciiWords);
         let accented = format!("{}café\n", "ab cd\n".repeat(400));
-        assert!(matches!(bounds("un café ab"), AsciiBounds::Nowhere));
-        assert!(matches!(bounds(&accented), AsciiBounds::Nowhere));
+        everywhere("un café ab", Build::Unicode);
+        everywhere(&accented, Build::Unicode);
         // With this one, more accented text than the 4,096 bytes.
-        let AsciiBounds::AwayFrom(words) = bounds(&accented) else {
-            panic!("{:?}", bounds(&accented));
+        let Builds::AsciiWordsAwayFrom(words) = builds(&accented) else {
+            panic!("{:?}", builds(&accented));
         };
         assert_eq!(words, [accented.len() - 3]);
-        assert!(matches!(bounds("un café ab"), AsciiBounds::Nowhere));
+        let away = Builds::AsciiWordsAwayFrom(words);
+        assert_eq!(away.in_span(0..6), Build::AsciiWords);
+        assert_eq!(
+            away.in_span(accented.len() - 8..accented.len()),
+            Build::Unicode
+        );
+        everywhere("un café ab", Build::Unicode);
     }
 }

@@ -10,9 +10,9 @@ use regex_automata::meta::Regex;
 
 use super::automaton::{overlapping, scan_dfa};
 use super::lines::{add_line, line_holding, lines_with_a_digit, narrowed, near_digits, Lines};
-use super::search::AsciiBounds;
+use super::search::Builds;
 use super::{literal_owners, RegexEntry};
-use crate::language::regex::set_of;
+use crate::language::regex::{set_of, Build};
 use crate::language::rules::*;
 use crate::text::classes::is_ascii_word;
 
@@ -178,15 +178,14 @@ struct DigitSet {
     /// Indexes into the engine's regexes, and their sources.
     members: Vec<usize>,
     sources: Vec<String>,
-    /// Built when first needed, with Unicode's word boundaries and with ASCII's.
-    unicode: OnceLock<Option<Regex>>,
-    ascii: OnceLock<Option<Regex>>,
+    /// Each [`Build`] of the set, in [`Build::ALL`] order, built when first needed.
+    builds: [OnceLock<Option<Regex>>; 3],
 }
 
 impl DigitSet {
-    fn build(&self, ascii: bool) -> Option<&Regex> {
-        let cell = if ascii { &self.ascii } else { &self.unicode };
-        cell.get_or_init(|| set_of(&self.sources, ascii)).as_ref()
+    fn build(&self, build: Build) -> Option<&Regex> {
+        let cell = &self.builds[build as usize];
+        cell.get_or_init(|| set_of(&self.sources, build)).as_ref()
     }
 
     /// For each member, the spans of `spans` that hold a match of it; `None`
@@ -195,12 +194,12 @@ impl DigitSet {
         &self,
         text: &str,
         spans: &[Range<usize>],
-        bounds: &AsciiBounds,
+        builds: &Builds,
     ) -> Option<Vec<Vec<Range<usize>>>> {
         let mut each = vec![Vec::new(); self.members.len()];
         let mut found = regex_automata::PatternSet::new(self.members.len());
         for span in spans {
-            let set = self.build(bounds.in_span(span.clone()))?;
+            let set = self.build(builds.in_span(span.clone()))?;
             found.clear();
             let input = regex_automata::Input::new(text).span(span.clone());
             set.which_overlapping_matches(&input, &mut found);
@@ -261,8 +260,7 @@ impl Windows {
         let digit_set = (members.len() >= 2).then(|| DigitSet {
             members,
             sources,
-            unicode: OnceLock::new(),
-            ascii: OnceLock::new(),
+            builds: Default::default(),
         });
         let any = literals.is_some() || digits.contains(&true);
         any.then_some(Windows {
@@ -275,11 +273,12 @@ impl Windows {
     }
 
     /// Builds now what a long text would: the regexes on lines with a digit, as
-    /// one (both builds, like each regex: see [`super::Engine::warm`]).
+    /// one (every build, like each regex: see [`super::Engine::warm`]).
     pub(super) fn warm(&self) {
         if let Some(set) = &self.digit_set {
-            set.build(false);
-            set.build(true);
+            for build in Build::ALL {
+                set.build(build);
+            }
         }
     }
 
@@ -292,7 +291,7 @@ impl Windows {
         &self,
         text: &str,
         digit_lines: &mut Option<Vec<Range<usize>>>,
-        bounds: &AsciiBounds,
+        builds: &Builds,
         needed: &mut [bool],
         places: &mut [Place],
     ) {
@@ -308,7 +307,7 @@ impl Windows {
             return;
         }
         let lines = digit_lines.get_or_insert_with(|| lines_with_a_digit(text));
-        let Some(each) = set.split(text, lines, bounds) else {
+        let Some(each) = set.split(text, lines, builds) else {
             return;
         };
         for ((&r, lines), wanted) in set.members.iter().zip(each).zip(wanted) {
@@ -323,18 +322,18 @@ impl Windows {
         }
     }
 
-    /// Which builds of the regexes on lines with a digit are made: with
-    /// Unicode's word boundaries, with ASCII's.
+    /// Which builds of the regexes on lines with a digit are made, in
+    /// [`Build::ALL`] order.
     #[cfg(test)]
-    pub(super) fn digit_set_builds(&self) -> (bool, bool) {
-        self.digit_set.as_ref().map_or((false, false), |s| {
-            (s.unicode.get().is_some(), s.ascii.get().is_some())
+    pub(super) fn digit_set_builds(&self) -> [bool; 3] {
+        self.digit_set.as_ref().map_or([false; 3], |s| {
+            s.builds.each_ref().map(|b| b.get().is_some())
         })
     }
 
-    /// For each of `count` regexes, where in `text` to run it (`bounds`: where
-    /// with ASCII word boundaries).
-    pub(super) fn places(&self, text: &str, count: usize, bounds: &AsciiBounds) -> Vec<Place> {
+    /// For each of `count` regexes, where in `text` to run it (`builds`: which
+    /// build of each searches where).
+    pub(super) fn places(&self, text: &str, count: usize, builds: &Builds) -> Vec<Place> {
         let mut out: Vec<Place> = match &self.literals {
             Some(l) => l.places(text, count),
             None => vec![Place::Whole; count],
@@ -348,7 +347,7 @@ impl Windows {
             // other regexes on digit lines (none of which a literal places) all
             // of them.
             let split = self.digit_set.as_ref().and_then(|set| {
-                let each = set.split(text, spans, bounds)?;
+                let each = set.split(text, spans, builds)?;
                 Some(set.members.iter().zip(each))
             });
             for (&r, lines) in split.into_iter().flatten() {

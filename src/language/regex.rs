@@ -4,7 +4,7 @@
 use std::sync::OnceLock;
 
 use regex_automata::meta::Regex;
-use regex_syntax::hir::{Hir, HirKind, Look};
+use regex_syntax::hir::{Class, ClassUnicode, ClassUnicodeRange, Hir, HirKind, Look};
 
 use crate::language::lower::{literals, reach};
 
@@ -43,18 +43,57 @@ pub struct RegexPattern {
     near_only: bool,
     #[serde(skip)]
     compiled: OnceLock<Option<Regex>>,
-    /// The regex with ASCII word boundaries, for text without a word character
-    /// beyond ASCII (see [`RegexPattern::regex_for`]).
+    /// Its [`Build::AsciiWords`] and [`Build::AsciiText`] (see
+    /// [`RegexPattern::regex_for`]).
     #[serde(skip)]
-    ascii_words: OnceLock<AsciiWords>,
+    ascii_words: OnceLock<Derived>,
+    #[serde(skip)]
+    ascii_text: OnceLock<Derived>,
 }
 
-/// The regex a text with no word character beyond ASCII is searched with.
+/// Which build of a regex a text is searched with. Each finds what the regex
+/// finds in the texts it is for, and costs less to compile and to run there.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Build {
+    /// The regex as written.
+    Unicode,
+    /// `\b` and `\B` look at ASCII word bytes instead of Unicode's word
+    /// characters, for text with no word character beyond ASCII. The two agree
+    /// at every position of such a text (each of its characters beyond ASCII is
+    /// then a non-word character, and its bytes non-word bytes). The lazy DFA
+    /// searches this build through, where it gives up on Unicode's `\b` at the
+    /// first byte beyond ASCII (a curly apostrophe, a dash, an emoji) and a
+    /// slower engine takes over.
+    AsciiWords,
+    /// Also every class cut to ASCII and every literal beyond ASCII made one
+    /// that never matches, for text that is ASCII throughout, where nothing
+    /// else could match. Unicode's classes (`\w`, `[^”]`, the Kelvin sign in a
+    /// caseless `k`) compile to automata of many states, as many times as the
+    /// regex repeats the class; cut to ASCII, each is a range or two.
+    AsciiText,
+}
+
+impl Build {
+    /// Each build, in order: each is for texts that the one before is also for.
+    pub const ALL: [Build; 3] = [Build::Unicode, Build::AsciiWords, Build::AsciiText];
+
+    /// `hir` as this build compiles it.
+    fn of(self, hir: &Hir) -> Hir {
+        match self {
+            Build::Unicode => hir.clone(),
+            Build::AsciiWords => ascii_word_boundaries(hir),
+            Build::AsciiText => ascii_text(hir),
+        }
+    }
+}
+
+/// A build of a regex other than [`Build::Unicode`].
 #[derive(Debug, Clone)]
-enum AsciiWords {
-    /// The regex itself: it has no Unicode word boundary.
-    Same,
-    /// Its own build (`None` only if it exceeds the size limits).
+enum Derived {
+    /// The same as an earlier build (the regex has no Unicode word boundary,
+    /// or no class or literal beyond ASCII), which is used.
+    Same(Build),
+    /// Its own (`None` only if it exceeds the size limits).
     Own(Option<Regex>),
 }
 
@@ -121,6 +160,7 @@ impl RegexPattern {
             near_only: false,
             compiled: OnceLock::new(),
             ascii_words: OnceLock::new(),
+            ascii_text: OnceLock::new(),
         }
     }
 
@@ -138,6 +178,7 @@ impl RegexPattern {
             near_only: false,
             compiled: OnceLock::new(),
             ascii_words: OnceLock::new(),
+            ascii_text: OnceLock::new(),
         }
     }
 
@@ -167,30 +208,31 @@ impl RegexPattern {
             .as_ref()
     }
 
-    /// The compiled regex, or (`ascii_bounds`) the same but that `\b` and `\B`
-    /// look at ASCII word bytes instead of Unicode's word characters. The two
-    /// agree at every position of a text with no word character beyond ASCII
-    /// (each of its characters beyond ASCII is then a non-word character, and
-    /// its bytes non-word bytes). The lazy DFA searches the second through, where
-    /// it gives up on Unicode's `\b` at the first byte beyond ASCII (a curly
-    /// apostrophe, a dash, an emoji) and a slower engine takes over.
-    pub fn regex_for(&self, ascii_bounds: bool) -> Option<&Regex> {
-        if !ascii_bounds {
-            return self.regex();
-        }
-        let ascii = self.ascii_words.get_or_init(|| {
+    /// The compiled regex as `build` says (`None` only if it exceeds the size
+    /// limits). A build that would compile to the same as an earlier one is
+    /// that one.
+    pub fn regex_for(&self, build: Build) -> Option<&Regex> {
+        let cell = match build {
+            Build::Unicode => return self.regex(),
+            Build::AsciiWords => &self.ascii_words,
+            Build::AsciiText => &self.ascii_text,
+        };
+        let derived = cell.get_or_init(|| {
             let Ok(hir) = regex_syntax::Parser::new().parse(&self.source) else {
-                return AsciiWords::Own(None);
+                return Derived::Own(None);
             };
-            if hir.properties().look_set().contains_word_unicode() {
-                AsciiWords::Own(self.build(&ascii_word_boundaries(&hir)))
-            } else {
-                AsciiWords::Same
+            let own = build.of(&hir);
+            match Build::ALL
+                .into_iter()
+                .find(|&b| b < build && b.of(&hir) == own)
+            {
+                Some(earlier) => Derived::Same(earlier),
+                None => Derived::Own(self.build(&own)),
             }
         });
-        match ascii {
-            AsciiWords::Same => self.regex(),
-            AsciiWords::Own(regex) => regex.as_ref(),
+        match derived {
+            Derived::Same(earlier) => self.regex_for(*earlier),
+            Derived::Own(regex) => regex.as_ref(),
         }
     }
 
@@ -220,20 +262,12 @@ fn digits_say_as_much(digit: bool, literals: &[Vec<u8>]) -> bool {
 
 /// One regex for the regexes of `sources` that says which of them match in a
 /// span: every pattern's matches are reported, overlapping
-/// (`which_overlapping_matches`). `ascii_bounds`: with ASCII's word boundaries,
-/// as [`RegexPattern::regex_for`] says. `None` if a source does not parse or the
-/// whole exceeds the size limits.
-pub fn set_of(sources: &[String], ascii_bounds: bool) -> Option<Regex> {
+/// (`which_overlapping_matches`), each regex compiled as `build` says. `None`
+/// if a source does not parse or the whole exceeds the size limits.
+pub fn set_of(sources: &[String], build: Build) -> Option<Regex> {
     let hirs = sources
         .iter()
-        .map(|source| {
-            let hir = regex_syntax::Parser::new().parse(source).ok()?;
-            Some(if ascii_bounds {
-                ascii_word_boundaries(&hir)
-            } else {
-                hir
-            })
-        })
+        .map(|source| Some(build.of(&regex_syntax::Parser::new().parse(source).ok()?)))
         .collect::<Option<Vec<Hir>>>()?;
     let config = regex_automata::meta::Config::new()
         .match_kind(regex_automata::MatchKind::All)
@@ -247,21 +281,39 @@ pub fn set_of(sources: &[String], ascii_bounds: bool) -> Option<Regex> {
 
 /// `hir` with each of Unicode's word boundaries made ASCII's.
 fn ascii_word_boundaries(hir: &Hir) -> Hir {
-    literals::rewritten(hir, &|h| {
-        let HirKind::Look(look) = h.kind() else {
-            return None;
-        };
-        let ascii = match look {
-            Look::WordUnicode => Look::WordAscii,
-            Look::WordUnicodeNegate => Look::WordAsciiNegate,
-            Look::WordStartUnicode => Look::WordStartAscii,
-            Look::WordEndUnicode => Look::WordEndAscii,
-            Look::WordStartHalfUnicode => Look::WordStartHalfAscii,
-            Look::WordEndHalfUnicode => Look::WordEndHalfAscii,
-            _ => return None,
-        };
-        Some(Hir::look(ascii))
+    literals::rewritten(hir, &ascii_word_boundary)
+}
+
+/// `hir` for text that is ASCII throughout: its classes cut to ASCII, its
+/// literals beyond ASCII made ones that never match, its word boundaries
+/// ASCII's. (A class of bytes is ASCII already: rules are parsed for UTF-8.)
+fn ascii_text(hir: &Hir) -> Hir {
+    literals::rewritten(hir, &|h| match h.kind() {
+        HirKind::Literal(literal) if !literal.0.is_ascii() => Some(Hir::fail()),
+        HirKind::Class(Class::Unicode(class)) => {
+            let mut class = class.clone();
+            class.intersect(&ClassUnicode::new([ClassUnicodeRange::new('\0', '\x7f')]));
+            Some(Hir::class(Class::Unicode(class)))
+        }
+        _ => ascii_word_boundary(h),
     })
+}
+
+/// A Unicode word boundary made ASCII's; `None` for anything else.
+fn ascii_word_boundary(hir: &Hir) -> Option<Hir> {
+    let HirKind::Look(look) = hir.kind() else {
+        return None;
+    };
+    let ascii = match look {
+        Look::WordUnicode => Look::WordAscii,
+        Look::WordUnicodeNegate => Look::WordAsciiNegate,
+        Look::WordStartUnicode => Look::WordStartAscii,
+        Look::WordEndUnicode => Look::WordEndAscii,
+        Look::WordStartHalfUnicode => Look::WordStartHalfAscii,
+        Look::WordEndHalfUnicode => Look::WordEndHalfAscii,
+        _ => return None,
+    };
+    Some(Hir::look(ascii))
 }
 
 #[cfg(test)]
@@ -279,11 +331,13 @@ mod tests {
         re.find_iter(text).map(|m| (m.start(), m.end())).collect()
     }
 
-    /// In a text whose characters beyond ASCII are none of them word characters,
-    /// the regex with ASCII word boundaries finds what the regex finds: every
-    /// regex of the built-in pack, and every kind of word boundary.
+    /// Each build finds what the regex finds in the texts it is for: in a text
+    /// whose characters beyond ASCII are none of them word characters, the
+    /// regex with ASCII word boundaries; in one that is ASCII throughout, the
+    /// regex built for ASCII text. Every regex of the built-in pack, every kind
+    /// of word boundary, and classes and literals beyond ASCII.
     #[test]
-    fn ascii_word_boundaries_agree_where_no_word_character_is_beyond_ascii() {
+    fn each_build_agrees_with_the_regex_in_the_texts_it_is_for() {
         let files = crate::language::builtin::rule_files();
         let pack = crate::language::lower::compile(
             &files,
@@ -308,6 +362,15 @@ mod tests {
                 r"\b{start-half}a",
                 r"b\b{end-half}",
                 r"(?i)\bdon\W\w\b",
+                // A caseless `k` holds the Kelvin sign; `\w`, `.` and a negated
+                // class hold nearly everything; literals beyond ASCII.
+                r"(?i)k+",
+                r"\w+\W",
+                r"(?s)a.{3}",
+                r"[^”]{3,}”?",
+                r"“[^”]*”|\B\x22[^\x22]+\x22\B",
+                r"(?-u:\w{2}\b)b?",
+                r"é|e|€",
             ]
             .map(String::from),
         );
@@ -342,35 +405,41 @@ mod tests {
             "“He said",
             "!!!",
         ];
+        let ascii_pieces: Vec<&str> = pieces.into_iter().filter(|p| p.is_ascii()).collect();
         let mut random = Random::new(11);
         for source in &sources {
             let p = pattern(source);
-            let (unicode, ascii) = (
-                p.regex().expect("builds"),
-                p.regex_for(true).expect("builds"),
-            );
+            let [unicode, words, text_build] = Build::ALL.map(|b| p.regex_for(b).expect("builds"));
             for len in [0, 5, 40, 300, 2000] {
                 for _ in 0..12 {
                     let text = random.text(&pieces, len);
-                    assert_eq!(
-                        spans(ascii, &text),
-                        spans(unicode, &text),
-                        "{source} on {text:?}"
-                    );
+                    let want = spans(unicode, &text);
+                    assert_eq!(spans(words, &text), want, "{source} on {text:?}");
+                    let text = random.text(&ascii_pieces, len);
+                    let want = spans(unicode, &text);
+                    assert_eq!(spans(words, &text), want, "{source} on {text:?}");
+                    assert_eq!(spans(text_build, &text), want, "{source} on {text:?}");
                 }
             }
         }
     }
 
-    /// Where a word character lies beyond ASCII the two differ, which is why the
-    /// engine asks first; a regex with no Unicode word boundary is itself.
+    /// Where a word character lies beyond ASCII the builds differ, and where
+    /// any character does the one for ASCII text does too, which is why the
+    /// engine asks first. A build that would compile to the same as an earlier
+    /// one is that one.
     #[test]
-    fn ascii_word_boundaries_are_only_for_text_without_other_word_characters() {
+    fn each_build_is_only_for_its_texts_and_shared_where_it_changes_nothing() {
         let p = pattern(r"\b[0-9]+");
-        let (unicode, ascii) = (p.regex().unwrap(), p.regex_for(true).unwrap());
+        let [unicode, words, text] = Build::ALL.map(|b| p.regex_for(b).unwrap());
         assert_eq!(spans(unicode, "é12 7"), [(5, 6)]);
-        assert_eq!(spans(ascii, "é12 7"), [(2, 4), (5, 6)]);
-        assert!(std::ptr::eq(p.regex_for(false).unwrap(), unicode));
+        assert_eq!(spans(words, "é12 7"), [(2, 4), (5, 6)]);
+        assert!(std::ptr::eq(
+            p.regex_for(Build::Unicode).unwrap(),
+            p.regex().unwrap()
+        ));
+        // Its classes are ASCII already: only its word boundaries change.
+        assert!(std::ptr::eq(text, words));
         let hir = regex_syntax::Parser::new().parse(&p.source).unwrap();
         assert!(!ascii_word_boundaries(&hir)
             .properties()
@@ -378,9 +447,14 @@ mod tests {
             .contains_word_unicode());
 
         let plain = pattern(r"[0-9]+(?-u:\b)");
-        assert!(std::ptr::eq(
-            plain.regex_for(false).unwrap(),
-            plain.regex().unwrap()
-        ));
+        let [unicode, words, text] = Build::ALL.map(|b| plain.regex_for(b).unwrap());
+        assert!(std::ptr::eq(words, unicode) && std::ptr::eq(text, unicode));
+
+        let word = pattern(r"\w+|“");
+        let [unicode, words, text] = Build::ALL.map(|b| word.regex_for(b).unwrap());
+        assert!(std::ptr::eq(words, unicode));
+        assert_eq!(spans(unicode, "é1 “"), [(0, 3), (4, 7)]);
+        assert_eq!(spans(text, "é1 “"), [(2, 3)]);
+        assert_eq!(spans(text, "ab_9 x"), spans(unicode, "ab_9 x"));
     }
 }

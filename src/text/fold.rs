@@ -40,6 +40,8 @@ pub fn folds_to_itself(c: char) -> bool {
 /// neither fold nor belong to words: such text is searched as ASCII text is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct BeyondAscii {
+    /// Some character is beyond ASCII.
+    pub any: bool,
     /// Some character changes when folded (caseless terms need a folded copy).
     pub folds: bool,
     /// Some character is a word character (`\b` needs Unicode's word rules).
@@ -51,6 +53,7 @@ impl BeyondAscii {
     pub fn of(text: &str) -> BeyondAscii {
         let mut seen = BeyondAscii::default();
         for (_, c) in chars_beyond_ascii(text) {
+            seen.any = true;
             seen.folds |= !folds_to_itself(c);
             seen.words |= is_word_char(c);
             if seen.folds && seen.words {
@@ -255,8 +258,8 @@ mod tests {
         assert_eq!(BeyondAscii::of("plain ASCII, 100% of it"), ascii);
         assert!(ascii.ascii_word_bounds());
         // Punctuation, symbols and emoji neither fold nor make words: such text
-        // is searched as ASCII is.
-        let none = ascii;
+        // is searched as ASCII is, but for what only ASCII text is searched with.
+        let none = BeyondAscii { any: true, ..ascii };
         assert_eq!(BeyondAscii::of("don’t “quote” — 5 € … 😀👍🏽"), none);
         assert!(none.ascii_word_bounds());
         let word = BeyondAscii {
