@@ -384,12 +384,14 @@ impl Engine {
         if let Some(windows) = self.windows() {
             windows.warm();
         }
-        for entry in &self.regexes {
-            let (m, p) = entry.owner;
-            if let Pattern::Regex(r) = &self.rules.matchers[m].patterns[p] {
-                // Every build: which one a draft needs depends on what it
-                // holds beyond ASCII.
-                let _ = Build::ALL.map(|build| r.regex_for(build));
+        // Every build, which one a draft needs depending on what it holds
+        // beyond ASCII: first every regex for ASCII text, as most drafts are.
+        for build in Build::ALL.into_iter().rev() {
+            for entry in &self.regexes {
+                let (m, p) = entry.owner;
+                if let Pattern::Regex(r) = &self.rules.matchers[m].patterns[p] {
+                    let _ = r.regex_for(build);
+                }
             }
         }
     }
