@@ -47,9 +47,10 @@ impl Builds {
             // (at most four bytes before it, one starting at its end).
             Builds::AsciiWordsAwayFrom(words) => {
                 let near = words.partition_point(|&w| w + 4 < span.start);
-                match words.get(near).is_none_or(|&w| w > span.end) {
-                    true => Build::AsciiWords,
-                    false => Build::Unicode,
+                if words.get(near).is_none_or(|&w| w > span.end) {
+                    Build::AsciiWords
+                } else {
+                    Build::Unicode
                 }
             }
         }
@@ -218,8 +219,8 @@ impl Engine {
                 && (self.windows.get().is_some()
                     || !self.digits_alone.spend(text.len(), DIGIT_SET_BYTES));
             if let Some(windows) = together.then(|| self.windows()).flatten() {
-                let (lines, bounds) = (&mut digit_lines, &how.builds);
-                windows.place_digit_set(text, lines, bounds, &mut needed, &mut places);
+                let (lines, builds) = (&mut digit_lines, &how.builds);
+                windows.place_digit_set(text, lines, builds, &mut needed, &mut places);
             }
             places
         };
