@@ -519,8 +519,9 @@ mod tests {
     }
 
     /// Warming builds the regexes on lines with a digit as one, which a long
-    /// draft would otherwise build when it first needs it: both builds, for
-    /// drafts with word characters beyond ASCII and for the others.
+    /// draft would otherwise build when it first needs it: every build, for
+    /// drafts with word characters beyond ASCII, with other characters beyond
+    /// it, and with none.
     #[test]
     fn warming_builds_the_regexes_on_lines_with_a_digit_as_one() {
         let engine = two_digit_regexes();

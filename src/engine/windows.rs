@@ -273,10 +273,11 @@ impl Windows {
     }
 
     /// Builds now what a long text would: the regexes on lines with a digit, as
-    /// one (every build, like each regex: see [`super::Engine::warm`]).
+    /// one (every build, the one for ASCII text first, like each regex: see
+    /// [`super::Engine::warm`]).
     pub(super) fn warm(&self) {
         if let Some(set) = &self.digit_set {
-            for build in Build::ALL {
+            for build in Build::ALL.into_iter().rev() {
                 set.build(build);
             }
         }
