@@ -41,14 +41,10 @@ pub struct RegexPattern {
     /// by the engine before it is compiled).
     #[serde(skip)]
     near_only: bool,
+    /// Each [`Build`], in [`Build::ALL`] order, compiled when first needed
+    /// (see [`RegexPattern::regex_for`]).
     #[serde(skip)]
-    compiled: OnceLock<Option<Regex>>,
-    /// Its [`Build::AsciiWords`] and [`Build::AsciiText`] (see
-    /// [`RegexPattern::regex_for`]).
-    #[serde(skip)]
-    ascii_words: OnceLock<Derived>,
-    #[serde(skip)]
-    ascii_text: OnceLock<Derived>,
+    builds: [OnceLock<Derived>; 3],
 }
 
 /// Which build of a regex a text is searched with. Each finds what the regex
@@ -87,7 +83,7 @@ impl Build {
     }
 }
 
-/// A build of a regex other than [`Build::Unicode`].
+/// A build of a regex.
 #[derive(Debug, Clone)]
 enum Derived {
     /// The same as an earlier build (the regex has no Unicode word boundary,
@@ -158,9 +154,7 @@ impl RegexPattern {
             word_start: reach::begins_at_word_boundary(hir),
             starts,
             near_only: false,
-            compiled: OnceLock::new(),
-            ascii_words: OnceLock::new(),
-            ascii_text: OnceLock::new(),
+            builds: Default::default(),
         }
     }
 
@@ -176,9 +170,7 @@ impl RegexPattern {
             starts: None,
             word_start: false,
             near_only: false,
-            compiled: OnceLock::new(),
-            ascii_words: OnceLock::new(),
-            ascii_text: OnceLock::new(),
+            builds: Default::default(),
         }
     }
 
@@ -199,25 +191,15 @@ impl RegexPattern {
 
     /// The compiled regex (`None` only if it exceeds the size limits).
     pub fn regex(&self) -> Option<&Regex> {
-        self.compiled
-            .get_or_init(|| {
-                // Parsed here, once, for both the prefilter question and the build.
-                let hir = regex_syntax::Parser::new().parse(&self.source).ok()?;
-                self.build(&hir)
-            })
-            .as_ref()
+        self.regex_for(Build::Unicode)
     }
 
     /// The compiled regex as `build` says (`None` only if it exceeds the size
     /// limits). A build that would compile to the same as an earlier one is
     /// that one.
     pub fn regex_for(&self, build: Build) -> Option<&Regex> {
-        let cell = match build {
-            Build::Unicode => return self.regex(),
-            Build::AsciiWords => &self.ascii_words,
-            Build::AsciiText => &self.ascii_text,
-        };
-        let derived = cell.get_or_init(|| {
+        let derived = self.builds[build as usize].get_or_init(|| {
+            // Parsed here, once, for both the prefilter question and the build.
             let Ok(hir) = regex_syntax::Parser::new().parse(&self.source) else {
                 return Derived::Own(None);
             };
