@@ -12,15 +12,13 @@ measure (no ripgrep, a section left out) is said to be so.
 """
 import json, sys
 
+from compare import paired
+
 # 300 MiB, in the MB of 10^6 bytes the peaks are given in.
 MEMORY_CAP_MB = 300 * 2**20 / 1e6
 # Memory bounded by a chunk: the 143 MB file's peak no more than this many
 # times the 18 MB file's (a peak that grows with the input is not bounded).
 BOUNDED = 1.5
-
-
-def spread(s, unit="×", digits=2):
-    return f"{s['median']:.{digits}f}{unit} ({s['min']:.{digits}f}–{s['max']:.{digits}f})"
 
 
 def met(ok):
@@ -40,7 +38,7 @@ def main():
 
     def vs_rg(key, case, goal, stretch=""):
         r = rows.get(key, {}).get("ratio")
-        row(case, f"≤ {goal:g}×{stretch}", r and (spread(r), r["median"] <= goal))
+        row(case, f"≤ {goal:g}×{stretch}", r and (paired(r), r["median"] <= goal))
 
     vs_rg("count", "18 MB, `--format count` vs `rg -c -F`", 1.5, " (stretch 1×)")
     count = rows.get("count", {})
@@ -62,7 +60,8 @@ def main():
 
     one = rows.get("one_line")
     ms = one and {k: v * 1000 for k, v in one["seconds"].items()}
-    row("one-line draft on stdin + 5,000 terms", "≤ 15 ms", ms and (spread(ms, " ms", 0), ms["median"] <= 15))
+    row("one-line draft on stdin + 5,000 terms", "≤ 15 ms",
+        ms and (f"{ms['median']:.0f} ms ({ms['min']:.0f}–{ms['max']:.0f})", ms["median"] <= 15))
 
     for kb, goal in (("10", 5), ("100", 15), ("1000", 60)):
         r = lsp.get(kb)
@@ -70,7 +69,7 @@ def main():
             r and (f"{r['p99_ms']:.2f} ms (median {r['median_ms']:.2f}, {r['edits']:,} edits)", r["p99_ms"] <= goal))
 
     s = moderate.get("speed_up")
-    row(f"`tenet moderate`, {moderate.get('cores', '?')} cores ÷ one", "≥ 1.8×", s and (spread(s), s["median"] >= 1.8))
+    row(f"`tenet moderate`, {moderate.get('cores', '?')} cores ÷ one", "≥ 1.8×", s and (paired(s), s["median"] >= 1.8))
 
     print("| case | now: median (min–max) | goal | met |")
     print("|---|---|---|---|")
