@@ -47,9 +47,13 @@ fn manifest_dir() -> std::path::PathBuf {
 }
 
 /// Sets `TENET_SOURCE_DIGEST`, a SHA-256 of every file the binary is compiled
-/// from: the rule cache (`src/workspace/cache.rs`) keys entries by it, so two
-/// builds from different sources never read each other's compiled rule sets,
-/// whatever their version, size or file times.
+/// from, the built-in pack's among them, and `TENET_BUILD`, its first twelve
+/// digits. The rule cache (`src/workspace/cache.rs`) keys entries by the
+/// digest, so two builds from different sources never read each other's
+/// compiled rule sets, whatever their version, size or file times; `tenet
+/// --version`, the language server and every rule-set version a service
+/// reports name the build by the short form, so that two builds that check
+/// differently never call themselves the same.
 fn source_digest() {
     use sha2::{Digest, Sha256};
     let manifest = manifest_dir();
@@ -59,10 +63,11 @@ fn source_digest() {
         .to_vec();
     // A folder named here is watched whole, so only these top-level files and
     // the folders need naming.
-    for name in files.iter().chain(&["src".into(), "grammar".into()]) {
+    let dirs = ["src", "grammar", "rules"];
+    for name in files.iter().map(String::as_str).chain(dirs) {
         println!("cargo:rerun-if-changed={}", manifest.join(name).display());
     }
-    for dir in ["src", "grammar"] {
+    for dir in dirs {
         collect(manifest, &manifest.join(dir), &mut files, &|_| true);
     }
     files.sort();
@@ -76,6 +81,7 @@ fn source_digest() {
     }
     let digest: String = h.finalize().iter().map(|b| format!("{b:02x}")).collect();
     println!("cargo:rustc-env=TENET_SOURCE_DIGEST={digest}");
+    println!("cargo:rustc-env=TENET_BUILD={}", &digest[..12]);
 }
 
 /// Writes `numbering_plans.rs`: `REGIONS`, every region's metadata ordered by

@@ -53,6 +53,16 @@ pub mod worker;
 pub mod workspace;
 
 pub use engine::checker::{check_text, Checker};
+
+/// This build's version: the package's, and the build's twelve-digit digest of
+/// everything it is compiled from, the built-in rules included (see
+/// `build.rs`), since two builds of one package version can check differently.
+pub const VERSION: &str = concat!(
+    env!("CARGO_PKG_VERSION"),
+    " (build ",
+    env!("TENET_BUILD"),
+    ")"
+);
 pub use report::finding::Finding;
 pub use report::{Report, Verdict};
 pub use workspace::Workspace;

@@ -12,7 +12,7 @@ use tenet::report::output::OutputFormat;
 
 /// Check drafts against your organisation's social computing guidelines.
 #[derive(Parser)]
-#[command(name = "tenet", version, about, propagate_version = true)]
+#[command(name = "tenet", version = tenet::VERSION, about, propagate_version = true)]
 struct Cli {
     #[command(subcommand)]
     command: Command,

@@ -179,6 +179,38 @@ fn json_and_sarif_are_written_as_serde_json_writes_them() {
     assert_eq!(notes.len(), 1, "{notes:?}");
 }
 
+/// `tenet --version` names the build exactly (two builds of one package
+/// version can check differently), and a SARIF log names it the same way.
+#[test]
+fn the_version_names_the_build_and_sarif_says_the_same() {
+    let run = tenet(&["--version"], None);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let version = run.stdout.trim_end().strip_prefix("tenet ").unwrap();
+    let pkg = env!("CARGO_PKG_VERSION");
+    let build = version
+        .strip_prefix(&format!("{pkg} (build "))
+        .and_then(|rest| rest.strip_suffix(')'))
+        .unwrap_or_else(|| panic!("{version:?}"));
+    assert_eq!(build.len(), 12, "{build:?}");
+    assert!(build.bytes().all(|b| b.is_ascii_hexdigit()), "{build:?}");
+    assert_eq!(version, tenet::VERSION);
+
+    let run = tenet(
+        &[
+            "check",
+            "--format",
+            "sarif",
+            "--stdin-filename",
+            "post.md",
+            "-",
+        ],
+        Some("Thanks guys!\n"),
+    );
+    let driver = &json(&run)["runs"][0]["tool"]["driver"];
+    assert_eq!(driver["version"], version);
+    assert_eq!(driver["semanticVersion"], pkg);
+}
+
 #[test]
 fn stdin_with_a_file_name_and_fail_on() {
     let run = tenet(

@@ -36,6 +36,7 @@ impl Client {
             json!({ "capabilities": capabilities, "initializationOptions": init_options }),
         );
         assert!(result["capabilities"]["hoverProvider"].as_bool().unwrap());
+        assert_eq!(result["serverInfo"]["version"], tenet::VERSION);
         c.notify("initialized", json!({}));
         c
     }

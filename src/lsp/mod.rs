@@ -111,7 +111,7 @@ fn serve(receiver: &Receiver<Message>, sender: Sender<Outgoing>) -> io::Result<b
         capabilities: capabilities(encoding),
         server_info: Some(ServerInfo {
             name: "tenet".into(),
-            version: Some(env!("CARGO_PKG_VERSION").into()),
+            version: Some(crate::VERSION.into()),
         }),
     };
     sender

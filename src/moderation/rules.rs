@@ -174,7 +174,8 @@ fn stamp(rules: &Rules, near: &Path) -> Vec<(PathBuf, Option<(SystemTime, u64)>)
         .collect()
 }
 
-/// A short name for a rule set: a hash of its files' contents and tenet's version.
+/// A short name for a rule set: a hash of its files' contents and of the build
+/// (whose own rules and engine are part of what the set means).
 fn version(stamp: &[(PathBuf, Option<(SystemTime, u64)>)]) -> String {
     let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
     let mut eat = |bytes: &[u8]| {
@@ -183,7 +184,7 @@ fn version(stamp: &[(PathBuf, Option<(SystemTime, u64)>)]) -> String {
             hash = hash.wrapping_mul(0x0100_0000_01b3);
         }
     };
-    eat(env!("CARGO_PKG_VERSION").as_bytes());
+    eat(env!("TENET_SOURCE_DIGEST").as_bytes());
     for (path, meta) in stamp {
         if meta.is_none() {
             continue;

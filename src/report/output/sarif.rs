@@ -156,7 +156,8 @@ impl Document {
         let tool = Tool {
             driver: Driver {
                 name: "tenet",
-                version: env!("CARGO_PKG_VERSION"),
+                version: crate::VERSION,
+                semantic_version: env!("CARGO_PKG_VERSION"),
                 rules: rules.iter().map(|r| descriptor(r)).collect(),
             },
         };
@@ -290,9 +291,12 @@ struct Tool<'a> {
 }
 
 #[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
 struct Driver<'a> {
     name: &'static str,
+    /// The build, exactly (see [`crate::VERSION`]).
     version: &'static str,
+    semantic_version: &'static str,
     rules: Vec<Descriptor<'a>>,
 }
 
