@@ -50,7 +50,11 @@ fn check(c: &mut Criterion) {
     let big = std::fs::read_to_string(dir.join("enron-drafts.txt")).unwrap();
     let cut = big[..1 << 20].rfind('\n').unwrap();
     let mb = big[..cut].to_string();
+    // A post of one line: what a stream of social posts or a folder of short
+    // drafts pays per draft, whatever its length.
+    let post = "Thanks guys, the quarterly report is ready for review.".to_string();
     for (name, text) in [
+        ("one-line post, builtin + 5000 terms", &post),
         ("10KB draft, builtin + 5000 terms", &small),
         ("1MB file, builtin + 5000 terms", &mb),
     ] {
