@@ -53,6 +53,9 @@ pub mod worker;
 pub mod workspace;
 
 pub use engine::checker::{check_text, Checker};
+pub use report::finding::Finding;
+pub use report::{Report, Verdict};
+pub use workspace::Workspace;
 
 /// This build's version: the package's, and the build's twelve-digit digest of
 /// everything it is compiled from, the built-in rules included (see
@@ -63,6 +66,3 @@ pub const VERSION: &str = concat!(
     env!("TENET_BUILD"),
     ")"
 );
-pub use report::finding::Finding;
-pub use report::{Report, Verdict};
-pub use workspace::Workspace;

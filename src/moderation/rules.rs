@@ -177,6 +177,11 @@ fn stamp(rules: &Rules, near: &Path) -> Vec<(PathBuf, Option<(SystemTime, u64)>)
 /// A short name for a rule set: a hash of its files' contents and of the build
 /// (whose own rules and engine are part of what the set means).
 fn version(stamp: &[(PathBuf, Option<(SystemTime, u64)>)]) -> String {
+    version_of(env!("TENET_SOURCE_DIGEST"), stamp)
+}
+
+/// [`version`] for the build whose sources hash to `build`.
+fn version_of(build: &str, stamp: &[(PathBuf, Option<(SystemTime, u64)>)]) -> String {
     let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
     let mut eat = |bytes: &[u8]| {
         for &b in bytes {
@@ -184,7 +189,7 @@ fn version(stamp: &[(PathBuf, Option<(SystemTime, u64)>)]) -> String {
             hash = hash.wrapping_mul(0x0100_0000_01b3);
         }
     };
-    eat(env!("TENET_SOURCE_DIGEST").as_bytes());
+    eat(build.as_bytes());
     for (path, meta) in stamp {
         if meta.is_none() {
             continue;
@@ -195,4 +200,32 @@ fn version(stamp: &[(PathBuf, Option<(SystemTime, u64)>)]) -> String {
         eat(&[0]);
     }
     format!("{hash:016x}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The same files name the same rule set only in the same build: another
+    /// build's built-in rules or engine may judge them differently.
+    #[test]
+    fn a_rule_set_is_named_by_its_files_and_the_build() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("house.tenet");
+        std::fs::write(&path, "guideline g {}\n").unwrap();
+        let stamp = vec![(path.clone(), Some((SystemTime::UNIX_EPOCH, 15)))];
+        assert_eq!(version_of("a", &stamp), version_of("a", &stamp));
+        assert_ne!(version_of("a", &stamp), version_of("b", &stamp));
+        assert_eq!(
+            version(&stamp),
+            version_of(env!("TENET_SOURCE_DIGEST"), &stamp)
+        );
+        let before = version(&stamp);
+        std::fs::write(&path, "guideline h {}\n").unwrap();
+        assert_ne!(
+            version(&stamp),
+            before,
+            "an edited file is another rule set"
+        );
+    }
 }
