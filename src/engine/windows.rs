@@ -179,7 +179,7 @@ struct DigitSet {
     members: Vec<usize>,
     sources: Vec<String>,
     /// Each [`Build`] of the set, in [`Build::ALL`] order, built when first needed.
-    builds: [OnceLock<Option<Regex>>; 3],
+    builds: [OnceLock<Option<Regex>>; Build::ALL.len()],
 }
 
 impl DigitSet {
@@ -326,10 +326,12 @@ impl Windows {
     /// Which builds of the regexes on lines with a digit are made, in
     /// [`Build::ALL`] order.
     #[cfg(test)]
-    pub(super) fn digit_set_builds(&self) -> [bool; 3] {
-        self.digit_set.as_ref().map_or([false; 3], |s| {
-            s.builds.each_ref().map(|b| b.get().is_some())
-        })
+    pub(super) fn digit_set_builds(&self) -> [bool; Build::ALL.len()] {
+        self.digit_set
+            .as_ref()
+            .map_or([false; Build::ALL.len()], |s| {
+                s.builds.each_ref().map(|b| b.get().is_some())
+            })
     }
 
     /// For each of `count` regexes, where in `text` to run it (`builds`: which

@@ -44,7 +44,7 @@ pub struct RegexPattern {
     /// Each [`Build`], in [`Build::ALL`] order, compiled when first needed
     /// (see [`RegexPattern::regex_for`]).
     #[serde(skip)]
-    builds: [OnceLock<Derived>; 3],
+    builds: [OnceLock<Derived>; Build::ALL.len()],
 }
 
 /// Which build of a regex a text is searched with. Each finds what the regex
