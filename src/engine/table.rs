@@ -20,6 +20,19 @@ fn hash(bytes: &[u8]) -> u64 {
     foldhash::fast::FixedState::with_seed(0).hash_one(bytes)
 }
 
+/// Whether some pattern of `pats` begins with each byte; in a `caseless` set
+/// (of patterns without ASCII upper case), also with its upper case.
+pub(super) fn first_bytes(pats: &[Vec<u8>], caseless: bool) -> [bool; 256] {
+    let mut starts = [false; 256];
+    for &b in pats.iter().filter_map(|p| p.first()) {
+        starts[b as usize] = true;
+        if caseless {
+            starts[b.to_ascii_uppercase() as usize] = true;
+        }
+    }
+    starts
+}
+
 impl Table {
     /// The table of `pats`; a walk reports pattern `i` for `pats[i]`. Empty
     /// patterns never match. A `caseless` table (of patterns without ASCII
@@ -28,7 +41,6 @@ impl Table {
         let size = (pats.len() * 2).next_power_of_two().max(8);
         let mut slots = vec![0u32; size];
         let mut lengths = Vec::new();
-        let mut starts = [false; 256];
         for (i, p) in pats.iter().enumerate().filter(|(_, p)| !p.is_empty()) {
             let mut at = hash(p) as usize & (size - 1);
             while slots[at] != 0 {
@@ -36,17 +48,13 @@ impl Table {
             }
             slots[at] = u32::try_from(i + 1).expect("term count below 4G");
             lengths.push(p.len());
-            starts[p[0] as usize] = true;
-            if caseless {
-                starts[p[0].to_ascii_uppercase() as usize] = true;
-            }
         }
         lengths.sort_unstable();
         lengths.dedup();
         Table {
             slots,
             lengths,
-            starts,
+            starts: first_bytes(pats, caseless),
             caseless,
         }
     }

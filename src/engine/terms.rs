@@ -9,7 +9,7 @@ use std::sync::OnceLock;
 use super::anywhere::Anywhere;
 use super::runs::{Runs, MAX_RUN};
 use super::starts::word_starts;
-use super::table::Table;
+use super::table::{first_bytes, Table};
 use super::trie::Trie;
 use super::{Budget, Use};
 use crate::text::fold::is_word_char;
@@ -51,12 +51,11 @@ impl TermSet {
             }
         }
         TermSet {
-            words: (!words.is_empty()).then(|| Words {
-                pats: words.into_iter().map(String::into_bytes).collect(),
-                caseless,
-                trie: OnceLock::new(),
-                table: OnceLock::new(),
-                tabled: Budget::default(),
+            words: (!words.is_empty()).then(|| {
+                Words::new(
+                    words.into_iter().map(String::into_bytes).collect(),
+                    caseless,
+                )
             }),
             word_uses,
             scan: Anywhere::new(
@@ -111,14 +110,17 @@ impl TermSet {
         };
         let (search, other_search) = (words.search(text), other_words.search(text));
         let bytes = text.as_bytes();
+        // Each set's first bytes looked up in its own array, not asked of its
+        // table or trie: three times a word start.
+        let (starts, other_starts) = (&words.starts, &other_words.starts);
         word_starts(
             text,
-            |b| search.can_start(b) || other_search.can_start(b),
+            |b| starts[b as usize] || other_starts[b as usize],
             |i, run| {
-                if search.can_start(bytes[i]) {
+                if starts[bytes[i] as usize] {
                     search.at(i, run, &mut |p, end| found(&self.word_uses[p], i, end));
                 }
-                if other_search.can_start(bytes[i]) {
+                if other_starts[bytes[i] as usize] {
                     other_search.at(i, run, &mut |p, end| found(&other.word_uses[p], i, end));
                 }
             },
@@ -142,6 +144,8 @@ impl TermSet {
 struct Words {
     pats: Vec<Vec<u8>>,
     caseless: bool,
+    /// The bytes a term begins with (as the table and the trie say).
+    starts: [bool; 256],
     trie: OnceLock<(Trie, Runs)>,
     table: OnceLock<Table>,
     /// How much text the table has been asked about.
@@ -149,6 +153,17 @@ struct Words {
 }
 
 impl Words {
+    fn new(pats: Vec<Vec<u8>>, caseless: bool) -> Words {
+        Words {
+            starts: first_bytes(&pats, caseless),
+            pats,
+            caseless,
+            trie: OnceLock::new(),
+            table: OnceLock::new(),
+            tabled: Budget::default(),
+        }
+    }
+
     /// How the terms are looked up in `text`: in the table until it has been
     /// asked about [`TABLE_BYTES`] of text (in this draft or all so far), then
     /// in the trie.
@@ -353,13 +368,17 @@ mod tests {
             "  new",
         ];
         for caseless in [false, true] {
-            let words = Words {
-                pats: terms.iter().map(|t| t.as_bytes().to_vec()).collect(),
+            let words = Words::new(
+                terms.iter().map(|t| t.as_bytes().to_vec()).collect(),
                 caseless,
-                trie: OnceLock::new(),
-                table: OnceLock::new(),
-                tabled: Budget::default(),
-            };
+            );
+            // Its first bytes are the ones its table and its trie begin with.
+            for table in [true, false] {
+                let search = words.search_by("", table);
+                for b in 0..=255u8 {
+                    assert_eq!(words.starts[b as usize], search.can_start(b), "{b:#x}");
+                }
+            }
             let mut total = 0;
             for text in texts {
                 let by = |table| {
@@ -382,13 +401,7 @@ mod tests {
     /// then the trie is built once and used for every draft after.
     #[test]
     fn the_trie_takes_over_once_the_table_has_seen_enough_text() {
-        let words = Words {
-            pats: vec![b"new york".to_vec(), b"york".to_vec()],
-            caseless: true,
-            trie: OnceLock::new(),
-            table: OnceLock::new(),
-            tabled: Budget::default(),
-        };
+        let words = Words::new(vec![b"new york".to_vec(), b"york".to_vec()], true);
         let draft = "I love New York and york.\n";
         let mut seen = 0;
         while seen + draft.len() < TABLE_BYTES {
