@@ -46,7 +46,7 @@ const MASKS: [[u64; 2]; MAX_RUN + 1] = {
         }
     }
     let mut masks = [[0; 2]; MAX_RUN + 1];
-    let mut len = 1;
+    let mut len = 0;
     while len <= MAX_RUN {
         masks[len] = [bytes(len), bytes(len.saturating_sub(8))];
         len += 1;
