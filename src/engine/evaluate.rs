@@ -28,11 +28,7 @@ impl Engine {
         // What is redacted is worked out beside the rules, which do not need it.
         let (redactions, (per_rule, triage)) = both(
             draft.text.len(),
-            || {
-                redactions(&self.rules, &draft.text, |m| {
-                    hits[m].iter().map(|h| h.span())
-                })
-            },
+            || redactions(&self.rules, |m| hits[m].iter().map(|h| h.span())),
             || self.judge(draft, &hits, options),
         );
         drop(hits);
@@ -102,7 +98,6 @@ impl Engine {
 /// and whatever its conditions, `limit` or `once` say: that text is never shown.
 pub fn redactions<I: IntoIterator<Item = Range<usize>>>(
     rules: &RuleSet,
-    text: &str,
     hits_of: impl Fn(MatcherId) -> I,
 ) -> Redactions {
     // A matcher two rules redact with gives its hits twice, which
@@ -112,7 +107,7 @@ pub fn redactions<I: IntoIterator<Item = Range<usize>>>(
         .iter()
         .filter(|r| r.redact)
         .filter_map(|r| r.find);
-    Redactions::new(text, matchers.flat_map(hits_of))
+    Redactions::new(matchers.flat_map(hits_of))
 }
 
 /// Hits sorted by start, and the longest one's length (to bound window searches).

@@ -16,7 +16,7 @@ use crate::text::fold::{fold, fold_char, is_whole_word};
 
 /// Checks `draft` against `rules` the slow way: findings sorted like the engine's.
 pub fn check(rules: &RuleSet, draft: &Draft, options: &Options) -> Vec<Finding> {
-    let redactions = super::evaluate::redactions(rules, &draft.text, |m| {
+    let redactions = super::evaluate::redactions(rules, |m| {
         hits(rules, m, &draft.text).into_iter().map(|h| h.span())
     });
     let mut out = Vec::new();

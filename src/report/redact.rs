@@ -9,38 +9,38 @@
 use std::borrow::Cow;
 use std::ops::Range;
 
-/// Redacted spans of one draft, merged and sorted, and their texts.
+/// Redacted spans of one draft, merged and sorted, and the matches they came from.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Redactions {
     spans: Vec<Range<usize>>,
-    /// The distinct redacted texts, longest first, for scrubbing free text.
-    texts: Vec<String>,
+    /// Every redacted match, sorted: what [`Scrubber`] looks for, with `spans`.
+    matches: Vec<Range<usize>>,
 }
 
 impl Redactions {
-    /// The redactions of `text` from spans in any order.
-    pub fn new(text: &str, spans: impl IntoIterator<Item = Range<usize>>) -> Redactions {
-        let mut all: Vec<Range<usize>> = spans.into_iter().filter(|r| r.start < r.end).collect();
-        all.sort_by_key(|r| (r.start, r.end));
-        let mut spans: Vec<Range<usize>> = Vec::with_capacity(all.len());
-        for r in &all {
+    /// The redactions of spans of a draft, given in any order.
+    pub fn new(spans: impl IntoIterator<Item = Range<usize>>) -> Redactions {
+        let mut matches: Vec<Range<usize>> =
+            spans.into_iter().filter(|r| r.start < r.end).collect();
+        matches.sort_by_key(|r| (r.start, r.end));
+        matches.dedup();
+        let mut spans: Vec<Range<usize>> = Vec::with_capacity(matches.len());
+        for r in &matches {
             match spans.last_mut() {
                 Some(last) if r.start <= last.end => last.end = last.end.max(r.end),
                 _ => spans.push(r.clone()),
             }
         }
-        // Both each match and each merged run, so a reason that copies either is
-        // scrubbed whole.
-        // A draft repeats its addresses and numbers: copy each text once.
-        let mut distinct: Vec<&str> = all
-            .iter()
-            .chain(&spans)
-            .filter_map(|r| text.get(r.clone()))
-            .collect();
-        distinct.sort_unstable_by(|a, b| b.len().cmp(&a.len()).then(a.cmp(b)));
-        distinct.dedup();
-        let texts = distinct.into_iter().map(str::to_string).collect();
-        Redactions { spans, texts }
+        Redactions { spans, matches }
+    }
+
+    /// What scrubs free text written in `text`, the draft these redactions are of.
+    pub fn scrubber<'a>(&'a self, text: &'a str) -> Scrubber<'a> {
+        Scrubber {
+            redactions: self,
+            text,
+            texts: std::cell::OnceCell::new(),
+        }
     }
 
     /// Whether nothing is redacted.
@@ -94,18 +94,50 @@ impl Redactions {
         }
         Cow::Owned(out)
     }
+}
 
-    /// Any text (a suppression's reason, a rule id written in a directive) with
-    /// every redacted text in it replaced by `*`s.
-    pub fn scrub<'a>(&self, s: &'a str) -> Cow<'a, str> {
+/// Scrubs free text (a suppression's reason, a rule id written in a directive)
+/// of every redacted text of a draft. Which texts those are is worked out when
+/// first asked: a draft seldom has a directive to scrub, and a long one can have
+/// thousands of redacted matches.
+pub struct Scrubber<'a> {
+    redactions: &'a Redactions,
+    text: &'a str,
+    /// The distinct redacted texts, longest first.
+    texts: std::cell::OnceCell<Vec<&'a str>>,
+}
+
+impl<'a> Scrubber<'a> {
+    /// The distinct texts of each match and each merged span (so a reason that
+    /// copies either is scrubbed whole), longest first.
+    fn texts(&self) -> &[&'a str] {
+        self.texts.get_or_init(|| {
+            let r = self.redactions;
+            let mut distinct: Vec<&str> = r
+                .matches
+                .iter()
+                .chain(&r.spans)
+                .filter_map(|span| self.text.get(span.clone()))
+                .collect();
+            distinct.sort_unstable_by(|a, b| b.len().cmp(&a.len()).then(a.cmp(b)));
+            distinct.dedup();
+            distinct
+        })
+    }
+
+    /// `s` with every redacted text in it replaced by `*`s (white space kept).
+    pub fn scrub<'s>(&self, s: &'s str) -> Cow<'s, str> {
+        if self.redactions.is_empty() {
+            return Cow::Borrowed(s);
+        }
         let mut out = Cow::Borrowed(s);
-        for t in &self.texts {
-            if out.contains(t.as_str()) {
+        for t in self.texts() {
+            if out.contains(t) {
                 let stars: String = t
                     .chars()
                     .map(|c| if c.is_whitespace() { c } else { '*' })
                     .collect();
-                out = Cow::Owned(out.replace(t.as_str(), &stars));
+                out = Cow::Owned(out.replace(t, &stars));
             }
         }
         out
@@ -119,16 +151,20 @@ mod tests {
     #[test]
     fn masks_only_the_redacted_characters() {
         let text = "card 4111 1111 and more";
-        let r = Redactions::new(text, [5..9, 10..14, 7..12]);
+        let r = Redactions::new([5..9, 10..14, 7..12]);
         assert_eq!(r.spans(), std::slice::from_ref(&(5..14)));
         assert_eq!(r.mask(text, 0..text.len()), "card **** **** and more");
         assert_eq!(r.mask(text, 12..18), "** and");
         assert_eq!(r.mask(text, 15..18), "and");
         assert!(r.overlaps(&(13..20)) && !r.overlaps(&(14..20)));
+        let scrubber = r.scrubber(text);
         assert_eq!(
-            r.scrub("reason: 4111 1111 it is"),
+            scrubber.scrub("reason: 4111 1111 it is"),
             "reason: **** **** it is"
         );
-        assert_eq!(r.scrub("nothing here"), "nothing here");
+        // A match inside a merged span, and the span whole.
+        assert_eq!(scrubber.scrub("why: 1111"), "why: ****");
+        assert_eq!(scrubber.scrub("4111 1111"), "**** ****");
+        assert_eq!(scrubber.scrub("nothing here"), "nothing here");
     }
 }

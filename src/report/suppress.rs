@@ -46,6 +46,7 @@ pub fn apply(
 ) -> (Vec<Suppressed>, Vec<Finding>) {
     let directives = &draft.directives;
     let text = draft.text.as_str();
+    let scrubber = redactions.scrubber(text);
     let mut meta_findings = Vec::new();
     for (span, keyword) in crate::draft::directive::strays(text) {
         let closest = crate::draft::directive::KEYWORDS
@@ -58,7 +59,7 @@ pub fn apply(
             span,
             format!(
                 "`{}` is not a Tenet directive, so it suppresses nothing; did you mean `{closest}`?",
-                redactions.scrub(&keyword)
+                scrubber.scrub(&keyword)
             ),
             text,
         ));
@@ -86,10 +87,7 @@ pub fn apply(
             }
             suppressed.push(Suppressed {
                 finding: f.build(rules, text, redactions),
-                reason: s
-                    .reason
-                    .as_deref()
-                    .map(|r| redactions.scrub(r).into_owned()),
+                reason: s.reason.as_deref().map(|r| scrubber.scrub(r).into_owned()),
                 directive: s.span.clone(),
             });
             return false;
@@ -117,7 +115,7 @@ pub fn apply(
                 s.span.clone(),
                 format!(
                     "No rule or guideline is named `{}`; check the id (`tenet rules list`).",
-                    redactions.scrub(&unknown.join("`, `"))
+                    scrubber.scrub(&unknown.join("`, `"))
                 ),
                 text,
             ));
