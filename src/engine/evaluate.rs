@@ -94,8 +94,9 @@ impl Engine {
     }
 }
 
-/// Every span of `text` that a `redact` rule's `find` matches, whatever the scope
-/// and whatever its conditions, `limit` or `once` say: that text is never shown.
+/// Every span of a draft that a `redact` rule's `find` matches (`hits_of` gives
+/// a matcher's), whatever the scope and whatever its conditions, `limit` or
+/// `once` say: that text is never shown.
 pub fn redactions<I: IntoIterator<Item = Range<usize>>>(
     rules: &RuleSet,
     hits_of: impl Fn(MatcherId) -> I,

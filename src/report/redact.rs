@@ -9,12 +9,13 @@
 use std::borrow::Cow;
 use std::ops::Range;
 
-/// Redacted spans of one draft, merged and sorted, and the matches they came from.
+/// Redacted spans of one draft, merged and sorted, and the matches merged into them.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Redactions {
     spans: Vec<Range<usize>>,
-    /// Every redacted match, sorted: what [`Scrubber`] looks for, with `spans`.
-    matches: Vec<Range<usize>>,
+    /// The redacted matches that are not a span of their own (those inside a
+    /// merged span), sorted: what [`Scrubber`] looks for, with `spans`.
+    inner: Vec<Range<usize>>,
 }
 
 impl Redactions {
@@ -31,7 +32,16 @@ impl Redactions {
                 _ => spans.push(r.clone()),
             }
         }
-        Redactions { spans, matches }
+        // A match that is a span by itself is scrubbed as that span.
+        let mut merged = spans.iter().peekable();
+        let inner = matches
+            .into_iter()
+            .filter(|m| {
+                while merged.next_if(|s| s.end < m.end).is_some() {}
+                merged.peek() != Some(&m)
+            })
+            .collect();
+        Redactions { spans, inner }
     }
 
     /// What scrubs free text written in `text`, the draft these redactions are of.
@@ -114,7 +124,7 @@ impl<'a> Scrubber<'a> {
         self.texts.get_or_init(|| {
             let r = self.redactions;
             let mut distinct: Vec<&str> = r
-                .matches
+                .inner
                 .iter()
                 .chain(&r.spans)
                 .filter_map(|span| self.text.get(span.clone()))
@@ -153,6 +163,7 @@ mod tests {
         let text = "card 4111 1111 and more";
         let r = Redactions::new([5..9, 10..14, 7..12]);
         assert_eq!(r.spans(), std::slice::from_ref(&(5..14)));
+        assert_eq!(r.inner, [5..9, 7..12, 10..14]);
         assert_eq!(r.mask(text, 0..text.len()), "card **** **** and more");
         assert_eq!(r.mask(text, 12..18), "** and");
         assert_eq!(r.mask(text, 15..18), "and");
@@ -166,5 +177,10 @@ mod tests {
         assert_eq!(scrubber.scrub("why: 1111"), "why: ****");
         assert_eq!(scrubber.scrub("4111 1111"), "**** ****");
         assert_eq!(scrubber.scrub("nothing here"), "nothing here");
+        // A match alone in its span is kept as the span only.
+        let r = Redactions::new([0..4, 10..14, 5..9, 7..12, 0..4]);
+        assert_eq!(r.spans(), [0..4, 5..14]);
+        assert_eq!(r.inner, [5..9, 7..12, 10..14]);
+        assert_eq!(r.scrubber(text).scrub("a card"), "a ****");
     }
 }
