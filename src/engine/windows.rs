@@ -381,7 +381,7 @@ impl Windows {
 
 impl LiteralWindows {
     fn new(regexes: &[RegexEntry], rules: &RuleSet) -> Option<LiteralWindows> {
-        // A regex has starts only when it has no line literals.
+        // Starts, where a regex has them, over its line literals.
         let (literals, owners) = literal_owners(regexes, rules, |r| {
             r.starts.clone().or_else(|| r.line_literals())
         });

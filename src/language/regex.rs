@@ -28,11 +28,11 @@ pub struct RegexPattern {
     /// The fewest bytes a match holds: a text shorter than this has none, and the
     /// regex need not even be compiled for it.
     pub shortest: usize,
-    /// Literals (ASCII lower case) one of which every match begins with, when no
-    /// literals place the regex on lines ([`RegexPattern::line_literals`]: a
-    /// match can cross any number of lines, or holds no literal rare enough),
-    /// and there is a small set of such literals rare enough: the regex is
-    /// tried where one occurs.
+    /// Literals (ASCII lower case) one of which every match begins with, when
+    /// there is a small set of such literals rare enough, and either every
+    /// match begins at a word boundary or no literals place the regex on lines
+    /// ([`RegexPattern::line_literals`]: a match can cross any number of lines,
+    /// or holds no literal rare enough): the regex is tried where one occurs.
     pub starts: Option<Vec<Vec<u8>>>,
     /// Whether every match begins at a word boundary: tried where its
     /// [`RegexPattern::starts`] occur, it need not be tried inside a word.
@@ -135,13 +135,17 @@ impl RegexPattern {
     pub fn new(source: String, hir: &Hir, literals: Option<Vec<Vec<u8>>>) -> RegexPattern {
         let line_breaks = reach::line_breaks(hir);
         let digit = reach::needs_digit(hir);
-        // A regex on a few lines is tried where its first literals are only when
-        // no literals place it on lines, and they are not digits (as
-        // `prefilter_literals` says, whether a draft holds one answers as well).
+        // A regex on a few lines is tried where its first literals are when they
+        // are not digits (as `prefilter_literals` says, whether a draft holds one
+        // answers as well), and either no literals place it on lines or every
+        // match begins at a word boundary: tried only where a first literal
+        // begins a word, it runs at fewer places than the lines holding one
+        // anywhere (`res` in `address`) would have it run over.
+        let word_start = reach::begins_at_word_boundary(hir);
         let starts = literals::start_literals(hir).filter(|starts| {
             line_breaks.is_none()
                 || !digits_say_as_much(digit, starts)
-                    && literals::line_literals(hir, literals.as_deref()).is_none()
+                    && (word_start || literals::line_literals(hir, literals.as_deref()).is_none())
         });
         RegexPattern {
             source,
@@ -151,7 +155,7 @@ impl RegexPattern {
             // A regex that never matches has no shortest match; it is searched
             // as before (and finds nothing).
             shortest: hir.properties().minimum_len().unwrap_or(0),
-            word_start: reach::begins_at_word_boundary(hir),
+            word_start,
             starts,
             near_only: false,
             builds: Default::default(),
@@ -307,6 +311,28 @@ mod tests {
     fn pattern(source: &str) -> RegexPattern {
         let hir = regex_syntax::Parser::new().parse(source).expect("parses");
         RegexPattern::new(source.to_string(), &hir, None)
+    }
+
+    /// A regex whose every match begins at a word boundary with one of a few
+    /// literals is tried where they begin, though literals also place it on
+    /// lines; without the boundary (a literal may then begin inside a word,
+    /// `res` in `address`), the lines that hold one are where it runs.
+    #[test]
+    fn a_regex_at_a_word_start_is_tried_where_its_literals_begin() {
+        let with_needed = |source: &str| {
+            let hir = regex_syntax::Parser::new().parse(source).expect("parses");
+            let needed = crate::language::lower::literals::needed_literals(&hir);
+            RegexPattern::new(source.to_string(), &hir, needed)
+        };
+        let at_word = with_needed(r"(?i)\b(?:account|loan)[ \t]*#?[a-z0-9]*[0-9]{6,}\b");
+        assert!(at_word.line_literals().is_some(), "lines could place it");
+        assert_eq!(
+            at_word.starts,
+            Some(vec![b"account".to_vec(), b"loan".to_vec()])
+        );
+        let inside = with_needed(r"(?i)(?:account|loan)[ \t]*#?[a-z0-9]*[0-9]{6,}\b");
+        assert!(inside.line_literals().is_some());
+        assert_eq!(inside.starts, None);
     }
 
     fn spans(re: &Regex, text: &str) -> Vec<(usize, usize)> {

@@ -15,7 +15,7 @@ const MOST_LITERALS: usize = 256;
 /// Literals (ASCII lower case; the engine looks for them caselessly) one of which
 /// every match of the regex contains, anywhere in it: a draft that holds none of
 /// them has no match. `None` when there is no small set of non-empty literals.
-pub(super) fn needed_literals(hir: &Hir) -> Option<Vec<Vec<u8>>> {
+pub(crate) fn needed_literals(hir: &Hir) -> Option<Vec<Vec<u8>>> {
     let set = required(&case_pairs_folded(hir))?;
     (set.len() <= MOST_LITERALS && set.iter().all(|l| !l.is_empty())).then_some(set)
 }
