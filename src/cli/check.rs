@@ -16,7 +16,7 @@ use tenet::text;
 use tenet::workspace::{Rules, Setup, Workspace};
 
 use super::order::in_order;
-use super::read::{decode, read_draft, read_draft_file, MAX_DRAFT};
+use super::read::{decode, read_draft, read_regular_draft, EarlyRead};
 use super::walk::{cli_excludes, collect, Input, Walk};
 use super::Outcome;
 
@@ -132,6 +132,11 @@ pub fn run(req: Request) -> Result<Outcome> {
     if inputs.len() >= MANY_FILES || largest >= 1 << 20 {
         tenet::validate::warm_phone_plans();
     }
+    // A large file named alone is read while the rules load.
+    let early = match inputs.as_slice() {
+        [Input::File(path, _)] if largest >= 1 << 20 => Some(EarlyRead::start(path)),
+        _ => None,
+    };
 
     // Rules first, once per configuration: a broken rule file stops the run before any output.
     let workspace = Workspace::new(req.setup.clone());
@@ -207,7 +212,10 @@ pub fn run(req: Request) -> Result<Outcome> {
     let total = jobs.len();
     let check = |(input, rules): &(Input, Arc<Rules>)| {
         let fail_on = req.fail_on.unwrap_or_else(|| rules.fail_on());
-        let r = (check_one(input, rules, &req, defer), fail_on);
+        let r = (
+            check_one(input, rules, &req, defer, early.as_ref()),
+            fail_on,
+        );
         let n = done.fetch_add(1, Ordering::Relaxed) + 1;
         if progress && n % 250 == 0 {
             eprint!("\rchecked {n}/{total} files");
@@ -439,8 +447,15 @@ pub fn io_message(e: &io::Error) -> String {
     }
 }
 
-/// Checks one input; `defer`: leave its findings unbuilt (see [`FileResult::deferred`]).
-fn check_one(input: &Input, rules: &Rules, req: &Request, defer: bool) -> Checked {
+/// Checks one input; `defer`: leave its findings unbuilt (see
+/// [`FileResult::deferred`]); `early`: a file read ahead.
+fn check_one(
+    input: &Input,
+    rules: &Rules,
+    req: &Request,
+    defer: bool,
+    early: Option<&EarlyRead>,
+) -> Checked {
     let (path, bytes) = match input {
         Input::Stdin => {
             let name = req
@@ -459,8 +474,9 @@ fn check_one(input: &Input, rules: &Rules, req: &Request, defer: bool) -> Checke
                 path: p.clone(),
                 message: format!("cannot read: {}", io_message(&e)),
             };
-            let (file, len) = text::file::open_regular(p, MAX_DRAFT).map_err(note)?;
-            (p.clone(), read_draft_file(file, len).map_err(note)?)
+            let read = early.and_then(|e| e.take(p));
+            let bytes = read.unwrap_or_else(|| read_regular_draft(p));
+            (p.clone(), bytes.map_err(note)?)
         }
     };
     let Some(bytes) = bytes else {

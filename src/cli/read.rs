@@ -1,8 +1,11 @@
 //! Reading a draft: at most [`MAX_DRAFT`] bytes, nothing more than its first
-//! 8 KiB when those say it is binary, a large file in two halves at once, and
+//! 8 KiB when those say it is binary, a large file by two threads at once, and
 //! text that is not UTF-8 taken as Windows-1252.
 
 use std::io::{self, Read};
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+use std::thread::JoinHandle;
 
 use tenet::text;
 
@@ -35,7 +38,52 @@ pub(super) fn read_draft(mut reader: impl Read, expected: u64) -> io::Result<Opt
     Ok(Some(head))
 }
 
-/// Drafts at least this large are read in two halves at once. Reading into
+/// What reading a draft gives: its bytes, or `None` for a binary file.
+type ReadDraft = io::Result<Option<Vec<u8>>>;
+
+/// A draft being read on a thread of its own (see [`EarlyRead::start`]).
+pub(super) struct EarlyRead {
+    path: PathBuf,
+    read: Mutex<Option<JoinHandle<ReadDraft>>>,
+}
+
+impl EarlyRead {
+    /// Starts reading the regular file `path` as [`read_regular_draft`] does.
+    /// Loading the rules keeps one core busy: a large file named alone is read
+    /// meanwhile, on the other, not after them (reading the 18 MB bench file
+    /// took both cores for 8 ms once the rules were in).
+    pub(super) fn start(path: &Path) -> EarlyRead {
+        let owned = path.to_path_buf();
+        let read = std::thread::spawn(move || read_regular_draft(&owned));
+        EarlyRead {
+            path: path.to_path_buf(),
+            read: Mutex::new(Some(read)),
+        }
+    }
+
+    /// What the read gave, when it was of `path` and nothing took it before.
+    pub(super) fn take(&self, path: &Path) -> Option<ReadDraft> {
+        if self.path != path {
+            return None;
+        }
+        let read = self.read.lock().ok()?.take()?;
+        Some(
+            read.join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
+        )
+    }
+}
+
+/// Reads the regular file `path` as a draft (see [`read_draft_file`]).
+pub(super) fn read_regular_draft(path: &Path) -> ReadDraft {
+    let (file, len) = text::file::open_regular(path, MAX_DRAFT)?;
+    read_draft_file(file, len)
+}
+
+/// How much of a large draft a thread reading it takes at a time.
+const PIECE: usize = 1 << 20;
+
+/// Drafts at least this large are read by two threads at once. Reading into
 /// fresh memory costs a page fault a page, and one core reading the 18 MB bench
 /// file (12 to 22 ms) was a stretch where the others had nothing to do.
 const SPLIT_READ: u64 = 4 << 20;
@@ -58,13 +106,33 @@ pub(super) fn read_draft_file(file: std::fs::File, len: u64) -> io::Result<Optio
     let read = match file.read_exact_at(head, 0) {
         Ok(()) if head.contains(&0) => return Ok(None),
         Ok(()) => {
-            let (first, second) = rest.split_at_mut(rest.len() / 2);
-            let second_at = (HEAD + first.len()) as u64;
-            let (a, b) = rayon::join(
-                || file.read_exact_at(populated(first), HEAD as u64),
-                || file.read_exact_at(populated(second), second_at),
-            );
-            a.and(b)
+            // Two threads take the rest a piece at a time, so that neither waits
+            // for the other to finish a half when it starts late (the thread that
+            // loads the rules had its core). The second thread is of its own: a
+            // pool's idle worker can be asleep and slow to come, and a read ahead
+            // of the rules (see [`EarlyRead`]) is not on the pool at all.
+            let pieces = Mutex::new(rest.chunks_mut(PIECE).enumerate());
+            let take = || -> io::Result<()> {
+                loop {
+                    let next = pieces
+                        .lock()
+                        .map_err(|_| io::Error::other("read failed"))?
+                        .next();
+                    let Some((k, piece)) = next else {
+                        return Ok(());
+                    };
+                    file.read_exact_at(piece, (HEAD + k * PIECE) as u64)?;
+                }
+            };
+            std::thread::scope(|scope| {
+                let other = scope.spawn(take);
+                let mine = take();
+                mine.and(
+                    other
+                        .join()
+                        .unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
+                )
+            })
         }
         Err(e) => Err(e),
     };
@@ -100,31 +168,6 @@ fn read_small_file(mut file: std::fs::File, len: u64) -> io::Result<Option<Vec<u
         return Ok((!bytes.contains(&0)).then_some(bytes));
     }
     read_draft(io::Cursor::new(bytes).chain(file), len)
-}
-
-/// `buf`, its pages asked of the kernel in one call (Linux 5.14 on; elsewhere
-/// nothing is done) rather than one page fault at a time as a read fills them.
-#[cfg(unix)]
-fn populated(buf: &mut [u8]) -> &mut [u8] {
-    #[cfg(target_os = "linux")]
-    {
-        const PAGE: usize = 4096;
-        let start = buf.as_mut_ptr() as usize;
-        let first = start.next_multiple_of(PAGE);
-        let last = (start + buf.len()) / PAGE * PAGE;
-        if first < last {
-            // SAFETY: the range lies inside `buf`, which is ours to write, and
-            // populating pages changes none of their contents.
-            unsafe {
-                libc::madvise(
-                    first as *mut libc::c_void,
-                    last - first,
-                    libc::MADV_POPULATE_WRITE,
-                );
-            }
-        }
-    }
-    buf
 }
 
 #[cfg(not(unix))]
@@ -227,6 +270,23 @@ mod tests {
                 "{len} as {taken}"
             );
         }
+    }
+
+    /// A read ahead gives its file's bytes once, and only for its path; a file
+    /// that cannot be opened gives the error opening it would.
+    #[test]
+    fn a_read_ahead_is_taken_once_for_its_file() {
+        let (f, bytes) = file(SPLIT_READ as usize + 3, None);
+        let early = EarlyRead::start(f.path());
+        assert!(early.take(Path::new("elsewhere")).is_none());
+        let read = early.take(f.path()).expect("read ahead").unwrap();
+        assert_eq!(read.as_deref(), Some(&bytes[..]));
+        assert!(early.take(f.path()).is_none());
+        let missing = f.path().with_extension("missing");
+        let err = EarlyRead::start(&missing)
+            .take(&missing)
+            .expect("read ahead");
+        assert_eq!(err.unwrap_err().kind(), io::ErrorKind::NotFound);
     }
 
     /// A reader that gives its bytes a few at a time, and counts the reads.
