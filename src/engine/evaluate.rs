@@ -44,9 +44,9 @@ impl Engine {
             .into_iter()
             .zip(&self.id_rank)
             .filter(|((parts, _), _)| parts.iter().any(|p| !p.is_empty()))
-            .map(|((parts, _), &rank)| (rank, parts.into_iter().flatten()))
+            .map(|((parts, _), &rank)| (rank, parts))
             .collect();
-        let pending = finding::merge(runs, total, Pending::span);
+        let pending = finding::merge_parts(runs, total, Pending::span);
         Judgement {
             pending,
             triage,

@@ -316,6 +316,62 @@ pub fn merge<T, I: Iterator<Item = T>>(
     out
 }
 
+/// Runs this long in all are merged on two cores.
+const PARALLEL_MERGE: usize = 1 << 14;
+
+/// [`merge`] of runs held in parts (each part in position order, and the parts
+/// in order). Many items are merged on two cores: those that begin before a
+/// position in the middle of the largest run, and the rest, which all come
+/// after them. One part a run may be cut in two, so that each side moves its
+/// own items.
+pub fn merge_parts<T: Send>(
+    runs: Vec<(usize, Vec<Vec<T>>)>,
+    total: usize,
+    span: impl Fn(&T) -> Range<usize> + Sync,
+) -> Vec<T> {
+    let flat = |runs: Vec<(usize, Vec<Vec<T>>)>| -> Vec<_> {
+        let flat = runs
+            .into_iter()
+            .map(|(rank, parts)| (rank, parts.into_iter().flatten()));
+        flat.collect()
+    };
+    let largest = runs
+        .iter()
+        .max_by_key(|(_, parts)| parts.iter().map(Vec::len).sum::<usize>());
+    let middle = largest.and_then(|(_, parts)| {
+        let half = parts.iter().map(Vec::len).sum::<usize>() / 2;
+        parts.iter().flatten().nth(half).map(|t| span(t).start)
+    });
+    let (Some(middle), true) = (middle, total >= PARALLEL_MERGE && runs.len() > 1) else {
+        return merge(flat(runs), total, span);
+    };
+    let (mut before, mut after) = (Vec::new(), Vec::new());
+    let mut after_total = 0;
+    for (rank, parts) in runs {
+        let (mut mine_before, mut mine_after) = (Vec::new(), Vec::new());
+        for mut part in parts {
+            match part.partition_point(|t| span(t).start < middle) {
+                0 => mine_after.push(part),
+                cut if cut == part.len() => mine_before.push(part),
+                cut => {
+                    mine_after.push(part.split_off(cut));
+                    mine_before.push(part);
+                }
+            }
+        }
+        after_total += mine_after.iter().map(Vec::len).sum::<usize>();
+        before.push((rank, mine_before));
+        after.push((rank, mine_after));
+    }
+    // The first side's list has room for the second's, which is then moved in.
+    let (mut out, rest) = rayon::join(
+        || merge(flat(before), total, &span),
+        || merge(flat(after), after_total, &span),
+    );
+    out.extend(rest);
+    out
+}
+
 /// Applies edits to a text. Edits that overlap an earlier one are skipped.
 pub fn apply_edits(text: &str, edits: &[Edit]) -> String {
     let mut edits: Vec<&Edit> = edits.iter().collect();
@@ -425,6 +481,47 @@ mod tests {
         let messages = |fs: &[Finding]| fs.iter().map(|f| f.message.clone()).collect::<Vec<_>>();
         assert_eq!(messages(&got), messages(&want));
         assert_eq!(got, want);
+    }
+
+    /// Merged on two cores, many runs in parts give what one merge gives: ties
+    /// of position across rules and at the middle, parts cut there, runs all
+    /// before it or all after, and runs with no items.
+    #[test]
+    fn merge_parts_orders_as_one_merge() {
+        let mut random = crate::text::random::Random::new(11);
+        // Items of (start, end, id), each run's in parts.
+        type Item = (usize, usize, usize);
+        let mut runs: Vec<(usize, Vec<Vec<Item>>)> = Vec::new();
+        for rank in 0..7 {
+            let (from, count) = match rank {
+                4 => (0, 50),
+                5 => (1 << 20, 100),
+                6 => (0, 0),
+                _ => (0, PARALLEL_MERGE / 2),
+            };
+            let mut items: Vec<_> = (0..count)
+                .map(|i| {
+                    let start = from + random.below(count * 2);
+                    (start, start + random.below(3), rank * 100_000 + i)
+                })
+                .collect();
+            items.sort_unstable();
+            let mut parts = Vec::new();
+            while !items.is_empty() {
+                let rest = items.split_off(items.len().min(1 + random.below(3000)));
+                parts.push(std::mem::replace(&mut items, rest));
+            }
+            runs.push((rank, parts));
+        }
+        let total = runs.iter().flat_map(|(_, p)| p).map(Vec::len).sum();
+        let span = |t: &(usize, usize, usize)| t.0..t.1;
+        let flat = runs
+            .iter()
+            .map(|(rank, parts)| (*rank, parts.clone().into_iter().flatten()))
+            .collect();
+        let want = merge(flat, total, span);
+        assert!(want.len() >= PARALLEL_MERGE);
+        assert_eq!(merge_parts(runs, total, span), want);
     }
 
     /// The same on many drafts' worth of runs: one rule's findings coming a
