@@ -48,18 +48,18 @@ pub fn apply(
     let text = draft.text.as_str();
     let scrubber = redactions.scrubber(text);
     let mut meta_findings = Vec::new();
-    for (span, keyword) in crate::draft::directive::strays(text) {
+    for (span, keyword) in &draft.strays {
         let closest = crate::draft::directive::KEYWORDS
             .iter()
-            .min_by_key(|k| strsim::levenshtein(k, &keyword))
+            .min_by_key(|k| strsim::levenshtein(k, keyword))
             .copied()
             .unwrap_or("tenet-disable-next-line");
         meta_findings.push(meta(
             "tenet.unknown-directive",
-            span,
+            span.clone(),
             format!(
                 "`{}` is not a Tenet directive, so it suppresses nothing; did you mean `{closest}`?",
-                scrubber.scrub(&keyword)
+                scrubber.scrub(keyword)
             ),
             text,
         ));
