@@ -35,12 +35,21 @@ enum Kind {
     Enable,
 }
 
-/// Finds every directive in `text`, in order.
-pub fn parse(text: &str) -> Vec<Directive> {
-    // Most drafts have none: one substring search instead of a pass over every line.
+/// A line written as a directive Tenet does not know: its span and keyword.
+pub type Stray = (Range<usize>, String);
+
+/// Every directive in `text`, in order, and every line written as one whose
+/// keyword Tenet does not know ([`strays`]).
+pub fn read(text: &str) -> (Vec<Directive>, Vec<Stray>) {
+    // Most drafts have none: one substring search instead of passes over every line.
     if !text.contains(MARKER) {
-        return Vec::new();
+        return (Vec::new(), Vec::new());
     }
+    (parse(text), strays(text))
+}
+
+/// Finds every directive in `text`, in order.
+fn parse(text: &str) -> Vec<Directive> {
     let mut out: Vec<Directive> = Vec::new();
     let mut open: Vec<usize> = Vec::new();
     let mut at = 0;
@@ -104,10 +113,7 @@ pub const KEYWORDS: [&str; 3] = ["tenet-disable-next-line", "tenet-disable", "te
 
 /// A line written as a directive whose keyword Tenet does not know
 /// (`tenet-disable-line`, `tenet-ignore`): its span and the keyword.
-pub fn strays(text: &str) -> Vec<(Range<usize>, String)> {
-    if !text.contains(MARKER) {
-        return Vec::new();
-    }
+fn strays(text: &str) -> Vec<Stray> {
     let mut out = Vec::new();
     let mut at = 0;
     for line in text.split_inclusive('\n') {

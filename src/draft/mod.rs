@@ -82,8 +82,8 @@ pub struct Draft {
     pub body_start: usize,
     /// The suppression directives written in it.
     pub directives: Vec<Directive>,
-    /// Lines written as directives Tenet does not know ([`directive::strays`]).
-    pub strays: Vec<(Range<usize>, String)>,
+    /// Lines written as directives Tenet does not know.
+    pub strays: Vec<directive::Stray>,
     /// For each scope kind (in [`Scope::ALL`] order), its regions merged and sorted,
     /// so that "which scopes hold this offset" is a binary search per kind.
     by_kind: Vec<Vec<Range<usize>>>,
@@ -97,7 +97,7 @@ pub struct Structure {
     words: Words,
     body_start: usize,
     directives: Vec<Directive>,
-    strays: Vec<(Range<usize>, String)>,
+    strays: Vec<directive::Stray>,
     by_kind: Vec<Vec<Range<usize>>>,
 }
 
@@ -111,10 +111,10 @@ impl Structure {
         };
         tokens::inline_regions(text, &mut regions);
         // A directive's line is a comment in every format: its reason is not draft text.
-        let directives = directive::parse(text);
-        // Found here, beside the search, rather than after it when suppressions
-        // are worked out: looking for the marker in a long draft takes a while.
-        let strays = directive::strays(text);
+        // Stray directives too: here, beside the search, rather than after it
+        // when suppressions are worked out (looking for the marker in a long
+        // draft takes a while).
+        let (directives, strays) = directive::read(text);
         regions.extend(directives.iter().map(|d| (d.span.clone(), Scope::Comment)));
         regions.sort_by_key(|(r, s)| (r.start, std::cmp::Reverse(r.end), *s as u16));
         regions.dedup();
