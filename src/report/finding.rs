@@ -335,14 +335,16 @@ pub fn merge_parts<T: Send>(
             .map(|(rank, parts)| (rank, parts.into_iter().flatten()));
         flat.collect()
     };
-    let largest = runs
-        .iter()
-        .max_by_key(|(_, parts)| parts.iter().map(Vec::len).sum::<usize>());
-    let middle = largest.and_then(|(_, parts)| {
-        let half = parts.iter().map(Vec::len).sum::<usize>() / 2;
-        parts.iter().flatten().nth(half).map(|t| span(t).start)
+    if total < PARALLEL_MERGE || runs.len() < 2 {
+        return merge(flat(runs), total, span);
+    }
+    let len = |parts: &Vec<Vec<T>>| parts.iter().map(Vec::len).sum::<usize>();
+    let largest = runs.iter().map(|(_, parts)| parts).max_by_key(|p| len(p));
+    let middle = largest.and_then(|parts| {
+        let t = parts.iter().flatten().nth(len(parts) / 2)?;
+        Some(span(t).start)
     });
-    let (Some(middle), true) = (middle, total >= PARALLEL_MERGE && runs.len() > 1) else {
+    let Some(middle) = middle else {
         return merge(flat(runs), total, span);
     };
     let (mut before, mut after) = (Vec::new(), Vec::new());
