@@ -95,6 +95,10 @@ fn largest(inputs: &[Input]) -> u64 {
         .unwrap_or(0)
 }
 
+/// A file large enough that work begun before the rules are in (reading it,
+/// loading the numbering plans) pays for the thread it takes.
+const LARGE_FILE: u64 = 1 << 20;
+
 /// A file so large that memory kept for reuse after one step of checking it
 /// would add much to the peak of the next: from one this size on (among a few
 /// files named or found), freed memory goes back to the system at once.
@@ -129,12 +133,12 @@ pub fn run(req: Request) -> Result<Outcome> {
     // Enough text that loading the numbering plans ahead pays: many files, or
     // one of a megabyte or more. They load on the core that loading rules
     // leaves idle, not when the first number turns up mid-check.
-    if inputs.len() >= MANY_FILES || largest >= 1 << 20 {
+    if inputs.len() >= MANY_FILES || largest >= LARGE_FILE {
         tenet::validate::warm_phone_plans();
     }
     // A large file named alone is read while the rules load.
     let early = match inputs.as_slice() {
-        [Input::File(path, _)] if largest >= 1 << 20 => Some(EarlyRead::start(path)),
+        [Input::File(path, _)] if largest >= LARGE_FILE => Some(EarlyRead::start(path)),
         _ => None,
     };
 
