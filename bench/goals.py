@@ -68,8 +68,12 @@ def main():
         row(f"language server, edit → diagnostics p99, {int(kb):,} KB", f"≤ {goal} ms",
             r and (f"{r['p99_ms']:.2f} ms (median {r['median_ms']:.2f}, {r['edits']:,} edits)", r["p99_ms"] <= goal))
 
-    s = moderate.get("speed_up")
-    row(f"`tenet moderate`, {moderate.get('cores', '?')} cores ÷ one", "≥ 1.8×", s and (paired(s), s["median"] >= 1.8))
+    s, c = moderate.get("speed_up"), moderate.get("ceiling")
+    # The machine's own ceiling in the same run, so that a spell in which its
+    # cores give less reads as that, not as the code's loss.
+    ceiling = f"; the machine's ceiling {paired(c)}" if c else ""
+    row(f"`tenet moderate`, {moderate.get('cores', '?')} cores ÷ one", "≥ 1.8×",
+        s and (paired(s) + ceiling, s["median"] >= 1.8))
 
     print("| case | now: median (min–max) | goal | met |")
     print("|---|---|---|---|")

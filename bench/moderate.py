@@ -5,7 +5,10 @@ between them, as a Markdown table. Each round runs a build on all cores and then
 on one; times are medians with the fastest and slowest run, and the speed-up is
 the median of the rounds' own (one core ÷ all), with the least and greatest, so
 that a spell in which the machine slows down counts against both runs of a
-round. With --baseline, another build is run alternately with it on the same
+round. Each round also runs one single-core run on every core at once: the
+machine's ceiling for the speed-up (a shared machine's cores give less than
+one core's work each when all are busy), and the speed-up as a share of it.
+With --baseline, another build is run alternately with it on the same
 posts, and its column and the ratio to it (round by round) are added. Answers
 are checked to come back in input order. A round takes under a second, and on
 a shared machine one round's speed-up ranges over 0.8 or more, so the default
@@ -36,6 +39,23 @@ def spread(seconds):
     return f"{t['median']:.3f} s ({t['min']:.3f}–{t['max']:.3f})"
 
 
+def at_once(cmds, data, answers):
+    """Seconds for every command to answer every line, all started together:
+    each reads the posts and writes its answers to a file of its own."""
+    files = [(open(data, "rb"), open(f"{answers}.{i}", "wb")) for i in range(len(cmds))]
+    try:
+        started = time.perf_counter()
+        procs = [subprocess.Popen(cmd, stdin=i, stdout=o) for cmd, (i, o) in zip(cmds, files)]
+        codes = [p.wait() for p in procs]
+        seconds = time.perf_counter() - started
+    finally:
+        for i, o in files:
+            i.close()
+            o.close()
+    assert codes == [0] * len(cmds), f"exit codes {codes}"
+    return seconds
+
+
 def ratio(a, b):
     """The median of the ratios a[i] / b[i], run by run, with the least and greatest."""
     return compare.paired(compare.ratios(a, b))
@@ -59,6 +79,12 @@ def main():
         binaries = [args.tenet] + ([args.baseline] if args.baseline else [])
         # times[binary][cores]: every run of that binary on all cores or on one.
         times = {b: {"all": [], "one": []} for b in binaries}
+        # The machine's own ceiling for this work: one single-core run on each
+        # core at once, against one alone. Two cores of a shared machine give
+        # less than twice one core's work (caches, memory, the host's other
+        # tenants); no split of the work across them can do better than this.
+        pinned = [["taskset", "-c", str(c), args.tenet, "moderate"] for c in range(cores)] if one and cores > 1 else None
+        together = []
         for i in range(args.runs):
             for b in binaries if i % 2 == 0 else binaries[::-1]:
                 times[b]["all"].append(run([b, "moderate"], data, answers))
@@ -66,6 +92,8 @@ def main():
                 assert got == ids, f"{b}: answers out of order or missing"
                 if one:
                     times[b]["one"].append(run(one + [b, "moderate"], data, answers))
+                if pinned and b == args.tenet:
+                    together.append(at_once(pinned, data, answers))
         med = {b: {k: statistics.median(t) for k, t in ts.items() if t} for b, ts in times.items()}
         new = med[args.tenet]
         old = med.get(args.baseline)
@@ -91,9 +119,22 @@ def main():
             if old:
                 line += f" {compare.paired(speed_up[args.baseline])} | |"
             print(line)
+        # One core's work times the cores, ÷ the time for that much at once, round by round.
+        mine = times[args.tenet]
+        ceiling = [cores * o / t for o, t in zip(mine["one"], together)]
+        if ceiling:
+            # The speed-up as a share of the ceiling, round by round.
+            share = [o / a / c for o, a, c in zip(mine["one"], mine["all"], ceiling)]
+            print(f"| the machine's ceiling: {cores} single-core runs at once | {compare.paired(compare.spread(ceiling))} | | |")
+            print(f"| speed-up ÷ ceiling | {compare.paired(compare.spread(share))} | | |")
+            print()
+            print(f"The ceiling is {cores} times one core's time ÷ the time {cores} single-core runs"
+                  " take at once, round by round: what the machine gives work that shares nothing"
+                  " between its cores, and so about the most a speed-up can be on it now.")
         if args.json:
             with open(args.json, "w") as out:
-                json.dump({"cores": cores, "posts": posts, "speed_up": speed_up.get(args.tenet)}, out, indent=1)
+                json.dump({"cores": cores, "posts": posts, "speed_up": speed_up.get(args.tenet),
+                           "ceiling": compare.spread(ceiling) if ceiling else None}, out, indent=1)
     finally:
         shutil.rmtree(tmp)
 
