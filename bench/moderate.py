@@ -75,15 +75,17 @@ def main():
         posts, size = social.write_jsonl(data)
         ids = [json.loads(l)["id"] for l in open(data, encoding="utf-8")]
         cores = os.cpu_count()
-        one = ["taskset", "-c", "0"] if shutil.which("taskset") else None
+        # The cores this process may run on (a container may allow fewer than the machine has).
+        usable = sorted(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else list(range(cores))
+        one = ["taskset", "-c", str(usable[0])] if shutil.which("taskset") else None
         binaries = [args.tenet] + ([args.baseline] if args.baseline else [])
         # times[binary][cores]: every run of that binary on all cores or on one.
         times = {b: {"all": [], "one": []} for b in binaries}
         # The machine's own ceiling for this work: one single-core run on each
         # core at once, against one alone. Two cores of a shared machine give
         # less than twice one core's work (caches, memory, the host's other
-        # tenants); no split of the work across them can do better than this.
-        pinned = [["taskset", "-c", str(c), args.tenet, "moderate"] for c in range(cores)] if one and cores > 1 else None
+        # tenants); a split of the work across them can hardly do better.
+        pinned = [["taskset", "-c", str(c), args.tenet, "moderate"] for c in usable] if one and len(usable) > 1 else None
         together = []
         for i in range(args.runs):
             for b in binaries if i % 2 == 0 else binaries[::-1]:
@@ -94,6 +96,9 @@ def main():
                     times[b]["one"].append(run(one + [b, "moderate"], data, answers))
                 if pinned and b == args.tenet:
                     together.append(at_once(pinned, data, answers))
+                    for k in range(len(pinned)):
+                        got = [json.loads(l)["id"] for l in open(f"{answers}.{k}", encoding="utf-8")]
+                        assert got == ids, f"{b} on one core of {len(pinned)}: answers out of order or missing"
         med = {b: {k: statistics.median(t) for k, t in ts.items() if t} for b, ts in times.items()}
         new = med[args.tenet]
         old = med.get(args.baseline)
@@ -121,14 +126,14 @@ def main():
             print(line)
         # One core's work times the cores, ÷ the time for that much at once, round by round.
         mine = times[args.tenet]
-        ceiling = [cores * o / t for o, t in zip(mine["one"], together)]
+        ceiling = [len(pinned) * o / t for o, t in zip(mine["one"], together)]
         if ceiling:
             # The speed-up as a share of the ceiling, round by round.
             share = [o / a / c for o, a, c in zip(mine["one"], mine["all"], ceiling)]
-            print(f"| the machine's ceiling: {cores} single-core runs at once | {compare.paired(compare.spread(ceiling))} | | |")
+            print(f"| the machine's ceiling: {len(pinned)} single-core runs at once | {compare.paired(compare.spread(ceiling))} | | |")
             print(f"| speed-up ÷ ceiling | {compare.paired(compare.spread(share))} | | |")
             print()
-            print(f"The ceiling is {cores} times one core's time ÷ the time {cores} single-core runs"
+            print(f"The ceiling is {len(pinned)} times one core's time ÷ the time {len(pinned)} single-core runs"
                   " take at once, round by round: what the machine gives work that shares nothing"
                   " between its cores, and so about the most a speed-up can be on it now.")
         if args.json:
