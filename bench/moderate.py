@@ -75,8 +75,7 @@ def main():
         posts, size = social.write_jsonl(data)
         ids = [json.loads(l)["id"] for l in open(data, encoding="utf-8")]
         cores = os.cpu_count()
-        # The cores this process may run on (a container may allow fewer than the machine has).
-        usable = sorted(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else list(range(cores))
+        usable = compare.usable_cores()
         one = ["taskset", "-c", str(usable[0])] if shutil.which("taskset") else None
         binaries = [args.tenet] + ([args.baseline] if args.baseline else [])
         # times[binary][cores]: every run of that binary on all cores or on one.
