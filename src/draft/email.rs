@@ -3,6 +3,7 @@
 use std::ops::Range;
 
 use super::Scope;
+use crate::text::lines;
 
 mod attachments;
 mod footers;
@@ -124,7 +125,7 @@ fn header_regions(text: &str, end: usize) -> Vec<(Range<usize>, Scope)> {
 }
 
 /// Markers after which the rest of a message is somebody else's text.
-const FORWARD_MARKERS: &[&str] = &[
+static FORWARD_MARKERS: Openings = Openings::new(&[
     "-----original message-----",
     "----- original message -----",
     "---------------------- forwarded by",
@@ -132,21 +133,60 @@ const FORWARD_MARKERS: &[&str] = &[
     "-----forwarded message-----",
     "---------- forwarded message",
     "begin forwarded message:",
-];
+]);
 
-/// Whether `head` begins with one of `openings` (in ASCII lower case), in any
-/// case. Most lines begin with none of their first letters, and are let go at
-/// that.
-fn opens_with_any(head: &[u8], openings: &[&str]) -> bool {
-    let Some(first) = head.first().map(u8::to_ascii_lowercase) else {
-        return false;
-    };
-    openings.iter().any(|o| {
-        o.as_bytes()[0] == first
-            && head
-                .get(..o.len())
-                .is_some_and(|h| h.eq_ignore_ascii_case(o.as_bytes()))
-    })
+/// Ways a line can open, in ASCII lower case, by the byte they begin with (in
+/// either case): most lines begin with a byte that opens none of them, and are
+/// let go at one look; the others are compared with the few that can open them.
+pub(super) struct Openings {
+    list: &'static [&'static str],
+    /// For each byte, the openings (bit `i` for `list[i]`) it may begin.
+    by_first: [u64; 256],
+}
+
+impl Openings {
+    pub(super) const fn new(list: &'static [&'static str]) -> Openings {
+        assert!(list.len() <= 64, "one bit per opening");
+        let mut by_first = [0u64; 256];
+        let mut i = 0;
+        while i < list.len() {
+            let b = list[i].as_bytes()[0];
+            by_first[b as usize] |= 1 << i;
+            by_first[b.to_ascii_uppercase() as usize] |= 1 << i;
+            i += 1;
+        }
+        Openings { list, by_first }
+    }
+
+    /// Whether `head` begins with one of the openings, in any case.
+    pub(super) fn open(&self, head: &[u8]) -> bool {
+        let mut which = self.may_open(head);
+        while which != 0 {
+            let opening = self.list[which.trailing_zeros() as usize].as_bytes();
+            which &= which - 1;
+            // Compared a byte at a time: most stop at the second or third.
+            let opens = head.len() >= opening.len()
+                && head
+                    .iter()
+                    .zip(opening)
+                    .all(|(h, o)| h.to_ascii_lowercase() == *o);
+            if opens {
+                return true;
+            }
+        }
+        false
+    }
+
+    /// The openings (a bit each) whose first byte `head` begins with.
+    fn may_open(&self, head: &[u8]) -> u64 {
+        head.first().map_or(0, |&b| self.by_first[b as usize])
+    }
+
+    /// The openings.
+    #[cfg(test)]
+    pub(super) fn list(&self) -> &'static [&'static str] {
+        self.list
+    }
 }
 
 /// The header name a line opens with (`Subject: …` gives `subject`), if any.
@@ -175,6 +215,16 @@ const fn longest(words: &[&str]) -> usize {
     longest
 }
 
+/// The header names that open a header block pasted into a body.
+static HEADER_OPENINGS: Openings = Openings::new(&[
+    "from",
+    "received",
+    "return-path",
+    "x-apparently-to",
+    "message-id",
+    "date",
+]);
+
 /// Whether the line at `at` opens another message's header pasted into the body
 /// after some text of the sender's own (a message forwarded as an attachment; a
 /// memo's own `To:`/`From:` lines open its body): it and at least two of the next five
@@ -183,10 +233,9 @@ const fn longest(words: &[&str]) -> usize {
 /// reply chain's `To:`/`cc:` lines under "X on DATE" are left as they were.
 /// `line` is the line, `rest` the text from its start on.
 fn opens_header_block(line: &str, rest: &str) -> bool {
-    if !matches!(
-        header_name(line),
-        Some("from" | "received" | "return-path" | "x-apparently-to" | "message-id" | "date")
-    ) {
+    let opens = HEADER_OPENINGS.may_open(line.as_bytes()) != 0
+        && header_name(line).is_some_and(|name| HEADER_OPENINGS.list.contains(&name));
+    if !opens {
         return false;
     }
     let names: Vec<&str> = rest.lines().take(6).filter_map(header_name).collect();
@@ -271,10 +320,9 @@ fn part(text: &str, from: usize, out: &mut Vec<(Range<usize>, Scope)>) -> Option
             }
         }
     };
-    while at < text.len() {
-        let end = line_end(text, at, text.len());
-        let line = text[at..end].trim_end_matches(['\n', '\r']);
-        let trimmed = line.trim();
+    for end in lines::ends(text.as_bytes(), from, text.len()) {
+        let line = without_break(&text[at..end]);
+        let trimmed = trim(line);
         if line == "-- " || line == "--" && end == text.len() {
             out.extend(quote_start.take().map(|s| (s..at, Scope::Quote)));
             close_footer(out, footer_start.take(), at);
@@ -282,7 +330,7 @@ fn part(text: &str, from: usize, out: &mut Vec<(Range<usize>, Scope)>) -> Option
             out.extend(attachments(text, from, text.len()));
             return None;
         }
-        let forwarded = opens_with_any(trimmed.as_bytes(), FORWARD_MARKERS)
+        let forwarded = FORWARD_MARKERS.open(trimmed.as_bytes())
             || part_words > 0 && opens_header_block(line, &text[at..]);
         if forwarded {
             out.extend(quote_start.take().map(|s| (s..at, Scope::Quote)));
@@ -293,7 +341,7 @@ fn part(text: &str, from: usize, out: &mut Vec<(Range<usize>, Scope)>) -> Option
             // The forwarded message has attachments and footers of its own.
             return Some(end);
         }
-        let quoted = line.trim_start().starts_with('>');
+        let quoted = trimmed.starts_with('>');
         match (quoted, quote_start) {
             (true, None) => quote_start = Some(at),
             (false, Some(s)) => {
@@ -330,6 +378,30 @@ fn part(text: &str, from: usize, out: &mut Vec<(Range<usize>, Scope)>) -> Option
     close_footer(out, footer_start, text.len());
     out.extend(attachments(text, from, text.len()));
     None
+}
+
+/// `line` without the line breaks (`\n`, `\r`) it ends with.
+fn without_break(line: &str) -> &str {
+    let bytes = line.as_bytes();
+    let mut end = bytes.len();
+    while end > 0 && matches!(bytes[end - 1], b'\n' | b'\r') {
+        end -= 1;
+    }
+    &line[..end]
+}
+
+/// `line.trim()`: ASCII white space taken off a byte at a time (how nearly
+/// every line starts and ends), the rest by `trim` itself.
+fn trim(line: &str) -> &str {
+    let trimmed = line.trim_ascii();
+    // `trim_ascii` leaves a vertical tab, which `trim` takes off.
+    let plain = |b: Option<&u8>| b.is_none_or(|&b| b.is_ascii() && b != 0x0b);
+    let bytes = trimmed.as_bytes();
+    if plain(bytes.first()) && plain(bytes.last()) {
+        trimmed
+    } else {
+        trimmed.trim()
+    }
 }
 
 /// The end of the line starting at `at`, after its `\n`, or `to`.

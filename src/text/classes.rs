@@ -187,6 +187,24 @@ pub fn one_of(bytes: &[u8], at: usize, set: &[u8]) -> u64 {
     mask & within
 }
 
+/// Bit `j` set for each byte `j` of the 64 bytes of `bytes` from `at` that is
+/// `byte` (bytes past its end are none): [`one_of`] for a set of one, with one
+/// compare per sixteen bytes.
+#[inline]
+pub fn equal_to(bytes: &[u8], at: usize, byte: u8) -> u64 {
+    let rest = &bytes[at.min(bytes.len())..];
+    let within = match rest.len() {
+        64.. => u64::MAX,
+        n => (1 << n) - 1,
+    };
+    #[cfg(target_arch = "x86_64")]
+    // SAFETY: as in `Classes::of`.
+    let mask = padded(rest, |block| unsafe { sse2::equal(block, byte) });
+    #[cfg(not(target_arch = "x86_64"))]
+    let mask = one_of(rest, 0, &[byte]);
+    mask & within
+}
+
 /// Where the first ASCII digit of `bytes` is, looked for eight bytes at a time.
 pub fn find_digit(bytes: &[u8]) -> Option<usize> {
     let mut chunks = bytes.chunks_exact(8);
@@ -290,6 +308,13 @@ mod sse2 {
     }
 
     #[target_feature(enable = "sse2")]
+    pub(super) fn equal(block: &[u8; 64], byte: u8) -> u64 {
+        each(&lanes(block), |x| {
+            _mm_cmpeq_epi8(x, _mm_set1_epi8(byte as i8))
+        })
+    }
+
+    #[target_feature(enable = "sse2")]
     pub(super) fn cases(block: &[u8; 64]) -> Cases {
         let lanes = lanes(block);
         Cases {
@@ -328,7 +353,15 @@ mod tests {
     #[test]
     fn members_of_a_set_are_found_as_each_byte_says() {
         let mut random = crate::text::random::Random::new(11);
-        let sets: [&[u8]; 4] = [b"", b"?@wW-", &[0, b'a', 0xc3, 0xff], &[b'x'; 3]];
+        let sets: [&[u8]; 7] = [
+            b"",
+            b"?@wW-",
+            &[0, b'a', 0xc3, 0xff],
+            &[b'x'; 3],
+            b"?",
+            &[0xc3],
+            &[0],
+        ];
         let pieces = ["?", "@", "w", "W", "-", "a", "\0", "é", "ÿ", "x", " "];
         for len in [0, 1, 8, 63, 64, 65, 127, 128, 200] {
             let text = random.text(&pieces, len);
@@ -343,6 +376,9 @@ mod tests {
                         expected,
                         "{text:?} at {at}, {set:?}"
                     );
+                    if let [byte] = set {
+                        assert_eq!(equal_to(bytes, at, *byte), expected, "{text:?} at {at}");
+                    }
                 }
             }
         }

@@ -1,5 +1,6 @@
 //! Text primitives every layer shares: caseless folding and word characters
-//! ([`fold`]), bytes classed 64 at a time ([`classes`]), byte offsets turned into lines and columns ([`line_index`]), and
+//! ([`fold`]), bytes classed 64 at a time ([`classes`]) and lines found that way
+//! ([`lines`]), byte offsets turned into lines and columns ([`line_index`]), and
 //! reading files that may be hostile ([`file`]), and near misses for
 //! did-you-mean hints ([`similar`]).
 //!
@@ -9,6 +10,7 @@ pub mod classes;
 pub mod file;
 pub mod fold;
 pub mod line_index;
+pub mod lines;
 #[cfg(test)]
 pub mod random;
 pub mod similar;

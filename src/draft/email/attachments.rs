@@ -5,6 +5,7 @@
 use std::ops::Range;
 
 use super::Scope;
+use crate::text::lines;
 
 /// File extensions of attachments in mail.
 const ATTACHMENT_EXTENSIONS: &[&str] = &[
@@ -62,7 +63,7 @@ fn extension(name: &[u8]) -> Option<&[u8]> {
         end -= 1;
     }
     let tail = &name[end.saturating_sub(LONGEST_EXTENSION + 1)..end];
-    let ext = &tail[memchr::memrchr(b'.', tail)? + 1..];
+    let ext = &tail[tail.iter().rposition(|&b| b == b'.')? + 1..];
     // Most lines with a `.` there end a sentence: nothing after it.
     (ext.len() >= SHORTEST_EXTENSION).then_some(ext)
 }
@@ -89,23 +90,18 @@ pub(super) fn attachments(text: &str, from: usize, to: usize) -> Vec<(Range<usiz
     // every piece and placeholder holds one. Most lines hold neither one nor
     // an extension at their end, and are passed over unread.
     let mut bracket: Option<usize> = None;
-    // Each line's end, found in one pass over the part.
-    let mut ends = memchr::memchr_iter(b'\n', &bytes[from..to]).map(|i| from + i + 1);
     let mut at = from;
-    while at < to {
-        let end = ends.next().unwrap_or(to);
+    for end in lines::ends(bytes, from, to) {
         let next = match bracket {
             Some(b) if b >= at => b,
             _ => memchr::memchr3(b'<', b'(', b'[', &bytes[at..to]).map_or(to, |i| at + i),
         };
         bracket = Some(next);
         let has_bracket = next < end;
-        if !has_bracket && !may_end_in_extension(&bytes[at..end]) {
-            at = end;
-            continue;
+        if has_bracket || may_end_in_extension(&bytes[at..end]) {
+            let line = text[at..end].trim_end_matches(['\n', '\r']);
+            line_regions(line, at, has_bracket, &mut out);
         }
-        let line = text[at..end].trim_end_matches(['\n', '\r']);
-        line_regions(line, at, has_bracket, &mut out);
         at = end;
     }
     out

@@ -1,7 +1,7 @@
 //! Footers in mail: legal notices, list and unsubscribe lines, free-mail ads,
 //! found by how their first line opens.
 
-use super::{line_end, opens_with_any};
+use super::{line_end, Openings};
 
 /// The most non-blank lines a footer has.
 pub(super) const MAX_FOOTER_LINES: usize = 30;
@@ -9,14 +9,14 @@ pub(super) const MAX_FOOTER_LINES: usize = 30;
 /// Openings that only name the mail itself ("This message…"): they open a footer
 /// when the lines they start read as a notice (`NOTICE_WORDS`), and the body when
 /// not ("This message is being sent to request the presence of…").
-const SELF_OPENERS: &[&str] = &[
+static SELF_OPENERS: Openings = Openings::new(&[
     "this e-mail",
     "this email",
     "this message",
     "this communication",
     "this transmission",
     "this electronic",
-];
+]);
 
 /// What a notice that opens with the mail's name goes on to say.
 const NOTICE_WORDS: &[&str] = &[
@@ -45,7 +45,7 @@ const NOTICE_WORDS: &[&str] = &[
 const NOTICE_LINES: usize = 3;
 
 /// How footers begin: legal notices, list and unsubscribe lines, free-mail ads.
-const FOOTER_OPENERS: &[&str] = &[
+static FOOTER_OPENERS: Openings = Openings::new(&[
     "the information contained",
     "the information in this",
     "confidentiality notice",
@@ -69,17 +69,17 @@ const FOOTER_OPENERS: &[&str] = &[
     "do you yahoo!?",
     "get your private, free e-mail",
     "join the world's largest e-mail",
-];
+]);
 
 /// Whether the line at `at` (`trimmed`) opens a footer.
 pub(super) fn opens_footer(text: &str, at: usize, trimmed: &str) -> bool {
     let head = trimmed
         .trim_start_matches(|c: char| !c.is_alphanumeric())
         .as_bytes();
-    if opens_with_any(head, FOOTER_OPENERS) {
+    if FOOTER_OPENERS.open(head) {
         return true;
     }
-    if !opens_with_any(head, SELF_OPENERS) {
+    if !SELF_OPENERS.open(head) {
         return false;
     }
     let mut end = at;
@@ -95,24 +95,41 @@ mod tests {
     use super::super::FORWARD_MARKERS;
     use super::*;
 
-    /// `opens_with_any` compares first letters as written: every opening is in
-    /// lower case, and a line in any case opens with it.
+    /// Openings are in lower case, and a line in any case opens with one.
     #[test]
     fn openings_are_in_lower_case_and_found_in_any_case() {
-        for list in [FORWARD_MARKERS, FOOTER_OPENERS, SELF_OPENERS] {
-            for o in list {
+        for list in [&FORWARD_MARKERS, &FOOTER_OPENERS, &SELF_OPENERS] {
+            for o in list.list() {
                 assert_eq!(*o, o.to_ascii_lowercase(), "{o}");
-                assert!(
-                    opens_with_any(o.to_ascii_uppercase().as_bytes(), list),
-                    "{o}"
-                );
-                assert!(
-                    opens_with_any(format!("{o} and more").as_bytes(), list),
-                    "{o}"
-                );
+                assert!(list.open(o.to_ascii_uppercase().as_bytes()), "{o}");
+                assert!(list.open(format!("{o} and more").as_bytes()), "{o}");
             }
         }
-        assert!(!opens_with_any(b"", FOOTER_OPENERS));
-        assert!(!opens_with_any(b"unsubscrib", FOOTER_OPENERS));
+        assert!(!FOOTER_OPENERS.open(b""));
+        assert!(!FOOTER_OPENERS.open(b"unsubscrib"));
+    }
+
+    /// Heads no opening's first byte begins are let go at one look; every
+    /// other answer is what comparing the head with each opening gives.
+    #[test]
+    fn openings_answer_as_comparing_with_each() {
+        for list in [&FORWARD_MARKERS, &FOOTER_OPENERS, &SELF_OPENERS] {
+            for o in list.list() {
+                let heads = [
+                    o.to_string(),
+                    o[1..].to_string(),
+                    o[..o.len() - 1].to_string(),
+                    format!("x{o}"),
+                    format!("{} {o}", o.to_ascii_uppercase()),
+                ];
+                for head in heads {
+                    let compared = list.list().iter().any(|p| {
+                        head.len() >= p.len()
+                            && head.as_bytes()[..p.len()].eq_ignore_ascii_case(p.as_bytes())
+                    });
+                    assert_eq!(list.open(head.as_bytes()), compared, "{head:?}");
+                }
+            }
+        }
     }
 }
