@@ -187,23 +187,35 @@ pub(super) fn idd_end(region: &'static Region, digits: &str) -> Option<usize> {
 /// sharing the code that claims it, then its plan (`phonenumber`'s `source_for`
 /// and `number_type`, whose `is_valid` is this type not being unknown).
 fn number_type(code: u16, national: &str) -> Type {
-    source_for(code, national).map_or(Type::Unknown, |r| plan(r).number_type(national))
+    claim(code, national).map_or(Type::Unknown, |(region, kind)| {
+        kind.unwrap_or_else(|| plan(region).number_type(national))
+    })
 }
 
 /// The region whose plan a national number of this code belongs to
-/// (`phonenumber`'s `source_for`): the only one, or the first whose leading
-/// digits begin the number or, without those, whose plan knows its type.
+/// (`phonenumber`'s `source_for`).
 pub(super) fn source_for(code: u16, national: &str) -> Option<&'static Region> {
+    claim(code, national).map(|(region, _)| region)
+}
+
+/// [`source_for`]: the only region of the code, or the first whose leading
+/// digits begin the number or, without those, whose plan knows its type. The
+/// type comes with the region when finding it took working out (for most
+/// numbers of the code the US shares, then not worked out again).
+fn claim(code: u16, national: &str) -> Option<(&'static Region, Option<Type>)> {
     match by_code(code) {
         [] => None,
         // Region ids are unique but for the non-geographic `001`s, each the only
         // region of its code: the only region is the one `by_id` would give.
-        [only] => Some(only),
-        regions => regions.iter().find(|r| {
+        [only] => Some((only, None)),
+        regions => regions.iter().find_map(|r| {
             let plan = plan(r);
             match &plan.leading_digits {
-                Some(p) => p.matches(national),
-                None => plan.number_type(national) != Type::Unknown,
+                Some(p) => p.matches(national).then_some((r, None)),
+                None => {
+                    let kind = plan.number_type(national);
+                    (kind != Type::Unknown).then_some((r, Some(kind)))
+                }
             }
         }),
     }
