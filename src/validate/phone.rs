@@ -14,7 +14,7 @@ mod metadata;
 mod plans;
 mod read;
 
-use std::cell::RefCell;
+use std::sync::{Mutex, MutexGuard, PoisonError};
 
 use phonenumber::country::Id;
 use phonenumber::Type;
@@ -146,11 +146,10 @@ fn parse(region: Option<&'static Region>, text: &str) -> Option<Number> {
     })
 }
 
-/// Answers already given on this thread, by regions and then candidate text:
-/// drafts repeat their numbers (signatures, quoted replies) and an editor
-/// re-checks the same text. Looked up by borrowed keys (nothing is allocated
-/// for a question already answered) with a fast hash, and kept per thread, so
-/// that the threads checking drafts side by side never wait for one another.
+/// Answers already given, by regions and then candidate text: drafts repeat
+/// their numbers (signatures, quoted replies) and an editor re-checks the same
+/// text. Looked up by borrowed keys (nothing is allocated for a question
+/// already answered) with a fast hash. One shard of [`MEMO`].
 #[derive(Default)]
 struct Memo {
     answers: foldhash::HashMap<Box<[PhoneRegion]>, foldhash::HashMap<Box<str>, bool>>,
@@ -177,12 +176,27 @@ impl Memo {
     }
 }
 
-thread_local! {
-    static MEMO: RefCell<Memo> = RefCell::default();
-}
+/// The answers of every thread, in shards by candidate text, each behind a lock
+/// of its own: threads checking drafts side by side share what they have
+/// worked out (a number in many drafts' signatures is checked once, not once a
+/// thread) and seldom take the same lock at once. A number is checked outside
+/// the lock; two threads that both find it missing both check it.
+static MEMO: [Mutex<Option<Memo>>; MEMO_SHARDS] = [const { Mutex::new(None) }; MEMO_SHARDS];
 
-/// The most answers a thread keeps; its memo starts over when it is full.
-const MEMO_SIZE: usize = 100_000;
+const MEMO_SHARDS: usize = 16;
+
+/// The most answers a shard keeps; it starts over when it is full.
+const MEMO_SIZE: usize = 100_000 / MEMO_SHARDS;
+
+/// The shard of [`MEMO`] that answers for `text`.
+fn memo(text: &str) -> MutexGuard<'static, Option<Memo>> {
+    let hash = text.bytes().fold(0usize, |h, b| {
+        h.wrapping_mul(31).wrapping_add(usize::from(b))
+    });
+    MEMO[hash % MEMO_SHARDS]
+        .lock()
+        .unwrap_or_else(PoisonError::into_inner)
+}
 
 /// Whether `text` is a phone number a person answers, written as its country
 /// writes it; numbers without `+` are tried in each of `regions`.
@@ -191,11 +205,13 @@ pub fn phone(text: &str, regions: &[PhoneRegion]) -> bool {
     if !(7..=15).contains(&digits) {
         return false;
     }
-    if let Some(known) = MEMO.with_borrow(|memo| memo.get(text, regions)) {
+    if let Some(known) = memo(text).as_ref().and_then(|m| m.get(text, regions)) {
         return known;
     }
     let answer = check(text, digits, regions, true);
-    MEMO.with_borrow_mut(|memo| memo.insert(text, regions, answer));
+    memo(text)
+        .get_or_insert_with(Memo::default)
+        .insert(text, regions, answer);
     answer
 }
 
