@@ -14,7 +14,7 @@ mod metadata;
 mod plans;
 mod read;
 
-use std::sync::{Mutex, MutexGuard, PoisonError};
+use std::sync::{Mutex, PoisonError};
 
 use phonenumber::country::Id;
 use phonenumber::Type;
@@ -189,13 +189,11 @@ const MEMO_SHARDS: usize = 16;
 const MEMO_SIZE: usize = 100_000 / MEMO_SHARDS;
 
 /// The shard of [`MEMO`] that answers for `text`.
-fn memo(text: &str) -> MutexGuard<'static, Option<Memo>> {
+fn shard(text: &str) -> &'static Mutex<Option<Memo>> {
     let hash = text.bytes().fold(0usize, |h, b| {
         h.wrapping_mul(31).wrapping_add(usize::from(b))
     });
-    MEMO[hash % MEMO_SHARDS]
-        .lock()
-        .unwrap_or_else(PoisonError::into_inner)
+    &MEMO[hash % MEMO_SHARDS]
 }
 
 /// Whether `text` is a phone number a person answers, written as its country
@@ -205,11 +203,13 @@ pub fn phone(text: &str, regions: &[PhoneRegion]) -> bool {
     if !(7..=15).contains(&digits) {
         return false;
     }
-    if let Some(known) = memo(text).as_ref().and_then(|m| m.get(text, regions)) {
+    let shard = shard(text);
+    let memo = || shard.lock().unwrap_or_else(PoisonError::into_inner);
+    if let Some(known) = memo().as_ref().and_then(|m| m.get(text, regions)) {
         return known;
     }
     let answer = check(text, digits, regions, true);
-    memo(text)
+    memo()
         .get_or_insert_with(Memo::default)
         .insert(text, regions, answer);
     answer

@@ -4,7 +4,7 @@
 
 use std::ops::Range;
 
-use super::Scope;
+use super::{without_break, Scope};
 use crate::text::lines;
 
 /// File extensions of attachments in mail.
@@ -99,8 +99,7 @@ pub(super) fn attachments(text: &str, from: usize, to: usize) -> Vec<(Range<usiz
         bracket = Some(next);
         let has_bracket = next < end;
         if has_bracket || may_end_in_extension(&bytes[at..end]) {
-            let line = text[at..end].trim_end_matches(['\n', '\r']);
-            line_regions(line, at, has_bracket, &mut out);
+            line_regions(without_break(&text[at..end]), at, has_bracket, &mut out);
         }
         at = end;
     }
