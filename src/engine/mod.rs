@@ -449,14 +449,18 @@ impl Engine {
         format: Format,
         options: &Options,
     ) -> (Draft, Judgement) {
-        let how = self.searching(&text);
-        let (structure, hits) = both(
+        // What the text holds beyond ASCII is looked for beside the structure:
+        // on a long text, a pass of its own.
+        let (structure, (how, mut hits)) = both(
             text.len(),
             || Structure::of(&text, format),
-            || self.hits(&text, &how),
+            || {
+                let how = self.searching(&text);
+                let hits = self.hits(&text, &how);
+                (how, hits)
+            },
         );
         let draft = Draft::with_structure(text, format, structure);
-        let mut hits = hits;
         self.local_hits(&draft, &mut hits, &how);
         let judgement = self.evaluate(&draft, hits, options);
         (draft, judgement)
