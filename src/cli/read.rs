@@ -262,7 +262,7 @@ mod tests {
 
     /// The whole huge pages inside a large buffer are marked for huge pages
     /// (`hg` among the flags of the mapping that holds them) where the system
-    /// takes the advice; what is read into it is unchanged (above).
+    /// takes the advice, and what is written across them reads back.
     #[cfg(target_os = "linux")]
     #[test]
     fn a_large_buffer_asks_for_huge_pages() {
@@ -273,28 +273,29 @@ mod tests {
         }
         let inside = (buffer.as_ptr() as usize).next_multiple_of(HUGE_PAGE);
         let smaps = std::fs::read_to_string("/proc/self/smaps").unwrap();
-        let mut mapping = None;
+        // A mapping's lines follow the line that gives its address range.
+        let mut holds_buffer = false;
         let mut flags = None;
         for line in smaps.lines() {
-            let range = line.split(' ').next().and_then(|r| r.split_once('-'));
-            if let Some((from, to)) = range.filter(|_| !line.ends_with(':')) {
-                if let (Ok(from), Ok(to)) = (
-                    usize::from_str_radix(from, 16),
-                    usize::from_str_radix(to, 16),
-                ) {
-                    mapping = Some(from..to);
-                    continue;
-                }
-            }
-            if let Some(f) = line.strip_prefix("VmFlags:") {
-                if mapping.as_ref().is_some_and(|m| m.contains(&inside)) {
-                    flags = Some(f.split_whitespace().collect::<Vec<_>>().join(" "));
-                }
+            let first = line.split(' ').next().unwrap_or("");
+            let hex = |h| usize::from_str_radix(h, 16).ok();
+            if let Some((Some(from), Some(to))) =
+                first.split_once('-').map(|(a, b)| (hex(a), hex(b)))
+            {
+                holds_buffer = (from..to).contains(&inside);
+            } else if let Some(f) = line.strip_prefix("VmFlags:").filter(|_| holds_buffer) {
+                flags = Some(f.split_whitespace().collect::<Vec<_>>().join(" "));
             }
         }
         let flags = flags.expect("the buffer's mapping is listed");
         assert!(flags.split(' ').any(|f| f == "hg"), "{flags}");
-        assert!(buffer.iter().all(|&b| b == 0));
+        for (i, b) in buffer.iter_mut().enumerate() {
+            *b = (i % 251) as u8;
+        }
+        assert!(buffer
+            .iter()
+            .enumerate()
+            .all(|(i, &b)| b == (i % 251) as u8));
     }
 
     /// A NUL among the first 8 KiB makes a draft binary; one after them does
