@@ -173,7 +173,7 @@ fn huge_pages(buffer: &mut [u8]) -> bool {
         && unsafe { libc::madvise(from as *mut libc::c_void, to - from, libc::MADV_HUGEPAGE) } == 0
 }
 
-#[cfg(not(target_os = "linux"))]
+#[cfg(all(unix, not(target_os = "linux")))]
 fn huge_pages(_: &mut [u8]) -> bool {
     false
 }
