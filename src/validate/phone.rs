@@ -190,10 +190,9 @@ const MEMO_SIZE: usize = 100_000 / MEMO_SHARDS;
 
 /// The shard of [`MEMO`] that answers for `text`.
 fn shard(text: &str) -> &'static Mutex<Option<Memo>> {
-    let hash = text.bytes().fold(0usize, |h, b| {
-        h.wrapping_mul(31).wrapping_add(usize::from(b))
-    });
-    &MEMO[hash % MEMO_SHARDS]
+    use std::hash::BuildHasher;
+    let hash = foldhash::fast::FixedState::default().hash_one(text);
+    &MEMO[hash as usize % MEMO_SHARDS]
 }
 
 /// Whether `text` is a phone number a person answers, written as its country
