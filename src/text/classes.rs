@@ -158,6 +158,16 @@ impl Cases {
     }
 }
 
+/// Bit `j` set for each of the first 64 bytes of `rest` that exists: the mask
+/// that keeps a block's bits to the bytes before the text's end.
+#[inline]
+fn within(rest: &[u8]) -> u64 {
+    match rest.len() {
+        64.. => u64::MAX,
+        n => (1 << n) - 1,
+    }
+}
+
 /// Bit `j` set for each byte `j` of the 64 bytes of `bytes` from `at` that is
 /// one of `set` (bytes past its end are in none). Each byte of the set is
 /// compared with the whole block at once, a loop the compiler turns into
@@ -165,10 +175,6 @@ impl Cases {
 /// of looking each byte up in a table.
 pub fn one_of(bytes: &[u8], at: usize, set: &[u8]) -> u64 {
     let rest = &bytes[at.min(bytes.len())..];
-    let within = match rest.len() {
-        64.. => u64::MAX,
-        n => (1 << n) - 1,
-    };
     let mask = padded(rest, |block| {
         let mut flags = [0u8; 64];
         for &member in set {
@@ -184,7 +190,7 @@ pub fn one_of(bytes: &[u8], at: usize, set: &[u8]) -> u64 {
             })
             .fold(0, |mask, bits| mask | bits)
     });
-    mask & within
+    mask & within(rest)
 }
 
 /// Bit `j` set for each byte `j` of the 64 bytes of `bytes` from `at` that is
@@ -193,16 +199,12 @@ pub fn one_of(bytes: &[u8], at: usize, set: &[u8]) -> u64 {
 #[inline]
 pub fn equal_to(bytes: &[u8], at: usize, byte: u8) -> u64 {
     let rest = &bytes[at.min(bytes.len())..];
-    let within = match rest.len() {
-        64.. => u64::MAX,
-        n => (1 << n) - 1,
-    };
     #[cfg(target_arch = "x86_64")]
     // SAFETY: as in `Classes::of`.
     let mask = padded(rest, |block| unsafe { sse2::equal(block, byte) });
     #[cfg(not(target_arch = "x86_64"))]
     let mask = one_of(rest, 0, &[byte]);
-    mask & within
+    mask & within(rest)
 }
 
 /// Where the first ASCII digit of `bytes` is, looked for eight bytes at a time.
