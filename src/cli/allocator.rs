@@ -16,11 +16,12 @@ const PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
 /// Kept for reuse, freed memory makes drafts of ordinary size faster to check
 /// (their next allocations need no system call); for one of a hundred megabytes
 /// it is the working memory of earlier steps, held beside that of later ones
-/// (about a third more at the peak). Called before any thread is started: the
-/// allocator's options are not set safely while others allocate.
+/// (about a third more at the peak). Called while no other thread works (any
+/// started are idle): the allocator's options are not set safely while others
+/// allocate.
 pub fn return_freed_memory_at_once() {
     // SAFETY: an option of the linked allocator, set by its own function with a
-    // value its documentation allows (0: at once), before other threads run.
+    // value its documentation allows (0: at once), while no other thread runs.
     unsafe { libmimalloc_sys::mi_option_set(PURGE_DELAY, 0) };
 }
 

@@ -95,6 +95,13 @@ fn largest(inputs: &[Input]) -> u64 {
         .unwrap_or(0)
 }
 
+/// A draft in the first folder named, whose rules (those of the folder's
+/// nearest configuration) are those of the files right inside it.
+fn in_first_folder(paths: &[PathBuf]) -> Option<PathBuf> {
+    let folder = paths.iter().find(|p| p.as_os_str() != "-" && p.is_dir())?;
+    Some(folder.join("draft"))
+}
+
 /// A file large enough that work begun before the rules are in (reading it,
 /// loading the numbering plans) pays for the thread it takes.
 const LARGE_FILE: u64 = 1 << 20;
@@ -124,10 +131,26 @@ pub fn run(req: Request) -> Result<Outcome> {
     // A path named on the command line that does not exist is a usage error (exit 2),
     // but the other paths are still checked.
     let mut missing = false;
-    let inputs = collect(&paths, &req.walk, &mut notes, &mut missing)?;
+    let workspace = Workspace::new(req.setup.clone());
+    let inputs = std::thread::scope(|s| {
+        // A folder's rules load while it is walked: each takes about 5 ms (the
+        // walk of 10,000 files, and the built-in pack with 5,000 terms), and the
+        // check begins only when both are done. Rules that fail to load are
+        // not kept, and are loaded again below for their errors. The scope
+        // waits for the load, so that only this thread works below until the
+        // numbering plans load (the rules' build leaves its threads idle).
+        if let Some(near) = in_first_folder(&paths) {
+            let workspace = &workspace;
+            s.spawn(move || {
+                let _ = workspace.rules_for(&near);
+            });
+        }
+        collect(&paths, &req.walk, &mut notes, &mut missing)
+    })?;
     let largest = largest(&inputs);
     if largest >= HUGE_FILE {
-        // Before any thread starts (the numbering plans' below).
+        // While no other thread works: before the numbering plans' and the
+        // reading's threads below start, after the rules' have ended.
         super::allocator::return_freed_memory_at_once();
     }
     // Enough text that loading the numbering plans ahead pays: many files, or
@@ -143,7 +166,6 @@ pub fn run(req: Request) -> Result<Outcome> {
     };
 
     // Rules first, once per configuration: a broken rule file stops the run before any output.
-    let workspace = Workspace::new(req.setup.clone());
     let mut jobs: Vec<(Input, Arc<Rules>)> = Vec::with_capacity(inputs.len());
     let mut warned: Vec<Arc<Rules>> = Vec::new();
     for input in inputs {
