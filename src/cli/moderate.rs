@@ -146,6 +146,10 @@ pub fn run(setup: Setup) -> Result<Outcome> {
         Ok(r) => r?,
         Err(_) => anyhow::bail!("reading standard input failed"),
     }
+    // The process ends next and hands the memory back whole: freeing the rules'
+    // automata and caches piece by piece took the last 3 ms of a run over
+    // 25,000 posts, on one core.
+    std::mem::forget((rules, workspace));
     Ok(Outcome::Clean)
 }
 
