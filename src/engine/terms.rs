@@ -270,6 +270,8 @@ impl WordSearch<'_> {
 
 #[cfg(test)]
 mod tests {
+    use proptest::prelude::*;
+
     use super::*;
 
     /// Every (term, start, end) `TermSet::find` reports.
@@ -493,5 +495,95 @@ mod tests {
         let upper = found_in(&terms, text, true);
         assert_eq!(upper, found_in(&terms, &folded, true));
         assert_eq!(upper.len(), 12, "{upper:?}");
+    }
+
+    /// Words of terms and text, among them runs as long as the table of runs
+    /// keeps and one longer, and what goes between words of a term: a space,
+    /// two, a hyphen, an apostrophe, a full stop (also at a term's end), a
+    /// character beyond ASCII, a curly apostrophe, a line break.
+    #[rustfmt::skip]
+    const WORDS: &[&str] = &[
+        "a", "ab", "abc", "new", "york", "x1", "x_1", "é", "ab1", "new1",
+        "aaaaaaaaaaaaaaaa", "aaaaaaaaaaaaaaaaa", "aaaaaaaaaaaaaaaab",
+    ];
+    const BETWEEN: &[&str] = &[" ", "  ", "-", "'", ".", "é", " é", "\u{2019}", "\n"];
+
+    fn term() -> impl Strategy<Value = String> {
+        let (word, between) = (prop::sample::select(WORDS), prop::sample::select(BETWEEN));
+        let rest = prop::collection::vec((between.clone(), word.clone()), 0..3);
+        (word, rest, prop::option::of(between)).prop_map(|(first, rest, last)| {
+            let rest = rest.into_iter().flat_map(|(b, w)| [b, w]);
+            std::iter::once(first).chain(rest).chain(last).collect()
+        })
+    }
+
+    /// Terms, and a text of them and of the pieces they are made of, each as
+    /// it is, in upper case or capitalised.
+    fn terms_and_text() -> impl Strategy<Value = (Vec<String>, String)> {
+        prop::collection::vec(term(), 1..12).prop_flat_map(|terms| {
+            let mut pieces: Vec<String> = [WORDS, BETWEEN]
+                .concat()
+                .iter()
+                .map(|p| p.to_string())
+                .collect();
+            pieces.extend(terms.iter().cloned());
+            let piece = (prop::sample::select(pieces), 0..3u8).prop_map(|(p, case)| match case {
+                0 => p,
+                1 => p.to_ascii_uppercase(),
+                // A piece that begins beyond ASCII stays as it is.
+                _ => p
+                    .get(..1)
+                    .map_or(p.clone(), |c| c.to_ascii_uppercase() + &p[1..]),
+            });
+            let text = prop::collection::vec(piece, 0..20).prop_map(|p| p.concat());
+            (Just(terms), text)
+        })
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(2000))]
+
+        /// The trie and its table of runs (long drafts) and the table (short
+        /// ones) find the whole words that comparing every term at every
+        /// position finds: terms of several words, runs longer than the table
+        /// of runs keeps, cases.
+        #[test]
+        fn the_trie_and_the_table_find_what_every_term_finds(
+            (terms, text) in terms_and_text(),
+            caseless in any::<bool>(),
+        ) {
+            let terms: Vec<Vec<u8>> = terms
+                .iter()
+                .map(|t| if caseless { t.to_lowercase() } else { t.clone() }.into_bytes())
+                .collect();
+            let words = Words::new(terms.clone(), caseless);
+            let whole = |table| {
+                let mut out = Vec::new();
+                words.search_by(&text, table).find(&text, |p, s, e| {
+                    if crate::text::fold::is_whole_word(&text, s, e) {
+                        out.push((p, s, e));
+                    }
+                });
+                out.sort_unstable();
+                out
+            };
+            let mut every = Vec::new();
+            let bytes = text.as_bytes();
+            for start in (0..bytes.len()).filter(|&i| text.is_char_boundary(i)) {
+                for (p, t) in terms.iter().enumerate() {
+                    let end = start + t.len();
+                    let same = bytes.get(start..end).is_some_and(|b| {
+                        if caseless { b.eq_ignore_ascii_case(t) } else { b == &t[..] }
+                    });
+                    if same && text.is_char_boundary(end) && crate::text::fold::is_whole_word(&text, start, end) {
+                        every.push((p, start, end));
+                    }
+                }
+            }
+            every.sort_unstable();
+            let by_trie = whole(false);
+            prop_assert_eq!(&by_trie, &whole(true));
+            prop_assert_eq!(&by_trie, &every);
+        }
     }
 }
