@@ -95,13 +95,6 @@ fn largest(inputs: &[Input]) -> u64 {
         .unwrap_or(0)
 }
 
-/// A draft in the first folder named, whose rules (those of the folder's
-/// nearest configuration) are those of the files right inside it.
-fn in_first_folder(paths: &[PathBuf]) -> Option<PathBuf> {
-    let folder = paths.iter().find(|p| p.as_os_str() != "-" && p.is_dir())?;
-    Some(folder.join("draft"))
-}
-
 /// A file large enough that work begun before the rules are in (reading it,
 /// loading the numbering plans) pays for the thread it takes.
 const LARGE_FILE: u64 = 1 << 20;
@@ -133,19 +126,24 @@ pub fn run(req: Request) -> Result<Outcome> {
     let mut missing = false;
     let workspace = Workspace::new(req.setup.clone());
     let inputs = std::thread::scope(|s| {
-        // A folder's rules load while it is walked: each takes about 5 ms (the
-        // walk of 10,000 files, and the built-in pack with 5,000 terms), and the
-        // check begins only when both are done. Rules that fail to load are
-        // not kept, and are loaded again below for their errors. The scope
-        // waits for the load, so that only this thread works below until the
-        // numbering plans load (the rules' build leaves its threads idle).
-        if let Some(near) = in_first_folder(&paths) {
-            let workspace = &workspace;
-            s.spawn(move || {
-                let _ = workspace.rules_for(&near);
-            });
-        }
-        collect(&paths, &req.walk, &mut notes, &mut missing)
+        // A folder's rules load while it is walked, from the first file the
+        // walk finds (a walk that finds none loads none): each takes about 5 ms
+        // (the walk of 10,000 files, and the built-in pack with 5,000 terms),
+        // and the check begins only when both are done. Rules that fail to
+        // load are not kept, and are loaded again below for their errors. The
+        // scope waits for the load, so that only this thread works below until
+        // the numbering plans load (the rules' build leaves its threads idle).
+        let workspace = &workspace;
+        let mut loading = false;
+        let mut found = |draft: &Path| {
+            if !std::mem::replace(&mut loading, true) {
+                let draft = draft.to_path_buf();
+                s.spawn(move || {
+                    let _ = workspace.rules_for(&draft);
+                });
+            }
+        };
+        collect(&paths, &req.walk, &mut notes, &mut missing, &mut found)
     })?;
     let largest = largest(&inputs);
     if largest >= HUGE_FILE {

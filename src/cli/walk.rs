@@ -40,12 +40,14 @@ pub fn cli_excludes(globs: &[String]) -> Result<ignore::gitignore::Gitignore> {
         .map_err(|e| anyhow::anyhow!("--exclude: {e}"))
 }
 
-/// Expands folders into the drafts inside them, in a stable order.
+/// Expands folders into the drafts inside them, in a stable order; `found`
+/// is told of each file a walk finds, as it is found.
 pub fn collect(
     paths: &[PathBuf],
     walk: &Walk,
     notes: &mut Vec<Note>,
     missing: &mut bool,
+    found: &mut dyn FnMut(&Path),
 ) -> Result<Vec<Input>> {
     let mut inputs = Vec::new();
     for path in paths {
@@ -61,7 +63,7 @@ pub fn collect(
                     message: format!("cannot read: {}", io_message(&e)),
                 });
             }
-            Ok(meta) if meta.is_dir() => walk_folder(path, walk, &mut inputs, notes)?,
+            Ok(meta) if meta.is_dir() => walk_folder(path, walk, &mut inputs, notes, found)?,
             // A file named on the command line is checked, ignored or not.
             Ok(_) => inputs.push(Input::File(path.clone(), false)),
         }
@@ -77,6 +79,7 @@ fn walk_folder(
     walk: &Walk,
     inputs: &mut Vec<Input>,
     notes: &mut Vec<Note>,
+    found: &mut dyn FnMut(&Path),
 ) -> Result<()> {
     let mut excludes = ignore::overrides::OverrideBuilder::new(path);
     for glob in &walk.exclude {
@@ -113,11 +116,15 @@ fn walk_folder(
         };
         // Which files are drafts is for the configuration to say (see `Files`).
         if kind.is_file() {
+            found(entry.path());
             inputs.push(Input::File(entry.into_path(), true));
         } else if kind.is_symlink() {
             // Links to files are checked; links to folders are not followed (no loops).
             match std::fs::metadata(entry.path()) {
-                Ok(m) if m.is_file() => inputs.push(Input::File(entry.into_path(), true)),
+                Ok(m) if m.is_file() => {
+                    found(entry.path());
+                    inputs.push(Input::File(entry.into_path(), true));
+                }
                 Ok(_) => {}
                 Err(err) => notes.push(Note {
                     path: entry.into_path(),
@@ -200,12 +207,13 @@ mod tests {
             .filter(|e| e.file_type().is_some_and(|t| t.is_file()))
             .map(|e| e.into_path())
             .collect();
-        let (mut notes, mut missing) = (Vec::new(), false);
+        let (mut notes, mut missing, mut found) = (Vec::new(), false, Vec::new());
         let inputs = collect(
             &[root.to_path_buf()],
             &Walk::default(),
             &mut notes,
             &mut missing,
+            &mut |p: &Path| found.push(p.to_path_buf()),
         )
         .unwrap();
         let walked: Vec<PathBuf> = inputs
@@ -217,5 +225,10 @@ mod tests {
             .collect();
         assert_eq!(walked.len(), 13);
         assert_eq!(walked, sorted);
+        // Every file the walk found was told of, once.
+        found.sort();
+        let mut all = sorted.clone();
+        all.sort();
+        assert_eq!(found, all);
     }
 }
