@@ -115,22 +115,24 @@ fn walk_folder(
             continue;
         };
         // Which files are drafts is for the configuration to say (see `Files`).
-        if kind.is_file() {
-            found(entry.path());
-            inputs.push(Input::File(entry.into_path(), true));
-        } else if kind.is_symlink() {
+        let file = if kind.is_symlink() {
             // Links to files are checked; links to folders are not followed (no loops).
             match std::fs::metadata(entry.path()) {
-                Ok(m) if m.is_file() => {
-                    found(entry.path());
-                    inputs.push(Input::File(entry.into_path(), true));
+                Ok(m) => m.is_file(),
+                Err(err) => {
+                    notes.push(Note {
+                        path: entry.path().to_path_buf(),
+                        message: format!("cannot read: {}", io_message(&err)),
+                    });
+                    false
                 }
-                Ok(_) => {}
-                Err(err) => notes.push(Note {
-                    path: entry.into_path(),
-                    message: format!("cannot read: {}", io_message(&err)),
-                }),
             }
+        } else {
+            kind.is_file()
+        };
+        if file {
+            found(entry.path());
+            inputs.push(Input::File(entry.into_path(), true));
         }
     }
     // In the order of a walk that sorts each folder's entries by name (a
