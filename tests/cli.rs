@@ -712,3 +712,94 @@ fn append_fixes_keep_the_line_and_the_final_line_break() {
     let again = tenet_in(dir.path(), &[&check[..], &files].concat(), None);
     assert_eq!(again.code, 0, "{}{}", again.stdout, again.stderr);
 }
+
+/// `text` in UTF-16 after its byte-order mark.
+fn utf16(text: &str, big_endian: bool) -> Vec<u8> {
+    std::iter::once(0xFEFF)
+        .chain(text.encode_utf16())
+        .flat_map(|u: u16| match big_endian {
+            true => u.to_be_bytes(),
+            false => u.to_le_bytes(),
+        })
+        .collect()
+}
+
+/// A draft is read in its encoding and fixed in it: a Windows-1252 file keeps
+/// every other byte as it was, a UTF-16 file (once skipped as binary for its
+/// NUL bytes) is checked with the columns an editor shows and comes back in
+/// UTF-16 after its byte-order mark, and a UTF-8 file keeps its mark; fixed
+/// standard input goes out as it came in. A fix whose text the encoding cannot
+/// hold stays a finding. Bytes after a UTF-16 mark that are no UTF-16 are a
+/// note, and the run goes on.
+#[test]
+fn drafts_are_read_and_fixed_in_their_own_encoding() {
+    let dir = tempfile::tempdir().unwrap();
+    let rules = "guideline test {\n  rule greet hint {\n    replace \"you guys\" -> \"you all\" safe\n    message \"Say all.\"\n  }\n  rule arrow hint {\n    replace \"arrow\" -> \"→\" safe\n    message \"Draw it.\"\n  }\n}\n";
+    std::fs::write(dir.path().join("t.tenet"), rules).unwrap();
+    let text = "Café arrow: thank you guys\r\n";
+    let fixed = "Café →: thank you all\r\n";
+    let write = |name: &str, bytes: &[u8]| std::fs::write(dir.path().join(name), bytes).unwrap();
+    write("cp.txt", b"Caf\xe9 arrow: thank you guys\r\n");
+    write("le.md", &utf16(text, false));
+    write("be.md", &utf16(text, true));
+    write("bom.md", &[b"\xef\xbb\xbf", text.as_bytes()].concat());
+    write("broken.md", b"\xff\xfe\x00\xd8A\x00");
+    let check = ["check", "--no-default-rules", "--rules", "t.tenet"];
+    let files = ["cp.txt", "le.md", "be.md", "bom.md", "broken.md"];
+
+    let run = tenet_in(
+        dir.path(),
+        &[&check[..], &["--format", "json"], &files].concat(),
+        None,
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let report = json(&run);
+    assert_eq!(
+        report["notes"],
+        serde_json::json!([{
+            "path": "broken.md",
+            "message": "cannot read: not valid UTF-16 after its byte-order mark"
+        }])
+    );
+    let files_json = report["files"].as_array().unwrap();
+    assert_eq!(files_json.len(), 4, "every readable draft is checked");
+    for file in files_json {
+        let columns: Vec<(u64, u64)> = file["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| {
+                let at = &f["start"];
+                (at["line"].as_u64().unwrap(), at["column"].as_u64().unwrap())
+            })
+            .collect();
+        // `arrow` and `you guys`, counted from the first character shown.
+        assert_eq!(columns, [(1, 6), (1, 19)], "{}", file["path"]);
+    }
+
+    let run = tenet_in(dir.path(), &[&check[..], &["--fix"], &files].concat(), None);
+    assert!(
+        run.stdout.contains("fixed 7 findings"),
+        "{}{}",
+        run.stdout,
+        run.stderr
+    );
+    let read = |name: &str| std::fs::read(dir.path().join(name)).unwrap();
+    assert_eq!(read("cp.txt"), b"Caf\xe9 arrow: thank you all\r\n");
+    assert!(
+        run.stdout.contains("cp.txt:1:6: hint[test.arrow]"),
+        "Windows-1252 has no arrow: {}",
+        run.stdout
+    );
+    assert_eq!(read("le.md"), utf16(fixed, false));
+    assert_eq!(read("be.md"), utf16(fixed, true));
+    assert_eq!(read("bom.md"), [b"\xef\xbb\xbf", fixed.as_bytes()].concat());
+    assert_eq!(read("broken.md"), b"\xff\xfe\x00\xd8A\x00");
+
+    let piped = run::tenet(
+        dir.path(),
+        &[&check[..], &["--fix", "-"]].concat(),
+        b"Caf\xe9 arrow: thank you guys\n",
+    );
+    assert_eq!(piped.stdout, b"Caf\xe9 arrow: thank you all\n");
+}

@@ -98,6 +98,7 @@ fn findings_built_as_written_print_as_findings_built_first() {
         deferred,
         fixed: 0,
         stdin: false,
+        encoding: Default::default(),
     };
     let rules: Vec<&Rule> = checker.engine.rules().rules.iter().collect();
     let first = file(built, None);

@@ -209,6 +209,7 @@ proptest! {
             report,
             fixed: 0,
             stdin: false,
+            encoding: Default::default(),
         };
         let rules: Vec<_> = builtin().engine.rules().rules.iter().collect();
         let mut summary = output::Summary::default();

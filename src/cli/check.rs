@@ -9,6 +9,7 @@ use anyhow::Result;
 use tenet::draft::Format;
 use tenet::language::rules::Level;
 use tenet::report::baseline::Baseline;
+use tenet::report::finding::Fix;
 use tenet::report::fix::{self, Applicability};
 use tenet::report::output::{self, FileResult, Note, OutputFormat};
 use tenet::report::Redactions;
@@ -16,7 +17,7 @@ use tenet::text;
 use tenet::workspace::{Rules, Setup, Workspace};
 
 use super::order::in_order;
-use super::read::{decode, read_draft, read_regular_draft, EarlyRead};
+use super::read::{read_draft, read_regular_draft, EarlyRead};
 use super::walk::{cli_excludes, collect, Input, Walk};
 use super::Outcome;
 
@@ -321,7 +322,9 @@ pub fn run(req: Request) -> Result<Outcome> {
     let mut err_out;
     let findings_out: &mut dyn Write = if fixing_stdin {
         for f in checked.iter().filter(|f| f.stdin) {
-            out.write_all(f.text.as_bytes())?;
+            // Every fix applied is one the encoding holds, and so is the rest.
+            let bytes = f.encoding.encode(&f.text);
+            out.write_all(bytes.as_deref().unwrap_or(f.text.as_bytes()))?;
         }
         out.flush()?;
         err_out = io::stderr().lock();
@@ -511,7 +514,10 @@ fn check_one(
         });
     };
     let stdin = matches!(input, Input::Stdin);
-    let text = decode(bytes);
+    let (text, encoding) = text::encoding::decode(bytes).map_err(|e| Note {
+        path: path.clone(),
+        message: format!("cannot read: {e}"),
+    })?;
     let format: Format = rules.format_for(Some(&path), &text);
     let channel = rules.channel_for(Some(&path), req.setup.channel.as_deref());
     if defer {
@@ -525,6 +531,7 @@ fn check_one(
             deferred: Some(deferred),
             fixed: 0,
             stdin,
+            encoding,
         };
         return Ok((file, None));
     }
@@ -532,8 +539,11 @@ fn check_one(
     let mut fixed = 0;
     let mut change = None;
     if let Some(which) = req.fix {
+        // A fix whose text the draft's encoding cannot hold stays a finding:
+        // the file is written back in the encoding it was read in.
+        let held = |fx: &Fix| fx.edits.iter().all(|e| encoding.holds(&e.text));
         for _ in 0..FIX_ROUNDS {
-            let chosen = fix::choose(&report.findings, which);
+            let chosen = fix::choose_where(&report.findings, which, held);
             let next = fix::apply(&draft.text, &chosen);
             if chosen.is_empty() || next == draft.text {
                 break;
@@ -546,10 +556,14 @@ fn check_one(
         }
     }
     if let (Some(_), false, Input::File(p, _)) = (&change, req.diff, input) {
-        text::file::write_atomic(p, draft.text.as_bytes()).map_err(|e| Note {
+        let cannot_write = |message: String| Note {
             path: p.clone(),
-            message: format!("cannot write the fixes: {}", io_message(&e)),
-        })?;
+            message: format!("cannot write the fixes: {message}"),
+        };
+        let bytes = encoding
+            .encode(&draft.text)
+            .ok_or_else(|| cannot_write(format!("{encoding} cannot hold the fixed text")))?;
+        text::file::write_atomic(p, &bytes).map_err(|e| cannot_write(io_message(&e)))?;
     }
     Ok((
         FileResult {
@@ -561,6 +575,7 @@ fn check_one(
             deferred: None,
             fixed,
             stdin,
+            encoding,
         },
         change,
     ))

@@ -15,7 +15,6 @@ use crossbeam_channel::bounded;
 use tenet::moderation::{self, Rejected};
 use tenet::workspace::{Rules, Setup, Workspace};
 
-use super::read::decode;
 use super::Outcome;
 
 /// The longest line read whole; a longer one is answered with an error and skipped.
@@ -164,7 +163,7 @@ fn answer(rules: &Rules, number: u64, line: Line, channel: Option<&str>) -> Opti
             return Some(moderation::error_line(&too_long, Some(number)));
         }
         // Bytes that are not UTF-8 are read as `check` reads them.
-        Line::Text(bytes) => decode(bytes),
+        Line::Text(bytes) => tenet::text::encoding::utf8_or_windows_1252(bytes),
     };
     if text.trim().is_empty() {
         return None;

@@ -1,6 +1,6 @@
 //! Reading a draft: at most [`MAX_DRAFT`] bytes, nothing more than its first
-//! 8 KiB when those say it is binary, a large file by two threads at once, and
-//! text that is not UTF-8 taken as Windows-1252.
+//! 8 KiB when those say it is binary, and a large file by two threads at once.
+//! Its bytes are decoded by [`text::encoding`].
 
 use std::io::{self, Read};
 use std::path::{Path, PathBuf};
@@ -8,11 +8,13 @@ use std::sync::Mutex;
 use std::thread::JoinHandle;
 
 use tenet::text;
+use tenet::text::encoding::is_binary;
 
 /// The largest draft read.
 pub(super) const MAX_DRAFT: u64 = 1 << 30;
 
-/// How much of a draft decides whether it is binary: a NUL byte in it.
+/// How much of a draft decides whether it is binary: a NUL byte in it, unless
+/// it opens with UTF-16's byte-order mark.
 const HEAD: usize = 8192;
 
 /// Reads a draft: its first [`HEAD`] bytes decide whether it is binary (then
@@ -21,7 +23,7 @@ const HEAD: usize = 8192;
 pub(super) fn read_draft(mut reader: impl Read, expected: u64) -> io::Result<Option<Vec<u8>>> {
     let mut head = Vec::with_capacity(HEAD);
     (&mut reader).take(HEAD as u64).read_to_end(&mut head)?;
-    if head.contains(&0) {
+    if is_binary(&head) {
         return Ok(None);
     }
     // Fewer bytes than asked for: the reader has already said it is at its
@@ -105,7 +107,7 @@ pub(super) fn read_draft_file(file: std::fs::File, len: u64) -> io::Result<Optio
     let _ = huge_pages(&mut bytes);
     let (head, rest) = bytes.split_at_mut(HEAD);
     let read = match file.read_exact_at(head, 0) {
-        Ok(()) if head.contains(&0) => return Ok(None),
+        Ok(()) if is_binary(head) => return Ok(None),
         Ok(()) => {
             // Two threads take the rest a piece at a time, so that neither waits
             // for the other to finish a half when it starts late (the thread that
@@ -192,7 +194,7 @@ fn read_small_file(mut file: std::fs::File, len: u64) -> io::Result<Option<Vec<u
     };
     bytes.truncate(n);
     if n as u64 == len {
-        return Ok((!bytes.contains(&0)).then_some(bytes));
+        return Ok((!is_binary(&bytes)).then_some(bytes));
     }
     read_draft(io::Cursor::new(bytes).chain(file), len)
 }
@@ -200,26 +202,6 @@ fn read_small_file(mut file: std::fs::File, len: u64) -> io::Result<Option<Vec<u
 #[cfg(not(unix))]
 pub(super) fn read_draft_file(file: std::fs::File, len: u64) -> io::Result<Option<Vec<u8>>> {
     read_draft(file, len)
-}
-
-/// UTF-8 when valid, else Windows-1252 (what old mail and Office text usually is).
-pub fn decode(bytes: Vec<u8>) -> String {
-    match String::from_utf8(bytes) {
-        Ok(s) => s,
-        Err(e) => e.into_bytes().iter().map(|&b| cp1252(b)).collect(),
-    }
-}
-
-fn cp1252(b: u8) -> char {
-    const HIGH: [char; 32] = [
-        '€', '\u{81}', '‚', 'ƒ', '„', '…', '†', '‡', 'ˆ', '‰', 'Š', '‹', 'Œ', '\u{8d}', 'Ž',
-        '\u{8f}', '\u{90}', '‘', '’', '“', '”', '•', '–', '—', '˜', '™', 'š', '›', 'œ', '\u{9d}',
-        'ž', 'Ÿ',
-    ];
-    match b {
-        0x80..=0x9f => HIGH[(b - 0x80) as usize],
-        _ => b as char,
-    }
 }
 
 #[cfg(test)]
@@ -386,11 +368,5 @@ mod tests {
                 assert_eq!(reader.reads, len.div_ceil(1000) + 1, "{len}");
             }
         }
-    }
-
-    #[test]
-    fn text_that_is_not_utf8_is_windows_1252() {
-        assert_eq!(decode(b"caf\xc3\xa9".to_vec()), "café");
-        assert_eq!(decode(b"caf\xe9 \x93q\x94 \x80".to_vec()), "café “q” €");
     }
 }

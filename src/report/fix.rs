@@ -21,10 +21,20 @@ impl Applicability {
 /// The fixes to apply in one round: those allowed, in text order, none touching
 /// another (two insertions at one place also conflict).
 pub fn choose(findings: &[Finding], which: Applicability) -> Vec<&Fix> {
+    choose_where(findings, which, |_| true)
+}
+
+/// [`choose`] among the fixes `usable` keeps: one it leaves out never stands
+/// in the way of another.
+pub fn choose_where(
+    findings: &[Finding],
+    which: Applicability,
+    usable: impl Fn(&Fix) -> bool,
+) -> Vec<&Fix> {
     let mut fixes: Vec<&Fix> = findings
         .iter()
         .filter_map(|f| f.fix.as_deref())
-        .filter(|fx| which.allows(fx) && !fx.edits.is_empty())
+        .filter(|fx| which.allows(fx) && !fx.edits.is_empty() && usable(fx))
         .collect();
     fixes.sort_by_key(|fx| fx.edits.iter().map(|e| (e.span.start, e.span.end)).min());
     let mut taken: Vec<&Edit> = Vec::new();

@@ -1,12 +1,13 @@
 //! Text primitives every layer shares: caseless folding and word characters
 //! ([`fold`]), bytes classed 64 at a time ([`classes`]) and lines found that way
-//! ([`lines`]), byte offsets turned into lines and columns ([`line_index`]), and
-//! reading files that may be hostile ([`file`]), and near misses for
-//! did-you-mean hints ([`similar`]).
+//! ([`lines`]), byte offsets turned into lines and columns ([`line_index`]),
+//! reading files that may be hostile ([`file`]) in the encoding they are in
+//! ([`encoding`]), and near misses for did-you-mean hints ([`similar`]).
 //!
 //! Imports nothing from the rest of the crate.
 
 pub mod classes;
+pub mod encoding;
 pub mod file;
 pub mod fold;
 pub mod line_index;

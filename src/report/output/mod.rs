@@ -17,6 +17,7 @@ use std::path::{Path, PathBuf};
 use crate::draft::Format;
 use crate::language::rules::{Level, Rule};
 use crate::report::{Deferred, Finding, Report};
+use crate::text::encoding::Encoding;
 use crate::text::line_index::LineIndex;
 
 pub use json::{fingerprints, Fingerprints, JSON_VERSION};
@@ -85,6 +86,8 @@ pub struct FileResult {
     pub fixed: usize,
     /// Whether the draft came from standard input.
     pub stdin: bool,
+    /// The encoding the draft was read in, which fixed text is written in.
+    pub encoding: Encoding,
 }
 
 impl FileResult {
