@@ -803,3 +803,37 @@ fn drafts_are_read_and_fixed_in_their_own_encoding() {
     );
     assert_eq!(piped.stdout, b"Caf\xe9 arrow: thank you all\n");
 }
+
+/// A list saved with a byte-order mark (as Windows editors and Excel's "CSV
+/// UTF-8" save it) keeps its first term, which once began with U+FEFF and
+/// matched nothing; one saved as UTF-16 ("Unicode text") is read too.
+#[test]
+fn list_files_with_a_byte_order_mark_keep_their_first_term() {
+    let dir = tempfile::tempdir().unwrap();
+    let write = |name: &str, bytes: &[u8]| std::fs::write(dir.path().join(name), bytes).unwrap();
+    write("fruit.txt", b"\xef\xbb\xbfbanana\r\ncherry\r\n");
+    write("veg.txt", &utf16("leek\r\nkale\r\n", false));
+    write(
+        "t.tenet",
+        b"guideline g {\n  list fruit = file \"fruit.txt\"\n  list veg = file \"veg.txt\"\n  rule r warning {\n    find fruit, veg\n    message \"{match}\"\n  }\n}\n",
+    );
+    let check = ["check", "--no-default-rules", "--rules", "t.tenet"];
+    let run = tenet_in(
+        dir.path(),
+        &[&check[..], &["--format", "json", "-"]].concat(),
+        Some("banana, cherry, leek and kale\n"),
+    );
+    let findings = json(&run)["files"][0]["findings"].clone();
+    let matches: Vec<&str> = findings
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["match"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        matches,
+        ["banana", "cherry", "leek", "kale"],
+        "{}",
+        run.stderr
+    );
+}

@@ -92,6 +92,25 @@ pub fn decode(mut bytes: Vec<u8>) -> Result<(String, Encoding), InvalidUtf16> {
 /// UTF-8's byte-order mark.
 const UTF8_BOM: &[u8] = b"\xef\xbb\xbf";
 
+/// The text of a file that must be Unicode (a list, a configuration, a
+/// token), without a byte-order mark: UTF-16 after its mark, else UTF-8. No
+/// encoding is guessed: other bytes are an error that says where.
+pub fn decode_unicode(mut bytes: Vec<u8>) -> Result<String, String> {
+    if let Some(big_endian) = utf16_mark(&bytes) {
+        return decode_utf16(&bytes[2..], big_endian).map_err(|e| e.to_string());
+    }
+    let mark = if bytes.starts_with(UTF8_BOM) {
+        UTF8_BOM.len()
+    } else {
+        0
+    };
+    bytes.drain(..mark);
+    String::from_utf8(bytes).map_err(|e| {
+        let at = mark + e.utf8_error().valid_up_to();
+        format!("not UTF-8 (the first bad byte is at offset {at})")
+    })
+}
+
 /// UTF-8 when valid, else Windows-1252: a line of a stream, which is never
 /// written back.
 pub fn utf8_or_windows_1252(bytes: Vec<u8>) -> String {
@@ -244,6 +263,28 @@ mod tests {
         let little = Encoding::Utf16 { big_endian: false };
         assert_eq!(&little.encode("A").unwrap()[..], b"\xff\xfeA\x00");
         assert_eq!(decode(b"\xff\xfe".to_vec()), Ok((String::new(), little)));
+    }
+
+    /// A file that must be Unicode loses its byte-order mark (a list's first
+    /// term is its first word, not U+FEFF and the word), may be UTF-16, and is
+    /// never taken for Windows-1252.
+    #[test]
+    fn unicode_files_lose_their_mark_and_guess_no_encoding() {
+        let read = |bytes: &[u8]| decode_unicode(bytes.to_vec());
+        assert_eq!(read(b"\xef\xbb\xbfbanana\r\n"), Ok("banana\r\n".into()));
+        assert_eq!(read(b"banana"), Ok("banana".into()));
+        let utf16 = Encoding::Utf16 { big_endian: false }
+            .encode("café\n")
+            .unwrap();
+        assert_eq!(read(&utf16), Ok("café\n".into()));
+        assert_eq!(
+            read(b"\xef\xbb\xbfcaf\xe9"),
+            Err("not UTF-8 (the first bad byte is at offset 6)".into())
+        );
+        assert_eq!(
+            read(b"\xfe\xff\xd8\x00"),
+            Err("not valid UTF-16 after its byte-order mark".into())
+        );
     }
 
     /// Bytes after a UTF-16 mark that make no characters are refused, not

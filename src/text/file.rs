@@ -62,17 +62,14 @@ fn read_at_most(reader: impl Read, expected: u64, limit: u64) -> io::Result<Vec<
     Ok(bytes)
 }
 
-/// Reads a regular UTF-8 text file of at most `limit` bytes; a file that is not
-/// UTF-8 is an error that says where the first bad byte is.
+/// Reads a regular text file of at most `limit` bytes, in UTF-8 or in UTF-16
+/// after its byte-order mark, without the mark (see
+/// [`super::encoding::decode_unicode`]); a file in neither is an error that
+/// says where the first bad byte is.
 pub fn read_text(path: &Path, limit: u64) -> io::Result<String> {
     let bytes = read_regular(path, limit)?;
-    String::from_utf8(bytes).map_err(|e| {
-        let at = e.utf8_error().valid_up_to();
-        io::Error::new(
-            io::ErrorKind::InvalidData,
-            format!("not UTF-8 (the first bad byte is at offset {at})"),
-        )
-    })
+    super::encoding::decode_unicode(bytes)
+        .map_err(|message| io::Error::new(io::ErrorKind::InvalidData, message))
 }
 
 fn not_regular(meta: &std::fs::Metadata) -> io::Error {
