@@ -94,7 +94,9 @@ pub fn too_large(limit: u64) -> io::Error {
 /// Replaces `path`'s contents with `bytes` all at once: written to a new file
 /// beside it, flushed to disk, then renamed over it. A reader sees the old file or
 /// the new one, never half of one; the file keeps its permissions, and a link is
-/// followed (the file it points at is replaced, not the link).
+/// followed (the file it points at is replaced, not the link). A read-only file
+/// is left as it is, an error: the rename would replace it whatever its
+/// permissions say (and whoever runs it).
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
     use std::io::Write;
     let resolved = std::fs::canonicalize(path).ok();
@@ -107,6 +109,9 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
         .file_name()
         .map_or_else(|| "tenet".into(), |n| n.to_string_lossy().into_owned());
     let permissions = std::fs::metadata(path).ok().map(|m| m.permissions());
+    if permissions.as_ref().is_some_and(|p| p.readonly()) {
+        return Err(io::Error::other("the file is read-only"));
+    }
     let mut attempt = 0u32;
     let (temp, mut file) = loop {
         let temp = dir.join(format!(
@@ -170,6 +175,27 @@ mod tests {
             .collect();
         names.sort();
         assert_eq!(names, ["blocked", "draft.md"]);
+        write_atomic(&file, b"new").unwrap();
+        assert_eq!(std::fs::read_to_string(&file).unwrap(), "new");
+    }
+
+    /// A read-only file is not replaced, even by a user (root) whose writes its
+    /// permissions would not stop; made writable again, it is.
+    #[test]
+    fn a_read_only_file_is_left_as_it_is() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("draft.md");
+        std::fs::write(&file, "old").unwrap();
+        let mut permissions = std::fs::metadata(&file).unwrap().permissions();
+        permissions.set_readonly(true);
+        std::fs::set_permissions(&file, permissions.clone()).unwrap();
+        let refused = write_atomic(&file, b"new").unwrap_err();
+        assert_eq!(refused.to_string(), "the file is read-only");
+        assert_eq!(std::fs::read_to_string(&file).unwrap(), "old");
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+        #[allow(clippy::permissions_set_readonly_false)]
+        permissions.set_readonly(false);
+        std::fs::set_permissions(&file, permissions).unwrap();
         write_atomic(&file, b"new").unwrap();
         assert_eq!(std::fs::read_to_string(&file).unwrap(), "new");
     }
