@@ -837,3 +837,55 @@ fn list_files_with_a_byte_order_mark_keep_their_first_term() {
         run.stderr
     );
 }
+
+/// A draft whose fixes cannot be written (here, a read-only one) is left as it
+/// is, with a note, and still reported with the findings it holds; the other
+/// drafts are fixed, and the exit code counts what is left.
+#[test]
+fn a_draft_whose_fixes_cannot_be_written_is_still_reported() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = |name: &str| dir.path().join(name);
+    std::fs::write(
+        path("t.tenet"),
+        "guideline test {\n  rule greet warning {\n    replace \"you guys\" -> \"you all\" safe\n    message \"Say all.\"\n  }\n}\n",
+    )
+    .unwrap();
+    for name in ["locked.md", "open.md"] {
+        std::fs::write(path(name), "Thank you guys\n").unwrap();
+    }
+    let mut locked = std::fs::metadata(path("locked.md")).unwrap().permissions();
+    locked.set_readonly(true);
+    std::fs::set_permissions(path("locked.md"), locked).unwrap();
+    let run = tenet_in(
+        dir.path(),
+        &[
+            "check",
+            "--no-default-rules",
+            "--rules",
+            "t.tenet",
+            "--fail-on",
+            "warning",
+            "--fix",
+            "locked.md",
+            "open.md",
+        ],
+        None,
+    );
+    assert!(
+        run.stderr
+            .contains("tenet: locked.md: cannot write the fixes: the file is read-only"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stdout
+            .contains("locked.md:1:7: warning[test.greet] Say all.")
+            && run.stdout.contains("fixed 1 finding"),
+        "{}",
+        run.stdout
+    );
+    assert_eq!(run.code, 1, "the locked draft's warning is still there");
+    let read = |name: &str| std::fs::read_to_string(path(name)).unwrap();
+    assert_eq!(read("locked.md"), "Thank you guys\n");
+    assert_eq!(read("open.md"), "Thank you all\n");
+}

@@ -73,8 +73,10 @@ struct Change {
     redactions: Redactions,
 }
 
-/// A checked draft and what fixing it changed, or why it could not be checked.
-type Checked = Result<(FileResult, Option<Change>), Note>;
+/// A checked draft, what fixing it changed and why its fixes could not be
+/// written (it is then reported as it is on disk), or why it could not be
+/// checked.
+type Checked = Result<(FileResult, Option<Change>, Option<Note>), Note>;
 
 /// Inputs from this many on are many: what the run does ahead is decided by
 /// their number, without reading each one's size.
@@ -269,7 +271,10 @@ pub fn run(req: Request) -> Result<Outcome> {
     let mut fixed = 0;
     in_order(&jobs, check, |(r, fail_on)| {
         let (mut file, change) = match r {
-            Ok(checked) => checked,
+            Ok((file, change, note)) => {
+                notes.extend(note);
+                (file, change)
+            }
             Err(note) => {
                 notes.push(note);
                 return Ok(());
@@ -533,7 +538,7 @@ fn check_one(
             stdin,
             encoding,
         };
-        return Ok((file, None));
+        return Ok((file, None, None));
     }
     let (mut draft, mut report) = rules.check(text, format, channel.clone());
     let mut fixed = 0;
@@ -555,15 +560,24 @@ fn check_one(
             (draft, report) = rules.check(next, format, channel.clone());
         }
     }
+    let mut unwritten = None;
     if let (Some(_), false, Input::File(p, _)) = (&change, req.diff, input) {
-        let cannot_write = |message: String| Note {
-            path: p.clone(),
-            message: format!("cannot write the fixes: {message}"),
+        let written = match encoding.encode(&draft.text) {
+            Some(bytes) => text::file::write_atomic(p, &bytes).map_err(|e| io_message(&e)),
+            None => Err(format!("{encoding} cannot hold the fixed text")),
         };
-        let bytes = encoding
-            .encode(&draft.text)
-            .ok_or_else(|| cannot_write(format!("{encoding} cannot hold the fixed text")))?;
-        text::file::write_atomic(p, &bytes).map_err(|e| cannot_write(io_message(&e)))?;
+        if let Err(message) = written {
+            unwritten = Some(Note {
+                path: p.clone(),
+                message: format!("cannot write the fixes: {message}"),
+            });
+        }
+    }
+    // A draft whose fixes could not be written is as it was: it is reported so,
+    // its findings not lost.
+    if let Some(change) = change.take_if(|_| unwritten.is_some()) {
+        (draft, report) = rules.check(change.before, format, channel.clone());
+        fixed = 0;
     }
     Ok((
         FileResult {
@@ -578,5 +592,6 @@ fn check_one(
             encoding,
         },
         change,
+        unwritten,
     ))
 }
