@@ -560,19 +560,19 @@ fn check_one(
             (draft, report) = rules.check(next, format, channel.clone());
         }
     }
-    let mut unwritten = None;
-    if let (Some(_), false, Input::File(p, _)) = (&change, req.diff, input) {
-        let written = match encoding.encode(&draft.text) {
-            Some(bytes) => text::file::write_atomic(p, &bytes).map_err(|e| io_message(&e)),
-            None => Err(format!("{encoding} cannot hold the fixed text")),
-        };
-        if let Err(message) = written {
-            unwritten = Some(Note {
+    let unwritten = match (&change, req.diff, input) {
+        (Some(_), false, Input::File(p, _)) => {
+            let written = match encoding.encode(&draft.text) {
+                Some(bytes) => text::file::write_atomic(p, &bytes).map_err(|e| io_message(&e)),
+                None => Err(format!("{encoding} cannot hold the fixed text")),
+            };
+            written.err().map(|message| Note {
                 path: p.clone(),
                 message: format!("cannot write the fixes: {message}"),
-            });
+            })
         }
-    }
+        _ => None,
+    };
     // A draft whose fixes could not be written is as it was: it is reported so,
     // its findings not lost.
     if let Some(change) = change.take_if(|_| unwritten.is_some()) {

@@ -68,47 +68,48 @@ pub fn is_binary(head: &[u8]) -> bool {
 /// The text of a draft's bytes, without a byte-order mark, and the encoding
 /// they were in: UTF-16 after its mark, else UTF-8 when valid, else
 /// Windows-1252.
-pub fn decode(mut bytes: Vec<u8>) -> Result<(String, Encoding), InvalidUtf16> {
+pub fn decode(bytes: Vec<u8>) -> Result<(String, Encoding), InvalidUtf16> {
     if let Some(big_endian) = utf16_mark(&bytes) {
         let text = decode_utf16(&bytes[2..], big_endian)?;
         return Ok((text, Encoding::Utf16 { big_endian }));
     }
-    let bom = bytes.starts_with(UTF8_BOM);
-    if bom {
-        bytes.drain(..UTF8_BOM.len());
-    }
-    Ok(match String::from_utf8(bytes) {
+    let (bom, utf8) = utf8_after_mark(bytes);
+    Ok(match utf8 {
         Ok(text) => (text, Encoding::Utf8 { bom }),
-        Err(e) if bom => {
-            // Not UTF-8 after all: the three bytes are Windows-1252's too.
-            let mut all = UTF8_BOM.to_vec();
-            all.extend_from_slice(e.as_bytes());
-            (windows_1252(&all), Encoding::Windows1252)
-        }
-        Err(e) => (windows_1252(e.as_bytes()), Encoding::Windows1252),
+        // Not UTF-8 after all: a mark's three bytes are Windows-1252 text too.
+        Err((bytes, _)) => (windows_1252(&bytes), Encoding::Windows1252),
     })
+}
+
+/// The text of a file that must be Unicode (a list, a configuration, a
+/// token), without a byte-order mark: UTF-16 after its mark, else UTF-8. No
+/// encoding is guessed: other bytes are an error that says where.
+pub fn decode_unicode(bytes: Vec<u8>) -> Result<String, String> {
+    if let Some(big_endian) = utf16_mark(&bytes) {
+        return decode_utf16(&bytes[2..], big_endian).map_err(|e| e.to_string());
+    }
+    utf8_after_mark(bytes)
+        .1
+        .map_err(|(_, at)| format!("not UTF-8 (the first bad byte is at offset {at})"))
 }
 
 /// UTF-8's byte-order mark.
 const UTF8_BOM: &[u8] = b"\xef\xbb\xbf";
 
-/// The text of a file that must be Unicode (a list, a configuration, a
-/// token), without a byte-order mark: UTF-16 after its mark, else UTF-8. No
-/// encoding is guessed: other bytes are an error that says where.
-pub fn decode_unicode(mut bytes: Vec<u8>) -> Result<String, String> {
-    if let Some(big_endian) = utf16_mark(&bytes) {
-        return decode_utf16(&bytes[2..], big_endian).map_err(|e| e.to_string());
-    }
-    let mark = if bytes.starts_with(UTF8_BOM) {
-        UTF8_BOM.len()
-    } else {
-        0
-    };
+/// Whether `bytes` open with UTF-8's byte-order mark, and the text after it;
+/// or, when that is not UTF-8, all the bytes (the mark's too) and the offset
+/// of the first bad one.
+fn utf8_after_mark(mut bytes: Vec<u8>) -> (bool, Result<String, (Vec<u8>, usize)>) {
+    let bom = bytes.starts_with(UTF8_BOM);
+    let mark = if bom { UTF8_BOM.len() } else { 0 };
     bytes.drain(..mark);
-    String::from_utf8(bytes).map_err(|e| {
+    let utf8 = String::from_utf8(bytes).map_err(|e| {
         let at = mark + e.utf8_error().valid_up_to();
-        format!("not UTF-8 (the first bad byte is at offset {at})")
-    })
+        let mut bytes = e.into_bytes();
+        bytes.splice(..0, UTF8_BOM[..mark].iter().copied());
+        (bytes, at)
+    });
+    (bom, utf8)
 }
 
 /// UTF-8 when valid, else Windows-1252: a line of a stream, which is never
