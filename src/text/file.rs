@@ -93,14 +93,25 @@ pub fn too_large(limit: u64) -> io::Error {
 
 /// Replaces `path`'s contents with `bytes` all at once: written to a new file
 /// beside it, flushed to disk, then renamed over it. A reader sees the old file or
-/// the new one, never half of one; the file keeps its permissions, and a link is
-/// followed (the file it points at is replaced, not the link). A read-only file
-/// is left as it is, an error: the rename would replace it whatever its
-/// permissions say (and whoever runs it).
+/// the new one, never half of one; the file keeps its permissions, its owner and
+/// its group, and a link is followed (the file it points at is replaced, not the
+/// link). A read-only file is left as it is, an error: the rename would replace
+/// it whatever its permissions say (and whoever runs it).
+///
+/// A new file cannot stand in for one with a second name (a hard link, which
+/// would keep the old text), nor for one whose owner or group it cannot be
+/// given: such a file is written over where it is, like an editor does, which a
+/// reader may see half done.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
-    use std::io::Write;
     let resolved = std::fs::canonicalize(path).ok();
     let path = resolved.as_deref().unwrap_or(path);
+    let old = std::fs::metadata(path).ok();
+    if old.as_ref().is_some_and(|m| m.permissions().readonly()) {
+        return Err(io::Error::other("the file is read-only"));
+    }
+    if old.as_ref().is_some_and(has_other_names) {
+        return write_in_place(path, bytes);
+    }
     let dir = path
         .parent()
         .filter(|d| !d.as_os_str().is_empty())
@@ -108,10 +119,6 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
     let name = path
         .file_name()
         .map_or_else(|| "tenet".into(), |n| n.to_string_lossy().into_owned());
-    let permissions = std::fs::metadata(path).ok().map(|m| m.permissions());
-    if permissions.as_ref().is_some_and(|p| p.readonly()) {
-        return Err(io::Error::other("the file is read-only"));
-    }
     let mut attempt = 0u32;
     let (temp, mut file) = loop {
         let temp = dir.join(format!(
@@ -128,10 +135,19 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
             Err(e) => return Err(e),
         }
     };
+    if let Some(old) = &old {
+        if !give_owner(&file, old) {
+            drop(file);
+            let _ = std::fs::remove_file(&temp);
+            return write_in_place(path, bytes);
+        }
+    }
     let written = (|| {
+        use std::io::Write;
         file.write_all(bytes)?;
-        if let Some(p) = permissions {
-            file.set_permissions(p)?;
+        if let Some(old) = &old {
+            // After the owner: changing it clears the set-user and set-group bits.
+            file.set_permissions(old.permissions())?;
         }
         file.sync_all()?;
         drop(file);
@@ -141,6 +157,44 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
         let _ = std::fs::remove_file(&temp);
     }
     written
+}
+
+/// Writes `bytes` over the file at `path`, where it is.
+fn write_in_place(path: &Path, bytes: &[u8]) -> io::Result<()> {
+    use std::io::Write;
+    let mut file = std::fs::OpenOptions::new().write(true).open(path)?;
+    file.write_all(bytes)?;
+    file.set_len(bytes.len() as u64)?;
+    file.sync_all()
+}
+
+/// Whether the file has a name besides the one it was reached by.
+#[cfg(unix)]
+fn has_other_names(old: &std::fs::Metadata) -> bool {
+    std::os::unix::fs::MetadataExt::nlink(old) > 1
+}
+
+#[cfg(not(unix))]
+fn has_other_names(_: &std::fs::Metadata) -> bool {
+    false
+}
+
+/// Gives the new `file` the owner and group of the one it replaces, where they
+/// differ; false when it cannot be given them.
+#[cfg(unix)]
+fn give_owner(file: &File, old: &std::fs::Metadata) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    let owner = (old.uid(), old.gid());
+    match file.metadata() {
+        Ok(new) if (new.uid(), new.gid()) == owner => true,
+        Ok(_) => std::os::unix::fs::fchown(file, Some(owner.0), Some(owner.1)).is_ok(),
+        Err(_) => false,
+    }
+}
+
+#[cfg(not(unix))]
+fn give_owner(_: &File, _: &std::fs::Metadata) -> bool {
+    true
 }
 
 #[cfg(test)]
@@ -198,5 +252,48 @@ mod tests {
         std::fs::set_permissions(&file, permissions).unwrap();
         write_atomic(&file, b"new").unwrap();
         assert_eq!(std::fs::read_to_string(&file).unwrap(), "new");
+    }
+
+    /// A file with a second name is written where it is, so both names read the
+    /// new text (a rename would leave the other name the old one); longer and
+    /// shorter texts leave nothing of the old behind.
+    #[cfg(unix)]
+    #[test]
+    fn a_hard_linked_file_keeps_its_other_name() {
+        use std::os::unix::fs::MetadataExt;
+        let dir = tempfile::tempdir().unwrap();
+        let (file, other) = (dir.path().join("draft.md"), dir.path().join("copy.md"));
+        std::fs::write(&file, "the old text").unwrap();
+        std::fs::hard_link(&file, &other).unwrap();
+        let inode = std::fs::metadata(&file).unwrap().ino();
+        for text in ["a longer text than the old one", "short"] {
+            write_atomic(&file, text.as_bytes()).unwrap();
+            assert_eq!(std::fs::read_to_string(&other).unwrap(), text);
+            let meta = std::fs::metadata(&file).unwrap();
+            assert_eq!((meta.ino(), meta.nlink()), (inode, 2));
+        }
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 2);
+    }
+
+    /// The new file has the old one's owner and group. Only a user who may give
+    /// files away (root) can make a file another owns; anyone else checks that
+    /// their own file stays theirs, and still gets a new file (a new inode).
+    #[cfg(unix)]
+    #[test]
+    fn the_new_file_keeps_the_owner_and_group() {
+        use std::os::unix::fs::MetadataExt;
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("draft.md");
+        std::fs::write(&file, "old").unwrap();
+        let given = std::os::unix::fs::chown(&file, Some(4242), Some(4243)).is_ok();
+        let before = std::fs::metadata(&file).unwrap();
+        write_atomic(&file, b"new").unwrap();
+        let after = std::fs::metadata(&file).unwrap();
+        assert_eq!(std::fs::read_to_string(&file).unwrap(), "new");
+        assert_eq!((after.uid(), after.gid()), (before.uid(), before.gid()));
+        if given {
+            assert_eq!((after.uid(), after.gid()), (4242, 4243));
+        }
+        assert_ne!(after.ino(), before.ino(), "replaced by a rename");
     }
 }
