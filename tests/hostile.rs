@@ -95,6 +95,49 @@ fn rule_file_that_is_not_utf8_gets_a_line_and_column() {
     );
 }
 
+/// A rule file saved as UTF-16 (Notepad's "Unicode") or with UTF-8's mark is
+/// read as written, its examples pass and its rule finds; UTF-16 that makes no
+/// characters gets a line and column like bad UTF-8.
+#[test]
+fn rule_files_in_utf16_or_with_a_mark_are_read() {
+    let dir = tempfile::tempdir().unwrap();
+    let source = "guideline g {\n  # café\n  rule cafe warning {\n    find \"crème\"\n    message \"no {match}\"\n    bad \"[crème]\"\n  }\n}\n";
+    let utf16: Vec<u8> = [0xff, 0xfe]
+        .into_iter()
+        .chain(source.encode_utf16().flat_map(u16::to_le_bytes))
+        .collect();
+    let with_mark = [b"\xef\xbb\xbf", source.as_bytes()].concat();
+    for (name, bytes) in [("utf16.tenet", &utf16), ("mark.tenet", &with_mark)] {
+        std::fs::write(dir.path().join(name), bytes).unwrap();
+        let tested = tenet(dir.path(), &["rules", "test", name], b"");
+        assert_eq!(tested.status.code(), Some(0), "{}", text(&tested.stderr));
+        let checked = tenet(
+            dir.path(),
+            &["check", "--rules", name, "-"],
+            "crème".as_bytes(),
+        );
+        assert_eq!(checked.status.code(), Some(0), "{}", text(&checked.stderr));
+        let shown = text(&checked.stdout);
+        assert!(shown.contains("warning[g.cafe] no crème"), "{shown}");
+    }
+    // Line 2's `é` is followed by a lone surrogate.
+    let broken: Vec<u8> = [&utf16[..46], b"\x00\xd8", &utf16[46..]].concat();
+    assert_eq!(
+        &utf16[44..46],
+        "é".encode_utf16().next().unwrap().to_le_bytes()
+    );
+    std::fs::write(dir.path().join("broken.tenet"), broken).unwrap();
+    let out = tenet(dir.path(), &["rules", "test", "broken.tenet"], b"");
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr.contains(
+            "broken.tenet:2:9: error: this file is not valid UTF-16 after its byte-order mark"
+        ),
+        "{stderr}"
+    );
+}
+
 #[test]
 fn prefix_chained_term_lists_still_match_every_term() {
     // The padding that keeps building these lists linear must not change matches.

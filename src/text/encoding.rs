@@ -121,19 +121,53 @@ pub fn utf8_or_windows_1252(bytes: Vec<u8>) -> String {
     }
 }
 
-fn decode_utf16(bytes: &[u8], big_endian: bool) -> Result<String, InvalidUtf16> {
-    if bytes.len() % 2 != 0 {
-        return Err(InvalidUtf16);
+/// The text of a file that must be Unicode, read whatever its bytes: as
+/// [`decode_unicode`] reads it; or, when the bytes are not Unicode, with U+FFFD
+/// for what is not, and the offset in the text of the first, with what is
+/// wrong. A rule file is read so: its errors are shown under its text.
+pub fn decode_unicode_lossy(bytes: Vec<u8>) -> (String, Option<(usize, String)>) {
+    if let Some(big_endian) = utf16_mark(&bytes) {
+        let (mut text, mut bad) = (String::new(), None);
+        for c in char::decode_utf16(utf16_units(&bytes[2..], big_endian)) {
+            let c = c.unwrap_or_else(|_| {
+                bad.get_or_insert(text.len());
+                char::REPLACEMENT_CHARACTER
+            });
+            text.push(c);
+        }
+        if bytes.len() % 2 != 0 {
+            bad.get_or_insert(text.len());
+            text.push(char::REPLACEMENT_CHARACTER);
+        }
+        return (text, bad.map(|at| (at, InvalidUtf16.to_string())));
     }
-    let units = bytes.chunks_exact(2).map(|pair| {
+    match utf8_after_mark(bytes) {
+        (_, Ok(text)) => (text, None),
+        (bom, Err((bytes, at))) => {
+            let mark = if bom { UTF8_BOM.len() } else { 0 };
+            let text = String::from_utf8_lossy(&bytes[mark..]).into_owned();
+            (text, Some((at - mark, "not UTF-8".to_string())))
+        }
+    }
+}
+
+/// The 16-bit units of UTF-16 `bytes` (an odd last byte left out).
+fn utf16_units(bytes: &[u8], big_endian: bool) -> impl Iterator<Item = u16> + '_ {
+    bytes.chunks_exact(2).map(move |pair| {
         let pair = [pair[0], pair[1]];
         if big_endian {
             u16::from_be_bytes(pair)
         } else {
             u16::from_le_bytes(pair)
         }
-    });
-    char::decode_utf16(units)
+    })
+}
+
+fn decode_utf16(bytes: &[u8], big_endian: bool) -> Result<String, InvalidUtf16> {
+    if bytes.len() % 2 != 0 {
+        return Err(InvalidUtf16);
+    }
+    char::decode_utf16(utf16_units(bytes, big_endian))
         .collect::<Result<String, _>>()
         .map_err(|_| InvalidUtf16)
 }
@@ -285,6 +319,32 @@ mod tests {
         assert_eq!(
             read(b"\xfe\xff\xd8\x00"),
             Err("not valid UTF-16 after its byte-order mark".into())
+        );
+    }
+
+    /// A rule file is read whatever its bytes, so that its errors can be shown
+    /// under its text: Unicode as for lists, else with U+FFFD in place of the
+    /// bytes that are not, and the offset in the text of the first.
+    #[test]
+    fn rule_files_are_read_with_where_they_stop_being_unicode() {
+        let read = |bytes: &[u8]| decode_unicode_lossy(bytes.to_vec());
+        let utf16 = Encoding::Utf16 { big_endian: true }.encode("café").unwrap();
+        assert_eq!(read(&utf16), ("café".into(), None));
+        assert_eq!(read(b"\xef\xbb\xbfcaf\xc3\xa9"), ("café".into(), None));
+        let bad = |at: usize, what: &str| Some((at, what.to_string()));
+        assert_eq!(
+            read(b"\xef\xbb\xbfcaf\xe9!"),
+            ("caf\u{fffd}!".into(), bad(3, "not UTF-8"))
+        );
+        let utf16_bad = "not valid UTF-16 after its byte-order mark";
+        // `é`, a lone high surrogate, then `A`; then an odd byte at the end.
+        assert_eq!(
+            read(b"\xff\xfe\xe9\x00\x00\xd8A\x00"),
+            ("é\u{fffd}A".into(), bad(2, utf16_bad))
+        );
+        assert_eq!(
+            read(b"\xfe\xff\x00AB"),
+            ("A\u{fffd}".into(), bad(1, utf16_bad))
         );
     }
 

@@ -69,25 +69,21 @@ pub fn rule_files(packs: &[PathBuf]) -> Result<(Vec<RuleFile>, Vec<Diagnostic>),
         for path in paths {
             let bytes =
                 crate::text::file::read_regular(&path, MAX_BYTES).map_err(|e| err(&path, e))?;
-            let (text, bad_at) = match String::from_utf8(bytes) {
-                Ok(text) => (text, None),
-                Err(e) => {
-                    let at = e.utf8_error().valid_up_to();
-                    (String::from_utf8_lossy(e.as_bytes()).into_owned(), Some(at))
-                }
-            };
+            // UTF-8, or UTF-16 after its mark (Notepad's "Unicode"); a mark is
+            // no part of the text.
+            let (text, bad) = crate::text::encoding::decode_unicode_lossy(bytes);
             let file = RuleFile {
                 path,
                 text: Arc::from(text),
             };
-            if let Some(at) = bad_at {
+            if let Some((at, what)) = bad {
                 let len = file.text[at..].chars().next().map_or(0, char::len_utf8);
                 problems.push(Diagnostic {
                     severity: Severity::Error,
                     path: file.path.clone(),
                     source: file.text.clone(),
                     span: at..at + len,
-                    message: "this file is not UTF-8: save it as UTF-8".into(),
+                    message: format!("this file is {what}: save it as UTF-8"),
                 });
             }
             files.push(file);
