@@ -52,6 +52,7 @@ pub fn run(setup: Setup, config: Config) -> moderation::ServiceResult<()> {
     let channel = setup.channel.clone();
     let rules = LiveRules::load(setup, &std::env::current_dir()?)
         .map_err(|e| moderation::error(moderation::rules::error_text(&e).trim_end().to_string()))?;
+    rules.log_warnings(channel.as_deref());
     tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()?
@@ -172,9 +173,8 @@ async fn handle(
             let channel = channel.map(str::to_string);
             let check = move || {
                 let draft_id = item.id.clone();
-                let (draft, report) =
-                    moderation::check_item(&current, &near, item, channel.as_deref());
-                moderation::verdict_line(&draft_id, &draft, &report)
+                let checked = moderation::check_item(&current, &near, item, channel.as_deref());
+                moderation::verdict_line(&draft_id, &checked)
             };
             // A long draft is checked on the blocking pool, so it holds no thread
             // the other drafts' network work runs on.

@@ -415,6 +415,76 @@ fn moderate_answers_every_line() {
     assert_eq!(lines[3]["verdict"], "allow");
 }
 
+/// A channel no rule names turns off every rule for the channel meant, so a
+/// typo is warned about: on stderr for `--channel`, in the verdict record for
+/// a draft's own. A channel the rules know gets no warning.
+#[test]
+fn a_channel_no_rule_names_is_warned_about() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("tenet.toml"),
+        "[lists]\ncustomers = [\"Initech\"]\n",
+    )
+    .unwrap();
+    let draft = "Just closed a big deal with Initech, our largest this year.";
+    let rules = |run: &Run| -> Vec<String> {
+        let doc = json(run);
+        let findings = doc["files"][0]["findings"].as_array().unwrap().clone();
+        findings
+            .iter()
+            .map(|f| f["rule"].as_str().unwrap().to_string())
+            .collect()
+    };
+    let external = tenet_in(
+        dir.path(),
+        &["check", "--format", "json", "--channel", "external", "-"],
+        Some(draft),
+    );
+    assert_eq!(rules(&external), ["confidentiality.client-name"]);
+    assert_eq!(external.stderr, "");
+    let typo = tenet_in(
+        dir.path(),
+        &["check", "--format", "json", "--channel", "extrnal", "-"],
+        Some(draft),
+    );
+    assert_eq!(rules(&typo), Vec::<String>::new());
+    assert_eq!(
+        typo.stderr,
+        "tenet: warning: --channel: no rule names the channel `extrnal`; did you mean `external`?\n"
+    );
+
+    let lines = [
+        format!("{{\"id\": 1, \"text\": \"{draft}\", \"channel\": \"extrnal\"}}"),
+        format!("{{\"id\": 2, \"text\": \"{draft}\", \"channel\": \"internal\"}}"),
+        format!("{{\"id\": 3, \"text\": \"{draft}\"}}"),
+    ];
+    let run = tenet_in(
+        dir.path(),
+        &["moderate", "--channel", "blog"],
+        Some(&lines.join("\n")),
+    );
+    assert_eq!(
+        run.stderr,
+        "tenet: warning: --channel: no rule names the channel `blog`; rules treat it as neither external nor internal\n"
+    );
+    let answers: Vec<serde_json::Value> = run
+        .stdout
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(
+        answers[0]["warnings"],
+        serde_json::json!(["no rule names the channel `extrnal`; did you mean `external`?"])
+    );
+    // A known channel, and the default one (warned about once, above), add none.
+    assert!(answers[1].get("warnings").is_none() && answers[2].get("warnings").is_none());
+    assert!(
+        answers.iter().all(|a| a["verdict"] == "allow"),
+        "{}",
+        run.stdout
+    );
+}
+
 #[test]
 fn check_with_no_path_checks_the_folder_not_an_empty_pipe() {
     // What a git hook or a CI step runs: no path, standard input not a terminal.

@@ -412,6 +412,17 @@ fn every_answer_matches_the_published_schema() {
         assert_valid(&record, &json(&body));
         assert_valid(&schema(Some("error")), &json(&body));
     }
+    // A channel no rule names is answered, with a warning the schema describes.
+    let (status, body) = server.post(
+        "/v1/check",
+        r#"{"id": 6, "text": "hi", "channel": "extrnal"}"#,
+    );
+    assert_eq!(status, 200, "{body}");
+    assert_valid(&record, &json(&body));
+    assert_eq!(
+        json(&body)["warnings"],
+        serde_json::json!(["no rule names the channel `extrnal`; did you mean `external`?"])
+    );
     let all = format!("[{}, {{\"id\": 5}}]", drafts.join(","));
     let (status, body) = server.post("/v1/check/batch", &all);
     assert_eq!(status, 200, "{body}");

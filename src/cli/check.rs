@@ -200,6 +200,7 @@ pub fn run(req: Request) -> Result<Outcome> {
                     tenet::language::diagnostic::render_all(&rules.warnings)
                 );
             }
+            super::warn_channel(&rules, workspace.setup().channel.as_deref());
             warned.push(rules.clone());
         }
         jobs.push((input, rules));

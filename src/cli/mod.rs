@@ -46,6 +46,14 @@ pub fn print_load_error(e: &LoadError) {
     }
 }
 
+/// Warns when no rule names the channel given on the command line: a typo
+/// there would quietly turn off every rule for the channel meant.
+pub fn warn_channel(rules: &Rules, channel: Option<&str>) {
+    if let Some(warning) = channel.and_then(|c| rules.channel_warning(c)) {
+        eprintln!("tenet: warning: --channel: {warning}");
+    }
+}
+
 /// The rules for drafts near `path`, with their warnings printed once; on failure
 /// the errors are printed and `None` comes back.
 pub fn rules_for(workspace: &Workspace, path: &Path) -> Option<Arc<Rules>> {

@@ -45,6 +45,7 @@ pub fn run(setup: Setup) -> Result<Outcome> {
     let Some(rules) = super::rules_for(&workspace, Path::new("-")) else {
         return Ok(Outcome::Error);
     };
+    super::warn_channel(&rules, workspace.setup().channel.as_deref());
     let channel: Option<Arc<str>> = workspace.setup().channel.as_deref().map(Arc::from);
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
     // Batches go by the number of their first line.
@@ -172,8 +173,8 @@ fn answer(rules: &Rules, number: u64, line: Line, channel: Option<&str>) -> Opti
         Err(rejected) => moderation::error_line(&rejected, Some(number)),
         Ok(item) => {
             let id = item.id.clone();
-            let (draft, report) = moderation::check_item(rules, Path::new("-"), item, channel);
-            moderation::verdict_line(&id, &draft, &report)
+            let checked = moderation::check_item(rules, Path::new("-"), item, channel);
+            moderation::verdict_line(&id, &checked)
         }
     })
 }

@@ -206,8 +206,20 @@ fn item_from(fields: input::Fields) -> Result<Item, Rejected> {
 }
 
 /// The JSON line for a verdict on a draft.
-pub fn verdict_line(id: &Value, draft: &Draft, report: &Report) -> String {
-    serde_json::to_string(&VerdictRecord::new(id, &draft.text, report)).unwrap_or_default()
+pub fn verdict_line(id: &Value, checked: &Checked) -> String {
+    let record = VerdictRecord::new(id, &checked.draft.text, &checked.report);
+    serde_json::to_string(&record.warned(&checked.warnings)).unwrap_or_default()
+}
+
+/// An item checked, and what its caller should know about the request.
+pub struct Checked {
+    /// The draft as checked.
+    pub draft: Draft,
+    /// What the rules found in it.
+    pub report: Report,
+    /// A channel the item names that no rule does (the default channel is
+    /// warned about once, when the service starts).
+    pub warnings: Vec<String>,
 }
 
 /// Checks one item with live rules; `channel` is used when the item names none.
@@ -216,12 +228,23 @@ pub fn check_item(
     near: &Path,
     item: Item,
     channel: Option<&str>,
-) -> (Draft, Report) {
+) -> Checked {
     let format = item
         .format
         .unwrap_or_else(|| rules.format_for(Some(near), &item.text));
+    let warnings = item
+        .channel
+        .as_deref()
+        .and_then(|c| rules.channel_warning(c))
+        .into_iter()
+        .collect();
     let channel = rules.channel_for(Some(near), item.channel.as_deref().or(channel));
-    rules.check(item.text, format, channel)
+    let (draft, report) = rules.check(item.text, format, channel);
+    Checked {
+        draft,
+        report,
+        warnings,
+    }
 }
 
 /// The JSON line for an input that could not be moderated; `line` is its line

@@ -68,6 +68,21 @@ impl LiveRules {
         (s.rules.clone(), s.version.clone())
     }
 
+    /// Logs the warnings about the rules in use (their files and
+    /// configuration), and about `channel`, the default for drafts that name
+    /// none, when no rule names it.
+    pub fn log_warnings(&self, channel: Option<&str>) {
+        let (rules, _) = self.current();
+        for d in &rules.warnings {
+            let (line, column) = d.line_col();
+            let at = format!("{}:{line}:{column}", d.path.display());
+            tracing::warn!(%at, "{}", d.message);
+        }
+        if let Some(warning) = channel.and_then(|c| rules.channel_warning(c)) {
+            tracing::warn!("--channel: {warning}");
+        }
+    }
+
     /// The path drafts are checked as being at (their configuration's).
     pub fn near(&self) -> &Path {
         &self.near

@@ -26,7 +26,7 @@ use serde_json::Value;
 
 use crate::moderation::rules::{LiveRules, Reload};
 use crate::moderation::{self, Item, Rejected, BLOCKING_BYTES};
-use crate::report::output::verdict::{ErrorRecord, VerdictRecord};
+use crate::report::output::verdict::ErrorRecord;
 use crate::workspace::{Rules, Setup};
 use metrics::Metrics;
 
@@ -97,6 +97,7 @@ pub fn run(setup: Setup, config: Config) -> moderation::ServiceResult<()> {
     let channel = setup.channel.clone();
     let rules = LiveRules::load(setup, &std::env::current_dir()?)
         .map_err(|e| moderation::error(moderation::rules::error_text(&e).trim_end().to_string()))?;
+    rules.log_warnings(channel.as_deref());
     let app = Arc::new(App {
         rules,
         metrics: Metrics::default(),
@@ -246,10 +247,9 @@ fn error(status: StatusCode, id: &Value, message: &str) -> Response {
 /// The verdict record on one item by `rules`, as JSON, with what it counted.
 fn verdict(app: &App, rules: &Rules, item: Item) -> String {
     let id = item.id.clone();
-    let (draft, report) =
-        moderation::check_item(rules, app.rules.near(), item, app.channel.as_deref());
-    app.metrics.report(&report);
-    serde_json::to_string(&VerdictRecord::new(&id, &draft.text, &report)).unwrap_or_default()
+    let checked = moderation::check_item(rules, app.rules.near(), item, app.channel.as_deref());
+    app.metrics.report(&checked.report);
+    moderation::verdict_line(&id, &checked)
 }
 
 /// Runs `work` inline when it is small, else on the blocking pool, within the timeout.

@@ -150,6 +150,12 @@ impl Rules {
         })
     }
 
+    /// Why these rules would not single out `channel`, when no rule names it
+    /// (see [`names::unknown_channel`]).
+    pub fn channel_warning(&self, channel: &str) -> Option<String> {
+        names::unknown_channel(self.checker.engine.rules(), channel)
+    }
+
     /// The lowest level that fails a check, unless the caller says otherwise.
     pub fn fail_on(&self) -> Level {
         self.config.fail_on().unwrap_or(Level::Error)

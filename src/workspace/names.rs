@@ -47,35 +47,41 @@ pub fn check(config: &Config, rules: &RuleSet, lenient: bool) -> Vec<Diagnostic>
                 out.push(file.diagnostic(severity, id.span.clone(), message));
             }
         }
-        let channels: BTreeSet<String> = declared
-            .channels
-            .iter()
-            .cloned()
-            .chain(KNOWN_CHANNELS.iter().map(|c| c.to_string()))
-            .collect();
         let named = file
             .channel
             .iter()
             .chain(file.channels.iter().map(|(_, c)| c));
         for channel in named {
-            if !channels.contains(&channel.value) {
-                // A channel no rule names is legal (rules simply do not single it
-                // out), so it is a warning, with the near miss when there is one.
-                let message = match similar::closest(&channel.value, &channels) {
-                    Some(near) => format!(
-                        "no rule names the channel `{}`; did you mean `{near}`?",
-                        channel.value
-                    ),
-                    None => format!(
-                        "no rule names the channel `{}`; rules treat it as neither external nor internal",
-                        channel.value
-                    ),
-                };
+            if let Some(message) = unknown_channel(rules, &channel.value) {
                 out.push(file.diagnostic(Severity::Warning, channel.span.clone(), message));
             }
         }
     }
     out
+}
+
+/// What is wrong with `channel` for `rules`, when no rule names it: `None` for
+/// a channel they know. Such a channel is legal (rules simply do not single it
+/// out), so this is a warning, with the near miss when there is one: a typo
+/// would otherwise quietly turn off every rule for the channel meant.
+pub fn unknown_channel(rules: &RuleSet, channel: &str) -> Option<String> {
+    let known = |c: &str| KNOWN_CHANNELS.contains(&c) || rules.declared.channels.contains(c);
+    if known(channel) {
+        return None;
+    }
+    let channels: BTreeSet<&str> = rules
+        .declared
+        .channels
+        .iter()
+        .map(String::as_str)
+        .chain(KNOWN_CHANNELS.iter().copied())
+        .collect();
+    Some(match similar::closest(channel, &channels) {
+        Some(near) => format!("no rule names the channel `{channel}`; did you mean `{near}`?"),
+        None => format!(
+            "no rule names the channel `{channel}`; rules treat it as neither external nor internal"
+        ),
+    })
 }
 
 fn unknown(what: &str, name: &str, known: &BTreeSet<String>, table: &str) -> String {

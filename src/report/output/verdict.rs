@@ -6,6 +6,9 @@
 //!  "triage": {"category": "support", "priority": 2, "scores": {"support": 3},
 //!   "evidence": [{"decides": "support", "weight": 2, "found": [{"start": 0, "end": 9, "text": "help me"}]}]}}
 //! ```
+//!
+//! `truncated` (reasons a per-rule cap left out) and `warnings` (about the
+//! request: a channel no rule names) appear only when there are any.
 
 use serde::Serialize;
 use serde_json::Value;
@@ -27,6 +30,10 @@ pub struct VerdictRecord<'a> {
     /// Reasons a per-rule cap left out (the verdict counts them).
     #[serde(skip_serializing_if = "is_zero")]
     pub truncated: usize,
+    /// What the caller should know about the request itself (a channel no
+    /// rule names), when anything.
+    #[serde(skip_serializing_if = "<[String]>::is_empty")]
+    pub warnings: &'a [String],
 }
 
 fn is_zero(n: &usize) -> bool {
@@ -80,7 +87,13 @@ impl<'a> VerdictRecord<'a> {
                 .as_ref()
                 .map(|t| super::TriageJson::new(t, text, &report.redactions)),
             truncated: report.truncated,
+            warnings: &[],
         }
+    }
+
+    /// The record with `warnings` about the request.
+    pub fn warned(self, warnings: &'a [String]) -> VerdictRecord<'a> {
+        VerdictRecord { warnings, ..self }
     }
 }
 
