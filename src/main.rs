@@ -152,7 +152,7 @@ struct ServeArgs {
     /// A file holding the bearer token requests to /v1/ and /metrics must carry.
     #[arg(long, value_name = "FILE")]
     token_file: Option<PathBuf>,
-    /// The largest request body, in bytes (larger: 413).
+    /// The largest request body, in bytes, gzipped ones unpacked (larger: 413).
     #[arg(long, value_name = "BYTES", default_value_t = 1 << 20)]
     max_body: usize,
     /// The most drafts in one batch.

@@ -238,6 +238,63 @@ fn a_body_over_the_limit_is_413_and_a_missing_token_is_401() {
     assert_eq!(server.get("/readyz").0, 200);
 }
 
+fn gzip(bytes: &[u8]) -> Vec<u8> {
+    use std::io::Write;
+    let mut packer = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+    packer.write_all(bytes).unwrap();
+    packer.finish().unwrap()
+}
+
+/// A gzipped body is read as what it holds, checked after the token; what it
+/// unpacks to is held to the size limit (a bomb stops there), broken gzip is a
+/// 400 and another encoding a 415, each an error record.
+#[test]
+fn a_gzipped_body_is_unpacked_within_the_limit() {
+    let dir = folder("");
+    std::fs::write(dir.path().join("token"), "s3cret-token\n").unwrap();
+    let server = Server::start(dir.path(), &["--max-body", "4000", "--token-file", "token"]);
+    let auth = ("Authorization", "Bearer s3cret-token");
+    let gzipped = [auth, ("Content-Encoding", "gzip")];
+    let draft =
+        r#"{"id": 7, "text": "worst airline ever, outage again and nobody answers the phone"}"#;
+    let (status, plain) = server.request("POST", "/v1/check", &[auth], draft.as_bytes());
+    assert_eq!(status, 200, "{plain}");
+    let (status, body) = server.request("POST", "/v1/check", &gzipped, &gzip(draft.as_bytes()));
+    assert_eq!((status, &body), (200, &plain));
+    let batch = format!("[{draft}, {draft}]");
+    let (status, body) =
+        server.request("POST", "/v1/check/batch", &gzipped, &gzip(batch.as_bytes()));
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(json(&body)["results"].as_array().unwrap().len(), 2);
+
+    // A megabyte of spaces packs into about a kilobyte, under the limit.
+    let bomb = gzip(format!(r#"{{"text": "hi{}"}}"#, " ".repeat(1 << 20)).as_bytes());
+    assert!(bomb.len() < 4000, "{}", bomb.len());
+    let (status, body) = server.request("POST", "/v1/check", &gzipped, &bomb);
+    assert_eq!(status, 413, "{body}");
+    assert_eq!(
+        json(&body)["error"],
+        "the body is larger than 4000 bytes unpacked"
+    );
+    let (status, body) = server.request("POST", "/v1/check", &gzipped, draft.as_bytes());
+    assert_eq!(
+        (status, json(&body)["error"].as_str()),
+        (400, Some("the body is not valid gzip"))
+    );
+    let brotli = [auth, ("Content-Encoding", "br")];
+    let (status, body) = server.request("POST", "/v1/check", &brotli, draft.as_bytes());
+    assert_eq!(status, 415, "{body}");
+    assert!(json(&body)["error"]
+        .as_str()
+        .unwrap()
+        .contains("`br` is not supported"));
+    // The token is asked for first.
+    let (status, _) = server.request("POST", "/v1/check", &[("Content-Encoding", "gzip")], &bomb);
+    assert_eq!(status, 401);
+    let (_, metrics) = server.request("GET", "/metrics", &[auth], b"");
+    assert!(metrics.contains("status=\"415\""), "{metrics}");
+}
+
 #[test]
 fn rules_reload_on_change_and_sighup_and_broken_ones_keep_the_last_good() {
     let dir = folder("[lists]\ncodenames = [\"Project Falcon\"]\n");

@@ -7,6 +7,8 @@
 //! loaded (and whether a reload failed), `GET /metrics` gives Prometheus text.
 //! Rules are reloaded on SIGHUP and when their files change, keeping the last good
 //! ones; SIGTERM lets requests in flight finish. Logs never hold a draft's text.
+//! A body may come gzipped (`Content-Encoding: gzip`); the size limit holds for
+//! what it unpacks to.
 
 pub mod metrics;
 
@@ -69,6 +71,7 @@ struct App {
     token: Option<String>,
     channel: Option<String>,
     max_batch: usize,
+    max_body: usize,
     timeout: Duration,
 }
 
@@ -104,6 +107,7 @@ pub fn run(setup: Setup, config: Config) -> moderation::ServiceResult<()> {
         token,
         channel,
         max_batch: config.max_batch,
+        max_body: config.max_body,
         timeout: config.timeout,
     });
     let mut runtime = tokio::runtime::Builder::new_multi_thread();
@@ -118,6 +122,7 @@ async fn serve(app: Arc<App>, config: Config) -> moderation::ServiceResult<()> {
         .route("/v1/check", post(check))
         .route("/v1/check/batch", post(batch))
         .route("/metrics", get(metrics))
+        .route_layer(middleware::from_fn_with_state(app.clone(), unpack))
         .route_layer(middleware::from_fn_with_state(app.clone(), authorize))
         .route("/healthz", get(|| async { "ok\n" }))
         .route("/readyz", get(ready))
@@ -206,6 +211,60 @@ async fn authorize(State(app): State<Arc<App>>, request: Request, next: Next) ->
         }
     }
     next.run(request).await
+}
+
+/// A gzipped body (`Content-Encoding: gzip`) is unpacked before it is read,
+/// and may unpack to no more than the limit on a plain one: a small body that
+/// unpacks to gigabytes stops there. Another encoding is refused (415), where
+/// its bytes would be read as JSON and reported as not UTF-8.
+async fn unpack(State(app): State<Arc<App>>, request: Request, next: Next) -> Response {
+    let encoding = match request.headers().get(header::CONTENT_ENCODING) {
+        None => return next.run(request).await,
+        Some(v) => v.to_str().unwrap_or("").trim().to_ascii_lowercase(),
+    };
+    let route = route_of(request.uri().path());
+    let refuse = |status: StatusCode, message: &str| {
+        app.metrics
+            .request(route, status.as_u16(), std::time::Duration::ZERO);
+        error(status, &Value::Null, message)
+    };
+    match encoding.as_str() {
+        "" | "identity" => return next.run(request).await,
+        "gzip" | "x-gzip" => {}
+        other => {
+            let message = format!(
+                "the body's Content-Encoding `{other}` is not supported: send it as it is, or gzipped"
+            );
+            return refuse(StatusCode::UNSUPPORTED_MEDIA_TYPE, &message);
+        }
+    }
+    let limit = app.max_body;
+    let too_large = format!("the body is larger than {limit} bytes");
+    let (mut parts, body) = request.into_parts();
+    let Ok(packed) = axum::body::to_bytes(body, limit).await else {
+        return refuse(StatusCode::PAYLOAD_TOO_LARGE, &too_large);
+    };
+    let mut text = Vec::new();
+    let read = std::io::Read::read_to_end(
+        &mut std::io::Read::take(
+            flate2::read::MultiGzDecoder::new(&packed[..]),
+            limit as u64 + 1,
+        ),
+        &mut text,
+    );
+    match read {
+        Err(_) => refuse(StatusCode::BAD_REQUEST, "the body is not valid gzip"),
+        Ok(_) if text.len() > limit => refuse(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            &format!("{too_large} unpacked"),
+        ),
+        Ok(_) => {
+            parts.headers.remove(header::CONTENT_ENCODING);
+            parts.headers.remove(header::CONTENT_LENGTH);
+            next.run(Request::from_parts(parts, axum::body::Body::from(text)))
+                .await
+        }
+    }
 }
 
 fn route_of(path: &str) -> &'static str {
