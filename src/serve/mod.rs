@@ -244,21 +244,28 @@ async fn unpack(State(app): State<Arc<App>>, request: Request, next: Next) -> Re
     let Ok(packed) = axum::body::to_bytes(body, limit).await else {
         return refuse(StatusCode::PAYLOAD_TOO_LARGE, &too_large);
     };
-    let mut text = Vec::new();
-    let read = std::io::Read::read_to_end(
-        &mut std::io::Read::take(
-            flate2::read::MultiGzDecoder::new(&packed[..]),
-            limit as u64 + 1,
+    // Unpacking a body of the largest size takes a while: not on a thread
+    // that other requests' network work runs on.
+    let unpacked = tokio::task::spawn_blocking(move || {
+        use std::io::Read;
+        let mut text = Vec::new();
+        flate2::read::MultiGzDecoder::new(&packed[..])
+            .take(limit as u64 + 1)
+            .read_to_end(&mut text)
+            .map(|_| text)
+    })
+    .await;
+    match unpacked {
+        Err(_) => refuse(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "unpacking the body failed",
         ),
-        &mut text,
-    );
-    match read {
-        Err(_) => refuse(StatusCode::BAD_REQUEST, "the body is not valid gzip"),
-        Ok(_) if text.len() > limit => refuse(
+        Ok(Err(_)) => refuse(StatusCode::BAD_REQUEST, "the body is not valid gzip"),
+        Ok(Ok(text)) if text.len() > limit => refuse(
             StatusCode::PAYLOAD_TOO_LARGE,
             &format!("{too_large} unpacked"),
         ),
-        Ok(_) => {
+        Ok(Ok(text)) => {
             parts.headers.remove(header::CONTENT_ENCODING);
             parts.headers.remove(header::CONTENT_LENGTH);
             next.run(Request::from_parts(parts, axum::body::Body::from(text)))

@@ -65,8 +65,7 @@ pub fn check(config: &Config, rules: &RuleSet, lenient: bool) -> Vec<Diagnostic>
 /// out), so this is a warning, with the near miss when there is one: a typo
 /// would otherwise quietly turn off every rule for the channel meant.
 pub fn unknown_channel(rules: &RuleSet, channel: &str) -> Option<String> {
-    let known = |c: &str| KNOWN_CHANNELS.contains(&c) || rules.declared.channels.contains(c);
-    if known(channel) {
+    if KNOWN_CHANNELS.contains(&channel) || rules.declared.channels.contains(channel) {
         return None;
     }
     let channels: BTreeSet<&str> = rules
