@@ -833,6 +833,15 @@ fn drafts_are_read_and_fixed_in_their_own_encoding() {
     );
     let files_json = report["files"].as_array().unwrap();
     assert_eq!(files_json.len(), 4, "every readable draft is checked");
+    // Byte offsets count the text as UTF-8, so each file says how it was read.
+    let encodings: Vec<&str> = files_json
+        .iter()
+        .map(|f| f["encoding"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        encodings,
+        ["windows-1252", "utf-16le", "utf-16be", "utf-8-bom"]
+    );
     for file in files_json {
         let columns: Vec<(u64, u64)> = file["findings"]
             .as_array()

@@ -36,6 +36,21 @@ impl std::fmt::Display for Encoding {
     }
 }
 
+impl Encoding {
+    /// How the JSON output names an encoding other than plain UTF-8, in whose
+    /// files byte offsets (which count the text as UTF-8, without a mark) are
+    /// not the file's own; `None` for plain UTF-8.
+    pub fn label(&self) -> Option<&'static str> {
+        match self {
+            Encoding::Utf8 { bom: false } => None,
+            Encoding::Utf8 { bom: true } => Some("utf-8-bom"),
+            Encoding::Utf16 { big_endian: false } => Some("utf-16le"),
+            Encoding::Utf16 { big_endian: true } => Some("utf-16be"),
+            Encoding::Windows1252 => Some("windows-1252"),
+        }
+    }
+}
+
 /// Bytes after a UTF-16 byte-order mark that do not make characters: a lone
 /// surrogate, or an odd byte at the end.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -72,6 +72,11 @@ pub(super) fn file(out: &mut impl Write, result: &FileResult, depth: Depth) -> i
     o.field(out, "version", &JSON_VERSION)?;
     o.field(out, "path", &result.path.to_string_lossy())?;
     o.field(out, "format", &result.format)?;
+    // Byte offsets count the text as UTF-8: in a file read otherwise, or with
+    // a byte-order mark, they are not the file's (its columns still are).
+    if let Some(encoding) = result.encoding.label() {
+        o.field(out, "encoding", &encoding)?;
+    }
     o.field(out, "channel", &result.channel)?;
     o.field(out, "verdict", &report.verdict)?;
     let triage = report
