@@ -68,14 +68,13 @@ pub fn unknown_channel(rules: &RuleSet, channel: &str) -> Option<String> {
     if KNOWN_CHANNELS.contains(&channel) || rules.declared.channels.contains(channel) {
         return None;
     }
-    let channels: BTreeSet<&str> = rules
+    let channels = rules
         .declared
         .channels
         .iter()
         .map(String::as_str)
-        .chain(KNOWN_CHANNELS.iter().copied())
-        .collect();
-    Some(match similar::closest(channel, &channels) {
+        .chain(KNOWN_CHANNELS.iter().copied());
+    Some(match similar::closest(channel, channels) {
         Some(near) => format!("no rule names the channel `{channel}`; did you mean `{near}`?"),
         None => format!(
             "no rule names the channel `{channel}`; rules treat it as neither external nor internal"
