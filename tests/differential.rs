@@ -8,6 +8,7 @@
 
 use proptest::prelude::*;
 use tenet::draft::{Draft, Format};
+use tenet::engine::checker::Checker;
 use tenet::engine::{Engine, Options};
 use tenet::language::lower::compile_str;
 use tenet::language::rules::RuleSet;
@@ -378,6 +379,103 @@ proptest! {
             prop_assert_eq!(&evaluation.triage, &slow_triage, "triage of rules:\n{}\ndraft: {:?}", source, draft.text);
         }
     }
+}
+
+/// Rules whose matches reach across line breaks, so that drafts searched
+/// joined have matches that reach from one into the next.
+const REACHING: &str = "guideline confidentiality {\n rule reach warning {\n find /b\\s+\\S+/, /\\d[\\d\\s]*\\d/, /c[^.]{0,30}a/\n message \"Found {match}.\"\n }\n}\n";
+
+/// Each draft checked as one of many (short ones searched joined as one
+/// text) against the reference checking it alone.
+fn joined_agree_with_reference(
+    source: &str,
+    drafts: Vec<(String, Format, bool)>,
+) -> Result<(), TestCaseError> {
+    let compiled = compile_str("generated.tenet", source);
+    prop_assert!(
+        !compiled.has_errors(),
+        "rules do not compile:\n{}\n{}",
+        source,
+        tenet::language::diagnostic::render_all(&compiled.diagnostics)
+    );
+    let options = |external: bool| Options::on(if external { "external" } else { "internal" });
+    let checker = Checker {
+        engine: Engine::new(compiled.rules.clone()),
+        options: Options::default(),
+    };
+    let texts = drafts
+        .iter()
+        .map(|(text, format, external)| (text.clone(), *format, options(*external)))
+        .collect();
+    let checked = checker.check_texts_deferred(texts);
+    prop_assert_eq!(checked.len(), drafts.len());
+    for ((draft, report, deferred), (text, format, external)) in checked.into_iter().zip(drafts) {
+        prop_assert_eq!(&draft.text, &text);
+        let alone = Draft::new(text, format);
+        let slow = tenet::engine::reference::check(&compiled.rules, &alone, &options(external));
+        let slow_triage =
+            tenet::engine::reference::triage(&compiled.rules, &alone, &options(external));
+        prop_assert_eq!(
+            &deferred.build(&draft.text, &report.redactions),
+            &slow,
+            "rules:\n{}\ndraft: {:?}",
+            source,
+            draft.text
+        );
+        prop_assert_eq!(
+            &report.triage,
+            &slow_triage,
+            "triage of rules:\n{}\ndraft: {:?}",
+            source,
+            draft.text
+        );
+    }
+    Ok(())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: cases() / 4, max_shrink_iters: 2000, ..ProptestConfig::default() })]
+
+    #[test]
+    fn drafts_searched_joined_agree_with_the_reference(
+        source in rules(),
+        reaching in prop::bool::ANY,
+        drafts in prop::collection::vec((draft(), prop::bool::ANY), 2..8),
+    ) {
+        let source = if reaching { format!("{source}{REACHING}") } else { source };
+        let drafts = drafts.into_iter().map(|((text, format), external)| (text, format, external)).collect();
+        joined_agree_with_reference(&source, drafts)?;
+    }
+}
+
+/// Matches that reach from one joined draft into the next, or from between
+/// two into the next, are not given to either: each is searched again alone.
+/// A regex that sees where the text begins or ends searches each draft alone.
+#[test]
+fn matches_reaching_across_joined_drafts_are_searched_again() {
+    let drafts = || {
+        [
+            "ab\n",
+            "b",
+            "c 12",
+            "34 done",
+            "b\n\n",
+            "ok",
+            "1",
+            "2a",
+            "ab c",
+            "ca",
+            "abc ",
+            "",
+            "`code ab` ",
+        ]
+        .iter()
+        .map(|t| (t.to_string(), Format::Text, true))
+        .collect::<Vec<_>>()
+    };
+    joined_agree_with_reference(&format!("{PRELUDE}{REACHING}"), drafts()).unwrap();
+    let edges = "guideline add-value {\n rule edge warning {\n find /\\Ab|a$|^c/\n message \"Found {match}.\"\n }\n}\n";
+    joined_agree_with_reference(&format!("{PRELUDE}{REACHING}{edges}"), drafts()).unwrap();
 }
 
 /// A fixed case that once disagreed would go here, named after what broke.

@@ -16,8 +16,9 @@ use tenet::report::Redactions;
 use tenet::text;
 use tenet::workspace::{Rules, Setup, Workspace};
 
+use super::many::{self, read_input, Read};
 use super::order::in_order;
-use super::read::{read_draft, read_regular_draft, EarlyRead};
+use super::read::EarlyRead;
 use super::walk::{cli_excludes, collect, Input, Walk};
 use super::Outcome;
 
@@ -238,18 +239,6 @@ pub fn run(req: Request) -> Result<Outcome> {
     let defer = stream && req.fix.is_none() && baseline.is_none();
     let done = AtomicUsize::new(0);
     let total = jobs.len();
-    let check = |(input, rules): &(Input, Arc<Rules>)| {
-        let fail_on = req.fail_on.unwrap_or_else(|| rules.fail_on());
-        let r = (
-            check_one(input, rules, &req, defer, early.as_ref()),
-            fail_on,
-        );
-        let n = done.fetch_add(1, Ordering::Relaxed) + 1;
-        if progress && n % 250 == 0 {
-            eprint!("\rchecked {n}/{total} files");
-        }
-        r
-    };
     // As large as the buffer each file's JSON is written through: a file's output
     // is copied into it, not passed on in a system call of its own.
     let mut out = io::BufWriter::with_capacity(1 << 16, stdout);
@@ -270,7 +259,32 @@ pub fn run(req: Request) -> Result<Outcome> {
     let mut failed = false;
     let mut baselined = 0;
     let mut fixed = 0;
-    in_order(&jobs, check, |(r, fail_on)| {
+    // When findings are only written, a run of files under one set of rules
+    // is checked together, short ones searched as one text; else file by file.
+    let groups = if defer {
+        many::groups(&jobs, rayon::current_num_threads())
+    } else {
+        (0..jobs.len()).map(|i| i..i + 1).collect()
+    };
+    let check = |g: &std::ops::Range<usize>| -> Vec<(Checked, Level)> {
+        let group = &jobs[g.clone()];
+        let rules = &group[0].1;
+        let fail_on = req.fail_on.unwrap_or_else(|| rules.fail_on());
+        if !defer {
+            let r = check_one(&group[0].0, rules, &req, early.as_ref());
+            let n = done.fetch_add(1, Ordering::Relaxed) + 1;
+            if progress && n % 250 == 0 {
+                eprint!("\rchecked {n}/{total} files");
+            }
+            return vec![(r, fail_on)];
+        }
+        let inputs: Vec<&Input> = group.iter().map(|(input, _)| input).collect();
+        many::check_deferred(&inputs, rules, &req, early.as_ref())
+            .into_iter()
+            .map(|r| (r.map(|file| (file, None, None)), fail_on))
+            .collect()
+    };
+    let mut take = |(r, fail_on): (Checked, Level)| {
         let (mut file, change) = match r {
             Ok((file, change, note)) => {
                 notes.extend(note);
@@ -299,6 +313,9 @@ pub fn run(req: Request) -> Result<Outcome> {
         }
         checked.push(file);
         Ok(())
+    };
+    in_order(&groups, check, |results| {
+        results.into_iter().try_for_each(&mut take)
     })?;
     if progress {
         eprint!("\r{:40}\r", "");
@@ -481,66 +498,17 @@ pub fn io_message(e: &io::Error) -> String {
     }
 }
 
-/// Checks one input; `defer`: leave its findings unbuilt (see
-/// [`FileResult::deferred`]); `early`: a file read ahead.
-fn check_one(
-    input: &Input,
-    rules: &Rules,
-    req: &Request,
-    defer: bool,
-    early: Option<&EarlyRead>,
-) -> Checked {
-    let (path, bytes) = match input {
-        Input::Stdin => {
-            let name = req
-                .stdin_filename
-                .clone()
-                .unwrap_or_else(|| PathBuf::from("<stdin>"));
-            let note = |e: io::Error| Note {
-                path: name.clone(),
-                message: format!("cannot read: {}", io_message(&e)),
-            };
-            let bytes = read_draft(io::stdin().lock(), 0).map_err(note)?;
-            (name, bytes)
-        }
-        Input::File(p, _) => {
-            let note = |e: io::Error| Note {
-                path: p.clone(),
-                message: format!("cannot read: {}", io_message(&e)),
-            };
-            let read = early.and_then(|e| e.take(p));
-            let bytes = read.unwrap_or_else(|| read_regular_draft(p));
-            (p.clone(), bytes.map_err(note)?)
-        }
-    };
-    let Some(bytes) = bytes else {
-        return Err(Note {
-            path,
-            message: "binary file, skipped".into(),
-        });
-    };
-    let stdin = matches!(input, Input::Stdin);
-    let (text, encoding) = text::encoding::decode(bytes).map_err(|e| Note {
-        path: path.clone(),
-        message: format!("cannot read: {e}"),
-    })?;
+/// Checks one input, its findings built (fixes and baselines work on them);
+/// `early`: a file read ahead.
+fn check_one(input: &Input, rules: &Rules, req: &Request, early: Option<&EarlyRead>) -> Checked {
+    let Read {
+        path,
+        text,
+        encoding,
+        stdin,
+    } = read_input(input, req, early)?;
     let format: Format = rules.format_for(Some(&path), &text);
     let channel = rules.channel_for(Some(&path), req.setup.channel.as_deref());
-    if defer {
-        let (draft, report, deferred) = rules.check_deferred(text, format, channel.clone());
-        let file = FileResult {
-            path,
-            text: draft.text,
-            format,
-            channel,
-            report,
-            deferred: Some(deferred),
-            fixed: 0,
-            stdin,
-            encoding,
-        };
-        return Ok((file, None, None));
-    }
     let (mut draft, mut report) = rules.check(text, format, channel.clone());
     let mut fixed = 0;
     let mut change = None;

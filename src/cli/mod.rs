@@ -2,6 +2,7 @@
 
 pub mod allocator;
 pub mod check;
+mod many;
 pub mod moderate;
 mod order;
 mod read;

@@ -92,6 +92,23 @@ impl Checker {
         (draft, report, deferred)
     }
 
+    /// [`Checker::check_text_deferred`] of each text, in order, short ones
+    /// searched joined as one text: the fastest way to check many short
+    /// drafts.
+    pub fn check_texts_deferred(
+        &self,
+        texts: Vec<(String, Format, Options)>,
+    ) -> Vec<(Draft, Report, Deferred)> {
+        self.engine
+            .judge_texts(texts)
+            .into_iter()
+            .map(|(draft, judgement)| {
+                let (report, deferred) = self.report(&draft, judgement);
+                (draft, report, deferred)
+            })
+            .collect()
+    }
+
     /// The report without its findings, and the findings.
     fn report(&self, draft: &Draft, judgement: Judgement) -> (Report, Deferred) {
         let Judgement {

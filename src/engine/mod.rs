@@ -13,6 +13,7 @@ pub mod checker;
 pub mod evaluate;
 pub mod examples;
 mod hit;
+mod joined;
 mod lines;
 mod local;
 pub mod metrics;
@@ -170,6 +171,9 @@ pub struct Engine {
     /// Every distinct set of scopes a rule or triage hides, and the empty set:
     /// what a check derives per hidden set is kept in slots indexed by these.
     hidden_sets: Vec<ScopeSet>,
+    /// Whether some regex (not a local one) sees where the text begins or
+    /// ends: searched in each of the drafts joined alone (see [`joined`]).
+    edges: bool,
     /// Each rule's place among the rules sorted by id: how findings at one span
     /// are ordered (see [`crate::report::finding::merge`]).
     id_rank: Vec<usize>,
@@ -200,6 +204,8 @@ struct RegexEntry {
     /// Whether it is searched only around the matches of the rules that look
     /// for it ([`local`]), after the other hits.
     local: bool,
+    /// Whether a match depends on where the text begins or ends.
+    edges: bool,
 }
 
 /// How to check a draft.
@@ -309,6 +315,7 @@ impl Engine {
                                 prefiltered: r.prefilter_literals().is_some(),
                                 anchored: r.starts.is_some(),
                                 word_start: r.word_start,
+                                edges: r.edges,
                                 digit: r.digit,
                                 shortest: r.shortest,
                                 line_breaks: r.line_breaks,
@@ -329,6 +336,9 @@ impl Engine {
                 re.search_only_near_matches();
             }
         }
+        // A regex that sees where the text begins or ends would find other
+        // things in drafts joined: it searches each alone.
+        let edges = regexes.iter().any(|e| e.edges && !e.local);
         let (literal_pats, mut literal_owners) = literal_owners(&regexes, &rules, |r| {
             r.prefilter_literals().map(<[_]>::to_vec)
         });
@@ -365,6 +375,7 @@ impl Engine {
             local_places: local::Places::of(&locals),
             locals,
             hidden_sets,
+            edges,
             id_rank,
             rules: Arc::new(rules),
         }

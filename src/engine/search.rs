@@ -13,6 +13,20 @@ use crate::language::rules::*;
 use crate::text::fold::{is_whole_word, word_chars_beyond_ascii, BeyondAscii, Folded};
 use regex_automata::meta::Regex;
 
+/// Which of a text's hits a search finds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Part {
+    /// Every hit (a draft searched alone).
+    All,
+    /// Of drafts joined as one text ([`super::joined`]): the matches, not
+    /// yet validated, of every term and of every regex but those that see
+    /// where the text begins or ends.
+    Joined,
+    /// Of one of those drafts: the hits of the regexes that see where the
+    /// text begins or ends.
+    Edges,
+}
+
 /// How a text is searched, from what it holds beyond ASCII.
 #[derive(Debug, Clone)]
 pub struct Searching {
@@ -100,12 +114,21 @@ impl Engine {
     /// job that found them, so checking phone numbers overlaps the other searches.
     /// `how`: as [`Engine::searching`] says.
     pub fn hits(&self, text: &str, how: &Searching) -> Vec<Vec<Hit>> {
+        self.found(text, how, Part::All)
+    }
+
+    /// [`Engine::hits`], or the part of them `part` says.
+    pub(super) fn found(&self, text: &str, how: &Searching, part: Part) -> Vec<Vec<Hit>> {
+        let validate = part != Part::Joined;
         let (mut hits, regex_hits) = both(
             text.len(),
             || {
+                if part == Part::Edges {
+                    return vec![Vec::new(); self.rules.matchers.len()];
+                }
                 let mut hits = self.term_hits(text, how);
                 for (m, list) in hits.iter_mut().enumerate() {
-                    if list.is_empty() {
+                    if list.is_empty() || !validate {
                         continue;
                     }
                     if let Some(v) = &self.rules.matchers[m].validator {
@@ -114,7 +137,7 @@ impl Engine {
                 }
                 hits
             },
-            || self.regex_hits(text, how),
+            || self.regex_hits(text, how, part),
         );
         for (m, more) in regex_hits {
             // Moved, not copied, when the terms found nothing for it (as nearly always).
@@ -179,7 +202,8 @@ impl Engine {
     /// regexes (a matcher with several may come more than once).
     /// In a short draft, a regex with needed literals runs only when one of them
     /// occurs, and where: one scan of the literal automaton answers that for all.
-    fn regex_hits(&self, text: &str, how: &Searching) -> Vec<(usize, Vec<Hit>)> {
+    fn regex_hits(&self, text: &str, how: &Searching, part: Part) -> Vec<(usize, Vec<Hit>)> {
+        let validate = part != Part::Joined;
         if self.regexes.is_empty() {
             return Vec::new();
         }
@@ -191,14 +215,21 @@ impl Engine {
         // Nor does a regex whose every match is longer than the draft: a short
         // post or commit message does not wait for a long quotation's regex to
         // be compiled.
-        let skipped = |e: &RegexEntry| e.local || (digitless && e.digit) || text.len() < e.shortest;
+        let elsewhere = |e: &RegexEntry| match part {
+            Part::All => false,
+            Part::Joined => e.edges,
+            Part::Edges => !e.edges,
+        };
+        let skipped = |e: &RegexEntry| {
+            e.local || (digitless && e.digit) || text.len() < e.shortest || elsewhere(e)
+        };
         // Local regexes are searched later, where conditions look for them; they
         // and the skipped ones count as found here, so that the literal scan does
         // not wait for them.
         let mut needed: Vec<bool> = self
             .regexes
             .iter()
-            .map(|e| skipped(e) || large || !e.prefiltered)
+            .map(|e| skipped(e) || large || !e.prefiltered || part == Part::Edges)
             .collect();
         // On a large draft nearly every literal occurs somewhere and that scan only
         // costs: every regex runs, on the whole text or, when every match holds one
@@ -206,7 +237,11 @@ impl Engine {
         // lines that hold one, or, when every match begins with one of a few
         // literals, where they occur. A short draft's scan finds which regexes run
         // at all, and where.
-        let places: Vec<Place> = if large {
+        let places: Vec<Place> = if part == Part::Edges {
+            // The few regexes that see the text's edges, on the whole text: a
+            // scan for their literals would not pay for itself.
+            vec![Place::Whole; self.regexes.len()]
+        } else if large {
             let places = self
                 .windows()
                 .map(|w| w.places(text, self.regexes.len(), &how.builds));
@@ -260,7 +295,8 @@ impl Engine {
                 .iter()
                 .map(|&(m, p)| {
                     let hits = found.iter().map(|span| Hit::new(span.clone(), p));
-                    let hits = match &self.rules.matchers[m].validator {
+                    let validator = self.rules.matchers[m].validator.as_ref();
+                    let hits = match validator.filter(|_| validate) {
                         None => hits.collect(),
                         Some(v) if large && found.len() >= PARALLEL_HITS => {
                             let hits: Vec<Hit> = hits.collect();

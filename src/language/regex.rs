@@ -37,6 +37,10 @@ pub struct RegexPattern {
     /// Whether every match begins at a word boundary: tried where its
     /// [`RegexPattern::starts`] occur, it need not be tried inside a word.
     pub word_start: bool,
+    /// Whether a match depends on where the text begins or ends (`^`, `$`,
+    /// `\A`, `\z` without multi-line mode): such a regex is searched in its
+    /// draft alone, never in drafts joined to search as one.
+    pub edges: bool,
     /// Whether it is searched only on a few lines around other matches (set
     /// by the engine before it is compiled).
     #[serde(skip)]
@@ -157,6 +161,7 @@ impl RegexPattern {
             shortest: hir.properties().minimum_len().unwrap_or(0),
             word_start,
             starts,
+            edges: reach::sees_text_edges(hir),
             near_only: false,
             builds: Default::default(),
         }
@@ -173,6 +178,7 @@ impl RegexPattern {
             shortest: 0,
             starts: None,
             word_start: false,
+            edges: true,
             near_only: false,
             builds: Default::default(),
         }

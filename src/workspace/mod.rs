@@ -191,16 +191,18 @@ impl Rules {
             .check_text_on(text, format, &self.options(channel))
     }
 
-    /// [`Rules::check`], the findings left out of the report and returned
-    /// unbuilt (see [`Checker::check_text_deferred`]).
-    pub fn check_deferred(
+    /// [`Rules::check`] of each (text, format, channel), in order, short ones
+    /// searched joined, the findings left out of the reports and returned
+    /// unbuilt (see [`Checker::check_texts_deferred`]).
+    pub fn check_many_deferred(
         &self,
-        text: String,
-        format: Format,
-        channel: String,
-    ) -> (Draft, Report, Deferred) {
-        self.checker
-            .check_text_deferred(text, format, &self.options(channel))
+        drafts: Vec<(String, Format, String)>,
+    ) -> Vec<(Draft, Report, Deferred)> {
+        let drafts = drafts
+            .into_iter()
+            .map(|(text, format, channel)| (text, format, self.options(channel)))
+            .collect();
+        self.checker.check_texts_deferred(drafts)
     }
 
     fn options(&self, channel: String) -> Options {

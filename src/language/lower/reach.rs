@@ -52,6 +52,19 @@ pub(crate) fn line_breaks(hir: &Hir) -> Option<usize> {
     }
 }
 
+/// Whether a match depends on where the text begins or ends (`^`, `$`, `\A`
+/// and `\z` without multi-line mode): text joined to it would change what it
+/// finds there.
+pub(crate) fn sees_text_edges(hir: &Hir) -> bool {
+    match hir.kind() {
+        HirKind::Look(look) => matches!(look, Look::Start | Look::End),
+        HirKind::Empty | HirKind::Literal(_) | HirKind::Class(_) => false,
+        HirKind::Repetition(r) => sees_text_edges(&r.sub),
+        HirKind::Capture(c) => sees_text_edges(&c.sub),
+        HirKind::Concat(hs) | HirKind::Alternation(hs) => hs.iter().any(sees_text_edges),
+    }
+}
+
 /// Whether every match begins with a word boundary (`\b`, `\b{start}`,
 /// `\b{start-half}`, Unicode's or ASCII's): none begins between two ASCII word
 /// bytes.

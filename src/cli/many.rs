@@ -1,0 +1,134 @@
+//! Reading a draft named on the command line, and a run of files checked
+//! together: short ones are searched joined as one text (see
+//! [`tenet::engine::checker::Checker::check_texts_deferred`]), which spares
+//! each the costs of starting a search.
+
+use std::io;
+use std::ops::Range;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use tenet::draft::Format;
+use tenet::report::output::{FileResult, Note};
+use tenet::text::{self, encoding::Encoding};
+use tenet::workspace::Rules;
+
+use super::check::{io_message, Request};
+use super::read::{read_draft, read_regular_draft, EarlyRead};
+use super::walk::Input;
+
+/// A draft as read and decoded.
+pub struct Read {
+    pub path: PathBuf,
+    pub text: String,
+    pub encoding: Encoding,
+    pub stdin: bool,
+}
+
+/// Reads and decodes an input, or says why it cannot be checked.
+pub fn read_input(input: &Input, req: &Request, early: Option<&EarlyRead>) -> Result<Read, Note> {
+    let (path, bytes) = match input {
+        Input::Stdin => {
+            let name = req
+                .stdin_filename
+                .clone()
+                .unwrap_or_else(|| PathBuf::from("<stdin>"));
+            let note = |e: io::Error| Note {
+                path: name.clone(),
+                message: format!("cannot read: {}", io_message(&e)),
+            };
+            let bytes = read_draft(io::stdin().lock(), 0).map_err(note)?;
+            (name, bytes)
+        }
+        Input::File(p, _) => {
+            let note = |e: io::Error| Note {
+                path: p.clone(),
+                message: format!("cannot read: {}", io_message(&e)),
+            };
+            let read = early.and_then(|e| e.take(p));
+            let bytes = read.unwrap_or_else(|| read_regular_draft(p));
+            (p.clone(), bytes.map_err(note)?)
+        }
+    };
+    let Some(bytes) = bytes else {
+        return Err(Note {
+            path,
+            message: "binary file, skipped".into(),
+        });
+    };
+    let (text, encoding) = text::encoding::decode(bytes).map_err(|e| Note {
+        path: path.clone(),
+        message: format!("cannot read: {e}"),
+    })?;
+    Ok(Read {
+        path,
+        text,
+        encoding,
+        stdin: matches!(input, Input::Stdin),
+    })
+}
+
+/// The most files checked together: enough for a few joined searches, few
+/// enough that the last group of a run does not leave a core idle for long.
+const GROUP_FILES: usize = 64;
+
+/// The jobs cut into runs checked together: files under the same rules, each
+/// run small enough that every thread gets some sixteen of them. Standard
+/// input is a run of its own.
+pub fn groups(jobs: &[(Input, Arc<Rules>)], threads: usize) -> Vec<Range<usize>> {
+    let most = (jobs.len() / (threads.max(1) * 16)).clamp(1, GROUP_FILES);
+    let mut groups: Vec<Range<usize>> = Vec::new();
+    for (i, (input, rules)) in jobs.iter().enumerate() {
+        let joins = |g: &Range<usize>| {
+            let (first, first_rules) = &jobs[g.start];
+            g.len() < most
+                && matches!((first, input), (Input::File(..), Input::File(..)))
+                && Arc::ptr_eq(first_rules, rules)
+        };
+        match groups.last_mut() {
+            Some(g) if joins(g) => g.end = i + 1,
+            _ => groups.push(i..i + 1),
+        }
+    }
+    groups
+}
+
+/// Checks a run of files under the same rules, their findings left unbuilt
+/// (to be built as they are written), in order; a file that cannot be read
+/// is a note in its place.
+pub fn check_deferred(
+    inputs: &[&Input],
+    rules: &Rules,
+    req: &Request,
+    early: Option<&EarlyRead>,
+) -> Vec<Result<FileResult, Note>> {
+    let mut read = Vec::with_capacity(inputs.len());
+    let mut drafts = Vec::with_capacity(inputs.len());
+    for input in inputs {
+        let r = read_input(input, req, early).map(|mut r| {
+            let format: Format = rules.format_for(Some(&r.path), &r.text);
+            let channel = rules.channel_for(Some(&r.path), req.setup.channel.as_deref());
+            drafts.push((std::mem::take(&mut r.text), format, channel.clone()));
+            (r, format, channel)
+        });
+        read.push(r);
+    }
+    let mut checked = rules.check_many_deferred(drafts).into_iter();
+    read.into_iter()
+        .map(|r| {
+            let (r, format, channel) = r?;
+            let (draft, report, deferred) = checked.next().expect("a check per draft read");
+            Ok(FileResult {
+                path: r.path,
+                text: draft.text,
+                format,
+                channel,
+                report,
+                deferred: Some(deferred),
+                fixed: 0,
+                stdin: r.stdin,
+                encoding: r.encoding,
+            })
+        })
+        .collect()
+}
