@@ -72,11 +72,33 @@ pub fn read_input(input: &Input, req: &Request, early: Option<&EarlyRead>) -> Re
 /// enough that the last group of a run does not leave a core idle for long.
 const GROUP_FILES: usize = 64;
 
+/// About the most text a group holds: a group's files are held until its
+/// last is checked, so a folder of large files is checked file by file, as
+/// the memory it takes then goes with the files in flight.
+const GROUP_BYTES: u64 = 1 << 20;
+
+/// Files whose size is read to estimate how large a folder's files are.
+const SAMPLED: usize = 64;
+
 /// The jobs cut into runs checked together: files under the same rules, each
-/// run small enough that every thread gets some sixteen of them. Standard
-/// input is a run of its own.
+/// run small enough that every thread gets some sixteen of them, and that the
+/// text it holds is about [`GROUP_BYTES`] at most (by the mean size of a few
+/// files spread over the jobs). Standard input is a run of its own.
 pub fn groups(jobs: &[(Input, Arc<Rules>)], threads: usize) -> Vec<Range<usize>> {
-    let most = (jobs.len() / (threads.max(1) * 16)).clamp(1, GROUP_FILES);
+    let mut most = (jobs.len() / (threads.max(1) * 16)).clamp(1, GROUP_FILES);
+    if most > 1 {
+        let step = jobs.len().div_ceil(SAMPLED);
+        let sizes: Vec<u64> = (0..jobs.len())
+            .step_by(step)
+            .filter_map(|i| match &jobs[i].0 {
+                Input::File(path, _) => std::fs::metadata(path).ok().map(|m| m.len()),
+                Input::Stdin => None,
+            })
+            .collect();
+        let mean = sizes.iter().sum::<u64>() / (sizes.len() as u64).max(1);
+        let fit = usize::try_from(GROUP_BYTES / mean.max(1)).unwrap_or(usize::MAX);
+        most = most.min(fit).max(1);
+    }
     let mut groups: Vec<Range<usize>> = Vec::new();
     for (i, (input, rules)) in jobs.iter().enumerate() {
         let joins = |g: &Range<usize>| {
@@ -131,4 +153,44 @@ pub fn check_deferred(
             })
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use tenet::workspace::{Setup, Workspace};
+
+    /// `count` files of `len` bytes each (sparse: nothing is written).
+    fn jobs(dir: &std::path::Path, count: usize, len: u64) -> Vec<(Input, Arc<Rules>)> {
+        std::fs::create_dir_all(dir).unwrap();
+        let rules = Workspace::new(Setup::default())
+            .rules_for(dir)
+            .unwrap_or_else(|_| panic!("the built-in rules load"));
+        (0..count)
+            .map(|i| {
+                let path = dir.join(format!("{i:04}.md"));
+                std::fs::File::create(&path).unwrap().set_len(len).unwrap();
+                (Input::File(path, true), rules.clone())
+            })
+            .collect()
+    }
+
+    #[test]
+    fn short_files_are_grouped_and_large_ones_are_not() {
+        let dir = tempfile::tempdir().unwrap();
+        let short = jobs(&dir.path().join("short"), 2000, 2000);
+        // 62 files a group, so that each of two threads gets sixteen.
+        let grouped = groups(&short, 2);
+        assert_eq!(grouped.len(), 2000_usize.div_ceil(62), "{grouped:?}");
+        assert_eq!(grouped[0], 0..62);
+        assert_eq!(grouped.last().unwrap().end, 2000);
+        assert_eq!(groups(&short[..320], 2).len(), 32);
+        let many = jobs(&dir.path().join("many"), 4096, 2000);
+        assert!(groups(&many, 2).iter().all(|g| g.len() == GROUP_FILES));
+        let large = jobs(&dir.path().join("large"), 2000, 2 << 20);
+        assert!(groups(&large, 2).iter().all(|g| g.len() == 1));
+        // A run of files of about 100 KB holds about a megabyte at most.
+        let mid = jobs(&dir.path().join("mid"), 2000, 100_000);
+        assert!(groups(&mid, 2).iter().all(|g| g.len() == 10));
+    }
 }
