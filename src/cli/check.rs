@@ -16,7 +16,7 @@ use tenet::report::Redactions;
 use tenet::text;
 use tenet::workspace::{Rules, Setup, Workspace};
 
-use super::many::{self, read_input, Read};
+use super::many::{self, read_input, Loaded};
 use super::order::in_order;
 use super::read::EarlyRead;
 use super::walk::{cli_excludes, collect, Input, Walk};
@@ -501,7 +501,7 @@ pub fn io_message(e: &io::Error) -> String {
 /// Checks one input, its findings built (fixes and baselines work on them);
 /// `early`: a file read ahead.
 fn check_one(input: &Input, rules: &Rules, req: &Request, early: Option<&EarlyRead>) -> Checked {
-    let Read {
+    let Loaded {
         path,
         text,
         encoding,

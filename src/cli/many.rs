@@ -18,7 +18,7 @@ use super::read::{read_draft, read_regular_draft, EarlyRead};
 use super::walk::Input;
 
 /// A draft as read and decoded.
-pub struct Read {
+pub struct Loaded {
     pub path: PathBuf,
     pub text: String,
     pub encoding: Encoding,
@@ -26,7 +26,7 @@ pub struct Read {
 }
 
 /// Reads and decodes an input, or says why it cannot be checked.
-pub fn read_input(input: &Input, req: &Request, early: Option<&EarlyRead>) -> Result<Read, Note> {
+pub fn read_input(input: &Input, req: &Request, early: Option<&EarlyRead>) -> Result<Loaded, Note> {
     let (path, bytes) = match input {
         Input::Stdin => {
             let name = req
@@ -60,7 +60,7 @@ pub fn read_input(input: &Input, req: &Request, early: Option<&EarlyRead>) -> Re
         path: path.clone(),
         message: format!("cannot read: {e}"),
     })?;
-    Ok(Read {
+    Ok(Loaded {
         path,
         text,
         encoding,
