@@ -382,8 +382,9 @@ proptest! {
 }
 
 /// Rules whose matches reach across line breaks, so that drafts searched
-/// joined have matches that reach from one into the next.
-const REACHING: &str = "guideline confidentiality {\n rule reach warning {\n find /b\\s+\\S+/, /\\d[\\d\\s]*\\d/, /c[^.]{0,30}a/\n message \"Found {match}.\"\n }\n}\n";
+/// joined have matches that reach from one into the next, and one whose
+/// matches depend on where the text begins or ends.
+const REACHING: &str = "guideline confidentiality {\n rule reach warning {\n find /b\\s+\\S+/, /\\d[\\d\\s]*\\d/, /c[^.]{0,30}a/\n message \"Found {match}.\"\n }\n rule edge warning {\n find /\\A\\s*[a-z]+|[0-9]\\s*\\z/\n message \"Found {match}.\"\n }\n}\n";
 
 /// Each draft checked as one of many (short ones searched joined as one
 /// text) against the reference checking it alone.
@@ -476,6 +477,13 @@ fn matches_reaching_across_joined_drafts_are_searched_again() {
     joined_agree_with_reference(&format!("{PRELUDE}{REACHING}"), drafts()).unwrap();
     let edges = "guideline add-value {\n rule edge warning {\n find /\\Ab|a$|^c/\n message \"Found {match}.\"\n }\n}\n";
     joined_agree_with_reference(&format!("{PRELUDE}{REACHING}{edges}"), drafts()).unwrap();
+    // No match reaches across these: each draft's `\A`, `^` and `$` matches
+    // come from the search of it alone.
+    let apart = ["b x", "c y", "za", "b", "ca", "x"]
+        .iter()
+        .map(|t| (t.to_string(), Format::Text, true))
+        .collect();
+    joined_agree_with_reference(&format!("{PRELUDE}{edges}"), apart).unwrap();
 }
 
 /// A fixed case that once disagreed would go here, named after what broke.

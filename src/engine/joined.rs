@@ -120,9 +120,10 @@ impl Engine {
     /// alone: each list in order and without repeats, as [`Engine::hits`]
     /// gives them.
     fn alone(&self, mut hits: Vec<Vec<Hit>>, text: &str, how: &Searching) -> Vec<Vec<Hit>> {
-        let edges = match self.edges {
-            true => self.found(text, how, Part::Edges),
-            false => Vec::new(),
+        let edges = if self.edges {
+            self.found(text, how, Part::Edges)
+        } else {
+            Vec::new()
         };
         for (m, (list, matcher)) in hits.iter_mut().zip(&self.rules.matchers).enumerate() {
             let more = edges.get(m).filter(|more| !more.is_empty());

@@ -172,7 +172,8 @@ pub struct Engine {
     /// what a check derives per hidden set is kept in slots indexed by these.
     hidden_sets: Vec<ScopeSet>,
     /// Whether some regex (not a local one) sees where the text begins or
-    /// ends: searched in each of the drafts joined alone (see [`joined`]).
+    /// ends: such regexes search each of the drafts joined alone (see
+    /// [`joined`]).
     edges: bool,
     /// Each rule's place among the rules sorted by id: how findings at one span
     /// are ordered (see [`crate::report::finding::merge`]).
