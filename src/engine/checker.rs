@@ -6,7 +6,7 @@ use crate::draft::{Draft, Format};
 use crate::engine::{Engine, Judgement, Options};
 use crate::language::diagnostic::Diagnostic;
 use crate::language::lower::{self, Compiled, Overrides, RuleFile};
-use crate::report::{suppress, Deferred, Report, Verdict};
+use crate::report::{suppress, Deferred, Report, Unbuilt, Verdict};
 
 /// Compiled rules and the options to check with.
 #[derive(Debug, Clone)]
@@ -61,8 +61,8 @@ impl Checker {
 
     /// Checks a parsed draft with other options.
     pub fn check_on(&self, draft: &Draft, options: &Options) -> Report {
-        let (report, deferred) = self.report(draft, self.engine.judge_draft(draft, options));
-        built(report, deferred, &draft.text)
+        let (report, findings) = self.report(draft, self.engine.judge_draft(draft, options));
+        self.built(report, findings, &draft.text)
     }
 
     /// Parses and checks a text (parsing and searching side by side): the fastest
@@ -73,8 +73,9 @@ impl Checker {
         format: Format,
         options: &Options,
     ) -> (Draft, Report) {
-        let (draft, report, deferred) = self.check_text_deferred(text, format, options);
-        let report = built(report, deferred, &draft.text);
+        let (draft, judgement) = self.engine.judge_text(text, format, options);
+        let (report, findings) = self.report(&draft, judgement);
+        let report = self.built(report, findings, &draft.text);
         (draft, report)
     }
 
@@ -88,8 +89,12 @@ impl Checker {
         options: &Options,
     ) -> (Draft, Report, Deferred) {
         let (draft, judgement) = self.engine.judge_text(text, format, options);
-        let (report, deferred) = self.report(&draft, judgement);
-        (draft, report, deferred)
+        let (report, findings) = self.report(&draft, judgement);
+        (
+            draft,
+            report,
+            Deferred::of(self.engine.rule_set(), findings),
+        )
     }
 
     /// [`Checker::check_text_deferred`] of each text, in order, short ones
@@ -103,14 +108,18 @@ impl Checker {
             .judge_texts(texts)
             .into_iter()
             .map(|(draft, judgement)| {
-                let (report, deferred) = self.report(&draft, judgement);
-                (draft, report, deferred)
+                let (report, findings) = self.report(&draft, judgement);
+                (
+                    draft,
+                    report,
+                    Deferred::of(self.engine.rule_set(), findings),
+                )
             })
             .collect()
     }
 
     /// The report without its findings, and the findings.
-    fn report(&self, draft: &Draft, judgement: Judgement) -> (Report, Deferred) {
+    fn report(&self, draft: &Draft, judgement: Judgement) -> (Report, Unbuilt) {
         let Judgement {
             mut pending,
             triage,
@@ -119,24 +128,24 @@ impl Checker {
         } = judgement;
         let rules = self.engine.rules();
         let (suppressed, meta) = suppress::apply(draft, &mut pending, rules, &redactions);
-        let deferred = Deferred::new(self.engine.rule_set(), pending, meta);
+        let findings = Unbuilt::new(pending, meta);
         let priority = triage.as_ref().and_then(|t| t.priority);
         let report = Report {
             findings: Vec::new(),
             suppressed,
             triage,
-            verdict: Verdict::of_levels(deferred.levels(), priority),
+            verdict: Verdict::of_levels(findings.levels(rules), priority),
             redactions,
             truncated,
         };
-        (report, deferred)
+        (report, findings)
     }
-}
 
-/// The report with its findings built.
-fn built(mut report: Report, deferred: Deferred, text: &str) -> Report {
-    report.findings = deferred.build(text, &report.redactions);
-    report
+    /// The report with its findings built.
+    fn built(&self, mut report: Report, findings: Unbuilt, text: &str) -> Report {
+        report.findings = findings.build(self.engine.rules(), text, &report.redactions);
+        report
+    }
 }
 
 /// Parses `text` (format from `path`, else sniffed) and checks it.

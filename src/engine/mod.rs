@@ -34,7 +34,7 @@ use crate::draft::{Draft, Format, ScopeSet, Structure};
 use crate::language::regex::Build;
 use crate::language::rules::*;
 use crate::report::finding::{Finding, Pending};
-use crate::report::{Deferred, Redactions, TriageResult};
+use crate::report::{Redactions, TriageResult, Unbuilt};
 use crate::text::fold::fold;
 use automaton::Terms;
 use terms::TermSet;
@@ -125,9 +125,13 @@ fn literal_owners(
 struct Budget(Arc<AtomicUsize>);
 
 impl Budget {
-    /// Whether `len` more bytes stay under `limit`, counting them if so.
+    /// Whether `len` more bytes stay under `limit`, counting them if so. Once
+    /// the budget is spent it is only read: threads adding to it draft after
+    /// draft would each take its memory from the others' caches.
     fn spend(&self, len: usize, limit: usize) -> bool {
-        len < limit && self.0.fetch_add(len, Ordering::Relaxed) + len < limit
+        len < limit
+            && self.0.load(Ordering::Relaxed) < limit - len
+            && self.0.fetch_add(len, Ordering::Relaxed) + len < limit
     }
 }
 
@@ -436,7 +440,7 @@ impl Engine {
             truncated,
         } = self.judge_draft(draft, options);
         let findings =
-            Deferred::new(self.rule_set(), pending, Vec::new()).build(&draft.text, &redactions);
+            Unbuilt::new(pending, Vec::new()).build(&self.rules, &draft.text, &redactions);
         Evaluation {
             findings,
             triage,
@@ -522,6 +526,16 @@ mod tests {
         assert!(finding <= 152, "{finding}");
         let pending = std::mem::size_of::<crate::report::finding::Pending>();
         assert!(pending <= 40, "{pending}");
+    }
+
+    /// A budget counts what it lets through; once spent, it is only read.
+    #[test]
+    fn a_spent_budget_is_only_read() {
+        let budget = super::Budget::default();
+        assert!(budget.spend(60, 100) && budget.spend(30, 100));
+        assert!(!budget.spend(20, 100) && !budget.spend(100, 100));
+        assert_eq!(budget.0.load(std::sync::atomic::Ordering::Relaxed), 90);
+        assert!(budget.spend(9, 100) && !budget.spend(1, 100));
     }
 
     /// An engine with two regexes that run on lines with a digit.

@@ -14,7 +14,7 @@ pub mod redact;
 pub mod suppress;
 pub mod verdict;
 
-pub use deferred::Deferred;
+pub use deferred::{Deferred, Unbuilt};
 pub use finding::Finding;
 pub use redact::Redactions;
 pub use suppress::Suppressed;
