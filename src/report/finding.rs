@@ -5,6 +5,7 @@ use std::ops::Range;
 use serde::Serialize;
 
 use crate::language::rules::{FixKind, Level, Rule, RuleSet, Template};
+use crate::report::names::local;
 use crate::report::redact::Redactions;
 
 /// One place where a draft goes against a rule.
@@ -225,8 +226,8 @@ fn build(rule: &Rule, pending: &Pending, text: &str, redactions: &Redactions) ->
         .message
         .render(&shown, suggestions.first().map(String::as_str));
     Finding {
-        rule: rule.id.clone(),
-        category: rule.category.clone(),
+        rule: local(&rule.id),
+        category: local(&rule.category),
         level: pending.level,
         message,
         span,
@@ -236,7 +237,7 @@ fn build(rule: &Rule, pending: &Pending, text: &str, redactions: &Redactions) ->
         suggestions,
         fix: fix.map(Box::new),
         evidence: pending.evidence.to_vec(),
-        link: rule.link.clone(),
+        link: rule.link.as_ref().map(local),
     }
 }
 

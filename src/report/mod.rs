@@ -9,6 +9,7 @@ pub mod baseline;
 pub mod deferred;
 pub mod finding;
 pub mod fix;
+mod names;
 pub mod output;
 pub mod redact;
 pub mod suppress;
