@@ -4,14 +4,18 @@
 //! line and waits for its answer gets it). A line that cannot be read gets an
 //! error record with its line number (and its id, when it has a readable one) and
 //! the stream goes on.
+//!
+//! Each thread reads a batch of lines, checks it and writes the answers that
+//! are then in order: no thread hands lines or answers to another to read or
+//! write, so a thread frees what it made, and none waits for a reader or a
+//! writer that its core is busy elsewhere.
 
 use std::collections::BTreeMap;
 use std::io::{self, BufRead, Write};
 use std::path::Path;
-use std::sync::Arc;
+use std::sync::{Arc, Condvar, Mutex, MutexGuard, PoisonError};
 
 use anyhow::Result;
-use crossbeam_channel::bounded;
 use tenet::moderation::{self, Rejected};
 use tenet::workspace::{Rules, Setup, Workspace};
 
@@ -20,22 +24,55 @@ use super::Outcome;
 /// The longest line read whole; a longer one is answered with an error and skipped.
 const MAX_LINE: usize = 64 << 20;
 
-/// The most lines passed between threads at once. Lines already read travel
-/// together (fewer hand-overs between threads); the reader never waits for more
-/// input to fill a batch, so a caller that waits for each answer still gets it.
+/// The most lines read at once. Lines already read are checked together
+/// (fewer turns at the input); a thread never waits for more input to fill a
+/// batch, so a caller that waits for each answer still gets it.
 const BATCH: usize = 64;
 
-/// Batches in each queue between the reader, the checkers and the writer.
-const AHEAD: usize = 16;
-
 /// Batches read but not yet written: however slow one line is, the answers held
-/// behind it (and the lines read meanwhile) stay within this many.
-const IN_FLIGHT: usize = 4 * AHEAD;
+/// behind it (and the lines read meanwhile) stay within about this many.
+const IN_FLIGHT: usize = 64;
 
 /// A line read, to be answered.
 enum Line {
     Text(Vec<u8>),
     TooLong,
+}
+
+/// The input, read a batch at a time by whichever thread needs lines.
+struct Input {
+    reader: io::BufReader<io::Stdin>,
+    /// Lines read so far.
+    number: u64,
+    /// Whether the input has ended (or failed): nothing more is read.
+    ended: bool,
+    failed: Option<io::Error>,
+}
+
+/// The output, with the answers that wait for those before them.
+struct Output {
+    out: io::BufWriter<io::Stdout>,
+    waiting: BTreeMap<u64, Vec<Option<String>>>,
+    /// The first line not yet answered.
+    next: u64,
+    /// Batches read and not yet written.
+    in_flight: usize,
+    /// Whether writing failed (or the reader went away): every thread stops.
+    stopped: bool,
+    failed: Option<io::Error>,
+}
+
+/// What the threads share.
+struct Stream {
+    input: Mutex<Input>,
+    output: Mutex<Output>,
+    /// Signalled when answers are written or the stream stops: a thread
+    /// waiting for room to read more goes on.
+    room: Condvar,
+}
+
+fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
 pub fn run(setup: Setup) -> Result<Outcome> {
@@ -48,109 +85,138 @@ pub fn run(setup: Setup) -> Result<Outcome> {
     super::warn_channel(&rules, workspace.setup().channel.as_deref());
     let channel: Option<Arc<str>> = workspace.setup().channel.as_deref().map(Arc::from);
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
-    // Batches go by the number of their first line.
-    let (lines_tx, lines_rx) = bounded::<(u64, Vec<Line>)>(AHEAD);
-    let (answers_tx, answers_rx) = bounded::<(u64, Vec<Option<String>>)>(AHEAD);
-    // One permit per batch in flight: the reader takes one, the writer gives it back.
-    let (permits_tx, permits_rx) = bounded::<()>(IN_FLIGHT);
-    for _ in 0..IN_FLIGHT {
-        permits_tx.send(())?;
-    }
-
-    let reader = std::thread::spawn(move || -> io::Result<()> {
-        // Our own buffer, to see whether whole lines are already read.
-        let mut input = io::BufReader::with_capacity(1 << 16, io::stdin().lock());
-        let mut number = 0u64;
-        loop {
-            if permits_rx.recv().is_err() {
-                return Ok(());
-            }
-            let first = number + 1;
-            let mut batch = Vec::new();
-            // The first line is waited for; more join it while whole ones are read.
-            let mut ended = Ok(false);
-            while batch.len() < BATCH {
-                match read_line(&mut input) {
-                    Ok(Some(line)) => batch.push(line),
-                    Ok(None) => ended = Ok(true),
-                    Err(e) => ended = Err(e),
-                }
-                if !matches!(ended, Ok(false)) || memchr::memchr(b'\n', input.buffer()).is_none() {
-                    break;
-                }
-            }
-            number += batch.len() as u64;
-            // Lines read before the input ended (or failed) are answered.
-            if !batch.is_empty() && lines_tx.send((first, batch)).is_err() {
-                return Ok(());
-            }
-            if ended? {
-                return Ok(());
-            }
+    let stream = Stream {
+        input: Mutex::new(Input {
+            // Our own buffer, to see whether whole lines are already read.
+            reader: io::BufReader::with_capacity(1 << 16, io::stdin()),
+            number: 0,
+            ended: false,
+            failed: None,
+        }),
+        output: Mutex::new(Output {
+            out: io::BufWriter::with_capacity(1 << 16, io::stdout()),
+            waiting: BTreeMap::new(),
+            next: 1,
+            in_flight: 0,
+            stopped: false,
+            failed: None,
+        }),
+        room: Condvar::new(),
+    };
+    let answer = |number, line| answer(&rules, number, line, channel.as_deref());
+    std::thread::scope(|s| {
+        for _ in 1..threads {
+            s.spawn(|| work(&stream, &answer));
         }
+        work(&stream, &answer);
     });
-    let workers: Vec<_> = (0..threads)
-        .map(|_| {
-            let (lines_rx, answers_tx) = (lines_rx.clone(), answers_tx.clone());
-            let (rules, channel) = (rules.clone(), channel.clone());
-            std::thread::spawn(move || {
-                for (first, batch) in lines_rx {
-                    let answers = (first..)
-                        .zip(batch)
-                        .map(|(number, line)| answer(&rules, number, line, channel.as_deref()))
-                        .collect();
-                    if answers_tx.send((first, answers)).is_err() {
-                        return;
-                    }
-                }
-            })
-        })
-        .collect();
-    drop((lines_rx, answers_tx));
-
-    // Answers in input order: hold the early ones until those before them are in.
-    let mut out = io::BufWriter::new(io::stdout().lock());
-    let mut waiting: BTreeMap<u64, Vec<Option<String>>> = BTreeMap::new();
-    let mut next = 1u64;
-    for (first, answers) in &answers_rx {
-        waiting.insert(first, answers);
-        let mut written = Ok(());
-        while let Some(answers) = waiting.remove(&next) {
-            next += answers.len() as u64;
-            let _ = permits_tx.try_send(());
-            for answer in answers.into_iter().flatten() {
-                written = written.and_then(|()| writeln!(out, "{answer}"));
-            }
-        }
-        // Flushed whenever no further answer is already waiting, so a caller that
-        // waits for each answer gets it, and a fast stream is written in blocks.
-        if answers_rx.is_empty() {
-            written = written.and_then(|()| out.flush());
-        }
-        match written {
-            Ok(()) => {}
-            // The reader went away (`| head`): nothing more to answer (the
-            // threads end with the process).
-            Err(e) if e.kind() == io::ErrorKind::BrokenPipe => return Ok(Outcome::Clean),
-            Err(e) => return Err(e.into()),
-        }
+    let Stream { input, output, .. } = stream;
+    let mut output = output.into_inner().unwrap_or_else(PoisonError::into_inner);
+    let flushed = match output.failed.take() {
+        Some(e) => Err(e),
+        None => output.out.flush(),
+    };
+    match flushed {
+        Ok(()) => {}
+        // The reader went away (`| head`): nothing more to answer.
+        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => return Ok(Outcome::Clean),
+        Err(e) => return Err(e.into()),
     }
-    out.flush().or_else(|e| match e.kind() {
-        io::ErrorKind::BrokenPipe => Ok(()),
-        _ => Err(e),
-    })?;
-    for w in workers {
-        let _ = w.join();
-    }
-    match reader.join() {
-        Ok(r) => r?,
-        Err(_) => anyhow::bail!("reading standard input failed"),
+    if let Some(e) = input
+        .into_inner()
+        .unwrap_or_else(PoisonError::into_inner)
+        .failed
+    {
+        return Err(e.into());
     }
     // The process ends next and hands the memory back whole: freeing the rules'
     // automata and caches piece by piece took the last 3 ms of a run over
     // 25,000 posts, on one core.
     std::mem::forget((rules, workspace));
     Ok(Outcome::Clean)
+}
+
+/// One thread's part: a batch read, checked and its answers written, until
+/// the input ends or the output fails.
+fn work(stream: &Stream, answer: &(impl Fn(u64, Line) -> Option<String> + Sync)) {
+    loop {
+        // Room to read more: however slow one batch is, the others wait
+        // behind it only so far.
+        {
+            let mut output = lock(&stream.output);
+            while output.in_flight >= IN_FLIGHT && !output.stopped {
+                output = stream
+                    .room
+                    .wait(output)
+                    .unwrap_or_else(PoisonError::into_inner);
+            }
+            if output.stopped {
+                return;
+            }
+        }
+        let Some((first, batch)) = read_batch(&stream.input) else {
+            return;
+        };
+        // Counted once read: a thread waiting for input holds nothing back,
+        // so the answers before it are flushed.
+        lock(&stream.output).in_flight += 1;
+        let answers = (first..)
+            .zip(batch)
+            .map(|(number, line)| answer(number, line))
+            .collect();
+        let mut output = lock(&stream.output);
+        let output = &mut *output;
+        output.waiting.insert(first, answers);
+        let mut written = Ok(());
+        while let Some(answers) = output.waiting.remove(&output.next) {
+            output.next += answers.len() as u64;
+            output.in_flight -= 1;
+            for answer in answers.into_iter().flatten() {
+                written = written.and_then(|()| writeln!(output.out, "{answer}"));
+            }
+        }
+        // Flushed whenever nothing read is left unanswered, so a caller that
+        // waits for each answer gets it, and a fast stream is written in blocks.
+        if output.in_flight == 0 {
+            written = written.and_then(|()| output.out.flush());
+        }
+        if let Err(e) = written {
+            output.failed = Some(e);
+            output.stopped = true;
+        }
+        stream.room.notify_all();
+        if output.stopped {
+            return;
+        }
+    }
+}
+
+/// The next lines of the input, and the number of the first (`None` once it
+/// has ended). The first line is waited for; more join it while whole ones
+/// are already read.
+fn read_batch(input: &Mutex<Input>) -> Option<(u64, Vec<Line>)> {
+    let mut input = lock(input);
+    if input.ended {
+        return None;
+    }
+    let mut batch = Vec::new();
+    while batch.len() < BATCH {
+        match read_line(&mut input.reader) {
+            Ok(Some(line)) => batch.push(line),
+            Ok(None) => input.ended = true,
+            Err(e) => {
+                input.failed = Some(e);
+                input.ended = true;
+            }
+        }
+        if input.ended || memchr::memchr(b'\n', input.reader.buffer()).is_none() {
+            break;
+        }
+    }
+    let first = input.number + 1;
+    input.number += batch.len() as u64;
+    // Lines read before the input ended (or failed) are answered.
+    (!batch.is_empty()).then_some((first, batch))
 }
 
 /// The answer to one line (`None` for a blank line, which gets none).
