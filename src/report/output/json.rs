@@ -149,13 +149,12 @@ pub(super) fn each_finding<'a>(
             continue;
         }
         let keys: Vec<String> = batch.par_iter().map(|f| key(text, f)).collect();
+        let occurrences = prints.occurrences(&batch, &keys);
         let batch: Vec<(&Finding, String, usize)> = batch
             .iter()
             .zip(keys)
-            .map(|(f, key)| {
-                let n = prints.occurrence(&f.rule, &key);
-                (f, key, n)
-            })
+            .zip(occurrences)
+            .map(|((f, key), n)| (f, key, n))
             .collect();
         // Each part is written into a buffer of its own, kept for the next batch:
         // a buffer that grew once is not grown (and copied) again.
@@ -211,18 +210,26 @@ pub fn fingerprints(text: &str, findings: &[Finding]) -> Vec<String> {
 }
 
 /// [`fingerprints`] one finding at a time, in order: what it keeps is one count
-/// per distinct rule and text, not a string per finding.
+/// per distinct rule and text, not a string per finding. The counts are kept in
+/// shards by rule and text, so a batch's are counted on every core: each
+/// shard's findings in order, which is all an occurrence depends on.
 pub struct Fingerprints<'a> {
     text: &'a str,
-    seen: HashMap<Arc<str>, HashMap<String, usize>>,
+    seen: Vec<Seen>,
 }
+
+/// How many times each rule and text has been seen.
+type Seen = HashMap<Arc<str>, HashMap<String, usize>>;
+
+/// Shards of [`Fingerprints`]' counts.
+const SHARDS: usize = 16;
 
 impl<'a> Fingerprints<'a> {
     /// For the findings of the draft `text`.
     pub fn new(text: &'a str) -> Self {
         Fingerprints {
             text,
-            seen: Default::default(),
+            seen: (0..SHARDS).map(|_| Seen::default()).collect(),
         }
     }
 
@@ -233,25 +240,55 @@ impl<'a> Fingerprints<'a> {
 
     fn print(&mut self, f: &Finding) -> Print {
         let key = key(self.text, f);
-        let n = self.occurrence(&f.rule, &key);
+        let n = count(&mut self.seen[shard(&f.rule, &key)], &f.rule, &key);
         fingerprint(&f.rule, &key, n)
     }
 
-    /// How many findings of `rule` with the text `key` came before this one.
-    fn occurrence(&mut self, rule: &Arc<str>, key: &str) -> usize {
-        let counts = match self.seen.get_mut(rule) {
-            Some(counts) => counts,
-            None => self.seen.entry(rule.clone()).or_default(),
-        };
-        match counts.get_mut(key) {
-            Some(n) => {
-                *n += 1;
-                *n - 1
-            }
-            None => {
-                counts.insert(key.to_owned(), 1);
-                0
-            }
+    /// Which occurrence of its rule and text each of the next findings is,
+    /// their texts being `keys`: counted on every core.
+    fn occurrences(&mut self, findings: &[Finding], keys: &[String]) -> Vec<usize> {
+        let shards: Vec<usize> = (findings.par_iter().zip(keys))
+            .map(|(f, key)| shard(&f.rule, key))
+            .collect();
+        let counted: Vec<Vec<(usize, usize)>> = (self.seen.par_iter_mut().enumerate())
+            .map(|(s, seen)| {
+                (shards.iter().enumerate())
+                    .filter(|&(_, &of)| of == s)
+                    .map(|(i, _)| (i, count(seen, &findings[i].rule, &keys[i])))
+                    .collect()
+            })
+            .collect();
+        let mut occurrences = vec![0; findings.len()];
+        for (i, n) in counted.into_iter().flatten() {
+            occurrences[i] = n;
+        }
+        occurrences
+    }
+}
+
+/// The shard of [`Fingerprints`] that counts `rule` and `key`.
+fn shard(rule: &str, key: &str) -> usize {
+    use std::hash::{BuildHasher, Hasher};
+    let mut h = foldhash::fast::FixedState::with_seed(0).build_hasher();
+    h.write(rule.as_bytes());
+    h.write(key.as_bytes());
+    h.finish() as usize % SHARDS
+}
+
+/// Counts one more of `rule` and `key` in `seen`: how many there were before.
+fn count(seen: &mut Seen, rule: &Arc<str>, key: &str) -> usize {
+    let counts = match seen.get_mut(rule) {
+        Some(counts) => counts,
+        None => seen.entry(rule.clone()).or_default(),
+    };
+    match counts.get_mut(key) {
+        Some(n) => {
+            *n += 1;
+            *n - 1
+        }
+        None => {
+            counts.insert(key.to_owned(), 1);
+            0
         }
     }
 }
@@ -322,5 +359,47 @@ mod tests {
                 .all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase()));
             assert_ne!(print, fingerprint("r", "k", n + 1).as_str());
         }
+    }
+
+    /// Batches large enough to be counted on every core, one after another,
+    /// give each finding the fingerprint that counting them one at a time
+    /// gives: occurrences count on across batches, and between findings of
+    /// the same text under different rules.
+    #[test]
+    fn batches_counted_on_every_core_print_as_one_at_a_time() {
+        let words = ["will", "Will", "deal", "x1", "unique"];
+        let mut text = String::new();
+        let mut findings = Vec::new();
+        for i in 0..3 * PARALLEL_FINDINGS + 17 {
+            // Every seventh a text of its own, the rest a few repeated ones.
+            let word = match i % 7 {
+                0 => format!("w{i}"),
+                _ => words[i % words.len()].to_string(),
+            };
+            let span = text.len()..text.len() + word.len();
+            text.push_str(&word);
+            text.push(' ');
+            let rule = ["a.one", "b.two"][i % 3 % 2];
+            findings.push(Finding::plain(rule, span, "m"));
+        }
+        let expected = fingerprints(&text, &findings);
+        let batches = findings.chunks(PARALLEL_FINDINGS + 5).map(Cow::Borrowed);
+        let printed = std::sync::Mutex::new(Vec::new());
+        let mut out = Vec::new();
+        let array = Array::open(&mut out, None).unwrap();
+        each_finding(&mut out, &text, batches, array, |_, f, print| {
+            printed
+                .lock()
+                .unwrap()
+                .push((f.span.start, print.to_owned()));
+            Ok(())
+        })
+        .unwrap();
+        let mut printed = printed.into_inner().unwrap();
+        printed.sort();
+        let printed: Vec<String> = printed.into_iter().map(|(_, p)| p).collect();
+        assert_eq!(printed, expected);
+        let distinct: std::collections::HashSet<&String> = expected.iter().collect();
+        assert_eq!(distinct.len(), expected.len());
     }
 }
