@@ -15,7 +15,7 @@ const PARALLEL_BATCH: usize = 1024;
 
 /// A draft's findings, in the order every output shows them, not yet built:
 /// built with the rules that found them.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct Unbuilt {
     /// The rules' findings, in position order.
     pending: Vec<Pending>,
