@@ -13,7 +13,7 @@
 use std::collections::BTreeMap;
 use std::io::{self, BufRead, Write};
 use std::path::Path;
-use std::sync::{Arc, Condvar, Mutex, MutexGuard, PoisonError};
+use std::sync::{Condvar, Mutex, MutexGuard, PoisonError};
 
 use anyhow::Result;
 use tenet::moderation::{self, Rejected};
@@ -57,8 +57,8 @@ struct Output {
     next: u64,
     /// Batches read and not yet written.
     in_flight: usize,
-    /// Whether writing failed (or the reader went away): every thread stops.
-    stopped: bool,
+    /// Why writing failed (the reader may have gone away): once it has,
+    /// every thread stops.
     failed: Option<io::Error>,
 }
 
@@ -83,7 +83,7 @@ pub fn run(setup: Setup) -> Result<Outcome> {
         return Ok(Outcome::Error);
     };
     super::warn_channel(&rules, workspace.setup().channel.as_deref());
-    let channel: Option<Arc<str>> = workspace.setup().channel.as_deref().map(Arc::from);
+    let channel = workspace.setup().channel.as_deref();
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
     // A panic's message may quote a draft: only where it happened is told.
     std::panic::set_hook(Box::new(|panic| {
@@ -108,12 +108,11 @@ pub fn run(setup: Setup) -> Result<Outcome> {
             waiting: BTreeMap::new(),
             next: 1,
             in_flight: 0,
-            stopped: false,
             failed: None,
         }),
         room: Condvar::new(),
     };
-    let answer = |number, line| answer(&rules, number, line, channel.as_deref());
+    let answer = |number, line| answer(&rules, number, line, channel);
     std::thread::scope(|s| {
         for _ in 1..threads {
             s.spawn(|| work(&stream, &answer));
@@ -154,13 +153,13 @@ fn work(stream: &Stream, answer: &(impl Fn(u64, Line) -> Option<String> + Sync))
         // behind it only so far.
         {
             let mut output = lock(&stream.output);
-            while output.in_flight >= IN_FLIGHT && !output.stopped {
+            while output.in_flight >= IN_FLIGHT && output.failed.is_none() {
                 output = stream
                     .room
                     .wait(output)
                     .unwrap_or_else(PoisonError::into_inner);
             }
-            if output.stopped {
+            if output.failed.is_some() {
                 return;
             }
         }
@@ -192,10 +191,9 @@ fn work(stream: &Stream, answer: &(impl Fn(u64, Line) -> Option<String> + Sync))
         }
         if let Err(e) = written {
             output.failed = Some(e);
-            output.stopped = true;
         }
         stream.room.notify_all();
-        if output.stopped {
+        if output.failed.is_some() {
             return;
         }
     }
