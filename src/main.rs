@@ -247,6 +247,8 @@ fn parse_level(s: &str) -> Result<Level, String> {
 }
 
 fn main() -> ExitCode {
+    // A panic's message may quote a draft: every command tells only where it happened.
+    tenet::report::panics::tell_only_where();
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => {

@@ -173,8 +173,10 @@ async fn handle(
             let channel = channel.map(str::to_string);
             let check = move || {
                 let draft_id = item.id.clone();
-                let checked = moderation::check_item(&current, &near, item, channel.as_deref());
-                moderation::verdict_line(&draft_id, &checked)
+                moderation::guarded(&draft_id, None, || {
+                    let checked = moderation::check_item(&current, &near, item, channel.as_deref());
+                    moderation::verdict_line(&draft_id, &checked)
+                })
             };
             // A long draft is checked on the blocking pool, so it holds no thread
             // the other drafts' network work runs on.

@@ -782,18 +782,29 @@ fn fuzzed_messages_never_stop_the_server() {
     assert!(c.shutdown());
 }
 
-/// The binary over real standard input and output, with a malformed frame in the middle.
+/// The binary over real standard input and output, with a malformed frame in
+/// the middle, and a request that panics quoting a card number: the server
+/// goes on, and the number appears neither in what it sends nor on its
+/// standard error.
 #[test]
 fn the_binary_serves_over_stdio() {
     use std::io::{BufRead, BufReader, Read, Write};
     use std::process::{Command, Stdio};
+    const CARD: &str = "4539 0174 9410 9883";
     let mut child = Command::new(env!("CARGO_BIN_EXE_tenet"))
         .arg("lsp")
+        .env("TENET_LSP_TEST", "1")
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
-        .stderr(Stdio::null())
+        .stderr(Stdio::piped())
         .spawn()
         .unwrap();
+    let mut stderr = child.stderr.take().unwrap();
+    let stderr = thread::spawn(move || {
+        let mut told = String::new();
+        stderr.read_to_string(&mut told).unwrap();
+        told
+    });
     let mut stdin = child.stdin.take().unwrap();
     let mut stdout = BufReader::new(child.stdout.take().unwrap());
     let frame = |body: &str| format!("Content-Length: {}\r\n\r\n{body}", body.len());
@@ -801,6 +812,10 @@ fn the_binary_serves_over_stdio() {
     send(json!({ "jsonrpc": "2.0", "id": 1, "method": "initialize", "params": { "capabilities": {}, "initializationOptions": { "debounceMs": 0 } } }).to_string());
     send("{ this is not json".to_string());
     send(json!({ "jsonrpc": "2.0", "method": "textDocument/didOpen", "params": { "textDocument": { "uri": DRAFT, "languageId": "markdown", "version": 1, "text": "Thanks guys, the quarterly report is ready for review." } } }).to_string());
+    send(
+        json!({ "jsonrpc": "2.0", "id": 3, "method": "tenet/panic", "params": { "text": CARD } })
+            .to_string(),
+    );
     send(json!({ "jsonrpc": "2.0", "id": 2, "method": "shutdown" }).to_string());
     send(json!({ "jsonrpc": "2.0", "method": "exit" }).to_string());
     let mut seen = Vec::new();
@@ -827,6 +842,18 @@ fn the_binary_serves_over_stdio() {
         .any(|m| m["method"] == "textDocument/publishDiagnostics"
             && m["params"]["diagnostics"][0]["code"] == "add-value.inclusive-greeting"));
     assert!(seen.iter().any(|m| m["id"] == 2));
+    let panicked = seen
+        .iter()
+        .find(|m| m["id"] == 3)
+        .expect("an answer to the panic");
+    let told = panicked["error"]["message"].as_str().unwrap();
+    assert!(told.starts_with("internal error at src/"), "{told}");
+    let stderr = stderr.join().unwrap();
+    assert!(stderr.contains("internal error at src/"), "{stderr}");
+    for m in &seen {
+        assert!(!m.to_string().contains("4539"), "{m}");
+    }
+    assert!(!stderr.contains("4539"), "{stderr}");
 }
 
 #[test]

@@ -85,16 +85,6 @@ pub fn run(setup: Setup) -> Result<Outcome> {
     super::warn_channel(&rules, workspace.setup().channel.as_deref());
     let channel = workspace.setup().channel.as_deref();
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
-    // A panic's message may quote a draft: only where it happened is told.
-    std::panic::set_hook(Box::new(|panic| {
-        let at = panic
-            .location()
-            .map(|l| format!(" at {}:{}", l.file(), l.line()));
-        eprintln!(
-            "tenet moderate: internal error{} (its message is not shown: it may quote a draft)",
-            at.unwrap_or_default()
-        );
-    }));
     let stream = Stream {
         input: Mutex::new(Input {
             // Our own buffer, to see whether whole lines are already read.
@@ -247,24 +237,11 @@ fn answer(rules: &Rules, number: u64, line: Line, channel: Option<&str>) -> Opti
         Err(rejected) => moderation::error_line(&rejected, Some(number)),
         Ok(item) => {
             let id = item.id.clone();
-            guarded(id.clone(), number, || {
+            moderation::guarded(&id, Some(number), || {
                 let checked = moderation::check_item(rules, Path::new("-"), item, channel);
                 moderation::verdict_line(&id, &checked)
             })
         }
-    })
-}
-
-/// The answer `check` gives the line `number` whose id is `id`; should it
-/// panic (a bug in Tenet), an error record for the line, and the stream goes
-/// on.
-fn guarded(id: serde_json::Value, number: u64, check: impl FnOnce() -> String) -> String {
-    std::panic::catch_unwind(std::panic::AssertUnwindSafe(check)).unwrap_or_else(|_| {
-        let failed = Rejected {
-            id,
-            error: "checking this line failed inside Tenet (a bug: please report it)".into(),
-        };
-        moderation::error_line(&failed, Some(number))
     })
 }
 
@@ -358,17 +335,6 @@ mod tests {
 
     /// A check that panics is answered with an error record that keeps the
     /// line's id and number; one that does not, with its answer.
-    #[test]
-    fn a_check_that_panics_is_answered_with_an_error() {
-        let id = serde_json::Value::from("post-7");
-        let record = guarded(id.clone(), 7, || panic!("a bug"));
-        let record: serde_json::Value = serde_json::from_str(&record).unwrap();
-        assert_eq!(record["id"], id);
-        assert_eq!(record["line"], 7);
-        assert!(record["error"].as_str().unwrap().contains("inside Tenet"));
-        assert_eq!(guarded(id, 8, || "an answer".into()), "an answer");
-    }
-
     /// A line of MAX_LINE bytes is read; one byte more and it is answered as
     /// too long, skipped, and the next line is read.
     #[test]

@@ -201,10 +201,7 @@ impl Server {
             Err(panic) => {
                 self.log(
                     MessageType::ERROR,
-                    format!(
-                        "internal error {doing} {}: {panic}; the server goes on",
-                        uri.as_str()
-                    ),
+                    format!("{panic} {doing} {}; the server goes on", uri.as_str()),
                 );
                 None
             }

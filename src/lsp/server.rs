@@ -1,7 +1,6 @@
 //! The server's state and main loop: messages in, dispatch, debounced checks out.
 
 use std::collections::{HashMap, HashSet};
-use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::time::Instant;
 
 use crossbeam_channel::{select, Receiver};
@@ -17,6 +16,7 @@ use super::convert::Encoding;
 use super::documents::{Document, Kind};
 use super::settings::Settings;
 use super::transport::Outgoing;
+use crate::report::panics;
 use crate::workspace::{Setup, Workspace};
 
 /// What wakes the main loop.
@@ -56,15 +56,6 @@ fn setup(settings: &Settings) -> Setup {
         warm: true,
         ..Setup::default()
     }
-}
-
-/// What a caught panic says.
-pub(super) fn panic_message(panic: &(dyn std::any::Any + Send)) -> String {
-    panic
-        .downcast_ref::<&str>()
-        .map(|s| s.to_string())
-        .or_else(|| panic.downcast_ref::<String>().cloned())
-        .unwrap_or_default()
 }
 
 impl Server {
@@ -173,11 +164,10 @@ impl Server {
 
     /// Runs `f`; a panic inside is logged and the server goes on.
     pub(super) fn guarded(&mut self, what: &str, f: impl FnOnce(&mut Server)) {
-        if let Err(panic) = catch_unwind(AssertUnwindSafe(|| f(self))) {
-            let message = panic_message(&*panic);
+        if let Err(panic) = panics::catch(|| f(self)) {
             self.log(
                 MessageType::ERROR,
-                format!("internal error in {what}: {message}; the server goes on"),
+                format!("{panic} in {what}; the server goes on"),
             );
         }
     }
@@ -253,22 +243,17 @@ impl Server {
             return;
         }
         let method = req.method.clone();
-        let outcome = catch_unwind(AssertUnwindSafe(|| self.handle_request(req)));
+        let outcome = panics::catch(|| self.handle_request(req));
         let response = match outcome {
             Ok(Ok(Some(value))) => Response::new_ok(id, value),
             Ok(Ok(None)) => Response::new_ok(id, Value::Null),
             Ok(Err((code, message))) => Response::new_err(id, code as i32, message),
             Err(panic) => {
-                let what = panic_message(&*panic);
                 self.log(
                     MessageType::ERROR,
-                    format!("internal error in {method}: {what}; the server goes on"),
+                    format!("{panic} in {method}; the server goes on"),
                 );
-                Response::new_err(
-                    id,
-                    ErrorCode::InternalError as i32,
-                    format!("internal error: {what}"),
-                )
+                Response::new_err(id, ErrorCode::InternalError as i32, panic.to_string())
             }
         };
         self.send(response);
@@ -290,11 +275,13 @@ impl Server {
                 let p: lsp_types::HoverParams = parse(req.params)?;
                 Ok(self.hover(&p).and_then(|h| serde_json::to_value(h).ok()))
             }
-            // A request that panics on purpose, so tests can show the server survives one.
+            // A request that panics on purpose, quoting its `text` as a bug
+            // could quote a draft's, so tests can show the server survives one
+            // and tells nothing of what it said.
             "tenet/panic"
                 if cfg!(debug_assertions) || std::env::var_os("TENET_LSP_TEST").is_some() =>
             {
-                panic!("requested by tenet/panic")
+                panic!("requested by tenet/panic: {}", req.params["text"])
             }
             other => Err((
                 ErrorCode::MethodNotFound,

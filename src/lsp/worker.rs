@@ -5,13 +5,12 @@
 //! has moved past.
 
 use std::collections::HashMap;
-use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::thread;
 
 use crossbeam_channel::{unbounded, Receiver, Sender};
 use lsp_types::Uri;
 
-use super::server::panic_message;
+use crate::report::panics;
 
 /// A job for one document.
 pub(super) trait Job: Send + 'static {
@@ -59,8 +58,7 @@ fn run<J: Job, R>(jobs: &Receiver<J>, done: &Sender<Done<J, R>>, work: fn(&mut J
             newest.insert(job.uri().as_str().to_string(), job);
         }
         for mut job in newest.into_values() {
-            let result =
-                catch_unwind(AssertUnwindSafe(|| work(&mut job))).map_err(|p| panic_message(&*p));
+            let result = panics::catch(|| work(&mut job)).map_err(|p| p.to_string());
             if done.send(Done { job, result }).is_err() {
                 return;
             }

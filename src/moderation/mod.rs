@@ -61,6 +61,7 @@ use serde_json::Value;
 
 use crate::draft::{Draft, Format};
 use crate::report::output::verdict::{ErrorRecord, VerdictRecord};
+use crate::report::panics::Panicked;
 use crate::report::Report;
 
 /// Drafts at least this long (in bytes) are checked on the async runtime's
@@ -247,6 +248,22 @@ pub fn check_item(
     }
 }
 
+/// The verdict line `check` gives the draft `id`; should the check panic (a
+/// bug in Tenet), an error record for it instead (`line`: its line number in a
+/// stream), so that one draft never stops a stream or a service.
+pub fn guarded(id: &Value, line: Option<u64>, check: impl FnOnce() -> String) -> String {
+    crate::report::panics::catch(check)
+        .unwrap_or_else(|panic| error_line(&failed(id, &panic), line))
+}
+
+/// The draft `id` whose check panicked, as an input that could not be moderated.
+pub fn failed(id: &Value, panic: &Panicked) -> Rejected {
+    Rejected {
+        id: id.clone(),
+        error: format!("checking this draft failed: {panic} (a bug in Tenet: please report it)"),
+    }
+}
+
 /// The JSON line for an input that could not be moderated; `line` is its line
 /// number in a stream, when it came from one.
 pub fn error_line(rejected: &Rejected, line: Option<u64>) -> String {
@@ -261,6 +278,21 @@ pub fn error_line(rejected: &Rejected, line: Option<u64>) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A check that panics is answered with an error record that keeps the
+    /// draft's id and line and says nothing of what the panic said.
+    #[test]
+    fn a_check_that_panics_is_answered_with_an_error() {
+        let id = Value::from("post-7");
+        let record = guarded(&id, Some(7), || panic!("a bug near 4539 0174 9410 9883"));
+        let record: Value = serde_json::from_str(&record).unwrap();
+        assert_eq!(record["id"], id);
+        assert_eq!(record["line"], 7);
+        let error = record["error"].as_str().unwrap();
+        assert!(error.contains("internal error"), "{error}");
+        assert!(!error.contains("4539"), "{error}");
+        assert_eq!(guarded(&id, None, || "an answer".into()), "an answer");
+    }
 
     #[test]
     fn errors_name_the_field_never_the_value() {

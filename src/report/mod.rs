@@ -11,6 +11,7 @@ pub mod finding;
 pub mod fix;
 mod names;
 pub mod output;
+pub mod panics;
 pub mod redact;
 pub mod suppress;
 pub mod verdict;

@@ -29,6 +29,7 @@ use serde_json::Value;
 use crate::moderation::rules::{LiveRules, Reload};
 use crate::moderation::{self, Item, Rejected, BLOCKING_BYTES};
 use crate::report::output::verdict::ErrorRecord;
+use crate::report::panics;
 use crate::workspace::{Rules, Setup};
 use metrics::Metrics;
 
@@ -347,8 +348,14 @@ async fn check(State(app): State<Arc<App>>, body: Bytes) -> Response {
             let len = item.text.len();
             // One snapshot of the rules: the verdict and its version header agree.
             let (rules, version) = app.rules.current();
-            match run_check(&app, len, move |app| verdict(app, &rules, item)).await {
-                Some(body) => (StatusCode::OK, json(StatusCode::OK, body, Some(&version))),
+            let work = move |app: &App| panics::catch(|| verdict(app, &rules, item));
+            match run_check(&app, len, work).await {
+                Some(Ok(body)) => (StatusCode::OK, json(StatusCode::OK, body, Some(&version))),
+                Some(Err(panic)) => {
+                    let failed = moderation::failed(&id, &panic);
+                    let status = StatusCode::INTERNAL_SERVER_ERROR;
+                    (status, error(status, &failed.id, &failed.error))
+                }
                 None => (
                     StatusCode::SERVICE_UNAVAILABLE,
                     error(
@@ -398,7 +405,10 @@ async fn batch(State(app): State<Arc<App>>, body: Bytes) -> Response {
                 let results: Vec<String> = items
                     .into_iter()
                     .map(|v| match moderation::item_of(v) {
-                        Ok(item) => verdict(app, &rules, item),
+                        Ok(item) => {
+                            let id = item.id.clone();
+                            moderation::guarded(&id, None, || verdict(app, &rules, item))
+                        }
                         Err(r) => moderation::error_line(&r, None),
                     })
                     .collect();
