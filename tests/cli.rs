@@ -415,6 +415,42 @@ fn moderate_answers_every_line() {
     assert_eq!(lines[3]["verdict"], "allow");
 }
 
+/// A verdict's spans slice the draft as JavaScript (UTF-16 units) and Python
+/// (characters) index it, as well as by bytes: emoji come before the address.
+#[test]
+fn moderate_spans_are_given_in_utf16_units_and_characters() {
+    let text = "Café 😀😀 write to jo.smith@gmail.com — worst airline 🙄 ever, outage again";
+    let input = serde_json::json!({ "id": 1, "text": text, "channel": "external" }).to_string();
+    let run = tenet(&["moderate"], Some(&input));
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let line: serde_json::Value = serde_json::from_str(run.stdout.trim()).unwrap();
+    let span = &line["reasons"][0]["span"];
+    let at = |pair: &serde_json::Value| {
+        (pair["start"].as_u64().unwrap() as usize)..(pair["end"].as_u64().unwrap() as usize)
+    };
+    assert_eq!(&text[at(span)], "jo.smith@gmail.com", "{line}");
+    let units: Vec<u16> = text.encode_utf16().collect();
+    assert_eq!(
+        String::from_utf16(&units[at(&span["utf16"])]).unwrap(),
+        "jo.smith@gmail.com"
+    );
+    let chars: String = text.chars().collect::<Vec<_>>()[at(&span["chars"])]
+        .iter()
+        .collect();
+    assert_eq!(chars, "jo.smith@gmail.com");
+    // The triage's evidence carries the same counts: "outage", after the 🙄.
+    let found = &line["triage"]["evidence"][1]["found"][0];
+    let shown = found["text"].as_str().unwrap();
+    let chars: String = text.chars().collect::<Vec<_>>()[at(&found["chars"])]
+        .iter()
+        .collect();
+    assert_eq!(chars, shown, "{line}");
+    assert_eq!(
+        String::from_utf16(&units[at(&found["utf16"])]).unwrap(),
+        shown
+    );
+}
+
 /// A channel no rule names turns off every rule for the channel meant, so a
 /// typo is warned about: on stderr for `--channel`, in the verdict record for
 /// a draft's own. A channel the rules know gets no warning.

@@ -2,7 +2,8 @@
 //! ([`fold`]), bytes classed 64 at a time ([`classes`]) and lines found that way
 //! ([`lines`]), byte offsets turned into lines and columns ([`line_index`]),
 //! reading files that may be hostile ([`file`]) in the encoding they are in
-//! ([`encoding`]), and near misses for did-you-mean hints ([`similar`]).
+//! ([`encoding`]), near misses for did-you-mean hints ([`similar`]), and spans
+//! counted in characters and UTF-16 for other languages ([`units`]).
 //!
 //! Imports nothing from the rest of the crate.
 
@@ -15,3 +16,4 @@ pub mod lines;
 #[cfg(test)]
 pub mod random;
 pub mod similar;
+pub mod units;

@@ -173,6 +173,8 @@ struct TriageEvidenceJson<'a> {
 struct FoundJson<'a> {
     start: usize,
     end: usize,
+    utf16: crate::text::units::Pair,
+    chars: crate::text::units::Pair,
     text: std::borrow::Cow<'a, str>,
 }
 
@@ -183,6 +185,7 @@ impl<'a> TriageJson<'a> {
         text: &'a str,
         redactions: &'a crate::report::Redactions,
     ) -> TriageJson<'a> {
+        let mut units = crate::text::units::Units::new(text);
         TriageJson {
             category: t.category.as_deref(),
             priority: t.priority,
@@ -201,10 +204,15 @@ impl<'a> TriageJson<'a> {
                         .spans
                         .iter()
                         .filter(|r| text.get((*r).clone()).is_some())
-                        .map(|r| FoundJson {
-                            start: r.start,
-                            end: r.end,
-                            text: redactions.mask(text, r.clone()),
+                        .map(|r| {
+                            let span = units.span(r.clone());
+                            FoundJson {
+                                start: r.start,
+                                end: r.end,
+                                utf16: span.utf16,
+                                chars: span.chars,
+                                text: redactions.mask(text, r.clone()),
+                            }
                         })
                         .collect(),
                 })

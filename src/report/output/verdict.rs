@@ -2,7 +2,8 @@
 //!
 //! ```json
 //! {"id": "post-17", "verdict": "block", "reasons": [{"rule": "…", "category": "…",
-//!  "level": "error", "message": "…", "span": {"start": 3, "end": 9}, "review": false}],
+//!  "level": "error", "message": "…", "review": false,
+//!  "span": {"start": 3, "end": 9, "utf16": {"start": 3, "end": 9}, "chars": {"start": 3, "end": 9}}}],
 //!  "triage": {"category": "support", "priority": 2, "scores": {"support": 3},
 //!   "evidence": [{"decides": "support", "weight": 2, "found": [{"start": 0, "end": 9, "text": "help me"}]}]}}
 //! ```
@@ -15,6 +16,7 @@ use serde_json::Value;
 
 use crate::report::finding::Finding;
 use crate::report::{Report, Verdict};
+use crate::text::units::{Span, Units};
 
 /// A verdict on one draft, with the reasons for it.
 #[derive(Serialize)]
@@ -40,8 +42,12 @@ fn is_zero(n: &usize) -> bool {
     *n == 0
 }
 
-/// Findings as reasons (never the matched text).
-pub struct Reasons<'a>(&'a [Finding]);
+/// Findings as reasons (never the matched text), with their spans in the
+/// draft `text` counted in bytes, UTF-16 units and characters.
+pub struct Reasons<'a> {
+    findings: &'a [Finding],
+    text: &'a str,
+}
 
 #[derive(Serialize)]
 struct Reason<'a> {
@@ -53,23 +59,15 @@ struct Reason<'a> {
     review: bool,
 }
 
-#[derive(Serialize)]
-struct Span {
-    start: usize,
-    end: usize,
-}
-
 impl Serialize for Reasons<'_> {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.collect_seq(self.0.iter().map(|f| Reason {
+        let mut units = Units::new(self.text);
+        s.collect_seq(self.findings.iter().map(|f| Reason {
             rule: &f.rule,
             category: &f.category,
             level: f.level,
             message: &f.message,
-            span: Span {
-                start: f.span.start,
-                end: f.span.end,
-            },
+            span: units.span(f.span.clone()),
             review: f.review,
         }))
     }
@@ -81,7 +79,10 @@ impl<'a> VerdictRecord<'a> {
         VerdictRecord {
             id,
             verdict: report.verdict,
-            reasons: Reasons(&report.findings),
+            reasons: Reasons {
+                findings: &report.findings,
+                text,
+            },
             triage: report
                 .triage
                 .as_ref()
