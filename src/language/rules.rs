@@ -378,12 +378,18 @@ impl Template {
     /// Fills in the holes, in one allocation of the exact size (a large draft
     /// keeps a million of these).
     pub fn render(&self, matched: &str, suggestion: Option<&str>) -> String {
+        let mut out = String::new();
+        self.render_into(&mut out, matched, suggestion);
+        out
+    }
+
+    /// [`Template::render`] at the end of `out`.
+    pub fn render_into(&self, out: &mut String, matched: &str, suggestion: Option<&str>) {
         let text = |p| TemplatePart::text(p, matched, suggestion);
-        let mut out = String::with_capacity(self.parts.iter().map(|p| text(p).len()).sum());
+        out.reserve_exact(self.parts.iter().map(|p| text(p).len()).sum());
         for p in &self.parts {
             out.push_str(text(p));
         }
-        out
     }
 
     /// Whether the template shows the matched text.

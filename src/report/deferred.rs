@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use rayon::prelude::*;
 
-use crate::language::rules::{Level, RuleSet};
+use crate::language::rules::{Level, Rule, RuleSet};
 use crate::report::finding::{Finding, Pending};
 use crate::report::Redactions;
 
@@ -34,10 +34,104 @@ pub struct Deferred {
     findings: Unbuilt,
 }
 
-/// The next finding in order: a rule's, or one about a suppression.
+/// The next finding in order: a rule's, still to build, or one built already
+/// (about a suppression, or of a report built whole).
+#[derive(Clone, Copy)]
 enum Next<'a> {
     Rule(&'a Pending),
     Meta(&'a Finding),
+}
+
+/// Findings in order as a writer takes them: built already, or built one at a
+/// time into the writer's own [`Finding`] as each is written (see
+/// [`Batch::with`]), so that writing a million allocates next to nothing.
+pub struct Batch<'a> {
+    items: Vec<Next<'a>>,
+    /// What builds the unbuilt ones, when there are any.
+    builder: Option<Builder<'a>>,
+}
+
+/// The rules that build findings, and the draft they are of.
+#[derive(Clone, Copy)]
+struct Builder<'a> {
+    rules: &'a RuleSet,
+    text: &'a str,
+    redactions: &'a Redactions,
+}
+
+impl Builder<'_> {
+    fn rule(&self, p: &Pending) -> &Rule {
+        &self.rules.rules[p.rule()]
+    }
+}
+
+impl<'a> Batch<'a> {
+    /// Findings built already.
+    pub fn built(findings: &'a [Finding]) -> Batch<'a> {
+        Batch {
+            items: findings.iter().map(Next::Meta).collect(),
+            builder: None,
+        }
+    }
+
+    fn builder(&self) -> &Builder<'a> {
+        self.builder
+            .as_ref()
+            .expect("a batch with unbuilt findings has their rules")
+    }
+
+    pub fn len(&self) -> usize {
+        self.items.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.items.is_empty()
+    }
+
+    /// The id of the rule of finding `i`.
+    pub fn rule(&self, i: usize) -> &'a Arc<str> {
+        match self.items[i] {
+            Next::Rule(p) => &self.builder().rules.rules[p.rule()].id,
+            Next::Meta(f) => &f.rule,
+        }
+    }
+
+    /// The span of finding `i` whose text it may show: none for a redacted
+    /// finding, or one about the whole document.
+    pub fn shown_span(&self, i: usize) -> Option<std::ops::Range<usize>> {
+        match self.items[i] {
+            Next::Rule(p) => {
+                let redacted = self.builder().rule(p).redact;
+                (!redacted && !p.document()).then(|| p.span())
+            }
+            Next::Meta(f) => (!f.redacted && !f.document).then(|| f.span.clone()),
+        }
+    }
+
+    /// `write` of finding `i`, built into `slot` when it is still to build
+    /// (what `slot` held is reused, then replaced).
+    pub fn with<R>(
+        &self,
+        i: usize,
+        slot: &mut Option<Finding>,
+        write: impl FnOnce(&Finding) -> R,
+    ) -> R {
+        match self.items[i] {
+            Next::Meta(f) => write(f),
+            Next::Rule(p) => {
+                let Builder {
+                    rules,
+                    text,
+                    redactions,
+                } = *self.builder();
+                match slot {
+                    Some(f) => p.build_into(rules, text, redactions, f),
+                    None => *slot = Some(p.build(rules, text, redactions)),
+                }
+                write(slot.as_ref().expect("built"))
+            }
+        }
+    }
 }
 
 impl Unbuilt {
@@ -75,6 +169,45 @@ impl Unbuilt {
         redactions: &'a Redactions,
         size: usize,
     ) -> impl Iterator<Item = Vec<Finding>> + 'a {
+        self.in_order(rules, size).map(move |batch| {
+            let build = |next: &Next| match next {
+                Next::Rule(p) => p.build(rules, text, redactions),
+                Next::Meta(f) => (*f).clone(),
+            };
+            if batch.len() >= PARALLEL_BATCH {
+                batch.par_iter().map(build).collect()
+            } else {
+                batch.iter().map(build).collect()
+            }
+        })
+    }
+
+    /// The findings in order, `size` at a time, each built only as it is
+    /// written (see [`Batch`]).
+    pub fn unbuilt_batches<'a>(
+        &'a self,
+        rules: &'a RuleSet,
+        text: &'a str,
+        redactions: &'a Redactions,
+        size: usize,
+    ) -> impl Iterator<Item = Batch<'a>> + 'a {
+        let builder = Builder {
+            rules,
+            text,
+            redactions,
+        };
+        self.in_order(rules, size).map(move |items| Batch {
+            items,
+            builder: Some(builder),
+        })
+    }
+
+    /// The findings in order, rules' and suppressions' merged, `size` at a time.
+    fn in_order<'a>(
+        &'a self,
+        rules: &'a RuleSet,
+        size: usize,
+    ) -> impl Iterator<Item = Vec<Next<'a>>> + 'a {
         let size = size.max(1);
         let (mut p, mut m) = (0, 0);
         std::iter::from_fn(move || {
@@ -92,18 +225,7 @@ impl Unbuilt {
                 }
                 batch.push(next);
             }
-            if batch.is_empty() {
-                return None;
-            }
-            let build = |next: &Next| match next {
-                Next::Rule(p) => p.build(rules, text, redactions),
-                Next::Meta(f) => (*f).clone(),
-            };
-            Some(if batch.len() >= PARALLEL_BATCH {
-                batch.par_iter().map(build).collect()
-            } else {
-                batch.iter().map(build).collect()
-            })
+            (!batch.is_empty()).then_some(batch)
         })
     }
 
@@ -167,6 +289,17 @@ impl Deferred {
         size: usize,
     ) -> impl Iterator<Item = Vec<Finding>> + 'a {
         self.findings.batches(&self.rules, text, redactions, size)
+    }
+
+    /// The findings in order, `size` at a time, each built only as it is
+    /// written (see [`Unbuilt::unbuilt_batches`]).
+    pub fn unbuilt_batches<'a>(
+        &'a self,
+        text: &'a str,
+        redactions: &'a Redactions,
+        size: usize,
+    ) -> impl Iterator<Item = Batch<'a>> + 'a {
+        (self.findings).unbuilt_batches(&self.rules, text, redactions, size)
     }
 
     /// Every finding, in order.

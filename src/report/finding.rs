@@ -4,9 +4,9 @@ use std::ops::Range;
 
 use serde::Serialize;
 
-use crate::language::rules::{FixKind, Level, Rule, RuleSet, Template};
-use crate::report::names::local;
-use crate::report::redact::Redactions;
+use crate::language::rules::Level;
+
+mod build;
 
 /// One place where a draft goes against a rule.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -107,152 +107,14 @@ impl Pending {
         self.rule as usize
     }
 
+    /// Whether the rule looks at the whole document.
+    pub fn document(&self) -> bool {
+        self.document
+    }
+
     /// Its byte range in the draft.
     pub fn span(&self) -> Range<usize> {
         self.start as usize..self.end as usize
-    }
-
-    /// The finding, with its message and fixes (so that every evaluator words
-    /// them alike) and redacted text in the match masked.
-    pub fn build(&self, rules: &RuleSet, text: &str, redactions: &Redactions) -> Finding {
-        build(&rules.rules[self.rule()], self, text, redactions)
-    }
-}
-
-/// The edit that adds `added` at the end of `text`: to a one-line draft, at the
-/// end of its line (after a space, in place of any trailing spaces); to a longer
-/// one, as a last line of its own. The draft's last line break, `\n` or `\r\n`,
-/// stays last.
-fn append(text: &str, added: &str) -> Edit {
-    let content = text.trim_end();
-    let one_line = !content.contains('\n');
-    let newline = if text.ends_with("\r\n") {
-        "\r\n"
-    } else if text.ends_with('\n') {
-        "\n"
-    } else {
-        ""
-    };
-    let (span, text) = if one_line {
-        let sep = if content.is_empty() { "" } else { " " };
-        (content.len()..text.len(), format!("{sep}{added}{newline}"))
-    } else if newline.is_empty() {
-        // The same line break as the draft's lines have.
-        let newline = if content.contains("\r\n") {
-            "\r\n"
-        } else {
-            "\n"
-        };
-        (text.len()..text.len(), format!("{newline}{added}"))
-    } else {
-        (text.len()..text.len(), format!("{added}{newline}"))
-    };
-    Edit { span, text }
-}
-
-fn build(rule: &Rule, pending: &Pending, text: &str, redactions: &Redactions) -> Finding {
-    let document = pending.document;
-    let span = pending.span();
-    let pattern = pending.pattern as usize;
-    let matched = if document { "" } else { &text[span.clone()] };
-    let render_all = |ts: &[Template]| -> Vec<String> {
-        ts.iter()
-            .map(|t| match_case(matched, &t.render(matched, None)))
-            .collect()
-    };
-    let (suggestions, fix) = match rule.fix.as_ref() {
-        None => (Vec::new(), None),
-        Some(spec) => {
-            let (suggestions, edits, title) = match &spec.kind {
-                FixKind::Suggest(_) | FixKind::Replace(_) => {
-                    let templates = match &spec.kind {
-                        FixKind::Suggest(ts) => ts.as_slice(),
-                        FixKind::Replace(table) => {
-                            table.get(pattern).map_or(&[][..], Vec::as_slice)
-                        }
-                        _ => &[][..],
-                    };
-                    let s = render_all(templates);
-                    let edit = s.first().map(|t| {
-                        vec![Edit {
-                            span: span.clone(),
-                            text: t.clone(),
-                        }]
-                    });
-                    let title = s.first().map(|t| format!("Replace with “{t}”"));
-                    (s, edit, title)
-                }
-                FixKind::Append(t) => {
-                    let added = t.render(matched, None);
-                    let title = format!("Add “{added}”");
-                    (Vec::new(), Some(vec![append(text, &added)]), Some(title))
-                }
-                FixKind::Delete => {
-                    let mut del = span.clone();
-                    let before_space = text[..del.start].ends_with(' ');
-                    let after = text[del.end..].chars().next();
-                    if before_space
-                        && after.is_none_or(|c| c == ' ' || c == '\n' || c.is_ascii_punctuation())
-                    {
-                        del.start -= 1;
-                    }
-                    (
-                        Vec::new(),
-                        Some(vec![Edit {
-                            span: del,
-                            text: String::new(),
-                        }]),
-                        Some("Remove it".to_string()),
-                    )
-                }
-            };
-            let fix = edits.map(|edits| Fix {
-                edits,
-                safe: spec.is_safe(pattern),
-                title: title.unwrap_or_default(),
-            });
-            (suggestions, fix)
-        }
-    };
-    // Another rule's redacted match inside this one's is masked in the message too.
-    let shown = if rule.redact {
-        "[redacted]".into()
-    } else if document {
-        "".into()
-    } else {
-        redactions.mask(text, span.clone())
-    };
-    let message = rule
-        .message
-        .render(&shown, suggestions.first().map(String::as_str));
-    Finding {
-        rule: local(&rule.id),
-        category: local(&rule.category),
-        level: pending.level,
-        message,
-        span,
-        document,
-        redacted: rule.redact,
-        review: rule.review,
-        suggestions,
-        fix: fix.map(Box::new),
-        evidence: pending.evidence.to_vec(),
-        link: rule.link.as_ref().map(local),
-    }
-}
-
-/// Gives a replacement the capitalisation of what it replaces (`Guys` → `Everyone`).
-fn match_case(original: &str, replacement: &str) -> String {
-    let letters: Vec<char> = original.chars().filter(|c| c.is_alphabetic()).collect();
-    if letters.len() > 1 && letters.iter().all(|c| c.is_uppercase()) {
-        return replacement.to_uppercase();
-    }
-    let mut chars = replacement.chars();
-    match (original.chars().next(), chars.next()) {
-        (Some(o), Some(r)) if o.is_uppercase() && r.is_lowercase() => {
-            r.to_uppercase().chain(chars).collect()
-        }
-        _ => replacement.to_string(),
     }
 }
 
@@ -417,6 +279,7 @@ impl Finding {
 
 #[cfg(test)]
 mod tests {
+    use super::build::append;
     use super::*;
 
     /// An appended text ends a one-line draft's line and is a longer draft's last

@@ -16,7 +16,7 @@ pub mod redact;
 pub mod suppress;
 pub mod verdict;
 
-pub use deferred::{Deferred, Unbuilt};
+pub use deferred::{Batch, Deferred, Unbuilt};
 pub use finding::Finding;
 pub use redact::Redactions;
 pub use suppress::Suppressed;

@@ -4,6 +4,7 @@
 
 use std::borrow::Cow;
 use std::io::{self, Write};
+use std::ops::Range;
 use std::sync::Arc;
 
 use foldhash::HashMap;
@@ -13,6 +14,7 @@ use super::pretty::{Array, Depth, Object};
 use super::{FileResult, Note, Summary};
 use crate::report::finding::Finding;
 use crate::report::suppress::Suppressed;
+use crate::report::Batch;
 use crate::report::Redactions;
 use crate::text::fold::fold;
 use crate::text::line_index::LineIndex;
@@ -85,7 +87,12 @@ pub(super) fn file(out: &mut impl Write, result: &FileResult, depth: Depth) -> i
         .map(|t| super::TriageJson::new(t, &result.text, &report.redactions));
     o.field(out, "triage", &triage)?;
     o.key(out, "findings")?;
-    findings(out, &cx, result.batches(PARALLEL_FINDINGS), o.inner())?;
+    findings(
+        out,
+        &cx,
+        result.unbuilt_batches(PARALLEL_FINDINGS),
+        o.inner(),
+    )?;
     o.key(out, "suppressed")?;
     suppressed(out, &cx, &report.suppressed, o.inner())?;
     // Findings a per-rule cap left out (the verdict counts them), when any were.
@@ -111,7 +118,7 @@ const FINDINGS_PER_PART: usize = 512;
 fn findings<'a>(
     out: &mut impl Write,
     cx: &Cx,
-    batches: impl Iterator<Item = Cow<'a, [Finding]>>,
+    batches: impl Iterator<Item = Batch<'a>>,
     depth: Depth,
 ) -> io::Result<()> {
     let array = Array::open(out, depth)?;
@@ -124,51 +131,53 @@ fn findings<'a>(
 
 /// Writes the findings of the draft `text`, which come in batches, as the next
 /// elements of `array`, each by `write` with its fingerprint; gives the array
-/// as it is after them. A large batch is written on every core: the texts its
-/// fingerprints count, then (in order, the one step that cannot be shared)
-/// which occurrence of its rule and text each finding is, then its findings in
-/// parts, joined in order.
+/// as it is after them. A finding still to build is built as it is written,
+/// into a [`Finding`] each part reuses. A large batch is written on every
+/// core: the texts its fingerprints count, then which occurrence of its rule
+/// and text each finding is (in shards), then its findings in parts, joined
+/// in order.
 pub(super) fn each_finding<'a>(
     out: &mut impl Write,
     text: &str,
-    batches: impl Iterator<Item = Cow<'a, [Finding]>>,
+    batches: impl Iterator<Item = Batch<'a>>,
     mut array: Array,
     write: impl Fn(&mut Vec<u8>, &Finding, &str) -> io::Result<()> + Sync,
 ) -> io::Result<Array> {
     let mut prints = Fingerprints::new(text);
     let mut buffers: Vec<Vec<u8>> = Vec::new();
     let mut scratch = Vec::new();
+    let mut slot = None;
     for batch in batches {
         if batch.len() < PARALLEL_FINDINGS {
             scratch.clear();
-            for f in batch.iter() {
+            for i in 0..batch.len() {
                 array.next(&mut scratch)?;
-                write(&mut scratch, f, prints.print(f).as_str())?;
+                let print = prints.print(&batch, i);
+                batch.with(i, &mut slot, |f| write(&mut scratch, f, print.as_str()))?;
             }
             out.write_all(&scratch)?;
             continue;
         }
-        let keys: Vec<String> = batch.par_iter().map(|f| key(text, f)).collect();
-        let occurrences = prints.occurrences(&batch, &keys);
-        let batch: Vec<(&Finding, String, usize)> = batch
-            .iter()
-            .zip(keys)
-            .zip(occurrences)
-            .map(|((f, key), n)| (f, key, n))
+        let keys: Vec<Cow<str>> = (0..batch.len())
+            .into_par_iter()
+            .map(|i| key(text, batch.shown_span(i)))
             .collect();
+        let occurrences = prints.occurrences(&batch, &keys);
         // Each part is written into a buffer of its own, kept for the next batch:
         // a buffer that grew once is not grown (and copied) again.
         buffers.resize_with(batch.len().div_ceil(FINDINGS_PER_PART), Vec::new);
-        let ends: Vec<Array> = batch
-            .par_chunks(FINDINGS_PER_PART)
-            .zip(buffers.par_iter_mut())
+        let ends: Vec<Array> = buffers[..batch.len().div_ceil(FINDINGS_PER_PART)]
+            .par_iter_mut()
             .enumerate()
-            .map(|(k, (part, buf))| {
+            .map(|(k, buf)| {
                 buf.clear();
-                let mut at = array.at(k * FINDINGS_PER_PART);
-                for (f, key, n) in part {
+                let first = k * FINDINGS_PER_PART;
+                let mut at = array.at(first);
+                let mut slot = None;
+                for i in first..batch.len().min(first + FINDINGS_PER_PART) {
                     at.next(buf)?;
-                    write(buf, f, fingerprint(&f.rule, key, *n).as_str())?;
+                    let print = fingerprint(batch.rule(i), &keys[i], occurrences[i]);
+                    batch.with(i, &mut slot, |f| write(buf, f, print.as_str()))?;
                 }
                 Ok(at)
             })
@@ -192,7 +201,7 @@ fn suppressed(
     let frames = Frames::of(array.inner());
     let mut buf = Vec::new();
     for x in suppressed {
-        let print = fingerprint(&x.finding.rule, &key(cx.text, &x.finding), 0);
+        let print = fingerprint(&x.finding.rule, &key(cx.text, shown_span(&x.finding)), 0);
         let print = print.as_str();
         array.next(&mut buf)?;
         finding(&mut buf, cx, &x.finding, print, Some(x), &frames)?;
@@ -235,30 +244,36 @@ impl<'a> Fingerprints<'a> {
 
     /// The fingerprint of the next finding.
     pub fn next(&mut self, f: &Finding) -> String {
-        self.print(f).as_str().to_owned()
+        self.printed(&f.rule, shown_span(f)).as_str().to_owned()
     }
 
-    fn print(&mut self, f: &Finding) -> Print {
-        let key = key(self.text, f);
-        let n = count(&mut self.seen[shard(&f.rule, &key)], &f.rule, &key);
-        fingerprint(&f.rule, &key, n)
+    /// The fingerprint of the next finding, `batch`'s `i`th.
+    fn print(&mut self, batch: &Batch, i: usize) -> Print {
+        self.printed(batch.rule(i), batch.shown_span(i))
     }
 
-    /// Which occurrence of its rule and text each of the next findings is,
+    /// The fingerprint of the next finding, of `rule`, showing `shown`.
+    fn printed(&mut self, rule: &Arc<str>, shown: Option<Range<usize>>) -> Print {
+        let key = key(self.text, shown);
+        let n = count(&mut self.seen[shard(rule, &key)], rule, &key);
+        fingerprint(rule, &key, n)
+    }
+
+    /// Which occurrence of its rule and text each of `batch`'s findings is,
     /// their texts being `keys`: counted on every core.
-    fn occurrences(&mut self, findings: &[Finding], keys: &[String]) -> Vec<usize> {
-        let shards: Vec<usize> = (findings.par_iter().zip(keys))
-            .map(|(f, key)| shard(&f.rule, key))
+    fn occurrences(&mut self, batch: &Batch, keys: &[Cow<str>]) -> Vec<usize> {
+        let shards: Vec<usize> = (keys.par_iter().enumerate())
+            .map(|(i, key)| shard(batch.rule(i), key))
             .collect();
         let counted: Vec<Vec<(usize, usize)>> = (self.seen.par_iter_mut().enumerate())
             .map(|(s, seen)| {
                 (shards.iter().enumerate())
                     .filter(|&(_, &of)| of == s)
-                    .map(|(i, _)| (i, count(seen, &findings[i].rule, &keys[i])))
+                    .map(|(i, _)| (i, count(seen, batch.rule(i), &keys[i])))
                     .collect()
             })
             .collect();
-        let mut occurrences = vec![0; findings.len()];
+        let mut occurrences = vec![0; keys.len()];
         for (i, n) in counted.into_iter().flatten() {
             occurrences[i] = n;
         }
@@ -293,12 +308,26 @@ fn count(seen: &mut Seen, rule: &Arc<str>, key: &str) -> usize {
     }
 }
 
-/// What a finding's fingerprint says of its text.
-fn key(text: &str, f: &Finding) -> String {
-    if f.redacted || f.document {
-        String::new()
-    } else {
-        fold(&text[f.span.clone()])
+/// The span of `f` whose text its fingerprint counts: none when redacted or
+/// about the whole document.
+fn shown_span(f: &Finding) -> Option<Range<usize>> {
+    (!f.redacted && !f.document).then(|| f.span.clone())
+}
+
+/// What a finding's fingerprint says of its text: that of `shown`, caseless.
+fn key(text: &str, shown: Option<Range<usize>>) -> Cow<'_, str> {
+    match shown {
+        None => Cow::Borrowed(""),
+        Some(span) => {
+            let shown = &text[span];
+            match shown
+                .bytes()
+                .any(|b| !b.is_ascii() || b.is_ascii_uppercase())
+            {
+                false => Cow::Borrowed(shown),
+                true => Cow::Owned(fold(shown)),
+            }
+        }
     }
 }
 
@@ -383,7 +412,7 @@ mod tests {
             findings.push(Finding::plain(rule, span, "m"));
         }
         let expected = fingerprints(&text, &findings);
-        let batches = findings.chunks(PARALLEL_FINDINGS + 5).map(Cow::Borrowed);
+        let batches = findings.chunks(PARALLEL_FINDINGS + 5).map(Batch::built);
         let printed = std::sync::Mutex::new(Vec::new());
         let mut out = Vec::new();
         let array = Array::open(&mut out, None).unwrap();

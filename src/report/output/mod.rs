@@ -16,7 +16,7 @@ use std::path::{Path, PathBuf};
 
 use crate::draft::Format;
 use crate::language::rules::{Level, Rule};
-use crate::report::{Deferred, Finding, Report};
+use crate::report::{Batch, Deferred, Finding, Report};
 use crate::text::encoding::Encoding;
 use crate::text::line_index::LineIndex;
 
@@ -105,6 +105,15 @@ impl FileResult {
     pub fn levels(&self) -> impl Iterator<Item = (Level, bool)> + '_ {
         let built = self.report.findings.iter().map(|f| (f.level, f.review));
         built.chain(self.deferred.iter().flat_map(Deferred::levels))
+    }
+
+    /// The findings in order, about `size` at a time, deferred ones built
+    /// only as each is written.
+    pub fn unbuilt_batches(&self, size: usize) -> Box<dyn Iterator<Item = Batch<'_>> + '_> {
+        match &self.deferred {
+            Some(d) => Box::new(d.unbuilt_batches(&self.text, &self.report.redactions, size)),
+            None => Box::new(self.report.findings.chunks(size.max(1)).map(Batch::built)),
+        }
     }
 
     /// The findings in order, about `size` at a time: deferred ones are built

@@ -225,7 +225,7 @@ impl Document {
             o.end();
             Ok(())
         };
-        let batches = file.batches(BATCH);
+        let batches = file.unbuilt_batches(BATCH);
         self.results = each_finding(out, &file.text, batches, self.results, write)?;
         Ok(())
     }
