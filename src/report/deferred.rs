@@ -1,6 +1,7 @@
 //! A draft's findings before they are built. A large draft has a million: built
 //! all at once, with their messages, they take more memory than its text. Kept
-//! [`Pending`], they are built a batch at a time as they are written.
+//! [`Pending`], they are built a batch at a time as they are written, or (by
+//! JSON and SARIF, through a [`Batch`]) one at a time into a finding reused.
 
 use std::sync::Arc;
 
@@ -299,7 +300,7 @@ impl Deferred {
         redactions: &'a Redactions,
         size: usize,
     ) -> impl Iterator<Item = Batch<'a>> + 'a {
-        (self.findings).unbuilt_batches(&self.rules, text, redactions, size)
+        self.findings.unbuilt_batches(&self.rules, text, redactions, size)
     }
 
     /// Every finding, in order.
