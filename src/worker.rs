@@ -7,7 +7,8 @@
 //! verdict carries the draft's stream sequence as its `Nats-Msg-Id`, so a draft
 //! checked twice (its verdict stored, the worker killed before the ack) is stored
 //! once: JetStream's de-duplication window drops the second. A draft that cannot
-//! be read goes to the dead-letter subject with the reason, never its content.
+//! be read, or whose check hits a bug in Tenet, goes to the dead-letter subject
+//! with the reason, never its content.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -17,6 +18,7 @@ use futures_util::StreamExt;
 
 use crate::moderation::rules::{LiveRules, Reload};
 use crate::moderation::{self, Rejected};
+use crate::report::panics;
 use crate::workspace::Setup;
 
 /// How the worker connects and what it reads and writes.
@@ -171,21 +173,31 @@ async fn handle(
             let (current, _) = rules.current();
             let near = rules.near().to_path_buf();
             let channel = channel.map(str::to_string);
+            let draft_id = item.id.clone();
             let check = move || {
-                let draft_id = item.id.clone();
-                moderation::guarded(&draft_id, None, || {
+                panics::catch(|| {
+                    let id = item.id.clone();
                     let checked = moderation::check_item(&current, &near, item, channel.as_deref());
-                    moderation::verdict_line(&draft_id, &checked)
+                    moderation::verdict_line(&id, &checked)
                 })
             };
             // A long draft is checked on the blocking pool, so it holds no thread
             // the other drafts' network work runs on.
-            let line = if message.payload.len() < moderation::BLOCKING_BYTES {
+            let checked = if message.payload.len() < moderation::BLOCKING_BYTES {
                 check()
             } else {
                 tokio::task::spawn_blocking(check).await?
             };
-            (&config.reply_subject, line)
+            match checked {
+                Ok(line) => (&config.reply_subject, line),
+                // A bug in Tenet: the draft waits with the reason among those
+                // that could not be read, to be sent again once it is fixed,
+                // and the stream goes on.
+                Err(panic) => {
+                    let failed = moderation::failed(&draft_id, &panic);
+                    (&config.dead_letter, moderation::error_line(&failed, None))
+                }
+            }
         }
         Err(rejected) => (&config.dead_letter, moderation::error_line(&rejected, None)),
     };
