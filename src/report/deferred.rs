@@ -300,7 +300,8 @@ impl Deferred {
         redactions: &'a Redactions,
         size: usize,
     ) -> impl Iterator<Item = Batch<'a>> + 'a {
-        self.findings.unbuilt_batches(&self.rules, text, redactions, size)
+        self.findings
+            .unbuilt_batches(&self.rules, text, redactions, size)
     }
 
     /// Every finding, in order.
