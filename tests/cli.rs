@@ -415,6 +415,34 @@ fn moderate_answers_every_line() {
     assert_eq!(lines[3]["verdict"], "allow");
 }
 
+/// A line whose check panics (test builds panic on purpose for the id
+/// `tenet/panic`, quoting the draft) is answered with an error record that
+/// says where, never what the panic said, and the stream goes on.
+#[test]
+fn moderate_answers_a_check_that_panics_with_an_error_and_goes_on() {
+    let input = "{\"id\": \"tenet/panic\", \"text\": \"card 4539 0174 9410 9883\"}\n{\"id\": 2, \"text\": \"The lounge opens on Monday.\"}\n";
+    let run = tenet(&["moderate"], Some(input));
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let lines: Vec<serde_json::Value> = run
+        .stdout
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines.len(), 2, "{}", run.stdout);
+    assert_eq!(lines[0]["id"], "tenet/panic");
+    assert_eq!(lines[0]["line"], 1);
+    let error = lines[0]["error"].as_str().unwrap();
+    assert!(error.contains("internal error at src/"), "{error}");
+    assert_eq!(lines[1]["verdict"], "allow");
+    assert!(
+        run.stderr.contains("internal error at src/"),
+        "{}",
+        run.stderr
+    );
+    assert!(!run.stdout.contains("4539"), "{}", run.stdout);
+    assert!(!run.stderr.contains("4539"), "{}", run.stderr);
+}
+
 /// A verdict's spans slice the draft as JavaScript (UTF-16 units) and Python
 /// (characters) index it, as well as by bytes: emoji come before the address.
 #[test]

@@ -422,6 +422,39 @@ fn no_redacted_secret_appears_in_any_response_log_or_metric() {
     assert!(!all.contains("4111"), "{all}");
 }
 
+/// A draft whose check panics (test builds panic on purpose for the id
+/// `tenet/panic`, quoting the draft) is a 500 with an error record that says
+/// where, never what the panic said; in a batch, that draft's record is an
+/// error and the others are answered; the server goes on.
+#[test]
+fn a_check_that_panics_is_a_500_and_the_server_goes_on() {
+    let dir = folder("");
+    let server = Server::start(dir.path(), &[]);
+    let panics = r#"{"id": "tenet/panic", "text": "card 4539 0174 9410 9883"}"#;
+    let (status, body) = server.post("/v1/check", panics);
+    assert_eq!(status, 500, "{body}");
+    assert!(!body.contains("4539"), "{body}");
+    let record = json(&body);
+    assert_eq!(record["id"], "tenet/panic");
+    let error = record["error"].as_str().unwrap();
+    assert!(error.contains("internal error at src/"), "{error}");
+    let batch = format!(r#"[{panics}, {{"id": 2, "text": "The lounge opens on Monday."}}]"#);
+    let (status, body) = server.post("/v1/check/batch", &batch);
+    assert_eq!(status, 200, "{body}");
+    assert!(!body.contains("4539"), "{body}");
+    let results = json(&body)["results"].clone();
+    assert!(results[0]["error"]
+        .as_str()
+        .unwrap()
+        .contains("internal error"));
+    assert_eq!(results[1]["verdict"], "allow", "{body}");
+    let (status, body) = server.post("/v1/check", r#"{"id": 3, "text": "Hello"}"#);
+    assert_eq!(status, 200, "{body}");
+    let log = server.log();
+    assert!(log.contains("internal error at src/"), "{log}");
+    assert!(!log.contains("4539"), "{log}");
+}
+
 /// A validator for the published verdict schema, or for one of its `$defs`.
 fn schema(def: Option<&str>) -> jsonschema::Validator {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/verdict.v1.schema.json");

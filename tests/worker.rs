@@ -39,6 +39,7 @@ fn two_workers_one_killed_mid_stream_answer_every_draft_exactly_once() {
             "{not json",
             "{\"id\": \"no-text\"}",
             "{\"id\": 7, \"text\": 4111111111111111}",
+            "{\"id\": \"tenet/panic\", \"text\": \"card 4539 0174 9410 9883\"}",
         ] {
             payloads.push(bad.as_bytes().to_vec());
         }
@@ -58,7 +59,7 @@ fn two_workers_one_killed_mid_stream_answer_every_draft_exactly_once() {
                 killed.0.wait().unwrap();
                 eprintln!("killed one worker after {done} verdicts");
             }
-            if done >= (N + 3) as u64 {
+            if done >= (N + 4) as u64 {
                 break;
             }
             assert!(Instant::now() < deadline, "only {done} verdicts in 120 s");
@@ -76,7 +77,7 @@ fn two_workers_one_killed_mid_stream_answer_every_draft_exactly_once() {
         // Every verdict, read back from the stream that stores them.
         let verdicts = js.get_stream("TENET_VERDICTS").await.unwrap();
         let stored = stored(&js, "TENET_VERDICTS").await;
-        assert_eq!(stored, (N + 3) as u64, "exactly one answer per draft");
+        assert_eq!(stored, (N + 4) as u64, "exactly one answer per draft");
         let mut ids = BTreeSet::new();
         let mut dead = Vec::new();
         for seq in 1..=stored {
@@ -99,15 +100,18 @@ fn two_workers_one_killed_mid_stream_answer_every_draft_exactly_once() {
             (0..N as u64).collect::<Vec<_>>()
         );
         dead.sort();
-        assert_eq!(dead.len(), 3, "{dead:?}");
+        assert_eq!(dead.len(), 4, "{dead:?}");
         assert!(dead.iter().any(|e| e.starts_with("not JSON")));
         assert!(dead.iter().any(|e| e.contains("`text` is missing")));
+        // A check that panics waits among the dead letters, told by where.
+        assert!(dead.iter().any(|e| e.contains("internal error at src/")));
         assert!(!dead.iter().any(|e| e.contains("4111")), "{dead:?}");
+        assert!(!dead.iter().any(|e| e.contains("4539")), "{dead:?}");
         eprintln!(
             "{} drafts answered by two workers (one killed) in {:.2} s: {:.0} drafts/s",
-            N + 3,
+            N + 4,
             took.as_secs_f64(),
-            (N + 3) as f64 / took.as_secs_f64()
+            (N + 4) as f64 / took.as_secs_f64()
         );
     });
 }
