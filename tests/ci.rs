@@ -600,11 +600,7 @@ fn moderate_keeps_the_id_and_line_number_of_a_malformed_line() {
     let dir = tempfile::tempdir().unwrap();
     let input = "{\"id\": 7, \"text\": 5}\n\n{\"id\": \"x\", \"txt\": \"hi\"}\n{\"id\": 9, \"text\": \"The lounge opens at 6 am on Monday.\"}\n";
     let run = tenet_in(dir.path(), &["moderate"], Some(input));
-    let lines: Vec<serde_json::Value> = run
-        .stdout
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect();
+    let lines: Vec<serde_json::Value> = run::json_lines(&run.stdout);
     assert_eq!(lines.len(), 3, "{}", run.stdout);
     assert_eq!(
         (&lines[0]["id"], &lines[0]["line"]),

@@ -400,11 +400,7 @@ fn moderate_answers_every_line() {
     let input = "{\"id\": 1, \"text\": \"Card 4111 1111 1111 1111 visa\"}\nnot json\n{\"id\": \"b\", \"text\": \"worst airline ever, outage again\", \"channel\": \"external\"}\n{\"id\": 3, \"text\": \"The new lounge in terminal B opens on Monday at 6 am.\"}\n";
     let run = tenet(&["moderate"], Some(input));
     assert_eq!(run.code, 0, "{}", run.stderr);
-    let lines: Vec<serde_json::Value> = run
-        .stdout
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect();
+    let lines: Vec<serde_json::Value> = run::json_lines(&run.stdout);
     assert_eq!(lines.len(), 4);
     assert_eq!(lines[0]["verdict"], "block");
     assert!(!run.stdout.contains("4111"), "no PII echoed");
@@ -423,11 +419,7 @@ fn moderate_answers_a_check_that_panics_with_an_error_and_goes_on() {
     let input = "{\"id\": \"tenet/panic\", \"text\": \"card 4539 0174 9410 9883\"}\n{\"id\": 2, \"text\": \"The lounge opens on Monday.\"}\n";
     let run = tenet(&["moderate"], Some(input));
     assert_eq!(run.code, 0, "{}", run.stderr);
-    let lines: Vec<serde_json::Value> = run
-        .stdout
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect();
+    let lines: Vec<serde_json::Value> = run::json_lines(&run.stdout);
     assert_eq!(lines.len(), 2, "{}", run.stdout);
     assert_eq!(lines[0]["id"], "tenet/panic");
     assert_eq!(lines[0]["line"], 1);
@@ -531,11 +523,7 @@ fn a_channel_no_rule_names_is_warned_about() {
         run.stderr,
         "tenet: warning: --channel: no rule names the channel `blog`; rules treat it as neither external nor internal\n"
     );
-    let answers: Vec<serde_json::Value> = run
-        .stdout
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect();
+    let answers: Vec<serde_json::Value> = run::json_lines(&run.stdout);
     assert_eq!(
         answers[0]["warnings"],
         serde_json::json!(["no rule names the channel `extrnal`; did you mean `external`?"])

@@ -256,10 +256,7 @@ fn moderate(lines: &[u8], args: &[&str]) -> Vec<serde_json::Value> {
     all.extend_from_slice(args);
     let out = tenet(Path::new(env!("CARGO_MANIFEST_DIR")), &all, lines);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
-    text(&out.stdout)
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect()
+    run::json_lines(&text(&out.stdout))
 }
 
 #[test]

@@ -33,3 +33,11 @@ pub fn tenet_with(dir: &Path, args: &[&str], stdin: &[u8], env: &[(&str, &Path)]
     feeder.join().unwrap();
     out
 }
+
+/// Each line of `text` (a streaming command's output) as JSON.
+#[allow(dead_code)] // not every test file that includes this module uses it
+pub fn json_lines(text: &str) -> Vec<serde_json::Value> {
+    text.lines()
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("not JSON ({e}): {l}")))
+        .collect()
+}
