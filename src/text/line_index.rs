@@ -165,7 +165,8 @@ impl LineIndex {
             .filter(|c| c.at >= line_start);
         let (from, chars, utf16) =
             checkpoint.map_or((line_start, 0, 0), |c| (c.at, c.chars, c.utf16));
-        let (chars, utf16) = counted(&text[from..offset], chars, utf16);
+        let (more_chars, more_utf16) = counted(&text[from..offset]);
+        let (chars, utf16) = (chars + more_chars as u32, utf16 + more_utf16 as u32);
         Position {
             line: line as u32 + 1,
             column: chars + 1,
@@ -186,7 +187,11 @@ impl LineIndex {
         if !same_line || end - from > CHECKPOINT {
             return (start, self.position(text, span.end));
         }
-        let (chars, utf16) = counted(&text[from..end], start.column, start.utf16);
+        let (more_chars, more_utf16) = counted(&text[from..end]);
+        let (chars, utf16) = (
+            start.column + more_chars as u32,
+            start.utf16 + more_utf16 as u32,
+        );
         let end = Position {
             line: start.line,
             column: chars,
@@ -197,18 +202,14 @@ impl LineIndex {
     }
 }
 
-/// `chars` and `utf16` counted on over `text`: a byte each in ASCII, which
-/// nearly every stretch before a finding is.
-fn counted(text: &str, mut chars: u32, mut utf16: u32) -> (u32, u32) {
+/// The characters and UTF-16 code units in `text`: a byte each in ASCII,
+/// which nearly every stretch before a finding is.
+pub(super) fn counted(text: &str) -> (usize, usize) {
     if text.is_ascii() {
-        let n = text.len() as u32;
-        return (chars + n, utf16 + n);
+        return (text.len(), text.len());
     }
-    for c in text.chars() {
-        chars += 1;
-        utf16 += c.len_utf16() as u32;
-    }
-    (chars, utf16)
+    text.chars()
+        .fold((0, 0), |(c, u), ch| (c + 1, u + ch.len_utf16()))
 }
 
 /// The largest character boundary at or before `offset`, within the text.

@@ -5,7 +5,7 @@
 use serde::Serialize;
 use std::ops::Range;
 
-use super::line_index::floor_char_boundary;
+use super::line_index::{counted, floor_char_boundary};
 
 /// A span in the three counts.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -82,15 +82,6 @@ impl<'a> Units<'a> {
         let (c, u) = counted(&self.text[byte..offset]);
         (chars + c, utf16 + u)
     }
-}
-
-/// Characters and UTF-16 code units in `text`: a byte each in ASCII.
-fn counted(text: &str) -> (usize, usize) {
-    if text.is_ascii() {
-        return (text.len(), text.len());
-    }
-    text.chars()
-        .fold((0, 0), |(c, u), ch| (c + 1, u + ch.len_utf16()))
 }
 
 #[cfg(test)]
