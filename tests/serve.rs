@@ -206,6 +206,41 @@ fn check_batch_health_readiness_and_metrics() {
     )));
 }
 
+/// A full batch is checked on every core and answered in the order sent:
+/// each record the one a single check gives, an unreadable draft's error in
+/// its place, and no card number in any of them.
+#[test]
+fn a_full_batch_is_answered_in_order_as_single_checks_answer() {
+    let dir = folder("");
+    let server = Server::start(dir.path(), &[]);
+    let draft = |i: usize| match i % 5 {
+        0 => format!(r#"{{"id": {i}, "text": "my card is 4539 0174 9410 9883, thanks"}}"#),
+        1 => format!(r#"{{"id": {i}}}"#),
+        2 => format!(r#"{{"id": {i}, "text": "worst airline ever, flight {i} delayed again"}}"#),
+        3 => format!(r#"{{"id": {i}, "text": "Loving the new lounge, gate {i} was quick!"}}"#),
+        _ => format!(r#"{{"id": {i}, "text": "Could you add more vegan meals on route {i}?"}}"#),
+    };
+    let drafts: Vec<String> = (0..1000).map(draft).collect();
+    let (status, body) = server.post("/v1/check/batch", &format!("[{}]", drafts.join(",")));
+    assert_eq!(status, 200, "{body}");
+    assert!(!body.contains("4539 0174"), "a card number in the answer");
+    let results = json(&body)["results"].as_array().unwrap().clone();
+    assert_eq!(results.len(), 1000);
+    for (i, record) in results.iter().enumerate() {
+        assert_eq!(record["id"], i, "record {i} out of order");
+    }
+    for i in [0, 1, 2, 3, 4, 555, 998, 999] {
+        let (_, single) = server.post("/v1/check", &drafts[i]);
+        assert_eq!(results[i], json(&single), "draft {i}");
+    }
+    assert_eq!(results[0]["verdict"], "block");
+    assert!(results[1]["error"]
+        .as_str()
+        .unwrap()
+        .contains("`text` is missing"));
+    assert_eq!(results[2]["triage"]["category"], "criticism");
+}
+
 #[test]
 fn a_body_over_the_limit_is_413_and_a_missing_token_is_401() {
     let dir = folder("");

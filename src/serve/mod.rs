@@ -2,8 +2,8 @@
 //!
 //! `POST /v1/check` takes one draft (`{"id", "text", "channel", "format"}`, as
 //! `tenet moderate` reads) and answers its verdict record; `POST /v1/check/batch`
-//! takes an array of them (or `{"drafts": […]}`) and answers `{"results": […]}` in
-//! order. `GET /healthz` says the process is up, `GET /readyz` that rules are
+//! takes an array of them (or `{"drafts": […]}`), checks them on every core and
+//! answers `{"results": […]}` in order. `GET /healthz` says the process is up, `GET /readyz` that rules are
 //! loaded (and whether a reload failed), `GET /metrics` gives Prometheus text.
 //! Rules are reloaded on SIGHUP and when their files change, keeping the last good
 //! ones; SIGTERM lets requests in flight finish. Logs never hold a draft's text.
@@ -24,6 +24,7 @@ use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::Router;
+use rayon::prelude::*;
 use serde_json::Value;
 
 use crate::moderation::rules::{LiveRules, Reload};
@@ -401,9 +402,11 @@ async fn batch(State(app): State<Arc<App>>, body: Bytes) -> Response {
         Ok(items) => {
             let bytes = body.len();
             let (rules, version) = app.rules.current();
+            // The drafts are checked on every core (rayon's pool, shared by
+            // the requests in flight), and their records kept in order.
             let work = move |app: &App| {
                 let results: Vec<String> = items
-                    .into_iter()
+                    .into_par_iter()
                     .map(|v| match moderation::item_of(v) {
                         Ok(item) => {
                             let id = item.id.clone();
