@@ -8,10 +8,20 @@
 use std::cell::RefCell;
 use std::fmt;
 use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::sync::{Mutex, PoisonError};
 
 thread_local! {
     /// Where the last panic on this thread happened.
     static LAST: RefCell<Option<String>> = const { RefCell::new(None) };
+}
+
+/// Where the last panic on one of rayon's threads happened. Rayon carries a
+/// task's panic on to the thread that waits for the task, where the hook never
+/// ran: [`catch`] there finds the place here.
+static LAST_IN_POOL: Mutex<Option<String>> = Mutex::new(None);
+
+fn in_pool() -> std::sync::MutexGuard<'static, Option<String>> {
+    LAST_IN_POOL.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
 /// Makes every panic of this process tell only where it happened, on standard
@@ -23,6 +33,9 @@ pub fn tell_only_where() {
             .map(|l| format!("{}:{}", l.file(), l.line()));
         let told = Panicked { at: at.clone() };
         eprintln!("tenet: {told} (a bug: please report it; its message is not shown, since it may quote a draft)");
+        if rayon::current_thread_index().is_some() {
+            *in_pool() = at.clone();
+        }
         LAST.with(|last| *last.borrow_mut() = at);
     }));
 }
@@ -47,8 +60,23 @@ impl fmt::Display for Panicked {
 /// `f`'s result, or where it panicked: never what its panic said.
 pub fn catch<T>(f: impl FnOnce() -> T) -> Result<T, Panicked> {
     LAST.with(|last| last.borrow_mut().take());
-    catch_unwind(AssertUnwindSafe(f)).map_err(|_| Panicked {
-        at: LAST.with(|last| last.borrow_mut().take()),
+    catch_unwind(AssertUnwindSafe(f)).map_err(|_| {
+        let here = LAST.with(|last| last.borrow_mut().take());
+        let mut pool = in_pool();
+        let at = match here {
+            // Caught on the rayon thread it happened on: told here, so
+            // not again by a later catch elsewhere.
+            Some(at) => {
+                if pool.as_ref() == Some(&at) {
+                    pool.take();
+                }
+                Some(at)
+            }
+            // Carried here from a rayon task. (Two tasks that panic at the
+            // same moment may swap places; either is a place in Tenet.)
+            None => pool.take(),
+        };
+        Panicked { at }
     })
 }
 
@@ -66,5 +94,23 @@ mod tests {
         assert!(told.starts_with("internal error"), "{told}");
         assert!(!told.contains("4539"), "{told}");
         assert_eq!(catch(|| 7), Ok(7));
+    }
+
+    /// A panic in a rayon task, carried to the thread that waits for it, is
+    /// told with where it happened (the hook is set here, as `main` sets it).
+    #[test]
+    fn a_panic_in_a_rayon_task_is_told_with_its_place() {
+        tell_only_where();
+        let caught = catch(|| {
+            rayon::join(
+                || 1,
+                || -> usize { panic!("a bug near 4539 0174 9410 9883") },
+            )
+        })
+        .unwrap_err();
+        let _ = std::panic::take_hook();
+        let at = caught.at.expect("the place of the panic");
+        assert!(at.starts_with("src/report/panics.rs:"), "{at}");
+        assert!(in_pool().is_none(), "told once");
     }
 }
