@@ -1,7 +1,8 @@
 //! Throughput of `tenet worker` on a real NATS server with JetStream: every
 //! airline post of the shared corpus (14,640) published, then answered by one
-//! worker and by two; drafts per second from the first worker's start to the
-//! last verdict stored, median of three runs each.
+//! worker held to one core (`taskset`), by one on every core, and by two;
+//! drafts per second from the first worker's start to the last verdict
+//! stored, median of three runs each. The NATS server shares the machine.
 //!
 //!     cargo bench --bench worker
 //!
@@ -13,7 +14,7 @@ use async_nats::jetstream;
 
 #[path = "../tests/support/nats.rs"]
 mod nats;
-use nats::{drafts_stream, nats_server, posts, publish, stored, worker};
+use nats::{drafts_stream, nats_server, posts, publish, stored, worker_on};
 
 const RUNS: usize = 3;
 
@@ -38,7 +39,12 @@ fn main() {
     let n = payloads.len() as u64;
     println!("tenet worker, {n} airline posts, median of {RUNS} runs");
     let runtime = tokio::runtime::Runtime::new().unwrap();
-    for workers in [1, 2] {
+    let cases = [
+        ("1 worker, one core", 1, Some("0")),
+        ("1 worker, every core", 1, None),
+        ("2 workers, every core", 2, None),
+    ];
+    for (name, workers, cores) in cases {
         let mut rates = Vec::new();
         for _ in 0..RUNS {
             let dir = tempfile::tempdir().unwrap();
@@ -48,7 +54,9 @@ fn main() {
                 drafts_stream(&js).await;
                 publish(&js, &payloads).await;
                 let started = Instant::now();
-                let _running: Vec<_> = (0..workers).map(|_| worker(dir.path(), &url)).collect();
+                let _running: Vec<_> = (0..workers)
+                    .map(|_| worker_on(dir.path(), &url, cores))
+                    .collect();
                 let deadline = started + Duration::from_secs(300);
                 while stored(&js, "TENET_VERDICTS").await < n {
                     assert!(Instant::now() < deadline, "the workers stalled");
@@ -59,6 +67,6 @@ fn main() {
             rates.push(n as f64 / took.as_secs_f64());
         }
         rates.sort_by(f64::total_cmp);
-        println!("{workers} worker(s)  {:8.0} drafts/s", rates[RUNS / 2]);
+        println!("{name:<22} {:8.0} drafts/s", rates[RUNS / 2]);
     }
 }

@@ -59,8 +59,22 @@ pub fn nats_server(dir: &Path) -> (Killed, String) {
 }
 
 pub fn worker(dir: &Path, url: &str) -> Killed {
+    worker_on(dir, url, None)
+}
+
+/// A worker on the given cores (`taskset -c`), or on all of them.
+pub fn worker_on(dir: &Path, url: &str, cores: Option<&str>) -> Killed {
+    let tenet = env!("CARGO_BIN_EXE_tenet");
+    let mut command = match cores {
+        Some(cores) => {
+            let mut c = Command::new("taskset");
+            c.args(["-c", cores, tenet]);
+            c
+        }
+        None => Command::new(tenet),
+    };
     Killed(
-        Command::new(env!("CARGO_BIN_EXE_tenet"))
+        command
             .args([
                 "worker",
                 "--nats",
