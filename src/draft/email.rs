@@ -304,6 +304,10 @@ fn part(text: &str, from: usize, out: &mut Vec<(Range<usize>, Scope)>) -> Option
     // Words of the part's own text so far, and whether a footer has started in it.
     let mut part_words = 0;
     let mut footer_start: Option<usize> = None;
+    // Where the rule line (`_____`) just before this line (blank lines aside)
+    // starts, and how many of the part's words are rule lines.
+    let mut rule_before: Option<usize> = None;
+    let mut rule_words = 0;
     // A footer closes its part: one that runs on for more lines than a footer has
     // was the message itself ("This message contains the latest issue…").
     let close_footer = |out: &mut Vec<(Range<usize>, Scope)>, start: Option<usize>, end: usize| {
@@ -350,13 +354,24 @@ fn part(text: &str, from: usize, out: &mut Vec<(Range<usize>, Scope)>) -> Option
             }
             _ => {}
         }
-        // A footer follows a body of some length.
+        // A footer follows a body of some length, or any body when a rule
+        // line sets it off (as mail services set off the ads they append):
+        // then the rule line is the footer's too.
         if !quoted
             && footer_start.is_none()
-            && part_words >= MIN_BODY_WORDS
+            && (part_words >= MIN_BODY_WORDS || part_words > rule_words && rule_before.is_some())
             && opens_footer(text, at, trimmed)
         {
-            footer_start = Some(at);
+            footer_start = Some(
+                rule_before
+                    .filter(|_| part_words < MIN_BODY_WORDS)
+                    .unwrap_or(at),
+            );
+        }
+        if is_rule_line(trimmed) {
+            rule_before = Some(at);
+        } else if !trimmed.is_empty() {
+            rule_before = None;
         }
         // A `# title` line opening the text is its heading, not body text.
         let title = at == from && trimmed.starts_with("# ");
@@ -371,6 +386,9 @@ fn part(text: &str, from: usize, out: &mut Vec<(Range<usize>, Scope)>) -> Option
                 .split_whitespace()
                 .take(MIN_BODY_WORDS - part_words)
                 .count();
+            // (A rule line counts as a word of the part, which makes a header
+            // block after it a forwarded message, but as no words of a body.)
+            rule_words += usize::from(is_rule_line(trimmed));
         }
         at = end;
     }
@@ -378,6 +396,14 @@ fn part(text: &str, from: usize, out: &mut Vec<(Range<usize>, Scope)>) -> Option
     close_footer(out, footer_start, text.len());
     out.extend(attachments(text, from, text.len()));
     None
+}
+
+/// Whether a line is a rule: ten or more of one of `_`, `-`, `=` or `*`.
+fn is_rule_line(trimmed: &str) -> bool {
+    let bytes = trimmed.as_bytes();
+    bytes.len() >= 10
+        && matches!(bytes[0], b'_' | b'-' | b'=' | b'*')
+        && bytes.iter().all(|&b| b == bytes[0])
 }
 
 /// `line` without the line breaks (`\n`, `\r`) it ends with.

@@ -287,6 +287,41 @@ mod tests {
         assert!(scope_texts(&d, Scope::Footer).is_empty());
     }
 
+    /// An ad a mail service appends is a footer after however short a body
+    /// when a rule line sets it off (the rule line with it); without the
+    /// rule, only after a body of some length, since a short mail that opens
+    /// so may be the author's own words.
+    #[test]
+    fn a_footer_set_off_by_a_rule_follows_any_body() {
+        let footer = "______________________________\nGet your FREE download of MSN Explorer at http://explorer.msn.com\n";
+        let d = Draft::new(
+            format!("# Test\n\nPlease ignore.\n\n{footer}"),
+            Format::Text,
+        );
+        assert_eq!(scope_texts(&d, Scope::Footer), [footer]);
+        let d = Draft::new(format!("Please ignore.\n{footer}"), Format::Text);
+        assert_eq!(scope_texts(&d, Scope::Footer), [footer]);
+
+        let bare =
+            "Please ignore.\nGet your FREE download of MSN Explorer at http://explorer.msn.com\n";
+        let d = Draft::new(bare.to_string(), Format::Text);
+        assert!(scope_texts(&d, Scope::Footer).is_empty());
+        // A rule line alone is no body.
+        let d = Draft::new(footer.to_string(), Format::Text);
+        assert!(scope_texts(&d, Scope::Footer).is_empty());
+        // A header block after a rule line is still a forwarded message.
+        let forwarded = "From:\tGina <g@example.net>\nSent:\tWednesday, October 31, 2001 8:15 PM\nTo:\tJoannie\nSubject:\tRe: Boo!\n\nMy phone # 713-592-6525.\n";
+        let d = Draft::new(format!("------------\n{forwarded}"), Format::Text);
+        assert_eq!(scope_texts(&d, Scope::Forward), [forwarded]);
+        // Nor does a rule far above a footer set it off.
+        let text = format!(
+            "Short.\n{}\nThe plan is ready.\nGet your free copy at the desk.\n",
+            "_".repeat(30)
+        );
+        let d = Draft::new(text, Format::Text);
+        assert!(scope_texts(&d, Scope::Footer).is_empty());
+    }
+
     #[test]
     fn a_signature_without_dashes_follows_the_body() {
         let sig = |text: &str| {
