@@ -164,7 +164,8 @@ struct ServeArgs {
     /// How often to look for changed rule files, in milliseconds (0: only on SIGHUP).
     #[arg(long, value_name = "MS", default_value_t = 2000)]
     watch_ms: u64,
-    /// Worker threads (default: one per core).
+    /// Worker threads (default: one per core); also the most cores a batch,
+    /// or a long draft, is checked on.
     #[arg(long)]
     threads: Option<usize>,
     /// The channel for drafts that name none.

@@ -49,7 +49,8 @@ pub struct Config {
     pub timeout: Duration,
     /// How often rule files are looked at for changes (`None`: only on SIGHUP).
     pub watch: Option<Duration>,
-    /// Worker threads (default: one per core).
+    /// Worker threads (default: one per core); also the most cores a batch,
+    /// or a long draft, is checked on.
     pub threads: Option<usize>,
 }
 
@@ -99,6 +100,12 @@ pub fn run(setup: Setup, config: Config) -> moderation::ServiceResult<()> {
         }
         None => None,
     };
+    if let Some(n) = config.threads {
+        // Before the rules load, whose build is the first work on rayon's pool.
+        let _ = rayon::ThreadPoolBuilder::new()
+            .num_threads(n.max(1))
+            .build_global();
+    }
     let channel = setup.channel.clone();
     let rules = LiveRules::load(setup, &std::env::current_dir()?)
         .map_err(|e| moderation::error(moderation::rules::error_text(&e).trim_end().to_string()))?;
