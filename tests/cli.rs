@@ -13,7 +13,10 @@ struct Run {
 }
 
 fn tenet_in(dir: &Path, args: &[&str], stdin: Option<&str>) -> Run {
-    let out = run::tenet(dir, args, stdin.unwrap_or_default().as_bytes());
+    ran(run::tenet(dir, args, stdin.unwrap_or_default().as_bytes()))
+}
+
+fn ran(out: std::process::Output) -> Run {
     Run {
         code: out.status.code().unwrap_or(-1),
         stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
@@ -417,7 +420,13 @@ fn moderate_answers_every_line() {
 #[test]
 fn moderate_answers_a_check_that_panics_with_an_error_and_goes_on() {
     let input = "{\"id\": \"tenet/panic\", \"text\": \"card 4539 0174 9410 9883\"}\n{\"id\": 2, \"text\": \"The lounge opens on Monday.\"}\n";
-    let run = tenet(&["moderate"], Some(input));
+    // The panic is there in release builds too with this set.
+    let run = ran(run::tenet_with(
+        Path::new(env!("CARGO_MANIFEST_DIR")),
+        &["moderate"],
+        input.as_bytes(),
+        &[("TENET_PANIC_TEST", Path::new("1"))],
+    ));
     assert_eq!(run.code, 0, "{}", run.stderr);
     let lines: Vec<serde_json::Value> = run::json_lines(&run.stdout);
     assert_eq!(lines.len(), 2, "{}", run.stdout);
