@@ -3,8 +3,9 @@
 //! `POST /v1/check` takes one draft (`{"id", "text", "channel", "format"}`, as
 //! `tenet moderate` reads) and answers its verdict record; `POST /v1/check/batch`
 //! takes an array of them (or `{"drafts": […]}`), checks them on every core and
-//! answers `{"results": […]}` in order. `GET /healthz` says the process is up, `GET /readyz` that rules are
-//! loaded (and whether a reload failed), `GET /metrics` gives Prometheus text.
+//! answers `{"results": […]}` in order. `GET /healthz` says the process is up,
+//! `GET /readyz` that rules are loaded (and whether a reload failed),
+//! `GET /metrics` gives Prometheus text.
 //! Rules are reloaded on SIGHUP and when their files change, keeping the last good
 //! ones; SIGTERM lets requests in flight finish. Logs never hold a draft's text.
 //! A body may come gzipped (`Content-Encoding: gzip`); the size limit holds for
