@@ -105,7 +105,7 @@ impl<'a> Batch<'a> {
                 let redacted = self.builder().rule(p).redact;
                 (!redacted && !p.document()).then(|| p.span())
             }
-            Next::Meta(f) => (!f.redacted && !f.document).then(|| f.span.clone()),
+            Next::Meta(f) => f.shown_span(),
         }
     }
 

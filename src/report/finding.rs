@@ -255,6 +255,14 @@ pub fn apply_edits(text: &str, edits: &[Edit]) -> String {
     out
 }
 
+impl Finding {
+    /// The span whose text the finding may show: none when redacted or about
+    /// the whole document.
+    pub fn shown_span(&self) -> Option<Range<usize>> {
+        (!self.redacted && !self.document).then(|| self.span.clone())
+    }
+}
+
 #[cfg(test)]
 impl Finding {
     /// A warning of `rule` at `span` and nothing more to it: no fix,

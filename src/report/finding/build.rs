@@ -41,8 +41,10 @@ impl Pending {
         finding: &mut Finding,
     ) {
         let rule = &rules.rules[self.rule()];
+        // The slot holds this thread's copy of a name, never the rule's own:
+        // kept while it says the same.
         let name = |kept: &mut Arc<str>, name: &Arc<str>| {
-            if !Arc::ptr_eq(kept, name) {
+            if kept != name {
                 *kept = local(name);
             }
         };

@@ -201,7 +201,7 @@ fn suppressed(
     let frames = Frames::of(array.inner());
     let mut buf = Vec::new();
     for x in suppressed {
-        let print = fingerprint(&x.finding.rule, &key(cx.text, shown_span(&x.finding)), 0);
+        let print = fingerprint(&x.finding.rule, &key(cx.text, x.finding.shown_span()), 0);
         let print = print.as_str();
         array.next(&mut buf)?;
         finding(&mut buf, cx, &x.finding, print, Some(x), &frames)?;
@@ -244,7 +244,7 @@ impl<'a> Fingerprints<'a> {
 
     /// The fingerprint of the next finding.
     pub fn next(&mut self, f: &Finding) -> String {
-        self.printed(&f.rule, shown_span(f)).as_str().to_owned()
+        self.printed(&f.rule, f.shown_span()).as_str().to_owned()
     }
 
     /// The fingerprint of the next finding, `batch`'s `i`th.
@@ -306,12 +306,6 @@ fn count(seen: &mut Seen, rule: &Arc<str>, key: &str) -> usize {
             0
         }
     }
-}
-
-/// The span of `f` whose text its fingerprint counts: none when redacted or
-/// about the whole document.
-fn shown_span(f: &Finding) -> Option<Range<usize>> {
-    (!f.redacted && !f.document).then(|| f.span.clone())
 }
 
 /// What a finding's fingerprint says of its text: that of `shown`, caseless.

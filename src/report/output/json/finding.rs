@@ -133,7 +133,7 @@ pub(super) fn finding(
     o.uint(f.span.end);
     position(&mut o, start);
     position(&mut o, end);
-    let shown = (!f.redacted && !f.document).then(|| cx.redactions.mask(cx.text, f.span.clone()));
+    let shown = f.shown_span().map(|span| cx.redactions.mask(cx.text, span));
     o.str_or_null(shown.as_deref())?;
     o.bool(f.redacted);
     o.bool(f.document);
