@@ -32,6 +32,9 @@ const TERMS: &[&str] = &[
     "i\u{307}x",
     "straße",
     "don't",
+    "DON’T",
+    "'n' b",
+    "a'b'c'd'e",
     "a_b",
     "+1",
     "x@y.com",
@@ -82,6 +85,9 @@ const WORDS: &[&str] = &[
     "don't",
     "DON'T",
     "don’t",
+    "’n’ b",
+    "a'b’c'd’e",
+    "A’B’C’D’E",
     "“ab”",
     "ab—c",
     "12…",
@@ -132,7 +138,7 @@ const METRICS: &[&str] = &[
     "caps",
 ];
 /// Always there: a rule other rules' `overlaps` names, and word classes.
-const PRELUDE: &str = "guideline helper {\n rule anchor hint {\n find \"ab\", /[0-9]+/\n message \"a\"\n }\n}\nwords {\n stop = \"ab\", \"the\", \"b\"\n reaction = \"k\", \"bc\", \"+1\"\n greeting = \"foo\"\n}\n";
+const PRELUDE: &str = "guideline helper {\n rule anchor hint {\n find \"ab\", /[0-9]+/\n message \"a\"\n }\n}\nwords {\n stop = \"ab\", \"the\", \"b\", \"don’t\"\n reaction = \"k\", \"bc\", \"+1\"\n greeting = \"foo\"\n}\n";
 /// Scopes a generated guideline may `skip`.
 const SKIPPABLE: &[&str] = &[
     "code",

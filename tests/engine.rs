@@ -69,6 +69,42 @@ fn case_and_partial_opt_out() {
     );
 }
 
+/// A caseless term's straight apostrophe matches a typographic one and the
+/// other way round, in short drafts and long ones (other automata), in terms
+/// with more apostrophes than are spelled out, in exceptions and word classes;
+/// a `case` term matches as written.
+#[test]
+fn a_caseless_apostrophe_matches_a_typographic_one() {
+    let rules = one_rule(
+        "confidentiality",
+        r#"find "can't", "Don't" case, "rock ’n’" partial, "a'b'c'd'e"
+      except "WON’T""#,
+    );
+    let draft = "I can’t. Won't! Don’t rock ’n' roll: A’B'C’D’E. CAN'T";
+    let want = [
+        "confidentiality.r warning «can’t»",
+        "confidentiality.r warning «rock ’n'»",
+        "confidentiality.r warning «A’B'C’D’E»",
+        "confidentiality.r warning «CAN'T»",
+    ];
+    assert_eq!(check(&rules, draft), want);
+    let rules = rules.replace("\"can't\"", "\"can't\", \"won't\"");
+    assert_eq!(check(&rules, draft), want, "the exception keeps Won't out");
+    // A long draft is searched with a trie, not a table of terms.
+    let long = format!("{}{draft}", "Filler words here. ".repeat(2_000));
+    let found = check(&rules, &long);
+    assert_eq!(found, want);
+    // Word classes: `you’re` is the stop word `you're`.
+    let rules = r#"guideline add-value {
+      rule empty warning { when words(content) == 1 message "m" }
+    }
+    words { stop = "you're", "so" }"#;
+    assert_eq!(
+        check(rules, "You’re so adorable."),
+        ["add-value.empty warning (document)"]
+    );
+}
+
 #[test]
 fn overlapping_terms_of_different_rules_each_report() {
     let rules = r#"guideline confidentiality {

@@ -8,6 +8,7 @@
 //! [`crate::draft`], [`crate::validate`], [`crate::text`].
 
 mod anywhere;
+mod apostrophes;
 mod automaton;
 pub mod checker;
 pub mod evaluate;

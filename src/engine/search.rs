@@ -73,7 +73,8 @@ impl Builds {
 
 impl Engine {
     /// How `text` is searched: caseless terms in a folded copy only when some
-    /// character folds to another; regexes built for ASCII text in a text that
+    /// character folds to another (a typographic apostrophe only when some
+    /// term's automata do not spell it out); regexes built for ASCII text in a text that
     /// is ASCII throughout (most drafts), else with ASCII word boundaries where
     /// those agree with Unicode's: everywhere in a text with no word character
     /// beyond ASCII (nearly every other draft), and in a long text with a few,
@@ -101,7 +102,7 @@ impl Engine {
             Builds::Everywhere(Build::Unicode)
         };
         Searching {
-            folded: beyond.folds,
+            folded: beyond.folds || beyond.apostrophes && self.caseless.apostrophes_folded,
             builds,
         }
     }

@@ -7,6 +7,7 @@
 use std::sync::OnceLock;
 
 use super::anywhere::Anywhere;
+use super::apostrophes::with_typographic_apostrophes;
 use super::runs::{Runs, MAX_RUN};
 use super::starts::word_starts;
 use super::table::{first_bytes, Table};
@@ -30,6 +31,9 @@ pub(super) struct TermSet {
     /// Terms found anywhere.
     scan: Option<Anywhere>,
     scan_uses: Vec<Vec<Use>>,
+    /// Whether a text with a typographic apostrophe is folded for this set: some
+    /// term has more apostrophes than its automata spell out each way.
+    pub(super) apostrophes_folded: bool,
 }
 
 impl TermSet {
@@ -37,6 +41,10 @@ impl TermSet {
     /// terms of a `caseless` set are folded; its automata also match their ASCII
     /// letters in upper case, so an ASCII text is searched as it is, not folded.
     pub(super) fn new(pats: Vec<String>, uses: Vec<Vec<Use>>, caseless: bool) -> TermSet {
+        let (pats, uses, apostrophes_folded) = match caseless {
+            true => with_typographic_apostrophes(pats, uses),
+            false => (pats, uses, false),
+        };
         let (mut words, mut word_uses) = (Vec::new(), Vec::new());
         let (mut scan, mut scan_uses) = (Vec::new(), Vec::new());
         for (pat, u) in pats.into_iter().zip(uses) {
@@ -64,6 +72,7 @@ impl TermSet {
                 caseless,
             ),
             scan_uses,
+            apostrophes_folded,
         }
     }
 

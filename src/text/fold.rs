@@ -1,14 +1,22 @@
 //! Caseless, whole-word matching: one folding function and one notion of a word character,
 //! shared by the engine and the reference evaluator so both mean the same thing.
 
+/// The typographic apostrophe (U+2019, a right single quotation mark), which
+/// keyboards and word processors put in place of `'`: caseless matching takes
+/// one for the other, so `can't` finds `can’t`.
+pub const TYPOGRAPHIC_APOSTROPHE: char = '\u{2019}';
+
 /// Appends the caseless form of `c` to `out`.
 ///
-/// Lowercasing, plus final sigma to sigma so that `ΣΑΣ` finds `σας`.
+/// Lowercasing, plus final sigma to sigma so that `ΣΑΣ` finds `σας`, and the
+/// typographic apostrophe to `'`.
 pub fn fold_char(c: char, out: &mut String) {
     if c.is_ascii() {
         out.push(c.to_ascii_lowercase());
     } else if c == 'ς' {
         out.push('σ');
+    } else if c == TYPOGRAPHIC_APOSTROPHE {
+        out.push('\'');
     } else {
         out.extend(c.to_lowercase());
     }
@@ -32,18 +40,41 @@ pub fn folds_to_itself(c: char) -> bool {
         return !c.is_ascii_uppercase();
     }
     let mut lower = c.to_lowercase();
-    c != 'ς' && lower.next() == Some(c) && lower.next().is_none()
+    c != 'ς' && c != TYPOGRAPHIC_APOSTROPHE && lower.next() == Some(c) && lower.next().is_none()
+}
+
+/// The caseless form of `s` as it was before typographic apostrophes were
+/// folded: what a finding's fingerprint hashes, so that fingerprints kept in
+/// a baseline still match.
+pub fn fold_letters(s: &str) -> String {
+    if s.is_ascii() {
+        return s.to_ascii_lowercase();
+    }
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            TYPOGRAPHIC_APOSTROPHE => out.push(c),
+            _ => fold_char(c, &mut out),
+        }
+    }
+    out
 }
 
 /// What a text holds beyond ASCII, as far as searching it goes. Most text holds
 /// nothing there but punctuation and symbols (’ “ ” — … € and emoji), which
-/// neither fold nor belong to words: such text is searched as ASCII text is.
+/// neither fold (but for ’) nor belong to words: such text is searched as ASCII
+/// text is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct BeyondAscii {
     /// Some character is beyond ASCII.
     pub any: bool,
-    /// Some character changes when folded (caseless terms need a folded copy).
+    /// Some character other than the typographic apostrophe changes when
+    /// folded (caseless terms need a folded copy).
     pub folds: bool,
+    /// Some character is a typographic apostrophe. Caseless term automata
+    /// also hold their terms with it, so it needs no folded copy unless a
+    /// term has more apostrophes than they spell out.
+    pub apostrophes: bool,
     /// Some character is a word character (`\b` needs Unicode's word rules).
     pub words: bool,
 }
@@ -54,7 +85,8 @@ impl BeyondAscii {
         let mut seen = BeyondAscii::default();
         for (_, c) in chars_beyond_ascii(text) {
             seen.any = true;
-            seen.folds |= !folds_to_itself(c);
+            seen.apostrophes |= c == TYPOGRAPHIC_APOSTROPHE;
+            seen.folds |= c != TYPOGRAPHIC_APOSTROPHE && !folds_to_itself(c);
             seen.words |= is_word_char(c);
             if seen.folds && seen.words {
                 break;
@@ -260,8 +292,14 @@ mod tests {
         // Punctuation, symbols and emoji neither fold nor make words: such text
         // is searched as ASCII is, but for what only ASCII text is searched with.
         let none = BeyondAscii { any: true, ..ascii };
-        assert_eq!(BeyondAscii::of("don’t “quote” — 5 € … 😀👍🏽"), none);
+        assert_eq!(BeyondAscii::of("“quote” — 5 € … 😀👍🏽"), none);
         assert!(none.ascii_word_bounds());
+        // A typographic apostrophe folds, but is told apart from what else does.
+        let curly = BeyondAscii {
+            apostrophes: true,
+            ..none
+        };
+        assert_eq!(BeyondAscii::of("don’t “quote” — 5 € … 😀👍🏽"), curly);
         let word = BeyondAscii {
             words: true,
             ..none
@@ -279,14 +317,29 @@ mod tests {
         assert_eq!(BeyondAscii::of("Équipe"), both);
         // At the end of a long text, after punctuation, at every offset in a block.
         for pad in 0..20 {
-            let text = format!("{}’{}", "a".repeat(pad), "b".repeat(pad));
+            let text = format!("{}”{}", "a".repeat(pad), "b".repeat(pad));
             assert_eq!(BeyondAscii::of(&format!("{text}é")), word, "{pad}");
             assert_eq!(BeyondAscii::of(&format!("{text}Σ")), both, "{pad}");
             assert_eq!(BeyondAscii::of(&text), none, "{pad}");
+            let text = format!("{}’{}", "a".repeat(pad), "b".repeat(pad));
+            assert_eq!(BeyondAscii::of(&text), curly, "{pad}");
             assert_eq!(BeyondAscii::of(&"a".repeat(pad)), ascii, "{pad}");
         }
         // The Kelvin sign folds to `k`, an ASCII letter: a word character that folds.
         assert_eq!(BeyondAscii::of("5 \u{212A}"), both);
+    }
+
+    #[test]
+    fn a_typographic_apostrophe_folds_to_a_straight_one() {
+        assert_eq!(fold("Can’t WON’T"), "can't won't");
+        assert_eq!(fold("Can’t"), fold("can't"));
+        // Fingerprints keep hashing what they hashed before.
+        assert_eq!(fold_letters("Can’t É"), "can’t é");
+        assert_eq!(fold_letters("Can't"), "can't");
+        let f = Folded::new("I can’t go");
+        assert_eq!(f.text, "i can't go");
+        let end = f.text.find(" go").unwrap();
+        assert_eq!(f.to_original(end), Some("I can’t".len()));
     }
 
     #[test]

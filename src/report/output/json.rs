@@ -16,7 +16,7 @@ use crate::report::finding::Finding;
 use crate::report::suppress::Suppressed;
 use crate::report::Batch;
 use crate::report::Redactions;
-use crate::text::fold::fold;
+use crate::text::fold::fold_letters;
 use crate::text::line_index::LineIndex;
 use finding::{finding, Frames};
 
@@ -319,7 +319,7 @@ fn key(text: &str, shown: Option<Range<usize>>) -> Cow<'_, str> {
                 .any(|b| !b.is_ascii() || b.is_ascii_uppercase())
             {
                 false => Cow::Borrowed(shown),
-                true => Cow::Owned(fold(shown)),
+                true => Cow::Owned(fold_letters(shown)),
             }
         }
     }
