@@ -74,11 +74,12 @@ impl Builds {
 impl Engine {
     /// How `text` is searched: caseless terms in a folded copy only when some
     /// character folds to another (a typographic apostrophe only when some
-    /// term's automata do not spell it out); regexes built for ASCII text in a text that
-    /// is ASCII throughout (most drafts), else with ASCII word boundaries where
-    /// those agree with Unicode's: everywhere in a text with no word character
-    /// beyond ASCII (nearly every other draft), and in a long text with a few,
-    /// on the lines clear of them once enough such text has been searched.
+    /// term's automata do not spell it out); regexes built for ASCII text in a
+    /// text that is ASCII throughout (most drafts), else with ASCII word
+    /// boundaries where those agree with Unicode's: everywhere in a text with no
+    /// word character beyond ASCII (nearly every other draft), and in a long
+    /// text with a few, on the lines clear of them once enough such text has
+    /// been searched.
     pub fn searching(&self, text: &str) -> Searching {
         let beyond = BeyondAscii::of(text);
         let builds = if !beyond.any {
