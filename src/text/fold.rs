@@ -24,12 +24,20 @@ pub fn fold_char(c: char, out: &mut String) {
 
 /// The caseless form of a whole string.
 pub fn fold(s: &str) -> String {
+    folded(s, true)
+}
+
+/// `s` folded, its typographic apostrophes too or kept as they are.
+fn folded(s: &str, apostrophes: bool) -> String {
     if s.is_ascii() {
         return s.to_ascii_lowercase();
     }
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
-        fold_char(c, &mut out);
+        match c {
+            TYPOGRAPHIC_APOSTROPHE if !apostrophes => out.push(c),
+            _ => fold_char(c, &mut out),
+        }
     }
     out
 }
@@ -47,17 +55,7 @@ pub fn folds_to_itself(c: char) -> bool {
 /// folded: what a finding's fingerprint hashes, so that fingerprints kept in
 /// a baseline still match.
 pub fn fold_letters(s: &str) -> String {
-    if s.is_ascii() {
-        return s.to_ascii_lowercase();
-    }
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            TYPOGRAPHIC_APOSTROPHE => out.push(c),
-            _ => fold_char(c, &mut out),
-        }
-    }
-    out
+    folded(s, false)
 }
 
 /// What a text holds beyond ASCII, as far as searching it goes. Most text holds
