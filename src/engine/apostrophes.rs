@@ -22,27 +22,26 @@ pub(super) fn with_typographic_apostrophes(
 ) -> (Vec<String>, Vec<Vec<Use>>, bool) {
     let mut folded = false;
     for i in 0..pats.len() {
-        let count = pats[i].matches('\'').count();
+        if !pats[i].contains('\'') {
+            continue;
+        }
+        // The pieces between apostrophes, joined by `'` or `’`: bit k of a
+        // combination says which goes after piece k (0: the term as written).
+        let pieces: Vec<String> = pats[i].split('\'').map(str::to_owned).collect();
+        let count = pieces.len() - 1;
         if count > SPELLED_APOSTROPHES {
             folded = true;
             continue;
         }
-        // Combination 0 is the term as written; bit k set: its k-th apostrophe typographic.
         for combination in 1..1u32 << count {
-            let mut k = 0;
-            let variant: String = pats[i]
-                .chars()
-                .map(|c| match c {
-                    '\'' => {
-                        k += 1;
-                        match combination >> (k - 1) & 1 {
-                            1 => TYPOGRAPHIC_APOSTROPHE,
-                            _ => c,
-                        }
-                    }
-                    _ => c,
-                })
-                .collect();
+            let mut variant = pieces[0].clone();
+            for (k, piece) in pieces[1..].iter().enumerate() {
+                variant.push(match combination >> k & 1 {
+                    1 => TYPOGRAPHIC_APOSTROPHE,
+                    _ => '\'',
+                });
+                variant.push_str(piece);
+            }
             pats.push(variant);
             uses.push(uses[i].clone());
         }
