@@ -368,7 +368,8 @@ fn part(text: &str, from: usize, out: &mut Vec<(Range<usize>, Scope)>) -> Option
                     .unwrap_or(at),
             );
         }
-        if is_rule_line(trimmed) {
+        let rule = is_rule_line(trimmed);
+        if rule {
             rule_before = Some(at);
         } else if !trimmed.is_empty() {
             rule_before = None;
@@ -388,7 +389,7 @@ fn part(text: &str, from: usize, out: &mut Vec<(Range<usize>, Scope)>) -> Option
                 .count();
             // (A rule line counts as a word of the part, which makes a header
             // block after it a forwarded message, but as no words of a body.)
-            rule_words += usize::from(is_rule_line(trimmed));
+            rule_words += usize::from(rule);
         }
         at = end;
     }
