@@ -106,6 +106,31 @@ fn a_caseless_apostrophe_matches_a_typographic_one() {
 }
 
 #[test]
+fn a_space_in_a_term_matches_blanks_and_one_line_break() {
+    let rules = one_rule(
+        "confidentiality",
+        r##"find "please advise", "please advise soon", "Do Not  Share" case, "per cent" partial, "#a b c"
+      except "please  advise soon""##,
+    );
+    let draft = "Please\nadvise. Do Not\r\n\tShare. 5 per\tcents. #A \n B  c.\n\
+                 please\n\nadvise. Do not\nShare. please advise soon. PLEASE\n  ADVISE\nsoon";
+    let want = [
+        "confidentiality.r warning «Please\nadvise»",
+        "confidentiality.r warning «Do Not\r\n\tShare»",
+        "confidentiality.r warning «per\tcent»",
+        "confidentiality.r warning «#A \n B  c»",
+    ];
+    assert_eq!(check(&rules, draft), want);
+    // A long draft is searched with a trie, not a table of terms.
+    let long = format!("{}{draft}", "Filler words here. ".repeat(2_000));
+    assert_eq!(check(&rules, &long), want);
+    // Without the exception, a phrase found across a line break is one
+    // finding, and a blank line still parts its words.
+    let rules = rules.replace("\n      except \"please  advise soon\"", "");
+    assert_eq!(check(&rules, draft).len(), 6);
+}
+
+#[test]
 fn overlapping_terms_of_different_rules_each_report() {
     let rules = r#"guideline confidentiality {
       rule a warning { find "project falcon" message "a" }

@@ -26,6 +26,7 @@ mod table;
 mod terms;
 mod trie;
 mod windows;
+mod word_terms;
 
 use foldhash::{HashMap, HashMapExt};
 use std::sync::atomic::{AtomicUsize, Ordering};

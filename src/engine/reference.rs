@@ -12,6 +12,7 @@ use crate::engine::{Hit, Options};
 use crate::language::rules::*;
 use crate::report::finding::{Finding, Pending};
 use crate::report::TriageResult;
+use crate::text::blanks;
 use crate::text::fold::{fold, fold_char, is_whole_word};
 
 /// Checks `draft` against `rules` the slow way: findings sorted like the engine's.
@@ -105,25 +106,39 @@ pub fn hits(rules: &RuleSet, matcher: MatcherId, text: &str) -> Vec<Hit> {
     out
 }
 
-/// Where term `t` ends if it matches at `start`.
+/// Where term `t` ends if it matches at `start`: character by character, but
+/// where the term has a space after one of its characters, which takes a run
+/// of blanks in the text.
 fn term_at(text: &str, start: usize, t: &Term) -> Option<usize> {
-    if t.case {
-        return text[start..]
-            .starts_with(&t.text)
-            .then(|| start + t.text.len());
-    }
-    let want = fold(&t.text);
+    let want = if t.case {
+        t.text.clone()
+    } else {
+        fold(&t.text)
+    };
     let mut got = String::new();
-    for (i, c) in text[start..].char_indices() {
-        fold_char(c, &mut got);
-        if got.len() >= want.len() {
-            return (got == want).then(|| start + i + c.len_utf8());
+    let mut at = start;
+    while got.len() < want.len() {
+        if !got.is_empty() && want.as_bytes()[got.len()] == b' ' {
+            let run = blanks::run(&text.as_bytes()[at..]);
+            if run == 0 {
+                return None;
+            }
+            got.push(' ');
+            at += run;
+            continue;
         }
+        let c = text[at..].chars().next()?;
+        if t.case {
+            got.push(c);
+        } else {
+            fold_char(c, &mut got);
+        }
+        at += c.len_utf8();
         if !want.starts_with(&got) {
             return None;
         }
     }
-    None
+    Some(at)
 }
 
 fn in_any(draft: &Draft, offset: usize, set: ScopeSet) -> bool {
@@ -314,10 +329,11 @@ fn word_class(classes: &WordClasses, word: &str) -> WordClass {
 fn excepted(rule: &Rule, matched: &str) -> bool {
     rule.except.iter().any(|p| match p {
         Pattern::Term(t) => {
+            let spaced = blanks::spaced(matched);
             let (m, t_) = if t.case {
-                (matched.to_string(), t.text.clone())
+                (spaced.to_string(), t.text.clone())
             } else {
-                (fold(matched), fold(&t.text))
+                (fold(&spaced), fold(&t.text))
             };
             if t.partial {
                 m.contains(&t_)

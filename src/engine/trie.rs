@@ -3,6 +3,8 @@
 //! never needs them), and laid out so that one step reads one node's bytes,
 //! which sit together in memory.
 
+use crate::text::blanks;
+
 /// Node layout in [`Trie::nodes`], at the node's offset: `edges: u16,
 /// matches: u16`, then a sparse node has `labels: [u8; edges], children: [u32;
 /// edges]` (labels in increasing order) and a dense one (`edges == DENSE`)
@@ -130,7 +132,8 @@ impl Trie {
     }
 
     /// Calls `found(pattern, end)` for every pattern that `bytes` begins with,
-    /// shortest first (`end` is the pattern's length).
+    /// shortest first (`end` is where it ends in `bytes`: its length, unless a
+    /// space in it matched a longer run of blanks).
     #[inline]
     pub(super) fn walk(&self, bytes: &[u8], found: impl FnMut(usize, usize)) {
         let Some(&b) = bytes.first() else { return };
@@ -175,8 +178,20 @@ impl Trie {
                 found(self.u32_at(patterns + m * 4) as usize, end);
             }
             let Some(&b) = bytes.get(end) else { return };
-            node = self.child(node, edges, b) as usize;
-            end += 1;
+            // A space after a term's first byte matches a run of blanks
+            // (`text::blanks`), which a lone space is, as a rule.
+            let run = match b {
+                b' ' if bytes.get(end + 1).is_none_or(|&n| !blanks::is_space(n)) => 1,
+                b' ' | b'\t' | b'\r' | b'\n' => blanks::run(&bytes[end..]),
+                _ => 0,
+            };
+            if run > 0 {
+                node = self.child(node, edges, b' ') as usize;
+                end += run;
+            } else {
+                node = self.child(node, edges, b) as usize;
+                end += 1;
+            }
         }
     }
 
@@ -318,7 +333,9 @@ mod tests {
         for b in 0..=255u8 {
             let mut found = Vec::new();
             trie.walk(&[b'x', b, b'y'], |p, len| found.push((p, len)));
-            assert_eq!(found, [(b as usize, 2)]);
+            // A space in a term takes a tab or a line break.
+            let want = if b == b'\t' || b == b'\n' { b' ' } else { b };
+            assert_eq!(found, [(want as usize, 2)]);
         }
     }
 }

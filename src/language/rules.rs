@@ -80,12 +80,24 @@ pub enum Pattern {
 /// A literal term and how it matches.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub struct Term {
-    /// The term as written.
+    /// The term as written, each run of whitespace in it one space (see
+    /// [`crate::text::blanks`]).
     pub text: String,
     /// Match case exactly (`case`).
     pub case: bool,
     /// Match inside words too (`partial`).
     pub partial: bool,
+}
+
+impl Term {
+    /// The term `text`, kept with each run of whitespace in it as one space.
+    pub fn new(text: &str, case: bool, partial: bool) -> Term {
+        Term {
+            text: crate::text::blanks::spaced(text).into_owned(),
+            case,
+            partial,
+        }
+    }
 }
 
 /// A check that keeps only real identifiers among look-alikes.
@@ -189,12 +201,15 @@ impl Rule {
     /// match equals an exception term (caseless unless `case`; a `partial` term may
     /// stand anywhere in it), or an exception regex matches the whole of it.
     pub fn excepts(&self, matched: &str) -> bool {
+        // Terms are kept with one space between words, and match any run of
+        // blanks there.
+        let spaced = crate::text::blanks::spaced(matched);
         self.except.iter().any(|p| match p {
-            Pattern::Term(t) if t.case && t.partial => matched.contains(&t.text),
-            Pattern::Term(t) if t.case => matched == t.text,
+            Pattern::Term(t) if t.case && t.partial => spaced.contains(&t.text),
+            Pattern::Term(t) if t.case => *spaced == t.text,
             Pattern::Term(t) => {
                 let (m, t2) = (
-                    crate::text::fold::fold(matched),
+                    crate::text::fold::fold(&spaced),
                     crate::text::fold::fold(&t.text),
                 );
                 if t.partial {

@@ -1,12 +1,14 @@
 //! Text primitives every layer shares: caseless folding and word characters
-//! ([`fold`]), bytes classed 64 at a time ([`classes`]) and lines found that way
-//! ([`lines`]), byte offsets turned into lines and columns ([`line_index`]),
-//! reading files that may be hostile ([`file`]) in the encoding they are in
-//! ([`encoding`]), near misses for did-you-mean hints ([`similar`]), and spans
-//! counted in characters and UTF-16 for other languages ([`units`]).
+//! ([`fold`]), the blanks between a term's words ([`blanks`]), bytes classed
+//! 64 at a time ([`classes`]) and lines found that way ([`lines`]), byte
+//! offsets turned into lines and columns ([`line_index`]), reading files that
+//! may be hostile ([`file`]) in the encoding they are in ([`encoding`]), near
+//! misses for did-you-mean hints ([`similar`]), and spans counted in
+//! characters and UTF-16 for other languages ([`units`]).
 //!
 //! Imports nothing from the rest of the crate.
 
+pub mod blanks;
 pub mod classes;
 pub mod encoding;
 pub mod file;

@@ -15,11 +15,7 @@ impl FileCx<'_> {
                         self.error(p.span.clone(), "this term can never match: it is empty");
                         continue;
                     }
-                    out.push(Pattern::Term(Term {
-                        text: t.clone(),
-                        case: p.case,
-                        partial: p.partial,
-                    }));
+                    out.push(Pattern::Term(Term::new(t, p.case, p.partial)));
                 }
                 PatternKind::Name(name) => {
                     let terms: Vec<String> = match (names.lists.get(name), names.params.get(name)) {
@@ -53,13 +49,7 @@ impl FileCx<'_> {
                         terms
                             .into_iter()
                             .filter(|t| !t.trim().is_empty())
-                            .map(|text| {
-                                Pattern::Term(Term {
-                                    text,
-                                    case: p.case,
-                                    partial: p.partial,
-                                })
-                            }),
+                            .map(|text| Pattern::Term(Term::new(&text, p.case, p.partial))),
                     );
                 }
                 PatternKind::Regex { source, flags } => {

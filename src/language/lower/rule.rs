@@ -157,11 +157,7 @@ impl FileCx<'_> {
                         to.iter().map(|t| template(self, t)).collect(),
                         *safe,
                     ));
-                    patterns.push(Pattern::Term(Term {
-                        text: from.clone(),
-                        case: false,
-                        partial: false,
-                    }));
+                    patterns.push(Pattern::Term(Term::new(from, false, false)));
                     FixKind::Replace(Vec::new())
                 }
                 ast::FixClause::Suggest { with, .. } => {
