@@ -215,6 +215,71 @@ fn the_version_names_the_build_and_sarif_says_the_same() {
 }
 
 #[test]
+fn a_phrase_wrapped_across_lines_is_found_and_shown_on_both() {
+    let memo = "Hello team,\n\nThis memo is not for\ndistribution outside the company.\n";
+    let run = tenet(&["check", "--stdin-filename", "memo.txt", "-"], Some(memo));
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    let lines: Vec<&str> = run.stdout.lines().collect();
+    // The message keeps to its line; the span's two lines each get carets.
+    assert!(
+        lines[0].starts_with("memo.txt:3:14: error[confidentiality.legend] ")
+            && lines[0].contains("“not for distribution”"),
+        "{}",
+        run.stdout
+    );
+    assert_eq!(
+        lines[1..6],
+        [
+            "  |",
+            "3 | This memo is not for",
+            "  |              ^^^^^^^",
+            "4 | distribution outside the company.",
+            "  | ^^^^^^^^^^^^",
+        ],
+        "{}",
+        run.stdout
+    );
+    // A blank line parts the words.
+    let run = tenet(
+        &["check", "-"],
+        Some("This memo is not for\n\ndistribution.\n"),
+    );
+    assert!(!run.stdout.contains("legend"), "{}", run.stdout);
+    // A match over many lines shows its first four.
+    let dir = tempfile::tempdir().unwrap();
+    let rules = "guideline copyright {\n rule quote warning {\n find /(?s)<<.*>>/\n message \"Quoted {match}.\"\n }\n}\n";
+    std::fs::write(dir.path().join("q.tenet"), rules).unwrap();
+    let draft = "<<one\ntwo\nthree\nfour\nfive\nsix>>\n";
+    let run = tenet_in(
+        dir.path(),
+        &["check", "--no-default-rules", "--rules", "q.tenet", "-"],
+        Some(draft),
+    );
+    let lines: Vec<&str> = run.stdout.lines().collect();
+    assert!(
+        lines[0].ends_with("Quoted <<one two three four five six>>."),
+        "{}",
+        run.stdout
+    );
+    assert_eq!(
+        lines[2..10],
+        [
+            "1 | <<one",
+            "  | ^^^^^",
+            "2 | two",
+            "  | ^^^",
+            "3 | three",
+            "  | ^^^^^",
+            "4 | four",
+            "  | ^^^^"
+        ],
+        "{}",
+        run.stdout
+    );
+    assert_eq!(lines[10], "");
+}
+
+#[test]
 fn stdin_with_a_file_name_and_fail_on() {
     let run = tenet(
         &["check", "--stdin-filename", "post.md", "-"],

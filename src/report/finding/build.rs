@@ -1,12 +1,14 @@
 //! Building a finding from a [`Pending`] one: its message, suggestions, fix
 //! and evidence, worded alike by every evaluator.
 
+use std::borrow::Cow;
 use std::sync::Arc;
 
 use super::{Edit, Finding, Fix, Pending};
 use crate::language::rules::{FixKind, Rule, RuleSet, Template};
 use crate::report::names::local;
 use crate::report::redact::Redactions;
+use crate::text::blanks::spaced;
 
 impl Pending {
     /// The finding, with its message and fixes (so that every evaluator words
@@ -166,13 +168,21 @@ fn fill(
             (suggestions, fix)
         }
     };
-    // Another rule's redacted match inside this one's is masked in the message too.
+    // Another rule's redacted match inside this one's is masked in the message
+    // too. A message is one line: a match across lines is shown with each run
+    // of whitespace as one space.
     let shown = if rule.redact {
         "[redacted]".into()
     } else if document {
         "".into()
     } else {
-        redactions.mask(text, span.clone())
+        match redactions.mask(text, span.clone()) {
+            Cow::Borrowed(part) => spaced(part),
+            Cow::Owned(masked) => match spaced(&masked) {
+                Cow::Owned(one_line) => Cow::Owned(one_line),
+                Cow::Borrowed(_) => Cow::Owned(masked),
+            },
+        }
     };
     finding.message.clear();
     rule.message.render_into(

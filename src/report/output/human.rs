@@ -32,6 +32,8 @@ impl Paint {
 const WINDOW: usize = 120;
 /// Characters of context kept before the span in a window.
 const BEFORE: usize = 40;
+/// The most lines of a span shown under its finding.
+const SPAN_LINES: usize = 4;
 
 pub(super) fn file(result: &FileResult, color: bool, out: &mut dyn Write) -> io::Result<()> {
     let paint = Paint(color);
@@ -52,23 +54,37 @@ pub(super) fn file(result: &FileResult, color: bool, out: &mut dyn Write) -> io:
                 paint.wrap("2", &format!("[{}]", f.rule)),
                 f.message
             )?;
-            let line = index.line_range(text, start.line as usize - 1);
-            let caret_start = f.span.start.clamp(line.start, line.end);
-            let caret_end = f.span.end.clamp(caret_start, line.end);
-            let shown = window(text, line, caret_start, caret_end);
-            let masked = redactions.mask(text, shown.range.clone());
-            let gutter = start.line.to_string().len();
+            // The span's lines, each with carets under its part of the span: a
+            // phrase wrapped across lines, or a regex's match, is shown whole
+            // (up to `SPAN_LINES` lines).
+            let first = start.line as usize - 1;
+            let lines: Vec<Range<usize>> = if f.document {
+                vec![index.line_range(text, first)]
+            } else {
+                let last = index.line_of(f.span.end.saturating_sub(1).max(f.span.start));
+                (first..=last.min(first + SPAN_LINES - 1))
+                    .map(|l| index.line_range(text, l))
+                    .collect()
+            };
+            let gutter = (first + lines.len()).to_string().len();
             let bar = paint.wrap("1;34", "|");
             writeln!(out, "{:gutter$} {bar}", "")?;
-            writeln!(
-                out,
-                "{} {bar} {}{}{}",
-                paint.wrap("1;34", &start.line.to_string()),
-                if shown.cut_before { "…" } else { "" },
-                masked.replace('\t', " "),
-                if shown.cut_after { "…" } else { "" },
-            )?;
-            if !f.document {
+            for (n, line) in lines.into_iter().enumerate() {
+                let caret_start = f.span.start.clamp(line.start, line.end);
+                let caret_end = f.span.end.clamp(caret_start, line.end);
+                let shown = window(text, line, caret_start, caret_end);
+                let masked = redactions.mask(text, shown.range.clone());
+                writeln!(
+                    out,
+                    "{} {bar} {}{}{}",
+                    paint.wrap("1;34", &format!("{:>gutter$}", first + n + 1)),
+                    if shown.cut_before { "…" } else { "" },
+                    masked.replace('\t', " "),
+                    if shown.cut_after { "…" } else { "" },
+                )?;
+                if f.document {
+                    continue;
+                }
                 let lead = usize::from(shown.cut_before);
                 let pad = " ".repeat(lead + text[shown.range.start..caret_start].chars().count());
                 let caret_to = caret_end.min(shown.range.end);
