@@ -420,6 +420,23 @@ fn hover_explains_the_finding() {
         json!({ "textDocument": { "uri": DRAFT }, "position": { "line": 0, "character": 1 } }),
     );
     assert!(none.is_null());
+    // A match across lines is quoted on one line.
+    let memo = "file:///tmp/tenet-lsp-test/memo.md";
+    c.open(
+        memo,
+        "markdown",
+        "This memo is not for\ndistribution outside the company.\n",
+    );
+    let hover = c.request(
+        "textDocument/hover",
+        json!({ "textDocument": { "uri": memo }, "position": { "line": 1, "character": 3 } }),
+    );
+    let text = hover["contents"]["value"].as_str().unwrap();
+    assert!(text.contains("**confidentiality.legend**"), "{text}");
+    assert!(
+        text.contains("Why: it matched “not for distribution”"),
+        "{text}"
+    );
     c.shutdown();
 }
 

@@ -13,6 +13,7 @@ use lsp_types::{
 use crate::language::rules::Level;
 use crate::report::finding::{Edit, Finding};
 use crate::report::Redactions;
+use crate::text::blanks::spaced;
 use crate::text::line_index::LineIndex;
 
 /// How the client counts columns.
@@ -187,7 +188,11 @@ pub fn diagnostic(text: &Text, uri: &Uri, f: &Finding, redactions: &Redactions) 
             message: if f.redacted {
                 "evidence".to_string()
             } else {
-                format!("evidence: “{}”", redactions.mask(text.text, e.clone()))
+                // One line, however many the evidence spans.
+                format!(
+                    "evidence: “{}”",
+                    spaced(&redactions.mask(text.text, e.clone()))
+                )
             },
         })
         .collect();

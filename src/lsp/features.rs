@@ -18,6 +18,7 @@ use crate::language::rules::RuleSet;
 use crate::report::finding::{Edit, Finding};
 use crate::report::fix::{self, Applicability};
 use crate::report::Report;
+use crate::text::blanks::spaced;
 
 /// The kind of the "fix all safe findings" action.
 pub static FIX_ALL: CodeActionKind = CodeActionKind::new("source.fixAll.tenet");
@@ -185,7 +186,7 @@ pub fn draft_hover(
         } else {
             format!(
                 "Why: it matched “{}”",
-                redactions.mask(source, f.span.clone())
+                spaced(&redactions.mask(source, f.span.clone()))
             )
         };
         out.push_str(&why);
@@ -193,7 +194,7 @@ pub fn draft_hover(
             let evidence: Vec<String> = f
                 .evidence
                 .iter()
-                .map(|e| format!("“{}”", redactions.mask(source, e.clone())))
+                .map(|e| format!("“{}”", spaced(&redactions.mask(source, e.clone()))))
                 .collect();
             out.push_str(&format!(", near {}", evidence.join(", ")));
         }
