@@ -178,19 +178,23 @@ impl Trie {
                 found(self.u32_at(patterns + m * 4) as usize, end);
             }
             let Some(&b) = bytes.get(end) else { return };
-            // A space after a term's first byte matches a run of blanks
-            // (`text::blanks`), which a lone space is, as a rule.
-            let run = match b {
-                b' ' if bytes.get(end + 1).is_none_or(|&n| !blanks::is_space(n)) => 1,
-                b' ' | b'\t' | b'\r' | b'\n' => blanks::run(&bytes[end..]),
-                _ => 0,
-            };
-            if run > 0 {
-                node = self.child(node, edges, b' ') as usize;
-                end += run;
-            } else {
+            if b > b' ' {
                 node = self.child(node, edges, b) as usize;
                 end += 1;
+            } else {
+                // A space after a term's first byte matches a run of blanks
+                // (`text::blanks`); every blank byte is at most a space.
+                let lone_space = b == b' ' && bytes.get(end + 1).is_some_and(|&n| n > b' ');
+                let (label, len) = match if lone_space {
+                    1
+                } else {
+                    blanks::run(&bytes[end..])
+                } {
+                    0 => (b, 1),
+                    run => (b' ', run),
+                };
+                node = self.child(node, edges, label) as usize;
+                end += len;
             }
         }
     }

@@ -201,6 +201,9 @@ impl Rule {
     /// match equals an exception term (caseless unless `case`; a `partial` term may
     /// stand anywhere in it), or an exception regex matches the whole of it.
     pub fn excepts(&self, matched: &str) -> bool {
+        if self.except.is_empty() {
+            return false;
+        }
         // Terms are kept with one space between words, and match any run of
         // blanks there.
         let spaced = crate::text::blanks::spaced(matched);

@@ -22,19 +22,20 @@ pub fn is_space(b: u8) -> bool {
 /// tabs. 0 when `bytes` does not begin with one.
 #[inline]
 pub fn run(bytes: &[u8]) -> usize {
-    let spaces = |from: usize| {
-        from + bytes[from..]
-            .iter()
-            .take_while(|&&b| b == b' ' || b == b'\t')
-            .count()
+    let spaces = |mut at: usize| {
+        while bytes.get(at).is_some_and(|&b| b == b' ' || b == b'\t') {
+            at += 1;
+        }
+        at
     };
-    let mut at = spaces(0);
-    match bytes[at..] {
-        [b'\n', ..] => at += 1,
-        [b'\r', b'\n', ..] => at += 2,
-        _ => return at,
+    let at = spaces(0);
+    if bytes[at..].starts_with(b"\n") {
+        spaces(at + 1)
+    } else if bytes[at..].starts_with(b"\r\n") {
+        spaces(at + 2)
+    } else {
+        at
     }
-    spaces(at)
 }
 
 /// Where `rest` ends if the text `bytes` has it at `at`: each of its spaces
