@@ -1,6 +1,5 @@
-//! Terms that begin with a word character and match whole words only: they
-//! can only match where a word begins, so each is looked up at the text's word
-//! starts, in a table for a short draft and in a trie for a long one.
+//! A term set's word terms ([`Words`]), and how they are looked up at the
+//! word starts of one text ([`WordSearch`]).
 
 use std::sync::OnceLock;
 
@@ -26,6 +25,7 @@ pub(super) struct Words {
     caseless: bool,
     /// The bytes a term begins with (as the table and the trie say).
     pub(super) starts: [bool; 256],
+    /// The trie and its table of runs, built on first use.
     pub(super) trie: OnceLock<(Trie, Runs)>,
     table: OnceLock<Table>,
     /// How much text the table has been asked about.

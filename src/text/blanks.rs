@@ -11,12 +11,6 @@
 
 use std::borrow::Cow;
 
-/// Whether byte `b` is ASCII whitespace, as [`spaced`] sees it.
-#[inline]
-pub fn is_space(b: u8) -> bool {
-    b.is_ascii_whitespace()
-}
-
 /// How many bytes the run of blanks at the start of `bytes` takes: spaces and
 /// tabs, then a line break (`\n` or `\r\n`) if one follows, then spaces and
 /// tabs. 0 when `bytes` does not begin with one.
@@ -73,15 +67,13 @@ pub fn head_len(term: &[u8]) -> Option<usize> {
 }
 
 /// `s` with each run of ASCII whitespace in it as one space: how terms are
-/// kept, and how a matched text is compared with a rule's exceptions.
+/// kept, how a matched text is compared with a rule's exceptions, and how it
+/// is quoted on one line.
 pub fn spaced(s: &str) -> Cow<'_, str> {
     let bytes = s.as_bytes();
-    let other = |i: usize, b: u8| b != b' ' || bytes.get(i + 1).is_some_and(|&n| is_space(n));
-    if !bytes
-        .iter()
-        .enumerate()
-        .any(|(i, &b)| is_space(b) && other(i, b))
-    {
+    let lone_space =
+        |i: usize| bytes[i] == b' ' && !bytes.get(i + 1).is_some_and(u8::is_ascii_whitespace);
+    if (0..bytes.len()).all(|i| !bytes[i].is_ascii_whitespace() || lone_space(i)) {
         return Cow::Borrowed(s);
     }
     let mut out = String::with_capacity(s.len());
