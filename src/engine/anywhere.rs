@@ -89,7 +89,6 @@ impl Anywhere {
                     trie.walk(&bytes[i..], |p, len| found(p, i, i + len));
                 });
             }
-            Anywhere::Automaton(terms, rests) if rests.rests.is_empty() => terms.find(text, found),
             Anywhere::Automaton(terms, rests) => {
                 let bytes = text.as_bytes();
                 terms.find(text, |p, start, end| match rests.rests.get(p) {

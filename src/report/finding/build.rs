@@ -171,18 +171,14 @@ fn fill(
     // Another rule's redacted match inside this one's is masked in the message
     // too. A message is one line: a match across lines is shown with each run
     // of whitespace as one space.
-    let shown = if rule.redact {
+    let masked;
+    let shown: Cow<str> = if rule.redact {
         "[redacted]".into()
     } else if document {
         "".into()
     } else {
-        match redactions.mask(text, span.clone()) {
-            Cow::Borrowed(part) => spaced(part),
-            Cow::Owned(masked) => match spaced(&masked) {
-                Cow::Owned(one_line) => Cow::Owned(one_line),
-                Cow::Borrowed(_) => Cow::Owned(masked),
-            },
-        }
+        masked = redactions.mask(text, span.clone());
+        spaced(&masked)
     };
     finding.message.clear();
     rule.message.render_into(
