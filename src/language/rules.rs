@@ -74,7 +74,7 @@ pub enum Pattern {
     /// A literal term.
     Term(Term),
     /// A regular expression.
-    Regex(RegexPattern),
+    Regex(Box<RegexPattern>),
 }
 
 /// A literal term and how it matches.

@@ -60,7 +60,7 @@ impl FileCx<'_> {
                         );
                     }
                     if let Some(r) = self.regex(source, flags, p.span.clone()) {
-                        out.push(Pattern::Regex(r));
+                        out.push(Pattern::Regex(Box::new(r)));
                     }
                 }
             }

@@ -42,7 +42,7 @@ impl FileCx<'_> {
             .patterns(&r.except, names)
             .into_iter()
             .map(|p| match p {
-                Pattern::Regex(r) => Pattern::Regex(RegexPattern::whole_match(&r)),
+                Pattern::Regex(r) => Pattern::Regex(Box::new(RegexPattern::whole_match(&r))),
                 term => term,
             })
             .collect();
