@@ -446,7 +446,7 @@ guideline confidentiality {
             let Pattern::Regex(r) = &e.rules.matchers[m].patterns[p] else {
                 unreachable!()
             };
-            r.regex().expect("compiles").get_config().clone()
+            r.regex().expect("compiles").regex().get_config().clone()
         };
         let local = config(r"\(f\)");
         assert!(!local.get_auto_prefilter());

@@ -11,7 +11,7 @@ use super::{both, each, Engine, Hit, RegexEntry, Use, DIGIT_SET_BYTES, PARALLEL_
 use crate::language::regex::{Build, RegexPattern};
 use crate::language::rules::*;
 use crate::text::fold::{is_whole_word, word_chars_beyond_ascii, BeyondAscii, Folded};
-use regex_automata::meta::Regex;
+use crate::text::searcher::Searcher;
 
 /// Which of a text's hits a search finds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -49,7 +49,7 @@ pub enum Builds {
 
 impl Builds {
     /// The build of `r` to search `span` with.
-    pub fn regex<'r>(&self, r: &'r RegexPattern, span: Range<usize>) -> Option<&'r Regex> {
+    pub fn regex<'r>(&self, r: &'r RegexPattern, span: Range<usize>) -> Option<&'r Searcher> {
         r.regex_for(self.in_span(span))
     }
 

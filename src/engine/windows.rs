@@ -6,7 +6,6 @@ use std::ops::Range;
 use std::sync::OnceLock;
 
 use aho_corasick::dfa::DFA;
-use regex_automata::meta::Regex;
 
 use super::automaton::{overlapping, scan_dfa};
 use super::lines::{add_line, line_holding, lines_with_a_digit, narrowed, near_digits, Lines};
@@ -15,6 +14,7 @@ use super::{literal_owners, RegexEntry};
 use crate::language::regex::{set_of, Build};
 use crate::language::rules::*;
 use crate::text::classes::is_ascii_word;
+use crate::text::searcher::Searcher;
 
 /// Where in a draft a regex runs.
 #[derive(Debug, Clone, Default)]
@@ -70,7 +70,7 @@ impl Place {
     /// asked for them: a regex with no room anywhere is not compiled.
     pub(super) fn matches<'r>(
         &self,
-        regex: impl Fn(Range<usize>) -> Option<&'r Regex>,
+        regex: impl Fn(Range<usize>) -> Option<&'r Searcher>,
         text: &str,
         shortest: usize,
     ) -> Vec<Range<usize>> {
@@ -98,7 +98,7 @@ impl Place {
 /// The matches of a regex in each span at least `shortest` long, searched with
 /// the build `regex` gives for the span.
 pub(super) fn in_spans<'r>(
-    regex: impl Fn(Range<usize>) -> Option<&'r Regex>,
+    regex: impl Fn(Range<usize>) -> Option<&'r Searcher>,
     text: &str,
     spans: &[Range<usize>],
     shortest: usize,
@@ -109,11 +109,11 @@ pub(super) fn in_spans<'r>(
             continue;
         };
         let input = regex_automata::Input::new(text).span(span.clone());
-        found.extend(
-            re.find_iter(input)
-                .filter(|m| !m.is_empty())
-                .map(|m| m.range()),
-        );
+        re.each_match(input, |m| {
+            if !m.is_empty() {
+                found.push(m.range());
+            }
+        });
     }
     found
 }
@@ -130,7 +130,7 @@ pub(super) fn may_begin_at(word_start: bool, bytes: &[u8], at: usize) -> bool {
 }
 
 /// The match of `re` that begins at `at`, if any.
-fn tried_at(re: &Regex, text: &str, at: usize) -> Option<Range<usize>> {
+fn tried_at(re: &Searcher, text: &str, at: usize) -> Option<Range<usize>> {
     let input = regex_automata::Input::new(text)
         .span(at..text.len())
         .anchored(regex_automata::Anchored::Yes);
@@ -179,11 +179,11 @@ struct DigitSet {
     members: Vec<usize>,
     sources: Vec<String>,
     /// Each [`Build`] of the set, in [`Build::ALL`] order, built when first needed.
-    builds: [OnceLock<Option<Regex>>; Build::ALL.len()],
+    builds: [OnceLock<Option<Searcher>>; Build::ALL.len()],
 }
 
 impl DigitSet {
-    fn build(&self, build: Build) -> Option<&Regex> {
+    fn build(&self, build: Build) -> Option<&Searcher> {
         let cell = &self.builds[build as usize];
         cell.get_or_init(|| set_of(&self.sources, build)).as_ref()
     }

@@ -4,6 +4,8 @@
 use std::sync::OnceLock;
 
 use regex_automata::meta::Regex;
+
+use crate::text::searcher::Searcher;
 use regex_syntax::hir::{Class, ClassUnicode, ClassUnicodeRange, Hir, HirKind, Look};
 
 use crate::language::lower::{literals, reach};
@@ -94,7 +96,7 @@ enum Derived {
     /// or no class or literal beyond ASCII), which is used.
     Same(Build),
     /// Its own (`None` only if it exceeds the size limits).
-    Own(Option<Regex>),
+    Own(Option<Searcher>),
 }
 
 /// A regex is what its source says: everything else is worked out from it.
@@ -200,14 +202,14 @@ impl RegexPattern {
     }
 
     /// The compiled regex (`None` only if it exceeds the size limits).
-    pub fn regex(&self) -> Option<&Regex> {
+    pub fn regex(&self) -> Option<&Searcher> {
         self.regex_for(Build::Unicode)
     }
 
     /// The compiled regex as `build` says (`None` only if it exceeds the size
     /// limits). A build that would compile to the same as an earlier one is
     /// that one.
-    pub fn regex_for(&self, build: Build) -> Option<&Regex> {
+    pub fn regex_for(&self, build: Build) -> Option<&Searcher> {
         let derived = self.builds[build as usize].get_or_init(|| {
             // Parsed here, once, for both the prefilter question and the build.
             let Ok(hir) = regex_syntax::Parser::new().parse(&self.source) else {
@@ -228,7 +230,7 @@ impl RegexPattern {
         }
     }
 
-    fn build(&self, hir: &Hir) -> Option<Regex> {
+    fn build(&self, hir: &Hir) -> Option<Searcher> {
         // No full DFA: one built for a small regex took longer than compiling
         // all the rest of it, and the lazy DFA, built as it searches, is as fast
         // on a long draft.
@@ -236,7 +238,8 @@ impl RegexPattern {
             .nfa_size_limit(Some(REGEX_SIZE))
             .dfa(false)
             .auto_prefilter(!self.near_only && literals::worth_a_prefilter(hir));
-        Regex::builder().configure(config).build_from_hir(hir).ok()
+        let regex = Regex::builder().configure(config).build_from_hir(hir);
+        regex.ok().map(Searcher::new)
     }
 }
 
@@ -256,7 +259,7 @@ fn digits_say_as_much(digit: bool, literals: &[Vec<u8>]) -> bool {
 /// span: every pattern's matches are reported, overlapping
 /// (`which_overlapping_matches`), each regex compiled as `build` says. `None`
 /// if a source does not parse or the whole exceeds the size limits.
-pub fn set_of(sources: &[String], build: Build) -> Option<Regex> {
+pub fn set_of(sources: &[String], build: Build) -> Option<Searcher> {
     let hirs = sources
         .iter()
         .map(|source| Some(build.of(&regex_syntax::Parser::new().parse(source).ok()?)))
@@ -269,6 +272,7 @@ pub fn set_of(sources: &[String], build: Build) -> Option<Regex> {
         .configure(config)
         .build_many_from_hir(&hirs)
         .ok()
+        .map(Searcher::new)
 }
 
 /// `hir` with each of Unicode's word boundaries made ASCII's.
@@ -341,8 +345,12 @@ mod tests {
         assert_eq!(inside.starts, None);
     }
 
-    fn spans(re: &Regex, text: &str) -> Vec<(usize, usize)> {
-        re.find_iter(text).map(|m| (m.start(), m.end())).collect()
+    fn spans(re: &Searcher, text: &str) -> Vec<(usize, usize)> {
+        let mut found = Vec::new();
+        re.each_match(regex_automata::Input::new(text), |m| {
+            found.push((m.start(), m.end()))
+        });
+        found
     }
 
     /// Each build finds what the regex finds in the texts it is for: in a text

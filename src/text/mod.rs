@@ -3,8 +3,9 @@
 //! 64 at a time ([`classes`]) and lines found that way ([`lines`]), byte
 //! offsets turned into lines and columns ([`line_index`]), reading files that
 //! may be hostile ([`file`]) in the encoding they are in ([`encoding`]), near
-//! misses for did-you-mean hints ([`similar`]), and spans counted in
-//! characters and UTF-16 for other languages ([`units`]).
+//! misses for did-you-mean hints ([`similar`]), spans counted in characters
+//! and UTF-16 for other languages ([`units`]), and compiled regexes that each
+//! thread searches with a cache of its own ([`searcher`]).
 //!
 //! Imports nothing from the rest of the crate.
 
@@ -17,5 +18,6 @@ pub mod line_index;
 pub mod lines;
 #[cfg(test)]
 pub mod random;
+pub mod searcher;
 pub mod similar;
 pub mod units;

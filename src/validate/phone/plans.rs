@@ -6,10 +6,12 @@ use std::sync::OnceLock;
 
 use phonenumber::Type;
 use regex_automata::util::captures::Captures;
+use regex_automata::Input;
 
 use super::at_start::AtStart;
 use super::metadata::{by_code, Desc, Region, COUNT, REGIONS};
 use super::read::Number;
+use crate::text::searcher::Searcher;
 
 /// One type's pattern of national numbers, made ready on first use and anchored
 /// at the start: `phonenumber` asks for a match that starts at the first digit.
@@ -52,7 +54,7 @@ impl Pattern {
 /// and with only the engines a string of at most 17 digits needs: a full or lazy
 /// DFA and a prefilter would cost more to build than every match they could
 /// speed up.
-pub(super) struct Matcher(regex_automata::meta::Regex);
+pub(super) struct Matcher(Searcher);
 
 impl Matcher {
     /// A metadata pattern compiled to match at the start of a text:
@@ -80,7 +82,9 @@ impl Matcher {
                 .build(source)
                 .ok()
         };
-        build(false).or_else(|| build(true)).map(Matcher)
+        build(false)
+            .or_else(|| build(true))
+            .map(|regex| Matcher(Searcher::new(regex)))
     }
 
     pub(super) fn is_match(&self, text: &str) -> bool {
@@ -89,14 +93,14 @@ impl Matcher {
 
     /// The first match in `text` (for an anchored pattern, the one at its start).
     pub(super) fn find(&self, text: &str) -> Option<std::ops::Range<usize>> {
-        self.0.find(text).map(|m| m.range())
+        self.0.search(&Input::new(text)).map(|m| m.range())
     }
 
     /// The groups of the first match in `text` (for an anchored pattern, the
     /// one at its start).
     pub(super) fn captures(&self, text: &str) -> Option<Captures> {
-        let mut caps = self.0.create_captures();
-        self.0.captures(text, &mut caps);
+        let mut caps = self.0.regex().create_captures();
+        self.0.captures(&Input::new(text), &mut caps);
         caps.is_match().then_some(caps)
     }
 }
