@@ -528,6 +528,10 @@ mod tests {
         assert!(finding <= 152, "{finding}");
         let pending = std::mem::size_of::<crate::report::finding::Pending>();
         assert!(pending <= 40, "{pending}");
+        // So does a list of 100,000 names: each is a pattern, as small as a
+        // term only while a regex's compiled builds are held apart.
+        let pattern = std::mem::size_of::<crate::language::rules::Pattern>();
+        assert!(pattern <= 32, "{pattern}");
     }
 
     /// A budget counts what it lets through; once spent, it is only read.

@@ -4,11 +4,10 @@
 use std::sync::OnceLock;
 
 use regex_automata::meta::Regex;
-
-use crate::text::searcher::Searcher;
 use regex_syntax::hir::{Class, ClassUnicode, ClassUnicodeRange, Hir, HirKind, Look};
 
 use crate::language::lower::{literals, reach};
+use crate::text::searcher::Searcher;
 
 /// How large a regex's compiled form may be, in bytes. Rule files are checked
 /// against it when they load, so a regex never silently fails to compile later.
