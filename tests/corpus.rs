@@ -72,6 +72,59 @@ fn engine_agrees_with_reference_on_enron_mail() {
     );
 }
 
+/// One engine checking the same mail on four threads at once answers each
+/// message as it does alone: every regex searches with a cache of the calling
+/// thread's own, and none is lent to another thread mid-search.
+#[test]
+fn engine_answers_alike_on_every_thread() {
+    let Some(mut archive) = mail() else {
+        return;
+    };
+    let files = tenet::language::builtin::rule_files();
+    let compiled = tenet::language::lower::compile(
+        &files,
+        &Default::default(),
+        &tenet::language::builtin::read_list,
+    );
+    let engine = Engine::new(compiled.rules);
+    let drafts: Vec<Draft> = messages(&mut archive)
+        .take(200)
+        .map(|(_, bytes)| {
+            let text = String::from_utf8_lossy(&bytes).into_owned();
+            Draft::new(text, Format::detect(None, &bytes_as_str(&bytes)))
+        })
+        .collect();
+    let options = Options::on("external");
+    let check_all = |from: usize| -> Vec<Vec<tenet::report::Finding>> {
+        // Each thread starts at another message, so that they search the same
+        // regexes at the same time on different texts.
+        (0..drafts.len())
+            .map(|i| (i + from) % drafts.len())
+            .map(|i| engine.check(&drafts[i], &options).findings)
+            .collect()
+    };
+    let alone = check_all(0);
+    assert!(
+        alone.iter().map(Vec::len).sum::<usize>() > 100,
+        "too few findings to compare"
+    );
+    std::thread::scope(|s| {
+        let threads: Vec<_> = (0..4)
+            .map(|t| {
+                let check_all = &check_all;
+                s.spawn(move || (t * 50, check_all(t * 50)))
+            })
+            .collect();
+        for thread in threads {
+            let (from, found) = thread.join().unwrap();
+            for (k, findings) in found.into_iter().enumerate() {
+                let i = (k + from) % drafts.len();
+                assert_eq!(findings, alone[i], "message {i}, thread starting at {from}");
+            }
+        }
+    });
+}
+
 fn bytes_as_str(bytes: &[u8]) -> String {
     String::from_utf8_lossy(&bytes[..bytes.len().min(4096)]).into_owned()
 }
