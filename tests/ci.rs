@@ -413,6 +413,81 @@ fn baseline_accepts_known_findings_moved_text_stays_accepted_changed_match_is_ne
     );
 }
 
+/// A match across lines keeps its fingerprint when its paragraph is wrapped
+/// anew; a baseline of version 1, whose fingerprints took whitespace as
+/// written, is read as it was written.
+#[test]
+fn baseline_keeps_a_rewrapped_match_and_reads_version_1() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    fs::create_dir(d.join("drafts")).unwrap();
+    let memo = d.join("drafts/memo.md");
+    let wrapped = "This memo holds inside\ninformation about the merger.\n";
+    let rewrapped = "This memo holds inside information\nabout the merger.\n";
+    fs::write(&memo, wrapped).unwrap();
+    let check = |baseline: &str| {
+        let run = tenet_in(
+            d,
+            &[
+                "check",
+                "--format",
+                "json",
+                "--baseline",
+                baseline,
+                "drafts",
+            ],
+            None,
+        );
+        let doc = json(&run);
+        let findings = doc["files"][0]["findings"].as_array().unwrap().clone();
+        findings
+            .iter()
+            .map(|f| f["rule"].as_str().unwrap().to_string())
+            .collect::<Vec<_>>()
+    };
+
+    let write = tenet_in(d, &["check", "--write-baseline", "b2.json", "drafts"], None);
+    assert!(
+        write.stderr.contains("wrote 2 findings to b2.json"),
+        "{}",
+        write.stderr
+    );
+    let written: serde_json::Value =
+        serde_json::from_str(&fs::read_to_string(d.join("b2.json")).unwrap()).unwrap();
+    assert_eq!(written["version"], 2);
+    fs::write(&memo, rewrapped).unwrap();
+    assert_eq!(check("b2.json"), Vec::<String>::new());
+
+    // What tenet wrote for the wrapped memo before whitespace runs counted as
+    // one space: the secrecy finding's fingerprint hashed `inside\ninformation`.
+    let version_1 = r#"{
+  "version": 1,
+  "findings": [
+    { "path": "drafts/memo.md", "rule": "confidentiality.secrecy", "fingerprint": "14db1870dbade61d" },
+    { "path": "drafts/memo.md", "rule": "confidentiality.unannounced-deal", "fingerprint": "fd6790ddfb164d86" }
+  ]
+}"#;
+    fs::write(d.join("b1.json"), version_1).unwrap();
+    fs::write(&memo, wrapped).unwrap();
+    assert_eq!(check("b1.json"), Vec::<String>::new());
+    // Its fingerprints are version 1's: rewrapped, the match is new to it.
+    fs::write(&memo, rewrapped).unwrap();
+    assert_eq!(check("b1.json"), ["confidentiality.secrecy"]);
+
+    fs::write(
+        d.join("b3.json"),
+        version_1.replace("\"version\": 1", "\"version\": 3"),
+    )
+    .unwrap();
+    let newer = tenet_in(d, &["check", "--baseline", "b3.json", "drafts"], None);
+    assert_eq!(newer.code, 2);
+    assert!(
+        newer.stderr.contains("baseline version 3"),
+        "{}",
+        newer.stderr
+    );
+}
+
 #[test]
 fn configuration_exclude_and_types_decide_what_a_walk_checks() {
     let dir = tempfile::tempdir().unwrap();

@@ -1,7 +1,7 @@
 //! Baselines: the findings a team has accepted, by file and fingerprint, so that a
 //! run reports only what is new. A fingerprint is the rule and the matched text
 //! (redacted text left out), numbered by occurrence: moving text within a file
-//! keeps it, changing the match gives a new one.
+//! or wrapping its lines anew keeps it, changing the match gives a new one.
 
 use std::collections::HashMap;
 use std::io;
@@ -12,8 +12,10 @@ use serde::{Deserialize, Serialize};
 use super::output::{FileResult, Fingerprints};
 use super::Verdict;
 
-/// The baseline file's version.
-const VERSION: u32 = 1;
+/// The baseline file's version. Version 1's fingerprints took a matched text's
+/// whitespace as written; it is still read, with fingerprints made as it made
+/// them, so that no accepted finding comes back when tenet is upgraded.
+const VERSION: u32 = 2;
 
 #[derive(Serialize, Deserialize)]
 struct Written<E> {
@@ -33,6 +35,8 @@ struct Entry<S> {
 #[derive(Debug)]
 pub struct Baseline {
     dir: PathBuf,
+    /// The file's version, which says how its fingerprints were made.
+    version: u32,
     accepted: HashMap<String, HashMap<String, usize>>,
 }
 
@@ -85,9 +89,9 @@ impl Baseline {
             .map_err(|e| format!("{}: cannot read: {e}", file.display()))?;
         let written: Written<Entry<String>> = serde_json::from_str(&text)
             .map_err(|e| format!("{}: not a tenet baseline: {e}", file.display()))?;
-        if written.version != VERSION {
+        if !(1..=VERSION).contains(&written.version) {
             return Err(format!(
-                "{}: baseline version {} (this tenet reads version {VERSION})",
+                "{}: baseline version {} (this tenet reads versions 1 to {VERSION})",
                 file.display(),
                 written.version
             ));
@@ -102,6 +106,7 @@ impl Baseline {
         }
         Ok(Baseline {
             dir: folder_of(file),
+            version: written.version,
             accepted,
         })
     }
@@ -112,7 +117,10 @@ impl Baseline {
             return 0;
         };
         let report = &mut result.report;
-        let mut prints = Fingerprints::new(&result.text);
+        let mut prints = match self.version {
+            1 => Fingerprints::as_written(&result.text),
+            _ => Fingerprints::new(&result.text),
+        };
         let mut used: HashMap<String, usize> = HashMap::new();
         let before = report.findings.len();
         // `retain` visits the findings once each, in order, as fingerprints need.

@@ -16,6 +16,7 @@ use crate::report::finding::Finding;
 use crate::report::suppress::Suppressed;
 use crate::report::Batch;
 use crate::report::Redactions;
+use crate::text::blanks::spaced;
 use crate::text::fold::fold_letters;
 use crate::text::line_index::LineIndex;
 use finding::{finding, Frames};
@@ -210,9 +211,10 @@ fn suppressed(
     array.close(out)
 }
 
-/// Stable fingerprints for findings: the rule, the matched text (caseless; left out
-/// when redacted) and which occurrence of that pair it is — never the line number,
-/// so a finding keeps its fingerprint when lines are added above it.
+/// Stable fingerprints for findings: the rule, the matched text (caseless, each
+/// run of whitespace as one space; left out when redacted) and which occurrence
+/// of that pair it is — never the line number, so a finding keeps its
+/// fingerprint when lines are added above it or its paragraph is wrapped anew.
 pub fn fingerprints(text: &str, findings: &[Finding]) -> Vec<String> {
     let mut prints = Fingerprints::new(text);
     findings.iter().map(|f| prints.next(f)).collect()
@@ -225,7 +227,12 @@ pub fn fingerprints(text: &str, findings: &[Finding]) -> Vec<String> {
 pub struct Fingerprints<'a> {
     text: &'a str,
     seen: Vec<Seen>,
+    /// What a finding's text counts as ([`key`], or [`key_as_written`]).
+    key: Key,
 }
+
+/// What a fingerprint says of a finding's text, from the draft and the span shown.
+type Key = for<'t> fn(&'t str, Option<Range<usize>>) -> Cow<'t, str>;
 
 /// How many times each rule and text has been seen.
 type Seen = HashMap<Arc<str>, HashMap<String, usize>>;
@@ -239,6 +246,16 @@ impl<'a> Fingerprints<'a> {
         Fingerprints {
             text,
             seen: (0..SHARDS).map(|_| Seen::default()).collect(),
+            key,
+        }
+    }
+
+    /// As [`Fingerprints::new`], with whitespace as written: the fingerprints
+    /// baselines of version 1 hold.
+    pub fn as_written(text: &'a str) -> Self {
+        Fingerprints {
+            key: key_as_written,
+            ..Fingerprints::new(text)
         }
     }
 
@@ -254,7 +271,7 @@ impl<'a> Fingerprints<'a> {
 
     /// The fingerprint of the next finding, of `rule`, showing `shown`.
     fn printed(&mut self, rule: &Arc<str>, shown: Option<Range<usize>>) -> Print {
-        let key = key(self.text, shown);
+        let key = (self.key)(self.text, shown);
         let n = count(&mut self.seen[shard(rule, &key)], rule, &key);
         fingerprint(rule, &key, n)
     }
@@ -308,20 +325,40 @@ fn count(seen: &mut Seen, rule: &Arc<str>, key: &str) -> usize {
     }
 }
 
-/// What a finding's fingerprint says of its text: that of `shown`, caseless.
+/// What a finding's fingerprint says of its text: that of `shown`, caseless,
+/// with each run of whitespace as one space, so that a match across lines keeps
+/// its fingerprint when its paragraph is wrapped anew.
 fn key(text: &str, shown: Option<Range<usize>>) -> Cow<'_, str> {
-    match shown {
-        None => Cow::Borrowed(""),
-        Some(span) => {
-            let shown = &text[span];
-            match shown
-                .bytes()
-                .any(|b| !b.is_ascii() || b.is_ascii_uppercase())
-            {
-                false => Cow::Borrowed(shown),
-                true => Cow::Owned(fold_letters(shown)),
-            }
-        }
+    let Some(span) = shown else {
+        return Cow::Borrowed("");
+    };
+    let shown = &text[span];
+    // As it is when nothing folds and no whitespace but a lone space is in it.
+    let mut after_space = false;
+    let as_is = shown.bytes().all(|b| {
+        let lone = b != b' ' || !after_space;
+        after_space = b == b' ';
+        lone && b.is_ascii() && !b.is_ascii_uppercase() && (b == b' ' || !b.is_ascii_whitespace())
+    });
+    match as_is {
+        true => Cow::Borrowed(shown),
+        false => Cow::Owned(spaced(&fold_letters(shown)).into_owned()),
+    }
+}
+
+/// [`key`] with whitespace as written, as fingerprints had it before runs of
+/// whitespace counted as one space (baselines of version 1).
+fn key_as_written(text: &str, shown: Option<Range<usize>>) -> Cow<'_, str> {
+    let Some(span) = shown else {
+        return Cow::Borrowed("");
+    };
+    let shown = &text[span];
+    match shown
+        .bytes()
+        .any(|b| !b.is_ascii() || b.is_ascii_uppercase())
+    {
+        false => Cow::Borrowed(shown),
+        true => Cow::Owned(fold_letters(shown)),
     }
 }
 
@@ -382,6 +419,44 @@ mod tests {
                 .all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase()));
             assert_ne!(print, fingerprint("r", "k", n + 1).as_str());
         }
+    }
+
+    /// A match's whitespace counts as one space: wrapped anew, or spaced
+    /// otherwise, it keeps its fingerprint, and occurrences count together.
+    /// Baselines of version 1 made them with whitespace as written.
+    #[test]
+    fn whitespace_runs_print_as_one_space() {
+        let texts = [
+            "All rights reserved",
+            "ALL\nrights  reserved",
+            "all\r\n\trights reserved",
+            "all rights  reserved",
+        ];
+        let prints = |as_written: bool| -> Vec<String> {
+            let text = texts.join(". ");
+            let mut prints = match as_written {
+                false => Fingerprints::new(&text),
+                true => Fingerprints::as_written(&text),
+            };
+            let mut at = 0;
+            texts
+                .iter()
+                .map(|t| {
+                    let f = Finding::plain("c.notice", at..at + t.len(), "m");
+                    at += t.len() + 2;
+                    prints.next(&f)
+                })
+                .collect()
+        };
+        let spaced = prints(false);
+        let each = |n| fingerprint("c.notice", "all rights reserved", n);
+        assert_eq!(spaced, [0, 1, 2, 3].map(|n| each(n).as_str().to_owned()));
+        let written = prints(true);
+        assert_eq!(written[0], spaced[0]);
+        let own = |key: &str| fingerprint("c.notice", key, 0).as_str().to_owned();
+        assert_eq!(written[1], own("all\nrights  reserved"));
+        assert_eq!(written[2], own("all\r\n\trights reserved"));
+        assert_eq!(written[3], own("all rights  reserved"));
     }
 
     /// Batches large enough to be counted on every core, one after another,
