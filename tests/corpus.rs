@@ -22,6 +22,17 @@ fn mail() -> Option<Mail> {
     Some(tar::Archive::new(flate2::read::GzDecoder::new(file)))
 }
 
+/// The built-in pack, compiled.
+fn builtin_rules() -> tenet::language::rules::RuleSet {
+    let files = tenet::language::builtin::rule_files();
+    let compiled = tenet::language::lower::compile(
+        &files,
+        &Default::default(),
+        &tenet::language::builtin::read_list,
+    );
+    compiled.rules
+}
+
 /// The archive's messages in order, each as its path and its bytes.
 fn messages(archive: &mut Mail) -> impl Iterator<Item = (String, Vec<u8>)> + '_ {
     archive.entries().unwrap().filter_map(|entry| {
@@ -40,13 +51,8 @@ fn engine_agrees_with_reference_on_enron_mail() {
     let Some(mut archive) = mail() else {
         return;
     };
-    let files = tenet::language::builtin::rule_files();
-    let compiled = tenet::language::lower::compile(
-        &files,
-        &Default::default(),
-        &tenet::language::builtin::read_list,
-    );
-    let engine = Engine::new(compiled.rules.clone());
+    let rules = builtin_rules();
+    let engine = Engine::new(rules.clone());
     let (mut checked, mut findings) = (0, 0);
     for (path, bytes) in messages(&mut archive) {
         let text = String::from_utf8_lossy(&bytes).into_owned();
@@ -56,7 +62,7 @@ fn engine_agrees_with_reference_on_enron_mail() {
         for channel in ["external", "internal"] {
             let options = Options::on(channel);
             let fast = engine.check(&draft, &options).findings;
-            let slow = tenet::engine::reference::check(&compiled.rules, &draft, &options);
+            let slow = tenet::engine::reference::check(&rules, &draft, &options);
             assert_eq!(fast, slow, "message {path}");
             findings += fast.len();
         }
@@ -80,13 +86,7 @@ fn engine_answers_alike_on_every_thread() {
     let Some(mut archive) = mail() else {
         return;
     };
-    let files = tenet::language::builtin::rule_files();
-    let compiled = tenet::language::lower::compile(
-        &files,
-        &Default::default(),
-        &tenet::language::builtin::read_list,
-    );
-    let engine = Engine::new(compiled.rules);
+    let engine = Engine::new(builtin_rules());
     let drafts: Vec<Draft> = messages(&mut archive)
         .take(200)
         .map(|(_, bytes)| {
