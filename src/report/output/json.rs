@@ -329,20 +329,12 @@ fn count(seen: &mut Seen, rule: &Arc<str>, key: &str) -> usize {
 /// with each run of whitespace as one space, so that a match across lines keeps
 /// its fingerprint when its paragraph is wrapped anew.
 fn key(text: &str, shown: Option<Range<usize>>) -> Cow<'_, str> {
-    let Some(span) = shown else {
-        return Cow::Borrowed("");
-    };
-    let shown = &text[span];
-    // As it is when nothing folds and no whitespace but a lone space is in it.
-    let mut after_space = false;
-    let as_is = shown.bytes().all(|b| {
-        let lone = b != b' ' || !after_space;
-        after_space = b == b' ';
-        lone && b.is_ascii() && !b.is_ascii_uppercase() && (b == b' ' || !b.is_ascii_whitespace())
-    });
-    match as_is {
-        true => Cow::Borrowed(shown),
-        false => Cow::Owned(spaced(&fold_letters(shown)).into_owned()),
+    match key_as_written(text, shown) {
+        Cow::Borrowed(written) => spaced(written),
+        Cow::Owned(folded) => match spaced(&folded) {
+            Cow::Owned(spaced) => Cow::Owned(spaced),
+            Cow::Borrowed(_) => Cow::Owned(folded),
+        },
     }
 }
 
