@@ -5,9 +5,10 @@ print how the time grows (a linear cost grows about 4x when the input does).
     bench/scaling.py [--tenet target/release/tenet] [--baseline OTHER_TENET] [--runs 3]
 
 Cases: prefix-sharing term lists (t1, t10, t100, ...) through `tenet rules test`;
-one long line of findings through `--format json` and human output; rule files
-with many errors through `tenet rules test`. Medians of --runs runs. With
---baseline, the same cases for another build, side by side.
+one long line of findings through `--format json` and human output; a Markdown
+list nested on one line (`- - - … x`); rule files with many errors through
+`tenet rules test`. Medians of --runs runs. With --baseline, the same cases for
+another build, side by side.
 """
 import argparse, os, statistics, subprocess, sys, tempfile, time
 
@@ -37,6 +38,11 @@ def cases(tmp):
             f.write(("guys card 4111 1111 1111 1111 " * (chars // 30 + 1))[:chars])
         out.append(("long line, json", chars, ["check", "--format", "json", p]))
         out.append(("long line, human", chars, ["check", p]))
+    for n in (25_000, 100_000, 400_000):
+        p = os.path.join(tmp, f"nested-list-{n}.md")
+        with open(p, "w") as f:
+            f.write("- " * n + "x\n")
+        out.append(("a list nested on one line (`- - - … x`)", n, ["check", p]))
     for n in (1_000, 10_000, 100_000):
         p = os.path.join(tmp, f"errors-{n}.tenet")
         with open(p, "w") as f:
