@@ -545,6 +545,56 @@ fn moderate_spans_are_given_in_utf16_units_and_characters() {
     );
 }
 
+/// A post cut inside an emoji by a JavaScript caller (`post.slice(0, n)`)
+/// arrives with a lone surrogate escape, which is not valid Unicode: it is
+/// read as U+FFFD and answered, and the verdict's UTF-16 span still indexes
+/// the caller's own string. A line broken otherwise is still an error.
+#[test]
+fn moderate_reads_a_lone_surrogate_as_the_replacement_character() {
+    let input = concat!(
+        r#"{"id": "cut", "text": "mail jo.smith@gmail.com \ud83d"}"#,
+        "\n",
+        r#"{"id": "low", "text": "\ude00 jo.smith@gmail.com"}"#,
+        "\n",
+        r#"{"id": "broken", "text": "\ud83d", x}"#,
+        "\n",
+    );
+    let run = tenet(&["moderate"], Some(input));
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let lines: Vec<serde_json::Value> = run::json_lines(&run.stdout);
+    assert_eq!(lines.len(), 3, "{}", run.stdout);
+    // The caller's strings, as UTF-16 units with their lone surrogates.
+    let sent: [Vec<u16>; 2] = [
+        "mail jo.smith@gmail.com "
+            .encode_utf16()
+            .chain([0xD83D])
+            .collect(),
+        [0xDE00]
+            .into_iter()
+            .chain(" jo.smith@gmail.com".encode_utf16())
+            .collect(),
+    ];
+    for (line, units) in lines.iter().zip(&sent) {
+        assert_eq!(
+            line["reasons"][0]["rule"], "confidentiality.personal-email",
+            "{line}"
+        );
+        let span = &line["reasons"][0]["span"]["utf16"];
+        let at = span["start"].as_u64().unwrap() as usize..span["end"].as_u64().unwrap() as usize;
+        assert_eq!(
+            String::from_utf16_lossy(&units[at]),
+            "jo.smith@gmail.com",
+            "{line}"
+        );
+    }
+    assert_eq!(lines[2]["line"], 3);
+    let error = lines[2]["error"].as_str().unwrap();
+    assert!(
+        error.starts_with("not JSON: key must be a string at line 1 column"),
+        "{error}"
+    );
+}
+
 /// A channel no rule names turns off every rule for the channel meant, so a
 /// typo is warned about: on stderr for `--channel`, in the verdict record for
 /// a draft's own. A channel the rules know gets no warning.

@@ -242,6 +242,15 @@ fn a_full_batch_is_answered_in_order_as_single_checks_answer() {
         .unwrap()
         .contains("`text` is missing"));
     assert_eq!(results[2]["triage"]["category"], "criticism");
+    // A post cut inside an emoji by a JavaScript caller, alone or in a
+    // batch: its lone surrogate reads as U+FFFD, and the post is answered.
+    let cut = r#"{"id": "cut", "text": "worst airline ever, flight 7 delayed again \ud83d"}"#;
+    let (status, single) = server.post("/v1/check", cut);
+    assert_eq!(status, 200, "{single}");
+    assert_eq!(json(&single)["triage"]["category"], "criticism");
+    let (status, body) = server.post("/v1/check/batch", &format!("[{cut}, {}]", drafts[2]));
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(json(&body)["results"][0], json(&single));
 }
 
 #[test]

@@ -11,6 +11,7 @@
 
 mod input;
 pub mod rules;
+pub mod surrogates;
 
 /// What the services fail with: a message for the person who started them.
 pub type ServiceResult<T> = Result<T, Box<dyn std::error::Error + Send + Sync>>;
@@ -115,7 +116,7 @@ fn kind(v: &Value) -> &'static str {
 /// Reads one input: a JSON object with a string `text`.
 pub fn parse_item(json: &str) -> Result<Item, Rejected> {
     let json = json.strip_prefix('\u{feff}').unwrap_or(json);
-    let input: input::Input = serde_json::from_str(json).map_err(|e| Rejected {
+    let input: input::Input = surrogates::from_str_lenient(json).map_err(|e| Rejected {
         // serde_json's syntax errors say where, never what the value was.
         id: Value::Null,
         error: format!("not JSON: {e}"),
@@ -321,7 +322,7 @@ mod tests {
     fn fields_read_straight_from_the_line_are_those_of_the_object() {
         let through_a_value = |json: &str| -> Result<Item, Rejected> {
             let json = json.strip_prefix('\u{feff}').unwrap_or(json);
-            let value: Value = serde_json::from_str(json).map_err(|e| Rejected {
+            let value: Value = surrogates::from_str_lenient(json).map_err(|e| Rejected {
                 id: Value::Null,
                 error: format!("not JSON: {e}"),
             })?;
