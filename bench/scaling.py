@@ -6,9 +6,9 @@ print how the time grows (a linear cost grows about 4x when the input does).
 
 Cases: prefix-sharing term lists (t1, t10, t100, ...) through `tenet rules test`;
 one long line of findings through `--format json` and human output; a Markdown
-list nested on one line (`- - - … x`); rule files with many errors through
-`tenet rules test`. Medians of --runs runs. With --baseline, the same cases for
-another build, side by side.
+list nested on one line (`- - - … x`); `--diff` of a draft with a fix for every
+other word; rule files with many errors through `tenet rules test`. Medians of
+--runs runs. With --baseline, the same cases for another build, side by side.
 """
 import argparse, os, statistics, subprocess, sys, tempfile, time
 
@@ -43,6 +43,11 @@ def cases(tmp):
         with open(p, "w") as f:
             f.write("- " * n + "x\n")
         out.append(("a list nested on one line (`- - - … x`)", n, ["check", p]))
+    for n in (5_000, 20_000, 80_000):
+        p = os.path.join(tmp, f"fixes-{n}.md")
+        with open(p, "w") as f:
+            f.write("Thanks guys!!! " * n + "\n")
+        out.append(("a fix for every other word, `--diff`", n, ["check", "--diff", p]))
     for n in (1_000, 10_000, 100_000):
         p = os.path.join(tmp, f"errors-{n}.tenet")
         with open(p, "w") as f:

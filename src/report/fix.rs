@@ -1,6 +1,8 @@
 //! Applying fixes: each finding's edits are taken whole or not at all, and a fix
 //! that overlaps one already taken waits for the next round.
 
+use std::collections::BTreeMap;
+
 use super::finding::{Edit, Finding, Fix};
 
 /// Which fixes may be applied.
@@ -37,21 +39,55 @@ pub fn choose_where(
         .filter(|fx| which.allows(fx) && !fx.edits.is_empty() && usable(fx))
         .collect();
     fixes.sort_by_key(|fx| fx.edits.iter().map(|e| (e.span.start, e.span.end)).min());
-    let mut taken: Vec<&Edit> = Vec::new();
+    let mut taken = Taken::default();
     let mut chosen = Vec::new();
     for fx in fixes {
-        let clashes = fx.edits.iter().any(|e| {
-            taken.iter().any(|t| {
-                (e.span.start < t.span.end && t.span.start < e.span.end)
-                    || (e.span.start == t.span.start && (e.span.is_empty() || t.span.is_empty()))
-            })
-        });
-        if !clashes {
-            taken.extend(&fx.edits);
+        if !fx.edits.iter().any(|e| taken.clashes(e)) {
+            for e in &fx.edits {
+                taken.insert(e);
+            }
             chosen.push(fx);
         }
     }
     chosen
+}
+
+/// The edits of the fixes taken so far, by where they begin: whether a new one
+/// clashes with one of them is asked of those that begin near it, not of all
+/// (a draft with 80,000 fixes took 14 s to choose them).
+#[derive(Default)]
+struct Taken {
+    /// The ends of the edits beginning at each offset.
+    by_start: BTreeMap<usize, Vec<usize>>,
+    /// The longest edit's length: no edit beginning further back than this
+    /// from an offset reaches it.
+    longest: usize,
+}
+
+impl Taken {
+    fn insert(&mut self, e: &Edit) {
+        self.by_start
+            .entry(e.span.start)
+            .or_default()
+            .push(e.span.end);
+        self.longest = self.longest.max(e.span.len());
+    }
+
+    /// Whether `e` overlaps an edit taken, or inserts where one begins that
+    /// is an insertion or begins where `e` inserts (two insertions at one
+    /// place conflict).
+    fn clashes(&self, e: &Edit) -> bool {
+        let (start, end) = (e.span.start, e.span.end);
+        if let Some(ends) = self.by_start.get(&start) {
+            if start == end || ends.contains(&start) {
+                return true;
+            }
+        }
+        let reach = start.saturating_sub(self.longest).min(end);
+        self.by_start
+            .range(reach..end)
+            .any(|(&t_start, ends)| ends.iter().any(|&t_end| start < t_end && t_start < end))
+    }
 }
 
 /// The edits of `fixes`, in text order.
@@ -115,6 +151,57 @@ mod tests {
         assert_eq!(apply(text, &safe), "hi everyone and gals");
         let all = choose(&findings, Applicability::All);
         assert_eq!(apply(text, &all), "hi everyone and folks");
+    }
+
+    /// The fixes chosen are those a check of every pair chooses, for fixes of
+    /// one edit or several, insertions among them, in any order.
+    #[test]
+    fn fixes_are_chosen_as_by_checking_every_pair() {
+        fn every_pair(findings: &[Finding]) -> Vec<&Fix> {
+            let mut fixes: Vec<&Fix> = findings.iter().filter_map(|f| f.fix.as_deref()).collect();
+            fixes.sort_by_key(|fx| fx.edits.iter().map(|e| (e.span.start, e.span.end)).min());
+            let mut taken: Vec<&Edit> = Vec::new();
+            let mut chosen = Vec::new();
+            for fx in fixes {
+                let clashes = fx.edits.iter().any(|e| {
+                    taken.iter().any(|t| {
+                        (e.span.start < t.span.end && t.span.start < e.span.end)
+                            || (e.span.start == t.span.start
+                                && (e.span.is_empty() || t.span.is_empty()))
+                    })
+                });
+                if !clashes {
+                    taken.extend(&fx.edits);
+                    chosen.push(fx);
+                }
+            }
+            chosen
+        }
+        let mut random = crate::text::random::Random::new(11);
+        for round in 0..300 {
+            let findings: Vec<Finding> = (0..random.below(40))
+                .map(|_| {
+                    let mut f = finding(0..0, "x", true);
+                    let edits = &mut f.fix.as_mut().unwrap().edits;
+                    edits.clear();
+                    for _ in 0..1 + random.below(3) {
+                        let start = random.below(60);
+                        let len = [0, 0, 1, 2, 5, 30][random.below(6)];
+                        edits.push(Edit {
+                            span: start..start + len,
+                            text: "y".into(),
+                        });
+                    }
+                    f
+                })
+                .collect();
+            let ptrs = |v: Vec<&Fix>| v.into_iter().map(|f| f as *const Fix).collect::<Vec<_>>();
+            assert_eq!(
+                ptrs(choose(&findings, Applicability::Safe)),
+                ptrs(every_pair(&findings)),
+                "round {round}"
+            );
+        }
     }
 
     #[test]
