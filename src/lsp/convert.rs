@@ -1,6 +1,7 @@
 //! Byte offsets ↔ LSP positions in the negotiated encoding, URIs ↔ paths, and
 //! findings → diagnostics.
 
+use std::cell::OnceCell;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
@@ -33,6 +34,8 @@ pub struct Text<'a> {
     pub index: LineIndex,
     /// The client's column unit.
     pub encoding: Encoding,
+    /// Whether its lines end in `\r\n`: asked once, not at every edit.
+    crlf: OnceCell<bool>,
 }
 
 impl<'a> Text<'a> {
@@ -43,7 +46,14 @@ impl<'a> Text<'a> {
             // LSP ends a line at `\r\n`, `\n` and a lone `\r`.
             index: LineIndex::with_lone_cr(text),
             encoding,
+            crlf: OnceCell::new(),
         }
+    }
+
+    /// Whether the text's lines end in `\r\n` (some of them, at least): the
+    /// line end its new lines are written with.
+    pub fn crlf(&self) -> bool {
+        *self.crlf.get_or_init(|| self.text.contains("\r\n"))
     }
 
     /// The LSP position of a byte offset.
@@ -238,7 +248,7 @@ pub fn rule_file_diagnostic(
 
 /// An edit in LSP terms, with line ends matching the document's.
 pub fn text_edit(text: &Text, edit: &Edit) -> TextEdit {
-    let new_text = if text.text.contains("\r\n") {
+    let new_text = if text.crlf() {
         edit.text.replace("\r\n", "\n").replace('\n', "\r\n")
     } else {
         edit.text.clone()

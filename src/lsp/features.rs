@@ -51,6 +51,7 @@ pub fn code_actions(
     let start = text.offset(p.range.start).unwrap_or_else(|o| o);
     let end = text.offset(p.range.end).unwrap_or_else(|o| o);
     let mut actions = Vec::new();
+    let eol = if text.crlf() { "\r\n" } else { "\n" };
     if wanted(p, &CodeActionKind::QUICKFIX) {
         for f in findings
             .iter()
@@ -86,7 +87,7 @@ pub fn code_actions(
                 actions.push(quickfix(fix.title.clone(), &fix.edits, true));
             }
             if !f.rule.starts_with("tenet.") {
-                let e = suppression(source, format, f);
+                let e = suppression(&text, eol, format, f);
                 actions.push(quickfix(
                     format!("Suppress {} here, with a reason", f.rule),
                     &[e],
@@ -122,20 +123,23 @@ pub fn code_actions(
     actions
 }
 
-/// A line above the finding's line that suppresses it, in the draft's own syntax.
-fn suppression(source: &str, format: Format, f: &Finding) -> Edit {
-    let line_start = source[..f.span.start]
-        .rfind(['\n', '\r'])
-        .map_or(0, |i| i + 1);
+/// A line above the finding's line that suppresses it, in the draft's own syntax
+/// (its lines ending in `eol`).
+fn suppression(text: &Text, eol: &str, format: Format, f: &Finding) -> Edit {
+    let source = text.text;
+    let at = f.span.start.min(source.len());
+    // The line's start from the index, not by looking back along the line: a
+    // long line holds many findings. A span that starts at the `\n` of a
+    // `\r\n` has its line start there, as looking back for either finds.
+    let line_start = if at > 0 && source.as_bytes()[at - 1] == b'\r' {
+        at
+    } else {
+        text.index.line_start(text.index.line_of(at)).unwrap_or(0)
+    };
     let indent: String = source[line_start..]
         .chars()
         .take_while(|c| *c == ' ' || *c == '\t')
         .collect();
-    let eol = if source.contains("\r\n") {
-        "\r\n"
-    } else {
-        "\n"
-    };
     let directive = format!("tenet-disable-next-line {}: reason", f.rule);
     let line = match format {
         Format::Markdown => format!("{indent}<!-- {directive} -->{eol}"),
@@ -377,6 +381,48 @@ pub fn rule_file_hover(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The suppression line goes where looking back along the line for a line
+    /// end puts it, with the line's indent, for `\n`, `\r\n` and lone `\r`
+    /// lines and findings anywhere on them (at a line end too).
+    #[test]
+    fn a_suppression_goes_above_the_findings_line() {
+        let looking_back = |source: &str, at: usize| -> usize {
+            source[..at].rfind(['\n', '\r']).map_or(0, |i| i + 1)
+        };
+        let mut random = crate::text::random::Random::new(7);
+        let pieces = ["word", " ", "\t", "\n", "\r\n", "\r", "  indented", "é"];
+        for len in [0, 1, 5, 40, 400] {
+            let source = random.text(&pieces, len);
+            for encoding in [Encoding::Utf8, Encoding::Utf16] {
+                let text = Text::new(&source, encoding);
+                for at in (0..=source.len()).filter(|&i| source.is_char_boundary(i)) {
+                    let f = Finding {
+                        rule: "g.r".into(),
+                        category: "c".into(),
+                        level: crate::language::rules::Level::Warning,
+                        message: "m".into(),
+                        span: at..at,
+                        document: false,
+                        redacted: false,
+                        review: false,
+                        suggestions: Vec::new(),
+                        fix: None,
+                        evidence: Vec::new(),
+                        link: None,
+                    };
+                    let e = suppression(&text, "\n", Format::Text, &f);
+                    let start = looking_back(&source, at);
+                    assert_eq!(e.span, start..start, "{source:?} at {at}");
+                    let indent = &source[start..][..e.text.find("tenet-").unwrap()];
+                    assert!(
+                        indent.bytes().all(|b| b == b' ' || b == b'\t'),
+                        "{indent:?}"
+                    );
+                }
+            }
+        }
+    }
 
     /// The hover text at the first occurrence of `word` in `source`.
     fn hover_at(source: &str, word: &str) -> String {
