@@ -800,9 +800,9 @@ fn fuzzed_messages_never_stop_the_server() {
 }
 
 /// The binary over real standard input and output, with a malformed frame in
-/// the middle, and a request that panics quoting a card number: the server
-/// goes on, and the number appears neither in what it sends nor on its
-/// standard error.
+/// the middle, an edit holding a lone surrogate, and a request that panics
+/// quoting a card number: the server goes on, and the number appears neither
+/// in what it sends nor on its standard error.
 #[test]
 fn the_binary_serves_over_stdio() {
     use std::io::{BufRead, BufReader, Read, Write};
@@ -829,6 +829,12 @@ fn the_binary_serves_over_stdio() {
     send(json!({ "jsonrpc": "2.0", "id": 1, "method": "initialize", "params": { "capabilities": {}, "initializationOptions": { "debounceMs": 0 } } }).to_string());
     send("{ this is not json".to_string());
     send(json!({ "jsonrpc": "2.0", "method": "textDocument/didOpen", "params": { "textDocument": { "uri": DRAFT, "languageId": "markdown", "version": 1, "text": "Thanks guys, the quarterly report is ready for review." } } }).to_string());
+    // An edit that leaves half an emoji, as a UTF-16 editor may send it: a
+    // lone surrogate escape, kept as U+FFFD (one unit), so "guys" moves on by one.
+    send(
+        r#"{"jsonrpc": "2.0", "method": "textDocument/didChange", "params": {"textDocument": {"uri": "DRAFT", "version": 2}, "contentChanges": [{"range": {"start": {"line": 0, "character": 0}, "end": {"line": 0, "character": 0}}, "text": "\ud83d"}]}}"#
+            .replace("DRAFT", DRAFT),
+    );
     send(
         json!({ "jsonrpc": "2.0", "id": 3, "method": "tenet/panic", "params": { "text": CARD } })
             .to_string(),
@@ -859,6 +865,15 @@ fn the_binary_serves_over_stdio() {
         .any(|m| m["method"] == "textDocument/publishDiagnostics"
             && m["params"]["diagnostics"][0]["code"] == "add-value.inclusive-greeting"));
     assert!(seen.iter().any(|m| m["id"] == 2));
+    let edited = seen
+        .iter()
+        .find(|m| m["params"]["version"] == 2)
+        .expect("diagnostics for the edit with a lone surrogate");
+    assert_eq!(
+        edited["params"]["diagnostics"][0]["range"]["start"],
+        json!({ "line": 0, "character": 8 }),
+        "{edited}"
+    );
     let panicked = seen
         .iter()
         .find(|m| m["id"] == 3)

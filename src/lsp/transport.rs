@@ -12,6 +12,8 @@ use lsp_types::notification::{Notification as _, PublishDiagnostics};
 use lsp_types::PublishDiagnosticsParams;
 use serde::Serialize;
 
+use crate::text::surrogates;
+
 /// A message for the client.
 #[derive(Debug)]
 pub(super) enum Outgoing {
@@ -107,7 +109,11 @@ pub(super) fn stdio() -> (Receiver<Message>, Sender<Outgoing>, Threads) {
             loop {
                 match read_frame(&mut input) {
                     Ok(None) => break,
-                    Ok(Some(body)) => match serde_json::from_slice::<Message>(&body) {
+                    // A text cut inside a surrogate pair by the client's
+                    // edit comes as a lone surrogate escape: read as U+FFFD,
+                    // one UTF-16 unit for one, the change is kept (skipped,
+                    // every later edit would land in the wrong place).
+                    Ok(Some(body)) => match surrogates::from_slice_lenient::<Message>(&body) {
                         Ok(msg) => {
                             if reader_sender.send(msg).is_err() {
                                 break;

@@ -11,7 +11,6 @@
 
 mod input;
 pub mod rules;
-pub mod surrogates;
 
 /// What the services fail with: a message for the person who started them.
 pub type ServiceResult<T> = Result<T, Box<dyn std::error::Error + Send + Sync>>;
@@ -64,6 +63,7 @@ use crate::draft::{Draft, Format};
 use crate::report::output::verdict::{ErrorRecord, VerdictRecord};
 use crate::report::panics::Panicked;
 use crate::report::Report;
+use crate::text::surrogates;
 
 /// Drafts at least this long (in bytes) are checked on the async runtime's
 /// blocking pool, not on its workers, which must keep answering other requests.

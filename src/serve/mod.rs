@@ -32,6 +32,7 @@ use crate::moderation::rules::{LiveRules, Reload};
 use crate::moderation::{self, Item, Rejected, BLOCKING_BYTES};
 use crate::report::output::verdict::ErrorRecord;
 use crate::report::panics;
+use crate::text::surrogates;
 use crate::workspace::{Rules, Setup};
 use metrics::Metrics;
 
@@ -391,16 +392,15 @@ fn body_item(body: &[u8]) -> Result<Item, Rejected> {
 
 async fn batch(State(app): State<Arc<App>>, body: Bytes) -> Response {
     let started = Instant::now();
-    let parsed: Result<Vec<Value>, String> =
-        match moderation::surrogates::from_slice_lenient::<Value>(&body) {
-            Ok(Value::Array(items)) => Ok(items),
-            Ok(Value::Object(mut o)) => match o.remove("drafts") {
-                Some(Value::Array(items)) => Ok(items),
-                _ => Err("expected an array of drafts, or {\"drafts\": […]}".into()),
-            },
-            Ok(_) => Err("expected an array of drafts, or {\"drafts\": […]}".into()),
-            Err(e) => Err(format!("not JSON: {e}")),
-        };
+    let parsed: Result<Vec<Value>, String> = match surrogates::from_slice_lenient::<Value>(&body) {
+        Ok(Value::Array(items)) => Ok(items),
+        Ok(Value::Object(mut o)) => match o.remove("drafts") {
+            Some(Value::Array(items)) => Ok(items),
+            _ => Err("expected an array of drafts, or {\"drafts\": […]}".into()),
+        },
+        Ok(_) => Err("expected an array of drafts, or {\"drafts\": […]}".into()),
+        Err(e) => Err(format!("not JSON: {e}")),
+    };
     let response = match parsed {
         Err(e) => error(StatusCode::BAD_REQUEST, &Value::Null, &e),
         Ok(items) if items.len() > app.max_batch => error(

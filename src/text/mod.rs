@@ -4,8 +4,9 @@
 //! offsets turned into lines and columns ([`line_index`]), reading files that
 //! may be hostile ([`file`]) in the encoding they are in ([`encoding`]), near
 //! misses for did-you-mean hints ([`similar`]), spans counted in characters
-//! and UTF-16 for other languages ([`units`]), and compiled regexes that each
-//! thread searches with a cache of its own ([`searcher`]).
+//! and UTF-16 for other languages ([`units`]), compiled regexes that each
+//! thread searches with a cache of its own ([`searcher`]), and JSON read with
+//! its lone UTF-16 surrogates as U+FFFD ([`surrogates`]).
 //!
 //! Imports nothing from the rest of the crate.
 
@@ -20,4 +21,5 @@ pub mod lines;
 pub mod random;
 pub mod searcher;
 pub mod similar;
+pub mod surrogates;
 pub mod units;

@@ -1,9 +1,10 @@
 //! JSON whose strings hold a lone UTF-16 surrogate (`"\ud83d"`), which is what
 //! JavaScript's `JSON.stringify` writes for a string cut inside an emoji
-//! (`post.slice(0, 280)`, say). serde_json refuses such a line; rather than
-//! answer a whole post with an error, each lone surrogate is read as U+FFFD,
-//! the replacement character, which is one UTF-16 unit too: the answer's
-//! UTF-16 offsets still index the caller's own string.
+//! (`post.slice(0, 280)`, say), and what an editor that counts in UTF-16 can
+//! send for an edit that leaves half of one. serde_json refuses such JSON;
+//! rather than answer a whole post with an error, or lose an edit, each lone
+//! surrogate is read as U+FFFD, the replacement character, which is one UTF-16
+//! unit too: offsets in UTF-16 still index the sender's own string.
 
 use serde::de::DeserializeOwned;
 
