@@ -23,7 +23,7 @@ pub fn from_str_lenient<T: DeserializeOwned>(json: &str) -> serde_json::Result<T
 pub fn from_slice_lenient<T: DeserializeOwned>(json: &[u8]) -> serde_json::Result<T> {
     serde_json::from_slice(json).or_else(|e| {
         match std::str::from_utf8(json).ok().and_then(replaced) {
-            Some(fixed) => serde_json::from_str(&fixed).map_err(|_| e),
+            Some(fixed) => serde_json::from_str(&fixed),
             None => Err(e),
         }
     })
