@@ -397,20 +397,7 @@ mod tests {
             for encoding in [Encoding::Utf8, Encoding::Utf16] {
                 let text = Text::new(&source, encoding);
                 for at in (0..=source.len()).filter(|&i| source.is_char_boundary(i)) {
-                    let f = Finding {
-                        rule: "g.r".into(),
-                        category: "c".into(),
-                        level: crate::language::rules::Level::Warning,
-                        message: "m".into(),
-                        span: at..at,
-                        document: false,
-                        redacted: false,
-                        review: false,
-                        suggestions: Vec::new(),
-                        fix: None,
-                        evidence: Vec::new(),
-                        link: None,
-                    };
+                    let f = Finding::plain("g.r", at..at, "m");
                     let e = suppression(&text, "\n", Format::Text, &f);
                     let start = looking_back(&source, at);
                     assert_eq!(e.span, start..start, "{source:?} at {at}");
