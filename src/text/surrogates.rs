@@ -19,14 +19,13 @@ pub fn from_str_lenient<T: DeserializeOwned>(json: &str) -> serde_json::Result<T
     })
 }
 
-/// [`from_str_lenient`] for bytes (which must be UTF-8).
+/// [`from_str_lenient`] for bytes; bytes that are not UTF-8 get serde_json's
+/// own error for them.
 pub fn from_slice_lenient<T: DeserializeOwned>(json: &[u8]) -> serde_json::Result<T> {
-    serde_json::from_slice(json).or_else(|e| {
-        match std::str::from_utf8(json).ok().and_then(replaced) {
-            Some(fixed) => serde_json::from_str(&fixed),
-            None => Err(e),
-        }
-    })
+    match std::str::from_utf8(json) {
+        Ok(text) => from_str_lenient(text),
+        Err(_) => serde_json::from_slice(json),
+    }
 }
 
 /// The code unit a `\uXXXX` escape at `bytes[at..]` (at its backslash) writes.
